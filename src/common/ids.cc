@@ -1,0 +1,46 @@
+#include "common/ids.h"
+
+#include <sys/random.h>
+
+#include <cstdint>
+#include <stdexcept>
+
+namespace sluice {
+namespace {
+
+void Fill(uint8_t* buf, size_t n) {
+  size_t off = 0;
+  while (off < n) {
+    ssize_t got = getrandom(buf + off, n - off, 0);
+    if (got < 0) throw std::runtime_error("getrandom failed");  // ends the process: no entropy
+    off += static_cast<size_t>(got);
+  }
+}
+
+}  // namespace
+
+std::string NewExecutionId() {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+  uint8_t bytes[22];
+  Fill(bytes, sizeof bytes);
+  std::string id;
+  for (uint8_t b : bytes) id += kAlphabet[b & 63];
+  // Docker tags may not start with '-' or '.'; '_' would be fine but keep ids alphanumeric-first.
+  if (id[0] == '-' || id[0] == '_') id[0] = kAlphabet[bytes[0] % 52];
+  return id;
+}
+
+std::string RandomHex(int n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  uint8_t b;
+  for (int i = 0; i < n; ++i) {
+    Fill(&b, 1);
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+}  // namespace sluice

@@ -1,0 +1,83 @@
+// Loading and validating a project's `.harness/` folder.
+//
+// A project is a directory holding `.harness/pipelines/*.yaml`,
+// `.harness/inputsets/*.yaml` and `.harness/connectors/*.yaml` (other entity
+// folders are read by later modules). A single pipeline file can be loaded on
+// its own. Loading never stops at the first problem: every diagnostic found
+// is added to the list, and the entities that parsed are returned.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/diagnostic.h"
+#include "common/status.h"
+#include "pipeline/ir.h"
+
+namespace sluice::pipeline {
+
+struct Project {
+  std::filesystem::path root;  // the project directory
+  std::vector<Pipeline> pipelines;
+  std::vector<InputSet> input_sets;
+  std::vector<Connector> connectors;
+  // File text by the name used in SourceLocation::file, for printing diagnostics.
+  std::map<std::string, std::string> sources;
+
+  const Pipeline* FindPipeline(std::string_view identifier) const;
+  const InputSet* FindInputSet(std::string_view identifier) const;
+  const Connector* FindConnector(std::string_view identifier) const;
+};
+
+// What the validator needs to know about step types without depending on the
+// steps module: which types exist and how to check their spec.
+class StepCatalog {
+ public:
+  virtual ~StepCatalog() = default;
+  virtual bool Knows(std::string_view step_type) const = 0;
+  // Checks the type-specific `spec` of one step; reports at the spec's marks.
+  virtual void ValidateSpec(const ExecutionNode& step, const Stage& stage,
+                            DiagnosticList* diags) const = 0;
+  // Script fields to syntax-check with a shell: (shell name "sh"|"bash", the YAML node holding the script).
+  virtual std::vector<std::pair<std::string, YAML::Node>> Scripts(const ExecutionNode& step) const = 0;
+};
+
+// Loads `path`: a project directory (reads its .harness/ folder) or a single
+// pipeline YAML file. Returns an IoError only when `path` cannot be read at
+// all; everything else is a diagnostic.
+Result<Project> LoadProject(const std::filesystem::path& path, DiagnosticList* diags);
+
+// Parses one `pipeline:` document. `file` names it in diagnostics.
+std::optional<Pipeline> ParsePipeline(const YAML::Node& doc, const std::string& file,
+                                      DiagnosticList* diags);
+
+// Syntax-checks a script without running it: returns the shell's messages
+// ("line 2: unexpected EOF ...") or "" when fine. `shell` is "sh" or "bash".
+using ScriptChecker =
+    std::function<Result<std::string>(const std::string& shell, const std::string& script)>;
+
+// Checks a parsed pipeline: identifiers, duplicates, durations, expression
+// syntax, references to unknown stages/steps, step types and specs (through
+// `catalog`), and scripts with `check_script` after replacing expressions
+// with placeholders (expr::ReplaceWithPlaceholders). A null checker skips
+// the script check.
+void ValidatePipeline(const Pipeline& pipeline, const StepCatalog& catalog,
+                      const ScriptChecker& check_script, DiagnosticList* diags);
+
+// Prints every diagnostic ninja-style (see common/diagnostic.h) using the
+// project's sources.
+std::string FormatDiagnostics(const DiagnosticList& diags, const Project& project);
+
+// Converts a YAML node to JSON: plain scalars become bool/null/number when
+// they look like one (YAML 1.2 core schema), quoted scalars stay strings.
+nlohmann::json YamlToJson(const YAML::Node& node);
+
+// The location of a YAML node (1-based line and column).
+SourceLocation LocationOf(const YAML::Node& node, const std::string& file);
+
+}  // namespace sluice::pipeline

@@ -1,0 +1,83 @@
+// Running one command as a process group, optionally inside a bubblewrap
+// mount namespace, with its output streamed line by line.
+//
+// The command runs in a new session (its own process group). On timeout or
+// cancellation the whole group gets SIGTERM, then SIGKILL after a grace
+// period, so no process is left behind; in a sandbox bubblewrap also gets
+// --unshare-pid --die-with-parent, so even processes that left the group die
+// with the namespace. Output is read from pipes with poll(); every complete
+// line (and a final unterminated one) is handed to the LineSink from the
+// calling thread, stdout and stderr in arrival order.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/cancellation.h"
+#include "common/duration.h"
+#include "common/status.h"
+
+namespace sluice::runner {
+
+enum class StreamKind { kStdout, kStderr };
+
+class LineSink {
+ public:
+  virtual ~LineSink() = default;
+  // `line` excludes the newline. Called from the thread that called Run().
+  virtual void OnLine(StreamKind stream, std::string_view line) = 0;
+};
+
+// A bind mount into the sandbox.
+struct Mount {
+  std::string source;  // host path (created if missing)
+  std::string target;  // path seen by the command
+  bool read_only = false;
+};
+
+struct ProcessSpec {
+  std::vector<std::string> argv;               // argv[0] resolved through PATH
+  std::map<std::string, std::string> env;      // the complete environment
+  std::string working_dir;                     // as seen by the command
+  // Non-empty: run under bubblewrap with the host filesystem visible
+  // (--dev-bind / /) plus these mounts on top, a fresh /tmp is NOT made:
+  // the host's stays visible, like a build VM.
+  std::vector<Mount> mounts;
+  std::optional<Millis> timeout;
+  Millis kill_grace{2000};                     // SIGTERM → SIGKILL delay
+  std::string stdin_data;                      // written to stdin, then closed
+};
+
+struct ProcessResult {
+  int exit_code = -1;   // valid when exited normally
+  int term_signal = 0;  // the signal that ended it, else 0
+  bool timed_out = false;
+  bool cancelled = false;
+  Millis duration{0};
+};
+
+// Seam for tests and for other backends (cluster schedulers later).
+class ProcessRunner {
+ public:
+  virtual ~ProcessRunner() = default;
+  // IoError when the process cannot be started (missing binary, bwrap
+  // absent); once started, every outcome is a ProcessResult.
+  virtual Result<ProcessResult> Run(const ProcessSpec& spec, LineSink& sink,
+                                    const Cancellation& cancel) = 0;
+};
+
+// fork/exec on this machine.
+class LocalProcessRunner final : public ProcessRunner {
+ public:
+  Result<ProcessResult> Run(const ProcessSpec& spec, LineSink& sink,
+                            const Cancellation& cancel) override;
+};
+
+// True when bubblewrap can create a mount namespace here (checked once).
+bool SandboxAvailable();
+
+}  // namespace sluice::runner

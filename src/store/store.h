@@ -1,0 +1,101 @@
+// The execution store: every execution, every stage/step node, their
+// statuses, timings, inputs, outputs and failures, in SQLite (WAL mode) in the
+// state directory, plus one log file per node under `logs/`.
+//
+// Every mutating call is its own committed transaction, so after a crash
+// (kill -9) the database holds every state change made before it. The schema
+// is versioned (PRAGMA user_version) and migrated forward on Open(); the
+// column layout below is persisted — change it only with a new migration.
+// A Store is used from one thread at a time; several processes may open the
+// same database (SQLite locking, busy timeout 5 s).
+// Nothing stored here may contain a secret in clear text: callers mask
+// outputs, messages and logs before handing them in.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace sluice::store {
+
+struct ExecutionRecord {
+  std::string id;                 // NewExecutionId()
+  std::string pipeline_id;
+  std::string pipeline_name;
+  int64_t sequence_id = 0;        // per pipeline, 1, 2, 3...
+  std::string status;             // ExecutionStatus name: Running, Success, Failed...
+  int64_t started_ms = 0;
+  int64_t ended_ms = 0;           // 0 while running
+  std::string project_dir;        // absolute
+  std::string pipeline_file;      // as loaded
+  std::string pipeline_yaml;      // the `pipeline:` document after inputs were applied
+  nlohmann::json inputs = nlohmann::json::object();   // what the user passed (masked)
+  std::string trigger_type = "MANUAL";
+  std::string failure_message;    // masked
+  std::string retried_from;       // execution id this one retries, or ""
+  std::string retry_from_node;    // the --from point, or ""
+  int64_t runner_pid = 0;         // the process running it (for abort/resume)
+  bool abort_requested = false;
+};
+
+struct NodeRecord {
+  std::string execution_id;
+  // Dotted identifier path, unique within the execution:
+  // "Train_Model", "Train_Model.Wait_for_ECR_Image_Scan", "S.group.step".
+  // Rollback steps live under "<stage>.rollback.<step>".
+  std::string path;
+  std::string kind;               // stage | step | stepGroup | parallel
+  std::string identifier;
+  std::string name;
+  std::string type;               // stage/step type
+  std::string status;             // NotStarted, Running, Success, Failed, Skipped, ...
+  int64_t started_ms = 0;
+  int64_t ended_ms = 0;
+  int attempt = 0;                // retries so far
+  nlohmann::json outputs = nlohmann::json::object();  // masked; secret outputs as the mask
+  std::string failure_type;       // ErrorType name or ""
+  std::string failure_message;    // masked
+  int sort_order = 0;             // display order within the execution
+  nlohmann::json details = nlohmann::json::object();  // test results, artifacts, notes
+};
+
+class Store {
+ public:
+  // Opens or creates `state_dir/sluice.db` and `state_dir/logs/`.
+  static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& state_dir);
+  virtual ~Store() = default;
+
+  virtual Status CreateExecution(ExecutionRecord* rec) = 0;  // assigns sequence_id
+  virtual Status UpdateExecution(const ExecutionRecord& rec) = 0;
+  virtual Result<ExecutionRecord> GetExecution(const std::string& id) const = 0;
+  // Accepts a unique prefix of an id too; NotFound / ambiguity say so.
+  virtual Result<ExecutionRecord> FindExecution(const std::string& id_or_prefix) const = 0;
+  // Newest first.
+  virtual Result<std::vector<ExecutionRecord>> ListExecutions(int limit) const = 0;
+  virtual Status RequestAbort(const std::string& execution_id) = 0;
+  virtual Result<bool> AbortRequested(const std::string& execution_id) const = 0;
+
+  // Inserts or replaces the node with the same (execution_id, path).
+  virtual Status PutNode(const NodeRecord& node) = 0;
+  virtual Result<std::vector<NodeRecord>> GetNodes(const std::string& execution_id) const = 0;
+
+  // Log of one node: `logs/<execution_id>/<path>.log`. Append-only; each call
+  // writes and flushes whole lines (the caller masks them first).
+  virtual std::filesystem::path LogPath(const std::string& execution_id,
+                                        const std::string& node_path) const = 0;
+  virtual Status AppendLog(const std::string& execution_id, const std::string& node_path,
+                           std::string_view lines) = 0;
+  virtual Result<std::string> ReadLog(const std::string& execution_id,
+                                      const std::string& node_path) const = 0;
+
+  virtual int schema_version() const = 0;
+};
+
+}  // namespace sluice::store
