@@ -3,24 +3,55 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace sluice {
 
 Cancellation::Cancellation() {
   if (::pipe2(pipe_, O_CLOEXEC | O_NONBLOCK) != 0) pipe_[0] = pipe_[1] = -1;
 }
 
+Cancellation::Cancellation(Cancellation* parent) : Cancellation() {
+  parent_ = parent;
+  if (parent_ != nullptr) parent_->AddChild(this);
+}
+
 Cancellation::~Cancellation() {
+  if (parent_ != nullptr) parent_->RemoveChild(this);
   if (pipe_[0] >= 0) ::close(pipe_[0]);
   if (pipe_[1] >= 0) ::close(pipe_[1]);
 }
 
-void Cancellation::Cancel() {
-  if (cancelled_.exchange(true, std::memory_order_acq_rel)) return;
-  if (pipe_[1] >= 0) {
-    char c = 1;
-    ssize_t ignored = ::write(pipe_[1], &c, 1);
-    (void)ignored;
+void Cancellation::AddChild(Cancellation* child) {
+  bool cancel_child = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    children_.push_back(child);
+    cancel_child = cancelled();
   }
+  if (cancel_child) child->Cancel();
+}
+
+void Cancellation::RemoveChild(Cancellation* child) {
+  std::lock_guard<std::mutex> lock(mu_);
+  children_.erase(std::remove(children_.begin(), children_.end(), child), children_.end());
+}
+
+void Cancellation::Cancel() {
+  std::vector<Cancellation*> children;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (cancelled_.exchange(true, std::memory_order_acq_rel)) return;
+    children = children_;
+    if (pipe_[1] >= 0) {
+      char c = 1;
+      ssize_t ignored = ::write(pipe_[1], &c, 1);
+      (void)ignored;
+    }
+  }
+  // Children unregister under their parent's mutex before they die, and the
+  // caller guarantees parents outlive children, so these pointers are live.
+  for (Cancellation* child : children) child->Cancel();
 }
 
 }  // namespace sluice

@@ -16,13 +16,22 @@
 //   string methods  contains startsWith endsWith toLowerCase toUpperCase length
 //                   replace split trim substring indexOf equals concat
 //   nesting         <+<+pipeline.variables.list>.split(",")[0]>
+//   also (JEXL)     =~ !~ (regex full match, or membership in a list), =^ =$
+//                   (starts/ends with), list literals [a, b], and the methods
+//                   matches equalsIgnoreCase isEmpty toString (strings),
+//                   size contains get (lists), get containsKey size (objects);
+//                   see methods.h and value_ops.h for the exact rules.
 // A `>` closes the expression unless it is part of `>=` or sits inside a
 // string literal; write comparisons as `<` with swapped operands inside `<+ >`
-// or put them in a `when.condition`, where the whole text is JEXL.
+// or put them in a `when.condition`, where the whole text is JEXL. `>==`
+// closes and then compares (`<+a>=="x"`); an expression that only parses
+// with `>` closing (`export KEY_<+x>=v` in a script) is read that way
+// (lexer.h, template_scanner.h).
 //
 // Comparison is loose, as in Harness/JEXL: a string compared with a boolean is
 // true when non-empty and not "false" (case-insensitive); a string compared
-// with a number is parsed as a number when it looks like one.
+// with a number is parsed as a number when it looks like one. Ordering
+// (< <= > >=) against null is false, as in JEXL (value_ops.h).
 //
 // Errors never turn into empty strings: an unknown reference, a bad method
 // call or a syntax error is a Status naming the expression text; syntax

@@ -7,7 +7,23 @@
 // --unshare-pid --die-with-parent, so even processes that left the group die
 // with the namespace. Output is read from pipes with poll(); every complete
 // line (and a final unterminated one) is handed to the LineSink from the
-// calling thread, stdout and stderr in arrival order.
+// calling thread, stdout and stderr in arrival order; a line longer than
+// 64 KiB arrives in 64 KiB pieces.
+//
+// The command ends when its first process (the leader) exits, as a Harness
+// step does: the rest of its process group is then killed (SIGKILL) at once,
+// so `server &` does not outlive the step. Output still in the pipes is
+// read; a process that left the group (setsid) and keeps a pipe open is
+// given up on after 100 ms without output, and on the host it survives
+// (in a sandbox it dies with the namespace).
+//
+// Exit status: exit_code, or term_signal when the leader died from a signal.
+// In a sandbox the leader is bwrap, which reports a command killed by signal
+// N as exit code 128+N (like a shell); a timeout or cancellation still shows
+// as the signal sluice sent to bwrap.
+//
+// LocalProcessRunner has no state: Run() may be called from many threads at
+// once. The process must not ignore SIGCHLD (waitpid() has to work).
 #pragma once
 
 #include <chrono>
@@ -40,12 +56,16 @@ struct Mount {
 };
 
 struct ProcessSpec {
-  std::vector<std::string> argv;               // argv[0] resolved through PATH
+  // argv[0] is resolved through env's PATH (a default path without one)
+  // before anything starts; the command still sees argv[0] as given.
+  std::vector<std::string> argv;
   std::map<std::string, std::string> env;      // the complete environment
-  std::string working_dir;                     // as seen by the command
+  std::string working_dir;                     // as seen by the command; "" = ours
   // Non-empty: run under bubblewrap with the host filesystem visible
   // (--dev-bind / /) plus these mounts on top, a fresh /tmp is NOT made:
-  // the host's stays visible, like a build VM.
+  // the host's stays visible, like a build VM. Targets must be absolute; a
+  // target missing on the host is created inside the sandbox only (see
+  // runner/sandbox.h for how, and its one limitation).
   std::vector<Mount> mounts;
   std::optional<Millis> timeout;
   Millis kill_grace{2000};                     // SIGTERM → SIGKILL delay
@@ -64,8 +84,9 @@ struct ProcessResult {
 class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;
-  // IoError when the process cannot be started (missing binary, bwrap
-  // absent); once started, every outcome is a ProcessResult.
+  // IoError when the process cannot be started (missing binary or working
+  // directory, bwrap absent); once started, every outcome is a
+  // ProcessResult. Already cancelled: nothing starts, result.cancelled.
   virtual Result<ProcessResult> Run(const ProcessSpec& spec, LineSink& sink,
                                     const Cancellation& cancel) = 0;
 };

@@ -1,14 +1,23 @@
 // Running a step's shell script the way Harness CI runs Run steps, and the
 // way a delegate runs ShellScript steps, then reading its output variables.
 //
-// The script is written to a file in the step's scratch directory and run as
-// `sh -c` / `bash -c` equivalent (the file is executed by the shell so line
-// numbers in errors match the user's script). After the user's script the
-// runner appends lines that write each declared output variable into
-// $HARNESS_OUTPUT_FILE as NAME=<base64 of value> — so `export X=1`, plain
-// `X=1` and values with newlines all work; a script that `exit`s early
-// loses them, as on Harness. Scripts may also write KEY=VALUE lines to
-// $DRONE_OUTPUT / $HARNESS_OUTPUT_FILE themselves.
+// The full text (prefix + script + capture lines) is written to
+// <scratch_dir>/script.sh and run as `sh -c <text>` / `bash -c <text>`, as
+// Harness does; a text over 120 KiB (the kernel caps one argument at
+// 128 KiB) runs as `sh <scratch_dir>/script.sh` instead. The prefix shares
+// the first line with the script ("set -xe; echo hi"), so the shell's line
+// numbers in errors are the user's ("sh: 2: foo: not found").
+//
+// After the user's script the runner appends lines (silenced from `set -x`,
+// keeping the script's exit status) that write each declared output variable
+// that is set (${NAME+x}) as NAME=<base64 -w0 of value> into a capture file
+// of their own in scratch_dir — so `export X=1`, plain `X=1` and values with
+// newlines, quotes and '=' all work; a script that `exit`s early (or stops
+// under `set -e`) loses them, as on Harness. Scripts may also write
+// KEY=VALUE lines to $DRONE_OUTPUT / $HARNESS_OUTPUT_FILE (one file,
+// <scratch_dir>/output.env) themselves; those count as outputs too, and a
+// declared variable set in the shell wins over a line with the same name.
+// Files: runner/output_capture.h.
 #pragma once
 
 #include <filesystem>
@@ -46,13 +55,17 @@ struct ScriptResult {
 };
 
 // Runs `spec` through `runner`. Sets HARNESS_OUTPUT_FILE and DRONE_OUTPUT in
-// the environment (paths visible to the script).
+// the environment (host paths; the host filesystem is visible in the
+// sandbox too). Outputs are read whatever the exit status. InvalidArgument
+// for an output name that is not a shell variable name.
 Result<ScriptResult> RunScript(const ScriptSpec& spec, ProcessRunner& runner, LineSink& sink,
                                const Cancellation& cancel);
 
-// `sh -n` / `bash -n` on `script` without running it. Returns the shell's
-// messages (empty when the syntax is fine) with line numbers as the shell
-// reports them ("line 2: unexpected EOF while looking for matching `\"'").
+// `sh -n -c` / `bash -n -c` on `script` without running it. Returns the
+// shell's messages, one per line with '\n' (empty when the syntax is fine),
+// with line numbers as the shell reports them: dash "sh: 1: Syntax error:
+// Unterminated quoted string", bash "bash: -c: line 2: unexpected EOF while
+// looking for matching `\"'".
 Result<std::string> CheckScriptSyntax(Shell shell, const std::string& script);
 
 }  // namespace sluice::runner

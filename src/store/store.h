@@ -19,9 +19,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
+
+namespace sluice {
+class Clock;
+}  // namespace sluice
 
 namespace sluice::store {
 
@@ -42,7 +47,7 @@ struct ExecutionRecord {
   std::string retried_from;       // execution id this one retries, or ""
   std::string retry_from_node;    // the --from point, or ""
   int64_t runner_pid = 0;         // the process running it (for abort/resume)
-  bool abort_requested = false;
+  bool abort_requested = false;   // set only by RequestAbort()
 };
 
 struct NodeRecord {
@@ -66,34 +71,69 @@ struct NodeRecord {
   nlohmann::json details = nlohmann::json::object();  // test results, artifacts, notes
 };
 
+// One row of the log index: what AppendLog has written for a node. The log
+// file is the source of truth; after a crash between the file write and the
+// index update the index may lag the file by one call.
+struct LogInfo {
+  std::string execution_id;
+  std::string node_path;
+  std::filesystem::path file;     // absolute; stored relative to the state dir
+  int64_t bytes = 0;              // file size after the last append
+  int64_t line_count = 0;
+  int64_t updated_ms = 0;
+};
+
 class Store {
  public:
-  // Opens or creates `state_dir/sluice.db` and `state_dir/logs/`.
+  // Opens or creates `state_dir/sluice.db` and `state_dir/logs/`, migrating
+  // an older schema forward. A database written by a newer sluice (higher
+  // schema version) is refused with FailedPrecondition.
   static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& state_dir);
+  // Same, with the clock that stamps the log index; `clock` must outlive the Store.
+  static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& state_dir,
+                                             const Clock& clock);
   virtual ~Store() = default;
 
-  virtual Status CreateExecution(ExecutionRecord* rec) = 0;  // assigns sequence_id
+  // Assigns sequence_id (max for the pipeline + 1, in the same transaction),
+  // and rec->id = NewExecutionId() when it is empty. AlreadyExists if the id is taken.
+  virtual Status CreateExecution(ExecutionRecord* rec) = 0;
+  // Rewrites every field of the execution `rec.id` except pipeline_id,
+  // sequence_id and abort_requested (so a concurrent `sluice abort` is never
+  // lost). NotFound if there is no such execution.
   virtual Status UpdateExecution(const ExecutionRecord& rec) = 0;
   virtual Result<ExecutionRecord> GetExecution(const std::string& id) const = 0;
   // Accepts a unique prefix of an id too; NotFound / ambiguity say so.
   virtual Result<ExecutionRecord> FindExecution(const std::string& id_or_prefix) const = 0;
-  // Newest first.
+  // Newest first (started_ms, then creation order); limit <= 0 means all.
   virtual Result<std::vector<ExecutionRecord>> ListExecutions(int limit) const = 0;
   virtual Status RequestAbort(const std::string& execution_id) = 0;
   virtual Result<bool> AbortRequested(const std::string& execution_id) const = 0;
 
   // Inserts or replaces the node with the same (execution_id, path).
+  // FailedPrecondition if the execution does not exist.
   virtual Status PutNode(const NodeRecord& node) = 0;
+  // Ordered by sort_order, then path. Empty for an unknown execution.
   virtual Result<std::vector<NodeRecord>> GetNodes(const std::string& execution_id) const = 0;
+  // Removes the nodes of an execution whose path is `path` or starts with
+  // `path + "."` (a subtree, e.g. before re-running a stage); "" removes all.
+  // Their logs stay. Not an error if nothing matched.
+  virtual Status DeleteNodes(const std::string& execution_id, const std::string& path) = 0;
 
   // Log of one node: `logs/<execution_id>/<path>.log`. Append-only; each call
-  // writes and flushes whole lines (the caller masks them first).
+  // writes whole lines with write(2) (a '\n' is added if `lines` lacks a final
+  // one; "" writes nothing), visible to readers at once, not fsynced: a crash
+  // of the machine may lose the tail, a crash of the process loses nothing.
+  // The caller masks the lines first. Ids and paths containing '/' or ".."
+  // are refused (Internal). The execution must exist (for the log index).
   virtual std::filesystem::path LogPath(const std::string& execution_id,
                                         const std::string& node_path) const = 0;
   virtual Status AppendLog(const std::string& execution_id, const std::string& node_path,
                            std::string_view lines) = 0;
+  // "" when the node has no log yet.
   virtual Result<std::string> ReadLog(const std::string& execution_id,
                                       const std::string& node_path) const = 0;
+  // The log index of an execution, ordered by node path.
+  virtual Result<std::vector<LogInfo>> ListLogs(const std::string& execution_id) const = 0;
 
   virtual int schema_version() const = 0;
 };

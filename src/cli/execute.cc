@@ -1,0 +1,131 @@
+#include "cli/execute.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <iostream>
+#include <thread>
+
+#include "cli/progress.h"
+#include "cli/render.h"
+#include "common/cancellation.h"
+#include "engine/engine.h"
+#include "runner/process.h"
+
+namespace sluice::cli {
+namespace {
+
+// Turns SIGINT/SIGTERM into a cancellation, on a thread of its own (signal
+// handlers may not take the mutex Cancel() needs).
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(Cancellation& cancel) : cancel_(cancel) {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGUSR1);  // used to wake the thread at the end
+    pthread_sigmask(SIG_BLOCK, &set_, &old_);
+    thread_ = std::thread([this] {
+      for (;;) {
+        int sig = 0;
+        if (sigwait(&set_, &sig) != 0) continue;
+        if (done_) return;
+        if (sig == SIGINT || sig == SIGTERM) {
+          std::cerr << "\nsluice: aborting (signal " << sig << "); stopping running steps\n";
+          cancel_.Cancel();
+        }
+      }
+    });
+  }
+  ~SignalWatcher() {
+    done_ = true;
+    pthread_kill(thread_.native_handle(), SIGUSR1);
+    thread_.join();
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+
+ private:
+  Cancellation& cancel_;
+  sigset_t set_;
+  sigset_t old_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+// Polls the store for `sluice abort` requests made from another process.
+class AbortWatcher {
+ public:
+  AbortWatcher(const std::filesystem::path& state_dir, std::string id, Cancellation& cancel)
+      : thread_([this, state_dir, id, &cancel] {
+          auto store = store::Store::Open(state_dir);
+          if (!store.ok()) return;
+          while (!stop_.cancelled()) {
+            auto requested = (*store)->AbortRequested(id);
+            if (requested.ok() && *requested) {
+              cancel.Cancel();
+              return;
+            }
+            pollfd p{stop_.fd(), POLLIN, 0};
+            ::poll(&p, 1, 250);
+          }
+        }) {}
+  ~AbortWatcher() {
+    stop_.Cancel();
+    thread_.join();
+  }
+
+ private:
+  Cancellation stop_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline& pipeline,
+            store::ExecutionRecord& record, const std::map<std::string, store::NodeRecord>& prior,
+            const ExecuteOptions& options) {
+  auto store = app.Store();
+  if (!store.ok()) return Fail(store.status());
+  auto secrets = app.Secrets();
+  if (!secrets.ok()) return Fail(secrets.status());
+
+  bool tty = isatty(STDOUT_FILENO) != 0 && !options.json;
+  std::ostream& progress_out = options.json ? std::cerr : std::cout;
+  ProgressPrinter printer(progress_out, tty, options.verbose);
+  if (!options.json) {
+    progress_out << "Execution " << record.id << " (#" << record.sequence_id << " of "
+                 << record.pipeline_id << ")\n";
+  }
+
+  runner::LocalProcessRunner processes;
+  engine::EngineDeps deps{**store, **secrets, processes, app.Steps(), project, DefaultClock(), &printer};
+  engine::EngineOptions engine_options;
+  engine_options.state_dir = app.StateDir();
+  engine_options.sandbox = options.sandbox;
+  const char* user = getenv("USER");
+  engine_options.triggered_by = user != nullptr ? user : "local";
+  engine::Engine engine(deps, engine_options);
+
+  Cancellation cancel;
+  Result<engine::NodeStatus> result = engine::NodeStatus::kErrored;
+  {
+    SignalWatcher signals(cancel);
+    AbortWatcher aborts(app.StateDir(), record.id, cancel);
+    result = engine.Run(record, pipeline, prior, cancel);
+  }
+  if (!result.ok()) return Fail(result.status());
+
+  auto nodes = (*store)->GetNodes(record.id);
+  if (!nodes.ok()) return Fail(nodes.status());
+  if (options.json) {
+    std::cout << ExecutionJson(record, *nodes).dump(2) << "\n";
+  } else {
+    std::cout << "\n";
+    PrintExecutionTree(std::cout, record, *nodes, tty);
+  }
+  return engine::IsPositive(*result) ? kExitOk : kExitFailed;
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,94 @@
+#include "cli/load.h"
+
+#include "runner/script.h"
+
+namespace sluice::cli {
+
+pipeline::ScriptChecker ShellScriptChecker() {
+  return [](const std::string& shell, const std::string& script) -> Result<std::string> {
+    return runner::CheckScriptSyntax(shell == "bash" ? runner::Shell::kBash : runner::Shell::kSh, script);
+  };
+}
+
+Result<pipeline::Project> LoadAndValidate(App& app, const std::filesystem::path& path,
+                                          DiagnosticList* diags) {
+  auto project = pipeline::LoadProject(path, diags);
+  if (!project.ok()) return project.status();
+  for (const pipeline::Pipeline& p : project->pipelines) {
+    pipeline::ValidatePipeline(p, app.Steps(), ShellScriptChecker(), diags);
+  }
+  return project;
+}
+
+Result<const pipeline::Pipeline*> ChoosePipeline(const pipeline::Project& project, const std::string& id) {
+  std::string known;
+  for (const pipeline::Pipeline& p : project.pipelines) known += (known.empty() ? "" : ", ") + p.identifier;
+  if (!id.empty()) {
+    const pipeline::Pipeline* p = project.FindPipeline(id);
+    if (p == nullptr) {
+      return Status::NotFound("no pipeline \"" + id + "\" in " + project.root.string() +
+                              (known.empty() ? "" : " (pipelines: " + known + ")"));
+    }
+    return p;
+  }
+  if (project.pipelines.empty()) {
+    return Status::NotFound("no pipeline found in " + project.root.string() +
+                            " (expected .harness/pipelines/*.yaml)");
+  }
+  if (project.pipelines.size() > 1) {
+    return Status::InvalidArgument("the project has several pipelines (" + known +
+                                   "); choose one with --pipeline ID");
+  }
+  return &project.pipelines.front();
+}
+
+std::optional<pipeline::Pipeline> Instantiate(const pipeline::Pipeline& p,
+                                              const pipeline::RuntimeInputValues& values,
+                                              const engine::StepRegistry& steps,
+                                              DiagnosticList* diags) {
+  DiagnosticList local;
+  YAML::Node applied = pipeline::ApplyRuntimeInputs(p.root, p.file, values, &local);
+  diags->Append(local);
+  if (local.has_errors()) return std::nullopt;
+  YAML::Node doc;
+  doc["pipeline"] = applied;
+  DiagnosticList parse;
+  auto result = pipeline::ParsePipeline(doc, p.file, &parse);
+  // Warnings were already shown for the file as written; keep only new errors.
+  for (const Diagnostic& d : parse.items()) {
+    if (d.severity == Severity::kError) diags->Add(d);
+  }
+  (void)steps;
+  if (!result || parse.has_errors()) return std::nullopt;
+  return result;
+}
+
+}  // namespace sluice::cli
+
+namespace sluice::cli {
+
+Result<Recorded> LoadRecorded(const store::ExecutionRecord& rec) {
+  DiagnosticList diags;
+  auto project = pipeline::LoadProject(rec.project_dir, &diags);
+  Recorded out;
+  if (project.ok()) {
+    out.project = std::move(project).value();
+  } else {
+    out.project.root = rec.project_dir;
+  }
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(rec.pipeline_yaml);
+  } catch (const YAML::Exception& e) {
+    return Status::Internal("the stored pipeline of execution " + rec.id + " does not parse: " + e.msg);
+  }
+  DiagnosticList parse;
+  auto p = pipeline::ParsePipeline(doc, rec.pipeline_file, &parse);
+  if (!p || parse.has_errors()) {
+    return Status::Internal("the stored pipeline of execution " + rec.id + " does not parse");
+  }
+  out.pipeline = std::move(*p);
+  return out;
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,43 @@
+// Loading and validating a project for the commands that run pipelines.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "cli/app.h"
+#include "pipeline/inputs.h"
+#include "pipeline/project.h"
+#include "store/store.h"
+
+namespace sluice::cli {
+
+// The ScriptChecker `sluice validate` and `sluice run` use (runner's sh -n).
+pipeline::ScriptChecker ShellScriptChecker();
+
+// Loads `path` and validates every pipeline in it. Diagnostics go to `diags`.
+Result<pipeline::Project> LoadAndValidate(App& app, const std::filesystem::path& path,
+                                          DiagnosticList* diags);
+
+// Picks the pipeline to run: `id` when given, else the only one.
+Result<const pipeline::Pipeline*> ChoosePipeline(const pipeline::Project& project, const std::string& id);
+
+// Applies runtime inputs and re-parses, giving the pipeline as it will run.
+// Errors are diagnostics printed by the caller.
+std::optional<pipeline::Pipeline> Instantiate(const pipeline::Pipeline& p,
+                                              const pipeline::RuntimeInputValues& values,
+                                              const engine::StepRegistry& steps,
+                                              DiagnosticList* diags);
+
+}  // namespace sluice::cli
+
+namespace sluice::cli {
+
+// The project and the pipeline exactly as an earlier execution ran it (its
+// stored YAML, inputs already applied), for resume and retry.
+struct Recorded {
+  pipeline::Project project;
+  pipeline::Pipeline pipeline;
+};
+Result<Recorded> LoadRecorded(const store::ExecutionRecord& rec);
+
+}  // namespace sluice::cli

@@ -1,0 +1,123 @@
+#include "cli/render.h"
+
+#include <algorithm>
+
+#include "common/clock.h"
+#include "common/duration.h"
+
+namespace sluice::cli {
+namespace {
+
+int64_t DurationMs(int64_t start, int64_t end) { return start > 0 && end >= start ? end - start : 0; }
+
+int Depth(const std::string& path) {
+  return static_cast<int>(std::count(path.begin(), path.end(), '.'));
+}
+
+}  // namespace
+
+std::string StatusMark(const std::string& status, bool color) {
+  struct Mark {
+    const char* status;
+    const char* mark;
+    const char* color;
+  };
+  static const Mark kMarks[] = {
+      {"Success", "✓", "\033[32m"},         {"IgnoreFailed", "✓", "\033[33m"},
+      {"Failed", "✗", "\033[31m"},          {"Errored", "✗", "\033[31m"},
+      {"Expired", "⏱", "\033[31m"},         {"Aborted", "■", "\033[31m"},
+      {"Skipped", "-", "\033[90m"},         {"Running", "▶", "\033[36m"},
+      {"WaitStepRunning", "…", "\033[36m"}, {"NotStarted", "·", "\033[90m"},
+      {"ApprovalRejected", "✗", "\033[31m"}, {"InterventionWaiting", "?", "\033[35m"},
+  };
+  for (const Mark& m : kMarks) {
+    if (status == m.status) return color ? std::string(m.color) + m.mark + "\033[0m" : m.mark;
+  }
+  return "?";
+}
+
+void PrintExecutionTree(std::ostream& out, const store::ExecutionRecord& rec,
+                        const std::vector<store::NodeRecord>& nodes, bool color) {
+  std::vector<store::NodeRecord> sorted = nodes;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.sort_order < b.sort_order; });
+  size_t width = 0;
+  for (const auto& n : sorted) width = std::max(width, n.identifier.size() + 2 * Depth(n.path));
+  for (const auto& n : sorted) {
+    std::string indent(2 + 2 * Depth(n.path), ' ');
+    std::string label = n.identifier;
+    out << indent << StatusMark(n.status, color) << " " << label
+        << std::string(width + 2 - label.size() - 2 * Depth(n.path), ' ') << n.status;
+    if (n.ended_ms > 0) out << "  " << FormatDuration(Millis(DurationMs(n.started_ms, n.ended_ms)));
+    if (n.attempt > 0) out << "  (" << n.attempt + 1 << " attempts)";
+    if (n.details.contains("reusedFrom")) out << "  (reused)";
+    out << "\n";
+    std::string detail_indent = indent + "    ";
+    if (!n.failure_message.empty()) out << detail_indent << n.failure_message << "\n";
+    if (n.kind == "step" && n.outputs.is_object() && !n.outputs.empty()) {
+      for (auto it = n.outputs.begin(); it != n.outputs.end(); ++it) {
+        std::string v = it->is_string() ? it->get<std::string>() : it->dump();
+        out << detail_indent << it.key() << " = " << v << "\n";
+      }
+    }
+    if (n.details.contains("tests")) {
+      const auto& t = n.details["tests"];
+      out << detail_indent << "tests: " << t.value("total", 0) << " total, " << t.value("failed", 0)
+          << " failed, " << t.value("skipped", 0) << " skipped\n";
+    }
+  }
+  int64_t duration = DurationMs(rec.started_ms, rec.ended_ms);
+  out << "\nExecution " << rec.id << " (#" << rec.sequence_id << " of " << rec.pipeline_id << "): "
+      << StatusMark(rec.status, color) << " " << rec.status;
+  if (rec.ended_ms > 0) out << " in " << FormatDuration(Millis(duration));
+  out << "\n";
+  if (!rec.failure_message.empty() && rec.status != "Success") out << "  " << rec.failure_message << "\n";
+}
+
+nlohmann::json ExecutionJson(const store::ExecutionRecord& rec,
+                             const std::vector<store::NodeRecord>& nodes) {
+  std::vector<store::NodeRecord> sorted = nodes;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.sort_order < b.sort_order; });
+  nlohmann::json stages = nlohmann::json::array();
+  for (const auto& n : sorted) {
+    if (n.kind != "stage") continue;
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& s : sorted) {
+      if (s.kind == "stage" || s.path.rfind(n.path + ".", 0) != 0) continue;
+      steps.push_back({{"path", s.path},
+                       {"identifier", s.identifier},
+                       {"name", s.name},
+                       {"kind", s.kind},
+                       {"type", s.type},
+                       {"status", s.status},
+                       {"durationMs", DurationMs(s.started_ms, s.ended_ms)},
+                       {"attempt", s.attempt},
+                       {"outputs", s.outputs},
+                       {"failureMessage", s.failure_message},
+                       {"failureType", s.failure_type},
+                       {"details", s.details}});
+    }
+    stages.push_back({{"identifier", n.identifier},
+                      {"name", n.name},
+                      {"type", n.type},
+                      {"status", n.status},
+                      {"durationMs", DurationMs(n.started_ms, n.ended_ms)},
+                      {"failureMessage", n.failure_message},
+                      {"steps", steps}});
+  }
+  return {{"id", rec.id},
+          {"pipeline", rec.pipeline_id},
+          {"pipelineName", rec.pipeline_name},
+          {"sequenceId", rec.sequence_id},
+          {"status", rec.status},
+          {"startedAt", rec.started_ms > 0 ? FormatTimestamp(rec.started_ms) : ""},
+          {"endedAt", rec.ended_ms > 0 ? FormatTimestamp(rec.ended_ms) : ""},
+          {"durationMs", DurationMs(rec.started_ms, rec.ended_ms)},
+          {"failureMessage", rec.failure_message},
+          {"retriedFrom", rec.retried_from},
+          {"inputs", rec.inputs},
+          {"stages", stages}};
+}
+
+}  // namespace sluice::cli

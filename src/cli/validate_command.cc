@@ -1,0 +1,29 @@
+// sluice validate [PATH]: load a project (or one pipeline file) and report
+// every problem ninja-style, without running anything.
+#include <iostream>
+
+#include "cli/app.h"
+#include "cli/load.h"
+
+namespace sluice::cli {
+
+void AddValidateCommand(CLI::App& cli, GlobalOptions& options) {
+  auto* cmd = cli.add_subcommand("validate", "Check pipelines, inputs and scripts without running them");
+  auto path = std::make_shared<std::string>();
+  cmd->add_option("path", *path, "Project directory or pipeline file (default: --project)");
+  cmd->callback([&options, path] {
+    App app(options);
+    std::string target = path->empty() ? options.project : *path;
+    DiagnosticList diags;
+    auto project = LoadAndValidate(app, target, &diags);
+    if (!project.ok()) std::exit(Fail(project.status(), kExitUsage));
+    std::cerr << pipeline::FormatDiagnostics(diags, *project);
+    if (diags.has_errors()) std::exit(kExitFailed);
+    if (diags.empty()) {
+      std::cout << project->pipelines.size() << " pipeline(s) OK\n";
+    }
+    std::exit(kExitOk);
+  });
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,64 @@
+// Internal to the engine: the state of one execution while Engine::Run()
+// works on it, shared by the worker threads of parallel blocks.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/context.h"
+#include "engine/engine.h"
+#include "engine/failure.h"
+#include "engine/workspace.h"
+
+namespace sluice::engine {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+// Statuses of the finished children of a stage, step group or pipeline, for
+// `when` checks ("current status") and roll-up. Thread-safe.
+class FinishedSet {
+ public:
+  void Add(NodeStatus s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    statuses_.push_back(s);
+  }
+  NodeStatus Current() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return RollUp(statuses_);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<NodeStatus> statuses_;  // guarded by mu_
+};
+
+// One running stage.
+struct StageRun {
+  const pipeline::Stage& stage;
+  StageWorkspace workspace;
+  std::map<std::string, std::string> env;
+  std::optional<SteadyTime> deadline;
+  FinishedSet finished;                    // every finished step, groups included
+  std::atomic<bool> stop{false};           // remaining steps do not run
+  std::atomic<bool> rollback{false};       // run rollbackSteps at the end
+  std::atomic<bool> expired{false};        // the stage timeout fired
+  StrategyChain strategies;                // the stage's own list
+};
+
+// One list of steps: the stage's execution, a step group, or rollback steps.
+struct StepList {
+  std::string prefix;          // node path of the owner ("Stage", "Stage.group")
+  JsonPointer steps;           // its `steps` object in the expression document
+  JsonPointer group;           // the group's node, or empty
+  StrategyChain chain;         // group strategies (innermost first) then the stage's
+  std::atomic<bool>* stop;     // the owner's stop flag
+  std::atomic<bool>* rollback; // where StepGroupRollback / StageRollback requests land
+  bool rollback_mode = false;  // rollback steps: no default stageStatus gate
+};
+
+}  // namespace sluice::engine

@@ -1,0 +1,97 @@
+#include "engine/step.h"
+
+namespace sluice::engine {
+
+Result<expr::Value> StepContext::Resolve(const YAML::Node& field, std::string_view name) const {
+  if (!field || field.IsNull()) return expr::Value();
+  nlohmann::json raw = pipeline::YamlToJson(field);
+  SourceLocation where = pipeline::LocationOf(field, node.location.file);
+  // Resolve every string inside (scalars, lists, maps alike).
+  std::string error;
+  std::function<nlohmann::json(const nlohmann::json&)> walk = [&](const nlohmann::json& v) {
+    if (!error.empty()) return nlohmann::json();
+    if (v.is_string()) {
+      const std::string& text = v.get_ref<const std::string&>();
+      if (!expr::HasExpressions(text)) return v;
+      auto r = expr::Render(text, scope);
+      if (!r.ok()) {
+        error = r.status().message();
+        return nlohmann::json();
+      }
+      return *r;
+    }
+    if (v.is_array()) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& e : v) out.push_back(walk(e));
+      return out;
+    }
+    if (v.is_object()) {
+      nlohmann::json out = nlohmann::json::object();
+      for (auto it = v.begin(); it != v.end(); ++it) out[it.key()] = walk(it.value());
+      return out;
+    }
+    return v;
+  };
+  nlohmann::json resolved = walk(raw);
+  if (!error.empty()) {
+    return sluice::Status::InvalidArgument(where.ToString() + ": in " + std::string(name) + ": " + error);
+  }
+  return resolved;
+}
+
+Result<std::string> StepContext::ResolveString(const YAML::Node& field, std::string_view name) const {
+  SLUICE_ASSIGN_OR_RETURN(expr::Value v, Resolve(field, name));
+  if (v.is_null()) return std::string();
+  return expr::ToText(v);
+}
+
+void StepContext::Log(std::string_view line) const {
+  log.OnLine(runner::StreamKind::kStdout, line);
+}
+
+StepOutcome StepOutcome::Failure(pipeline::ErrorType type, std::string message) {
+  StepOutcome o;
+  o.status = NodeStatus::kFailed;
+  o.failure_type = type;
+  o.failure_message = std::move(message);
+  return o;
+}
+
+StepOutcome StepOutcome::Error(std::string message) {
+  StepOutcome o;
+  o.status = NodeStatus::kErrored;
+  o.failure_type = pipeline::ErrorType::kUnknown;
+  o.failure_message = std::move(message);
+  return o;
+}
+
+void StepRegistry::Register(std::unique_ptr<StepType> type) {
+  std::string key(type->name());
+  types_[key] = std::move(type);
+}
+
+const StepType* StepRegistry::Find(std::string_view name) const {
+  auto it = types_.find(name);
+  return it == types_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> StepRegistry::Names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, type] : types_) names.push_back(name);
+  return names;
+}
+
+bool StepRegistry::Knows(std::string_view step_type) const { return Find(step_type) != nullptr; }
+
+void StepRegistry::ValidateSpec(const pipeline::ExecutionNode& step, const pipeline::Stage& stage,
+                                DiagnosticList* diags) const {
+  if (const StepType* t = Find(step.type)) t->ValidateSpec(step, stage, diags);
+}
+
+std::vector<std::pair<std::string, YAML::Node>> StepRegistry::Scripts(
+    const pipeline::ExecutionNode& step) const {
+  const StepType* t = Find(step.type);
+  return t == nullptr ? std::vector<std::pair<std::string, YAML::Node>>{} : t->Scripts(step);
+}
+
+}  // namespace sluice::engine

@@ -1,0 +1,118 @@
+// The contract between the engine and step types.
+//
+// A StepType is a stateless object that knows one `type:` (Run, ShellScript,
+// Wait, ...): how to validate its spec before anything runs, which of its
+// fields are shell scripts (for `sluice validate`), and how to execute one
+// step. The engine hands Execute() a StepContext with everything the step may
+// touch — the step never reads global state, starts processes or writes logs
+// except through it. Execute() is called from engine worker threads; several
+// steps may run at once, so a StepType must be thread-safe (stateless).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/cancellation.h"
+#include "common/clock.h"
+#include "common/duration.h"
+#include "engine/status.h"
+#include "expr/expr.h"
+#include "pipeline/ir.h"
+#include "pipeline/project.h"
+#include "runner/process.h"
+#include "secrets/masker.h"
+
+namespace sluice::engine {
+
+// Where a step's commands run.
+struct StepWorkspace {
+  std::filesystem::path host_dir;     // the stage workspace on the host
+  std::string working_dir;            // as the command sees it ("/harness" in a sandbox)
+  std::vector<runner::Mount> mounts;  // empty: run directly on the host
+  std::filesystem::path scratch_dir;  // per step attempt, on the host, never in the workspace
+};
+
+// What a step can use while it runs.
+struct StepContext {
+  const pipeline::Pipeline& pipeline;
+  const pipeline::Stage& stage;
+  const pipeline::ExecutionNode& node;
+  std::string execution_id;
+  std::string node_path;  // "Stage.group.step"
+  int attempt = 0;        // 0 on the first try, n on the n-th retry
+
+  const expr::Scope& scope;
+  StepWorkspace workspace;
+  // HARNESS_*/DRONE_*/CI variables, stage and pipeline variables.
+  std::map<std::string, std::string> env;
+
+  runner::ProcessRunner& processes;
+  runner::LineSink& log;                // lines are masked and stored
+  const Cancellation& cancel;
+  std::optional<Millis> timeout;        // the tightest of step, stage and pipeline limits
+  secrets::Masker& masker;              // register values that must never be shown
+  const Clock& clock;
+
+  // Resolves the expressions of a spec field. Errors name the field and its
+  // file:line:col. A missing (null) field resolves to null / "".
+  Result<expr::Value> Resolve(const YAML::Node& field, std::string_view name) const;
+  Result<std::string> ResolveString(const YAML::Node& field, std::string_view name) const;
+  // Writes one line to the step log (masked on the way).
+  void Log(std::string_view line) const;
+};
+
+struct StepOutcome {
+  NodeStatus status = NodeStatus::kSuccess;  // Success, Failed, Errored, Expired, Aborted
+  pipeline::ErrorType failure_type = pipeline::ErrorType::kUnknown;
+  std::string failure_message;
+  std::map<std::string, std::string> outputs;  // outputVariables
+  std::set<std::string> secret_outputs;        // names whose values are masked everywhere
+  nlohmann::json details = nlohmann::json::object();  // test results, artifacts...
+
+  static StepOutcome Success() { return {}; }
+  static StepOutcome Failure(pipeline::ErrorType type, std::string message);
+  static StepOutcome Error(std::string message);  // Errored, e.g. an expression failed
+};
+
+class StepType {
+ public:
+  virtual ~StepType() = default;
+  virtual std::string_view name() const = 0;
+  // Checks the spec; reports at the YAML marks of the offending fields.
+  virtual void ValidateSpec(const pipeline::ExecutionNode& step, const pipeline::Stage& stage,
+                            DiagnosticList* diags) const = 0;
+  // Script fields for `sh -n`: (shell "sh"|"bash", node holding the script).
+  virtual std::vector<std::pair<std::string, YAML::Node>> Scripts(
+      const pipeline::ExecutionNode& step) const {
+    (void)step;
+    return {};
+  }
+  virtual StepOutcome Execute(StepContext& ctx) const = 0;
+};
+
+// All step types, registered once at start-up by an explicit function
+// (steps::RegisterBuiltinSteps). Immutable afterwards; safe to share.
+class StepRegistry final : public pipeline::StepCatalog {
+ public:
+  void Register(std::unique_ptr<StepType> type);
+  const StepType* Find(std::string_view name) const;
+  std::vector<std::string> Names() const;
+
+  bool Knows(std::string_view step_type) const override;
+  void ValidateSpec(const pipeline::ExecutionNode& step, const pipeline::Stage& stage,
+                    DiagnosticList* diags) const override;
+  std::vector<std::pair<std::string, YAML::Node>> Scripts(
+      const pipeline::ExecutionNode& step) const override;
+
+ private:
+  std::map<std::string, std::unique_ptr<StepType>, std::less<>> types_;
+};
+
+}  // namespace sluice::engine

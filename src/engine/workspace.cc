@@ -1,0 +1,91 @@
+#include "engine/workspace.h"
+
+#include <algorithm>
+
+#include "common/files.h"
+
+namespace sluice::engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// "/harness/output" → "%2Fharness%2Foutput": reversible, so two paths never share a folder.
+std::string EscapePath(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '/') {
+      out += "%2F";
+    } else if (c == '%') {
+      out += "%25";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+fs::path ExecutionWorkDir(const fs::path& state_dir, const std::string& execution_id) {
+  return state_dir / "work" / execution_id;
+}
+
+Result<StageWorkspace> PrepareStageWorkspace(const fs::path& work_dir, const std::string& stage_id,
+                                             const std::vector<std::string>& shared_paths,
+                                             bool sandbox) {
+  StageWorkspace ws;
+  ws.host_dir = work_dir / "stages" / stage_id;
+  SLUICE_RETURN_IF_ERROR(MakeDirs(ws.host_dir));
+  std::vector<std::string> paths = shared_paths;
+  // Parents before children, so /harness/output lands on top of /harness.
+  std::sort(paths.begin(), paths.end());
+  if (sandbox) {
+    ws.working_dir = std::string(kWorkspaceMount);
+    ws.mounts.push_back({ws.host_dir.string(), std::string(kWorkspaceMount), false});
+  } else {
+    ws.working_dir = ws.host_dir.string();
+  }
+  for (const std::string& p : paths) {
+    if (p.empty() || p[0] != '/') {
+      return Status::InvalidArgument("shared path \"" + p + "\" must be absolute (e.g. /harness/output)");
+    }
+    fs::path shared = work_dir / "shared" / EscapePath(p);
+    SLUICE_RETURN_IF_ERROR(MakeDirs(shared));
+    if (sandbox) {
+      ws.mounts.push_back({shared.string(), p, false});
+      continue;
+    }
+    std::string prefix = std::string(kWorkspaceMount) + "/";
+    if (p.rfind(prefix, 0) != 0) continue;  // outside the workspace: not reachable on the host
+    fs::path link = ws.host_dir / p.substr(prefix.size());
+    std::error_code ec;
+    fs::create_directories(link.parent_path(), ec);
+    if (!fs::exists(fs::symlink_status(link))) fs::create_directory_symlink(shared, link, ec);
+    if (ec) return Status::IoError("cannot link shared path " + p + ": " + ec.message());
+  }
+  return ws;
+}
+
+Result<fs::path> PrepareScratch(const fs::path& work_dir, const std::string& node_path, int attempt) {
+  fs::path dir = work_dir / "scratch" / (node_path + "." + std::to_string(attempt));
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  SLUICE_RETURN_IF_ERROR(MakeDirs(dir));
+  return dir;
+}
+
+Status CopyWorkDir(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  if (!fs::exists(from, ec)) return Status::Ok();
+  fs::create_directories(to, ec);
+  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks |
+                         fs::copy_options::overwrite_existing, ec);
+  if (ec) {
+    return Status::IoError("cannot copy the workspace of the earlier execution from " +
+                           from.string() + ": " + ec.message());
+  }
+  return Status::Ok();
+}
+
+}  // namespace sluice::engine

@@ -1,0 +1,143 @@
+#include "runner/script.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include "common/files.h"
+#include "runner/executable.h"
+#include "runner/output_capture.h"
+
+namespace sluice::runner {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Linux limits one exec argument to 128 KiB (MAX_ARG_STRLEN); longer
+// scripts are run from their file instead of through -c.
+constexpr size_t kMaxInlineScript = size_t{120} * 1024;
+
+const char* ShellName(Shell shell) { return shell == Shell::kBash ? "bash" : "sh"; }
+
+// Prefix and script joined on one line ("set -xe; <first line>"), as
+// Harness does, so the shell's line numbers are the user's.
+std::string WithPrefix(const std::string& prefix, const std::string& script) {
+  if (prefix.empty()) return script;
+  char last = prefix.back();
+  if (last == '\n' || last == ';') return prefix + script;
+  return prefix + "; " + script;
+}
+
+// Writes a scratch file. No fsync, unlike WriteFileAtomic: these files only
+// matter while the step runs, and a step must start in about a millisecond.
+Status WriteScratchFile(const fs::path& path, std::string_view content, int mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Status::IoError("cannot write " + path.string() + ": " + std::strerror(errno));
+  while (!content.empty()) {
+    ssize_t n = ::write(fd, content.data(), content.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      ::close(fd);
+      return Status::IoError("cannot write " + path.string() + ": " + std::strerror(e));
+    }
+    content.remove_prefix(static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return Status::Ok();
+}
+
+class CollectSink final : public LineSink {
+ public:
+  void OnLine(StreamKind, std::string_view line) override {
+    text_.append(line);
+    text_.push_back('\n');
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+}  // namespace
+
+Result<ScriptResult> RunScript(const ScriptSpec& spec, ProcessRunner& runner, LineSink& sink,
+                               const Cancellation& cancel) {
+  for (const std::string& name : spec.output_variables) {
+    if (!IsShellVariableName(name)) {
+      return Status::InvalidArgument("output variable \"" + name +
+                                     "\" is not a valid shell variable name");
+    }
+  }
+  if (spec.scratch_dir.empty()) return Status::InvalidArgument("RunScript needs a scratch_dir");
+  const fs::path scratch = fs::absolute(spec.scratch_dir).lexically_normal();
+  SLUICE_RETURN_IF_ERROR(MakeDirs(scratch));
+  const fs::path script_file = scratch / "script.sh";
+  const fs::path user_file = scratch / "output.env";
+  const fs::path capture_file = scratch / "captured-outputs.env";
+
+  std::string content = WithPrefix(spec.prefix, spec.script);
+  if (!spec.output_variables.empty()) {
+    if (!content.empty() && content.back() != '\n') content.push_back('\n');
+    content += CaptureLines(spec.output_variables, capture_file.string());
+  }
+  SLUICE_RETURN_IF_ERROR(WriteScratchFile(script_file, content, 0755));
+  // Fresh, empty output files: the script appends to them.
+  SLUICE_RETURN_IF_ERROR(WriteScratchFile(user_file, "", 0644));
+  SLUICE_RETURN_IF_ERROR(WriteScratchFile(capture_file, "", 0644));
+
+  ProcessSpec process;
+  if (content.size() <= kMaxInlineScript) {
+    process.argv = {ShellName(spec.shell), "-c", content};
+  } else {
+    process.argv = {ShellName(spec.shell), script_file.string()};
+  }
+  process.env = spec.env;
+  process.env["HARNESS_OUTPUT_FILE"] = user_file.string();
+  process.env["DRONE_OUTPUT"] = user_file.string();
+  process.working_dir = spec.working_dir;
+  process.mounts = spec.mounts;
+  process.timeout = spec.timeout;
+
+  ScriptResult result;
+  SLUICE_ASSIGN_OR_RETURN(result.process, runner.Run(process, sink, cancel));
+
+  // Whatever the exit status, report what the files hold (lite-engine does
+  // the same); a declared variable set in the shell wins over a line the
+  // script wrote itself, as it was written last.
+  if (auto text = ReadFile(user_file); text.ok()) result.outputs = ParseDotenv(*text);
+  if (auto text = ReadFile(capture_file); text.ok()) {
+    for (auto& [k, v] : ParseCaptureFile(*text)) result.outputs[k] = std::move(v);
+  }
+  for (const std::string& name : spec.output_variables) {
+    if (result.outputs.count(name) == 0) result.missing_outputs.push_back(name);
+  }
+  return result;
+}
+
+Result<std::string> CheckScriptSyntax(Shell shell, const std::string& script) {
+  ProcessSpec process;
+  std::optional<TempDir> dir;
+  if (script.size() <= kMaxInlineScript) {
+    process.argv = {ShellName(shell), "-n", "-c", script};
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(dir, TempDir::Create("sluice-syntax-"));
+    fs::path file = dir->path() / "script.sh";
+    SLUICE_RETURN_IF_ERROR(WriteScratchFile(file, script, 0644));
+    process.argv = {ShellName(shell), "-n", file.string()};
+  }
+  process.env = {{"PATH", std::string(kDefaultPath)}};
+  process.timeout = Millis(10'000);
+  CollectSink sink;
+  Cancellation never;
+  LocalProcessRunner runner;
+  SLUICE_ASSIGN_OR_RETURN(ProcessResult r, runner.Run(process, sink, never));
+  if (r.timed_out) return Status::Timeout("syntax check of the script timed out");
+  return sink.text();
+}
+
+}  // namespace sluice::runner

@@ -1,0 +1,15 @@
+#include "steps/register.h"
+
+#include "steps/run_step.h"
+#include "steps/shell_script_step.h"
+#include "steps/wait_step.h"
+
+namespace sluice::steps {
+
+void RegisterBuiltinSteps(engine::StepRegistry* registry) {
+  registry->Register(std::make_unique<RunStep>());
+  registry->Register(std::make_unique<ShellScriptStep>());
+  registry->Register(std::make_unique<WaitStep>());
+}
+
+}  // namespace sluice::steps

@@ -1,0 +1,133 @@
+#include "steps/run_step.h"
+
+#include "common/files.h"
+#include "common/glob.h"
+#include "steps/junit.h"
+#include "steps/output_variables.h"
+#include "steps/script_common.h"
+#include "steps/spec_check.h"
+
+namespace sluice::steps {
+
+void RunStep::ValidateSpec(const pipeline::ExecutionNode& step, const pipeline::Stage& stage,
+                           DiagnosticList* diags) const {
+  (void)stage;
+  SpecChecker check(step, diags);
+  if (!check.RequireSpec()) return;
+  const YAML::Node& spec = check.spec();
+  check.WarnUnknownKeys(spec,
+                        {"command", "shell", "image", "connectorRef", "registryRef", "imagePullPolicy",
+                         "envVariables", "outputVariables", "reports", "privileged", "runAsUser",
+                         "resources", "outputAlias"},
+                        "Run step spec");
+  check.RequireScalar(spec, "command", "Run step spec");
+  check.CheckOneOf(spec, "shell", {"Sh", "Bash", "sh", "bash"}, "Run step spec");
+  check.OptionalMapping(spec, "envVariables", "Run step spec");
+  CheckOutputVariables(check, spec);
+  YAML::Node reports = spec["reports"];
+  if (reports && !reports.IsNull()) {
+    if (!reports.IsMap()) {
+      check.Error(reports, "reports must be {type: JUnit, spec: {paths: [...]}}");
+    } else {
+      check.CheckOneOf(reports, "type", {"JUnit"}, "reports");
+      if (!reports["spec"] || !reports["spec"]["paths"] || !reports["spec"]["paths"].IsSequence()) {
+        check.Error(reports, "reports needs spec.paths: a list of globs (e.g. - report.xml)");
+      }
+    }
+  }
+}
+
+std::vector<std::pair<std::string, YAML::Node>> RunStep::Scripts(const pipeline::ExecutionNode& step) const {
+  if (!step.spec || !step.spec.IsMap() || !step.spec["command"]) return {};
+  std::string shell = step.spec["shell"] ? step.spec["shell"].as<std::string>("") : "";
+  bool bash = shell == "Bash" || shell == "bash";
+  return {{bash ? "bash" : "sh", step.spec["command"]}};
+}
+
+engine::StepOutcome RunStep::Execute(engine::StepContext& ctx) const {
+  const YAML::Node& spec = ctx.node.spec;
+  auto command = ctx.ResolveString(spec["command"], "spec.command");
+  if (!command.ok()) return engine::StepOutcome::Error(command.status().message());
+  auto shell = ParseShell(spec["shell"] ? spec["shell"].as<std::string>("") : "", true);
+  if (!shell.ok()) return engine::StepOutcome::Error(shell.status().message());
+
+  ScriptRequest req;
+  req.shell = *shell;
+  req.script = *command;
+  req.prefix = "set -xe";
+  Status env = ResolveEnvMap(ctx, spec["envVariables"], "spec.envVariables", &req.env);
+  if (!env.ok()) return engine::StepOutcome::Error(env.message());
+  if (spec["image"] && spec["image"].IsScalar()) {
+    auto image = ctx.ResolveString(spec["image"], "spec.image");
+    ctx.Log("[sluice] image " + (image.ok() ? *image : spec["image"].Scalar()) +
+            ": container images are not supported yet; running on the host with the "
+            "workspace at " + ctx.workspace.working_dir);
+  }
+  std::vector<OutputVariable> outputs = ReadOutputVariables(spec["outputVariables"]);
+  for (const OutputVariable& o : outputs) req.capture.push_back(o.variable);
+
+  ScriptRun run = RunStepScript(ctx, req);
+  engine::StepOutcome outcome = run.outcome;
+
+  // Outputs: declared ones by name, plus any extra KEY=VALUE the script wrote.
+  bool typed = false;
+  for (const YAML::Node& item : spec["outputVariables"]) typed = typed || item["type"] || item["value"];
+  for (const OutputVariable& o : outputs) {
+    auto it = run.values.find(o.variable);
+    outcome.outputs[o.name] = it == run.values.end() ? "" : it->second;
+    if (o.secret) outcome.secret_outputs.insert(o.name);
+  }
+  if (!typed) {
+    for (const auto& [k, v] : run.values) outcome.outputs.emplace(k, v);
+  }
+  if (outcome.status == engine::NodeStatus::kSuccess) {
+    for (const std::string& m : run.missing) {
+      ctx.Log("[sluice] output variable " + m + " was not set by the script; its value is empty");
+    }
+  }
+
+  // JUnit reports, parsed whatever the exit code.
+  YAML::Node reports = spec["reports"];
+  if (reports && reports.IsMap() && reports["spec"] && reports["spec"]["paths"]) {
+    TestReport total;
+    int files = 0;
+    for (const YAML::Node& p : reports["spec"]["paths"]) {
+      auto pattern = ctx.ResolveString(p, "spec.reports.spec.paths");
+      if (!pattern.ok()) continue;
+      std::string pat = *pattern;
+      // Paths are as the script sees them: relative to /harness or absolute inside it.
+      std::string mount = ctx.workspace.working_dir + "/";
+      if (pat.rfind(mount, 0) == 0) pat = pat.substr(mount.size());
+      for (const auto& file : FindFiles(ctx.workspace.host_dir, pat)) {
+        auto text = ReadFile(file);
+        if (!text.ok()) continue;
+        std::string shown = file.lexically_relative(ctx.workspace.host_dir).string();
+        auto report = ParseJUnit(*text, shown);
+        if (!report.ok()) {
+          ctx.Log("[sluice] " + report.status().message());
+          continue;
+        }
+        ++files;
+        total.Merge(*report);
+      }
+    }
+    if (files == 0) {
+      ctx.Log("[sluice] reports: no JUnit file matched the given paths");
+    } else {
+      ctx.Log("[sluice] tests: " + std::to_string(total.total) + " total, " +
+              std::to_string(total.total - total.failed - total.skipped) + " passed, " +
+              std::to_string(total.failed) + " failed, " + std::to_string(total.skipped) +
+              " skipped (" + std::to_string(files) + " report file(s))");
+      for (const TestCaseResult& c : total.cases) {
+        if (c.outcome == "failed" || c.outcome == "error") {
+          ctx.Log("[sluice]   " + c.outcome + ": " + (c.classname.empty() ? "" : c.classname + ".") +
+                  c.name + (c.message.empty() ? "" : ": " + c.message));
+        }
+      }
+    }
+    outcome.details["tests"] = total.ToJson();
+  }
+  return outcome;
+}
+
+}  // namespace sluice::steps

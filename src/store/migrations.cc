@@ -1,0 +1,132 @@
+#include "store/migrations.h"
+
+#include <cassert>
+#include <string>
+
+#include "store/statement.h"
+
+namespace sluice::store {
+
+namespace {
+
+// Version 1. Persisted layout: JSON columns are TEXT holding a JSON document;
+// times are milliseconds since the Unix epoch; 0 means "not yet".
+constexpr std::string_view kMigration1 = R"sql(
+CREATE TABLE executions (
+  -- An explicit INTEGER PRIMARY KEY (a rowid alias) keeps creation order
+  -- stable across VACUUM; it breaks ties of started_ms in listings.
+  row INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  pipeline_id TEXT NOT NULL,
+  pipeline_name TEXT NOT NULL DEFAULT '',
+  sequence_id INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT '',
+  started_ms INTEGER NOT NULL DEFAULT 0,
+  ended_ms INTEGER NOT NULL DEFAULT 0,
+  project_dir TEXT NOT NULL DEFAULT '',
+  pipeline_file TEXT NOT NULL DEFAULT '',
+  pipeline_yaml TEXT NOT NULL DEFAULT '',
+  inputs_json TEXT NOT NULL DEFAULT '{}',
+  trigger_type TEXT NOT NULL DEFAULT 'MANUAL',
+  failure_message TEXT NOT NULL DEFAULT '',
+  retried_from TEXT NOT NULL DEFAULT '',
+  retry_from_node TEXT NOT NULL DEFAULT '',
+  runner_pid INTEGER NOT NULL DEFAULT 0,
+  abort_requested INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (pipeline_id, sequence_id)
+);
+CREATE INDEX executions_by_start ON executions (started_ms);
+
+CREATE TABLE nodes (
+  execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
+  path TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT '',
+  identifier TEXT NOT NULL DEFAULT '',
+  name TEXT NOT NULL DEFAULT '',
+  type TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT '',
+  started_ms INTEGER NOT NULL DEFAULT 0,
+  ended_ms INTEGER NOT NULL DEFAULT 0,
+  attempt INTEGER NOT NULL DEFAULT 0,
+  outputs_json TEXT NOT NULL DEFAULT '{}',
+  failure_type TEXT NOT NULL DEFAULT '',
+  failure_message TEXT NOT NULL DEFAULT '',
+  sort_order INTEGER NOT NULL DEFAULT 0,
+  details_json TEXT NOT NULL DEFAULT '{}',
+  PRIMARY KEY (execution_id, path)
+) WITHOUT ROWID;
+
+-- One row per node log file; `file` is relative to the state directory.
+CREATE TABLE logs (
+  execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
+  node_path TEXT NOT NULL,
+  file TEXT NOT NULL,
+  bytes INTEGER NOT NULL DEFAULT 0,
+  line_count INTEGER NOT NULL DEFAULT 0,
+  updated_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (execution_id, node_path)
+) WITHOUT ROWID;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, kMigration1},
+};
+
+}  // namespace
+
+std::span<const Migration> SchemaMigrations() { return kMigrations; }
+
+Result<int> SchemaVersion(sqlite3* db) {
+  SLUICE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, "PRAGMA user_version"));
+  Query q(stmt, "reading the schema version");
+  SLUICE_ASSIGN_OR_RETURN(bool row, q.Step());
+  return row ? static_cast<int>(q.Int(0)) : 0;
+}
+
+Result<int> Migrate(sqlite3* db, std::span<const Migration> migrations) {
+  assert(!migrations.empty());
+  const int latest = migrations.back().version;
+  auto check_not_newer = [&](int version) -> Status {
+    if (version <= latest) return Status::Ok();
+    return Status::FailedPrecondition(
+        std::string(sqlite3_db_filename(db, "main")) + " has schema version " + std::to_string(version) +
+        " but this sluice understands versions up to " + std::to_string(latest) +
+        ": it was written by a newer sluice. Upgrade sluice, or use another state directory (--state-dir)");
+  };
+
+  // Fast path without a write lock: the usual open of an up-to-date database.
+  SLUICE_ASSIGN_OR_RETURN(int version, SchemaVersion(db));
+  SLUICE_RETURN_IF_ERROR(check_not_newer(version));
+  if (version == latest) return version;
+
+  SLUICE_RETURN_IF_ERROR(ExecSql(db, "BEGIN IMMEDIATE", "starting the schema migration"));
+  auto fail = [&](const Status& s) {
+    // Some errors roll back by themselves; a failing ROLLBACK then is harmless.
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return s;
+  };
+  // Re-read under the write lock: another process may have migrated meanwhile.
+  auto current = SchemaVersion(db);
+  if (!current.ok()) return fail(current.status());
+  version = *current;
+  if (Status s = check_not_newer(version); !s.ok()) return fail(s);
+
+  for (const Migration& m : migrations) {
+    assert(m.version >= 1);
+    if (m.version <= version) continue;
+    assert(m.version == version + 1 && "migrations must be consecutive");
+    std::string what = "migrating the schema from version " + std::to_string(version) + " to " +
+                       std::to_string(m.version);
+    if (Status s = ExecSql(db, std::string(m.sql), what); !s.ok()) return fail(s);
+    version = m.version;
+  }
+  // PRAGMA takes no bound parameters; the value is our own integer.
+  if (Status s = ExecSql(db, "PRAGMA user_version = " + std::to_string(version), "recording the schema version");
+      !s.ok()) {
+    return fail(s);
+  }
+  if (Status s = ExecSql(db, "COMMIT", "committing the schema migration"); !s.ok()) return fail(s);
+  return version;
+}
+
+}  // namespace sluice::store

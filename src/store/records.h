@@ -1,0 +1,41 @@
+// How ExecutionRecord and NodeRecord map onto the columns of migration 1,
+// internal to the store module: the SQL of every cached statement, and the
+// functions that bind a record to it and read one back. Keeping SQL and the
+// column order side by side is what keeps them in step.
+#pragma once
+
+#include <string_view>
+
+#include "common/status.h"
+#include "store/statement.h"
+#include "store/store.h"
+
+namespace sluice::store::sql {
+
+// Executions. Statements that read rows select kExecutionColumns in order.
+extern const std::string_view kInsertExecution;   // RETURNING sequence_id
+extern const std::string_view kUpdateExecution;   // changes() == 0: unknown id
+extern const std::string_view kSelectExecution;   // ?1 = id
+extern const std::string_view kSelectByPrefix;    // ?1 = prefix, ?2 = max rows
+extern const std::string_view kListExecutions;    // ?1 = limit (-1 = all)
+extern const std::string_view kRequestAbort;      // ?1 = id
+extern const std::string_view kSelectAbort;       // ?1 = id
+
+// Nodes.
+extern const std::string_view kPutNode;
+extern const std::string_view kSelectNodes;       // ?1 = execution id
+extern const std::string_view kDeleteNodes;       // ?1 = execution id, ?2 = path or ""
+
+// Log index.
+extern const std::string_view kUpsertLog;
+extern const std::string_view kSelectLogs;        // ?1 = execution id
+
+// Binds ?1..?15 of kInsertExecution and kUpdateExecution (the insert also
+// takes ?16 = abort_requested).
+void BindExecution(Query& q, const ExecutionRecord& rec);
+Result<ExecutionRecord> ReadExecution(const Query& q);
+
+void BindNode(Query& q, const NodeRecord& node);
+Result<NodeRecord> ReadNode(const Query& q);
+
+}  // namespace sluice::store::sql

@@ -1,0 +1,74 @@
+// SqliteStore: the Store on one sqlite3 connection (WAL, synchronous=NORMAL,
+// foreign keys on, 5 s busy timeout) plus the node log files.
+//
+// Internal to the store module; other modules use store.h. Every statement is
+// prepared once in Open() and reused, and every mutating call is a single
+// statement, hence one committed transaction: in WAL mode with
+// synchronous=NORMAL a commit is a write(2) to the WAL file, which survives
+// the death of the process (not necessarily a power cut).
+// Used from one thread at a time (the connection is opened without sqlite's
+// own mutexes); const methods still run cached statements, hence `mutable`.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "store/log_files.h"
+#include "store/statement.h"
+#include "store/store.h"
+
+namespace sluice::store {
+
+class SqliteStore final : public Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& state_dir, const Clock& clock);
+  ~SqliteStore() override = default;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Status CreateExecution(ExecutionRecord* rec) override;
+  Status UpdateExecution(const ExecutionRecord& rec) override;
+  Result<ExecutionRecord> GetExecution(const std::string& id) const override;
+  Result<ExecutionRecord> FindExecution(const std::string& id_or_prefix) const override;
+  Result<std::vector<ExecutionRecord>> ListExecutions(int limit) const override;
+  Status RequestAbort(const std::string& execution_id) override;
+  Result<bool> AbortRequested(const std::string& execution_id) const override;
+
+  Status PutNode(const NodeRecord& node) override;
+  Result<std::vector<NodeRecord>> GetNodes(const std::string& execution_id) const override;
+  Status DeleteNodes(const std::string& execution_id, const std::string& path) override;
+
+  std::filesystem::path LogPath(const std::string& execution_id, const std::string& node_path) const override;
+  Status AppendLog(const std::string& execution_id, const std::string& node_path,
+                   std::string_view lines) override;
+  Result<std::string> ReadLog(const std::string& execution_id, const std::string& node_path) const override;
+  Result<std::vector<LogInfo>> ListLogs(const std::string& execution_id) const override;
+
+  int schema_version() const override { return schema_version_; }
+
+ private:
+  // Cached prepared statements, one per operation (SQL in records.cc).
+  struct Statements {
+    Statement insert_execution, update_execution, select_execution, select_by_prefix, list_executions,
+        request_abort, select_abort, put_node, select_nodes, delete_nodes, upsert_log, select_logs;
+  };
+  static Result<Statements> Prepare(sqlite3* db);
+
+  SqliteStore(std::filesystem::path state_dir, const Clock& clock, DbPtr db, int schema_version,
+              Statements statements);
+
+  // Constant after construction. db_ is declared before statements_ so that
+  // the statements are finalized before the connection closes.
+  const std::filesystem::path state_dir_;
+  const Clock& clock_;
+  DbPtr db_;
+  const int schema_version_;
+
+  mutable Statements statements_;
+  LogFiles logs_;
+};
+
+}  // namespace sluice::store
