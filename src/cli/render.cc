@@ -48,12 +48,17 @@ void PrintExecutionTree(std::ostream& out, const store::ExecutionRecord& rec,
     std::string label = n.identifier;
     out << indent << StatusMark(n.status, color) << " " << label
         << std::string(width + 2 - label.size() - 2 * Depth(n.path), ' ') << n.status;
-    if (n.ended_ms > 0) out << "  " << FormatDuration(Millis(DurationMs(n.started_ms, n.ended_ms)));
+    if (n.ended_ms > 0 && n.status != "Skipped") {
+      out << "  " << FormatDuration(Millis(DurationMs(n.started_ms, n.ended_ms)));
+    }
     if (n.attempt > 0) out << "  (" << n.attempt + 1 << " attempts)";
     if (n.details.contains("reusedFrom")) out << "  (reused)";
     out << "\n";
     std::string detail_indent = indent + "    ";
-    if (!n.failure_message.empty()) out << detail_indent << n.failure_message << "\n";
+    // A skip is explained where it starts (the stage, or a step's own condition).
+    bool explain = n.status != "Skipped" || n.kind == "stage" ||
+                   n.failure_message.find("condition") != std::string::npos;
+    if (!n.failure_message.empty() && explain) out << detail_indent << n.failure_message << "\n";
     if (n.kind == "step" && n.outputs.is_object() && !n.outputs.empty()) {
       for (auto it = n.outputs.begin(); it != n.outputs.end(); ++it) {
         std::string v = it->is_string() ? it->get<std::string>() : it->dump();

@@ -219,7 +219,8 @@ void Engine::Run_::SetStatus(const std::string& path, NodeStatus status, const s
   } else {
     n.ended_ms = 0;
   }
-  if (IsNegative(status)) {
+  if (IsNegative(status) || (status == NodeStatus::kIgnoreFailed && !message.empty())) {
+    // An ignored failure keeps its message so users see what was ignored.
     n.failure_message = Mask(message);
     n.failure_type = std::string(pipeline::ErrorTypeName(type));
   } else if (status == NodeStatus::kSkipped || status == NodeStatus::kRunning) {
@@ -560,9 +561,8 @@ NodeStatus Engine::Run_::RunStage(const pipeline::Stage& stage) {
   }
 
   if (ci && stage.clone_codebase && !Aborted()) {
-    NodeStatus clone = CloneCodebase(st, cancel_);
-    st.finished.Add(clone);
-    if (IsNegative(clone)) st.stop = true;
+    // A failed clone is a failed step: later steps skip by their `when`.
+    st.finished.Add(CloneCodebase(st, cancel_));
   }
 
   StepList list;
@@ -995,10 +995,10 @@ NodeStatus Engine::Run_::CloneCodebase(StageRun& st, Cancellation& cancel) {
     // A relative path in a connector is relative to the project.
     if (!source.empty() && source[0] != '/' && source.find("://") == std::string::npos &&
         source.find('@') == std::string::npos) {
-      source = (deps_.project.root / source).lexically_normal().string();
+      source = std::filesystem::absolute(deps_.project.root / source).lexically_normal().string();
     }
   } else {
-    source = deps_.project.root.string();
+    source = std::filesystem::absolute(deps_.project.root).lexically_normal().string();
     Log(path, "[sluice] connector \"" + cb.connector_ref +
                   "\" is not defined in .harness/connectors; cloning the project directory " + source);
   }

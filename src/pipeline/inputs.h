@@ -14,6 +14,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,16 @@ struct RuntimeInputValues {
 // Returns a deep copy of `pipeline_root` with every `<+input>` replaced by its
 // value. Errors (unknown keys, missing values, disallowed values) go to
 // `diags`; the result is only meaningful when no error was added.
+// yaml-cpp cannot copy a node with its marks, so nodes of this copy have no
+// location except the replaced scalars; prefer the overload below.
 YAML::Node ApplyRuntimeInputs(const YAML::Node& pipeline_root, const std::string& file,
                               const RuntimeInputValues& values, DiagnosticList* diags);
+
+// Same for a loaded pipeline: the copy is re-read from `pipeline.source` (when
+// set) so every node keeps its file location. To parse the result, wrap it
+// as {pipeline: result} for ParsePipeline and set the new Pipeline's
+// `source` to the same text.
+YAML::Node ApplyRuntimeInputs(const Pipeline& pipeline, const RuntimeInputValues& values,
+                              DiagnosticList* diags);
 
 }  // namespace sluice::pipeline

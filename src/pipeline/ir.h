@@ -164,6 +164,11 @@ struct Pipeline {
 
   std::string file;  // path as loaded (relative to the project when inside it)
   YAML::Node root;   // the `pipeline:` mapping as parsed (after inputs were applied)
+  // The text `root` was parsed from, when known (ParsePipelineText and
+  // LoadProject set it). Validation uses it to place errors found inside
+  // block scalars (an expression on line 3 of a `command: |`) and
+  // ApplyRuntimeInputs re-reads it so the copy keeps every node's location.
+  std::shared_ptr<const std::string> source;
   SourceLocation location;
 };
 

@@ -56,6 +56,19 @@ Result<Project> LoadProject(const std::filesystem::path& path, DiagnosticList* d
 std::optional<Pipeline> ParsePipeline(const YAML::Node& doc, const std::string& file,
                                       DiagnosticList* diags);
 
+// Parses YAML text holding one `pipeline:` document (a second document is
+// warned about and ignored). YAML syntax errors become diagnostics
+// `invalid YAML: <message>` at the parser's position. Sets Pipeline::source.
+std::optional<Pipeline> ParsePipelineText(std::string_view text, const std::string& file,
+                                          DiagnosticList* diags);
+
+// Parse one `inputSet:` / `connector:` document (what LoadProject reads from
+// .harness/inputsets and .harness/connectors).
+std::optional<InputSet> ParseInputSet(const YAML::Node& doc, const std::string& file,
+                                      DiagnosticList* diags);
+std::optional<Connector> ParseConnector(const YAML::Node& doc, const std::string& file,
+                                        DiagnosticList* diags);
+
 // Syntax-checks a script without running it: returns the shell's messages
 // ("line 2: unexpected EOF ...") or "" when fine. `shell` is "sh" or "bash".
 using ScriptChecker =

@@ -1,0 +1,101 @@
+// ValidatePipeline: the checks that need more than the YAML shape — step
+// types and specs (through the StepCatalog), scripts (through a shell's -n
+// mode) and expressions (references.cc).
+#include <regex>
+
+#include "expr/expr.h"
+#include "pipeline/parse_internal.h"
+#include "pipeline/project.h"
+#include "pipeline/yaml_util.h"
+
+namespace sluice::pipeline {
+
+namespace {
+
+// The first script line number a shell names in `message`: bash says
+// "line 3: ...", dash says "sh: 3: ...". 0 when none.
+int ShellLine(const std::string& message) {
+  static const std::regex kBash("line ([0-9]+)");
+  static const std::regex kDash("^[^:\n]*: ([0-9]+): ");
+  std::smatch m;
+  if (std::regex_search(message, m, kBash)) return std::stoi(m[1].str());
+  if (std::regex_search(message, m, kDash)) return std::stoi(m[1].str());
+  return 0;
+}
+
+std::string TrimJoin(const std::string& text) {
+  std::string out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (!line.empty()) out += (out.empty() ? "" : "; ") + line;
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  return out;
+}
+
+struct Validator {
+  const Pipeline& pipeline;
+  const StepCatalog& catalog;
+  const ScriptChecker& check_script;
+  DiagnosticList* diags;
+
+  void CheckScript(const std::string& shell, const YAML::Node& node) {
+    if (!node.IsScalar()) return;
+    const std::string script = expr::ReplaceWithPlaceholders(node.Scalar());
+    Result<std::string> result = check_script(shell, script);
+    if (!result.ok()) {
+      diags->Warning(
+          LocationOf(node, pipeline.file),
+          "could not syntax-check the script with " + shell + " -n: " + result.status().message());
+      return;
+    }
+    const std::string message = TrimJoin(*result);
+    if (message.empty()) return;
+    const int line = ShellLine(message);
+    SourceLocation loc =
+        line > 0 ? internal::LocationOfScalarLine(node, line, pipeline.file, pipeline.source.get())
+                 : LocationOf(node, pipeline.file);
+    diags->Error(loc, "script does not parse (" + shell + " -n): " + message);
+  }
+
+  void CheckNodes(const std::vector<ExecutionNode>& nodes, const Stage& stage) {
+    for (const ExecutionNode& node : nodes) {
+      if (node.kind != ExecutionNode::Kind::kStep) {
+        CheckNodes(node.children, stage);
+        CheckNodes(node.rollback_steps, stage);
+        continue;
+      }
+      if (!catalog.Knows(node.type)) {
+        diags->Error(node.type_location, "step type \"" + node.type + "\" is not supported");
+        continue;
+      }
+      catalog.ValidateSpec(node, stage, diags);
+      if (!check_script) continue;
+      for (const auto& [shell, script] : catalog.Scripts(node)) CheckScript(shell, script);
+    }
+  }
+};
+
+}  // namespace
+
+void ValidatePipeline(const Pipeline& pipeline, const StepCatalog& catalog,
+                      const ScriptChecker& check_script, DiagnosticList* diags) {
+  Validator v{pipeline, catalog, check_script, diags};
+  for (const StageNode& n : pipeline.stages) {
+    if (n.kind == StageNode::Kind::kStage) {
+      v.CheckNodes(n.stage.steps, n.stage);
+      v.CheckNodes(n.stage.rollback_steps, n.stage);
+    }
+    for (const Stage& s : n.parallel) {
+      v.CheckNodes(s.steps, s);
+      v.CheckNodes(s.rollback_steps, s);
+    }
+  }
+  internal::CheckExpressions(pipeline, diags);
+}
+
+}  // namespace sluice::pipeline
