@@ -2,6 +2,19 @@
 
 namespace sluice::engine {
 
+std::filesystem::path StepWorkspace::ToHost(const std::string& path) const {
+  std::string full = path;
+  if (full.empty() || full[0] != '/') full = working_dir + "/" + full;
+  const runner::Mount* best = nullptr;
+  for (const runner::Mount& m : mounts) {
+    bool under = full == m.target || full.rfind(m.target + "/", 0) == 0;
+    if (under && (best == nullptr || m.target.size() > best->target.size())) best = &m;
+  }
+  if (best == nullptr) return std::filesystem::path(full).lexically_normal();
+  std::string rest = full.substr(best->target.size());
+  return (std::filesystem::path(best->source) / std::filesystem::path(rest).relative_path()).lexically_normal();
+}
+
 Result<expr::Value> StepContext::Resolve(const YAML::Node& field, std::string_view name) const {
   if (!field || field.IsNull()) return expr::Value();
   nlohmann::json raw = pipeline::YamlToJson(field);

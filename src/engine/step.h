@@ -37,6 +37,12 @@ struct StepWorkspace {
   std::string working_dir;            // as the command sees it ("/harness" in a sandbox)
   std::vector<runner::Mount> mounts;  // empty: run directly on the host
   std::filesystem::path scratch_dir;  // per step attempt, on the host, never in the workspace
+
+  // The host path of a path as commands see it: relative paths start at
+  // working_dir; absolute ones go through the mount with the longest
+  // matching target (/harness/output before /harness). Paths outside every
+  // mount are host paths already.
+  std::filesystem::path ToHost(const std::string& path) const;
 };
 
 // What a step can use while it runs.

@@ -10,19 +10,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// "/harness/output" → "%2Fharness%2Foutput": reversible, so two paths never share a folder.
-std::string EscapePath(const std::string& path) {
-  std::string out;
-  for (char c : path) {
-    if (c == '/') {
-      out += "%2F";
-    } else if (c == '%') {
-      out += "%25";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+// "/harness/output" → "harness/output": each shared path keeps its own shape
+// under shared/, so nested shared paths nest on disk the way they do in steps.
+std::filesystem::path SharedDirName(const std::string& path) {
+  return std::filesystem::path(path).lexically_normal().relative_path();
 }
 
 }  // namespace
@@ -47,10 +38,10 @@ Result<StageWorkspace> PrepareStageWorkspace(const fs::path& work_dir, const std
     ws.working_dir = ws.host_dir.string();
   }
   for (const std::string& p : paths) {
-    if (p.empty() || p[0] != '/') {
-      return Status::InvalidArgument("shared path \"" + p + "\" must be absolute (e.g. /harness/output)");
+    if (p.empty() || p[0] != '/' || p.find("..") != std::string::npos) {
+      return Status::InvalidArgument("shared path \"" + p + "\" must be an absolute path without ".." (e.g. /harness/output)");
     }
-    fs::path shared = work_dir / "shared" / EscapePath(p);
+    fs::path shared = work_dir / "shared" / SharedDirName(p);
     SLUICE_RETURN_IF_ERROR(MakeDirs(shared));
     if (sandbox) {
       ws.mounts.push_back({shared.string(), p, false});

@@ -1,7 +1,8 @@
 // Per-execution directories on the host and how steps see them.
 //
 //   <state>/work/<execution>/stages/<stage>/   a stage's workspace, /harness to its steps
-//   <state>/work/<execution>/shared/<path>     one directory per `sharedPaths` entry,
+//   <state>/work/<execution>/shared/<path>     one directory per `sharedPaths` entry
+//                                              (/harness/output → shared/harness/output),
 //                                              the same for every stage of the execution
 //   <state>/work/<execution>/scratch/<node>/   script files and output files of a step
 //

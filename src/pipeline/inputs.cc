@@ -20,9 +20,9 @@ std::string Child(const std::string& path, const std::string& key) {
 }
 
 std::optional<std::string> ScalarField(const YAML::Node& map, std::string_view key) {
-  const internal::Field* f = internal::FindField(internal::Fields(map), key);
-  if (f == nullptr || !f->value.IsScalar()) return std::nullopt;
-  return f->value.Scalar();
+  YAML::Node value = internal::ValueOf(map, key);
+  if (!value.IsScalar()) return std::nullopt;
+  return value.Scalar();
 }
 
 using Visitor = std::function<void(const std::string& path, const YAML::Node& node)>;
@@ -76,6 +76,9 @@ void VisitPaths(const YAML::Node& node, const std::string& path, const Visitor& 
   }
 }
 
+// Slot::value is rebound with reset(), never assigned: assigning one
+// yaml-cpp handle to another overwrites the node it refers to, which would
+// edit the caller's input sets. Only Slot::node is written through.
 struct Slot {
   RuntimeInputField field;
   YAML::Node node;  // the `<+input>` scalar in the working copy
@@ -149,14 +152,14 @@ YAML::Node Apply(const YAML::Node& work, const std::string& file, const RuntimeI
     }
     std::map<std::string, YAML::Node> by_path;
     VisitPaths(set, "",
-               [&](const std::string& path, const YAML::Node& node) { by_path[path] = node; });
+               [&](const std::string& path, const YAML::Node& node) { by_path[path].reset(node); });
     for (Slot& s : slots) {
       auto it = by_path.find(s.field.path);
       if (it == by_path.end() || !it->second.IsDefined() || it->second.IsNull()) continue;
       if (it->second.IsScalar() && expr::ParseRuntimeInput(it->second.Scalar())) {
         continue;  // still <+input>
-        s.value = it->second;
       }
+      s.value.reset(it->second);
       s.has_value = true;
     }
   }
@@ -165,7 +168,7 @@ YAML::Node Apply(const YAML::Node& work, const std::string& file, const RuntimeI
     auto it = std::find_if(slots.begin(), slots.end(),
                            [](const Slot& s) { return s.field.path == kBuildPath; });
     if (it != slots.end()) {
-      it->value = BranchBuild(*values.branch);
+      it->value.reset(BranchBuild(*values.branch));
       it->has_value = true;
     } else {
       diags->Warning(file_loc, "--branch " + *values.branch + " ignored: pipeline " + pipeline_id +
@@ -203,7 +206,7 @@ YAML::Node Apply(const YAML::Node& work, const std::string& file, const RuntimeI
       continue;
     }
     Slot& s = *matches[0];
-    s.value = s.field.path == kBuildPath ? BranchBuild(value) : YAML::Node(value);
+    s.value.reset(s.field.path == kBuildPath ? BranchBuild(value) : YAML::Node(value));
     s.has_value = true;
   }
   // 4. Defaults, then check and write every value.
@@ -212,7 +215,7 @@ YAML::Node Apply(const YAML::Node& work, const std::string& file, const RuntimeI
     if (!s.parsed->ok()) continue;
     const expr::RuntimeInput& input = s.parsed->value();
     if (!s.has_value && input.default_value) {
-      s.value = YAML::Node(*input.default_value);
+      s.value.reset(YAML::Node(*input.default_value));
       s.has_value = true;
     }
     if (!s.has_value) {
@@ -264,10 +267,8 @@ YAML::Node ApplyRuntimeInputs(const Pipeline& pipeline, const RuntimeInputValues
     // Re-reading the text gives a fresh tree with every mark intact.
     DiagnosticList ignored;
     YAML::Node doc = internal::LoadYamlText(*pipeline.source, pipeline.file, &ignored);
-    const internal::Field* root = internal::FindField(internal::Fields(doc), "pipeline");
-    if (root != nullptr && root->value.IsMap()) {
-      return Apply(root->value, pipeline.file, values, diags);
-    }
+    YAML::Node root = internal::ValueOf(doc, "pipeline");
+    if (root.IsMap()) return Apply(root, pipeline.file, values, diags);
   }
   return ApplyRuntimeInputs(pipeline.root, pipeline.file, values, diags);
 }

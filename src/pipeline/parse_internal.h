@@ -58,6 +58,9 @@ std::string Describe(const YAML::Node& item, const std::vector<Field>& fields);
 // The fields of a mapping in document order (empty for anything else).
 std::vector<Field> Fields(const YAML::Node& map);
 const Field* FindField(const std::vector<Field>& fields, std::string_view name);
+// The value of `key` in `map`; an undefined node when absent or not a map.
+// (FindField(Fields(x), ...) would point into a temporary.)
+YAML::Node ValueOf(const YAML::Node& map, std::string_view key);
 
 // Warns about every key of `fields` not in `known`: `unknown key "k" in
 // <where> (ignored)`, with `hints` adding "; <hint>" for misplaced keys.

@@ -82,15 +82,14 @@ std::string Join(const std::vector<std::string>& items) {
 
 // Declared output variable names of a step, when its spec lists them.
 std::optional<std::vector<std::string>> DeclaredOutputs(const ExecutionNode& step) {
-  const Field* f = FindField(Fields(step.spec), "outputVariables");
-  if (f == nullptr || !f->value.IsSequence()) return std::nullopt;
+  YAML::Node declared = ValueOf(step.spec, "outputVariables");
+  if (!declared.IsSequence()) return std::nullopt;
   std::vector<std::string> names;
-  for (const auto& item : f->value) {
+  for (const auto& item : declared) {
     if (item.IsScalar()) {
       names.push_back(item.Scalar());
-    } else if (const Field* name = FindField(Fields(item), "name");
-               name != nullptr && name->value.IsScalar()) {
-      names.push_back(name->value.Scalar());
+    } else if (YAML::Node name = ValueOf(item, "name"); name.IsScalar()) {
+      names.push_back(name.Scalar());
     } else {
       return std::nullopt;  // a shape we do not understand: do not guess
     }
@@ -127,9 +126,9 @@ class Checker {
 
  private:
   static std::optional<std::string> IdentifierOf(const YAML::Node& map) {
-    const Field* f = FindField(Fields(map), "identifier");
-    if (f == nullptr || !f->value.IsScalar()) return std::nullopt;
-    return f->value.Scalar();
+    YAML::Node id = ValueOf(map, "identifier");
+    if (!id.IsScalar()) return std::nullopt;
+    return id.Scalar();
   }
 
   // Updates the context when the walk enters a stage, step or step group.

@@ -189,6 +189,15 @@ std::vector<Field> Fields(const YAML::Node& map) {
   return out;
 }
 
+YAML::Node ValueOf(const YAML::Node& map, std::string_view key) {
+  if (map.IsMap()) {
+    for (const auto& kv : map) {
+      if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.second;
+    }
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
 const Field* FindField(const std::vector<Field>& fields, std::string_view name) {
   for (const Field& f : fields) {
     if (f.name == name) return &f;

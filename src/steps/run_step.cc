@@ -94,14 +94,18 @@ engine::StepOutcome RunStep::Execute(engine::StepContext& ctx) const {
     for (const YAML::Node& p : reports["spec"]["paths"]) {
       auto pattern = ctx.ResolveString(p, "spec.reports.spec.paths");
       if (!pattern.ok()) continue;
+      // Paths are as the script saw them: the directory part before the
+      // first wildcard goes through the mounts, the rest is globbed there.
       std::string pat = *pattern;
-      // Paths are as the script sees them: relative to /harness or absolute inside it.
-      std::string mount = ctx.workspace.working_dir + "/";
-      if (pat.rfind(mount, 0) == 0) pat = pat.substr(mount.size());
-      for (const auto& file : FindFiles(ctx.workspace.host_dir, pat)) {
+      size_t wild = pat.find_first_of("*?[");
+      size_t cut = pat.rfind('/', wild == std::string::npos ? pat.size() : wild);
+      std::string dir = cut == std::string::npos ? "." : pat.substr(0, cut == 0 ? 1 : cut);
+      std::string rest = cut == std::string::npos ? pat : pat.substr(cut + 1);
+      std::filesystem::path base = ctx.workspace.ToHost(dir);
+      for (const auto& file : FindFiles(base, rest)) {
         auto text = ReadFile(file);
         if (!text.ok()) continue;
-        std::string shown = file.lexically_relative(ctx.workspace.host_dir).string();
+        std::string shown = (std::filesystem::path(dir) / file.lexically_relative(base)).lexically_normal().string();
         auto report = ParseJUnit(*text, shown);
         if (!report.ok()) {
           ctx.Log("[sluice] " + report.status().message());
