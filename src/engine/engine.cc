@@ -6,6 +6,7 @@
 #include <functional>
 #include <thread>
 
+#include "common/files.h"
 #include "common/ids.h"
 #include "engine/environment.h"
 #include "engine/run_state.h"
@@ -469,7 +470,7 @@ NodeStatus Engine::Run_::RunStages(const std::vector<pipeline::StageNode>& stage
   for (const pipeline::StageNode& sn : stages) {
     if (Aborted()) break;
     if (sn.kind == pipeline::StageNode::Kind::kStage) {
-      finished_stages_.Add(RunStage(sn.stage));
+      finished_stages_.Set(sn.stage.identifier, RunStage(sn.stage));
       continue;
     }
     // Parallel stages: each in its own thread; the block ends when all end.
@@ -479,7 +480,7 @@ NodeStatus Engine::Run_::RunStages(const std::vector<pipeline::StageNode>& stage
       threads.emplace_back([&, i] { results[i] = RunStage(sn.parallel[i]); });
     }
     for (std::thread& t : threads) t.join();
-    for (NodeStatus s : results) finished_stages_.Add(s);
+    for (size_t i = 0; i < results.size(); ++i) finished_stages_.Set(sn.parallel[i].identifier, results[i]);
   }
   return finished_stages_.Current();
 }
@@ -562,7 +563,7 @@ NodeStatus Engine::Run_::RunStage(const pipeline::Stage& stage) {
 
   if (ci && stage.clone_codebase && !Aborted()) {
     // A failed clone is a failed step: later steps skip by their `when`.
-    st.finished.Add(CloneCodebase(st, cancel_));
+    st.finished.Set(stage.identifier + "." + std::string(kCloneStepId), CloneCodebase(st, cancel_));
   }
 
   StepList list;
@@ -669,14 +670,14 @@ NodeStatus Engine::Run_::RunGroup(StageRun& st, const pipeline::ExecutionNode& g
   NodeStatus adopted;
   if (Adopt(path, ptr, &adopted)) {
     AdoptBelow(path, ptr / "steps");
-    st.finished.Add(adopted);
+    st.finished.Set(path, adopted);
     return adopted;
   }
   if (Aborted() || cancel.cancelled()) return NodeStatus::kNotStarted;
   if (*owner.stop) {
     SetStatus(path, NodeStatus::kSkipped, "skipped: the stage is rolling back or stopping");
     MarkSubtree(path, NodeStatus::kSkipped);
-    st.finished.Add(NodeStatus::kSkipped);
+    st.finished.Set(path, NodeStatus::kSkipped);
     return NodeStatus::kSkipped;
   }
   NodeScope scope(doc_, ScopePosition{st.stage.identifier, owner.steps, JsonPointer(), ptr}, secrets_);
@@ -690,7 +691,7 @@ NodeStatus Engine::Run_::RunGroup(StageRun& st, const pipeline::ExecutionNode& g
     SetStatus(path, s, run ? "skipped: stageStatus or condition does not hold" : error);
     SetDocStatus(ptr, s);
     MarkSubtree(path, NodeStatus::kSkipped);
-    st.finished.Add(s);
+    st.finished.Set(path, s);
     return s;
   }
   SetStatus(path, NodeStatus::kRunning);
@@ -712,11 +713,33 @@ NodeStatus Engine::Run_::RunGroup(StageRun& st, const pipeline::ExecutionNode& g
   inner.rollback = &rollback;
   inner.rollback_mode = owner.rollback_mode;
 
-  // The group's own status is the roll-up of its children.
+  std::atomic<const pipeline::FailureAction*> retry_request{nullptr};
+  inner.retry_group = &retry_request;
+
+  // The group's own status is the roll-up of its children. A RetryStepGroup
+  // strategy runs all of them again, up to its retryCount.
   std::vector<NodeStatus> child_results;
-  for (const pipeline::ExecutionNode& child : g.children) {
-    if (*owner.stop) stop = true;
-    child_results.push_back(RunElement(st, child, inner, cancel));
+  for (int group_attempt = 0;; ++group_attempt) {
+    child_results.clear();
+    for (const pipeline::ExecutionNode& child : g.children) {
+      if (*owner.stop) stop = true;
+      child_results.push_back(RunElement(st, child, inner, cancel));
+    }
+    const pipeline::FailureAction* retry = retry_request.exchange(nullptr);
+    if (retry == nullptr || Aborted() || cancel.cancelled()) break;
+    if (group_attempt >= retry->retry_count) {
+      Log(path, "[sluice] RetryStepGroup: " + std::to_string(retry->retry_count) +
+                    " retries used; the failure stands");
+      break;
+    }
+    Millis wait = RetryInterval(*retry, group_attempt + 1);
+    Log(path, "[sluice] RetryStepGroup: running the group again (attempt " +
+                  std::to_string(group_attempt + 2) + " of " + std::to_string(retry->retry_count + 1) +
+                  ")" + (wait.count() > 0 ? " after " + FormatDuration(wait) : ""));
+    pollfd p{cancel.fd(), POLLIN, 0};
+    ::poll(&p, 1, static_cast<int>(wait.count()));
+    st.finished.EraseBelow(path);
+    stop = false;
   }
   if (rollback && !Aborted()) {
     StepList rb;
@@ -748,14 +771,14 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
   const JsonPointer ptr = owner.steps / n.identifier;
   NodeStatus adopted;
   if (Adopt(path, ptr, &adopted)) {
-    st.finished.Add(adopted);
+    st.finished.Set(path, adopted);
     return adopted;
   }
   if (Aborted() || cancel.cancelled()) return NodeStatus::kNotStarted;
   if (*owner.stop) {
     SetStatus(path, NodeStatus::kSkipped, "skipped: the stage is rolling back or stopping");
     SetDocStatus(ptr, NodeStatus::kSkipped);
-    st.finished.Add(NodeStatus::kSkipped);
+    st.finished.Set(path, NodeStatus::kSkipped);
     return NodeStatus::kSkipped;
   }
 
@@ -768,7 +791,7 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
   if (!run) {
     SetStatus(path, NodeStatus::kErrored, error);
     SetDocStatus(ptr, NodeStatus::kErrored);
-    st.finished.Add(NodeStatus::kErrored);
+    st.finished.Set(path, NodeStatus::kErrored);
     return NodeStatus::kErrored;
   }
   if (!*run) {
@@ -779,7 +802,7 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
                         std::string(FilterName(n.when ? n.when->status : pipeline::StatusFilter::kSuccess)) +
                         " does not hold (an earlier step failed)");
     SetDocStatus(ptr, NodeStatus::kSkipped);
-    st.finished.Add(NodeStatus::kSkipped);
+    st.finished.Set(path, NodeStatus::kSkipped);
     return NodeStatus::kSkipped;
   }
 
@@ -875,8 +898,15 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
         *owner.stop = true;
         if (action->fail_all) cancel.Cancel();
         break;
-      case pipeline::ActionType::kManualIntervention:
       case pipeline::ActionType::kRetryStepGroup:
+        if (owner.retry_group != nullptr) {
+          *owner.retry_group = action;
+          *owner.stop = true;  // the rest of this attempt of the group is skipped
+        } else {
+          Log(path, "[sluice] RetryStepGroup applies to steps inside a step group; the failure stands");
+        }
+        break;
+      case pipeline::ActionType::kManualIntervention:
         Log(path, "[sluice] " + std::string(pipeline::ActionTypeName(action->type)) +
                       " is not supported yet; the failure stands");
         break;
@@ -902,7 +932,7 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
   }
   SetStatus(path, final, outcome.failure_message, outcome.failure_type);
   SetDocStatus(ptr, final);
-  st.finished.Add(final);
+  st.finished.Set(path, final);
   return final;
 }
 
@@ -913,7 +943,10 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
   if (type == nullptr) {
     return StepOutcome::Error("step type \"" + n.type + "\" is not supported");
   }
-  auto scratch = PrepareScratch(work_dir_, path, attempt);
+  // The resolved script and output files may hold secret values: they live in
+  // a private (0700) temporary folder that is removed when the step ends,
+  // never in the state directory.
+  auto scratch = TempDir::Create("sluice-step-");
   if (!scratch.ok()) return StepOutcome::Error(scratch.status().message());
 
   EnvironmentFacts facts{record_.id,
@@ -943,7 +976,7 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
                   attempt,
                   scope,
                   StepWorkspace{st.workspace.host_dir, st.workspace.working_dir, st.workspace.mounts,
-                                *scratch},
+                                scratch->path()},
                   std::move(env),
                   deps_.processes,
                   log,

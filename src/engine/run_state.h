@@ -19,22 +19,31 @@ namespace sluice::engine {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 
-// Statuses of the finished children of a stage, step group or pipeline, for
-// `when` checks ("current status") and roll-up. Thread-safe.
+// Statuses of the finished children of a stage or the pipeline, by node
+// path, for `when` checks ("current status") and roll-up. A node that runs
+// again (RetryStepGroup) replaces its earlier status. Thread-safe.
 class FinishedSet {
  public:
-  void Add(NodeStatus s) {
+  void Set(const std::string& path, NodeStatus s) {
     std::lock_guard<std::mutex> lock(mu_);
-    statuses_.push_back(s);
+    statuses_[path] = s;
+  }
+  void EraseBelow(const std::string& prefix) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = statuses_.begin(); it != statuses_.end();) {
+      it = it->first.rfind(prefix + ".", 0) == 0 ? statuses_.erase(it) : std::next(it);
+    }
   }
   NodeStatus Current() const {
     std::lock_guard<std::mutex> lock(mu_);
-    return RollUp(statuses_);
+    std::vector<NodeStatus> all;
+    for (const auto& [path, s] : statuses_) all.push_back(s);
+    return RollUp(all);
   }
 
  private:
   mutable std::mutex mu_;
-  std::vector<NodeStatus> statuses_;  // guarded by mu_
+  std::map<std::string, NodeStatus> statuses_;  // guarded by mu_
 };
 
 // One running stage.
@@ -58,6 +67,8 @@ struct StepList {
   StrategyChain chain;         // group strategies (innermost first) then the stage's
   std::atomic<bool>* stop;     // the owner's stop flag
   std::atomic<bool>* rollback; // where StepGroupRollback / StageRollback requests land
+  // Where a RetryStepGroup request lands (the enclosing group), or null.
+  std::atomic<const pipeline::FailureAction*>* retry_group = nullptr;
   bool rollback_mode = false;  // rollback steps: no default stageStatus gate
 };
 

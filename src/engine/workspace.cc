@@ -39,7 +39,8 @@ Result<StageWorkspace> PrepareStageWorkspace(const fs::path& work_dir, const std
   }
   for (const std::string& p : paths) {
     if (p.empty() || p[0] != '/' || p.find("..") != std::string::npos) {
-      return Status::InvalidArgument("shared path \"" + p + "\" must be an absolute path without ".." (e.g. /harness/output)");
+      return Status::InvalidArgument("shared path \"" + p +
+                                     "\" must be an absolute path without \"..\" (e.g. /harness/output)");
     }
     fs::path shared = work_dir / "shared" / SharedDirName(p);
     SLUICE_RETURN_IF_ERROR(MakeDirs(shared));
@@ -56,14 +57,6 @@ Result<StageWorkspace> PrepareStageWorkspace(const fs::path& work_dir, const std
     if (ec) return Status::IoError("cannot link shared path " + p + ": " + ec.message());
   }
   return ws;
-}
-
-Result<fs::path> PrepareScratch(const fs::path& work_dir, const std::string& node_path, int attempt) {
-  fs::path dir = work_dir / "scratch" / (node_path + "." + std::to_string(attempt));
-  std::error_code ec;
-  fs::remove_all(dir, ec);
-  SLUICE_RETURN_IF_ERROR(MakeDirs(dir));
-  return dir;
 }
 
 Status CopyWorkDir(const fs::path& from, const fs::path& to) {

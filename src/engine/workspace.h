@@ -4,7 +4,6 @@
 //   <state>/work/<execution>/shared/<path>     one directory per `sharedPaths` entry
 //                                              (/harness/output → shared/harness/output),
 //                                              the same for every stage of the execution
-//   <state>/work/<execution>/scratch/<node>/   script files and output files of a step
 //
 // Everything lives under the execution's folder so `sluice resume` finds it
 // again after a crash and `sluice retry` can copy it.
@@ -38,10 +37,6 @@ Result<StageWorkspace> PrepareStageWorkspace(const std::filesystem::path& work_d
                                              const std::string& stage_id,
                                              const std::vector<std::string>& shared_paths,
                                              bool sandbox);
-
-// A fresh scratch directory for one attempt of one step.
-Result<std::filesystem::path> PrepareScratch(const std::filesystem::path& work_dir,
-                                             const std::string& node_path, int attempt);
 
 // Copies an earlier execution's work folder (for `sluice retry`), so steps
 // that are reused leave their files where later steps expect them.
