@@ -93,7 +93,7 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
 
   bool tty = isatty(STDOUT_FILENO) != 0 && !options.json;
   std::ostream& progress_out = options.json ? std::cerr : std::cout;
-  ProgressPrinter printer(progress_out, tty, options.verbose);
+  ProgressPrinter printer(progress_out, tty, tty, options.verbose);
   if (!options.json) {
     progress_out << "Execution " << record.id << " (#" << record.sequence_id << " of "
                  << record.pipeline_id << ")\n";
@@ -115,6 +115,7 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
     AbortWatcher aborts(app.StateDir(), record.id, cancel);
     result = engine.Run(record, pipeline, prior, cancel);
   }
+  printer.Finish();
   if (!result.ok()) return Fail(result.status());
 
   auto nodes = (*store)->GetNodes(record.id);
@@ -123,6 +124,7 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
     std::cout << ExecutionJson(record, *nodes).dump(2) << "\n";
   } else {
     std::cout << "\n";
+    // The live tree already shows every node; only the details are left.
     PrintExecutionTree(std::cout, record, *nodes, tty);
   }
   return engine::IsPositive(*result) ? kExitOk : kExitFailed;
