@@ -74,6 +74,12 @@ int Logs(App& app, const std::string& id, const std::string& step, bool follow) 
   if (!rec.ok()) return Fail(rec.status(), kExitUsage);
   std::map<std::string, size_t> shown;  // bytes printed per node
   for (;;) {
+    // Read the status before the logs: a run that ends in between gets one more pass.
+    bool ended = true;
+    if (follow) {
+      auto fresh = (*store)->GetExecution(rec->id);
+      ended = !fresh.ok() || !Running(fresh->status);
+    }
     auto nodes = (*store)->GetNodes(rec->id);
     if (!nodes.ok()) return Fail(nodes.status());
     std::sort(nodes->begin(), nodes->end(), [](auto& a, auto& b) { return a.sort_order < b.sort_order; });
@@ -95,9 +101,7 @@ int Logs(App& app, const std::string& id, const std::string& step, bool follow) 
                                    "\" (use the path shown by `sluice executions show`)"),
                   kExitUsage);
     }
-    if (!follow) return kExitOk;
-    auto fresh = (*store)->GetExecution(rec->id);
-    if (fresh.ok() && !Running(fresh->status)) return kExitOk;
+    if (!follow || ended) return kExitOk;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
 }

@@ -47,7 +47,9 @@ std::optional<pipeline::Pipeline> Instantiate(const pipeline::Pipeline& p,
                                               const engine::StepRegistry& steps,
                                               DiagnosticList* diags) {
   DiagnosticList local;
-  YAML::Node applied = pipeline::ApplyRuntimeInputs(p.root, p.file, values, &local);
+  // The overload taking the pipeline re-reads its source, so every node keeps
+  // its file:line:col for errors at run time.
+  YAML::Node applied = pipeline::ApplyRuntimeInputs(p, values, &local);
   diags->Append(local);
   if (local.has_errors()) return std::nullopt;
   YAML::Node doc;
@@ -60,6 +62,7 @@ std::optional<pipeline::Pipeline> Instantiate(const pipeline::Pipeline& p,
   }
   (void)steps;
   if (!result || parse.has_errors()) return std::nullopt;
+  result->source = p.source;
   return result;
 }
 

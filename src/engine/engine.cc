@@ -183,6 +183,8 @@ class Engine::Run_ {
   std::mutex ran_mu_;
   std::vector<const pipeline::Stage*> ran_stages_;  // guarded by ran_mu_; for PipelineRollback
 
+  // Every planned node with its display order; constant once Run() starts.
+  std::map<std::string, std::pair<PlannedNode, int>> planned_;
   std::mutex mu_;  // guards nodes_ and every store call
   std::map<std::string, store::NodeRecord> nodes_;
   sluice::Status store_error_;  // first store failure; guarded by mu_
@@ -197,7 +199,17 @@ store::NodeRecord& Engine::Run_::Node(const std::string& path) {
   n.kind = "step";
   n.identifier = path.substr(path.rfind('.') + 1);
   n.status = std::string(StatusName(NodeStatus::kNotStarted));
-  n.sort_order = static_cast<int>(nodes_.size()) * 10 + 100000;
+  auto planned = planned_.find(path);
+  if (planned != planned_.end()) {
+    const PlannedNode& p = planned->second.first;
+    n.kind = p.kind;
+    n.identifier = p.identifier;
+    n.name = p.name;
+    n.type = p.type;
+    n.sort_order = planned->second.second;
+  } else {
+    n.sort_order = static_cast<int>(nodes_.size()) * 10 + 100000;
+  }
   return n;
 }
 
@@ -384,16 +396,15 @@ Result<NodeStatus> Engine::Run_::Run() {
   // Records for every planned node, so the whole tree is visible from the start.
   {
     std::lock_guard<std::mutex> lock(mu_);
-    std::vector<PlannedNode> plan = PlanNodes(pipeline_);
     int order = 0;
-    for (const PlannedNode& p : plan) {
-      store::NodeRecord& n = Node(p.path);
-      n.kind = p.kind;
-      n.identifier = p.identifier;
-      n.name = p.name;
-      n.type = p.type;
-      n.sort_order = order += 10;
-      auto prior = prior_.find(p.path);
+    for (PlannedNode& p : PlanNodes(pipeline_)) {
+      std::string path = p.path;
+      planned_[path] = {std::move(p), order += 10};
+    }
+    for (const auto& [path, entry] : planned_) {
+      if (entry.first.rollback) continue;  // recorded if it runs
+      store::NodeRecord& n = Node(path);
+      auto prior = prior_.find(path);
       if (prior != prior_.end() && prior->second.execution_id == record_.id) {
         // Resuming: keep what was recorded.
         int keep_order = n.sort_order;
@@ -596,7 +607,11 @@ NodeStatus Engine::Run_::RunStage(const pipeline::Stage& stage) {
   if (st.expired && !Aborted()) result = NodeStatus::kExpired;
   if (Aborted()) result = NodeStatus::kAborted;
   std::string message;
-  if (result == NodeStatus::kExpired) message = "stage timeout of " + FormatDuration(*stage.timeout) + " reached";
+  if (result == NodeStatus::kExpired && st.expired && stage.timeout) {
+    message = "stage timeout of " + FormatDuration(*stage.timeout) + " reached";
+  } else if (result == NodeStatus::kExpired && deadline_ && deps_.clock.Steady() >= *deadline_) {
+    message = "pipeline timeout of " + FormatDuration(*pipeline_.timeout) + " reached";
+  }
   SetStatus(path, result, message, result == NodeStatus::kExpired ? pipeline::ErrorType::kTimeout
                                                                : pipeline::ErrorType::kUnknown);
   SetDocStatus(ptr, result);

@@ -102,6 +102,7 @@ struct PlannedNode {
   std::string identifier;
   std::string name;
   std::string type;
+  bool rollback = false;  // a rollback step: recorded only when it runs
 };
 std::vector<PlannedNode> PlanNodes(const pipeline::Pipeline& pipeline);
 

@@ -7,20 +7,21 @@ namespace sluice::engine {
 namespace {
 
 void PlanSteps(const std::vector<pipeline::ExecutionNode>& list, const std::string& prefix,
-               std::vector<PlannedNode>* out) {
+               bool rollback, std::vector<PlannedNode>* out) {
   for (const pipeline::ExecutionNode& n : list) {
     switch (n.kind) {
       case pipeline::ExecutionNode::Kind::kParallel:
-        PlanSteps(n.children, prefix, out);
+        PlanSteps(n.children, prefix, rollback, out);
         break;
       case pipeline::ExecutionNode::Kind::kStepGroup: {
         std::string path = prefix + "." + n.identifier;
-        out->push_back({path, "stepGroup", n.identifier, n.name, "StepGroup"});
-        PlanSteps(n.children, path, out);
+        out->push_back({path, "stepGroup", n.identifier, n.name, "StepGroup", rollback});
+        PlanSteps(n.children, path, rollback, out);
+        PlanSteps(n.rollback_steps, path + ".rollback", true, out);
         break;
       }
       case pipeline::ExecutionNode::Kind::kStep:
-        out->push_back({prefix + "." + n.identifier, "step", n.identifier, n.name, n.type});
+        out->push_back({prefix + "." + n.identifier, "step", n.identifier, n.name, n.type, rollback});
         break;
     }
   }
@@ -32,7 +33,8 @@ void PlanStage(const pipeline::Stage& s, std::vector<PlannedNode>* out) {
     out->push_back({s.identifier + "." + std::string(kCloneStepId), "step", std::string(kCloneStepId),
                     "Clone codebase", "GitClone"});
   }
-  PlanSteps(s.steps, s.identifier, out);
+  PlanSteps(s.steps, s.identifier, false, out);
+  PlanSteps(s.rollback_steps, s.identifier + ".rollback", true, out);
 }
 
 }  // namespace

@@ -47,6 +47,14 @@ Result<expr::Value> StepContext::Resolve(const YAML::Node& field, std::string_vi
   };
   nlohmann::json resolved = walk(raw);
   if (!error.empty()) {
+    // Point at the failing expression itself when the field is one text (a
+    // multi-line script): the message quotes it as <+...>.
+    if (field.IsScalar()) {
+      size_t open = error.find("<+");
+      size_t close = open == std::string::npos ? open : error.find('>', open);
+      size_t at = close == std::string::npos ? close : field.Scalar().find(error.substr(open, close - open + 1));
+      if (at != std::string::npos) where = pipeline::LocationInScalar(field, at, pipeline);
+    }
     return sluice::Status::InvalidArgument(where.ToString() + ": in " + std::string(name) + ": " + error);
   }
   return resolved;

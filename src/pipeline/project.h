@@ -93,4 +93,8 @@ nlohmann::json YamlToJson(const YAML::Node& node);
 // The location of a YAML node (1-based line and column).
 SourceLocation LocationOf(const YAML::Node& node, const std::string& file);
 
+// The file location of byte `offset` of a scalar's value (inside `|` blocks
+// too), for errors found at run time in a field of `pipeline`.
+SourceLocation LocationInScalar(const YAML::Node& scalar, size_t offset, const Pipeline& pipeline);
+
 }  // namespace sluice::pipeline

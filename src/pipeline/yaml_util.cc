@@ -337,3 +337,12 @@ void WarnNotSupported(const ParseContext& ctx, const Field& field, std::string_v
 
 }  // namespace internal
 }  // namespace sluice::pipeline
+
+namespace sluice::pipeline {
+
+SourceLocation LocationInScalar(const YAML::Node& scalar, size_t offset, const Pipeline& pipeline) {
+  return internal::LocationInScalar(scalar, offset, pipeline.file,
+                                    pipeline.source ? pipeline.source.get() : nullptr);
+}
+
+}  // namespace sluice::pipeline
