@@ -254,3 +254,43 @@ TEST(FailureStrategyTest, TimeoutStrategyDoesNotCatchANonZeroExit) {
 
 }  // namespace
 }  // namespace sluice::testing
+
+namespace sluice::testing {
+namespace {
+
+// ManualIntervention waits for `sluice intervene`; Retry runs the step again.
+TEST(FailureStrategyTest, ManualInterventionWaitsForADecision) {
+  TestProject p;
+  std::string flag = (p.scratch() / "fixed").string();
+  p.WritePipeline(Pipeline(
+      "mi", {CustomStage("S", {ShellStep("flaky", "echo attempt >> " + (p.scratch() / "attempts").string() +
+                                                        "\n[ -f " + flag + " ]",
+                                        {.fields = OnFailure("type: ManualIntervention\n"
+                                                             "spec:\n  timeout: 1m\n"
+                                                             "  onTimeout:\n    action:\n"
+                                                             "      type: MarkAsFailure")})})}));
+  auto run = p.Start({"run", "--json"});
+  std::string id;
+  ASSERT_TRUE(WaitFor([&] {
+    auto list = p.Sluice({"executions", "show", "--json", id.empty() ? "x" : id});
+    if (id.empty()) {
+      auto l = p.Sluice({"executions", "list", "--json"});
+      if (l.exit_code == 0 && l.out.size() > 3) id = nlohmann::json::parse(l.out)[0].value("id", "");
+      return false;
+    }
+    return list.exit_code == 0 && StatusOf(nlohmann::json::parse(list.out), "S.flaky") == "InterventionWaiting";
+  })) << run->StderrSoFar();
+  auto wrong = p.Sluice({"intervene", id, "S.flaky", "Explode"});
+  EXPECT_EQ(wrong.exit_code, 2);
+  ASSERT_EQ(std::system(("touch " + flag).c_str()), 0);
+  auto sent = p.Sluice({"intervene", id, "S.flaky", "Retry"});
+  EXPECT_EQ(sent.exit_code, 0) << sent.err;
+  RunResult done = run->Wait(std::chrono::seconds(15));
+  ASSERT_FALSE(done.timed_out);
+  EXPECT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_EQ(StatusOf(done.Json(), "S.flaky"), "Success");
+  EXPECT_EQ(Count(p.ReadScratch("attempts"), "attempt"), 2u);
+}
+
+}  // namespace
+}  // namespace sluice::testing

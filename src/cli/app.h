@@ -58,5 +58,6 @@ void AddResumeCommand(CLI::App& cli, GlobalOptions& options);
 void AddRetryCommand(CLI::App& cli, GlobalOptions& options);
 void AddAbortCommand(CLI::App& cli, GlobalOptions& options);
 void AddSecretCommand(CLI::App& cli, GlobalOptions& options);
+void AddInterveneCommand(CLI::App& cli, GlobalOptions& options);
 
 }  // namespace sluice::cli

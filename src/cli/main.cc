@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   sluice::cli::AddResumeCommand(cli, options);
   sluice::cli::AddRetryCommand(cli, options);
   sluice::cli::AddAbortCommand(cli, options);
+  sluice::cli::AddInterveneCommand(cli, options);
   sluice::cli::AddSecretCommand(cli, options);
 
   try {

@@ -150,6 +150,10 @@ class Engine::Run_ {
                   Cancellation& cancel);
   NodeStatus RunStep(StageRun& st, const pipeline::ExecutionNode& n, StepList& owner,
                  Cancellation& cancel);
+  std::optional<pipeline::ActionType> WaitForIntervention(StageRun& st, const std::string& path,
+                                                          const JsonPointer& ptr,
+                                                          const pipeline::FailureAction& action,
+                                                          Cancellation& cancel);
   StepOutcome ExecuteOnce(StageRun& st, const pipeline::ExecutionNode& n, const std::string& path,
                           const NodeScope& scope, int attempt, Cancellation& cancel);
   NodeStatus CloneCodebase(StageRun& st, Cancellation& cancel);
@@ -882,6 +886,21 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
                             : "the failure stands"));
     }
     final = outcome.status;
+    pipeline::FailureAction decided;
+    if (action != nullptr && action->type == pipeline::ActionType::kManualIntervention) {
+      std::optional<pipeline::ActionType> choice = WaitForIntervention(st, path, ptr, *action, cancel);
+      if (!choice) {
+        final = NodeStatus::kAborted;
+        break;
+      }
+      if (*choice == pipeline::ActionType::kRetry) {
+        ++attempt;
+        Log(path, "[sluice] intervention: Retry (attempt " + std::to_string(attempt + 1) + ")");
+        continue;
+      }
+      decided.type = *choice;
+      action = &decided;
+    }
     if (action == nullptr) break;
     if (action->type != pipeline::ActionType::kRetry) {
       Log(path, "[sluice] failure strategy: " + std::string(pipeline::ActionTypeName(action->type)));
@@ -922,9 +941,7 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
         }
         break;
       case pipeline::ActionType::kManualIntervention:
-        Log(path, "[sluice] " + std::string(pipeline::ActionTypeName(action->type)) +
-                      " is not supported yet; the failure stands");
-        break;
+        break;  // resolved above into the chosen action
     }
     break;
   }
@@ -949,6 +966,46 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
   SetDocStatus(ptr, final);
   st.finished.Set(path, final);
   return final;
+}
+
+// Waits for `sluice intervene` (or the strategy's timeout, then its onTimeout
+// action; MarkAsFailure when none). nullopt when the execution is aborted.
+std::optional<pipeline::ActionType> Engine::Run_::WaitForIntervention(
+    StageRun& st, const std::string& path, const JsonPointer& ptr,
+    const pipeline::FailureAction& action, Cancellation& cancel) {
+  std::optional<Millis> limit = TimeLeft(&st, action.timeout);
+  SetStatus(path, NodeStatus::kInterventionWaiting);
+  SetDocStatus(ptr, NodeStatus::kInterventionWaiting);
+  Log(path, "[sluice] ManualIntervention: waiting for a decision" +
+                (limit ? " for " + FormatDuration(*limit) : std::string()) + ": sluice intervene " +
+                record_.id + " " + path +
+                " Retry|Ignore|MarkAsSuccess|MarkAsFailure|Abort|StageRollback|PipelineRollback");
+  auto until = limit ? std::optional<SteadyTime>(deps_.clock.Steady() + *limit) : std::nullopt;
+  while (!cancel.cancelled()) {
+    Result<std::string> taken = std::string();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      taken = deps_.store.TakeIntervention(record_.id, path);
+    }
+    if (taken.ok() && !taken->empty()) {
+      auto type = pipeline::ParseActionType(*taken);
+      if (type && *type != pipeline::ActionType::kManualIntervention) {
+        Log(path, "[sluice] intervention received: " + *taken);
+        return type;
+      }
+      Log(path, "[sluice] ignoring intervention \"" + *taken + "\" (not an action this step can take)");
+    }
+    if (until && deps_.clock.Steady() >= *until) {
+      pipeline::ActionType fallback =
+          action.on_timeout ? action.on_timeout->type : pipeline::ActionType::kMarkAsFailure;
+      Log(path, "[sluice] no decision in time; applying " + std::string(pipeline::ActionTypeName(fallback)));
+      return fallback == pipeline::ActionType::kManualIntervention ? pipeline::ActionType::kMarkAsFailure
+                                                                   : fallback;
+    }
+    pollfd p{cancel.fd(), POLLIN, 0};
+    ::poll(&p, 1, 200);
+  }
+  return std::nullopt;
 }
 
 StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNode& n,

@@ -66,6 +66,16 @@ CREATE TABLE logs (
   updated_ms INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (execution_id, node_path)
 ) WITHOUT ROWID;
+
+-- A decision for a step waiting on a ManualIntervention failure strategy
+-- (`sluice intervene`); the running engine takes it (deletes the row).
+CREATE TABLE interventions (
+  execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
+  node_path TEXT NOT NULL,
+  action TEXT NOT NULL,
+  requested_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (execution_id, node_path)
+) WITHOUT ROWID;
 )sql";
 
 constexpr Migration kMigrations[] = {

@@ -68,6 +68,12 @@ const std::string_view kSelectLogs =
     "SELECT execution_id, node_path, file, bytes, line_count, updated_ms FROM logs "
     "WHERE execution_id = ?1 ORDER BY node_path";
 
+const std::string_view kPutIntervention =
+    "INSERT OR REPLACE INTO interventions (execution_id, node_path, action, requested_ms) "
+    "VALUES (?1, ?2, ?3, ?4)";
+const std::string_view kTakeIntervention =
+    "DELETE FROM interventions WHERE execution_id = ?1 AND node_path = ?2 RETURNING action";
+
 #undef SLUICE_EXECUTION_COLUMNS
 #undef SLUICE_NODE_COLUMNS
 

@@ -19,6 +19,8 @@ extern const std::string_view kSelectExecution;   // ?1 = id
 extern const std::string_view kSelectByPrefix;    // ?1 = prefix, ?2 = max rows
 extern const std::string_view kListExecutions;    // ?1 = limit (-1 = all)
 extern const std::string_view kRequestAbort;      // ?1 = id
+extern const std::string_view kPutIntervention;   // ?1 execution, ?2 node path, ?3 action, ?4 time
+extern const std::string_view kTakeIntervention;  // ?1 execution, ?2 node path; returns action
 extern const std::string_view kSelectAbort;       // ?1 = id
 
 // Nodes.

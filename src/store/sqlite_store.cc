@@ -75,6 +75,7 @@ Result<SqliteStore::Statements> SqliteStore::Prepare(sqlite3* db) {
       {&s.select_execution, sql::kSelectExecution}, {&s.select_by_prefix, sql::kSelectByPrefix},
       {&s.list_executions, sql::kListExecutions},   {&s.request_abort, sql::kRequestAbort},
       {&s.select_abort, sql::kSelectAbort},         {&s.put_node, sql::kPutNode},
+      {&s.put_intervention, sql::kPutIntervention}, {&s.take_intervention, sql::kTakeIntervention},
       {&s.select_nodes, sql::kSelectNodes},         {&s.delete_nodes, sql::kDeleteNodes},
       {&s.upsert_log, sql::kUpsertLog},             {&s.select_logs, sql::kSelectLogs},
   };
@@ -196,6 +197,27 @@ Result<bool> SqliteStore::AbortRequested(const std::string& execution_id) const 
   SLUICE_ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row) return NoSuchExecution(execution_id);
   return q.Int(0) != 0;
+}
+
+Status SqliteStore::RequestIntervention(const std::string& execution_id, const std::string& node_path,
+                                        const std::string& action) {
+  const std::string what = "recording an intervention for " + node_path + " of execution " + execution_id;
+  Query q(statements_.put_intervention, what);
+  q.Bind(1, execution_id);
+  q.Bind(2, node_path);
+  q.Bind(3, action);
+  q.Bind(4, clock_.NowMillis());
+  return q.Run();
+}
+
+Result<std::string> SqliteStore::TakeIntervention(const std::string& execution_id,
+                                                  const std::string& node_path) {
+  const std::string what = "reading the intervention for " + node_path + " of execution " + execution_id;
+  Query q(statements_.take_intervention, what);
+  q.Bind(1, execution_id);
+  q.Bind(2, node_path);
+  SLUICE_ASSIGN_OR_RETURN(bool row, q.Step());
+  return row ? q.Text(0) : std::string();
 }
 
 Status SqliteStore::PutNode(const NodeRecord& node) {

@@ -36,6 +36,9 @@ class SqliteStore final : public Store {
   Result<std::vector<ExecutionRecord>> ListExecutions(int limit) const override;
   Status RequestAbort(const std::string& execution_id) override;
   Result<bool> AbortRequested(const std::string& execution_id) const override;
+  Status RequestIntervention(const std::string& execution_id, const std::string& node_path,
+                             const std::string& action) override;
+  Result<std::string> TakeIntervention(const std::string& execution_id, const std::string& node_path) override;
 
   Status PutNode(const NodeRecord& node) override;
   Result<std::vector<NodeRecord>> GetNodes(const std::string& execution_id) const override;
@@ -53,7 +56,7 @@ class SqliteStore final : public Store {
   // Cached prepared statements, one per operation (SQL in records.cc).
   struct Statements {
     Statement insert_execution, update_execution, select_execution, select_by_prefix, list_executions,
-        request_abort, select_abort, put_node, select_nodes, delete_nodes, upsert_log, select_logs;
+        request_abort, select_abort, put_intervention, take_intervention, put_node, select_nodes, delete_nodes, upsert_log, select_logs;
   };
   static Result<Statements> Prepare(sqlite3* db);
 

@@ -109,6 +109,14 @@ class Store {
   virtual Status RequestAbort(const std::string& execution_id) = 0;
   virtual Result<bool> AbortRequested(const std::string& execution_id) const = 0;
 
+  // A decision for a step waiting on ManualIntervention (an action name such
+  // as "Retry" or "Ignore"); a later request replaces an earlier one.
+  virtual Status RequestIntervention(const std::string& execution_id, const std::string& node_path,
+                                     const std::string& action) = 0;
+  // Removes and returns the pending decision, or "" when there is none.
+  virtual Result<std::string> TakeIntervention(const std::string& execution_id,
+                                               const std::string& node_path) = 0;
+
   // Inserts or replaces the node with the same (execution_id, path).
   // FailedPrecondition if the execution does not exist.
   virtual Status PutNode(const NodeRecord& node) = 0;

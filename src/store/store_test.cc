@@ -424,3 +424,26 @@ TEST(StoreTest, OpeningAFileThatIsNotADatabaseSaysSo) {
 
 }  // namespace
 }  // namespace sluice::store
+
+namespace sluice::store {
+namespace {
+
+TEST(StoreTest, InterventionsAreTakenOnce) {
+  TempDir dir = MakeStateDir();
+  auto store = Store::Open(dir.path());
+  ASSERT_TRUE(store.ok());
+  ExecutionRecord rec = SampleExecution("p");
+  ASSERT_TRUE((*store)->CreateExecution(&rec).ok());
+  auto none = (*store)->TakeIntervention(rec.id, "S.a");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, "");
+  ASSERT_TRUE((*store)->RequestIntervention(rec.id, "S.a", "Ignore").ok());
+  ASSERT_TRUE((*store)->RequestIntervention(rec.id, "S.a", "Retry").ok());  // the later one wins
+  auto taken = (*store)->TakeIntervention(rec.id, "S.a");
+  ASSERT_TRUE(taken.ok());
+  EXPECT_EQ(*taken, "Retry");
+  EXPECT_EQ(*(*store)->TakeIntervention(rec.id, "S.a"), "");
+}
+
+}  // namespace
+}  // namespace sluice::store
