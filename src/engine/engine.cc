@@ -159,6 +159,7 @@ class Engine::Run_ {
   NodeStatus CloneCodebase(StageRun& st, Cancellation& cancel);
   NodeStatus RunPipelineRollback();
 
+  Result<std::string> ResolveVariable(const pipeline::Variable& v, const NodeScope& scope);
   // Evaluates a `when`; nullopt with `*error` set when the condition fails.
   std::optional<bool> EvaluateWhen(const std::optional<pipeline::When>& when, NodeStatus current,
                                    pipeline::StatusFilter default_filter, const NodeScope& scope,
@@ -332,6 +333,14 @@ void Engine::Run_::AdoptBelow(const std::string& path, const JsonPointer& steps)
   }
 }
 
+// A Secret variable's value names a secret (or is an expression giving it);
+// every other value is a template.
+Result<std::string> Engine::Run_::ResolveVariable(const pipeline::Variable& v, const NodeScope& scope) {
+  std::string text = v.value.IsScalar() ? v.value.Scalar() : "";
+  if (v.type == "Secret" && !expr::HasExpressions(text)) return secrets_.Get(text);
+  return expr::RenderString(text, scope);
+}
+
 std::optional<bool> Engine::Run_::EvaluateWhen(const std::optional<pipeline::When>& when,
                                                NodeStatus current,
                                                pipeline::StatusFilter default_filter,
@@ -425,33 +434,17 @@ Result<NodeStatus> Engine::Run_::Run() {
   // Pipeline variables, resolved once at the start.
   NodeScope scope(doc_, ScopePosition{"", JsonPointer(), JsonPointer(), JsonPointer()}, secrets_);
   for (const pipeline::Variable& v : pipeline_.variables) {
-    std::string value;
-    if (v.type == "Secret") {
-      std::string id = v.value.IsScalar() ? v.value.Scalar() : "";
-      auto r = expr::HasExpressions(id) ? expr::RenderString(id, scope) : secrets_.Get(id);
-      if (!r.ok()) {
-        record_.failure_message = Mask(v.location.ToString() + ": pipeline variable " + v.name + ": " +
-                                       r.status().message());
-        record_.status = std::string(StatusName(NodeStatus::kErrored));
-        record_.ended_ms = deps_.clock.NowMillis();
-        SLUICE_RETURN_IF_ERROR(deps_.store.UpdateExecution(record_));
-        return NodeStatus::kErrored;
-      }
-      value = *r;
-    } else {
-      auto r = expr::RenderString(v.value.IsScalar() ? v.value.Scalar() : "", scope);
-      if (!r.ok()) {
-        record_.failure_message = Mask(v.location.ToString() + ": pipeline variable " + v.name + ": " +
-                                       r.status().message());
-        record_.status = std::string(StatusName(NodeStatus::kErrored));
-        record_.ended_ms = deps_.clock.NowMillis();
-        SLUICE_RETURN_IF_ERROR(deps_.store.UpdateExecution(record_));
-        return NodeStatus::kErrored;
-      }
-      value = *r;
+    auto value = ResolveVariable(v, scope);
+    if (!value.ok()) {
+      record_.failure_message =
+          Mask(v.location.ToString() + ": pipeline variable " + v.name + ": " + value.status().message());
+      record_.status = std::string(StatusName(NodeStatus::kErrored));
+      record_.ended_ms = deps_.clock.NowMillis();
+      SLUICE_RETURN_IF_ERROR(deps_.store.UpdateExecution(record_));
+      return NodeStatus::kErrored;
     }
-    doc_.Set(JsonPointer("/pipeline/variables") / v.name, value);
-    pipeline_env_[v.name] = value;
+    doc_.Set(JsonPointer("/pipeline/variables") / v.name, *value);
+    pipeline_env_[v.name] = *value;
   }
 
   NodeStatus result = RunStages(pipeline_.stages);
@@ -556,9 +549,7 @@ NodeStatus Engine::Run_::RunStage(const pipeline::Stage& stage) {
 
   // Stage variables, then the workspace.
   for (const pipeline::Variable& v : stage.variables) {
-    std::string text = v.value.IsScalar() ? v.value.Scalar() : "";
-    auto r = v.type == "Secret" && !expr::HasExpressions(text) ? secrets_.Get(text)
-                                                               : expr::RenderString(text, stage_scope);
+    auto r = ResolveVariable(v, stage_scope);
     if (!r.ok()) {
       return fail_stage(v.location.ToString() + ": stage variable " + v.name + ": " + r.status().message());
     }
