@@ -79,18 +79,18 @@ void PrintExecutionTree(std::ostream& out, const store::ExecutionRecord& rec,
   if (!rec.failure_message.empty() && rec.status != "Success") out << "  " << rec.failure_message << "\n";
 }
 
-nlohmann::json ExecutionJson(const store::ExecutionRecord& rec,
+nlohmann::ordered_json ExecutionJson(const store::ExecutionRecord& rec,
                              const std::vector<store::NodeRecord>& nodes) {
   std::vector<store::NodeRecord> sorted = nodes;
   std::sort(sorted.begin(), sorted.end(),
             [](const auto& a, const auto& b) { return a.sort_order < b.sort_order; });
-  nlohmann::json stages = nlohmann::json::array();
+  nlohmann::ordered_json stages = nlohmann::ordered_json::array();
   for (const auto& n : sorted) {
     if (n.kind != "stage") continue;
-    nlohmann::json steps = nlohmann::json::array();
+    nlohmann::ordered_json steps = nlohmann::ordered_json::array();
     for (const auto& s : sorted) {
       if (s.kind == "stage" || s.path.rfind(n.path + ".", 0) != 0) continue;
-      steps.push_back({{"path", s.path},
+      steps.push_back(nlohmann::ordered_json{{"path", s.path},
                        {"identifier", s.identifier},
                        {"name", s.name},
                        {"kind", s.kind},
@@ -103,7 +103,7 @@ nlohmann::json ExecutionJson(const store::ExecutionRecord& rec,
                        {"failureType", s.failure_type},
                        {"details", s.details}});
     }
-    stages.push_back({{"identifier", n.identifier},
+    stages.push_back(nlohmann::ordered_json{{"identifier", n.identifier},
                       {"name", n.name},
                       {"type", n.type},
                       {"status", n.status},
@@ -111,7 +111,7 @@ nlohmann::json ExecutionJson(const store::ExecutionRecord& rec,
                       {"failureMessage", n.failure_message},
                       {"steps", steps}});
   }
-  return {{"id", rec.id},
+  return nlohmann::ordered_json{{"id", rec.id},
           {"pipeline", rec.pipeline_id},
           {"pipelineName", rec.pipeline_name},
           {"sequenceId", rec.sequence_id},

@@ -24,7 +24,7 @@ void PrintExecutionTree(std::ostream& out, const store::ExecutionRecord& rec,
 //  "failureMessage","stages":[{"identifier","name","type","status","durationMs",
 //  "failureMessage","steps":[{"path","identifier","name","type","status",
 //  "durationMs","attempt","outputs","failureMessage","failureType","details"}]}]}
-nlohmann::json ExecutionJson(const store::ExecutionRecord& rec,
+nlohmann::ordered_json ExecutionJson(const store::ExecutionRecord& rec,
                              const std::vector<store::NodeRecord>& nodes);
 
 }  // namespace sluice::cli

@@ -66,9 +66,11 @@ CREATE TABLE logs (
   updated_ms INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (execution_id, node_path)
 ) WITHOUT ROWID;
+)sql";
 
--- A decision for a step waiting on a ManualIntervention failure strategy
--- (`sluice intervene`); the running engine takes it (deletes the row).
+// Version 2: a decision for a step waiting on a ManualIntervention failure
+// strategy (`sluice intervene`); the running engine takes it (deletes the row).
+constexpr std::string_view kMigration2 = R"sql(
 CREATE TABLE interventions (
   execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
   node_path TEXT NOT NULL,
@@ -80,6 +82,7 @@ CREATE TABLE interventions (
 
 constexpr Migration kMigrations[] = {
     {1, kMigration1},
+    {2, kMigration2},
 };
 
 }  // namespace

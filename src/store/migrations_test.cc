@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include <string>
 
 #include "store/statement.h"
@@ -104,15 +106,15 @@ TEST(StoreMigrationTest, AppendedMigrationRunsOnceAndKeepsData) {
   ASSERT_TRUE(store->CreateExecution(&rec).ok());
   store.reset();
 
-  const Migration with_two[] = {
-      SchemaMigrations()[0],
-      {2, "ALTER TABLE nodes ADD COLUMN note TEXT NOT NULL DEFAULT ''"},
-  };
+  // sluice's migrations plus one more, as the next release would append it.
+  std::vector<Migration> with_two(SchemaMigrations().begin(), SchemaMigrations().end());
+  const int next = static_cast<int>(with_two.size()) + 1;
+  with_two.push_back({next, "ALTER TABLE nodes ADD COLUMN note TEXT NOT NULL DEFAULT ''"});
   DbPtr db = RawOpen(dir.path() / "sluice.db");
   auto v = Migrate(db.get(), with_two);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
-  EXPECT_EQ(*v, 2);
-  EXPECT_EQ(UserVersion(db.get()), 2);
+  EXPECT_EQ(*v, next);
+  EXPECT_EQ(UserVersion(db.get()), next);
   // Running it again is a no-op (the ALTER would fail a second time).
   v = Migrate(db.get(), with_two);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
@@ -129,16 +131,18 @@ TEST(StoreMigrationTest, AppendedMigrationRunsOnceAndKeepsData) {
 TEST(StoreMigrationTest, FailedMigrationLeavesTheOldVersion) {
   TempDir dir = MakeStateDir();
   OpenOrDie(dir.path()).reset();
-  const Migration broken[] = {
-      SchemaMigrations()[0],
-      {2, "CREATE TABLE half_done (x); SELECT * FROM no_such_table"},
-  };
+  std::vector<Migration> broken(SchemaMigrations().begin(), SchemaMigrations().end());
+  const int current = static_cast<int>(broken.size());
+  broken.push_back({current + 1, "CREATE TABLE half_done (x); SELECT * FROM no_such_table"});
   DbPtr db = RawOpen(dir.path() / "sluice.db");
   auto v = Migrate(db.get(), broken);
   ASSERT_FALSE(v.ok());
-  EXPECT_NE(v.status().message().find("from version 1 to 2"), std::string::npos) << v.status().message();
+  EXPECT_NE(v.status().message().find("from version " + std::to_string(current) + " to " +
+                                      std::to_string(current + 1)),
+            std::string::npos)
+      << v.status().message();
   EXPECT_NE(v.status().message().find("no_such_table"), std::string::npos) << v.status().message();
-  EXPECT_EQ(UserVersion(db.get()), 1);
+  EXPECT_EQ(UserVersion(db.get()), current);
   Status s = ExecSql(db.get(), "SELECT * FROM half_done", "probe");
   EXPECT_FALSE(s.ok()) << "the partial migration was not rolled back";
 }
