@@ -560,6 +560,7 @@ NodeStatus Engine::Run_::RunStage(const pipeline::Stage& stage) {
   auto ws = PrepareStageWorkspace(work_dir_, stage.identifier, stage.shared_paths, ci && sandbox_);
   if (!ws.ok()) return fail_stage(ws.status().message());
   st.workspace = *ws;
+  st.processes = deps_.processes.OpenSession(st.workspace.mounts);  // one sandbox per stage
   if (ci && !sandbox_ && !e_.options_.sandbox) {
     // Chosen by the user: nothing to say.
   } else if (ci && !sandbox_) {
@@ -627,6 +628,7 @@ NodeStatus Engine::Run_::RunPipelineRollback() {
     auto ws = PrepareStageWorkspace(work_dir_, stage.identifier, stage.shared_paths, ci && sandbox_);
     if (!ws.ok()) continue;
     st.workspace = *ws;
+    st.processes = deps_.processes.OpenSession(st.workspace.mounts);
     StepList rb;
     rb.prefix = stage.identifier + ".rollback";
     rb.steps = StagePointer(stage.identifier) / "spec" / "execution" / "rollbackSteps";
@@ -1041,7 +1043,7 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
                   StepWorkspace{st.workspace.host_dir, st.workspace.working_dir, st.workspace.mounts,
                                 scratch->path()},
                   std::move(env),
-                  deps_.processes,
+                  st.processes ? *st.processes : deps_.processes,
                   log,
                   cancel,
                   timeout,

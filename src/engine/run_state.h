@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -57,6 +58,9 @@ struct StageRun {
   std::atomic<bool> rollback{false};       // run rollbackSteps at the end
   std::atomic<bool> expired{false};        // the stage timeout fired
   StrategyChain strategies;                // the stage's own list
+  // Runs the stage's steps: one sandbox for all of them (runner/sandbox_session.h),
+  // ended with the stage. Null until the workspace is ready.
+  std::unique_ptr<runner::ProcessRunner> processes;
 };
 
 // One list of steps: the stage's execution, a step group, or rollback steps.

@@ -22,12 +22,19 @@
 // N as exit code 128+N (like a shell); a timeout or cancellation still shows
 // as the signal sluice sent to bwrap.
 //
+// That is LocalProcessRunner, which starts one bwrap per sandboxed command
+// (2-3 ms each). For the many commands of one stage, OpenSession() gives a
+// runner that keeps one sandbox up for all of them (runner/sandbox_session.h:
+// same contract, but the exit status is the command's own and a process that
+// left its group lives until the session ends).
+//
 // LocalProcessRunner has no state: Run() may be called from many threads at
 // once. The process must not ignore SIGCHLD (waitpid() has to work).
 #pragma once
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -89,6 +96,13 @@ class ProcessRunner {
   // ProcessResult. Already cancelled: nothing starts, result.cancelled.
   virtual Result<ProcessResult> Run(const ProcessSpec& spec, LineSink& sink,
                                     const Cancellation& cancel) = 0;
+
+  // A runner for a series of commands that share `mounts` (the steps of one
+  // stage), used until it is destroyed; it may keep one sandbox up for all
+  // of them. Commands with other mounts (or none) given to it run as this
+  // runner would run them. The session must not outlive this runner; it is
+  // as thread-safe as this runner. The default forwards to this runner.
+  virtual std::unique_ptr<ProcessRunner> OpenSession(const std::vector<Mount>& mounts);
 };
 
 // fork/exec on this machine.
@@ -96,6 +110,10 @@ class LocalProcessRunner final : public ProcessRunner {
  public:
   Result<ProcessResult> Run(const ProcessSpec& spec, LineSink& sink,
                             const Cancellation& cancel) override;
+  // With mounts: a SandboxSession (runner/sandbox_session.h), one bubblewrap
+  // and stage agent for every command of the session, when the agent
+  // executable is installed; else the default.
+  std::unique_ptr<ProcessRunner> OpenSession(const std::vector<Mount>& mounts) override;
 };
 
 // True when bubblewrap can create a mount namespace here (checked once).

@@ -77,7 +77,8 @@ Result<std::string> FindBubblewrap() {
 }
 
 Result<std::vector<std::string>> SandboxArgv(const std::string& bwrap, const ProcessSpec& spec,
-                                             const std::vector<std::string>& command) {
+                                             const std::vector<std::string>& command,
+                                             bool command_is_init) {
   std::vector<std::string> targets;
   std::set<std::string> rebuild;  // host directories recreated on the tmpfs root
   for (const Mount& m : spec.mounts) {
@@ -112,7 +113,8 @@ Result<std::vector<std::string>> SandboxArgv(const std::string& bwrap, const Pro
     args.insert(args.end(), {m.read_only ? "--ro-bind" : "--bind",
                              fs::absolute(m.source).lexically_normal().string(), m.target});
   }
-  args.insert(args.end(), {"--unshare-pid", "--die-with-parent"});
+  args.push_back("--unshare-pid");
+  args.push_back(command_is_init ? "--as-pid-1" : "--die-with-parent");
   if (!spec.working_dir.empty()) args.insert(args.end(), {"--chdir", spec.working_dir});
   args.push_back("--");
   args.insert(args.end(), command.begin(), command.end());

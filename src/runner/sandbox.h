@@ -31,7 +31,11 @@ Result<std::string> FindBubblewrap();
 
 // argv for running `command` (argv[0] already resolved) under `bwrap` with
 // spec.mounts and spec.working_dir. Creates missing mount sources.
+// `command_is_init`: the command is the namespace's pid 1 (--as-pid-1, no
+// --die-with-parent), so the sandbox lives exactly as long as the command
+// (see runner/stage_agent.h for why the agent wants that).
 Result<std::vector<std::string>> SandboxArgv(const std::string& bwrap, const ProcessSpec& spec,
-                                             const std::vector<std::string>& command);
+                                             const std::vector<std::string>& command,
+                                             bool command_is_init = false);
 
 }  // namespace sluice::runner

@@ -61,7 +61,10 @@ struct ScriptResult {
 Result<ScriptResult> RunScript(const ScriptSpec& spec, ProcessRunner& runner, LineSink& sink,
                                const Cancellation& cancel);
 
-// `sh -n -c` / `bash -n -c` on `script` without running it. Returns the
+// `sh -n -c` / `bash -n -c` on `script` without running it. A script made
+// only of simple commands of plain words (no quotes, `$`, operators,
+// redirections, comments or reserved words), which cannot be wrong, is
+// accepted without starting a shell. Returns the
 // shell's messages, one per line with '\n' (empty when the syntax is fine),
 // with line numbers as the shell reports them: dash "sh: 1: Syntax error:
 // Unterminated quoted string", bash "bash: -c: line 2: unexpected EOF while

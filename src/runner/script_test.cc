@@ -211,6 +211,43 @@ TEST(CheckScriptSyntaxTest, EmptyWhenFineAndNothingRuns) {
   EXPECT_EQ(*r, "");
 }
 
+// Scripts of plain words are accepted without a shell; the shells must
+// agree with that, and a reserved word must still reach the shell.
+TEST(CheckScriptSyntaxTest, PlainCommandListsAgreeWithTheShells) {
+  const std::vector<std::string> plain = {
+      "",
+      "echo step 1",
+      "make test\n",
+      "python train.py --epochs=3 --lr 0.1\n\tpip install -r req.txt",
+      "a=b c=d env",
+      "x,y:z +1 @host %1 ./run.sh /usr/bin/true",
+      "echo fi-not-a-keyword done2"};
+  const std::vector<std::string> reserved = {"fi", "echo a\ndone", "then echo x", "esac", "do"};
+  for (Shell shell : {Shell::kSh, Shell::kBash}) {
+    std::string name = shell == Shell::kSh ? "sh" : "bash";
+    LocalProcessRunner runner;
+    Cancellation never;
+    for (const std::string& script : plain) {
+      auto r = CheckScriptSyntax(shell, script);
+      ASSERT_TRUE(r.ok());
+      EXPECT_EQ(*r, "") << name << ": " << script;
+      // What the shell itself says.
+      ProcessSpec spec;
+      spec.argv = {name, "-n", "-c", script};
+      spec.env = {{"PATH", "/usr/bin:/bin"}};
+      RecordingSink sink;
+      auto direct = runner.Run(spec, sink, never);
+      ASSERT_TRUE(direct.ok());
+      EXPECT_EQ(direct->exit_code, 0) << name << ": " << script << ": " << sink.All();
+    }
+    for (const std::string& script : reserved) {
+      auto r = CheckScriptSyntax(shell, script);
+      ASSERT_TRUE(r.ok());
+      EXPECT_NE(*r, "") << name << ": " << script;
+    }
+  }
+}
+
 TEST(CheckScriptSyntaxTest, ReportsMissingFi) {
   auto r = CheckScriptSyntax(Shell::kSh, "echo ok\nif true; then\n  echo x\n");
   ASSERT_TRUE(r.ok());
