@@ -272,14 +272,16 @@ TEST(FailureStrategyTest, ManualInterventionWaitsForADecision) {
   auto run = p.Start({"run", "--json"});
   std::string id;
   ASSERT_TRUE(WaitFor([&] {
-    auto list = p.Sluice({"executions", "show", "--json", id.empty() ? "x" : id});
-    if (id.empty()) {
-      auto l = p.Sluice({"executions", "list", "--json"});
-      if (l.exit_code == 0 && l.out.size() > 3) id = nlohmann::json::parse(l.out)[0].value("id", "");
-      return false;
-    }
-    return list.exit_code == 0 && StatusOf(nlohmann::json::parse(list.out), "S.flaky") == "InterventionWaiting";
-  })) << run->StderrSoFar();
+    auto list = p.Sluice({"executions", "list", "--json"});
+    if (list.exit_code == 0 && list.out.size() > 3) id = nlohmann::json::parse(list.out)[0].value("id", "");
+    return !id.empty();
+  }, std::chrono::seconds(30))) << run->StderrSoFar();
+  std::string last;
+  ASSERT_TRUE(WaitFor([&] {
+    auto show = p.Sluice({"executions", "show", "--json", id});
+    last = show.out + show.err;
+    return show.exit_code == 0 && StatusOf(nlohmann::json::parse(show.out), "S.flaky") == "InterventionWaiting";
+  }, std::chrono::seconds(30))) << last << run->StderrSoFar();
   auto wrong = p.Sluice({"intervene", id, "S.flaky", "Explode"});
   EXPECT_EQ(wrong.exit_code, 2);
   ASSERT_EQ(std::system(("touch " + flag).c_str()), 0);

@@ -1,5 +1,12 @@
 #include "store/sqlite_store.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <utility>
 
 #include "common/files.h"
@@ -39,6 +46,21 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const fs::path& state_dir_arg, 
   SLUICE_RETURN_IF_ERROR(MakeDirs(state_dir));
   SLUICE_RETURN_IF_ERROR(MakeDirs(state_dir / "logs"));
   const fs::path db_path = state_dir / "sluice.db";
+
+  // Processes opening the same state directory at once (a run, its abort
+  // watcher, `sluice executions list` in a loop) take turns for the set-up
+  // below: switching a new database to WAL needs it to itself, and SQLite's
+  // busy handler can starve that switch behind a stream of readers.
+  const fs::path lock_path = state_dir / "sluice.db.lock";
+  int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0) return Status::IoError("cannot open " + lock_path.string() + ": " + std::strerror(errno));
+  struct LockGuard {
+    int fd;
+    ~LockGuard() { ::close(fd); }  // closing releases the flock
+  } lock_guard{lock_fd};
+  while (::flock(lock_fd, LOCK_EX) != 0) {
+    if (errno != EINTR) return Status::IoError("cannot lock " + lock_path.string() + ": " + std::strerror(errno));
+  }
 
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(db_path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
