@@ -177,3 +177,31 @@ TEST(SecretsTest, MissingSecretErrorsTheStepByName) {
 
 }  // namespace
 }  // namespace sluice::testing
+
+namespace sluice::testing {
+namespace {
+
+// Test reports are stored as step details: a secret inside a JUnit failure
+// message is masked there too.
+TEST(SecretsTest, SecretsInTestReportsAreMasked) {
+  TestProject p;
+  ASSERT_EQ(p.Sluice({"secret", "set", "gen"}, WithKey(kGenerated + "\n")).exit_code, 0);
+  std::string command =
+      "printf '<testsuite><testcase name=\"auth\" classname=\"c\"><failure message=\"expected %s\"/>"
+      "</testcase></testsuite>' \"$TOKEN\" > report.xml";
+  p.WritePipeline(Pipeline(
+      "reports", {CiStage("S", {RunStep("t", command,
+                                        {.spec = "envVariables:\n  TOKEN: <+secrets.getValue(\"gen\")>\n"
+                                                 "reports:\n  type: JUnit\n  spec:\n    paths: [report.xml]"})})}));
+  RunResult raw = p.Sluice({"run", "--json"}, WithKey());
+  ASSERT_EQ(raw.exit_code, 0) << raw.err;
+  auto ex = raw.Json();
+  EXPECT_EQ(FindStep(ex, "S.t")["details"]["tests"].value("failed", 0), 1);
+  ExpectNoSecrets("--json", raw.out);
+  // The step itself wrote the secret into report.xml in its workspace; what
+  // sluice stores (database, logs) must not hold it.
+  ExpectNoSecrets("state files", p.StateBytes(/*with_workspaces=*/false));
+}
+
+}  // namespace
+}  // namespace sluice::testing

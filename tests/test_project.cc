@@ -255,12 +255,16 @@ std::string TestProject::ReadScratch(const std::string& relative) const {
   return Slurp(scratch_ / relative);
 }
 
-std::string TestProject::StateBytes() const {
+std::string TestProject::StateBytes(bool with_workspaces) const {
   std::string all;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(state(), ec);
        it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
+    if (!with_workspaces && it->is_directory(ec) && it->path().filename() == "work") {
+      it.disable_recursion_pending();
+      continue;
+    }
     if (it->is_regular_file(ec)) all += Slurp(it->path());
   }
   return all;

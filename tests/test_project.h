@@ -119,7 +119,9 @@ class TestProject {
   // Reads a file under scratch/ ("" when absent).
   std::string ReadScratch(const std::string& relative) const;
   // Every byte of every regular file under the state directory, concatenated.
-  std::string StateBytes() const;
+  // `with_workspaces` false: only what sluice itself writes (database, logs,
+  // caches), not the files steps left in their workspaces under work/.
+  std::string StateBytes(bool with_workspaces = true) const;
 
  private:
   TempDir dir_;

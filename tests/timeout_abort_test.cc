@@ -213,10 +213,14 @@ TEST(AbortTest, AbortOfAnOrphanedExecutionMarksItAborted) {
   auto abort = p.Sluice({"abort", id});
   EXPECT_EQ(abort.exit_code, 0) << abort.err;
   EXPECT_EQ(abort.out, "execution " + id +
-                           " has no running process (it was interrupted); `sluice resume " + id +
-                           "` would continue it\n");
+                           " had no running sluice process (it was interrupted); marked Aborted\n");
   auto shown = p.Sluice({"executions", "show", id, "--json"}).Json();
   EXPECT_EQ(shown.value("status", ""), "Aborted");
+  EXPECT_NE(shown.value("endedAt", ""), "");
+  for (const auto& stage : shown["stages"]) {
+    EXPECT_NE(stage.value("status", ""), "Running");
+    for (const auto& step : stage["steps"]) EXPECT_NE(step.value("status", ""), "Running");
+  }
   // The sandbox of a Run step dies with sluice, even after kill -9.
   ExpectNoneLeft(marker);
 }

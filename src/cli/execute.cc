@@ -91,6 +91,11 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
   auto secrets = app.Secrets();
   if (!secrets.ok()) return Fail(secrets.status());
 
+  // Signals are blocked before any thread starts (the live printer's ticker
+  // included), so only the watcher's sigwait() ever receives them.
+  Cancellation cancel;
+  SignalWatcher signals(cancel);
+
   bool tty = isatty(STDOUT_FILENO) != 0 && !options.json;
   std::ostream& progress_out = options.json ? std::cerr : std::cout;
   ProgressPrinter printer(progress_out, tty, tty, options.verbose);
@@ -108,10 +113,8 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
   engine_options.triggered_by = user != nullptr ? user : "local";
   engine::Engine engine(deps, engine_options);
 
-  Cancellation cancel;
   Result<engine::NodeStatus> result = engine::NodeStatus::kErrored;
   {
-    SignalWatcher signals(cancel);
     AbortWatcher aborts(app.StateDir(), record.id, cancel);
     result = engine.Run(record, pipeline, prior, cancel);
   }

@@ -41,7 +41,7 @@ Result<YAML::Node> ReadInputsFile(const std::string& path) {
 int RunPipeline(const GlobalOptions& global, const RunFlags& flags) {
   App app(global);
   DiagnosticList diags;
-  auto project = LoadAndValidate(app, global.project, &diags);
+  auto project = LoadAndValidate(app, global.project, &diags, true);
   if (!project.ok()) return Fail(project.status(), kExitUsage);
   auto chosen = ChoosePipeline(*project, flags.pipeline);
   if (!chosen.ok()) {

@@ -15,7 +15,7 @@ void AddValidateCommand(CLI::App& cli, GlobalOptions& options) {
     App app(options);
     std::string target = path->empty() ? options.project : *path;
     DiagnosticList diags;
-    auto project = LoadAndValidate(app, target, &diags);
+    auto project = LoadAndValidate(app, target, &diags, false);
     if (!project.ok()) std::exit(Fail(project.status(), kExitUsage));
     std::cerr << pipeline::FormatDiagnostics(diags, *project);
     if (diags.has_errors()) std::exit(kExitFailed);

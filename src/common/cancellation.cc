@@ -38,20 +38,17 @@ void Cancellation::RemoveChild(Cancellation* child) {
 }
 
 void Cancellation::Cancel() {
-  std::vector<Cancellation*> children;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (cancelled_.exchange(true, std::memory_order_acq_rel)) return;
-    children = children_;
-    if (pipe_[1] >= 0) {
-      char c = 1;
-      ssize_t ignored = ::write(pipe_[1], &c, 1);
-      (void)ignored;
-    }
+  // Children are cancelled with mu_ held: a child's destructor unregisters
+  // under this same mutex, so none can die half-way through the loop. Lock
+  // order is parent then child, and Cancel() never locks a parent.
+  std::lock_guard<std::mutex> lock(mu_);
+  if (cancelled_.exchange(true, std::memory_order_acq_rel)) return;
+  if (pipe_[1] >= 0) {
+    char c = 1;
+    ssize_t ignored = ::write(pipe_[1], &c, 1);
+    (void)ignored;
   }
-  // Children unregister under their parent's mutex before they die, and the
-  // caller guarantees parents outlive children, so these pointers are live.
-  for (Cancellation* child : children) child->Cancel();
+  for (Cancellation* child : children_) child->Cancel();
 }
 
 }  // namespace sluice

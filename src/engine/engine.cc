@@ -166,6 +166,8 @@ class Engine::Run_ {
                                    std::string* error);
   std::optional<Millis> TimeLeft(const StageRun* st, std::optional<Millis> own) const;
   std::string Mask(std::string_view text) const { return e_.masker_.Mask(text); }
+  // Every string inside `value` masked (test names, messages, artifact links...).
+  nlohmann::json MaskJson(const nlohmann::json& value) const;
   bool Aborted() const { return cancel_.cancelled(); }
 
   Engine& e_;
@@ -282,8 +284,16 @@ bool Engine::Run_::Adopt(const std::string& path, const JsonPointer& ptr, NodeSt
   if (it == prior_.end()) return false;
   auto s = ParseStatus(it->second.status);
   if (!s || !IsTerminal(*s)) return false;
-  *status = *s;
   const store::NodeRecord& old = it->second;
+  // Secret outputs are stored masked: their values are gone, so the step
+  // that made them runs again rather than hand the mask to later steps.
+  for (auto o = old.outputs.begin(); o != old.outputs.end(); ++o) {
+    if (o->is_string() && o->get_ref<const std::string&>().find(secrets::kMask) != std::string::npos) {
+      Log(path, "[sluice] not reused: its output " + o.key() + " was a secret, which is never stored; running it again");
+      return false;
+    }
+  }
+  *status = *s;
   bool copied = old.execution_id != record_.id;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -306,7 +316,23 @@ bool Engine::Run_::Adopt(const std::string& path, const JsonPointer& ptr, NodeSt
   }
   SetDocStatus(ptr, *s);
   if (!old.outputs.empty()) doc_.Set(ptr / "output", {{"outputVariables", old.outputs}});
+  if (old.details.contains("codebase")) doc_.Set(JsonPointer("/codebase"), old.details["codebase"]);
   return true;
+}
+
+nlohmann::json Engine::Run_::MaskJson(const nlohmann::json& value) const {
+  if (value.is_string()) return Mask(value.get_ref<const std::string&>());
+  if (value.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& e : value) out.push_back(MaskJson(e));
+    return out;
+  }
+  if (value.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (auto it = value.begin(); it != value.end(); ++it) out[Mask(it.key())] = MaskJson(it.value());
+    return out;
+  }
+  return value;
 }
 
 // Adopts every prior record below `path` whose owner list is `steps`
@@ -569,8 +595,14 @@ NodeStatus Engine::Run_::RunStage(const pipeline::Stage& stage) {
   }
 
   if (ci && stage.clone_codebase && !Aborted()) {
-    // A failed clone is a failed step: later steps skip by their `when`.
-    st.finished.Set(stage.identifier + "." + std::string(kCloneStepId), CloneCodebase(st, cancel_));
+    // A failed clone is a failed step: later steps skip by their `when`. A
+    // clone from an earlier attempt (resume, retry) is kept with its files.
+    const std::string clone_path = stage.identifier + "." + std::string(kCloneStepId);
+    NodeStatus clone;
+    if (!Adopt(clone_path, ptr / "spec" / "execution" / "steps" / std::string(kCloneStepId), &clone)) {
+      clone = CloneCodebase(st, cancel_);
+    }
+    st.finished.Set(clone_path, clone);
   }
 
   StepList list;
@@ -599,7 +631,9 @@ NodeStatus Engine::Run_::RunStage(const pipeline::Stage& stage) {
   }
 
   NodeStatus result = st.finished.Current();
-  if (st.rollback && IsPositive(result)) result = NodeStatus::kFailed;
+  // A rollback (even one that stopped parallel siblings with failAll) leaves
+  // the stage Failed; only a user abort makes it Aborted.
+  if (st.rollback && !Aborted()) result = NodeStatus::kFailed;
   if (st.expired && !Aborted()) result = NodeStatus::kExpired;
   if (Aborted()) result = NodeStatus::kAborted;
   std::string message;
@@ -709,8 +743,16 @@ NodeStatus Engine::Run_::RunGroup(StageRun& st, const pipeline::ExecutionNode& g
   SetStatus(path, NodeStatus::kRunning);
   SetDocStatus(ptr, NodeStatus::kRunning);
   for (const pipeline::Variable& v : g.variables) {
-    auto r = expr::RenderString(v.value.IsScalar() ? v.value.Scalar() : "", scope);
-    if (r.ok()) doc_.Set(ptr / "variables" / v.name, *r);
+    auto r = ResolveVariable(v, scope);
+    if (!r.ok()) {
+      std::string message = v.location.ToString() + ": step group variable " + v.name + ": " + r.status().message();
+      SetStatus(path, NodeStatus::kErrored, message);
+      SetDocStatus(ptr, NodeStatus::kErrored);
+      MarkSubtree(path, NodeStatus::kSkipped);
+      st.finished.Set(path, NodeStatus::kErrored);
+      return NodeStatus::kErrored;
+    }
+    doc_.Set(ptr / "variables" / v.name, *r);
   }
 
   std::atomic<bool> stop{false};
@@ -783,6 +825,17 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
   const JsonPointer ptr = owner.steps / n.identifier;
   NodeStatus adopted;
   if (Adopt(path, ptr, &adopted)) {
+    // A rollback this step asked for before a crash is asked for again.
+    const nlohmann::json& details = prior_.at(path).details;
+    std::string applied = details.is_object() ? details.value("failureStrategy", "") : "";
+    if (applied == "StageRollback" || applied == "PipelineRollback") {
+      (applied == "StageRollback" ? st.rollback : pipeline_rollback_) = true;
+      st.stop = true;
+      *owner.stop = true;
+    } else if (applied == "StepGroupRollback") {
+      *owner.rollback = true;
+      *owner.stop = true;
+    }
     st.finished.Set(path, adopted);
     return adopted;
   }
@@ -835,6 +888,7 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
   int attempt = 0;
   StepOutcome outcome;
   NodeStatus final = NodeStatus::kSuccess;
+  std::string applied;  // the failure strategy action taken, recorded for resume
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -896,7 +950,8 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
     }
     if (action == nullptr) break;
     if (action->type != pipeline::ActionType::kRetry) {
-      Log(path, "[sluice] failure strategy: " + std::string(pipeline::ActionTypeName(action->type)));
+      applied = std::string(pipeline::ActionTypeName(action->type));
+      Log(path, "[sluice] failure strategy: " + applied);
     }
     switch (action->type) {
       case pipeline::ActionType::kIgnore: final = NodeStatus::kIgnoreFailed; break;
@@ -948,7 +1003,8 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
       outputs[k] = outcome.secret_outputs.count(k) ? std::string(secrets::kMask) : Mask(v);
     }
     rec.outputs = outputs;
-    rec.details = outcome.details;
+    rec.details = MaskJson(outcome.details);
+    if (!applied.empty()) rec.details["failureStrategy"] = applied;
   }
   if (!outcome.outputs.empty() || outcome.status == NodeStatus::kSuccess) {
     nlohmann::json vars = nlohmann::json::object();
@@ -1190,7 +1246,9 @@ NodeStatus Engine::Run_::CloneCodebase(StageRun& st, Cancellation& cancel) {
                 st.workspace.working_dir);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    Node(path).outputs = {{"commitSha", head}, {"branch", codebase.value("branch", "")}};
+    store::NodeRecord& n = Node(path);
+    n.outputs = {{"commitSha", head}, {"branch", codebase.value("branch", "")}};
+    n.details["codebase"] = codebase;  // restored when a resume or retry reuses this clone
   }
   SetStatus(path, NodeStatus::kSuccess);
   SetDocStatus(ptr, NodeStatus::kSuccess);

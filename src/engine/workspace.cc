@@ -53,6 +53,9 @@ Result<StageWorkspace> PrepareStageWorkspace(const fs::path& work_dir, const std
     fs::path link = ws.host_dir / p.substr(prefix.size());
     std::error_code ec;
     fs::create_directories(link.parent_path(), ec);
+    // A workspace copied from an earlier execution (retry) holds links to that
+    // execution's shared folders: point them at this one's.
+    if (fs::is_symlink(fs::symlink_status(link)) && fs::read_symlink(link, ec) != shared) fs::remove(link, ec);
     if (!fs::exists(fs::symlink_status(link))) fs::create_directory_symlink(shared, link, ec);
     if (ec) return Status::IoError("cannot link shared path " + p + ": " + ec.message());
   }

@@ -113,6 +113,10 @@ void ParseRetrySpec(const ParseContext& ctx, const Field& spec, FailureAction* a
   WarnUnknownKeys(ctx, fields,
                   {"retryCount", "retryIntervals", "onRetryFailure", "condition", "failAll"},
                   "Retry spec");
+  if (const Field* condition = FindField(fields, "condition")) {
+    ctx.Warning(ctx.At(condition->key),
+                "Retry condition is not supported yet (ignored): every matching failure is retried");
+  }
   const Field* count = FindField(fields, "retryCount");
   if (count == nullptr) {
     ctx.Error(ctx.At(spec.key), "Retry spec is missing required field \"retryCount\"");

@@ -19,7 +19,6 @@ namespace {
 
 // Linux limits one exec argument to 128 KiB (MAX_ARG_STRLEN); longer
 // scripts are run from their file instead of through -c.
-constexpr size_t kMaxInlineScript = size_t{120} * 1024;
 
 const char* ShellName(Shell shell) { return shell == Shell::kBash ? "bash" : "sh"; }
 
@@ -122,12 +121,11 @@ Result<ScriptResult> RunScript(const ScriptSpec& spec, ProcessRunner& runner, Li
   SLUICE_RETURN_IF_ERROR(WriteScratchFile(user_file, "", 0644));
   SLUICE_RETURN_IF_ERROR(WriteScratchFile(capture_file, "", 0644));
 
+  // The shell reads the script from the private scratch file, never from its
+  // argv: /proc/<pid>/cmdline is readable by every local user, and a resolved
+  // script may hold secret values.
   ProcessSpec process;
-  if (content.size() <= kMaxInlineScript) {
-    process.argv = {ShellName(spec.shell), "-c", content};
-  } else {
-    process.argv = {ShellName(spec.shell), script_file.string()};
-  }
+  process.argv = {ShellName(spec.shell), script_file.string()};
   process.env = spec.env;
   process.env["HARNESS_OUTPUT_FILE"] = user_file.string();
   process.env["DRONE_OUTPUT"] = user_file.string();
@@ -152,6 +150,9 @@ Result<ScriptResult> RunScript(const ScriptSpec& spec, ProcessRunner& runner, Li
 }
 
 Result<std::string> CheckScriptSyntax(Shell shell, const std::string& script) {
+  // Checked scripts hold placeholders, not resolved values, so `-c` is fine;
+  // past ~120 KiB (the kernel caps one argument at 128 KiB) a file is used.
+  constexpr size_t kMaxInlineScript = size_t{120} * 1024;
   if (IsPlainCommandList(script)) return std::string();
   ProcessSpec process;
   std::optional<TempDir> dir;

@@ -2,11 +2,12 @@
 // way a delegate runs ShellScript steps, then reading its output variables.
 //
 // The full text (prefix + script + capture lines) is written to
-// <scratch_dir>/script.sh and run as `sh -c <text>` / `bash -c <text>`, as
-// Harness does; a text over 120 KiB (the kernel caps one argument at
-// 128 KiB) runs as `sh <scratch_dir>/script.sh` instead. The prefix shares
-// the first line with the script ("set -xe; echo hi"), so the shell's line
-// numbers in errors are the user's ("sh: 2: foo: not found").
+// <scratch_dir>/script.sh (a private folder) and run as `sh script.sh` /
+// `bash script.sh` — never as `sh -c <text>`, because a command line is
+// readable by every local user and a resolved script may hold secrets. The
+// prefix shares the first line with the script ("set -xe; echo hi"), so the
+// shell's line numbers in errors are the user's ("script.sh: 2: foo: not
+// found").
 //
 // After the user's script the runner appends lines (silenced from `set -x`,
 // keeping the script's exit status) that write each declared output variable

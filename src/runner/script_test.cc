@@ -116,13 +116,14 @@ TEST_F(ScriptTest, ShellErrorsCarryTheUsersLineNumbers) {
   spec.prefix = "set -xe";
   ScriptResult r = Run(spec);
   EXPECT_EQ(r.process.exit_code, 127);
-  EXPECT_THAT(sink_.Stderr(), Contains("sh: 2: nosuchcommand-xyz: not found"));
+  // The shell names the script file it read (never `-c`: see script.h).
+  EXPECT_THAT(sink_.Stderr(), Contains(HasSubstr("/script.sh: 2: nosuchcommand-xyz: not found")));
 
   RecordingSink bash_sink;
   spec.shell = Shell::kBash;
   auto rb = RunScript(spec, runner_, bash_sink, never_);
   ASSERT_TRUE(rb.ok());
-  EXPECT_THAT(bash_sink.Stderr(), Contains("bash: line 2: nosuchcommand-xyz: command not found"));
+  EXPECT_THAT(bash_sink.Stderr(), Contains(HasSubstr("/script.sh: line 2: nosuchcommand-xyz: command not found")));
 }
 
 TEST_F(ScriptTest, BashShell) {
