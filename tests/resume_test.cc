@@ -35,8 +35,8 @@ TEST(ResumeTest, ResumeAfterKillNineReRunsOnlyTheInterruptedStep) {
   run->Signal(SIGKILL);
   RunResult killed = run->Wait();
   EXPECT_EQ(killed.exit_code, 128 + SIGKILL);
-  // The killed run's step may outlive it; it is not what this test is about.
-  ReapMarker(marker, std::chrono::milliseconds(0));
+  // The killed run's host step outlives it, until resume stops it.
+  EXPECT_FALSE(ProcessesWithMarker(marker).empty());
 
   std::string id = killed.out.substr(0, killed.out.find('\n'));
   ASSERT_EQ(id.rfind("Execution ", 0), 0u) << killed.out;
@@ -50,6 +50,8 @@ TEST(ResumeTest, ResumeAfterKillNineReRunsOnlyTheInterruptedStep) {
 
   auto resumed = p.Sluice({"resume", id, "--json"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err << resumed.out;
+  EXPECT_TRUE(ReapMarker(marker, std::chrono::milliseconds(0)).empty())
+      << "resume left the interrupted run's step process running";
   auto ex = resumed.Json();
   EXPECT_EQ(ex.value("id", ""), id);
   EXPECT_EQ(ex.value("status", ""), "Success");
@@ -132,6 +134,8 @@ TEST(ResumeTest, ResumeReRunsEveryInterruptedParallelMember) {
   ReapMarker(marker, std::chrono::milliseconds(0));
   auto resumed = p.Sluice({"resume", id, "--json"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err << resumed.out;
+  EXPECT_TRUE(ReapMarker(marker, std::chrono::milliseconds(0)).empty())
+      << "resume left the interrupted run's step process running";
   auto ex = resumed.Json();
   EXPECT_EQ(ex.value("status", ""), "Success");
   EXPECT_EQ(StatusOf(ex, "S.a"), "Success");

@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/files.h"
 #include "engine/status.h"
+#include "runner/orphans.h"
 
 namespace sluice::cli {
 namespace {
@@ -45,7 +46,9 @@ void AddAbortCommand(CLI::App& cli, GlobalOptions& options) {
     Status s = (*store)->RequestAbort(rec->id);
     if (!s.ok()) std::exit(Fail(s));
     if (!IsSluiceProcess(rec->runner_pid)) {
-      // Nothing runs it any more (sluice was killed): finish the record here.
+      // Nothing runs it any more (sluice was killed): stop what its steps left
+      // running on the host and finish the record here.
+      runner::KillProcessesOfExecution(rec->id);
       rec->status = "Aborted";
       rec->ended_ms = DefaultClock().NowMillis();
       if (rec->failure_message.empty()) rec->failure_message = "aborted after its sluice process had stopped";

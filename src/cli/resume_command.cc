@@ -10,6 +10,7 @@
 #include "cli/execute.h"
 #include "cli/load.h"
 #include "engine/status.h"
+#include "runner/orphans.h"
 
 namespace sluice::cli {
 namespace {
@@ -36,6 +37,12 @@ int Resume(const GlobalOptions& global, const std::string& id, bool json, bool n
                                            std::to_string(rec->runner_pid) +
                                            " (stop it with `sluice abort " + rec->id + "`)"),
                 kExitUsage);
+  }
+  // Steps that ran on the host outlive a killed sluice: stop them first, so
+  // the interrupted step never runs twice at once.
+  int leftovers = runner::KillProcessesOfExecution(rec->id);
+  if (leftovers > 0 && !json) {
+    std::cout << "stopped " << leftovers << " process(es) left running by the interrupted sluice\n";
   }
   auto recorded = LoadRecorded(*rec);
   if (!recorded.ok()) return Fail(recorded.status());
