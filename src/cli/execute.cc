@@ -119,7 +119,15 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
     result = engine.Run(record, pipeline, prior, cancel);
   }
   printer.Finish();
-  if (!result.ok()) return Fail(result.status());
+  if (!result.ok()) {
+    // The engine could not go on (the store failed): record that if we can.
+    record.status = "Errored";
+    record.ended_ms = DefaultClock().NowMillis();
+    record.failure_message = result.status().message();
+    Status ignored = (*store)->UpdateExecution(record);
+    (void)ignored;
+    return Fail(result.status());
+  }
 
   auto nodes = (*store)->GetNodes(record.id);
   if (!nodes.ok()) return Fail(nodes.status());

@@ -95,8 +95,12 @@ int RunPipeline(const GlobalOptions& global, const RunFlags& flags) {
     return kExitUsage;
   }
 
+  // Open everything the run needs before recording it, so a broken store or
+  // secret key never leaves an execution "Running" that nothing runs.
   auto store = app.Store();
   if (!store.ok()) return Fail(store.status());
+  auto secrets = app.Secrets();
+  if (!secrets.ok()) return Fail(secrets.status());
   store::ExecutionRecord rec;
   rec.id = NewExecutionId();
   rec.pipeline_id = instance->identifier;
