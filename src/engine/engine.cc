@@ -8,6 +8,7 @@
 
 #include "common/files.h"
 #include "common/ids.h"
+#include "common/json_util.h"
 #include "engine/environment.h"
 #include "engine/run_state.h"
 #include "engine/workspace.h"
@@ -321,18 +322,7 @@ bool Engine::Run_::Adopt(const std::string& path, const JsonPointer& ptr, NodeSt
 }
 
 nlohmann::json Engine::Run_::MaskJson(const nlohmann::json& value) const {
-  if (value.is_string()) return Mask(value.get_ref<const std::string&>());
-  if (value.is_array()) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& e : value) out.push_back(MaskJson(e));
-    return out;
-  }
-  if (value.is_object()) {
-    nlohmann::json out = nlohmann::json::object();
-    for (auto it = value.begin(); it != value.end(); ++it) out[Mask(it.key())] = MaskJson(it.value());
-    return out;
-  }
-  return value;
+  return MapStrings(value, [this](const std::string& text) -> nlohmann::json { return Mask(text); });
 }
 
 // Adopts every prior record below `path` whose owner list is `steps`

@@ -1,5 +1,7 @@
 #include "engine/step.h"
 
+#include "common/json_util.h"
+
 namespace sluice::engine {
 
 std::filesystem::path StepWorkspace::ToHost(const std::string& path) const {
@@ -19,33 +21,18 @@ Result<expr::Value> StepContext::Resolve(const YAML::Node& field, std::string_vi
   if (!field || field.IsNull()) return expr::Value();
   nlohmann::json raw = pipeline::YamlToJson(field);
   SourceLocation where = pipeline::LocationOf(field, node.location.file);
-  // Resolve every string inside (scalars, lists, maps alike).
+  // Resolve every string inside (scalars, lists, maps alike); the first error wins.
   std::string error;
-  std::function<nlohmann::json(const nlohmann::json&)> walk = [&](const nlohmann::json& v) {
-    if (!error.empty()) return nlohmann::json();
-    if (v.is_string()) {
-      const std::string& text = v.get_ref<const std::string&>();
-      if (!expr::HasExpressions(text)) return v;
-      auto r = expr::Render(text, scope);
-      if (!r.ok()) {
-        error = r.status().message();
-        return nlohmann::json();
-      }
-      return *r;
+  auto resolve = [&](const std::string& text) -> nlohmann::json {
+    if (!error.empty() || !expr::HasExpressions(text)) return text;
+    auto r = expr::Render(text, scope);
+    if (!r.ok()) {
+      error = r.status().message();
+      return nullptr;
     }
-    if (v.is_array()) {
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& e : v) out.push_back(walk(e));
-      return out;
-    }
-    if (v.is_object()) {
-      nlohmann::json out = nlohmann::json::object();
-      for (auto it = v.begin(); it != v.end(); ++it) out[it.key()] = walk(it.value());
-      return out;
-    }
-    return v;
+    return *r;
   };
-  nlohmann::json resolved = walk(raw);
+  nlohmann::json resolved = MapStrings(raw, resolve);
   if (!error.empty()) {
     // Point at the failing expression itself when the field is one text (a
     // multi-line script): the message quotes it as <+...>.

@@ -43,15 +43,6 @@ bool SameMounts(const std::vector<Mount>& a, const std::vector<Mount>& b) {
   return true;
 }
 
-int PidfdOpen(pid_t pid) {
-#ifdef SYS_pidfd_open
-  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-#else
-  (void)pid;
-  return -1;
-#endif
-}
-
 // Descriptor pairs, close-on-exec.
 Status MakePipe(UniqueFd* read, UniqueFd* write) {
   int fds[2];

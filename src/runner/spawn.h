@@ -33,4 +33,7 @@ struct SpawnArgs {
 // (including the chdir) fails.
 Result<pid_t> SpawnGroupLeader(const SpawnArgs& args);
 
+// A pidfd for `pid` (readable when it exits), or -1 where the kernel has none.
+int PidfdOpen(pid_t pid);
+
 }  // namespace sluice::runner

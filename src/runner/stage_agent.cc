@@ -24,15 +24,6 @@ namespace sluice::runner {
 
 namespace {
 
-int PidfdOpen(pid_t pid) {
-#ifdef SYS_pidfd_open
-  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-#else
-  (void)pid;
-  return -1;
-#endif
-}
-
 // Errors are ignored: if sluice is gone there is nobody to tell.
 void Reply(int sock, char tag, std::string_view text) {
   std::string payload(1, tag);

@@ -72,19 +72,7 @@ engine::StepOutcome RunStep::Execute(engine::StepContext& ctx) const {
   // Outputs: declared ones by name, plus any extra KEY=VALUE the script wrote.
   bool typed = false;
   for (const YAML::Node& item : spec["outputVariables"]) typed = typed || item["type"] || item["value"];
-  for (const OutputVariable& o : outputs) {
-    auto it = run.values.find(o.variable);
-    outcome.outputs[o.name] = it == run.values.end() ? "" : it->second;
-    if (o.secret) outcome.secret_outputs.insert(o.name);
-  }
-  if (!typed) {
-    for (const auto& [k, v] : run.values) outcome.outputs.emplace(k, v);
-  }
-  if (outcome.status == engine::NodeStatus::kSuccess) {
-    for (const std::string& m : run.missing) {
-      ctx.Log("[sluice] output variable " + m + " was not set by the script; its value is empty");
-    }
-  }
+  TakeOutputs(outputs, run, !typed, ctx, &outcome);
 
   // JUnit reports, parsed whatever the exit code.
   YAML::Node reports = spec["reports"];

@@ -27,6 +27,22 @@ Status ResolveEnvMap(engine::StepContext& ctx, const YAML::Node& map, std::strin
   return Status::Ok();
 }
 
+void TakeOutputs(const std::vector<OutputVariable>& declared, const ScriptRun& run, bool keep_extra,
+                 engine::StepContext& ctx, engine::StepOutcome* outcome) {
+  for (const OutputVariable& o : declared) {
+    auto it = run.values.find(o.variable);
+    outcome->outputs[o.name] = it == run.values.end() ? "" : it->second;
+    if (o.secret) outcome->secret_outputs.insert(o.name);
+  }
+  if (keep_extra) {
+    for (const auto& [k, v] : run.values) outcome->outputs.emplace(k, v);
+  }
+  if (outcome->status != engine::NodeStatus::kSuccess) return;
+  for (const std::string& m : run.missing) {
+    ctx.Log("[sluice] variable " + m + " was not set by the script; its output is empty");
+  }
+}
+
 ScriptRun RunStepScript(engine::StepContext& ctx, const ScriptRequest& request) {
   ScriptRun run;
   runner::ScriptSpec spec;

@@ -9,6 +9,7 @@
 
 #include "engine/step.h"
 #include "runner/script.h"
+#include "steps/output_variables.h"
 
 namespace sluice::steps {
 
@@ -28,6 +29,12 @@ struct ScriptRun {
 };
 
 ScriptRun RunStepScript(engine::StepContext& ctx, const ScriptRequest& request);
+
+// Fills `outcome` with the declared outputs (a declared variable the script
+// never set is "" and, on success, noted in the log) and, when `keep_extra`,
+// every other KEY=VALUE the script wrote to $DRONE_OUTPUT.
+void TakeOutputs(const std::vector<OutputVariable>& declared, const ScriptRun& run, bool keep_extra,
+                 engine::StepContext& ctx, engine::StepOutcome* outcome);
 
 // Resolves a `{name: value}` mapping (Run envVariables) into `env`.
 Status ResolveEnvMap(engine::StepContext& ctx, const YAML::Node& map, std::string_view field,

@@ -87,16 +87,7 @@ engine::StepOutcome ShellScriptStep::Execute(engine::StepContext& ctx) const {
 
   ScriptRun run = RunStepScript(ctx, req);
   engine::StepOutcome outcome = run.outcome;
-  for (const OutputVariable& o : outputs) {
-    auto it = run.values.find(o.variable);
-    outcome.outputs[o.name] = it == run.values.end() ? "" : it->second;
-    if (o.secret) outcome.secret_outputs.insert(o.name);
-  }
-  if (outcome.status == engine::NodeStatus::kSuccess) {
-    for (const std::string& m : run.missing) {
-      ctx.Log("[sluice] shell variable " + m + " was not set by the script; its output is empty");
-    }
-  }
+  TakeOutputs(outputs, run, /*keep_extra=*/false, ctx, &outcome);
   return outcome;
 }
 
