@@ -23,7 +23,13 @@ TEST(OrphansTest, FindsAndKillsProcessesByExecutionId) {
   char* envp[] = {env_entry.data(), nullptr};
   pid_t pid = 0;
   ASSERT_EQ(posix_spawn(&pid, "/bin/sleep", nullptr, nullptr, argv, envp), 0);
-  auto found = ProcessesOfExecution(id);
+  // A process that has just been started may not show its environment yet.
+  std::vector<pid_t> found;
+  for (int i = 0; i < 100; ++i) {
+    found = ProcessesOfExecution(id);
+    if (std::find(found.begin(), found.end(), pid) != found.end()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   EXPECT_NE(std::find(found.begin(), found.end(), pid), found.end());
   EXPECT_TRUE(ProcessesOfExecution(id + "x").empty());  // whole entries only
   EXPECT_EQ(KillProcessesOfExecution(id), 1);
