@@ -58,7 +58,7 @@ TEST(ValidateTest, BrokenPipelineReportsEveryProblemWithItsLocation) {
       R"(.harness/pipelines/x.yaml:28:31: error: duplicate step identifier "a" (first used at .harness/pipelines/x.yaml:17:31); identifiers must be unique
                   identifier: a
                               ^
-.harness/pipelines/x.yaml:15:25: error: step type "Frobnicate" is not supported
+.harness/pipelines/x.yaml:15:25: error: step type "Frobnicate" is not supported (supported: Run, ShellScript, Wait)
                   type: Frobnicate
                         ^
 .harness/pipelines/x.yaml:24:31: error: invalid duration "10 parsecs": missing or unknown unit (use e.g. 30s, 10m, 1h30m, 1d)
@@ -123,7 +123,7 @@ TEST(ValidateTest, SamplePipelineHasOnlyTheKnownProblems) {
   const std::set<std::string> kComing = {
       "BuildAndPushECR", "AWSECR",          "S3Upload",          "Plugin",
       "Policy",          "AwsLambdaDeploy", "AwsLambdaRollback", "Email"};
-  static const std::regex kUnsupported(R"re(step type "(\w+)" is not supported)re");
+  static const std::regex kUnsupported(R"re(step type "(\w+)" is not supported( \(.*\))?)re");
   std::vector<Diag> warnings;
   std::vector<Diag> other_errors;
   for (const Diag& d : diags) {
@@ -147,6 +147,24 @@ TEST(ValidateTest, SamplePipelineHasOnlyTheKnownProblems) {
   EXPECT_EQ(other_errors[0].line, 43);
   EXPECT_EQ(other_errors[0].message.rfind("script does not parse (sh -n): ", 0), 0u)
       << other_errors[0].message;
+}
+
+}  // namespace
+}  // namespace sluice::testing
+
+namespace sluice::testing {
+namespace {
+
+// A near miss of a step type's name gets a suggestion.
+TEST(ValidateTest, MisspelledStepTypeSuggestsTheNearestOne) {
+  TestProject p;
+  p.WritePipeline(Pipeline("typo", {CustomStage("S", {"- step:\n    identifier: a\n    name: a\n    type: shellscript\n"
+                                                      "    spec: {}\n"})}));
+  auto r = p.Sluice({"validate"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("error: step type \"shellscript\" is not supported (did you mean \"ShellScript\"?)"),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace

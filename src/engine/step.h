@@ -112,6 +112,7 @@ class StepRegistry final : public pipeline::StepCatalog {
   std::vector<std::string> Names() const;
 
   bool Knows(std::string_view step_type) const override;
+  std::vector<std::string> KnownTypes() const override { return Names(); }
   void ValidateSpec(const pipeline::ExecutionNode& step, const pipeline::Stage& stage,
                     DiagnosticList* diags) const override;
   std::vector<std::pair<std::string, YAML::Node>> Scripts(

@@ -40,6 +40,8 @@ class StepCatalog {
  public:
   virtual ~StepCatalog() = default;
   virtual bool Knows(std::string_view step_type) const = 0;
+  // Every known type, for "did you mean" hints. May be empty.
+  virtual std::vector<std::string> KnownTypes() const { return {}; }
   // Checks the type-specific `spec` of one step; reports at the spec's marks.
   virtual void ValidateSpec(const ExecutionNode& step, const Stage& stage,
                             DiagnosticList* diags) const = 0;

@@ -1,6 +1,8 @@
 // ValidatePipeline: the checks that need more than the YAML shape — step
 // types and specs (through the StepCatalog), scripts (through a shell's -n
 // mode) and expressions (references.cc).
+#include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include "expr/expr.h"
@@ -11,6 +13,38 @@
 namespace sluice::pipeline {
 
 namespace {
+
+// " (did you mean \"Run\"?)" for a near miss in case or spelling, else
+// " (supported here: A, B, C)"; "" when the catalog lists nothing.
+std::string SupportedTypesHint(const std::string& type, const std::vector<std::string>& known) {
+  if (known.empty()) return "";
+  auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  // Edit distance, small strings only.
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diagonal = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t next = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diagonal = row[j];
+        row[j] = next;
+      }
+    }
+    return row[b.size()];
+  };
+  for (const std::string& k : known) {
+    if (distance(lower(type), lower(k)) <= 2) return " (did you mean \"" + k + "\"?)";
+  }
+  std::string list;
+  for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+  return " (supported: " + list + ")";
+}
+
 
 // The first script line number a shell names in `message`: bash says
 // "line 3: ...", dash says "sh: 3: ...". 0 when none.
@@ -70,7 +104,8 @@ struct Validator {
         continue;
       }
       if (!catalog.Knows(node.type)) {
-        diags->Error(node.type_location, "step type \"" + node.type + "\" is not supported");
+        diags->Error(node.type_location, "step type \"" + node.type + "\" is not supported" +
+                                             SupportedTypesHint(node.type, catalog.KnownTypes()));
         continue;
       }
       catalog.ValidateSpec(node, stage, diags);
