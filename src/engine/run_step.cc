@@ -244,6 +244,8 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
       if (attempt < action->retry_count) {
         ++attempt;
         Millis wait = RetryInterval(*action, attempt);
+        // A retry never waits past the stage's or the pipeline's deadline.
+        if (std::optional<Millis> left = TimeLeft(&st, std::nullopt); left && *left < wait) wait = *left;
         Log(path, "[sluice] failure strategy Retry: attempt " + std::to_string(attempt + 1) + " of " +
                       std::to_string(action->retry_count + 1) +
                       (wait.count() > 0 ? " after " + FormatDuration(wait) : ""));
