@@ -183,6 +183,25 @@ void Fitter::CountClasses(size_t start, size_t end, int64_t* counts) const {
   for (size_t i = start; i < end; ++i) ++counts[s[i].label];
 }
 
+// sklearn's Gini proxy improvement of a split, in its order of operations
+// (bit-exactness depends on it): -w_right*gini_right - w_left*gini_left.
+inline double ProxyImprovement(double sq_left, double sq_right, double w_left, double w_right) {
+  const double gini_left = 1.0 - sq_left / (w_left * w_left);
+  const double gini_right = 1.0 - sq_right / (w_right * w_right);
+  return -w_right * gini_right - w_left * gini_left;
+}
+
+// sklearn's threshold: the midpoint of two float32 values computed in
+// double, or the lower value when the midpoint rounds to the upper one or
+// overflows.
+inline double MidpointThreshold(float lo, float hi) {
+  double threshold = static_cast<double>(lo) / 2.0 + static_cast<double>(hi) / 2.0;
+  if (threshold == static_cast<double>(hi) || threshold == kInf || threshold == -kInf) {
+    threshold = static_cast<double>(lo);
+  }
+  return threshold;
+}
+
 void Fitter::ScanFeature(int64_t feature, size_t start, size_t end, const int64_t* node_counts,
                          double* best_proxy, SplitRecord* best) {
   const Entry* seg = sorted_[static_cast<size_t>(feature)].data() + start;
@@ -216,21 +235,14 @@ void Fitter::ScanFeature(int64_t feature, size_t start, size_t end, const int64_
       sq_left += kl * kl;
       sq_right += kr * kr;
     }
-    const double gini_left = 1.0 - sq_left / (w_left * w_left);
-    const double gini_right = 1.0 - sq_right / (w_right * w_right);
-    const double proxy = -w_right * gini_right - w_left * gini_left;
+    const double proxy = ProxyImprovement(sq_left, sq_right, w_left, w_right);
     // Step 10: strictly better only, so the earliest feature and the lowest
     // threshold win ties.
     if (proxy > *best_proxy) {
       *best_proxy = proxy;
-      const float lo = seg[i - 1].value, hi = seg[i].value;
-      double threshold = static_cast<double>(lo) / 2.0 + static_cast<double>(hi) / 2.0;
-      if (threshold == static_cast<double>(hi) || threshold == kInf || threshold == -kInf) {
-        threshold = static_cast<double>(lo);
-      }
       best->feature = feature;
       best->pos = start + i;
-      best->threshold = threshold;
+      best->threshold = MidpointThreshold(seg[i - 1].value, seg[i].value);
     }
   }
 }
@@ -265,19 +277,12 @@ void Fitter::ScanFeatureBinary(int64_t feature, size_t start, size_t end,
     sq_right += r0 * r0;
     sq_left += l1 * l1;
     sq_right += r1 * r1;
-    const double gini_left = 1.0 - sq_left / (w_left * w_left);
-    const double gini_right = 1.0 - sq_right / (w_right * w_right);
-    const double proxy = -w_right * gini_right - w_left * gini_left;
+    const double proxy = ProxyImprovement(sq_left, sq_right, w_left, w_right);
     if (proxy > *best_proxy) {
       *best_proxy = proxy;
-      const float lo = seg[i - 1].value, hi = seg[i].value;
-      double threshold = static_cast<double>(lo) / 2.0 + static_cast<double>(hi) / 2.0;
-      if (threshold == static_cast<double>(hi) || threshold == kInf || threshold == -kInf) {
-        threshold = static_cast<double>(lo);
-      }
       best->feature = feature;
       best->pos = start + i;
-      best->threshold = threshold;
+      best->threshold = MidpointThreshold(seg[i - 1].value, seg[i].value);
     }
   }
 }
