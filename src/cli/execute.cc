@@ -135,7 +135,7 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
     std::cout << ExecutionJson(record, *nodes).dump(2) << "\n";
   } else {
     std::cout << "\n";
-    // The live tree already shows every node; only the details are left.
+    // The final tree adds what the live one leaves out: outputs, failures, tests.
     PrintExecutionTree(std::cout, record, *nodes, tty);
   }
   return engine::IsPositive(*result) ? kExitOk : kExitFailed;

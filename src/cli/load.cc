@@ -62,7 +62,6 @@ Result<const pipeline::Pipeline*> ChoosePipeline(const pipeline::Project& projec
 
 std::optional<pipeline::Pipeline> Instantiate(const pipeline::Pipeline& p,
                                               const pipeline::RuntimeInputValues& values,
-                                              const engine::StepRegistry& steps,
                                               DiagnosticList* diags) {
   DiagnosticList local;
   // The overload taking the pipeline re-reads its source, so every node keeps
@@ -78,7 +77,6 @@ std::optional<pipeline::Pipeline> Instantiate(const pipeline::Pipeline& p,
   for (const Diagnostic& d : parse.items()) {
     if (d.severity == Severity::kError) diags->Add(d);
   }
-  (void)steps;
   if (!result || parse.has_errors()) return std::nullopt;
   result->source = p.source;
   return result;

@@ -31,7 +31,6 @@ Result<const pipeline::Pipeline*> ChoosePipeline(const pipeline::Project& projec
 // Errors are diagnostics printed by the caller.
 std::optional<pipeline::Pipeline> Instantiate(const pipeline::Pipeline& p,
                                               const pipeline::RuntimeInputValues& values,
-                                              const engine::StepRegistry& steps,
                                               DiagnosticList* diags);
 
 }  // namespace sluice::cli

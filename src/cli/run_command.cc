@@ -89,7 +89,7 @@ int RunPipeline(const GlobalOptions& global, const RunFlags& flags) {
   if (!flags.input_sets.empty()) recorded["inputSets"] = flags.input_sets;
 
   DiagnosticList input_diags;
-  auto instance = Instantiate(**chosen, values, app.Steps(), &input_diags);
+  auto instance = Instantiate(**chosen, values, &input_diags);
   if (!instance) {
     std::cerr << pipeline::FormatDiagnostics(input_diags, *project);
     return kExitUsage;
