@@ -4,15 +4,27 @@
 // to it).
 //
 // One deliberate difference in *how*, not *what*: sklearn sorts each visited
-// feature's values at every node; we sort every feature once and keep, for
-// each feature, the samples of every open node contiguous and in sorted order
-// (a stable partition after each split). The split search only looks at the
-// sorted sequence of (value, class) pairs of the node, grouped into runs of
-// values within FEATURE_THRESHOLD, and the order of equal values inside a run
-// cannot change any count, threshold or comparison, so both give the same
-// tree. All counts are exact integers (no sample weights), so the Gini
-// formulas, evaluated in sklearn's order in double, give the same bits.
+// feature's values at every node. The split search only needs, for each
+// distinct value present in the node, in increasing order, its class counts:
+// candidate positions are the starts of runs of values within
+// FEATURE_THRESHOLD of the previous one, and the order of equal values inside
+// a run cannot change any count, threshold or comparison. So we
+//   * encode each feature once: its distinct values ("levels", sorted) and,
+//     per sample, the index of its level (a dense rank, "code");
+//   * keep every feature's codes and the labels in node order, each node a
+//     contiguous range, stably partitioned after each split (no sample ids
+//     are needed: leaves only keep class counts). Two copies alternate by
+//     depth: a node at depth d is read from copy d % 2 and its children are
+//     written to the other, into the same range, so nothing is copied back;
+//     ranges of open nodes never overlap, so no live data is overwritten;
+//   * per node and feature, get the present levels with their class counts
+//     from a histogram over the codes when the node is large compared with
+//     the number of levels, else by sorting the node's codes;
+// and scan those levels exactly as sklearn scans sorted samples. All counts
+// are exact integers (no sample weights), so the Gini formulas, evaluated in
+// sklearn's order in double, give the same bits.
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cmath>
 #include <cstdint>
@@ -36,13 +48,6 @@ constexpr float kFeatureThreshold = 1e-7f;
 constexpr double kEpsilon = std::numeric_limits<double>::epsilon();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// One sample in a feature's sorted order.
-struct Entry {
-  float value;
-  int32_t label;   // index into classes
-  int32_t sample;  // row index
-};
-
 // Gini impurity as sklearn's Gini criterion computes it (node_impurity and
 // children_impurity share the formula): 1 - sum_c count_c^2 / w^2, the sum
 // accumulated from 0.0 in class order.
@@ -53,134 +58,6 @@ double Gini(const int64_t* counts, size_t n_classes, double w) {
     sq += k * k;
   }
   return 1.0 - sq / (w * w);
-}
-
-// sklearn's SplitRecord, initialised as _init_split does.
-struct SplitRecord {
-  int64_t feature = 0;
-  size_t pos = 0;  // first sample of the right child
-  double threshold = 0.0;
-  double improvement = -kInf;
-  double impurity_left = kInf;
-  double impurity_right = kInf;
-};
-
-// sklearn's stack record.
-struct StackRecord {
-  size_t start;
-  size_t end;
-  int depth;
-  int64_t parent;
-  bool is_left;
-  double impurity;
-  size_t n_constant_features;
-};
-
-class Fitter {
- public:
-  Fitter(const std::vector<std::vector<float>>& columns, std::vector<int32_t> labels,
-         size_t n_classes, const TreeOptions& options)
-      : columns_(columns),
-        labels_(std::move(labels)),
-        n_samples_(labels_.size()),
-        n_features_(columns.size()),
-        n_classes_(n_classes),
-        // sklearn: max_depth None -> INT32_MAX; min_samples_split raised to
-        // 2 * min_samples_leaf; min_weight_leaf is 0 without sample weights.
-        max_depth_(options.max_depth < 0 ? std::numeric_limits<int32_t>::max()
-                                         : options.max_depth),
-        min_samples_leaf_(static_cast<size_t>(options.min_samples_leaf)),
-        min_samples_split_(static_cast<size_t>(
-            std::max(options.min_samples_split, 2 * options.min_samples_leaf))),
-        min_impurity_decrease_(options.min_impurity_decrease),
-        rng_(tree_internal::SplitterSeed(options.random_state)) {}
-
-  TreeArrays Build();
-
- private:
-  void Presort();
-  void CountClasses(size_t start, size_t end, int64_t* counts) const;
-  SplitRecord NodeSplit(size_t start, size_t end, double impurity, const int64_t* node_counts,
-                        size_t* n_constant_features);
-  // Best split of one feature's sorted run [start, end); updates best and
-  // best_proxy when a strictly better split is found.
-  void ScanFeature(int64_t feature, size_t start, size_t end, const int64_t* node_counts,
-                   double* best_proxy, SplitRecord* best);
-  void ScanFeatureBinary(int64_t feature, size_t start, size_t end, const int64_t* node_counts,
-                         double* best_proxy, SplitRecord* best);
-  // Reorders every feature's run [start, end) so samples going left come
-  // first, each side keeping its sorted order.
-  void Partition(const SplitRecord& split, size_t start, size_t end);
-  int64_t AddNode(TreeArrays& t, int64_t parent, bool is_left, bool is_leaf,
-                  const SplitRecord& split, double impurity, size_t n_node_samples,
-                  const int64_t* counts) const;
-
-  // Constant after construction.
-  const std::vector<std::vector<float>>& columns_;
-  const std::vector<int32_t> labels_;
-  const size_t n_samples_;
-  const size_t n_features_;
-  const size_t n_classes_;
-  const int max_depth_;
-  const size_t min_samples_leaf_;
-  const size_t min_samples_split_;
-  const double min_impurity_decrease_;
-
-  tree_internal::XorShiftRandR rng_;
-  // Per feature, all samples; each open node's samples are the run
-  // [start, end) of every feature's vector, sorted by that feature.
-  std::vector<std::vector<Entry>> sorted_;
-  std::vector<Entry> scratch_;
-  std::vector<uint8_t> goes_left_;  // by sample, for the split being applied
-  // The splitter's persistent feature permutation and constant list.
-  std::vector<int64_t> features_;
-  std::vector<int64_t> constant_features_;
-  std::vector<int64_t> left_counts_;  // scan scratch, n_classes_
-};
-
-// Maps a finite float to a uint32 whose unsigned order is the float order
-// (-0.0 sorts just before +0.0; they stay one run in the scan, see the top).
-uint32_t SortKey(float v) {
-  uint32_t bits;
-  std::memcpy(&bits, &v, sizeof bits);
-  return (bits & 0x80000000u) ? ~bits : bits | 0x80000000u;
-}
-
-// LSD radix sort of entries by value, 11 bits per pass; passes where every
-// entry has the same digit (common for small integer features) are skipped.
-void RadixSortByValue(std::vector<Entry>& v, std::vector<Entry>& tmp) {
-  constexpr int kBits = 11;
-  constexpr size_t kBuckets = size_t{1} << kBits;
-  std::vector<size_t> count(kBuckets);
-  for (int shift = 0; shift < 32; shift += kBits) {
-    std::fill(count.begin(), count.end(), 0);
-    for (const Entry& e : v) ++count[(SortKey(e.value) >> shift) & (kBuckets - 1)];
-    if (std::find(count.begin(), count.end(), v.size()) != count.end()) continue;
-    size_t sum = 0;
-    for (size_t& c : count) sum += std::exchange(c, sum);
-    for (const Entry& e : v) tmp[count[(SortKey(e.value) >> shift) & (kBuckets - 1)]++] = e;
-    v.swap(tmp);
-  }
-}
-
-void Fitter::Presort() {
-  sorted_.assign(n_features_, {});
-  std::vector<Entry> tmp(n_samples_);
-  for (size_t f = 0; f < n_features_; ++f) {
-    std::vector<Entry>& s = sorted_[f];
-    s.resize(n_samples_);
-    for (size_t i = 0; i < n_samples_; ++i) {
-      s[i] = Entry{columns_[f][i], labels_[i], static_cast<int32_t>(i)};
-    }
-    RadixSortByValue(s, tmp);
-    tmp.resize(n_samples_);
-  }
-}
-
-void Fitter::CountClasses(size_t start, size_t end, int64_t* counts) const {
-  std::fill(counts, counts + n_classes_, 0);
-  const std::vector<Entry>& s = sorted_[0];
-  for (size_t i = start; i < end; ++i) ++counts[s[i].label];
 }
 
 // sklearn's Gini proxy improvement of a split, in its order of operations
@@ -202,27 +79,271 @@ inline double MidpointThreshold(float lo, float hi) {
   return threshold;
 }
 
-void Fitter::ScanFeature(int64_t feature, size_t start, size_t end, const int64_t* node_counts,
-                         double* best_proxy, SplitRecord* best) {
-  const Entry* seg = sorted_[static_cast<size_t>(feature)].data() + start;
-  const size_t m = end - start;
-  if (n_classes_ == 2) {
-    ScanFeatureBinary(feature, start, end, node_counts, best_proxy, best);
+// sklearn's SplitRecord, initialised as _init_split does, plus the code of
+// the last level going left (the partition key).
+struct SplitRecord {
+  int64_t feature = 0;
+  size_t pos = 0;  // first sample of the right child
+  double threshold = 0.0;
+  double improvement = -kInf;
+  double impurity_left = kInf;
+  double impurity_right = kInf;
+  uint32_t last_left_code = 0;
+};
+
+// sklearn's stack record.
+struct StackRecord {
+  size_t start;
+  size_t end;
+  int depth;
+  int64_t parent;
+  bool is_left;
+  double impurity;
+  size_t n_constant_features;
+  // The node's class counts travel beside it (Build's stack_counts, in the
+  // same order): they are known from the parent's split, so no node counts
+  // its samples again.
+};
+
+// A feature's distinct values, ascending, and each sample's index into them.
+struct EncodedFeature {
+  std::vector<float> levels;
+  std::vector<uint32_t> codes;
+};
+
+// Maps a finite float to a uint32 whose unsigned order is the float order
+// (-0.0 just before +0.0; both land in one level, see Encode).
+uint32_t SortKey(float v) {
+  uint32_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  return (bits & 0x80000000u) ? ~bits : bits | 0x80000000u;
+}
+
+// LSD radix sort of `keys` by bits [low_bit, low_bit + n_bits), 11 bits per
+// pass; a pass where every key has the same digit is skipped.
+void RadixSort(std::vector<uint64_t>& keys, std::vector<uint64_t>& tmp, int low_bit, int n_bits) {
+  constexpr int kBits = 11;
+  constexpr size_t kBuckets = size_t{1} << kBits;
+  size_t count[kBuckets];
+  tmp.resize(keys.size());
+  for (int shift = low_bit; shift < low_bit + n_bits; shift += kBits) {
+    std::fill(std::begin(count), std::end(count), 0);
+    for (uint64_t k : keys) ++count[(k >> shift) & (kBuckets - 1)];
+    if (std::find(std::begin(count), std::end(count), keys.size()) != std::end(count)) continue;
+    size_t sum = 0;
+    for (size_t& c : count) sum += std::exchange(c, sum);
+    for (uint64_t k : keys) tmp[count[(k >> shift) & (kBuckets - 1)]++] = k;
+    keys.swap(tmp);
+  }
+}
+
+// Encodes integer-valued columns whose range is small compared with their
+// length by direct addressing; returns false (leaving `out` alone) otherwise.
+bool EncodeSmallIntegers(const std::vector<float>& column, EncodedFeature* out) {
+  constexpr float kMaxExact = 16777216.0f;  // 2^24: every integer below is a float
+  float lo = column[0], hi = column[0];
+  bool integers = true;
+  for (float v : column) {
+    const bool in_range = std::fabs(v) < kMaxExact;
+    integers &= in_range && v == static_cast<float>(static_cast<int32_t>(in_range ? v : 0.0f));
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  if (!integers) return false;
+  const auto base = static_cast<int64_t>(lo);
+  const auto range = static_cast<size_t>(static_cast<int64_t>(hi) - base) + 1;
+  if (range > 4 * column.size() + 1024) return false;
+  std::vector<uint32_t> code_of(range, 0);
+  for (float v : column) code_of[static_cast<size_t>(static_cast<int64_t>(v) - base)] = 1;
+  uint32_t next = 0;
+  for (size_t k = 0; k < range; ++k) {
+    if (code_of[k] == 0) continue;
+    code_of[k] = next++;
+    out->levels.push_back(static_cast<float>(base + static_cast<int64_t>(k)));
+  }
+  out->codes.resize(column.size());
+  for (size_t i = 0; i < column.size(); ++i) {
+    out->codes[i] = code_of[static_cast<size_t>(static_cast<int64_t>(column[i]) - base)];
+  }
+  return true;
+}
+
+// Any finite column: radix sort of (key, row) pairs, then one walk assigning
+// a new code whenever the value changes.
+void EncodeBySorting(const std::vector<float>& column, EncodedFeature* out) {
+  const size_t n = column.size();
+  std::vector<uint64_t> pairs(n), tmp;
+  for (size_t i = 0; i < n; ++i) pairs[i] = uint64_t{SortKey(column[i])} << 32 | i;
+  RadixSort(pairs, tmp, 32, 32);
+  out->codes.resize(n);
+  for (uint64_t p : pairs) {
+    const auto row = static_cast<size_t>(p & 0xffffffffu);
+    const float v = column[row];
+    // -0.0 == +0.0: one level, as they are one value to every comparison.
+    if (out->levels.empty() || v != out->levels.back()) out->levels.push_back(v);
+    out->codes[row] = static_cast<uint32_t>(out->levels.size() - 1);
+  }
+}
+
+EncodedFeature Encode(const std::vector<float>& column) {
+  EncodedFeature e;
+  if (!EncodeSmallIntegers(column, &e)) EncodeBySorting(column, &e);
+  return e;
+}
+
+class Fitter {
+ public:
+  Fitter(const std::vector<std::vector<float>>& columns, std::vector<int32_t> labels,
+         size_t n_classes, const TreeOptions& options)
+      : columns_(columns),
+        n_samples_(labels.size()),
+        n_features_(columns.size()),
+        n_classes_(n_classes),
+        // sklearn: max_depth None -> INT32_MAX; min_samples_split raised to
+        // 2 * min_samples_leaf; min_weight_leaf is 0 without sample weights.
+        max_depth_(options.max_depth < 0 ? std::numeric_limits<int32_t>::max()
+                                         : options.max_depth),
+        min_samples_leaf_(static_cast<size_t>(options.min_samples_leaf)),
+        min_samples_split_(static_cast<size_t>(
+            std::max(options.min_samples_split, 2 * options.min_samples_leaf))),
+        min_impurity_decrease_(options.min_impurity_decrease),
+        rng_(tree_internal::SplitterSeed(options.random_state)),
+        labels_{std::move(labels), {}} {}
+
+  TreeArrays Build();
+
+ private:
+  void CountAllClasses(int64_t* counts) const;
+  SplitRecord NodeSplit(size_t start, size_t end, int depth, double impurity,
+                        const int64_t* node_counts, size_t* n_constant_features);
+  // Fills present_ / present_counts_ with the levels of `feature` present in
+  // [start, end) and their class counts, ascending.
+  void CollectLevels(size_t feature, size_t start, size_t end, int depth);
+  // Scans present_ for the best split of `feature` (steps 7-10); updates
+  // best and best_proxy when a strictly better split is found.
+  void ScanLevels(int64_t feature, size_t start, size_t end, const int64_t* node_counts,
+                  double* best_proxy, SplitRecord* best);
+  // Writes every feature's codes and the labels of [start, end) from the
+  // depth's copy into the children's copy, left samples first, each side in
+  // its original order.
+  void Partition(const SplitRecord& split, size_t start, size_t end, int depth);
+  // The node-ordered data of nodes at `depth`.
+  uint32_t* Codes(size_t feature, int depth) { return codes_[depth & 1][feature].data(); }
+  int32_t* Labels(int depth) { return labels_[depth & 1].data(); }
+  int64_t AddNode(TreeArrays& t, int64_t parent, bool is_left, bool is_leaf,
+                  const SplitRecord& split, double impurity, size_t n_node_samples,
+                  const int64_t* counts) const;
+
+  // Constant after construction.
+  const std::vector<std::vector<float>>& columns_;
+  const size_t n_samples_;
+  const size_t n_features_;
+  const size_t n_classes_;
+  const int max_depth_;
+  const size_t min_samples_leaf_;
+  const size_t min_samples_split_;
+  const double min_impurity_decrease_;
+
+  tree_internal::XorShiftRandR rng_;
+  // Each feature's levels; codes are moved out into codes_[0].
+  std::vector<EncodedFeature> features_enc_;
+  // In node order, one copy per depth parity: each open node is the range
+  // [start, end) of its copy.
+  std::vector<std::vector<uint32_t>> codes_[2];  // [parity][feature]
+  std::vector<int32_t> labels_[2];
+  // Scratch.
+  std::vector<uint32_t> histogram_;       // levels x n_classes, kept all zero
+  std::vector<uint64_t> sort_keys_;       // code << 32 | label, small nodes
+  std::vector<uint64_t> sort_tmp_;
+  std::vector<uint32_t> present_;         // codes of the levels in the node
+  std::vector<int64_t> present_counts_;   // their class counts, n_classes each
+  std::vector<uint8_t> goes_left_;        // by position, for a partition
+  std::vector<int64_t> left_counts_;       // n_classes_
+  std::vector<int64_t> best_left_counts_;  // left child's counts of the best split
+  // The splitter's persistent feature permutation and constant list.
+  std::vector<int64_t> features_;
+  std::vector<int64_t> constant_features_;
+};
+
+void Fitter::CountAllClasses(int64_t* counts) const {
+  std::fill(counts, counts + n_classes_, 0);
+  if (n_classes_ == 2) {  // a sum vectorises; ++counts[label] does not
+    int64_t ones = 0;
+    for (int32_t label : labels_[0]) ones += label;
+    counts[0] = static_cast<int64_t>(n_samples_) - ones;
+    counts[1] = ones;
     return;
   }
+  for (int32_t label : labels_[0]) ++counts[label];
+}
+
+void Fitter::CollectLevels(size_t feature, size_t start, size_t end, int depth) {
+  const uint32_t* codes = Codes(feature, depth);
+  const int32_t* labels = Labels(depth);
+  const size_t m = end - start;
+  const size_t n_levels = features_enc_[feature].levels.size();
+  present_.clear();
+  present_counts_.clear();
+  if (n_levels <= 2 * m) {
+    // Histogram: O(m + levels).
+    uint32_t* h = histogram_.data();
+    for (size_t i = start; i < end; ++i) ++h[codes[i] * n_classes_ + labels[i]];
+    for (size_t k = 0; k < n_levels; ++k) {
+      uint32_t* row = h + k * n_classes_;
+      uint32_t total = 0;
+      for (size_t c = 0; c < n_classes_; ++c) total += row[c];
+      if (total == 0) continue;
+      present_.push_back(static_cast<uint32_t>(k));
+      for (size_t c = 0; c < n_classes_; ++c) {
+        present_counts_.push_back(row[c]);
+        row[c] = 0;
+      }
+    }
+    return;
+  }
+  // Few samples for many levels: sort the node's (code, label) pairs.
+  sort_keys_.resize(m);
+  for (size_t i = 0; i < m; ++i) {
+    sort_keys_[i] = uint64_t{codes[start + i]} << 32 | static_cast<uint32_t>(labels[start + i]);
+  }
+  if (m < 256) {
+    std::sort(sort_keys_.begin(), sort_keys_.end());
+  } else {
+    RadixSort(sort_keys_, sort_tmp_, 32, std::bit_width(n_levels - 1));
+  }
+  for (uint64_t key : sort_keys_) {
+    const auto code = static_cast<uint32_t>(key >> 32);
+    if (present_.empty() || present_.back() != code) {
+      present_.push_back(code);
+      present_counts_.resize(present_counts_.size() + n_classes_, 0);
+    }
+    ++present_counts_[present_counts_.size() - n_classes_ + (key & 0xffffffffu)];
+  }
+}
+
+void Fitter::ScanLevels(int64_t feature, size_t start, size_t end, const int64_t* node_counts,
+                        double* best_proxy, SplitRecord* best) {
+  const std::vector<float>& levels = features_enc_[static_cast<size_t>(feature)].levels;
+  const size_t m = end - start;
+  const size_t n_present = present_.size();
   int64_t* left = left_counts_.data();
   std::fill(left, left + n_classes_, 0);
-  // Step 7: candidate positions are the starts of runs of (near-)equal
-  // values; i counts the samples on the left.
-  size_t i = 0;
-  while (i < m) {
-    ++left[seg[i].label];
-    while (i + 1 < m && seg[i + 1].value <= seg[i].value + kFeatureThreshold) {
-      ++i;
-      ++left[seg[i].label];
-    }
-    ++i;
-    if (i >= m) break;
+  size_t i = 0;  // samples on the left
+  size_t j = 0;  // next present level
+  while (j < n_present) {
+    // Step 7: a run of levels, each within FEATURE_THRESHOLD of the one
+    // before it; a candidate split follows the run.
+    size_t last = j;
+    do {
+      last = j;
+      const int64_t* counts = present_counts_.data() + j * n_classes_;
+      for (size_t c = 0; c < n_classes_; ++c) {
+        left[c] += counts[c];
+        i += static_cast<size_t>(counts[c]);
+      }
+      ++j;
+    } while (j < n_present && levels[present_[j]] <= levels[present_[last]] + kFeatureThreshold);
+    if (j >= n_present) break;
     // Step 8.
     if (i < min_samples_leaf_ || m - i < min_samples_leaf_) continue;
     // Step 9: proxy = -w_right * gini_right - w_left * gini_left.
@@ -242,52 +363,14 @@ void Fitter::ScanFeature(int64_t feature, size_t start, size_t end, const int64_
       *best_proxy = proxy;
       best->feature = feature;
       best->pos = start + i;
-      best->threshold = MidpointThreshold(seg[i - 1].value, seg[i].value);
+      best->threshold = MidpointThreshold(levels[present_[last]], levels[present_[j]]);
+      best->last_left_code = present_[last];
+      std::copy(left, left + n_classes_, best_left_counts_.begin());
     }
   }
 }
 
-// ScanFeature for two classes: the same steps and the same double
-// arithmetic in the same order, with the left class-1 count in a register
-// (labels are 0/1) instead of a counts array.
-void Fitter::ScanFeatureBinary(int64_t feature, size_t start, size_t end,
-                               const int64_t* node_counts, double* best_proxy,
-                               SplitRecord* best) {
-  const Entry* seg = sorted_[static_cast<size_t>(feature)].data() + start;
-  const size_t m = end - start;
-  int64_t left1 = 0;
-  size_t i = 0;
-  while (i < m) {
-    left1 += seg[i].label;
-    while (i + 1 < m && seg[i + 1].value <= seg[i].value + kFeatureThreshold) {
-      ++i;
-      left1 += seg[i].label;
-    }
-    ++i;
-    if (i >= m) break;
-    if (i < min_samples_leaf_ || m - i < min_samples_leaf_) continue;
-    const auto w_left = static_cast<double>(i);
-    const auto w_right = static_cast<double>(m - i);
-    const auto l0 = static_cast<double>(static_cast<int64_t>(i) - left1);
-    const auto l1 = static_cast<double>(left1);
-    const auto r0 = static_cast<double>(node_counts[0] - (static_cast<int64_t>(i) - left1));
-    const auto r1 = static_cast<double>(node_counts[1] - left1);
-    double sq_left = 0.0, sq_right = 0.0;
-    sq_left += l0 * l0;
-    sq_right += r0 * r0;
-    sq_left += l1 * l1;
-    sq_right += r1 * r1;
-    const double proxy = ProxyImprovement(sq_left, sq_right, w_left, w_right);
-    if (proxy > *best_proxy) {
-      *best_proxy = proxy;
-      best->feature = feature;
-      best->pos = start + i;
-      best->threshold = MidpointThreshold(seg[i - 1].value, seg[i].value);
-    }
-  }
-}
-
-SplitRecord Fitter::NodeSplit(size_t start, size_t end, double impurity,
+SplitRecord Fitter::NodeSplit(size_t start, size_t end, int depth, double impurity,
                               const int64_t* node_counts, size_t* n_constant_features) {
   SplitRecord best;
   best.pos = end;
@@ -313,9 +396,10 @@ SplitRecord Fitter::NodeSplit(size_t start, size_t end, double impurity,
     }
     f_j += n_found_constants;
     const int64_t feature = features_[f_j];
-    // Step 4 (already sorted) and step 5: constant in this node?
-    const Entry* seg = sorted_[static_cast<size_t>(feature)].data();
-    if (seg[end - 1].value <= seg[start].value + kFeatureThreshold) {
+    // Step 4 (the node's levels, ascending) and step 5: constant here?
+    CollectLevels(static_cast<size_t>(feature), start, end, depth);
+    const std::vector<float>& levels = features_enc_[static_cast<size_t>(feature)].levels;
+    if (levels[present_.back()] <= levels[present_.front()] + kFeatureThreshold) {
       std::swap(features_[f_j], features_[n_total_constants]);
       ++n_found_constants;
       ++n_total_constants;
@@ -324,15 +408,14 @@ SplitRecord Fitter::NodeSplit(size_t start, size_t end, double impurity,
     // Step 6.
     --f_i;
     std::swap(features_[f_i], features_[f_j]);
-    ScanFeature(feature, start, end, node_counts, &best_proxy, &best);
+    ScanLevels(feature, start, end, node_counts, &best_proxy, &best);
   }
 
   if (best.pos < end) {
-    Partition(best, start, end);
+    Partition(best, start, end, depth);
     // Children impurities and the improvement, as sklearn recomputes them.
-    std::vector<int64_t> left(n_classes_, 0), right(n_classes_, 0);
-    const std::vector<Entry>& s = sorted_[static_cast<size_t>(best.feature)];
-    for (size_t i = start; i < best.pos; ++i) ++left[s[i].label];
+    const std::vector<int64_t>& left = best_left_counts_;
+    std::vector<int64_t> right(n_classes_);
     for (size_t c = 0; c < n_classes_; ++c) right[c] = node_counts[c] - left[c];
     const auto w_node = static_cast<double>(end - start);
     const auto w_left = static_cast<double>(best.pos - start);
@@ -356,32 +439,38 @@ SplitRecord Fitter::NodeSplit(size_t start, size_t end, double impurity,
   return best;
 }
 
-void Fitter::Partition(const SplitRecord& split, size_t start, size_t end) {
-  const auto f = static_cast<size_t>(split.feature);
-  const std::vector<float>& column = columns_[f];
-  // sklearn partitions on (double)X[s, f] <= threshold. The scan's sorted
-  // order already puts exactly those samples first (lo <= threshold < hi).
+// Copies in[start, end) to out[start, end), the values with goes_left
+// (indexed from start) first, from `pos` on the others; each side keeps its
+// order. One store per value, to a selected address (no branches).
+template <typename T>
+void PartitionInto(const T* in, T* out, size_t start, size_t end, size_t pos,
+                   const uint8_t* goes_left) {
+  size_t n_left = start, n_right = pos;
   for (size_t i = start; i < end; ++i) {
-    const auto s = static_cast<size_t>(sorted_[f][i].sample);
-    goes_left_[s] = static_cast<double>(column[s]) <= split.threshold ? 1 : 0;
-    assert(goes_left_[s] == (i < split.pos ? 1 : 0));
+    const size_t left = goes_left[i - start];
+    out[left ? n_left : n_right] = in[i];
+    n_left += left;
+    n_right += 1 - left;
+  }
+  assert(n_left == pos && n_right == end);
+}
+
+void Fitter::Partition(const SplitRecord& split, size_t start, size_t end, int depth) {
+  const auto f = static_cast<size_t>(split.feature);
+  // sklearn partitions on (double)X[s, f] <= threshold. No level of this
+  // node lies strictly between the last left level and the threshold's
+  // upper neighbour, so comparing codes decides the same.
+  const uint32_t* codes = Codes(f, depth);
+  for (size_t i = start; i < end; ++i) {
+    goes_left_[i - start] = codes[i] <= split.last_left_code ? 1 : 0;
+    assert((static_cast<double>(features_enc_[f].levels[codes[i]]) <= split.threshold) ==
+           (codes[i] <= split.last_left_code));
   }
   for (size_t g = 0; g < n_features_; ++g) {
-    if (g == f) continue;
-    Entry* seg = sorted_[g].data();
-    size_t n_left = start, n_right = 0;
-    for (size_t i = start; i < end; ++i) {
-      const Entry e = seg[i];
-      if (goes_left_[static_cast<size_t>(e.sample)]) {
-        seg[n_left++] = e;
-      } else {
-        scratch_[n_right++] = e;
-      }
-    }
-    assert(n_left == split.pos);
-    std::copy(scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(n_right),
-              seg + n_left);
+    PartitionInto(Codes(g, depth), Codes(g, depth + 1), start, end, split.pos,
+                  goes_left_.data());
   }
+  PartitionInto(Labels(depth), Labels(depth + 1), start, end, split.pos, goes_left_.data());
 }
 
 int64_t Fitter::AddNode(TreeArrays& t, int64_t parent, bool is_left, bool is_leaf,
@@ -403,25 +492,39 @@ int64_t Fitter::AddNode(TreeArrays& t, int64_t parent, bool is_left, bool is_lea
 }
 
 TreeArrays Fitter::Build() {
-  Presort();
-  scratch_.resize(n_samples_);
+  features_enc_.reserve(n_features_);
+  size_t max_levels = 0;
+  for (const std::vector<float>& column : columns_) {
+    features_enc_.push_back(Encode(column));
+    max_levels = std::max(max_levels, features_enc_.back().levels.size());
+    codes_[0].push_back(std::move(features_enc_.back().codes));
+    codes_[1].emplace_back(n_samples_);
+  }
+  labels_[1].resize(n_samples_);
+  histogram_.assign(max_levels * n_classes_, 0);
   goes_left_.assign(n_samples_, 0);
   features_.resize(n_features_);
   for (size_t f = 0; f < n_features_; ++f) features_[f] = static_cast<int64_t>(f);
   constant_features_.assign(n_features_, 0);
   left_counts_.assign(n_classes_, 0);
+  best_left_counts_.assign(n_classes_, 0);
 
   TreeArrays tree;
   std::vector<int64_t> counts(n_classes_);
   std::vector<StackRecord> stack;
+  std::vector<int64_t> stack_counts;  // n_classes_ per stack record
   stack.push_back({0, n_samples_, 0, TreeArrays::kUndefined, false, kInf, 0});
+  stack_counts.resize(n_classes_);
+  CountAllClasses(stack_counts.data());
   bool first = true;
   while (!stack.empty()) {
     StackRecord rec = stack.back();
     stack.pop_back();
+    std::copy(stack_counts.end() - static_cast<std::ptrdiff_t>(n_classes_), stack_counts.end(),
+              counts.begin());
+    stack_counts.resize(stack_counts.size() - n_classes_);
     // Builder steps 1-4.
     const size_t n = rec.end - rec.start;
-    CountClasses(rec.start, rec.end, counts.data());
     const auto w = static_cast<double>(n);
     bool is_leaf = rec.depth >= max_depth_ || n < min_samples_split_ ||
                    n < 2 * min_samples_leaf_;
@@ -435,7 +538,7 @@ TreeArrays Fitter::Build() {
     split.pos = rec.end;
     size_t n_constant = rec.n_constant_features;
     if (!is_leaf) {
-      split = NodeSplit(rec.start, rec.end, rec.impurity, counts.data(), &n_constant);
+      split = NodeSplit(rec.start, rec.end, rec.depth, rec.impurity, counts.data(), &n_constant);
       is_leaf = split.pos >= rec.end || split.improvement + kEpsilon < min_impurity_decrease_;
     }
     // Steps 6-8.
@@ -444,8 +547,12 @@ TreeArrays Fitter::Build() {
     if (!is_leaf) {
       stack.push_back({split.pos, rec.end, rec.depth + 1, id, false, split.impurity_right,
                        n_constant});
+      for (size_t c = 0; c < n_classes_; ++c) {
+        stack_counts.push_back(counts[c] - best_left_counts_[c]);
+      }
       stack.push_back({rec.start, split.pos, rec.depth + 1, id, true, split.impurity_left,
                        n_constant});
+      stack_counts.insert(stack_counts.end(), best_left_counts_.begin(), best_left_counts_.end());
     }
   }
   return tree;
@@ -490,18 +597,32 @@ Result<DecisionTree> FitDecisionTree(const std::vector<std::vector<float>>& colu
       }
     }
   }
-  // classes_ = np.unique(y); labels are indices into it. Labels are few, so
-  // keep the distinct ones sorted as they are met rather than sorting y.
+  // classes_ = np.unique(y); labels are indices into it.
   std::vector<int64_t> classes;
-  for (size_t i = 0; i < n; ++i) {
-    if (i > 0 && y[i] == y[i - 1]) continue;
-    auto it = std::lower_bound(classes.begin(), classes.end(), y[i]);
-    if (it == classes.end() || *it != y[i]) classes.insert(it, y[i]);
-  }
   std::vector<int32_t> labels(n);
-  for (size_t i = 0; i < n; ++i) {
-    labels[i] = static_cast<int32_t>(
-        std::lower_bound(classes.begin(), classes.end(), y[i]) - classes.begin());
+  const auto [y_min, y_max] = std::minmax_element(y.begin(), y.end());
+  if (static_cast<uint64_t>(*y_max) - static_cast<uint64_t>(*y_min) < (uint64_t{1} << 16)) {
+    // A narrow label range (the usual 0/1): direct addressing, no search.
+    std::vector<int32_t> index_of(static_cast<size_t>(*y_max - *y_min) + 1, -1);
+    for (int64_t label : y) index_of[static_cast<size_t>(label - *y_min)] = 0;
+    for (size_t k = 0; k < index_of.size(); ++k) {
+      if (index_of[k] < 0) continue;
+      index_of[k] = static_cast<int32_t>(classes.size());
+      classes.push_back(*y_min + static_cast<int64_t>(k));
+    }
+    for (size_t i = 0; i < n; ++i) labels[i] = index_of[static_cast<size_t>(y[i] - *y_min)];
+  } else {
+    // Labels are few, so keep the distinct ones sorted as they are met
+    // rather than sorting y.
+    for (size_t i = 0; i < n; ++i) {
+      if (i > 0 && y[i] == y[i - 1]) continue;
+      auto it = std::lower_bound(classes.begin(), classes.end(), y[i]);
+      if (it == classes.end() || *it != y[i]) classes.insert(it, y[i]);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      labels[i] = static_cast<int32_t>(
+          std::lower_bound(classes.begin(), classes.end(), y[i]) - classes.begin());
+    }
   }
   const size_t n_classes = classes.size();
   Fitter fitter(columns, std::move(labels), n_classes, options);

@@ -89,6 +89,12 @@ def make_features(rs, kind, n, f):
         X[:, rs.randint(0, f)] = 1.5
         if f > 1:
             X[:, 0] = X[:, -1]
+    elif kind == "near_ties":  # distinct values closer than FEATURE_THRESHOLD (1e-7)
+        # chain into one run; next to them, adjacent huge floats.
+        levels = np.array([0.0, 3e-8, 6e-8, 9e-8, 1e-6, 1.05e-6, 2e-6, -4e-8,
+                           1.0e30, np.nextafter(np.float32(1.0e30), np.float32(np.inf))],
+                          dtype=np.float32)
+        X = levels[rs.randint(0, len(levels), size=(n, f))].astype(float)
     elif kind == "all_constant":  # nothing to split on: a single leaf
         X = np.full((n, f), 3.25)
     elif kind == "mixed":  # coarse floats next to wide integers and halves
@@ -126,7 +132,8 @@ def make_test(rs, X):
 
 def small_cases(seed, count):
     rs = np.random.RandomState(seed)
-    kinds = ["gaussian", "small_ints", "duplicated", "constant", "mixed", "small_ints"]
+    kinds = ["gaussian", "small_ints", "duplicated", "constant", "mixed", "small_ints",
+             "near_ties"]
     settings = [(md, msl, mss) for md in MAX_DEPTHS for msl in MIN_SAMPLES_LEAF
                 for mss in MIN_SAMPLES_SPLIT]
     for i in range(count):
