@@ -29,7 +29,7 @@ demo: build
 test: build-ci
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600
 
-bench: deps
+bench: test-deps
 	cmake -S . -B $(BUILD_DIR) -DSLUICE_BUILD_BENCH=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 	bench/run-all $(BUILD_DIR)

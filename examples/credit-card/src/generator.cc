@@ -11,6 +11,8 @@
 #include <system_error>
 #include <vector>
 
+#include "common/files.h"
+
 namespace ccapproval {
 namespace {
 
@@ -109,6 +111,7 @@ sluice::Status GenerateCsvFile(uint64_t seed, uint64_t rows, const std::filesyst
   // the same target do not interleave. No fsync: the dataset is a pure
   // function of (seed, rows) and can always be regenerated.
   const std::filesystem::path tmp = out.string() + ".tmp-" + std::to_string(::getpid());
+  if (out.has_parent_path()) SLUICE_RETURN_IF_ERROR(sluice::MakeDirs(out.parent_path()));
   struct Closer {
     void operator()(std::FILE* f) const { std::fclose(f); }
   };

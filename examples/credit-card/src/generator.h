@@ -92,8 +92,9 @@ sluice::Status GenerateCsv(uint64_t seed, uint64_t rows, const CsvSink& sink);
 // The whole CSV in memory (tests and small datasets).
 std::string GenerateCsvString(uint64_t seed, uint64_t rows);
 
-// Writes the CSV to `out` via a temporary file in the same directory that is
-// renamed into place, so a reader never sees a partial dataset. On success
+// Writes the CSV to `out` (creating its folder) via a temporary file in the
+// same directory that is renamed into place, so a reader never sees a partial
+// dataset. On success
 // `*bytes_written` (when given) holds the file size.
 sluice::Status GenerateCsvFile(uint64_t seed, uint64_t rows, const std::filesystem::path& out,
                                uint64_t* bytes_written = nullptr);

@@ -164,10 +164,24 @@ TEST(GeneratorTest, WritesFileAndReportsItsSize) {
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir->path()), {}), 1);
 }
 
+TEST(GeneratorTest, CreatesTheOutputFolder) {
+  auto dir = sluice::TempDir::Create("ccapproval-gen-");
+  ASSERT_TRUE(dir.ok()) << dir.status().message();
+  const std::filesystem::path out = dir->path() / "output" / "data" / "cc.csv";
+  ASSERT_TRUE(GenerateCsvFile(54, 10, out).ok());
+  EXPECT_TRUE(std::filesystem::is_regular_file(out));
+}
+
 TEST(GeneratorTest, UnwritableDestinationIsAnIoError) {
-  sluice::Status s = GenerateCsvFile(54, 10, "/nonexistent-dir/x/data.csv");
+  // A folder that cannot be created: its parent is a regular file.
+  auto dir = sluice::TempDir::Create("ccapproval-gen-");
+  ASSERT_TRUE(dir.ok()) << dir.status().message();
+  ASSERT_TRUE(sluice::WriteFileAtomic(dir->path() / "file", "x").ok());
+  const std::filesystem::path out = dir->path() / "file" / "x" / "data.csv";
+  sluice::Status s = GenerateCsvFile(54, 10, out);
   EXPECT_EQ(s.code(), sluice::StatusCode::kIoError);
-  EXPECT_NE(s.message().find("/nonexistent-dir/x/data.csv"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find((dir->path() / "file").string()), std::string::npos)
+      << s.message();
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 // ccapproval: the credit-card demo's data-science CLI (issue 3). This file
 // parses the command line and dispatches; the work lives in the library
-// (ccapproval_core). As subcommands grow (train, test, predict) each moves to
-// its own *_command.cc file.
+// (ccapproval_core); `test` and `predict` have their own *_command files.
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <iostream>
@@ -9,6 +8,9 @@
 
 #include "common/clock.h"
 #include "generator.h"
+#include "ml/model_file.h"
+#include "predict_command.h"
+#include "test_command.h"
 #include "train.h"
 
 namespace {
@@ -59,6 +61,21 @@ int RunTrain(const std::string& config_path) {
   return kExitOk;
 }
 
+int RunPredict(const std::string& model_path) {
+  auto model = sluice::ml::LoadModel(model_path);
+  if (!model.ok()) {
+    std::cerr << "ccapproval predict: error: " << model.status().message() << "\n";
+    return kExitFailure;
+  }
+  sluice::Status s = ccapproval::Predict(*model, std::cin, std::cout, "<stdin>");
+  std::cout.flush();
+  if (!s.ok()) {
+    std::cerr << "ccapproval predict: error: " << s.message() << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
 // CLI11 converts "-1" to an unsigned option by wrapping around (to 2^64 - 1),
 // which for --rows would mean "write until the disk is full". Reject signs.
 const CLI::Validator kUnsigned(
@@ -101,6 +118,42 @@ int main(int argc, char** argv) {
                     "model.save_file_path, model.save_metrics_file_path)")
       ->required();
   train->callback([&] { exit_code = RunTrain(train_config); });
+
+  ccapproval::TestOptions test_options;
+  std::string test_model;
+  auto* test = cli.add_subcommand(
+      "test",
+      "Check the trained model against the accuracy and fairness thresholds: JUnit XML, "
+      "shared_env_variables.txt and model_metrics.html; exit 1 when a check fails");
+  test->add_option("--metrics", test_options.metrics_file,
+                   "Metrics JSON written by `ccapproval train`")
+      ->required();
+  test->add_option("--output-dir", test_options.output_dir,
+                   "Folder for shared_env_variables.txt and model_metrics.html (created)")
+      ->required();
+  test->add_option("--junit", test_options.junit_file, "JUnit XML report to write")->required();
+  test->add_option("--model", test_model,
+                   "Model file for the report's tree (default: the metrics' model_file)");
+  test->add_option("--min-accuracy", test_options.min_accuracy,
+                   "Lowest passing test accuracy, a fraction in [0, 1]")
+      ->capture_default_str();
+  test->add_option("--max-fairness-gap", test_options.max_fairness_gap,
+                   "Highest passing equal-opportunity gap, in percentage points")
+      ->capture_default_str();
+  test->callback([&] {
+    if (!test_model.empty()) test_options.model_file = test_model;
+    exit_code =
+        ccapproval::RunTestCommand(test_options, sluice::DefaultClock(), std::cout, std::cerr);
+  });
+
+  std::string predict_model;
+  auto* predict = cli.add_subcommand(
+      "predict",
+      "Score applications: one JSON object of features per stdin line in, one "
+      "{\"prediction\": 0|1, \"probability\": p} line out (p: probability of approval)");
+  predict->add_option("--model", predict_model, "Model file written by `ccapproval train`")
+      ->required();
+  predict->callback([&] { exit_code = RunPredict(predict_model); });
 
   try {
     cli.parse(argc, argv);

@@ -5,6 +5,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "common/files.h"
@@ -157,6 +158,20 @@ Result<FittedModel> FitAndEvaluate(const ml::Dataset& train, const ml::Dataset& 
   return FittedModel{std::move(e), std::move(tree), std::move(x_train)};
 }
 
+// The model's path as the metrics file records it: relative to the metrics
+// file's folder, so the two can move together (absolute when no relative
+// path exists).
+std::string ModelPathForMetrics(const TrainConfig& config) {
+  std::error_code ec;
+  const std::filesystem::path model = std::filesystem::absolute(config.model_file, ec);
+  if (ec) return config.model_file.string();
+  const std::filesystem::path base = std::filesystem::absolute(config.metrics_file, ec);
+  if (ec) return model.lexically_normal().string();
+  const std::filesystem::path relative =
+      model.lexically_normal().lexically_relative(base.parent_path().lexically_normal());
+  return relative.empty() ? model.lexically_normal().string() : relative.generic_string();
+}
+
 Status MakeParentDirs(const std::filesystem::path& file) {
   if (file.parent_path().empty()) return Status::Ok();
   return sluice::MakeDirs(file.parent_path());
@@ -227,6 +242,7 @@ Result<TrainOutcome> Train(const TrainConfig& config, const sluice::Clock& clock
   Json metrics = EvaluationJson(unaware.evaluation);
   metrics["baseline"] = EvaluationJson(baseline.evaluation);
   metrics["selected_model"] = "group_unaware";
+  metrics["model_file"] = ModelPathForMetrics(config);
   SLUICE_RETURN_IF_ERROR(MakeParentDirs(config.metrics_file));
   SLUICE_RETURN_IF_ERROR(sluice::WriteFileAtomic(config.metrics_file, metrics.dump(2) + "\n"));
 

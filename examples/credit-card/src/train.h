@@ -26,6 +26,9 @@
 //   "feature_importances": {feature name: importance} (the tree's own),
 //   "baseline": the same keys (features .. feature_importances) for the
 //       baseline model, which is reported but not deployed.
+//   "model_file": the saved model's path relative to the metrics file's
+//       folder ("model.json", "../models/model.json"; absolute only when no
+//       relative path exists), so `ccapproval test` finds the tree to draw.
 // Unlike the notebook, the fairness block is computed from the selected
 // model's own predictions (the notebook scored the baseline's; see
 // ../shared/seed/model-spec.md).

@@ -79,6 +79,7 @@ TEST(TrainTest, Seed54MatchesReferenceFiguresAndSavesLoadableModel) {
   ASSERT_TRUE(text.ok()) << text.status().message();
   nlohmann::json metrics = nlohmann::json::parse(*text);
   EXPECT_EQ(metrics["selected_model"], "group_unaware");
+  EXPECT_EQ(metrics["model_file"], "model.json");
   EXPECT_DOUBLE_EQ(metrics["test"]["accuracy"].get<double>(), unaware.test.accuracy);
   EXPECT_NEAR(metrics["fairness"]["equal_opportunity"]["gap_%"].get<double>(), 7.35, 1e-9);
   EXPECT_EQ(metrics["fairness"]["equal_opportunity"]["group_0_%"].get<double>(), 93.23);
@@ -102,6 +103,24 @@ TEST(TrainTest, ConfigResolvesPathsAgainstItsFolder) {
   ASSERT_TRUE(config.ok()) << config.status().message();
   EXPECT_EQ(config->data_file, "/proj/conf/data/cc.csv");
   EXPECT_EQ(config->model_file, "/proj/conf/out/model.json");
+}
+
+TEST(TrainTest, MetricsRecordTheModelRelativeToThemselves) {
+  auto dir = sluice::TempDir::Create("ccapproval-train-");
+  ASSERT_TRUE(dir.ok());
+  const std::filesystem::path root = dir->path();
+  ASSERT_TRUE(sluice::MakeDirs(root / "data").ok());
+  ASSERT_TRUE(GenerateCsvFile(54, 2000, root / "data" / "cc.csv").ok());
+  auto config = ParseTrainConfig(
+      "data: {load_file_path: data/cc.csv}\n"
+      "model: {save_file_path: models/m.json, save_metrics_file_path: out/metrics.json}\n",
+      root / "config.yml");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  sluice::FakeClock clock;
+  ASSERT_TRUE(Train(*config, clock).ok());
+  auto text = sluice::ReadFile(root / "out" / "metrics.json");
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(nlohmann::json::parse(*text)["model_file"], "../models/m.json");
 }
 
 TEST(TrainTest, ConfigMissingKeyNamesFileAndKey) {
