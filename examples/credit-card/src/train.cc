@@ -13,6 +13,7 @@
 #include "ml/dataset.h"
 #include "ml/model_file.h"
 #include "ml/split.h"
+#include "ml/threshold.h"
 #include "ml/tree.h"
 
 namespace ccapproval {
@@ -158,6 +159,38 @@ Result<FittedModel> FitAndEvaluate(const ml::Dataset& train, const ml::Dataset& 
   return FittedModel{std::move(e), std::move(tree), std::move(x_train)};
 }
 
+// The notebook's post-processing variant of the group-unaware model: approve
+// when its probability of approval exceeds the group's threshold (0.11 for
+// group 0, 0.99 for group 1), scored on the test set.
+Result<ModelEvaluation> EvaluateThresholdVariant(const FittedModel& unaware,
+                                                 const ml::Dataset& test) {
+  SLUICE_ASSIGN_OR_RETURN(std::vector<int64_t> y_test, IntColumn(test, kTargetColumn));
+  SLUICE_ASSIGN_OR_RETURN(std::vector<int64_t> group_test, IntColumn(test, kGroupColumn));
+  SLUICE_ASSIGN_OR_RETURN(std::vector<double> proba,
+                          unaware.tree.PredictProba(FloatColumns(test, kUnawareFeatures)));
+  const size_t n_classes = unaware.tree.n_classes();
+  std::vector<double> approval(y_test.size());
+  for (size_t i = 0; i < approval.size(); ++i) approval[i] = proba[i * n_classes + n_classes - 1];
+  SLUICE_ASSIGN_OR_RETURN(
+      std::vector<int64_t> pred,
+      ml::ApplyGroupThresholds(approval, group_test, ml::kNotebookGroupThresholds));
+  ModelEvaluation e;
+  e.features = kUnawareFeatures;
+  SLUICE_ASSIGN_OR_RETURN(e.test, ml::EvaluateBinary(y_test, pred));
+  SLUICE_ASSIGN_OR_RETURN(e.fairness, ml::ComputeNotebookFairness(y_test, pred, group_test));
+  e.equal_opportunity_gap = ml::NotebookEqualOpportunityGap(e.fairness);
+  return e;
+}
+
+Json ThresholdVariantJson(const ModelEvaluation& e) {
+  return Json{{"model", "group_unaware"},
+              {"thresholds",
+               {{"group_0", ml::kNotebookGroupThresholds[0]},
+                {"group_1", ml::kNotebookGroupThresholds[1]}}},
+              {"test", MetricsJson(e.test)},
+              {"fairness", FairnessJson(e)}};
+}
+
 // The model's path as the metrics file records it: relative to the metrics
 // file's folder, so the two can move together (absolute when no relative
 // path exists).
@@ -230,6 +263,7 @@ Result<TrainOutcome> Train(const TrainConfig& config, const sluice::Clock& clock
                           FitAndEvaluate(train, test, kBaselineFeatures, options));
   SLUICE_ASSIGN_OR_RETURN(FittedModel unaware,
                           FitAndEvaluate(train, test, kUnawareFeatures, options));
+  SLUICE_ASSIGN_OR_RETURN(ModelEvaluation variant, EvaluateThresholdVariant(unaware, test));
 
   SLUICE_ASSIGN_OR_RETURN(
       ml::ModelFile model,
@@ -241,6 +275,7 @@ Result<TrainOutcome> Train(const TrainConfig& config, const sluice::Clock& clock
 
   Json metrics = EvaluationJson(unaware.evaluation);
   metrics["baseline"] = EvaluationJson(baseline.evaluation);
+  metrics["threshold_variant"] = ThresholdVariantJson(variant);
   metrics["selected_model"] = "group_unaware";
   metrics["model_file"] = ModelPathForMetrics(config);
   SLUICE_RETURN_IF_ERROR(MakeParentDirs(config.metrics_file));
@@ -249,6 +284,7 @@ Result<TrainOutcome> Train(const TrainConfig& config, const sluice::Clock& clock
   TrainOutcome outcome;
   outcome.baseline = std::move(baseline.evaluation);
   outcome.selected = std::move(unaware.evaluation);
+  outcome.threshold_variant = std::move(variant);
   outcome.train_rows = static_cast<int64_t>(split.train.size());
   outcome.test_rows = static_cast<int64_t>(split.test.size());
   return outcome;

@@ -26,6 +26,10 @@
 //   "feature_importances": {feature name: importance} (the tree's own),
 //   "baseline": the same keys (features .. feature_importances) for the
 //       baseline model, which is reported but not deployed.
+//   "threshold_variant": the notebook's post-processing of the selected
+//       model -- approve when its probability of approval exceeds 0.11 in
+//       group 0 and 0.99 in group 1 -- as {"model", "thresholds":
+//       {"group_0", "group_1"}, "test", "fairness"} on the test set.
 //   "model_file": the saved model's path relative to the metrics file's
 //       folder ("model.json", "../models/model.json"; absolute only when no
 //       relative path exists), so `ccapproval test` finds the tree to draw.
@@ -77,6 +81,9 @@ struct ModelEvaluation {
 struct TrainOutcome {
   ModelEvaluation baseline;
   ModelEvaluation selected;  // group-unaware; the one saved
+  // The selected model with the notebook's per-group thresholds (test set
+  // figures only; train stays zero).
+  ModelEvaluation threshold_variant;
   int64_t train_rows = 0;
   int64_t test_rows = 0;
 };

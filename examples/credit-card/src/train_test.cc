@@ -61,6 +61,13 @@ TEST(TrainTest, Seed54MatchesReferenceFiguresAndSavesLoadableModel) {
   EXPECT_EQ(g0.fp(), 492);
   EXPECT_EQ(g0.fn(), 2233);
   EXPECT_EQ(g0.tp(), 7523);
+  // The notebook's threshold variant (0.11 / 0.99), reference section 4.1.
+  const ModelEvaluation& variant = outcome->threshold_variant;
+  EXPECT_NEAR(variant.test.accuracy, 0.7963, 5e-5);
+  EXPECT_NEAR(variant.fairness.tpr_percent[0], 100.0, 1e-9);
+  EXPECT_NEAR(variant.fairness.tpr_percent[1], 63.97, 0.005);
+  EXPECT_NEAR(variant.fairness.approval_share_percent[0], 51.86, 0.005);
+  EXPECT_NEAR(variant.fairness.approval_share_percent[1], 48.14, 0.005);
   ASSERT_EQ(unaware.feature_importances.size(), 4u);
   EXPECT_NEAR(unaware.feature_importances[1], 0.9427, 5e-5);  // Income
   EXPECT_NEAR(unaware.feature_importances[3], 0.0573, 5e-5);  // Own_Housing
@@ -96,6 +103,9 @@ TEST(TrainTest, Seed54MatchesReferenceFiguresAndSavesLoadableModel) {
   EXPECT_NEAR(metrics["baseline"]["fairness"]["equal_opportunity"]["gap_%"].get<double>(), 20.78,
               1e-9);
   EXPECT_TRUE(metrics["baseline"]["feature_importances"].contains("Group"));
+  EXPECT_EQ(metrics["threshold_variant"]["thresholds"]["group_0"].get<double>(), 0.11);
+  EXPECT_EQ(metrics["threshold_variant"]["fairness"]["equal_opportunity"]["group_1_%"].get<double>(),
+            sluice::ml::RoundLikePython(variant.fairness.tpr_percent[1], 2));
 }
 
 TEST(TrainTest, ConfigResolvesPathsAgainstItsFolder) {
