@@ -11,7 +11,8 @@
 // a run cannot change any count, threshold or comparison. So we
 //   * encode each feature once: its distinct values ("levels", sorted) and,
 //     per sample, the index of its level (a dense rank, "code");
-//   * keep every feature's codes and the labels in node order, each node a
+//   * keep every feature's codes and the labels (both in the narrowest
+//     unsigned type that holds them) in node order, each node a
 //     contiguous range, stably partitioned after each split (no sample ids
 //     are needed: leaves only keep class counts). Two copies alternate by
 //     depth: a node at depth d is read from copy d % 2 and its children are
@@ -31,7 +32,9 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "ml/tree.h"
@@ -105,10 +108,39 @@ struct StackRecord {
   // its samples again.
 };
 
+// Small non-negative integers (level codes, class labels) in the narrowest
+// unsigned type that holds them: every split moves all of them, so bytes
+// saved here are time saved.
+using SmallInts =
+    std::variant<std::vector<uint8_t>, std::vector<uint16_t>, std::vector<uint32_t>>;
+
+SmallInts MakeSmallInts(size_t max_value, size_t n) {
+  if (max_value <= std::numeric_limits<uint8_t>::max()) return std::vector<uint8_t>(n);
+  if (max_value <= std::numeric_limits<uint16_t>::max()) return std::vector<uint16_t>(n);
+  return std::vector<uint32_t>(n);
+}
+
+// A zeroed vector of the same type and length as `v`.
+SmallInts SameShape(const SmallInts& v) {
+  return std::visit(
+      [](const auto& x) -> SmallInts { return std::decay_t<decltype(x)>(x.size()); }, v);
+}
+
+// Sets values[i] = value_of(i) for every i, whatever the variant holds.
+template <typename ValueOf>
+void FillSmallInts(SmallInts& values, ValueOf value_of) {
+  std::visit(
+      [&](auto& v) {
+        using T = typename std::decay_t<decltype(v)>::value_type;
+        for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<T>(value_of(i));
+      },
+      values);
+}
+
 // A feature's distinct values, ascending, and each sample's index into them.
 struct EncodedFeature {
   std::vector<float> levels;
-  std::vector<uint32_t> codes;
+  SmallInts codes;
 };
 
 // Maps a finite float to a uint32 whose unsigned order is the float order
@@ -161,10 +193,10 @@ bool EncodeSmallIntegers(const std::vector<float>& column, EncodedFeature* out) 
     code_of[k] = next++;
     out->levels.push_back(static_cast<float>(base + static_cast<int64_t>(k)));
   }
-  out->codes.resize(column.size());
-  for (size_t i = 0; i < column.size(); ++i) {
-    out->codes[i] = code_of[static_cast<size_t>(static_cast<int64_t>(column[i]) - base)];
-  }
+  out->codes = MakeSmallInts(next - 1, column.size());
+  FillSmallInts(out->codes, [&](size_t i) {
+    return code_of[static_cast<size_t>(static_cast<int64_t>(column[i]) - base)];
+  });
   return true;
 }
 
@@ -175,14 +207,20 @@ void EncodeBySorting(const std::vector<float>& column, EncodedFeature* out) {
   std::vector<uint64_t> pairs(n), tmp;
   for (size_t i = 0; i < n; ++i) pairs[i] = uint64_t{SortKey(column[i])} << 32 | i;
   RadixSort(pairs, tmp, 32, 32);
-  out->codes.resize(n);
+  // -0.0 == +0.0: one level, as they are one value to every comparison.
   for (uint64_t p : pairs) {
-    const auto row = static_cast<size_t>(p & 0xffffffffu);
-    const float v = column[row];
-    // -0.0 == +0.0: one level, as they are one value to every comparison.
+    const float v = column[static_cast<size_t>(p & 0xffffffffu)];
     if (out->levels.empty() || v != out->levels.back()) out->levels.push_back(v);
-    out->codes[row] = static_cast<uint32_t>(out->levels.size() - 1);
   }
+  std::vector<uint32_t> code_of_row(n);
+  uint32_t code = 0;
+  for (size_t k = 0; k < n; ++k) {
+    const auto row = static_cast<size_t>(pairs[k] & 0xffffffffu);
+    if (k > 0 && column[row] != column[static_cast<size_t>(pairs[k - 1] & 0xffffffffu)]) ++code;
+    code_of_row[row] = code;
+  }
+  out->codes = MakeSmallInts(out->levels.size() - 1, n);
+  FillSmallInts(out->codes, [&](size_t i) { return code_of_row[i]; });
 }
 
 EncodedFeature Encode(const std::vector<float>& column) {
@@ -208,7 +246,9 @@ class Fitter {
             std::max(options.min_samples_split, 2 * options.min_samples_leaf))),
         min_impurity_decrease_(options.min_impurity_decrease),
         rng_(tree_internal::SplitterSeed(options.random_state)),
-        labels_{std::move(labels), {}} {}
+        labels_{MakeSmallInts(n_classes - 1, labels.size()), {}} {
+    FillSmallInts(labels_[0], [&](size_t i) { return labels[i]; });
+  }
 
   TreeArrays Build();
 
@@ -219,6 +259,9 @@ class Fitter {
   // Fills present_ / present_counts_ with the levels of `feature` present in
   // [start, end) and their class counts, ascending.
   void CollectLevels(size_t feature, size_t start, size_t end, int depth);
+  template <typename Code, typename Label>
+  void CollectLevelsOf(const Code* codes, const Label* labels, size_t n_levels, size_t start,
+                       size_t end);
   // Scans present_ for the best split of `feature` (steps 7-10); updates
   // best and best_proxy when a strictly better split is found.
   void ScanLevels(int64_t feature, size_t start, size_t end, const int64_t* node_counts,
@@ -228,8 +271,8 @@ class Fitter {
   // its original order.
   void Partition(const SplitRecord& split, size_t start, size_t end, int depth);
   // The node-ordered data of nodes at `depth`.
-  uint32_t* Codes(size_t feature, int depth) { return codes_[depth & 1][feature].data(); }
-  int32_t* Labels(int depth) { return labels_[depth & 1].data(); }
+  SmallInts& Codes(size_t feature, int depth) { return codes_[depth & 1][feature]; }
+  SmallInts& Labels(int depth) { return labels_[depth & 1]; }
   int64_t AddNode(TreeArrays& t, int64_t parent, bool is_left, bool is_leaf,
                   const SplitRecord& split, double impurity, size_t n_node_samples,
                   const int64_t* counts) const;
@@ -249,8 +292,8 @@ class Fitter {
   std::vector<EncodedFeature> features_enc_;
   // In node order, one copy per depth parity: each open node is the range
   // [start, end) of its copy.
-  std::vector<std::vector<uint32_t>> codes_[2];  // [parity][feature]
-  std::vector<int32_t> labels_[2];
+  std::vector<SmallInts> codes_[2];  // [parity][feature]
+  SmallInts labels_[2];
   // Scratch.
   std::vector<uint32_t> histogram_;       // levels x n_classes, kept all zero
   std::vector<uint64_t> sort_keys_;       // code << 32 | label, small nodes
@@ -267,27 +310,39 @@ class Fitter {
 
 void Fitter::CountAllClasses(int64_t* counts) const {
   std::fill(counts, counts + n_classes_, 0);
-  if (n_classes_ == 2) {  // a sum vectorises; ++counts[label] does not
-    int64_t ones = 0;
-    for (int32_t label : labels_[0]) ones += label;
-    counts[0] = static_cast<int64_t>(n_samples_) - ones;
-    counts[1] = ones;
-    return;
-  }
-  for (int32_t label : labels_[0]) ++counts[label];
+  std::visit(
+      [&](const auto& labels) {
+        if (n_classes_ == 2) {  // a sum vectorises; ++counts[label] does not
+          int64_t ones = 0;
+          for (auto label : labels) ones += label;
+          counts[0] = static_cast<int64_t>(n_samples_) - ones;
+          counts[1] = ones;
+          return;
+        }
+        for (auto label : labels) ++counts[label];
+      },
+      labels_[0]);
 }
 
 void Fitter::CollectLevels(size_t feature, size_t start, size_t end, int depth) {
-  const uint32_t* codes = Codes(feature, depth);
-  const int32_t* labels = Labels(depth);
-  const size_t m = end - start;
   const size_t n_levels = features_enc_[feature].levels.size();
+  std::visit(
+      [&](const auto& codes, const auto& labels) {
+        CollectLevelsOf(codes.data(), labels.data(), n_levels, start, end);
+      },
+      Codes(feature, depth), Labels(depth));
+}
+
+template <typename Code, typename Label>
+void Fitter::CollectLevelsOf(const Code* codes, const Label* labels, size_t n_levels,
+                             size_t start, size_t end) {
+  const size_t m = end - start;
   present_.clear();
   present_counts_.clear();
   if (n_levels <= 2 * m) {
     // Histogram: O(m + levels).
     uint32_t* h = histogram_.data();
-    for (size_t i = start; i < end; ++i) ++h[codes[i] * n_classes_ + labels[i]];
+    for (size_t i = start; i < end; ++i) ++h[size_t{codes[i]} * n_classes_ + labels[i]];
     for (size_t k = 0; k < n_levels; ++k) {
       uint32_t* row = h + k * n_classes_;
       uint32_t total = 0;
@@ -455,17 +510,31 @@ void PartitionInto(const T* in, T* out, size_t start, size_t end, size_t pos,
   assert(n_left == pos && n_right == end);
 }
 
+// PartitionInto for two SmallInts of the same type.
+void PartitionInto(const SmallInts& in, SmallInts& out, size_t start, size_t end, size_t pos,
+                   const uint8_t* goes_left) {
+  std::visit(
+      [&](const auto& from) {
+        using Vector = std::decay_t<decltype(from)>;
+        PartitionInto(from.data(), std::get<Vector>(out).data(), start, end, pos, goes_left);
+      },
+      in);
+}
+
 void Fitter::Partition(const SplitRecord& split, size_t start, size_t end, int depth) {
   const auto f = static_cast<size_t>(split.feature);
   // sklearn partitions on (double)X[s, f] <= threshold. No level of this
   // node lies strictly between the last left level and the threshold's
   // upper neighbour, so comparing codes decides the same.
-  const uint32_t* codes = Codes(f, depth);
-  for (size_t i = start; i < end; ++i) {
-    goes_left_[i - start] = codes[i] <= split.last_left_code ? 1 : 0;
-    assert((static_cast<double>(features_enc_[f].levels[codes[i]]) <= split.threshold) ==
-           (codes[i] <= split.last_left_code));
-  }
+  std::visit(
+      [&](const auto& codes) {
+        for (size_t i = start; i < end; ++i) {
+          goes_left_[i - start] = codes[i] <= split.last_left_code ? 1 : 0;
+          assert((static_cast<double>(features_enc_[f].levels[codes[i]]) <= split.threshold) ==
+                 (codes[i] <= split.last_left_code));
+        }
+      },
+      Codes(f, depth));
   for (size_t g = 0; g < n_features_; ++g) {
     PartitionInto(Codes(g, depth), Codes(g, depth + 1), start, end, split.pos,
                   goes_left_.data());
@@ -498,9 +567,9 @@ TreeArrays Fitter::Build() {
     features_enc_.push_back(Encode(column));
     max_levels = std::max(max_levels, features_enc_.back().levels.size());
     codes_[0].push_back(std::move(features_enc_.back().codes));
-    codes_[1].emplace_back(n_samples_);
+    codes_[1].push_back(SameShape(codes_[0].back()));
   }
-  labels_[1].resize(n_samples_);
+  labels_[1] = SameShape(labels_[0]);
   histogram_.assign(max_levels * n_classes_, 0);
   goes_left_.assign(n_samples_, 0);
   features_.resize(n_features_);
