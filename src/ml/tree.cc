@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -74,9 +75,19 @@ Result<DecisionTree> DecisionTree::FromArrays(TreeArrays arrays, std::vector<int
                                    std::to_string(n) + " nodes and " +
                                    std::to_string(classes.size()) + " classes");
   }
+  // Every node but the root has exactly one parent: a tree, not a graph
+  // whose shared subtrees would make walks over it exponential.
+  std::vector<uint8_t> has_parent(n, 0);
   for (size_t i = 0; i < n; ++i) {
     const int64_t l = arrays.children_left[i], r = arrays.children_right[i];
     const std::string node = "node " + std::to_string(i);
+    for (size_t c = 0; c < classes.size(); ++c) {
+      const double count = arrays.value[i * classes.size() + c];
+      if (!std::isfinite(count) || count < 0) {
+        return Status::InvalidArgument(node + " has an invalid class count " +
+                                       std::to_string(count));
+      }
+    }
     if (l == TreeArrays::kLeaf || r == TreeArrays::kLeaf) {
       if (l != r) return Status::InvalidArgument(node + " has only one child");
       continue;
@@ -86,6 +97,10 @@ Result<DecisionTree> DecisionTree::FromArrays(TreeArrays arrays, std::vector<int
         l >= static_cast<int64_t>(n) || r >= static_cast<int64_t>(n)) {
       return Status::InvalidArgument(node + " has a child id out of range");
     }
+    if (l == r || has_parent[static_cast<size_t>(l)] || has_parent[static_cast<size_t>(r)]) {
+      return Status::InvalidArgument(node + " shares a child with another node");
+    }
+    has_parent[static_cast<size_t>(l)] = has_parent[static_cast<size_t>(r)] = 1;
     if (arrays.feature[i] < 0 || arrays.feature[i] >= static_cast<int64_t>(n_features)) {
       return Status::InvalidArgument(node + " splits on feature " +
                                      std::to_string(arrays.feature[i]) + " but there are " +
@@ -95,7 +110,16 @@ Result<DecisionTree> DecisionTree::FromArrays(TreeArrays arrays, std::vector<int
       return Status::InvalidArgument(node + " has a NaN threshold");
     }
   }
+  for (size_t i = 1; i < n; ++i) {
+    if (!has_parent[i]) return Status::InvalidArgument("node " + std::to_string(i) + " has no parent");
+  }
   return DecisionTree(std::move(arrays), std::move(classes), n_features);
+}
+
+std::optional<size_t> DecisionTree::ClassIndex(int64_t label) const {
+  auto it = std::lower_bound(classes_.begin(), classes_.end(), label);
+  if (it == classes_.end() || *it != label) return std::nullopt;
+  return static_cast<size_t>(it - classes_.begin());
 }
 
 int DecisionTree::depth() const {

@@ -32,6 +32,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -71,8 +72,10 @@ class DecisionTree {
  public:
   // A tree from its arrays (e.g. read back from a model file). Checks that
   // the arrays have consistent sizes, that children point forward inside the
-  // tree, that internal nodes name a feature < n_features, and that classes
-  // are sorted and distinct; otherwise InvalidArgument.
+  // tree and every node but the root has exactly one parent, that class
+  // counts are finite and non-negative, that internal nodes name a feature
+  // < n_features, and that classes are sorted and distinct; otherwise
+  // InvalidArgument.
   static Result<DecisionTree> FromArrays(TreeArrays arrays, std::vector<int64_t> classes,
                                          size_t n_features);
 
@@ -81,6 +84,8 @@ class DecisionTree {
   // sklearn's classes_: the sorted distinct labels seen in fit.
   const std::vector<int64_t>& classes() const { return classes_; }
   size_t n_classes() const { return classes_.size(); }
+  // The index of `label` in classes(), or nullopt when the tree never saw it.
+  std::optional<size_t> ClassIndex(int64_t label) const;
   size_t n_features() const { return n_features_; }
   // Depth of the deepest node (root = 0), as sklearn's get_depth().
   int depth() const;

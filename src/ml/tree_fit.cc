@@ -20,7 +20,7 @@
 //     ranges of open nodes never overlap, so no live data is overwritten;
 //   * per node and feature, get the present levels with their class counts
 //     from a histogram over the codes when the node is large compared with
-//     the number of levels, else by sorting the node's codes;
+//     levels x classes, else by sorting the node's (code, label) pairs;
 // and scan those levels exactly as sklearn scans sorted samples. All counts
 // are exact integers (no sample weights), so the Gini formulas, evaluated in
 // sklearn's order in double, give the same bits.
@@ -256,8 +256,11 @@ class Fitter {
   void CountAllClasses(int64_t* counts) const;
   SplitRecord NodeSplit(size_t start, size_t end, int depth, double impurity,
                         const int64_t* node_counts, size_t* n_constant_features);
-  // Fills present_ / present_counts_ with the levels of `feature` present in
-  // [start, end) and their class counts, ascending.
+  // Fills present_ with the codes of the levels of `feature` present in
+  // [start, end), ascending, and their class counts: in present_counts_
+  // (n_classes each) when they came from a histogram, else as runs of the
+  // sorted sort_keys_ starting at present_begin_. Memory stays O(m) whatever
+  // the number of levels and classes.
   void CollectLevels(size_t feature, size_t start, size_t end, int depth);
   template <typename Code, typename Label>
   void CollectLevelsOf(const Code* codes, const Label* labels, size_t n_levels, size_t start,
@@ -266,6 +269,11 @@ class Fitter {
   // best and best_proxy when a strictly better split is found.
   void ScanLevels(int64_t feature, size_t start, size_t end, const int64_t* node_counts,
                   double* best_proxy, SplitRecord* best);
+  // The scan itself; add_level(j, left) adds present level j's class counts
+  // to left and returns its number of samples.
+  template <typename AddLevel>
+  void ScanLevelsWith(int64_t feature, size_t start, size_t end, const int64_t* node_counts,
+                      double* best_proxy, SplitRecord* best, AddLevel add_level);
   // Writes every feature's codes and the labels of [start, end) from the
   // depth's copy into the children's copy, left samples first, each side in
   // its original order.
@@ -300,6 +308,8 @@ class Fitter {
   std::vector<uint64_t> sort_tmp_;
   std::vector<uint32_t> present_;         // codes of the levels in the node
   std::vector<int64_t> present_counts_;   // their class counts, n_classes each
+  std::vector<size_t> present_begin_;     // or their first key in sort_keys_
+  bool counts_from_histogram_ = false;
   std::vector<uint8_t> goes_left_;        // by position, for a partition
   std::vector<int64_t> left_counts_;       // n_classes_
   std::vector<int64_t> best_left_counts_;  // left child's counts of the best split
@@ -339,8 +349,11 @@ void Fitter::CollectLevelsOf(const Code* codes, const Label* labels, size_t n_le
   const size_t m = end - start;
   present_.clear();
   present_counts_.clear();
-  if (n_levels <= 2 * m) {
-    // Histogram: O(m + levels).
+  present_begin_.clear();
+  counts_from_histogram_ = n_levels * n_classes_ <= 2 * m;
+  if (counts_from_histogram_) {
+    // Histogram: O(m + levels x classes) = O(m).
+    if (histogram_.size() < n_levels * n_classes_) histogram_.resize(n_levels * n_classes_, 0);
     uint32_t* h = histogram_.data();
     for (size_t i = start; i < end; ++i) ++h[size_t{codes[i]} * n_classes_ + labels[i]];
     for (size_t k = 0; k < n_levels; ++k) {
@@ -356,7 +369,8 @@ void Fitter::CollectLevelsOf(const Code* codes, const Label* labels, size_t n_le
     }
     return;
   }
-  // Few samples for many levels: sort the node's (code, label) pairs.
+  // Few samples for many levels (or classes): sort the node's (code, label)
+  // pairs; each level is a run of keys.
   sort_keys_.resize(m);
   for (size_t i = 0; i < m; ++i) {
     sort_keys_[i] = uint64_t{codes[start + i]} << 32 | static_cast<uint32_t>(labels[start + i]);
@@ -366,18 +380,44 @@ void Fitter::CollectLevelsOf(const Code* codes, const Label* labels, size_t n_le
   } else {
     RadixSort(sort_keys_, sort_tmp_, 32, std::bit_width(n_levels - 1));
   }
-  for (uint64_t key : sort_keys_) {
-    const auto code = static_cast<uint32_t>(key >> 32);
+  for (size_t k = 0; k < m; ++k) {
+    const auto code = static_cast<uint32_t>(sort_keys_[k] >> 32);
     if (present_.empty() || present_.back() != code) {
       present_.push_back(code);
-      present_counts_.resize(present_counts_.size() + n_classes_, 0);
+      present_begin_.push_back(k);
     }
-    ++present_counts_[present_counts_.size() - n_classes_ + (key & 0xffffffffu)];
   }
+  present_begin_.push_back(m);
 }
 
 void Fitter::ScanLevels(int64_t feature, size_t start, size_t end, const int64_t* node_counts,
                         double* best_proxy, SplitRecord* best) {
+  if (counts_from_histogram_) {
+    ScanLevelsWith(feature, start, end, node_counts, best_proxy, best,
+                   [&](size_t j, int64_t* left) {
+                     const int64_t* counts = present_counts_.data() + j * n_classes_;
+                     size_t n = 0;
+                     for (size_t c = 0; c < n_classes_; ++c) {
+                       left[c] += counts[c];
+                       n += static_cast<size_t>(counts[c]);
+                     }
+                     return n;
+                   });
+  } else {
+    ScanLevelsWith(feature, start, end, node_counts, best_proxy, best,
+                   [&](size_t j, int64_t* left) {
+                     for (size_t k = present_begin_[j]; k < present_begin_[j + 1]; ++k) {
+                       ++left[sort_keys_[k] & 0xffffffffu];
+                     }
+                     return present_begin_[j + 1] - present_begin_[j];
+                   });
+  }
+}
+
+template <typename AddLevel>
+void Fitter::ScanLevelsWith(int64_t feature, size_t start, size_t end,
+                            const int64_t* node_counts, double* best_proxy, SplitRecord* best,
+                            AddLevel add_level) {
   const std::vector<float>& levels = features_enc_[static_cast<size_t>(feature)].levels;
   const size_t m = end - start;
   const size_t n_present = present_.size();
@@ -391,11 +431,7 @@ void Fitter::ScanLevels(int64_t feature, size_t start, size_t end, const int64_t
     size_t last = j;
     do {
       last = j;
-      const int64_t* counts = present_counts_.data() + j * n_classes_;
-      for (size_t c = 0; c < n_classes_; ++c) {
-        left[c] += counts[c];
-        i += static_cast<size_t>(counts[c]);
-      }
+      i += add_level(j, left);
       ++j;
     } while (j < n_present && levels[present_[j]] <= levels[present_[last]] + kFeatureThreshold);
     if (j >= n_present) break;
@@ -562,15 +598,12 @@ int64_t Fitter::AddNode(TreeArrays& t, int64_t parent, bool is_left, bool is_lea
 
 TreeArrays Fitter::Build() {
   features_enc_.reserve(n_features_);
-  size_t max_levels = 0;
   for (const std::vector<float>& column : columns_) {
     features_enc_.push_back(Encode(column));
-    max_levels = std::max(max_levels, features_enc_.back().levels.size());
     codes_[0].push_back(std::move(features_enc_.back().codes));
     codes_[1].push_back(SameShape(codes_[0].back()));
   }
   labels_[1] = SameShape(labels_[0]);
-  histogram_.assign(max_levels * n_classes_, 0);
   goes_left_.assign(n_samples_, 0);
   features_.resize(n_features_);
   for (size_t f = 0; f < n_features_; ++f) features_[f] = static_cast<int64_t>(f);

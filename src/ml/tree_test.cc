@@ -2,9 +2,10 @@
 
 #include <cmath>
 #include <cstdint>
-#include <limits>
 #include <filesystem>
+#include <limits>
 #include <numeric>
+#include <optional>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -268,6 +269,48 @@ TEST(DecisionTreeTest, FromArraysRoundTripsAndValidates) {
   bad = t.arrays();
   bad.value.pop_back();
   EXPECT_FALSE(DecisionTree::FromArrays(bad, t.classes(), 1).ok());
+  bad = t.arrays();
+  bad.value[0] = -1;  // a negative class count
+  EXPECT_FALSE(DecisionTree::FromArrays(bad, t.classes(), 1).ok());
+}
+
+TEST(DecisionTreeTest, FromArraysRejectsSharedSubtrees) {
+  // Node 0 splits into 1 and 2; make both of node 0's children node 1, and
+  // node 2 an orphan: a graph, not a tree.
+  DecisionTree t = FitOk({{1, 2, 3, 4}}, {0, 0, 1, 1});
+  ASSERT_EQ(t.node_count(), 3u);
+  TreeArrays bad = t.arrays();
+  bad.children_right[0] = 1;
+  auto result = DecisionTree::FromArrays(bad, t.classes(), 1);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("shares a child"), std::string::npos)
+      << result.status().message();
+}
+
+TEST(DecisionTreeTest, ManyClassesFitInMemoryProportionalToRows) {
+  // 3,000 rows with ~2,000 labels over a continuous feature: per-node count
+  // tables of levels x classes would need tens of millions of cells.
+  std::vector<float> x(3000);
+  std::vector<int64_t> y(3000);
+  for (size_t i = 0; i < x.size(); ++i) {
+    x[i] = static_cast<float>((i * 7919) % 3001) / 7.0f;
+    y[i] = static_cast<int64_t>((i * 104729) % 2003);
+  }
+  DecisionTree t = FitOk({x}, y);
+  EXPECT_GT(t.n_classes(), 1000u);
+  // Every training row lands in a leaf whose counts include its label.
+  double leaf_rows = 0;
+  for (size_t node = 0; node < t.node_count(); ++node) {
+    if (t.arrays().children_left[node] != TreeArrays::kLeaf) continue;
+    for (double c : t.value(node)) leaf_rows += c;
+  }
+  EXPECT_EQ(leaf_rows, 3000.0);
+}
+
+TEST(DecisionTreeTest, ClassIndexFindsLabels) {
+  DecisionTree t = FitOk({{1, 2, 3, 4}}, {-1, -1, 7, 7});
+  EXPECT_EQ(t.ClassIndex(7), std::optional<size_t>(1));
+  EXPECT_EQ(t.ClassIndex(1), std::nullopt);
 }
 
 TEST(DecisionTreeTest, ToFloat32ConvertsInt64Directly) {

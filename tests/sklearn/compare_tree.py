@@ -165,6 +165,20 @@ def large_cases(seed):
     for md in (3, 8):
         yield Case(f"large dataset (50,000 rows)", X, y, Xt, md, 1, 2, 0)
 
+    # Many classes over continuous features: nodes of thousands of rows with
+    # more levels x classes than rows take the sorted (radix) path.
+    n = 20_000
+    X = np.column_stack([rs.randn(n), rs.randint(0, 50, size=n), rs.rand(n)]).astype(np.float32)
+    y = (np.floor((X[:, 0] + 3) * 5) + X[:, 1] % 7 + rs.randint(0, 3, size=n)).astype(np.int64) * 3 - 40
+    Xt = make_test(rs, X)
+    yield Case("multi-class dataset (20,000 rows, ~45 classes)", X, y, Xt, None, 1, 2, 5)
+    yield Case("multi-class dataset (20,000 rows, ~45 classes)", X, y, Xt, 10, 3, 2, 11)
+    # Far more classes than rows per node.
+    n = 4_000
+    X = np.column_stack([rs.randn(n), rs.randint(0, 3, size=n)]).astype(np.float32)
+    y = rs.randint(0, 1500, size=n).astype(np.int64)
+    yield Case("many-class dataset (4,000 rows, ~1,400 classes)", X, y, make_test(rs, X), 6, 1, 2, 0)
+
 
 def write_input(path, case):
     n, f = case.X.shape
