@@ -15,6 +15,12 @@ namespace sluice {
 namespace fs = std::filesystem;
 
 Result<std::string> ReadFile(const fs::path& path) {
+  // An ifstream opens a directory and reads it as empty, which callers would
+  // then report as an empty or truncated file.
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    return Status::IoError("cannot read " + path.string() + ": is a directory");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return Status::IoError("cannot read " + path.string() + ": " + std::strerror(errno));

@@ -9,6 +9,8 @@
 
 namespace sluice {
 
+// The whole file; IoError naming the path when it is missing, unreadable or
+// a directory ("cannot read out: is a directory").
 Result<std::string> ReadFile(const std::filesystem::path& path);
 
 // Writes via a temporary file in the same directory, fsyncs, then renames, so

@@ -26,6 +26,15 @@ TEST(FilesTest, ReadingAMissingFileNamesIt) {
   EXPECT_NE(r.status().message().find("/nonexistent/x"), std::string::npos);
 }
 
+TEST(FilesTest, ReadingADirectoryIsAnError) {
+  auto dir = TempDir::Create();
+  ASSERT_TRUE(dir.ok());
+  auto r = ReadFile(dir->path());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kIoError);
+  EXPECT_EQ(r.status().message(), "cannot read " + dir->path().string() + ": is a directory");
+}
+
 TEST(FilesTest, TempDirIsRemovedWhenDestroyed) {
   std::filesystem::path p;
   {

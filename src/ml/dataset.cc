@@ -177,6 +177,8 @@ class CsvParser {
   CsvParser(std::string_view text, std::string_view file) : text_(text), file_(file) {}
 
   Result<Dataset> Run(std::span<const std::string> required);
+  // The line data row `row` is read from; 0 when there is no such row.
+  size_t LineOfRow(size_t row);
 
  private:
   // The next physical line without its line end; false at the end of text.
@@ -190,6 +192,25 @@ class CsvParser {
     *line = std::string_view(start, len);
     if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
     return true;
+  }
+
+  // The header: the first line that is not blank, after a byte-order mark
+  // (pandas skips one; so do we).
+  bool NextHeaderLine(std::string_view* line) {
+    if (pos_ == 0 && text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
+    while (NextLine(line)) {
+      if (!Trim(*line).empty()) return true;
+    }
+    return false;
+  }
+
+  // The next row after the header; empty lines are skipped (pandas'
+  // skip_blank_lines).
+  bool NextRowLine(std::string_view* line) {
+    while (NextLine(line)) {
+      if (!line->empty()) return true;
+    }
+    return false;
   }
 
   std::string Where(size_t column) const {
@@ -314,18 +335,18 @@ Status CsvParser::ParseRow(std::string_view line) {
   return Status::Ok();
 }
 
-Result<Dataset> CsvParser::Run(std::span<const std::string> required) {
-  // pandas skips a UTF-8 byte-order mark; so do we.
-  if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
+size_t CsvParser::LineOfRow(size_t row) {
   std::string_view line;
-  bool have_header = false;
-  while (NextLine(&line)) {
-    if (!Trim(line).empty()) {
-      have_header = true;
-      break;
-    }
+  if (!NextHeaderLine(&line)) return 0;
+  for (size_t seen = 0; NextRowLine(&line); ++seen) {
+    if (seen == row) return static_cast<size_t>(line_no_);
   }
-  if (!have_header) {
+  return 0;
+}
+
+Result<Dataset> CsvParser::Run(std::span<const std::string> required) {
+  std::string_view line;
+  if (!NextHeaderLine(&line)) {
     return Status::InvalidArgument(std::string(file_) +
                                    ": the file is empty; a dataset needs a header row of column "
                                    "names and at least one row of values");
@@ -350,8 +371,7 @@ Result<Dataset> CsvParser::Run(std::span<const std::string> required) {
   for (ColumnBuilder& c : cols_) c.ints.reserve(expected_rows);
 
   size_t rows = 0;
-  while (NextLine(&line)) {
-    if (line.empty()) continue;  // pandas' skip_blank_lines
+  while (NextRowLine(&line)) {
     SLUICE_RETURN_IF_ERROR(ParseRow(line));
     ++rows;
   }
@@ -375,6 +395,10 @@ Result<Dataset> CsvParser::Run(std::span<const std::string> required) {
 Result<Dataset> Dataset::Parse(std::string_view text, std::string_view file_name,
                                std::span<const std::string> required_columns) {
   return CsvParser(text, file_name).Run(required_columns);
+}
+
+size_t CsvLineOfRow(std::string_view text, size_t row) {
+  return CsvParser(text, "").LineOfRow(row);
 }
 
 Result<Dataset> Dataset::Load(const std::filesystem::path& path,

@@ -98,4 +98,10 @@ class Dataset {
   size_t num_rows_ = 0;
 };
 
+// The 1-based line of CSV `text` that data row `row` (0-based, in Parse's
+// order: the header and blank lines are not rows) was read from, for
+// messages about a value found wrong after parsing; 0 when there is no such
+// row. Reads the text again, so meant for the error path.
+size_t CsvLineOfRow(std::string_view text, size_t row);
+
 }  // namespace sluice::ml

@@ -51,6 +51,16 @@ TEST(DatasetTest, AcceptsCrlfBlankLinesBomQuotedHeaderAndNoFinalNewline) {
   EXPECT_EQ(r->Find("b")->int64_values(), (std::vector<int64_t>{2, 4}));
 }
 
+// Header on line 1 unless blank lines or a byte-order mark come first;
+// blank lines between rows are skipped as Parse skips them.
+TEST(DatasetTest, CsvLineOfRowCountsAsParseReads) {
+  EXPECT_EQ(CsvLineOfRow("a,b\n1,2\n3,4\n", 0), 2u);
+  EXPECT_EQ(CsvLineOfRow("a,b\n1,2\n3,4\n", 1), 3u);
+  EXPECT_EQ(CsvLineOfRow("a,b\n1,2\n3,4\n", 2), 0u);
+  EXPECT_EQ(CsvLineOfRow("\xEF\xBB\xBF\n  \r\na,b\r\n1,2\r\n\r\n\n3,4", 1), 7u);
+  EXPECT_EQ(CsvLineOfRow("", 0), 0u);
+}
+
 TEST(DatasetTest, EmptyFileIsAnError) {
   const char* want =
       "data.csv: the file is empty; a dataset needs a header row of column names and at least "

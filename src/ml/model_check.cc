@@ -12,13 +12,6 @@ std::string WithUnit(const std::string& number, const std::string& unit) {
   return unit.empty() ? number : number + " " + unit;
 }
 
-// A limit as the user typed it: exact, without Python's ".0" on integers.
-std::string ExactTrimmed(double x) {
-  std::string s = PythonRepr(x);
-  if (s.size() > 2 && s.ends_with(".0")) s.resize(s.size() - 2);
-  return s;
-}
-
 }  // namespace
 
 bool ModelCheck::Passed() const {
@@ -38,7 +31,7 @@ std::string ModelCheck::ValueText() const {
   return WithUnit(shown, unit);
 }
 
-std::string ModelCheck::LimitText() const { return WithUnit(ExactTrimmed(limit), unit); }
+std::string ModelCheck::LimitText() const { return WithUnit(FormatExact(limit), unit); }
 
 std::string ModelCheck::ShortfallText() const {
   const double s = Shortfall();

@@ -4,12 +4,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
 #include "common/files.h"
+#include "common/json_util.h"
 
 namespace sluice::ml {
 
@@ -143,26 +143,28 @@ class Reader {
       *out = static_cast<int64_t>(v.get<uint64_t>());
       return Status::Ok();
     }
-    if (!v.is_number_integer()) return Error(field, "expected an integer, found " + Found(v));
+    if (!v.is_number_integer()) {
+      return Error(field, "expected an integer, found " + JsonTypeName(v));
+    }
     *out = v.get<int64_t>();
     return Status::Ok();
   }
 
   Status Double(const json& v, std::string_view field, double* out) const {
-    if (!v.is_number()) return Error(field, "expected a number, found " + Found(v));
+    if (!v.is_number()) return Error(field, "expected a number, found " + JsonTypeName(v));
     *out = v.get<double>();
     return Status::Ok();
   }
 
   Status String(const json& v, std::string_view field, std::string* out) const {
-    if (!v.is_string()) return Error(field, "expected a string, found " + Found(v));
+    if (!v.is_string()) return Error(field, "expected a string, found " + JsonTypeName(v));
     *out = v.get<std::string>();
     return Status::Ok();
   }
 
   // An array of exactly `expected` elements (any length when expected < 0).
   Status Array(const json& v, std::string_view field, int64_t expected) const {
-    if (!v.is_array()) return Error(field, "expected an array, found " + Found(v));
+    if (!v.is_array()) return Error(field, "expected an array, found " + JsonTypeName(v));
     if (expected >= 0 && v.size() != static_cast<size_t>(expected)) {
       return Error(field, "has " + std::to_string(v.size()) + " elements, expected " +
                               std::to_string(expected));
@@ -214,8 +216,6 @@ class Reader {
   const std::string& file() const { return file_; }
 
  private:
-  static std::string Found(const json& v) { return std::string(v.type_name()); }
-
   std::string file_;
 };
 
@@ -407,11 +407,9 @@ Result<ModelFile> ModelFromJson(std::string_view text, std::string_view file_nam
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] " prefix.
-    if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-    return Status::InvalidArgument(std::string(file_name) + ": not valid JSON: " + what);
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e400
+    return Status::InvalidArgument(std::string(file_name) +
+                                   ": not valid JSON: " + JsonParseErrorMessage(e));
   }
   if (!root.is_object()) {
     return Status::InvalidArgument(std::string(file_name) +

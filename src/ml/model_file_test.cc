@@ -108,20 +108,23 @@ TEST(ModelFileTest, DoublesSurviveBitForBit) {
                                       -0.0,
                                       std::numeric_limits<double>::denorm_min(),
                                       std::numeric_limits<double>::max(),
-                                      static_cast<double>(16777217.0f) / 2 + 0.5};
+                                      static_cast<double>(16777217.0f) / 2 + 0.5,
+                                      1e-300};
+  // A caterpillar: every even node but the last splits into the next two.
   TreeArrays a;
   const size_t n = tricky.size();
+  ASSERT_EQ(n % 2, 1u);
   for (size_t i = 0; i < n; ++i) {
-    a.children_left.push_back(TreeArrays::kLeaf);
-    a.children_right.push_back(TreeArrays::kLeaf);
-    a.feature.push_back(TreeArrays::kUndefined);
+    const bool internal = i % 2 == 0 && i + 2 < n;
+    a.children_left.push_back(internal ? static_cast<int64_t>(i + 1) : TreeArrays::kLeaf);
+    a.children_right.push_back(internal ? static_cast<int64_t>(i + 2) : TreeArrays::kLeaf);
+    a.feature.push_back(internal ? 0 : TreeArrays::kUndefined);
     a.threshold.push_back(tricky[i]);
     a.impurity.push_back(tricky[n - 1 - i]);
     a.n_node_samples.push_back(1);
     a.weighted_n_node_samples.push_back(tricky[i]);
     a.value.push_back(tricky[i]);
   }
-  // Node 0 must be the root; leaves after it are unreachable but valid arrays.
   auto tree = DecisionTree::FromArrays(a, {0}, 1);
   ASSERT_TRUE(tree.ok()) << tree.status().ToString();
   TrainingInfo info;
@@ -178,6 +181,28 @@ TEST(ModelFileTest, CorruptJsonNamesFileAndPosition) {
             "a.json: not a sluice model file (expected a JSON object)");
 }
 
+// A path that names the wrong file must not print that file: nlohmann's own
+// message would quote the bytes it stopped at.
+TEST(ModelFileTest, ParseErrorsDoNotEchoTheFile) {
+  auto r = ModelFromJson("{\"token\": \"hunter2-secret\n\"}", "secrets.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "secrets.json: not valid JSON: parse error at line 2, column 0: syntax error while "
+            "parsing value - invalid string: control character U+000A (LF) must be escaped to "
+            "\\u000A or \\n");
+
+  r = ModelFromJson("PASSWORD=hunter2\n", "env.txt");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().find("PASSWORD"), std::string::npos) << r.status().message();
+  EXPECT_EQ(r.status().message().find("hunter2"), std::string::npos) << r.status().message();
+
+  // A number beyond double range is an error, not an escaping exception.
+  r = ModelFromJson("{\"format\": 1e400}", "m.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "m.json: not valid JSON: number overflow: a number is too large for a double");
+}
+
 TEST(ModelFileTest, TruncatedArrayNamesTheField) {
   json j = json::parse(ToJson(MakeModel()));
   const size_t n = j["tree"]["threshold"].size();
@@ -198,7 +223,7 @@ TEST(ModelFileTest, BadElementsAndMissingFieldsNameTheField) {
   };
   json j = good;
   j["tree"]["feature"][0] = "income";
-  EXPECT_EQ(message(j), "m.json: field \"tree.feature[0]\": expected an integer, found string");
+  EXPECT_EQ(message(j), "m.json: field \"tree.feature[0]\": expected an integer, found a string");
   j = good;
   j["tree"]["value"][1].erase(0);
   EXPECT_EQ(message(j), "m.json: field \"tree.value[1]\": has 2 elements, expected 3");
@@ -209,7 +234,7 @@ TEST(ModelFileTest, BadElementsAndMissingFieldsNameTheField) {
   j["training"]["feature_distributions"][1]["histogram"]["counts"] = 5;
   EXPECT_EQ(message(j),
             "m.json: field \"training.feature_distributions[1].histogram.counts\": expected an "
-            "array, found number");
+            "array, found a number");
 }
 
 TEST(ModelFileTest, ChildOutOfRangeIsRejectedByTreeChecks) {

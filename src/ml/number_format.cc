@@ -73,6 +73,12 @@ std::string PythonRepr(double x) {
   return out;
 }
 
+std::string FormatExact(double x) {
+  std::string s = PythonRepr(x);
+  if (s.ends_with(".0")) s.resize(s.size() - 2);
+  return s;
+}
+
 std::string FormatCount(int64_t n) { return GroupThousands(std::to_string(n)); }
 
 std::string FormatFixed(double x, int decimals) {

@@ -19,6 +19,10 @@
 namespace sluice::ml {
 
 std::string PythonRepr(double x);
+// A number as a person types it, for limits and options echoed back:
+// PythonRepr without Python's ".0" on whole numbers ("90", "0.9", "0",
+// "7.3500000000000085", "1e+16").
+std::string FormatExact(double x);
 
 // "100,000"; "-1,234".
 std::string FormatCount(int64_t n);

@@ -40,6 +40,16 @@ TEST(NumberFormatTest, PythonReprReadsBackExactly) {
   }
 }
 
+TEST(NumberFormatTest, ExactDropsPythonsPointZero) {
+  EXPECT_EQ(FormatExact(90), "90");
+  EXPECT_EQ(FormatExact(0.9), "0.9");
+  EXPECT_EQ(FormatExact(0), "0");
+  EXPECT_EQ(FormatExact(-21), "-21");
+  EXPECT_EQ(FormatExact(7.3500000000000085), "7.3500000000000085");
+  EXPECT_EQ(FormatExact(1e16), "1e+16");
+  EXPECT_EQ(FormatExact(std::nan("")), "nan");
+}
+
 TEST(NumberFormatTest, CountsGroupThousands) {
   EXPECT_EQ(FormatCount(0), "0");
   EXPECT_EQ(FormatCount(999), "999");

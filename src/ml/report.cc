@@ -343,17 +343,12 @@ std::string Baseline(const ReportInput& in) {
       {"Accuracy " + g[0], a.fairness.accuracy_percent[0], b.fairness.accuracy_percent[0], 2, " %"},
       {"Accuracy " + g[1], a.fairness.accuracy_percent[1], b.fairness.accuracy_percent[1], 2, " %"},
   };
-  auto features = [](const ReportModel& m) {
-    std::string s;
-    for (const std::string& f : m.features) s += (s.empty() ? "" : ", ") + f;
-    return s;
-  };
   std::string html =
       "<section id=\"baseline\"><h2>Selected model vs baseline</h2>"
       "<p class=\"note\">The selected model, <strong>" +
-      Escape(a.name) + "</strong>, uses " + Escape(features(a)) + ". The baseline, <strong>" +
-      Escape(b.name) + "</strong>, uses " + Escape(features(b)) +
-      "; it is reported, not deployed.</p>";
+      Escape(a.name) + "</strong>, uses " + Escape(FeatureList(a.features)) +
+      ". The baseline, <strong>" + Escape(b.name) + "</strong>, uses " +
+      Escape(FeatureList(b.features)) + "; it is reported, not deployed.</p>";
   html += "<table><thead><tr><th>Figure</th><th>" + Escape(a.name) + "</th><th>" + Escape(b.name) +
           "</th><th>Difference</th></tr></thead><tbody>";
   for (const Row& r : rows) {
@@ -366,6 +361,12 @@ std::string Baseline(const ReportInput& in) {
 }
 
 }  // namespace
+
+std::string FeatureList(const std::vector<std::string>& features) {
+  std::string s;
+  for (const std::string& f : features) s += (s.empty() ? "" : ", ") + f;
+  return s;
+}
 
 Result<std::string> RenderModelReport(const ReportInput& in) {
   SLUICE_RETURN_IF_ERROR(Validate(in));

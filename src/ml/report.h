@@ -80,4 +80,8 @@ struct ReportInput {
 // The complete HTML document (UTF-8).
 Result<std::string> RenderModelReport(const ReportInput& input);
 
+// Feature names as the report lists them, for facts the caller writes too:
+// "Num_Children, Income, Own_Car" (not escaped; "" for none).
+std::string FeatureList(const std::vector<std::string>& features);
+
 }  // namespace sluice::ml

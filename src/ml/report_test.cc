@@ -180,6 +180,12 @@ TEST(ReportTest, BaselineTableComparesTheTwoModels) {
   EXPECT_TRUE(Has(*html, "<td>Test recall</td><td>0.87748</td><td>0.87748</td><td>0.00000</td>"));
 }
 
+TEST(ReportTest, FeatureListJoinsNamesWithCommas) {
+  EXPECT_EQ(FeatureList({"Num_Children", "Income", "Own_Car"}), "Num_Children, Income, Own_Car");
+  EXPECT_EQ(FeatureList({"Income"}), "Income");
+  EXPECT_EQ(FeatureList({}), "");
+}
+
 TEST(ReportTest, SingleLeafTreeRenders) {
   TreeArrays a;
   a.children_left = {-1};

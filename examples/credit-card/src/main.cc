@@ -1,17 +1,17 @@
 // ccapproval: the credit-card demo's data-science CLI (issue 3). This file
 // parses the command line and dispatches; the work lives in the library
-// (ccapproval_core); `test` and `predict` have their own *_command files.
+// (ccapproval_core), one *_command file per subcommand.
 #include <CLI/CLI.hpp>
-#include <cstdint>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
 #include "common/clock.h"
-#include "generator.h"
+#include "generate_command.h"
 #include "ml/model_file.h"
 #include "predict_command.h"
 #include "test_command.h"
-#include "train.h"
+#include "train_command.h"
 
 namespace {
 
@@ -19,48 +19,8 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
-struct GenerateOptions {
-  uint64_t seed = 54;
-  uint64_t rows = 500000;
-  std::string out;
-};
-
-int RunGenerate(const GenerateOptions& o) {
-  uint64_t bytes = 0;
-  sluice::Status s = ccapproval::GenerateCsvFile(o.seed, o.rows, o.out, &bytes);
-  if (!s.ok()) {
-    std::cerr << "ccapproval generate: error: " << s.message() << "\n";
-    return kExitFailure;
-  }
-  std::cout << "wrote " << o.rows << " rows (" << bytes << " bytes, seed " << o.seed << ") to "
-            << o.out << "\n";
-  return kExitOk;
-}
-
-int RunTrain(const std::string& config_path) {
-  auto config = ccapproval::LoadTrainConfig(config_path);
-  if (!config.ok()) {
-    std::cerr << "ccapproval train: error: " << config.status().message() << "\n";
-    return kExitFailure;
-  }
-  auto outcome = ccapproval::Train(*config, sluice::DefaultClock());
-  if (!outcome.ok()) {
-    std::cerr << "ccapproval train: error: " << outcome.status().message() << "\n";
-    return kExitFailure;
-  }
-  const ccapproval::ModelEvaluation& selected = outcome->selected;
-  const ccapproval::ModelEvaluation& baseline = outcome->baseline;
-  std::cout << "trained on " << outcome->train_rows << " rows, tested on " << outcome->test_rows
-            << "\n"
-            << "selected (group-unaware): test accuracy " << selected.test.accuracy
-            << ", equal-opportunity gap " << selected.equal_opportunity_gap << " points\n"
-            << "baseline (with Group):    test accuracy " << baseline.test.accuracy
-            << ", equal-opportunity gap " << baseline.equal_opportunity_gap << " points\n"
-            << "wrote " << config->model_file.string() << " and " << config->metrics_file.string()
-            << "\n";
-  return kExitOk;
-}
-
+// Predict with stdin and stdout: the one subcommand whose streams are the
+// data itself, so main owns them.
 int RunPredict(const std::string& model_path) {
   auto model = sluice::ml::LoadModel(model_path);
   if (!model.ok()) {
@@ -68,7 +28,11 @@ int RunPredict(const std::string& model_path) {
     return kExitFailure;
   }
   sluice::Status s = ccapproval::Predict(*model, std::cin, std::cout, "<stdin>");
+  // Predict flushes and checks; this covers what an error path left buffered.
   std::cout.flush();
+  if (s.ok() && !std::cout) {
+    s = sluice::Status::IoError("cannot write the predictions to stdout");
+  }
   if (!s.ok()) {
     std::cerr << "ccapproval predict: error: " << s.message() << "\n";
     return kExitFailure;
@@ -87,6 +51,13 @@ const CLI::Validator kUnsigned(
     },
     "", "unsigned");
 
+// An empty path would fail late and obscurely ("cannot rename .tmp.N to :").
+const CLI::Validator kPath(
+    [](const std::string& text) -> std::string {
+      return text.empty() ? "must be a path, got an empty string" : "";
+    },
+    "", "path");
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -94,7 +65,7 @@ int main(int argc, char** argv) {
   cli.name("ccapproval");
   cli.require_subcommand(1);
 
-  GenerateOptions gen;
+  ccapproval::GenerateOptions gen;
   int exit_code = kExitOk;
   auto* generate = cli.add_subcommand(
       "generate",
@@ -106,18 +77,25 @@ int main(int argc, char** argv) {
   generate->add_option("--rows", gen.rows, "Number of data rows (header excluded)")
       ->check(kUnsigned)
       ->capture_default_str();
-  generate->add_option("--out", gen.out, "Output CSV file")->required();
-  generate->callback([&] { exit_code = RunGenerate(gen); });
+  generate->add_option("--out", gen.out, "Output CSV file")->required()->check(kPath);
+  generate->callback(
+      [&] { exit_code = ccapproval::RunGenerateCommand(gen, std::cout, std::cerr); });
 
-  std::string train_config;
+  std::filesystem::path train_config;
   auto* train = cli.add_subcommand(
       "train",
       "Train the baseline and group-unaware trees; save the selected (unaware) model and "
       "the metrics JSON named in the config");
-  train->add_option("--config", train_config, "Config YAML (data.load_file_path, "
-                    "model.save_file_path, model.save_metrics_file_path)")
-      ->required();
-  train->callback([&] { exit_code = RunTrain(train_config); });
+  train
+      ->add_option("--config", train_config,
+                   "Config YAML (data.load_file_path, "
+                   "model.save_file_path, model.save_metrics_file_path)")
+      ->required()
+      ->check(kPath);
+  train->callback([&] {
+    exit_code =
+        ccapproval::RunTrainCommand(train_config, sluice::DefaultClock(), std::cout, std::cerr);
+  });
 
   ccapproval::TestOptions test_options;
   std::string test_model;
@@ -127,18 +105,25 @@ int main(int argc, char** argv) {
       "shared_env_variables.txt and model_metrics.html; exit 1 when a check fails");
   test->add_option("--metrics", test_options.metrics_file,
                    "Metrics JSON written by `ccapproval train`")
-      ->required();
+      ->required()
+      ->check(kPath);
   test->add_option("--output-dir", test_options.output_dir,
                    "Folder for shared_env_variables.txt and model_metrics.html (created)")
-      ->required();
-  test->add_option("--junit", test_options.junit_file, "JUnit XML report to write")->required();
+      ->required()
+      ->check(kPath);
+  test->add_option("--junit", test_options.junit_file, "JUnit XML report to write")
+      ->required()
+      ->check(kPath);
   test->add_option("--model", test_model,
-                   "Model file for the report's tree (default: the metrics' model_file)");
+                   "Model file for the report's tree (default: the metrics' model_file)")
+      ->check(kPath);
   test->add_option("--min-accuracy", test_options.min_accuracy,
                    "Lowest passing test accuracy, a fraction in [0, 1]")
       ->capture_default_str();
   test->add_option("--max-fairness-gap", test_options.max_fairness_gap,
-                   "Highest passing equal-opportunity gap, in percentage points")
+                   "Highest passing equal-opportunity gap, in percentage points. The metrics "
+                   "store the raw difference of the two rounded rates (7.35 is stored as "
+                   "7.3500000000000085), so a limit equal to the printed gap fails by ~1e-14")
       ->capture_default_str();
   test->callback([&] {
     if (!test_model.empty()) test_options.model_file = test_model;
@@ -152,7 +137,8 @@ int main(int argc, char** argv) {
       "Score applications: one JSON object of features per stdin line in, one "
       "{\"prediction\": 0|1, \"probability\": p} line out (p: probability of approval)");
   predict->add_option("--model", predict_model, "Model file written by `ccapproval train`")
-      ->required();
+      ->required()
+      ->check(kPath);
   predict->callback([&] { exit_code = RunPredict(predict_model); });
 
   try {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/files.h"
+#include "common/json_util.h"
 
 namespace ccapproval {
 namespace {
@@ -15,6 +16,26 @@ namespace ml = sluice::ml;
 using nlohmann::json;
 using sluice::Result;
 using sluice::Status;
+
+// Counts are at most 2^53, the largest range in which every integer is a
+// double (the notebook's JSON came from Python floats) and in which sums of a
+// few counts cannot overflow int64.
+constexpr int64_t kMaxCount = int64_t{1} << 53;
+
+// An allowed range of a figure, as the error message states it.
+struct Range {
+  double low;
+  double high;
+  std::string_view text;
+};
+constexpr Range kScore{0, 1, "[0, 1]"};        // accuracy, precision, recall, f1
+constexpr Range kPercent{0, 100, "[0, 100]"};  // the fairness percentages and gap
+constexpr Range kImportance{0, 1, "[0, 1]"};   // a tree's normalised importances
+
+std::string MatrixText(const ml::ConfusionMatrix& m) {
+  return "[[" + std::to_string(m.tn()) + ", " + std::to_string(m.fp()) + "], [" +
+         std::to_string(m.fn()) + ", " + std::to_string(m.tp()) + "]]";
+}
 
 // Typed lookups of dotted keys under one object ("" or "baseline"). No
 // nlohmann accessor that could throw is called before its type is checked.
@@ -42,10 +63,10 @@ class Fields {
     }
   }
 
-  Result<double> Number(std::string_view path) const {
+  // A number within `range`.
+  Result<double> Number(std::string_view path, const Range& range) const {
     SLUICE_ASSIGN_OR_RETURN(const json* v, Find(path));
-    if (!v->is_number()) return TypeError(Full(path), "a number", *v);
-    return v->get<double>();
+    return NumberValue(*v, Full(path), range);
   }
 
   Result<int64_t> Count(std::string_view path) const {
@@ -104,35 +125,50 @@ class Fields {
         message += '"';
         return Status::InvalidArgument(std::move(message));
       }
-      if (!it->is_number()) {
-        std::string key = full + "[\"";
-        key += f;
-        key += "\"]";
-        return TypeError(key, "a number", *it);
-      }
-      out.push_back(it->get<double>());
+      std::string key = full + "[\"";
+      key += f;
+      key += "\"]";
+      SLUICE_ASSIGN_OR_RETURN(double importance, NumberValue(*it, key, kImportance));
+      out.push_back(importance);
     }
     return out;
   }
 
- private:
+  // `path` with the object's prefix: "baseline.test.accuracy".
   std::string Full(std::string_view path) const {
     return prefix_.empty() ? std::string(path) : prefix_ + "." + std::string(path);
   }
 
-  Result<int64_t> CountValue(const json& v, const std::string& full) const {
-    if (v.is_number_unsigned() && v.get<uint64_t>() <= INT64_MAX) {
-      return static_cast<int64_t>(v.get<uint64_t>());
-    }
-    if (v.is_number_integer() && v.get<int64_t>() >= 0) return v.get<int64_t>();
-    return TypeError(full, "a non-negative integer", v);
+  // "<file>: key \"<key>\" <problem>", `key` being a full key.
+  Status Error(const std::string& key, const std::string& problem) const {
+    return Status::InvalidArgument(file_ + ": key \"" + (key.empty() ? "(top level)" : key) +
+                                   "\" " + problem);
   }
 
+ private:
+  Result<double> NumberValue(const json& v, const std::string& full, const Range& range) const {
+    const std::string expected = "a number in " + std::string(range.text);
+    if (!v.is_number()) return TypeError(full, expected, v);
+    const double x = v.get<double>();
+    if (!(x >= range.low && x <= range.high)) return TypeError(full, expected, v);
+    return x;
+  }
+
+  Result<int64_t> CountValue(const json& v, const std::string& full) const {
+    if (v.is_number_unsigned() && v.get<uint64_t>() <= static_cast<uint64_t>(kMaxCount)) {
+      return static_cast<int64_t>(v.get<uint64_t>());
+    }
+    if (v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() <= kMaxCount) {
+      return v.get<int64_t>();
+    }
+    return TypeError(full, "an integer in [0, 2^53]", v);
+  }
+
+  // Numbers are shown as parsed; other values only by their type, so no
+  // text from the file is echoed.
   Status TypeError(const std::string& key, std::string_view expected, const json& found) const {
-    return Status::InvalidArgument(
-        file_ + ": key \"" + (key.empty() ? "(top level)" : key) + "\" must be " +
-        std::string(expected) + ", found " +
-        (found.is_number() ? "number " + found.dump() : std::string(found.type_name())));
+    return Error(key, "must be " + std::string(expected) + ", found " +
+                          (found.is_number() ? found.dump() : sluice::JsonTypeName(found)));
   }
 
   const json& object_;
@@ -142,11 +178,39 @@ class Fields {
 
 Result<ml::ReportScores> ReadScores(const Fields& f, const std::string& set) {
   ml::ReportScores s;
-  SLUICE_ASSIGN_OR_RETURN(s.precision, f.Number(set + ".precision"));
-  SLUICE_ASSIGN_OR_RETURN(s.recall, f.Number(set + ".recall"));
-  SLUICE_ASSIGN_OR_RETURN(s.f1, f.Number(set + ".f1"));
-  SLUICE_ASSIGN_OR_RETURN(s.accuracy, f.Number(set + ".accuracy"));
+  SLUICE_ASSIGN_OR_RETURN(s.precision, f.Number(set + ".precision", kScore));
+  SLUICE_ASSIGN_OR_RETURN(s.recall, f.Number(set + ".recall", kScore));
+  SLUICE_ASSIGN_OR_RETURN(s.f1, f.Number(set + ".f1", kScore));
+  SLUICE_ASSIGN_OR_RETURN(s.accuracy, f.Number(set + ".accuracy", kScore));
   return s;
+}
+
+// The figures train writes all come from one test set: the group matrices
+// add up to the overall one and every approval is a predicted positive.
+// Counts are at most 2^53 each, so these sums cannot overflow.
+Status CheckConsistent(const Fields& f, const ml::NotebookFairness& n) {
+  ml::ConfusionMatrix sum;
+  bool same = true;
+  for (size_t i = 0; i < 2; ++i) {
+    for (size_t j = 0; j < 2; ++j) {
+      sum.counts[i][j] =
+          n.confusion.by_group[0].counts[i][j] + n.confusion.by_group[1].counts[i][j];
+      same = same && sum.counts[i][j] == n.confusion.overall.counts[i][j];
+    }
+  }
+  if (!same) {
+    return f.Error(f.Full("fairness.confusion_matrix.overall"),
+                   "must be the sum of group_0 and group_1, " + MatrixText(sum) + ", found " +
+                       MatrixText(n.confusion.overall));
+  }
+  const int64_t predicted_positive = n.confusion.overall.fp() + n.confusion.overall.tp();
+  if (n.total_approvals != predicted_positive) {
+    return f.Error(f.Full("fairness.demographic_parity.total_approvals"),
+                   "must equal FP + TP of the overall confusion matrix, " +
+                       std::to_string(predicted_positive) + ", found " +
+                       std::to_string(n.total_approvals));
+  }
+  return Status::Ok();
 }
 
 Result<ml::NotebookFairness> ReadFairness(const Fields& f) {
@@ -154,19 +218,25 @@ Result<ml::NotebookFairness> ReadFairness(const Fields& f) {
   SLUICE_ASSIGN_OR_RETURN(n.total_approvals,
                           f.Count("fairness.demographic_parity.total_approvals"));
   SLUICE_ASSIGN_OR_RETURN(n.approval_share_percent[0],
-                          f.Number("fairness.demographic_parity.group_0_%"));
+                          f.Number("fairness.demographic_parity.group_0_%", kPercent));
   SLUICE_ASSIGN_OR_RETURN(n.approval_share_percent[1],
-                          f.Number("fairness.demographic_parity.group_1_%"));
-  SLUICE_ASSIGN_OR_RETURN(n.tpr_percent_overall, f.Number("fairness.equal_opportunity.overall_%"));
-  SLUICE_ASSIGN_OR_RETURN(n.tpr_percent[0], f.Number("fairness.equal_opportunity.group_0_%"));
-  SLUICE_ASSIGN_OR_RETURN(n.tpr_percent[1], f.Number("fairness.equal_opportunity.group_1_%"));
+                          f.Number("fairness.demographic_parity.group_1_%", kPercent));
+  SLUICE_ASSIGN_OR_RETURN(n.tpr_percent_overall,
+                          f.Number("fairness.equal_opportunity.overall_%", kPercent));
+  SLUICE_ASSIGN_OR_RETURN(n.tpr_percent[0],
+                          f.Number("fairness.equal_opportunity.group_0_%", kPercent));
+  SLUICE_ASSIGN_OR_RETURN(n.tpr_percent[1],
+                          f.Number("fairness.equal_opportunity.group_1_%", kPercent));
   SLUICE_ASSIGN_OR_RETURN(n.accuracy_percent_overall,
-                          f.Number("fairness.equal_accuracy.overall_%"));
-  SLUICE_ASSIGN_OR_RETURN(n.accuracy_percent[0], f.Number("fairness.equal_accuracy.group_0_%"));
-  SLUICE_ASSIGN_OR_RETURN(n.accuracy_percent[1], f.Number("fairness.equal_accuracy.group_1_%"));
+                          f.Number("fairness.equal_accuracy.overall_%", kPercent));
+  SLUICE_ASSIGN_OR_RETURN(n.accuracy_percent[0],
+                          f.Number("fairness.equal_accuracy.group_0_%", kPercent));
+  SLUICE_ASSIGN_OR_RETURN(n.accuracy_percent[1],
+                          f.Number("fairness.equal_accuracy.group_1_%", kPercent));
   SLUICE_ASSIGN_OR_RETURN(n.confusion.overall, f.Matrix("fairness.confusion_matrix.overall"));
   SLUICE_ASSIGN_OR_RETURN(n.confusion.by_group[0], f.Matrix("fairness.confusion_matrix.group_0"));
   SLUICE_ASSIGN_OR_RETURN(n.confusion.by_group[1], f.Matrix("fairness.confusion_matrix.group_1"));
+  SLUICE_RETURN_IF_ERROR(CheckConsistent(f, n));
   // Not stored separately: a group's approvals are its predicted positives.
   for (int g = 0; g < 2; ++g) {
     n.approvals[g] = n.confusion.by_group[g].fp() + n.confusion.by_group[g].tp();
@@ -181,7 +251,8 @@ Result<ml::ReportModel> ReadModel(const Fields& f, std::string name) {
   SLUICE_ASSIGN_OR_RETURN(m.train, ReadScores(f, "train"));
   SLUICE_ASSIGN_OR_RETURN(m.test, ReadScores(f, "test"));
   SLUICE_ASSIGN_OR_RETURN(m.fairness, ReadFairness(f));
-  SLUICE_ASSIGN_OR_RETURN(m.equal_opportunity_gap, f.Number("fairness.equal_opportunity.gap_%"));
+  SLUICE_ASSIGN_OR_RETURN(m.equal_opportunity_gap,
+                          f.Number("fairness.equal_opportunity.gap_%", kPercent));
   SLUICE_ASSIGN_OR_RETURN(m.feature_importances, f.Importances(m.features));
   return m;
 }
@@ -195,17 +266,14 @@ Result<TrainedMetrics> ParseMetrics(std::string_view text, const std::filesystem
   // leaves this function.
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] parse error at" prefix.
-    if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-    return Status::InvalidArgument(file + ": not valid JSON: " + what);
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e400
+    return Status::InvalidArgument(file + ": not valid JSON: " + sluice::JsonParseErrorMessage(e));
   }
   if (!root.is_object()) {
     return Status::InvalidArgument(file +
                                    ": expected a JSON object (the metrics file "
                                    "`ccapproval train` writes), found " +
-                                   root.type_name());
+                                   sluice::JsonTypeName(root));
   }
   const Fields top(root, file, "");
   TrainedMetrics out;
@@ -215,7 +283,7 @@ Result<TrainedMetrics> ParseMetrics(std::string_view text, const std::filesystem
     SLUICE_ASSIGN_OR_RETURN(const json* b, top.Find("baseline"));
     if (!b->is_object()) {
       return Status::InvalidArgument(file + ": key \"baseline\" must be an object, found " +
-                                     b->type_name());
+                                     sluice::JsonTypeName(*b));
     }
     SLUICE_ASSIGN_OR_RETURN(out.baseline, ReadModel(Fields(*b, file, "baseline"), "baseline"));
   }

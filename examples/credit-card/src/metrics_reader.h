@@ -1,14 +1,26 @@
 // Reading back the metrics JSON that `ccapproval train` writes (its format
 // is documented in train.h), for `ccapproval test` and its report.
 //
-// The file is untrusted: every key is looked up and type-checked before use.
+// The file is untrusted: every key is looked up, type-checked and
+// range-checked before use:
+//   scores (accuracy, precision, recall, f1)  numbers in [0, 1]
+//   percentages ("..._%", gap_% included)    numbers in [0, 100]
+//   feature importances                       numbers in [0, 1]
+//   counts (confusion matrices, total_approvals)  integers in [0, 2^53]
+// and the counts must agree: group_0 + group_1 == overall, element by
+// element, and total_approvals == FP + TP of overall. So a figure that passes
+// here can be compared, summed and drawn without overflow or nonsense.
+//
 // Errors are InvalidArgument with a message that starts with the file's path
-// and names the dotted key, e.g.
+// and names the dotted key and what is allowed, e.g.
 //   out/metrics.json: missing key "fairness.equal_opportunity.gap_%"
-//   out/metrics.json: key "test.accuracy" must be a number, found string
-//   out/metrics.json: not valid JSON: syntax error while parsing ... at line 3, column 1
-// Reading the file itself fails with IoError. Numbers are kept exactly as
-// written (JSON doubles read back bit for bit). Thread-compatible.
+//   out/metrics.json: key "test.accuracy" must be a number in [0, 1], found a string
+//   out/metrics.json: not valid JSON: parse error at line 3, column 1: syntax error ...
+// They never quote the file's text (only numbers as parsed), so a path that
+// names the wrong file does not print it. Reading the file itself fails with
+// IoError (missing, unreadable, or a directory: "cannot read out: is a
+// directory"). Numbers are kept exactly as written (JSON doubles read back
+// bit for bit). Thread-compatible.
 #pragma once
 
 #include <filesystem>

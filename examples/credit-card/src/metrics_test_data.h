@@ -1,7 +1,8 @@
 // Test data shared by metrics_reader_test.cc and test_command_test.cc: a
 // metrics file in the format of train.h, with the seed-54 headline figures
 // (test accuracy 0.92669, gap 7.3500000000000085 as train writes it) and
-// made-up but consistent confusion matrices.
+// made-up but consistent confusion matrices (the groups add up to overall,
+// total_approvals is overall FP + TP), as metrics_reader.h requires.
 #pragma once
 
 #include <string_view>
@@ -28,7 +29,7 @@ inline constexpr std::string_view kTestMetricsJson = R"json({
     "train": {"precision": 0.95, "recall": 0.9, "f1": 0.92, "accuracy": 0.9485},
     "test": {"precision": 0.95, "recall": 0.9, "f1": 0.92, "accuracy": 0.94847},
     "fairness": {
-      "demographic_parity": {"total_approvals": 37945, "group_0_%": 21.12, "group_1_%": 78.88},
+      "demographic_parity": {"total_approvals": 36847, "group_0_%": 21.12, "group_1_%": 78.88},
       "equal_opportunity": {"overall_%": 90.1, "group_0_%": 77.11, "group_1_%": 97.89,
                             "gap_%": 20.78},
       "equal_accuracy": {"overall_%": 94.85, "group_0_%": 94.75, "group_1_%": 94.95},

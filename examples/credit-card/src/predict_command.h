@@ -9,14 +9,18 @@
 // OUTPUT: one line per application, in order:
 //   {"prediction": 1, "probability": 0.97}
 // where prediction is the class the tree predicts (1 approve, 0 deny) and
-// probability is the model's probability of the positive (largest) class,
-// i.e. of approval: the training share of that class in the leaf reached.
+// probability is the model's probability of approval (label 1): the training
+// share of approvals in the leaf reached, 0 when the model never saw one.
+// Models with classes other than 0 and 1 are rejected.
 // Feature values are cast to float32 first, as the tree was fitted on them.
 //
 // ERRORS: the first line that is not a JSON object, lacks a feature, or has
 // a non-numeric or out-of-range value stops the run with InvalidArgument
-// "<input name>:<line>: ..." naming the field; lines before it have been
-// written. Thread-compatible.
+// "<input name>:<line>: ..." naming the field and saying why (e.g. "not
+// valid JSON at byte 14: ...", "not an object, got an array"), never quoting
+// the line; lines before it have been written. A failed write to `out`
+// (checked after each line and after the final flush) stops the run with
+// IoError. Thread-compatible.
 #pragma once
 
 #include <istream>

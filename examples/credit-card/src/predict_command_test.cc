@@ -74,5 +74,61 @@ TEST(PredictCommandTest, OutOfRangeAndNonObjectLinesAreErrors) {
   EXPECT_FALSE(s.ok());
 }
 
+TEST(PredictCommandTest, LineErrorsSayWhyWithoutQuotingTheLine) {
+  std::ostringstream out;
+  std::istringstream secret("{\"Income\": 75, \"Own_Car\": 0}\n{\"Income\": hunter2}\n");
+  sluice::Status s = Predict(IncomeModel(), secret, out, "<stdin>");
+  EXPECT_EQ(s.message(),
+            "<stdin>:2: expected one JSON object per line, such as {\"Income\": 1, ...}; not "
+            "valid JSON at byte 12: syntax error while parsing value - invalid literal");
+
+  std::istringstream array("[75, 0]\n");
+  s = Predict(IncomeModel(), array, out, "<stdin>");
+  EXPECT_EQ(s.message(),
+            "<stdin>:1: expected one JSON object per line, such as {\"Income\": 1, ...}; not an "
+            "object, got an array");
+
+  std::istringstream overflow("{\"Income\": 1e400, \"Own_Car\": 0}\n");
+  s = Predict(IncomeModel(), overflow, out, "<stdin>");
+  EXPECT_EQ(s.message(),
+            "<stdin>:1: expected one JSON object per line, such as {\"Income\": 1, ...}; not "
+            "valid JSON: number overflow: a number is too large for a double");
+}
+
+TEST(PredictCommandTest, NullValueSaysGotNullOnce) {
+  std::ostringstream out;
+  std::istringstream in("{\"Income\": null, \"Own_Car\": 0}\n");
+  sluice::Status s = Predict(IncomeModel(), in, out, "<stdin>");
+  EXPECT_EQ(s.message(), "<stdin>:1: feature \"Income\" must be a number, got null");
+}
+
+// The range is checked in double: casting 1e300 to float is undefined.
+TEST(PredictCommandTest, Float32RangeIsCheckedBeforeTheCast) {
+  for (const char* value : {"1e300", "-1e300", "3.4028236e38"}) {
+    std::ostringstream out;
+    std::istringstream in(std::string("{\"Income\": ") + value + ", \"Own_Car\": 0}\n");
+    sluice::Status s = Predict(IncomeModel(), in, out, "<stdin>");
+    EXPECT_TRUE(
+        s.message().starts_with("<stdin>:1: feature \"Income\" is out of range for "
+                                "float32 (|x| <= 3.4028234663852886e+38): "))
+        << s.message();
+  }
+  std::ostringstream out;
+  std::istringstream largest("{\"Income\": 3.4028234663852886e38, \"Own_Car\": 0}\n");
+  sluice::Status s = Predict(IncomeModel(), largest, out, "<stdin>");
+  EXPECT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(out.str(), "{\"prediction\":1,\"probability\":1.0}\n");
+}
+
+TEST(PredictCommandTest, FailedWriteIsAnIoError) {
+  std::ostream out(nullptr);  // no buffer: every write fails
+  std::istringstream in("{\"Income\": 75, \"Own_Car\": 0}\n");
+  size_t scored = 99;
+  sluice::Status s = Predict(IncomeModel(), in, out, "<stdin>", &scored);
+  EXPECT_EQ(s.code(), sluice::StatusCode::kIoError);
+  EXPECT_EQ(s.message(), "cannot write the predictions: the output stream failed");
+  EXPECT_EQ(scored, 99u);
+}
+
 }  // namespace
 }  // namespace ccapproval

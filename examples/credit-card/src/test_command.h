@@ -25,8 +25,9 @@
 // and returns them in the outcome. Errors (unreadable or malformed inputs,
 // thresholds out of range, unwritable outputs) come back as Status, naming
 // the file and key; outputs may then be missing. Relative paths are taken
-// from the working directory. The clock (report time, JUnit timestamp and
-// durations) is handed in. Thread-compatible.
+// from the working directory; empty ones are errors. The clock (report time
+// and JUnit timestamp) is handed in. JUnit durations are 0: each check only
+// compares a figure train already computed. Thread-compatible.
 #pragma once
 
 #include <filesystem>

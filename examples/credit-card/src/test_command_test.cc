@@ -181,6 +181,50 @@ TEST_F(TestCommandTest, ThresholdsOutOfRangeAreErrors) {
             "--max-fairness-gap must be in percentage points in [0, 100], got nan");
 }
 
+TEST_F(TestCommandTest, EmptyPathsAreErrors) {
+  TestOptions o = options_;
+  o.junit_file.clear();
+  auto outcome = RunModelTests(o, clock_);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().message(), "--junit must not be empty");
+  o = options_;
+  o.output_dir.clear();
+  EXPECT_EQ(RunModelTests(o, clock_).status().message(), "--output-dir must not be empty");
+  o = options_;
+  o.metrics_file.clear();
+  EXPECT_EQ(RunModelTests(o, clock_).status().message(), "--metrics must not be empty");
+}
+
+TEST_F(TestCommandTest, MetricsDirectoryIsAnIoError) {
+  options_.metrics_file = root();
+  auto outcome = RunModelTests(options_, clock_);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().code(), sluice::StatusCode::kIoError);
+  EXPECT_EQ(outcome.status().message(), "cannot read " + root().string() + ": is a directory");
+}
+
+// selected_model comes from the file and goes into the JUnit classname.
+TEST_F(TestCommandTest, ControlCharactersInTheModelNameStillGiveValidXml) {
+  nlohmann::json metrics = nlohmann::json::parse(kTestMetricsJson);
+  metrics.erase("model_file");
+  metrics["selected_model"] = std::string("un") + '\x01' + "aware" + '\0' + "x";
+  Write("metrics.json", metrics.dump());
+  auto outcome = RunModelTests(options_, clock_);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().message();
+  const std::string xml = Read(options_.junit_file);
+  EXPECT_EQ(xml.find('\x01'), std::string::npos);
+  EXPECT_EQ(xml.find("&#"), std::string::npos) << xml;
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(xml.c_str()));
+  EXPECT_STREQ(doc.child("testsuites")
+                   .child("testsuite")
+                   .child("testcase")
+                   .attribute("classname")
+                   .as_string(),
+               "ccapproval.model.un\xEF\xBF\xBD"
+               "aware\xEF\xBF\xBDx");
+}
+
 // Train on a small data set, then test: the metrics lead to the model and
 // the report draws its tree.
 TEST_F(TestCommandTest, TrainedModelIsFoundThroughTheMetricsAndDrawn) {

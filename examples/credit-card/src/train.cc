@@ -3,7 +3,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <array>
+#include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -12,6 +15,7 @@
 #include "common/hash.h"
 #include "ml/dataset.h"
 #include "ml/model_file.h"
+#include "ml/number_format.h"
 #include "ml/split.h"
 #include "ml/threshold.h"
 #include "ml/tree.h"
@@ -168,9 +172,13 @@ Result<ModelEvaluation> EvaluateThresholdVariant(const FittedModel& unaware,
   SLUICE_ASSIGN_OR_RETURN(std::vector<int64_t> group_test, IntColumn(test, kGroupColumn));
   SLUICE_ASSIGN_OR_RETURN(std::vector<double> proba,
                           unaware.tree.PredictProba(FloatColumns(test, kUnawareFeatures)));
+  // The probability of approval (label 1); 0 when training saw no approval.
   const size_t n_classes = unaware.tree.n_classes();
-  std::vector<double> approval(y_test.size());
-  for (size_t i = 0; i < approval.size(); ++i) approval[i] = proba[i * n_classes + n_classes - 1];
+  const std::optional<size_t> approve = unaware.tree.ClassIndex(1);
+  std::vector<double> approval(y_test.size(), 0.0);
+  if (approve) {
+    for (size_t i = 0; i < approval.size(); ++i) approval[i] = proba[i * n_classes + *approve];
+  }
   SLUICE_ASSIGN_OR_RETURN(
       std::vector<int64_t> pred,
       ml::ApplyGroupThresholds(approval, group_test, ml::kNotebookGroupThresholds));
@@ -203,6 +211,49 @@ std::string ModelPathForMetrics(const TrainConfig& config) {
   const std::filesystem::path relative =
       model.lexically_normal().lexically_relative(base.parent_path().lexically_normal());
   return relative.empty() ? model.lexically_normal().string() : relative.generic_string();
+}
+
+// A column's value at `row` as the CSV most likely wrote it.
+std::string ValueText(const ml::Column& column, size_t row) {
+  if (column.type() == ml::ColumnType::kInt64) return std::to_string(column.int64_values()[row]);
+  return ml::FormatExact(column.double_values()[row]);
+}
+
+// Values the fit and the fairness figures cannot take, caught before the
+// split so the message names the column and the CSV line (the fit and the
+// metrics only know an index into a split). Features become float32 for the
+// trees, so a double beyond float's range cannot be used (casting it would
+// be undefined behaviour; every int64 fits). Group and Target are 0/1.
+Status CheckValues(const ml::Dataset& data, std::string_view csv, const std::string& file) {
+  const auto at = [&](size_t row, std::string_view name) {
+    return file + ":" + std::to_string(ml::CsvLineOfRow(csv, row)) + ": column \"" +
+           std::string(name) + "\" ";
+  };
+  constexpr double kFloatMax = std::numeric_limits<float>::max();
+  for (const std::string& name : kBaselineFeatures) {
+    const ml::Column& column = *data.Find(name);  // a required column
+    if (column.type() != ml::ColumnType::kDouble) continue;
+    const std::vector<double>& values = column.double_values();
+    for (size_t row = 0; row < values.size(); ++row) {
+      if (!(std::fabs(values[row]) <= kFloatMax)) {
+        return Status::InvalidArgument(
+            at(row, name) + "value " + ValueText(column, row) +
+            " is out of range for float32 (|x| <= " + ml::PythonRepr(kFloatMax) +
+            "), the type the trees are fitted on");
+      }
+    }
+  }
+  for (std::string_view name : {kGroupColumn, kTargetColumn}) {
+    const ml::Column& column = *data.Find(name);  // a required column
+    for (size_t row = 0; row < column.size(); ++row) {
+      const double x = column.AsDouble(row);
+      if (x != 0 && x != 1) {
+        return Status::InvalidArgument(at(row, name) + "must be 0 or 1, found " +
+                                       ValueText(column, row));
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 Status MakeParentDirs(const std::filesystem::path& file) {
@@ -246,6 +297,7 @@ Result<TrainOutcome> Train(const TrainConfig& config, const sluice::Clock& clock
   required.emplace_back(kTargetColumn);
   SLUICE_ASSIGN_OR_RETURN(ml::Dataset data,
                           ml::Dataset::Parse(csv, config.data_file.string(), required));
+  SLUICE_RETURN_IF_ERROR(CheckValues(data, csv, config.data_file.string()));
 
   ml::SplitOptions split_options;
   split_options.train_size = 0.8;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -162,6 +163,54 @@ TEST(TrainTest, MissingDatasetIsAnError) {
   ASSERT_FALSE(outcome.ok());
   EXPECT_NE(outcome.status().message().find("cc.csv"), std::string::npos)
       << outcome.status().message();
+}
+
+// Values the fit or the fairness figures cannot take are reported with the
+// column name and the CSV line (the header is line 1), not a split index.
+class TrainBadValueTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    auto dir = sluice::TempDir::Create("ccapproval-train-");
+    ASSERT_TRUE(dir.ok());
+    dir_ = std::make_unique<sluice::TempDir>(std::move(*dir));
+    csv_ = dir_->path() / "cc.csv";
+    message_prefix_ = csv_.string() + ":";
+  }
+
+  // Trains on `rows` (after the header) and returns the error message.
+  std::string TrainError(const std::string& rows) {
+    EXPECT_TRUE(sluice::WriteFileAtomic(
+                    csv_, "Num_Children,Group,Income,Own_Car,Own_Housing,Target\n" + rows)
+                    .ok());
+    TrainConfig config{csv_, dir_->path() / "model.json", dir_->path() / "metrics.json"};
+    sluice::FakeClock clock;
+    auto outcome = Train(config, clock);
+    EXPECT_FALSE(outcome.ok());
+    return outcome.ok() ? "" : outcome.status().message();
+  }
+
+  std::unique_ptr<sluice::TempDir> dir_;
+  std::filesystem::path csv_;
+  std::string message_prefix_;  // "<csv path>:"
+};
+
+constexpr std::string_view kGoodRows =
+    "1,0,41000.5,1,0,1\n"
+    "0,1,12000.25,0,1,0\n"
+    "2,0,53000.75,1,1,1\n";
+
+TEST_F(TrainBadValueTest, FeatureBeyondFloat32NamesColumnAndLine) {
+  const std::string message = TrainError(std::string(kGoodRows) + "\n0,1,5e39,0,1,0\n");
+  EXPECT_EQ(message, message_prefix_ +
+                         "6: column \"Income\" value 5e+39 is out of range for float32 (|x| <= "
+                         "3.4028234663852886e+38), the type the trees are fitted on");
+}
+
+TEST_F(TrainBadValueTest, GroupOtherThanZeroOrOneNamesColumnAndLine) {
+  EXPECT_EQ(TrainError("1,2,41000,1,0,1\n" + std::string(kGoodRows)),
+            message_prefix_ + "2: column \"Group\" must be 0 or 1, found 2");
+  EXPECT_EQ(TrainError(std::string(kGoodRows) + "1,0,41000,1,0,-1\n"),
+            message_prefix_ + "5: column \"Target\" must be 0 or 1, found -1");
 }
 
 }  // namespace
