@@ -48,12 +48,15 @@
 #include <vector>
 
 #include "common/files.h"
+#include "median.h"
 
 namespace fs = std::filesystem;
 
 extern char** environ;
 
 namespace {
+
+using sluice::bench::Median;
 
 struct Options {
   std::string sluice;
@@ -172,12 +175,6 @@ std::optional<double> TimeCommand(const std::vector<std::string>& argv, const fs
   auto end = std::chrono::steady_clock::now();
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
   return std::chrono::duration<double, std::milli>(end - start).count();
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int Usage() {

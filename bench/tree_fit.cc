@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "generator.h"
+#include "median.h"
 #include "ml/dataset.h"
 #include "ml/split.h"
 #include "ml/tree.h"
@@ -41,6 +42,8 @@
 namespace fs = std::filesystem;
 
 namespace {
+
+using sluice::bench::Median;
 
 struct Options {
   std::string data;
@@ -108,12 +111,6 @@ class Coprocess {
   FILE* in_ = nullptr;
   FILE* out_ = nullptr;
 };
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 // Empty when sklearn's dump equals our tree; else the first difference.
 std::string CompareTrees(const sluice::ml::DecisionTree& ours, const nlohmann::json& theirs) {
