@@ -1,0 +1,68 @@
+// Running one Rego query against modules, a data document and an input: the
+// contract between the evaluator and everything that asks it something
+// (`sluice policy eval`, the conformance runner, the Policy step).
+//
+// RunQuery parses and compiles request.modules (each named as given, e.g.
+// "test-0.rego"; parse and compile errors cite that name), parses
+// request.query as a query body, and evaluates it with `data` as the base
+// document and `input` (if any) as the input document. Each result row binds
+// the query's own variables (not `_` or compiler-generated ones) to values;
+// rows come in evaluation order, duplicates included, as OPA's rego package
+// returns them. An undefined query gives no rows and no error.
+//
+// Errors are reported the way OPA reports them, so tests can match both:
+// `code` is OPA's error code ("rego_parse_error", "rego_compile_error",
+// "rego_type_error", "rego_unsafe_var_error", "eval_conflict_error",
+// "eval_type_error", "eval_builtin_error", ...), and `message` is OPA's full
+// text, "<file>:<row>: <code>: <message>" (e.g. "test-0.rego:4:
+// eval_conflict_error: complete rules must not produce multiple outputs").
+// With strict_builtin_errors a builtin error aborts the query with
+// eval_builtin_error / eval_type_error; without it the failing expression is
+// just undefined. Conflict errors are always errors.
+//
+// Thread-safe: no shared mutable state.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "policy/ast.h"
+#include "policy/value.h"
+
+namespace sluice::policy {
+
+struct SourceModule {
+  std::string name;  // as it appears in error messages
+  std::string text;
+};
+
+struct QueryRequest {
+  std::vector<SourceModule> modules;
+  std::string query;
+  Value data = Value::Object({});  // the base document under `data`
+  std::optional<Value> input;      // absent: `input` is undefined
+  ast::Dialect dialect = ast::Dialect::kV1;
+  bool strict_builtin_errors = false;
+  // OPA's experimental future keywords (`import future.keywords.and` / `.or`;
+  // ParseOptions::experimental_keywords), as conformance cases ask for them.
+  bool experimental_keywords = false;
+};
+
+struct QueryError {
+  std::string code;
+  std::string message;
+};
+
+// One result row: variable name -> value, sorted by name.
+using Bindings = std::vector<std::pair<std::string, Value>>;
+
+struct QueryResult {
+  std::vector<Bindings> rows;
+  std::optional<QueryError> error;  // set: rows are meaningless
+};
+
+QueryResult RunQuery(const QueryRequest& request);
+
+}  // namespace sluice::policy
