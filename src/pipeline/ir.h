@@ -192,4 +192,38 @@ struct Connector {
   SourceLocation location;
 };
 
+// How a failing policy (one whose `deny` set is not empty) affects the step:
+// kError fails it ("Error and exit"), kWarning warns and lets it continue
+// ("Warn & continue").
+enum class PolicySeverity { kError, kWarning };
+
+// One policy of a set: `.harness/policies/<identifier>.rego`.
+struct PolicyEntry {
+  std::string identifier;
+  PolicySeverity severity = PolicySeverity::kError;
+  SourceLocation location;
+};
+
+// `policySet:` — policies evaluated together by a Policy step.
+struct PolicySet {
+  std::string identifier;
+  std::string name;
+  std::string type;    // entity type: "custom" for sets a Policy step evaluates
+  std::string action;  // event; "" for custom sets (they fire at the Policy step)
+  bool enabled = true;
+  // The Rego dialect of its policies: "v0", "v1", or "" (decided per file:
+  // `import rego.v1` or v1 keywords, see policy/parser.h).
+  std::string rego_version;
+  std::vector<PolicyEntry> policies;
+  std::string file;
+  SourceLocation location;
+};
+
+// A policy's Rego source, `.harness/policies/<identifier>.rego`.
+struct PolicySource {
+  std::string identifier;
+  std::string file;  // as named in diagnostics (relative to the project)
+  std::string text;
+};
+
 }  // namespace sluice::pipeline

@@ -37,6 +37,20 @@ const Connector* Project::FindConnector(std::string_view identifier) const {
   return nullptr;
 }
 
+const PolicySet* Project::FindPolicySet(std::string_view identifier) const {
+  for (const PolicySet& s : policy_sets) {
+    if (s.identifier == identifier) return &s;
+  }
+  return nullptr;
+}
+
+const PolicySource* Project::FindPolicy(std::string_view identifier) const {
+  for (const PolicySource& p : policies) {
+    if (p.identifier == identifier) return &p;
+  }
+  return nullptr;
+}
+
 namespace {
 
 // The `<root_key>:` mapping of an entity document, or an error.
@@ -117,9 +131,101 @@ std::optional<Connector> ParseConnector(const YAML::Node& doc, const std::string
 
 namespace {
 
+std::optional<PolicyEntry> ParsePolicyEntry(const ParseContext& ctx, const YAML::Node& item) {
+  if (!item.IsMap()) {
+    ctx.Error(ctx.At(item), "each policy must be a mapping {identifier, severity}, got " +
+                                internal::KindName(item));
+    return std::nullopt;
+  }
+  auto fields = Fields(item);
+  internal::WarnUnknownKeys(ctx, fields, {"identifier", "severity"}, "policy");
+  auto id = internal::RequireString(ctx, fields, "identifier", "policy", item);
+  if (!id) return std::nullopt;
+  PolicyEntry entry;
+  entry.identifier = *id;
+  entry.location = ctx.At(*FindField(fields, "identifier"));
+  const Field* severity = FindField(fields, "severity");
+  if (auto text = internal::GetString(ctx, severity)) {
+    if (*text == "error") {
+      entry.severity = PolicySeverity::kError;
+    } else if (*text == "warning" || *text == "warn") {
+      entry.severity = PolicySeverity::kWarning;
+    } else {
+      ctx.Error(ctx.At(*severity), "policy severity must be \"error\" (error and exit) or "
+                                   "\"warning\" (warn and continue), got \"" + *text + "\"");
+      return std::nullopt;
+    }
+  }
+  return entry;
+}
+
+}  // namespace
+
+std::optional<PolicySet> ParsePolicySet(const YAML::Node& doc, const std::string& file,
+                                        DiagnosticList* diags) {
+  ParseContext ctx(file, diags);
+  auto top = Fields(doc);
+  const Field* root = EntityRoot(ctx, doc, top, "policySet");
+  if (root == nullptr) return std::nullopt;
+  auto fields = Fields(root->value);
+  internal::WarnUnknownKeys(ctx, fields,
+                            {"identifier", "name", "description", "tags", "orgIdentifier",
+                             "projectIdentifier", "type", "action", "enabled", "regoVersion",
+                             "policies"},
+                            "policySet");
+  PolicySet set;
+  set.file = file;
+  set.location = ctx.At(root->value);
+  auto id = internal::RequireString(ctx, fields, "identifier", "policySet", root->value);
+  if (id) internal::CheckIdentifier(ctx, *id, ctx.At(*FindField(fields, "identifier")));
+  set.name = internal::GetString(ctx, FindField(fields, "name")).value_or(id.value_or(""));
+  set.type = internal::GetString(ctx, FindField(fields, "type")).value_or("custom");
+  set.action = internal::GetString(ctx, FindField(fields, "action")).value_or("");
+  set.enabled = internal::GetBool(ctx, FindField(fields, "enabled")).value_or(true);
+  if (const Field* version = FindField(fields, "regoVersion")) {
+    set.rego_version = internal::GetString(ctx, version).value_or("");
+    if (set.rego_version != "v0" && set.rego_version != "v1") {
+      ctx.Error(ctx.At(*version), "regoVersion must be v0 or v1 (leave it out to decide per "
+                                  "file), got \"" + set.rego_version + "\"");
+      set.rego_version.clear();
+    }
+  }
+  const Field* policies = FindField(fields, "policies");
+  if (policies == nullptr) {
+    ctx.Error(ctx.At(root->value), "policySet is missing required field \"policies\"");
+  } else if (internal::ExpectList(ctx, *policies)) {
+    for (const YAML::Node& item : policies->value) {
+      if (auto entry = ParsePolicyEntry(ctx, item)) set.policies.push_back(std::move(*entry));
+    }
+    if (policies->value.size() == 0) {
+      ctx.Error(ctx.At(*policies), "a policy set needs at least one policy");
+    }
+  }
+  if (!id) return std::nullopt;
+  set.identifier = *id;
+  return set;
+}
+
+namespace {
+
 bool IsYamlFile(const fs::path& p) {
   const std::string ext = p.extension().string();
   return ext == ".yaml" || ext == ".yml";
+}
+
+// Regular files of `dir` ending in `extension`, sorted by name; empty when
+// `dir` does not exist.
+std::vector<fs::path> FilesWithExtension(const fs::path& dir, std::string_view extension) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return out;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file(ec) && entry.path().extension() == extension) {
+      out.push_back(entry.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 // YAML files of `dir`, sorted by name; empty when `dir` does not exist.
@@ -215,9 +321,33 @@ Result<Project> LoadProject(const fs::path& path, DiagnosticList* diags) {
     if (!doc.IsDefined()) continue;
     if (auto c = ParseConnector(doc, name, diags)) project.connectors.push_back(std::move(*c));
   }
+  for (const fs::path& file : YamlFiles(harness / "policysets")) {
+    const std::string name = relative(file);
+    auto text = ReadSource(file, name, &project, diags);
+    if (!text) continue;
+    YAML::Node doc = internal::LoadYamlText(*text, name, diags);
+    if (!doc.IsDefined()) continue;
+    if (auto p = ParsePolicySet(doc, name, diags)) project.policy_sets.push_back(std::move(*p));
+  }
+  for (const fs::path& file : FilesWithExtension(harness / "policies", ".rego")) {
+    const std::string name = relative(file);
+    auto text = ReadSource(file, name, &project, diags);
+    if (!text) continue;
+    project.policies.push_back({file.stem().string(), name, std::move(*text)});
+  }
   ReportDuplicates(project.pipelines, "pipeline", diags);
   ReportDuplicates(project.input_sets, "input set", diags);
   ReportDuplicates(project.connectors, "connector", diags);
+  ReportDuplicates(project.policy_sets, "policy set", diags);
+  for (const PolicySet& set : project.policy_sets) {
+    for (const PolicyEntry& entry : set.policies) {
+      if (project.FindPolicy(entry.identifier) == nullptr) {
+        diags->Error(entry.location, "policy \"" + entry.identifier + "\" of policy set \"" +
+                                         set.identifier + "\" has no file: add .harness/policies/" +
+                                         entry.identifier + ".rego");
+      }
+    }
+  }
   for (const InputSet& s : project.input_sets) {
     if (project.FindPipeline(s.pipeline_identifier) == nullptr) {
       diags->Warning(LocationOf(s.pipeline, s.file),

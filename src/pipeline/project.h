@@ -1,8 +1,23 @@
 // Loading and validating a project's `.harness/` folder.
 //
 // A project is a directory holding `.harness/pipelines/*.yaml`,
-// `.harness/inputsets/*.yaml` and `.harness/connectors/*.yaml` (other entity
-// folders are read by later modules). A single pipeline file can be loaded on
+// `.harness/inputsets/*.yaml`, `.harness/connectors/*.yaml`,
+// `.harness/policysets/*.yaml` and `.harness/policies/*.rego` (other entity
+// folders are read by later modules).
+//
+// POLICY SET FORMAT (one document per file; the local form of Harness's
+// policy set entity):
+//   policySet:
+//     identifier: model_gate
+//     name: Model accuracy and fairness
+//     type: custom            # entity type; Policy steps evaluate custom sets
+//     enabled: true           # default true; a disabled set is skipped
+//     regoVersion: v0         # optional: v0 | v1 for every policy of the set
+//     policies:
+//       - identifier: accuracy_fairness   # .harness/policies/accuracy_fairness.rego
+//         severity: error                 # error (error and exit) | warning (warn and continue)
+// Policies are Rego files under .harness/policies/, named by their file stem;
+// the loader reads them as text (the policy module parses them). A single pipeline file can be loaded on
 // its own. Loading never stops at the first problem: every diagnostic found
 // is added to the list, and the entities that parsed are returned.
 #pragma once
@@ -26,12 +41,16 @@ struct Project {
   std::vector<Pipeline> pipelines;
   std::vector<InputSet> input_sets;
   std::vector<Connector> connectors;
+  std::vector<PolicySet> policy_sets;
+  std::vector<PolicySource> policies;
   // File text by the name used in SourceLocation::file, for printing diagnostics.
   std::map<std::string, std::string> sources;
 
   const Pipeline* FindPipeline(std::string_view identifier) const;
   const InputSet* FindInputSet(std::string_view identifier) const;
   const Connector* FindConnector(std::string_view identifier) const;
+  const PolicySet* FindPolicySet(std::string_view identifier) const;
+  const PolicySource* FindPolicy(std::string_view identifier) const;
 };
 
 // What the validator needs to know about step types without depending on the
@@ -69,6 +88,9 @@ std::optional<Pipeline> ParsePipelineText(std::string_view text, const std::stri
 std::optional<InputSet> ParseInputSet(const YAML::Node& doc, const std::string& file,
                                       DiagnosticList* diags);
 std::optional<Connector> ParseConnector(const YAML::Node& doc, const std::string& file,
+                                        DiagnosticList* diags);
+// Parses one `policySet:` document (.harness/policysets); see the format above.
+std::optional<PolicySet> ParsePolicySet(const YAML::Node& doc, const std::string& file,
                                         DiagnosticList* diags);
 
 // Syntax-checks a script without running it: returns the shell's messages

@@ -75,6 +75,66 @@ TEST_F(ProjectTest, LoadsPipelinesInputSetsAndConnectorsSortedByName) {
   EXPECT_EQ(git->spec["url"].Scalar(), "https://github.com/x/y");
 }
 
+TEST_F(ProjectTest, LoadsPolicySetsAndPolicies) {
+  Write(".harness/pipelines/p.yaml", kSmall);
+  Write(".harness/policies/accuracy.rego", "package main\n\ndeny[msg] { msg := \"no\" }\n");
+  Write(".harness/policies/notes.txt", "not a policy");
+  Write(".harness/policysets/gate.yaml",
+        "policySet:\n"
+        "  identifier: gate\n"
+        "  name: Model gate\n"
+        "  type: custom\n"
+        "  regoVersion: v0\n"
+        "  policies:\n"
+        "    - identifier: accuracy\n"
+        "      severity: warning\n");
+  DiagnosticList diags;
+  auto project = LoadProject(root(), &diags);
+  ASSERT_TRUE(project.ok()) << project.status().ToString();
+  EXPECT_TRUE(diags.empty()) << FormatDiagnostics(diags, *project);
+  const PolicySet* set = project->FindPolicySet("gate");
+  ASSERT_NE(set, nullptr);
+  EXPECT_EQ(set->name, "Model gate");
+  EXPECT_TRUE(set->enabled);
+  EXPECT_EQ(set->rego_version, "v0");
+  ASSERT_EQ(set->policies.size(), 1u);
+  EXPECT_EQ(set->policies[0].severity, PolicySeverity::kWarning);
+  EXPECT_EQ(set->policies[0].location.ToString(), ".harness/policysets/gate.yaml:7:19");
+  ASSERT_EQ(project->policies.size(), 1u);
+  const PolicySource* policy = project->FindPolicy("accuracy");
+  ASSERT_NE(policy, nullptr);
+  EXPECT_EQ(policy->file, ".harness/policies/accuracy.rego");
+  EXPECT_NE(policy->text.find("deny[msg]"), std::string::npos);
+}
+
+TEST_F(ProjectTest, PolicySetErrorsPointAtTheEntry) {
+  Write(".harness/pipelines/p.yaml", kSmall);
+  Write(".harness/policysets/gate.yaml",
+        "policySet:\n"
+        "  identifier: gate\n"
+        "  regoVersion: v2\n"
+        "  policies:\n"
+        "    - identifier: missing\n"
+        "    - identifier: other\n"
+        "      severity: fatal\n");
+  DiagnosticList diags;
+  auto project = LoadProject(root(), &diags);
+  ASSERT_TRUE(project.ok());
+  const std::string text = FormatDiagnostics(diags, *project);
+  EXPECT_NE(text.find(".harness/policysets/gate.yaml:3:16: error: regoVersion must be v0 or v1"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(".harness/policysets/gate.yaml:7:17: error: policy severity must be "
+                      "\"error\" (error and exit) or \"warning\" (warn and continue), got "
+                      "\"fatal\""),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(".harness/policysets/gate.yaml:5:19: error: policy \"missing\" of policy "
+                      "set \"gate\" has no file: add .harness/policies/missing.rego"),
+            std::string::npos)
+      << text;
+}
+
 TEST_F(ProjectTest, ExplainsTheLayoutWhenPipelinesAreMissing) {
   DiagnosticList diags;
   auto project = LoadProject(root(), &diags);
