@@ -59,5 +59,6 @@ void AddRetryCommand(CLI::App& cli, GlobalOptions& options);
 void AddAbortCommand(CLI::App& cli, GlobalOptions& options);
 void AddSecretCommand(CLI::App& cli, GlobalOptions& options);
 void AddInterveneCommand(CLI::App& cli, GlobalOptions& options);
+void AddPolicyCommand(CLI::App& cli, GlobalOptions& options);
 
 }  // namespace sluice::cli

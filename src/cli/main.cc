@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   sluice::cli::AddAbortCommand(cli, options);
   sluice::cli::AddInterveneCommand(cli, options);
   sluice::cli::AddSecretCommand(cli, options);
+  sluice::cli::AddPolicyCommand(cli, options);
 
   try {
     cli.parse(argc, argv);

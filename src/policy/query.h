@@ -20,9 +20,15 @@
 // eval_builtin_error / eval_type_error; without it the failing expression is
 // just undefined. Conflict errors are always errors.
 //
+// PreparedQuery is the same split in two for speed: Prepare parses and
+// compiles the modules and the query once; Eval then runs it against a data
+// document and input as often as wanted (RunQuery is Prepare + Eval). A
+// prepared query is immutable; Eval may be called from many threads at once.
+//
 // Thread-safe: no shared mutable state.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -64,5 +70,25 @@ struct QueryResult {
 };
 
 QueryResult RunQuery(const QueryRequest& request);
+
+class CompiledPolicy;
+
+class PreparedQuery {
+ public:
+  // Parses and compiles request.modules and request.query (request.data and
+  // request.input are ignored). Parse and compile errors are kept and
+  // returned by error() and by every Eval.
+  static PreparedQuery Prepare(const QueryRequest& request);
+
+  const std::optional<QueryError>& error() const { return error_; }
+  QueryResult Eval(const Value& data, const std::optional<Value>& input) const;
+
+ private:
+  std::shared_ptr<const CompiledPolicy> policy_;
+  std::shared_ptr<const ast::Query> query_;
+  std::vector<std::string> output_vars_;  // sorted, unique
+  bool strict_ = false;
+  std::optional<QueryError> error_;
+};
 
 }  // namespace sluice::policy

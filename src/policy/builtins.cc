@@ -1,0 +1,48 @@
+#include "policy/builtins.h"
+
+namespace sluice::policy {
+
+BuiltinOutcome BuiltinOutcome::TypeError(std::string message) {
+  BuiltinOutcome out;
+  out.state = State::kError;
+  out.code = "eval_type_error";
+  out.message = std::move(message);
+  return out;
+}
+
+BuiltinOutcome BuiltinOutcome::Error(std::string message) {
+  BuiltinOutcome out;
+  out.state = State::kError;
+  out.code = "eval_builtin_error";
+  out.message = std::move(message);
+  return out;
+}
+
+BuiltinOutcome BuiltinOutcome::OperandError(int n, std::string_view want, const Value& got) {
+  return TypeError("operand " + std::to_string(n) + " must be " + std::string(want) +
+                   " but got " + std::string(KindName(got.kind())));
+}
+
+void BuiltinRegistry::Add(std::string name, int arity, BuiltinFn fn) {
+  Builtin b{name, arity, fn};
+  builtins_[std::move(name)] = std::move(b);
+}
+
+const Builtin* BuiltinRegistry::Find(std::string_view name) const {
+  auto it = builtins_.find(std::string(name));
+  return it == builtins_.end() ? nullptr : &it->second;
+}
+
+const BuiltinRegistry& DefaultBuiltins() {
+  static const BuiltinRegistry* registry = [] {
+    auto* r = new BuiltinRegistry();  // never freed: lives for the process
+    RegisterCoreBuiltins(*r);
+    RegisterStringBuiltins(*r);
+    RegisterCollectionBuiltins(*r);
+    RegisterEncodingBuiltins(*r);
+    return r;
+  }();
+  return *registry;
+}
+
+}  // namespace sluice::policy

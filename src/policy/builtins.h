@@ -1,0 +1,74 @@
+// Rego builtin functions: a registry of name -> (arity, implementation) that
+// the compiler consults to tell builtin calls from rule references and the
+// evaluator calls with ground arguments.
+//
+// A builtin receives its arguments as Values and returns a BuiltinOutcome:
+// a value, "undefined" (the expression fails quietly, e.g. max([])), or an
+// error with OPA's code ("eval_type_error", "eval_builtin_error") and the
+// message without the builtin's name ("operand 1 must be number but got
+// string"); the evaluator adds "<name>: " and the "file:row:" prefix, and
+// with strict builtin errors off turns the error into "undefined".
+//
+// The operators eq (=) and assign (:=) are not builtins here: they are
+// unification and handled by the evaluator; they are still registered (with
+// a null fn) so that the compiler knows their names and arities.
+//
+// Extension: each group of builtins has one registration function
+// (RegisterCoreBuiltins, ...) called from DefaultBuiltins(); add new groups
+// there. The registry is immutable after construction and shared between
+// threads.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "policy/value.h"
+
+namespace sluice::policy {
+
+struct BuiltinOutcome {
+  enum class State { kValue, kUndefined, kError };
+  State state = State::kUndefined;
+  Value value;
+  std::string code;     // kError
+  std::string message;  // kError, without the builtin's name
+
+  BuiltinOutcome() = default;
+  BuiltinOutcome(Value v) : state(State::kValue), value(std::move(v)) {}  // NOLINT
+  static BuiltinOutcome Undefined() { return {}; }
+  static BuiltinOutcome TypeError(std::string message);
+  static BuiltinOutcome Error(std::string message);  // eval_builtin_error
+  // "operand <n> must be <want> but got <kind of got>".
+  static BuiltinOutcome OperandError(int n, std::string_view want, const Value& got);
+};
+
+using BuiltinFn = BuiltinOutcome (*)(std::span<const Value> args);
+
+struct Builtin {
+  std::string name;  // "plus", "array.concat", "internal.member_2"
+  int arity = 0;     // number of inputs (the output is one more, optional)
+  BuiltinFn fn = nullptr;
+};
+
+class BuiltinRegistry {
+ public:
+  void Add(std::string name, int arity, BuiltinFn fn);
+  const Builtin* Find(std::string_view name) const;
+
+ private:
+  std::unordered_map<std::string, Builtin> builtins_;
+};
+
+// Operators and the core library (builtins_core.cc, builtins_strings.cc).
+void RegisterCoreBuiltins(BuiltinRegistry& registry);
+void RegisterStringBuiltins(BuiltinRegistry& registry);
+void RegisterCollectionBuiltins(BuiltinRegistry& registry);  // builtins_collections.cc
+void RegisterEncodingBuiltins(BuiltinRegistry& registry);    // builtins_encoding.cc
+
+// Every builtin sluice implements, built once.
+const BuiltinRegistry& DefaultBuiltins();
+
+}  // namespace sluice::policy

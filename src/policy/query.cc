@@ -1,0 +1,131 @@
+// RunQuery and PreparedQuery: parse, compile, evaluate, collect rows.
+#include <algorithm>
+#include <set>
+
+#include "policy/builtins.h"
+#include "policy/compile.h"
+#include "policy/eval.h"
+#include "policy/parser.h"
+#include "policy/query.h"
+
+namespace sluice::policy {
+namespace {
+
+// "file:line:col: error: msg\n<source>\n  ^" -> "file:line: rego_parse_error: msg".
+QueryError ParseError(const Status& status) {
+  std::string first = status.message().substr(0, status.message().find('\n'));
+  std::string out = first;
+  size_t err = first.find(": error: ");
+  if (err != std::string::npos) {
+    std::string where = first.substr(0, err);
+    std::string text = first.substr(err + 9);
+    size_t last_colon = where.rfind(':');
+    if (last_colon != std::string::npos) where = where.substr(0, last_colon);
+    out = where + ": rego_parse_error: " + text;
+  }
+  return QueryError{"rego_parse_error", out};
+}
+
+void CollectQueryVars(const ast::Term& t, std::set<std::string>& out);
+
+void CollectQueryVarsCall(const ast::Call& c, std::set<std::string>& out) {
+  for (size_t i = 1; i < c.terms.size(); ++i) CollectQueryVars(c.terms[i], out);
+}
+
+// Variables a query row reports: those at the query's top level (not in
+// comprehension or `every` bodies), without `_`.
+void CollectQueryVars(const ast::Term& t, std::set<std::string>& out) {
+  if (const auto* v = t.get_if<ast::Var>()) {
+    if (!v->IsWildcard()) out.insert(v->name);
+  } else if (const auto* r = t.get_if<ast::Ref>()) {
+    for (size_t i = 1; i < r->terms.size(); ++i) CollectQueryVars(r->terms[i], out);
+    if (!r->terms[0].is<ast::Var>()) CollectQueryVars(r->terms[0], out);
+  } else if (const auto* a = t.get_if<ast::Array>()) {
+    for (const auto& i : a->items) CollectQueryVars(i, out);
+  } else if (const auto* s = t.get_if<ast::Set>()) {
+    for (const auto& i : s->items) CollectQueryVars(i, out);
+  } else if (const auto* o = t.get_if<ast::Object>()) {
+    for (const auto& i : o->items) {
+      CollectQueryVars(i.key, out);
+      CollectQueryVars(i.value, out);
+    }
+  } else if (const auto* c = t.get_if<ast::Call>()) {
+    CollectQueryVarsCall(*c, out);
+  }
+}
+
+}  // namespace
+
+PreparedQuery PreparedQuery::Prepare(const QueryRequest& request) {
+  PreparedQuery pq;
+  pq.strict_ = request.strict_builtin_errors;
+  const BuiltinRegistry& builtins = DefaultBuiltins();
+  ParseOptions options;
+  options.dialect = request.dialect;
+  options.experimental_keywords = request.experimental_keywords;
+  options.is_builtin = [&builtins](std::string_view name) { return builtins.Find(name) != nullptr; };
+  std::vector<ast::Module> modules;
+  for (const SourceModule& m : request.modules) {
+    Result<ast::Module> parsed = ParseModule(m.name, m.text, options);
+    if (!parsed.ok()) {
+      pq.error_ = ParseError(parsed.status());
+      return pq;
+    }
+    modules.push_back(std::move(parsed).value());
+  }
+  ParseOptions query_options = options;
+  if (query_options.dialect == ast::Dialect::kV0) query_options.dialect = ast::Dialect::kAuto;
+  Result<ast::Query> query = ParseQuery("query", request.query, query_options);
+  if (!query.ok()) {
+    pq.error_ = ParseError(query.status());
+    return pq;
+  }
+  PolicyError error;
+  std::unique_ptr<CompiledPolicy> policy = Compile(std::move(modules), builtins, &error);
+  if (!policy) {
+    pq.error_ = QueryError{error.code, error.message};
+    return pq;
+  }
+  pq.policy_ = std::move(policy);
+  ast::Query q = std::move(query).value();
+  ResolveQuery(q.body, builtins);
+  std::set<std::string> vars;
+  for (const ast::Expr& e : q.body) {
+    if (const auto* t = e.get_if<ast::Term>()) CollectQueryVars(*t, vars);
+    if (const auto* c = e.get_if<ast::Call>()) CollectQueryVarsCall(*c, vars);
+    if (const auto* s = e.get_if<ast::SomeDecl>()) {
+      for (const auto& sym : s->symbols) CollectQueryVars(sym, vars);
+    }
+  }
+  pq.output_vars_.assign(vars.begin(), vars.end());
+  pq.query_ = std::make_shared<const ast::Query>(std::move(q));
+  return pq;
+}
+
+QueryResult PreparedQuery::Eval(const Value& data, const std::optional<Value>& input) const {
+  QueryResult result;
+  if (error_) {
+    result.error = error_;
+    return result;
+  }
+  Evaluator ev(*policy_, data, input, strict_);
+  ev.EvalQuery(query_->body, [&] {
+    Bindings row;
+    for (const std::string& name : output_vars_) {
+      if (const Value* v = ev.Lookup(name)) row.emplace_back(name, *v);
+    }
+    result.rows.push_back(std::move(row));
+    return true;
+  });
+  if (ev.error()) {
+    result.rows.clear();
+    result.error = QueryError{ev.error()->code, ev.error()->message};
+  }
+  return result;
+}
+
+QueryResult RunQuery(const QueryRequest& request) {
+  return PreparedQuery::Prepare(request).Eval(request.data, request.input);
+}
+
+}  // namespace sluice::policy
