@@ -118,3 +118,49 @@ TEST_F(PolicyConformanceTest, UsageErrorsExitTwoAndNameThePath) {
 
 }  // namespace
 }  // namespace sluice::testing
+
+namespace sluice::testing {
+namespace {
+
+// `sluice policy eval` on the tutorial's policy (v0) from the example project.
+class PolicyEvalTest : public ::testing::Test {
+ protected:
+  RunResult Eval(std::vector<std::string> args) {
+    const std::string policies =
+        std::string(SLUICE_SOURCE_DIR) + "/examples/credit-card/.harness/policies";
+    args.insert(args.begin(), {"policy", "eval", "-d", policies});
+    RunOptions options;
+    options.with_project_flag = false;
+    return p_.Sluice(args, options);
+  }
+
+  TestProject p_;
+};
+
+TEST_F(PolicyEvalTest, TutorialPolicyAllowsTheSeed54Model) {
+  p_.Write("in.json", R"({"accuracy": 0.92669, "fairnessScoreEqualOpportunity": 7.35})");
+  RunResult r = Eval({"-i", (p_.root() / "in.json").string(), "data.main"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json value = r.Json()["result"][0]["expressions"][0]["value"];
+  EXPECT_EQ(value["allow"], true);
+  EXPECT_EQ(value["deny"], nlohmann::json::array());
+}
+
+TEST_F(PolicyEvalTest, FailDefinedExitsOneWithTheDenyMessage) {
+  p_.Write("in.json", R"({"accuracy": 0.85, "fairnessScoreEqualOpportunity": 7.35})");
+  RunResult r = Eval({"-i", (p_.root() / "in.json").string(), "--fail-defined",
+                      "msg := data.main.deny[_]"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.Json()["result"][0]["bindings"]["msg"],
+            "Deny: Accuracy less than 90% or fairness score difference greater than 21%");
+}
+
+TEST_F(PolicyEvalTest, ParseErrorsExitTwoNamingTheFile) {
+  p_.Write("bad.rego", "package p\nallow { input.x > }\n");
+  RunResult r = Eval({"-d", (p_.root() / "bad.rego").string(), "data.p.allow"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.rego:2"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace sluice::testing

@@ -116,7 +116,7 @@ int RunConformance(const ConformanceOptions& options, bool global_verbose) {
 }  // namespace
 
 void AddPolicyCommand(CLI::App& cli, GlobalOptions& options) {
-  auto* cmd = cli.add_subcommand("policy", "Rego policies: OPA's conformance suite");
+  auto* cmd = cli.add_subcommand("policy", "Rego policies: evaluate queries, run OPA's conformance suite");
   cmd->require_subcommand(1);
 
   auto conf = std::make_shared<ConformanceOptions>();
@@ -137,6 +137,8 @@ void AddPolicyCommand(CLI::App& cli, GlobalOptions& options) {
                 "Run cases in this process, not in a worker process: a crash ends the run "
                 "(for debuggers)");
   run->callback([&options, conf] { std::exit(RunConformance(*conf, options.verbose)); });
+
+  AddPolicyEvalCommand(*cmd);
 }
 
 }  // namespace sluice::cli
