@@ -33,6 +33,7 @@ const Builtin* BuiltinRegistry::Find(std::string_view name) const {
   return it == builtins_.end() ? nullptr : &it->second;
 }
 
+
 const BuiltinRegistry& DefaultBuiltins() {
   static const BuiltinRegistry* registry = [] {
     auto* r = new BuiltinRegistry();  // never freed: lives for the process
@@ -40,6 +41,7 @@ const BuiltinRegistry& DefaultBuiltins() {
     RegisterStringBuiltins(*r);
     RegisterCollectionBuiltins(*r);
     RegisterEncodingBuiltins(*r);
+    RegisterJsonPathBuiltins(*r);  // builtins_json_paths.cc
     return r;
   }();
   return *registry;

@@ -67,6 +67,7 @@ void RegisterCoreBuiltins(BuiltinRegistry& registry);
 void RegisterStringBuiltins(BuiltinRegistry& registry);
 void RegisterCollectionBuiltins(BuiltinRegistry& registry);  // builtins_collections.cc
 void RegisterEncodingBuiltins(BuiltinRegistry& registry);    // builtins_encoding.cc
+void RegisterJsonPathBuiltins(BuiltinRegistry& registry);    // builtins_json_paths.cc
 
 // Every builtin sluice implements, built once.
 const BuiltinRegistry& DefaultBuiltins();
