@@ -3,6 +3,7 @@
 #include "pipeline/project.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <system_error>
 
 #include "common/files.h"
@@ -208,19 +209,17 @@ std::optional<PolicySet> ParsePolicySet(const YAML::Node& doc, const std::string
 
 namespace {
 
-bool IsYamlFile(const fs::path& p) {
-  const std::string ext = p.extension().string();
-  return ext == ".yaml" || ext == ".yml";
-}
-
-// Regular files of `dir` ending in `extension`, sorted by name; empty when
-// `dir` does not exist.
-std::vector<fs::path> FilesWithExtension(const fs::path& dir, std::string_view extension) {
+// Regular files of `dir` ending in one of `extensions`, sorted by name;
+// empty when `dir` does not exist.
+std::vector<fs::path> FilesWithExtension(const fs::path& dir,
+                                         std::initializer_list<std::string_view> extensions) {
   std::vector<fs::path> out;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return out;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file(ec) && entry.path().extension() == extension) {
+    const std::string ext = entry.path().extension().string();
+    if (entry.is_regular_file(ec) &&
+        std::find(extensions.begin(), extensions.end(), ext) != extensions.end()) {
       out.push_back(entry.path());
     }
   }
@@ -230,14 +229,7 @@ std::vector<fs::path> FilesWithExtension(const fs::path& dir, std::string_view e
 
 // YAML files of `dir`, sorted by name; empty when `dir` does not exist.
 std::vector<fs::path> YamlFiles(const fs::path& dir) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return out;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file(ec) && IsYamlFile(entry.path())) out.push_back(entry.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
+  return FilesWithExtension(dir, {".yaml", ".yml"});
 }
 
 // Reads `path` into project.sources under `name`; reports unreadable files.
@@ -305,31 +297,21 @@ Result<Project> LoadProject(const fs::path& path, DiagnosticList* diags) {
     if (!text) continue;
     if (auto p = ParsePipelineText(*text, name, diags)) project.pipelines.push_back(std::move(*p));
   }
-  for (const fs::path& file : YamlFiles(harness / "inputsets")) {
-    const std::string name = relative(file);
-    auto text = ReadSource(file, name, &project, diags);
-    if (!text) continue;
-    YAML::Node doc = internal::LoadYamlText(*text, name, diags);
-    if (!doc.IsDefined()) continue;
-    if (auto s = ParseInputSet(doc, name, diags)) project.input_sets.push_back(std::move(*s));
-  }
-  for (const fs::path& file : YamlFiles(harness / "connectors")) {
-    const std::string name = relative(file);
-    auto text = ReadSource(file, name, &project, diags);
-    if (!text) continue;
-    YAML::Node doc = internal::LoadYamlText(*text, name, diags);
-    if (!doc.IsDefined()) continue;
-    if (auto c = ParseConnector(doc, name, diags)) project.connectors.push_back(std::move(*c));
-  }
-  for (const fs::path& file : YamlFiles(harness / "policysets")) {
-    const std::string name = relative(file);
-    auto text = ReadSource(file, name, &project, diags);
-    if (!text) continue;
-    YAML::Node doc = internal::LoadYamlText(*text, name, diags);
-    if (!doc.IsDefined()) continue;
-    if (auto p = ParsePolicySet(doc, name, diags)) project.policy_sets.push_back(std::move(*p));
-  }
-  for (const fs::path& file : FilesWithExtension(harness / "policies", ".rego")) {
+  // Every YAML file of an entity folder, parsed by `parse` into `out`.
+  auto load_entities = [&](const char* folder, auto parse, auto& out) {
+    for (const fs::path& file : YamlFiles(harness / folder)) {
+      const std::string name = relative(file);
+      auto text = ReadSource(file, name, &project, diags);
+      if (!text) continue;
+      YAML::Node doc = internal::LoadYamlText(*text, name, diags);
+      if (!doc.IsDefined()) continue;
+      if (auto entity = parse(doc, name, diags)) out.push_back(std::move(*entity));
+    }
+  };
+  load_entities("inputsets", ParseInputSet, project.input_sets);
+  load_entities("connectors", ParseConnector, project.connectors);
+  load_entities("policysets", ParsePolicySet, project.policy_sets);
+  for (const fs::path& file : FilesWithExtension(harness / "policies", {".rego"})) {
     const std::string name = relative(file);
     auto text = ReadSource(file, name, &project, diags);
     if (!text) continue;

@@ -49,25 +49,6 @@ bool NumberTooBig(std::string_view text) {
   return e10 > 30102 || e10 < -30104;
 }
 
-const char* RelationName(TokenKind k) {
-  switch (k) {
-    case TokenKind::kEqual:
-      return "equal";
-    case TokenKind::kNeq:
-      return "neq";
-    case TokenKind::kLt:
-      return "lt";
-    case TokenKind::kGt:
-      return "gt";
-    case TokenKind::kLte:
-      return "lte";
-    case TokenKind::kGte:
-      return "gte";
-    default:
-      return nullptr;
-  }
-}
-
 }  // namespace
 
 // ---- infix operators, loosest first: in, relations, |, &, + -, * / % -----------
@@ -166,27 +147,6 @@ int BinaryPrecedence(TokenKind k) {
   }
 }
 
-const char* BinaryName(TokenKind k) {
-  switch (k) {
-    case TokenKind::kPipe:
-      return "or";
-    case TokenKind::kAmp:
-      return "and";
-    case TokenKind::kPlus:
-      return "plus";
-    case TokenKind::kMinus:
-      return "minus";
-    case TokenKind::kStar:
-      return "mul";
-    case TokenKind::kSlash:
-      return "div";
-    case TokenKind::kPercent:
-      return "rem";
-    default:
-      return RelationName(k);
-  }
-}
-
 }  // namespace
 
 // Precedence climbing over OPA's levels (relations, |, &, + -, * / %), all
@@ -208,7 +168,8 @@ Parser::TermOpt Parser::ParseBinary(std::optional<Term>* first, int min_preceden
     std::optional<Term> none;
     TermOpt rhs = ParseBinary(&none, precedence + 1);
     if (!rhs) return std::nullopt;
-    lhs = MakeCall(op, BinaryName(op.kind), std::move(*lhs), std::move(*rhs));
+    // TokenName is the builtin each binary operator stands for ("plus", "lt").
+    lhs = MakeCall(op, TokenName(op.kind), std::move(*lhs), std::move(*rhs));
   }
   return lhs;
 }
