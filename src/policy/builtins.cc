@@ -33,7 +33,6 @@ const Builtin* BuiltinRegistry::Find(std::string_view name) const {
   return it == builtins_.end() ? nullptr : &it->second;
 }
 
-
 const BuiltinRegistry& DefaultBuiltins() {
   static const BuiltinRegistry* registry = [] {
     auto* r = new BuiltinRegistry();  // never freed: lives for the process
@@ -42,6 +41,16 @@ const BuiltinRegistry& DefaultBuiltins() {
     RegisterCollectionBuiltins(*r);
     RegisterEncodingBuiltins(*r);
     RegisterJsonPathBuiltins(*r);  // builtins_json_paths.cc
+    RegisterRegexBuiltins(*r);
+    RegisterGlobBuiltins(*r);
+    RegisterIdBuiltins(*r);
+    RegisterTimeBuiltins(*r);
+    RegisterNetBuiltins(*r);
+    RegisterCryptoBuiltins(*r);
+    RegisterJwtBuiltins(*r);
+    RegisterAwsBuiltins(*r);
+    RegisterGraphqlBuiltins(*r);
+    RegisterJsonSchemaBuiltins(*r);
     return r;
   }();
   return *registry;

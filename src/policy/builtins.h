@@ -68,6 +68,16 @@ void RegisterStringBuiltins(BuiltinRegistry& registry);
 void RegisterCollectionBuiltins(BuiltinRegistry& registry);  // builtins_collections.cc
 void RegisterEncodingBuiltins(BuiltinRegistry& registry);    // builtins_encoding.cc
 void RegisterJsonPathBuiltins(BuiltinRegistry& registry);    // builtins_json_paths.cc
+void RegisterRegexBuiltins(BuiltinRegistry& registry);  // builtins_regex.cc: regex.* (RE2 semantics)
+void RegisterGlobBuiltins(BuiltinRegistry& registry);  // builtins_glob.cc: glob.match, glob.quote_meta
+void RegisterIdBuiltins(BuiltinRegistry& registry);  // builtins_ids.cc: uuid.*, rand.intn, uri / misc string leftovers
+void RegisterTimeBuiltins(BuiltinRegistry& registry);  // builtins_time.cc: time.*
+void RegisterNetBuiltins(BuiltinRegistry& registry);  // builtins_net.cc: net.cidr_*, net.lookup_ip_addr
+void RegisterCryptoBuiltins(BuiltinRegistry& registry);  // builtins_crypto.cc: crypto.* (hashes, HMAC, x509, keys; OpenSSL)
+void RegisterJwtBuiltins(BuiltinRegistry& registry);  // builtins_jwt.cc: io.jwt.* (decode, verify, encode/sign; OpenSSL)
+void RegisterAwsBuiltins(BuiltinRegistry& registry);  // builtins_aws.cc: providers.aws.sign_req (SigV4)
+void RegisterGraphqlBuiltins(BuiltinRegistry& registry);  // builtins_graphql.cc: graphql.*
+void RegisterJsonSchemaBuiltins(BuiltinRegistry& registry);  // builtins_json_schema.cc: json.verify_schema, json.match_schema
 
 // Every builtin sluice implements, built once.
 const BuiltinRegistry& DefaultBuiltins();

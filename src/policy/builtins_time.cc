@@ -1,0 +1,8 @@
+// Rego builtins: time.*.
+#include "policy/builtins.h"
+
+namespace sluice::policy {
+
+void RegisterTimeBuiltins(BuiltinRegistry& /*registry*/) {}
+
+}  // namespace sluice::policy
