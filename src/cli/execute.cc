@@ -131,12 +131,15 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
 
   auto nodes = (*store)->GetNodes(record.id);
   if (!nodes.ok()) return Fail(nodes.status());
+  auto evaluations = (*store)->GetPolicyEvaluations(record.id);
+  if (!evaluations.ok()) return Fail(evaluations.status());
   if (options.json) {
-    std::cout << ExecutionJson(record, *nodes).dump(2) << "\n";
+    std::cout << ExecutionJson(record, *nodes, *evaluations).dump(2) << "\n";
   } else {
     std::cout << "\n";
-    // The final tree adds what the live one leaves out: outputs, failures, tests.
-    PrintExecutionTree(std::cout, record, *nodes, tty);
+    // The final tree adds what the live one leaves out: outputs, failures,
+    // tests, warnings, policy decisions.
+    PrintExecutionTree(std::cout, record, *nodes, tty, *evaluations);
   }
   return engine::IsPositive(*result) ? kExitOk : kExitFailed;
 }

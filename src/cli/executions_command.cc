@@ -59,10 +59,12 @@ int Show(App& app, const std::string& id, bool json) {
   if (!rec.ok()) return Fail(rec.status(), kExitUsage);
   auto nodes = (*store)->GetNodes(rec->id);
   if (!nodes.ok()) return Fail(nodes.status());
+  auto evaluations = (*store)->GetPolicyEvaluations(rec->id);
+  if (!evaluations.ok()) return Fail(evaluations.status());
   if (json) {
-    std::cout << ExecutionJson(*rec, *nodes).dump(2) << "\n";
+    std::cout << ExecutionJson(*rec, *nodes, *evaluations).dump(2) << "\n";
   } else {
-    PrintExecutionTree(std::cout, *rec, *nodes, isatty(STDOUT_FILENO) != 0);
+    PrintExecutionTree(std::cout, *rec, *nodes, isatty(STDOUT_FILENO) != 0, *evaluations);
   }
   return kExitOk;
 }

@@ -3,6 +3,7 @@
 #include "common/files.h"
 #include "common/hash.h"
 #include "runner/script.h"
+#include "steps/policy_evaluation.h"
 
 namespace sluice::cli {
 
@@ -34,7 +35,9 @@ Result<pipeline::Project> LoadAndValidate(App& app, const std::filesystem::path&
     pipeline::ValidatePipeline(p, app.Steps(), ShellScriptChecker(remember_scripts ? app.StateDir() / "cache" / "script-syntax"
                                                                        : std::filesystem::path()),
                                diags);
+    steps::CheckPolicyStepReferences(*project, p, diags);
   }
+  steps::CheckProjectPolicies(*project, diags);
   return project;
 }
 

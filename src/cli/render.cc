@@ -14,6 +14,54 @@ int Depth(const std::string& path) {
   return static_cast<int>(std::count(path.begin(), path.end(), '.'));
 }
 
+// At most this much of a policy input is printed in the tree (--json has it all).
+constexpr size_t kMaxInputShown = 240;
+
+std::string Yellow(const std::string& text, bool color) {
+  return color ? "\033[33m" + text + "\033[0m" : text;
+}
+
+void PrintPolicyEvaluations(std::ostream& out, const std::string& indent, const std::string& path,
+                            const std::vector<store::PolicyEvaluationRecord>& evaluations) {
+  for (const store::PolicyEvaluationRecord& e : evaluations) {
+    if (e.node_path != path) continue;
+    out << indent << "policy " << e.policy_set_name << " / " << e.policy << ": " << e.status
+        << " (severity " << e.severity << ", " << e.duration_us << " µs";
+    if (e.attempt > 0) out << ", attempt " << e.attempt + 1;
+    out << ")\n";
+    for (const auto& m : e.deny_messages) {
+      out << indent << "  deny: " << (m.is_string() ? m.get<std::string>() : m.dump()) << "\n";
+    }
+    if (!e.error.empty()) out << indent << "  error: " << e.error << "\n";
+    std::string input = e.input.dump();
+    if (input.size() > kMaxInputShown) {
+      input = input.substr(0, kMaxInputShown) + "… (" + std::to_string(input.size()) +
+              " bytes; --json shows it all)";
+    }
+    out << indent << "  input: " << input << "\n";
+  }
+}
+
+nlohmann::ordered_json PolicyEvaluationsJson(const std::string& path,
+                                             const std::vector<store::PolicyEvaluationRecord>& evaluations) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const store::PolicyEvaluationRecord& e : evaluations) {
+    if (e.node_path != path) continue;
+    out.push_back(nlohmann::ordered_json{{"attempt", e.attempt},
+                                         {"policySet", e.policy_set},
+                                         {"policySetName", e.policy_set_name},
+                                         {"policy", e.policy},
+                                         {"severity", e.severity},
+                                         {"status", e.status},
+                                         {"denyMessages", e.deny_messages},
+                                         {"error", e.error},
+                                         {"input", e.input},
+                                         {"durationUs", e.duration_us},
+                                         {"evaluatedAt", FormatTimestamp(e.evaluated_ms)}});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string StatusMark(const std::string& status, bool color) {
@@ -37,7 +85,8 @@ std::string StatusMark(const std::string& status, bool color) {
 }
 
 void PrintExecutionTree(std::ostream& out, const store::ExecutionRecord& rec,
-                        const std::vector<store::NodeRecord>& nodes, bool color) {
+                        const std::vector<store::NodeRecord>& nodes, bool color,
+                        const std::vector<store::PolicyEvaluationRecord>& evaluations) {
   std::vector<store::NodeRecord> sorted = nodes;
   std::sort(sorted.begin(), sorted.end(),
             [](const auto& a, const auto& b) { return a.sort_order < b.sort_order; });
@@ -70,6 +119,12 @@ void PrintExecutionTree(std::ostream& out, const store::ExecutionRecord& rec,
       out << detail_indent << "tests: " << t.value("total", 0) << " total, " << t.value("failed", 0)
           << " failed, " << t.value("skipped", 0) << " skipped\n";
     }
+    if (n.details.contains("warnings")) {
+      for (const auto& w : n.details["warnings"]) {
+        out << detail_indent << Yellow("⚠ " + (w.is_string() ? w.get<std::string>() : w.dump()), color) << "\n";
+      }
+    }
+    PrintPolicyEvaluations(out, detail_indent, n.path, evaluations);
   }
   int64_t duration = DurationMs(rec.started_ms, rec.ended_ms);
   out << "\nExecution " << rec.id << " (#" << rec.sequence_id << " of " << rec.pipeline_id << "): "
@@ -80,7 +135,8 @@ void PrintExecutionTree(std::ostream& out, const store::ExecutionRecord& rec,
 }
 
 nlohmann::ordered_json ExecutionJson(const store::ExecutionRecord& rec,
-                             const std::vector<store::NodeRecord>& nodes) {
+                                     const std::vector<store::NodeRecord>& nodes,
+                                     const std::vector<store::PolicyEvaluationRecord>& evaluations) {
   std::vector<store::NodeRecord> sorted = nodes;
   std::sort(sorted.begin(), sorted.end(),
             [](const auto& a, const auto& b) { return a.sort_order < b.sort_order; });
@@ -90,7 +146,7 @@ nlohmann::ordered_json ExecutionJson(const store::ExecutionRecord& rec,
     nlohmann::ordered_json steps = nlohmann::ordered_json::array();
     for (const auto& s : sorted) {
       if (s.kind == "stage" || s.path.rfind(n.path + ".", 0) != 0) continue;
-      steps.push_back(nlohmann::ordered_json{{"path", s.path},
+      nlohmann::ordered_json step{{"path", s.path},
                        {"identifier", s.identifier},
                        {"name", s.name},
                        {"kind", s.kind},
@@ -101,7 +157,10 @@ nlohmann::ordered_json ExecutionJson(const store::ExecutionRecord& rec,
                        {"outputs", s.outputs},
                        {"failureMessage", s.failure_message},
                        {"failureType", s.failure_type},
-                       {"details", s.details}});
+                       {"details", s.details}};
+      nlohmann::ordered_json policy = PolicyEvaluationsJson(s.path, evaluations);
+      if (!policy.empty()) step["policyEvaluations"] = std::move(policy);
+      steps.push_back(std::move(step));
     }
     stages.push_back(nlohmann::ordered_json{{"identifier", n.identifier},
                       {"name", n.name},

@@ -335,11 +335,15 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
     rec.outputs = outputs;
     rec.details = MaskJson(outcome.details);
     if (!applied.empty()) rec.details["failureStrategy"] = applied;
+    if (!outcome.output.empty()) rec.details["output"] = MaskJson(outcome.output);
+    if (!outcome.warnings.empty()) rec.details["warnings"] = MaskJson(outcome.warnings);
   }
-  if (!outcome.outputs.empty() || outcome.status == NodeStatus::kSuccess) {
+  if (!outcome.outputs.empty() || !outcome.output.empty() || outcome.status == NodeStatus::kSuccess) {
     nlohmann::json vars = nlohmann::json::object();
     for (const auto& [k, v] : outcome.outputs) vars[k] = v;
-    doc_.Set(ptr / "output", {{"outputVariables", vars}});
+    nlohmann::json output = outcome.output;
+    output["outputVariables"] = vars;
+    doc_.Set(ptr / "output", output);
   }
   SetStatus(path, final, outcome.failure_message, outcome.failure_type);
   SetDocStatus(ptr, final);
@@ -419,7 +423,8 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
 
   NodeLog log([this, path](std::string_view line) { Log(path, line); });
   std::optional<Millis> timeout = TimeLeft(&st, n.timeout);
-  StepContext ctx{pipeline_,
+  StepContext ctx{deps_.project,
+                  pipeline_,
                   st.stage,
                   n,
                   record_.id,
@@ -436,6 +441,7 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
                   e_.masker_,
                   deps_.clock};
   StepOutcome outcome = type->Execute(ctx);
+  SavePolicyEvaluations(path, attempt, outcome.policy_evaluations);
   if (outcome.status == NodeStatus::kExpired) {
     outcome.failure_type = pipeline::ErrorType::kTimeout;
     bool own = n.timeout && (!timeout || *timeout >= *n.timeout);
@@ -452,6 +458,21 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
     if (it != outcome.outputs.end()) e_.masker_.Add(it->second);
   }
   return outcome;
+}
+
+void Engine::Run_::SavePolicyEvaluations(const std::string& path, int attempt,
+                                         const std::vector<store::PolicyEvaluationRecord>& records) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (store::PolicyEvaluationRecord rec : records) {
+    rec.execution_id = record_.id;
+    rec.node_path = path;
+    rec.attempt = attempt;
+    rec.input = MaskJson(rec.input);
+    rec.deny_messages = MaskJson(rec.deny_messages);
+    rec.error = Mask(rec.error);
+    sluice::Status s = deps_.store.AddPolicyEvaluation(rec);
+    if (!s.ok() && store_error_.ok()) store_error_ = s;
+  }
 }
 
 }  // namespace sluice::engine

@@ -28,6 +28,7 @@
 #include "pipeline/project.h"
 #include "runner/process.h"
 #include "secrets/masker.h"
+#include "store/store.h"
 
 namespace sluice::engine {
 
@@ -47,6 +48,7 @@ struct StepWorkspace {
 
 // What a step can use while it runs.
 struct StepContext {
+  const pipeline::Project& project;  // policy sets, policies, connectors
   const pipeline::Pipeline& pipeline;
   const pipeline::Stage& stage;
   const pipeline::ExecutionNode& node;
@@ -80,7 +82,16 @@ struct StepOutcome {
   std::string failure_message;
   std::map<std::string, std::string> outputs;  // outputVariables
   std::set<std::string> secret_outputs;        // names whose values are masked everywhere
+  // Fields of `<+execution.steps.<id>.output.X>` besides outputVariables
+  // (a Policy step's `status`); kept in details["output"] too.
+  nlohmann::json output = nlohmann::json::object();
   nlohmann::json details = nlohmann::json::object();  // test results, artifacts...
+  // Shown with the step's status when it succeeds anyway (a policy that
+  // warns); kept in details["warnings"].
+  std::vector<std::string> warnings;
+  // What a Policy step evaluated; the engine fills in execution, node path
+  // and attempt, masks input and messages, and stores them.
+  std::vector<store::PolicyEvaluationRecord> policy_evaluations;
 
   static StepOutcome Success() { return {}; }
   static StepOutcome Failure(pipeline::ErrorType type, std::string message);

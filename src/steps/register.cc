@@ -1,5 +1,6 @@
 #include "steps/register.h"
 
+#include "steps/policy_step.h"
 #include "steps/run_step.h"
 #include "steps/shell_script_step.h"
 #include "steps/wait_step.h"
@@ -7,6 +8,7 @@
 namespace sluice::steps {
 
 void RegisterBuiltinSteps(engine::StepRegistry* registry) {
+  registry->Register(std::make_unique<PolicyStep>());
   registry->Register(std::make_unique<RunStep>());
   registry->Register(std::make_unique<ShellScriptStep>());
   registry->Register(std::make_unique<WaitStep>());

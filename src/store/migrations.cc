@@ -80,9 +80,31 @@ CREATE TABLE interventions (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 3: every policy a Policy step evaluated (PolicyEvaluationRecord).
+constexpr std::string_view kMigration3 = R"sql(
+CREATE TABLE policy_evaluations (
+  row INTEGER PRIMARY KEY,
+  execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
+  node_path TEXT NOT NULL,
+  attempt INTEGER NOT NULL DEFAULT 0,
+  policy_set TEXT NOT NULL,
+  policy_set_name TEXT NOT NULL DEFAULT '',
+  policy TEXT NOT NULL,
+  severity TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  input_json TEXT NOT NULL DEFAULT 'null',
+  deny_messages_json TEXT NOT NULL DEFAULT '[]',
+  error TEXT NOT NULL DEFAULT '',
+  duration_us INTEGER NOT NULL DEFAULT 0,
+  evaluated_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX policy_evaluations_by_execution ON policy_evaluations (execution_id, row);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kMigration1},
     {2, kMigration2},
+    {3, kMigration3},
 };
 
 }  // namespace

@@ -74,6 +74,19 @@ const std::string_view kPutIntervention =
 const std::string_view kTakeIntervention =
     "DELETE FROM interventions WHERE execution_id = ?1 AND node_path = ?2 RETURNING action";
 
+#define SLUICE_POLICY_EVALUATION_COLUMNS                                                          \
+  "execution_id, node_path, attempt, policy_set, policy_set_name, policy, severity, status, "     \
+  "input_json, deny_messages_json, error, duration_us, evaluated_ms"
+
+const std::string_view kInsertPolicyEvaluation =
+    "INSERT INTO policy_evaluations (" SLUICE_POLICY_EVALUATION_COLUMNS
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+const std::string_view kSelectPolicyEvaluations =
+    "SELECT " SLUICE_POLICY_EVALUATION_COLUMNS " FROM policy_evaluations WHERE execution_id = ?1 "
+    "ORDER BY row";
+
+#undef SLUICE_POLICY_EVALUATION_COLUMNS
 #undef SLUICE_EXECUTION_COLUMNS
 #undef SLUICE_NODE_COLUMNS
 
@@ -84,8 +97,9 @@ std::string DumpJson(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Result<nlohmann::json> ParseJson(const std::string& text, std::string_view column, const std::string& owner) {
-  if (text.empty()) return nlohmann::json::object();
+Result<nlohmann::json> ParseJson(const std::string& text, std::string_view column, const std::string& owner,
+                                 nlohmann::json if_empty = nlohmann::json::object()) {
+  if (text.empty()) return if_empty;
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
     return Status::IoError("column " + std::string(column) + " of " + owner +
@@ -173,6 +187,43 @@ Result<NodeRecord> ReadNode(const Query& q) {
   n.sort_order = static_cast<int>(q.Int(13));
   SLUICE_ASSIGN_OR_RETURN(n.details, ParseJson(q.Text(14), "details_json", owner));
   return n;
+}
+
+void BindPolicyEvaluation(Query& q, const PolicyEvaluationRecord& rec) {
+  q.Bind(1, rec.execution_id);
+  q.Bind(2, rec.node_path);
+  q.Bind(3, int64_t{rec.attempt});
+  q.Bind(4, rec.policy_set);
+  q.Bind(5, rec.policy_set_name);
+  q.Bind(6, rec.policy);
+  q.Bind(7, rec.severity);
+  q.Bind(8, rec.status);
+  q.Bind(9, DumpJson(rec.input));
+  q.Bind(10, DumpJson(rec.deny_messages));
+  q.Bind(11, rec.error);
+  q.Bind(12, rec.duration_us);
+  q.Bind(13, rec.evaluated_ms);
+}
+
+Result<PolicyEvaluationRecord> ReadPolicyEvaluation(const Query& q) {
+  PolicyEvaluationRecord r;
+  r.execution_id = q.Text(0);
+  r.node_path = q.Text(1);
+  r.attempt = static_cast<int>(q.Int(2));
+  r.policy_set = q.Text(3);
+  r.policy_set_name = q.Text(4);
+  r.policy = q.Text(5);
+  r.severity = q.Text(6);
+  r.status = q.Text(7);
+  std::string owner = "the evaluation of policy " + r.policy + " by " + r.node_path + " of execution " +
+                      r.execution_id;
+  SLUICE_ASSIGN_OR_RETURN(r.input, ParseJson(q.Text(8), "input_json", owner, nullptr));
+  SLUICE_ASSIGN_OR_RETURN(r.deny_messages,
+                          ParseJson(q.Text(9), "deny_messages_json", owner, nlohmann::json::array()));
+  r.error = q.Text(10);
+  r.duration_us = q.Int(11);
+  r.evaluated_ms = q.Int(12);
+  return r;
 }
 
 }  // namespace sluice::store::sql

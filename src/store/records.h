@@ -1,4 +1,4 @@
-// How ExecutionRecord and NodeRecord map onto the columns of migration 1,
+// How ExecutionRecord and NodeRecord map onto the columns of the migrations,
 // internal to the store module: the SQL of every cached statement, and the
 // functions that bind a record to it and read one back. Keeping SQL and the
 // column order side by side is what keeps them in step.
@@ -28,6 +28,10 @@ extern const std::string_view kPutNode;
 extern const std::string_view kSelectNodes;       // ?1 = execution id
 extern const std::string_view kDeleteNodes;       // ?1 = execution id, ?2 = path or ""
 
+// Policy evaluations.
+extern const std::string_view kInsertPolicyEvaluation;
+extern const std::string_view kSelectPolicyEvaluations;  // ?1 = execution id
+
 // Log index.
 extern const std::string_view kUpsertLog;
 extern const std::string_view kSelectLogs;        // ?1 = execution id
@@ -39,5 +43,8 @@ Result<ExecutionRecord> ReadExecution(const Query& q);
 
 void BindNode(Query& q, const NodeRecord& node);
 Result<NodeRecord> ReadNode(const Query& q);
+
+void BindPolicyEvaluation(Query& q, const PolicyEvaluationRecord& rec);
+Result<PolicyEvaluationRecord> ReadPolicyEvaluation(const Query& q);
 
 }  // namespace sluice::store::sql

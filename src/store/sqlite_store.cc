@@ -100,6 +100,8 @@ Result<SqliteStore::Statements> SqliteStore::Prepare(sqlite3* db) {
       {&s.put_intervention, sql::kPutIntervention}, {&s.take_intervention, sql::kTakeIntervention},
       {&s.select_nodes, sql::kSelectNodes},         {&s.delete_nodes, sql::kDeleteNodes},
       {&s.upsert_log, sql::kUpsertLog},             {&s.select_logs, sql::kSelectLogs},
+      {&s.insert_policy_evaluation, sql::kInsertPolicyEvaluation},
+      {&s.select_policy_evaluations, sql::kSelectPolicyEvaluations},
   };
   for (auto& [stmt, text] : all) {
     SLUICE_ASSIGN_OR_RETURN(*stmt, Statement::Prepare(db, text));
@@ -269,6 +271,28 @@ Status SqliteStore::DeleteNodes(const std::string& execution_id, const std::stri
   q.Bind(1, execution_id);
   q.Bind(2, path);
   return q.Run();
+}
+
+Status SqliteStore::AddPolicyEvaluation(const PolicyEvaluationRecord& record) {
+  const std::string what = "storing the evaluation of policy " + record.policy + " by " + record.node_path +
+                           " of execution " + record.execution_id;
+  Query q(statements_.insert_policy_evaluation, what);
+  sql::BindPolicyEvaluation(q, record);
+  return q.Run();
+}
+
+Result<std::vector<PolicyEvaluationRecord>> SqliteStore::GetPolicyEvaluations(
+    const std::string& execution_id) const {
+  Query q(statements_.select_policy_evaluations, "reading the policy evaluations of execution " + execution_id);
+  q.Bind(1, execution_id);
+  std::vector<PolicyEvaluationRecord> out;
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    SLUICE_ASSIGN_OR_RETURN(PolicyEvaluationRecord rec, sql::ReadPolicyEvaluation(q));
+    out.push_back(std::move(rec));
+  }
+  return out;
 }
 
 fs::path SqliteStore::LogPath(const std::string& execution_id, const std::string& node_path) const {

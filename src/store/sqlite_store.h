@@ -44,6 +44,10 @@ class SqliteStore final : public Store {
   Result<std::vector<NodeRecord>> GetNodes(const std::string& execution_id) const override;
   Status DeleteNodes(const std::string& execution_id, const std::string& path) override;
 
+  Status AddPolicyEvaluation(const PolicyEvaluationRecord& record) override;
+  Result<std::vector<PolicyEvaluationRecord>> GetPolicyEvaluations(
+      const std::string& execution_id) const override;
+
   std::filesystem::path LogPath(const std::string& execution_id, const std::string& node_path) const override;
   Status AppendLog(const std::string& execution_id, const std::string& node_path,
                    std::string_view lines) override;
@@ -56,7 +60,8 @@ class SqliteStore final : public Store {
   // Cached prepared statements, one per operation (SQL in records.cc).
   struct Statements {
     Statement insert_execution, update_execution, select_execution, select_by_prefix, list_executions,
-        request_abort, select_abort, put_intervention, take_intervention, put_node, select_nodes, delete_nodes, upsert_log, select_logs;
+        request_abort, select_abort, put_intervention, take_intervention, put_node, select_nodes, delete_nodes, upsert_log, select_logs,
+        insert_policy_evaluation, select_policy_evaluations;
   };
   static Result<Statements> Prepare(sqlite3* db);
 

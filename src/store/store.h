@@ -71,6 +71,25 @@ struct NodeRecord {
   nlohmann::json details = nlohmann::json::object();  // test results, artifacts, notes
 };
 
+// One policy evaluated by a Policy step: which set and policy, against what
+// input, with what decision. A step evaluating two sets of three policies
+// stores six records. Input and messages are masked by the caller.
+struct PolicyEvaluationRecord {
+  std::string execution_id;
+  std::string node_path;          // the Policy step
+  int attempt = 0;                // the step attempt that evaluated it
+  std::string policy_set;         // identifier
+  std::string policy_set_name;
+  std::string policy;             // identifier (.harness/policies/<policy>.rego)
+  std::string severity;           // error | warning
+  std::string status;             // pass | warning | error
+  nlohmann::json input;           // the input document
+  nlohmann::json deny_messages = nlohmann::json::array();  // the deny set, as evaluated
+  std::string error;              // a parse / compile / evaluation error, or ""
+  int64_t duration_us = 0;        // evaluation time, without parsing and compiling
+  int64_t evaluated_ms = 0;       // when
+};
+
 // One row of the log index: what AppendLog has written for a node. The log
 // file is the source of truth; after a crash between the file write and the
 // index update the index may lag the file by one call.
@@ -126,6 +145,14 @@ class Store {
   // `path + "."` (a subtree, e.g. before re-running a stage); "" removes all.
   // Their logs stay. Not an error if nothing matched.
   virtual Status DeleteNodes(const std::string& execution_id, const std::string& path) = 0;
+
+  // Policy evaluations, kept with the execution (deleted with it, never
+  // with its nodes: a re-run step adds records, it does not replace them).
+  // FailedPrecondition if the execution does not exist.
+  virtual Status AddPolicyEvaluation(const PolicyEvaluationRecord& record) = 0;
+  // In the order they were added.
+  virtual Result<std::vector<PolicyEvaluationRecord>> GetPolicyEvaluations(
+      const std::string& execution_id) const = 0;
 
   // Log of one node: `logs/<execution_id>/<path>.log`. Append-only; each call
   // writes whole lines with write(2) (a '\n' is added if `lines` lacks a final
