@@ -116,7 +116,7 @@ int RunConformance(const ConformanceOptions& options, bool global_verbose) {
 }  // namespace
 
 void AddPolicyCommand(CLI::App& cli, GlobalOptions& options) {
-  auto* cmd = cli.add_subcommand("policy", "Rego policies: evaluate queries, run OPA's conformance suite");
+  auto* cmd = cli.add_subcommand("policy", "Rego policies: evaluate queries, run policy tests and OPA's conformance suite");
   cmd->require_subcommand(1);
 
   auto conf = std::make_shared<ConformanceOptions>();
@@ -139,6 +139,7 @@ void AddPolicyCommand(CLI::App& cli, GlobalOptions& options) {
   run->callback([&options, conf] { std::exit(RunConformance(*conf, options.verbose)); });
 
   AddPolicyEvalCommand(*cmd);
+  AddPolicyTestCommand(*cmd);
 }
 
 }  // namespace sluice::cli

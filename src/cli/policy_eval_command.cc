@@ -5,36 +5,28 @@
 // "expressions" is present when the query is a single term (`data.main.deny`),
 // "bindings" when the query binds variables; an undefined query prints {}.
 //
-// Loading: -d takes .rego files (modules), .json / .yaml / .yml files (data)
-// and directories (searched recursively; a data file found below a directory
-// lands under the path of its folder relative to it, as OPA's loader does,
-// e.g. DIR/a/b/data.json at data.a.b; a data file named directly is merged at
-// the root). --data is -d for one data file. -i reads the input document
-// (JSON or YAML). Rego modules are read as Rego v1 unless they use v0 syntax
+// Loading: -d takes files and directories as policy_load.h describes; --data
+// is -d for one data file. -i reads the input document (JSON or YAML). Rego modules are read as Rego v1 unless they use v0 syntax
 // (policy/parser.h's auto rule); --v0-compatible reads them all as v0.
 //
 // Exit codes: 0; 1 with --fail when the result is undefined or with
 // --fail-defined when it is defined; 2 for errors (loading, parse, compile,
 // evaluation), printed to stderr as OPA prints them ("file:row: code: message").
-#include <algorithm>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/app.h"
-#include "common/files.h"
+#include "cli/policy_load.h"
 #include "policy/parser.h"
 #include "policy/query.h"
 #include "policy/value_json.h"
-#include "policy/yaml_value.h"
 
 namespace sluice::cli {
 
 namespace {
 
-namespace fs = std::filesystem;
 using policy::Value;
 
 struct EvalOptions {
@@ -51,94 +43,10 @@ struct EvalOptions {
 // The variable a single-term query's value is bound to.
 constexpr std::string_view kValueVar = "sluice_eval_value__";
 
-bool IsDataFile(const fs::path& p) {
-  const std::string ext = p.extension().string();
-  return ext == ".json" || ext == ".yaml" || ext == ".yml";
-}
-
-Result<Value> ReadDocument(const fs::path& path) {
-  SLUICE_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-  if (path.extension() == ".json") {
-    Result<Value> v = policy::ParseJson(text);
-    if (!v.ok()) return v.status().Annotate(path.string());
-    return v;
-  }
-  return policy::ParseYaml(text, path.string());
-}
-
-// `value` placed under `path` (folder names), e.g. {"a": {"b": value}}.
-Value Nest(Value value, const std::vector<std::string>& path) {
-  for (auto it = path.rbegin(); it != path.rend(); ++it) {
-    value = Value::Object({{Value::String(*it), std::move(value)}});
-  }
-  return value;
-}
-
-// Deep merge of two objects; a conflict (two non-object values at one path)
-// is an error naming the path.
-Result<Value> Merge(const Value& a, const Value& b, const std::string& where) {
-  if (!a.IsObject() || !b.IsObject()) {
-    return Status::InvalidArgument("data conflict at " + (where.empty() ? "data" : where) +
-                                   ": two files set it");
-  }
-  std::vector<policy::ObjectEntry> entries(a.ObjectEntries().begin(), a.ObjectEntries().end());
-  for (const policy::ObjectEntry& e : b.ObjectEntries()) {
-    auto it = std::find_if(entries.begin(), entries.end(),
-                           [&](const policy::ObjectEntry& x) { return x.key == e.key; });
-    if (it == entries.end()) {
-      entries.push_back(e);
-    } else {
-      const std::string key = e.key.IsString() ? std::string(e.key.AsString()) : "?";
-      SLUICE_ASSIGN_OR_RETURN(it->value, Merge(it->value, e.value, where + "." + key));
-    }
-  }
-  return Value::Object(std::move(entries));
-}
-
-Status AddDataFile(const fs::path& file, const std::vector<std::string>& path, Value* data) {
-  SLUICE_ASSIGN_OR_RETURN(Value doc, ReadDocument(file));
-  SLUICE_ASSIGN_OR_RETURN(*data, Merge(*data, Nest(std::move(doc), path), "data"));
-  return Status::Ok();
-}
-
 Status Load(const EvalOptions& o, policy::QueryRequest* request) {
-  for (const std::string& arg : o.paths) {
-    std::error_code ec;
-    const fs::path root(arg);
-    if (fs::is_directory(root, ec)) {
-      std::vector<fs::path> files;
-      for (const auto& entry : fs::recursive_directory_iterator(root, ec)) {
-        if (entry.is_regular_file(ec)) files.push_back(entry.path());
-      }
-      std::sort(files.begin(), files.end());
-      for (const fs::path& file : files) {
-        if (file.extension() == ".rego") {
-          SLUICE_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
-          request->modules.push_back({file.string(), std::move(text)});
-        } else if (IsDataFile(file)) {
-          std::vector<std::string> path;
-          for (const auto& part : file.parent_path().lexically_relative(root)) {
-            if (part != ".") path.push_back(part.string());
-          }
-          SLUICE_RETURN_IF_ERROR(AddDataFile(file, path, &request->data));
-        }
-      }
-    } else if (root.extension() == ".rego") {
-      SLUICE_ASSIGN_OR_RETURN(std::string text, ReadFile(root));
-      request->modules.push_back({arg, std::move(text)});
-    } else if (IsDataFile(root)) {
-      SLUICE_RETURN_IF_ERROR(AddDataFile(root, {}, &request->data));
-    } else if (!fs::exists(root, ec)) {
-      return Status::NotFound(arg + ": no such file or directory");
-    } else {
-      return Status::InvalidArgument(arg + ": not a .rego, .json or .yaml file");
-    }
-  }
-  for (const std::string& file : o.data_files) {
-    SLUICE_RETURN_IF_ERROR(AddDataFile(file, {}, &request->data));
-  }
+  SLUICE_RETURN_IF_ERROR(LoadPolicyPaths(o.paths, o.data_files, request));
   if (!o.input_file.empty()) {
-    SLUICE_ASSIGN_OR_RETURN(Value input, ReadDocument(o.input_file));
+    SLUICE_ASSIGN_OR_RETURN(Value input, ReadPolicyDocument(o.input_file));
     request->input = std::move(input);
   }
   return Status::Ok();
