@@ -9,6 +9,13 @@
 // string"); the evaluator adds "<name>: " and the "file:row:" prefix, and
 // with strict builtin errors off turns the error into "undefined".
 //
+// Relations: a few builtins (walk) have many results for one input. They
+// are registered with AddRelation and called with an `emit` callback that
+// they call once per result, in order, stopping as soon as emit returns
+// false; they return Undefined when done (or stopped) and an error as usual.
+// The evaluator unifies the output with each result in turn (backtracking
+// between them), so `walk(x, [p, v])` and `[p, v] := walk(x)` enumerate.
+//
 // The operators eq (=) and assign (:=) are not builtins here: they are
 // unification and handled by the evaluator; they are still registered (with
 // a null fn) so that the compiler knows their names and arities.
@@ -25,6 +32,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "policy/fn_ref.h"
 #include "policy/value.h"
 
 namespace sluice::policy {
@@ -46,16 +54,20 @@ struct BuiltinOutcome {
 };
 
 using BuiltinFn = BuiltinOutcome (*)(std::span<const Value> args);
+using BuiltinEmit = FnRef<bool(const Value&)>;
+using BuiltinRelationFn = BuiltinOutcome (*)(std::span<const Value> args, BuiltinEmit emit);
 
 struct Builtin {
   std::string name;  // "plus", "array.concat", "internal.member_2"
   int arity = 0;     // number of inputs (the output is one more, optional)
-  BuiltinFn fn = nullptr;
+  BuiltinFn fn = nullptr;                 // set for functions
+  BuiltinRelationFn relation = nullptr;   // set for relations (then fn is null)
 };
 
 class BuiltinRegistry {
  public:
   void Add(std::string name, int arity, BuiltinFn fn);
+  void AddRelation(std::string name, int arity, BuiltinRelationFn fn);
   const Builtin* Find(std::string_view name) const;
 
  private:
@@ -78,6 +90,9 @@ void RegisterJwtBuiltins(BuiltinRegistry& registry);  // builtins_jwt.cc: io.jwt
 void RegisterAwsBuiltins(BuiltinRegistry& registry);  // builtins_aws.cc: providers.aws.sign_req (SigV4)
 void RegisterGraphqlBuiltins(BuiltinRegistry& registry);  // builtins_graphql.cc: graphql.*
 void RegisterJsonSchemaBuiltins(BuiltinRegistry& registry);  // builtins_json_schema.cc: json.verify_schema, json.match_schema
+void RegisterGraphBuiltins(BuiltinRegistry& registry);  // builtins_graph.cc: walk, graph.reachable(_paths)
+void RegisterHttpBuiltins(BuiltinRegistry& registry);  // builtins_http.cc: http.send (offline: request checks, network error)
+void RegisterSerializeBuiltins(BuiltinRegistry& registry);  // builtins_serialize.cc: json.marshal_with_options, yaml.*
 
 // Every builtin sluice implements, built once.
 const BuiltinRegistry& DefaultBuiltins();

@@ -216,7 +216,7 @@ template <bool kKeep>
 Out ObjectFilter(Args a) {
   if (!a[0].IsObject()) return Out::OperandError(1, "object", a[0]);
   std::vector<Value> keys;
-  if (!KeySet(a[1], keys)) return Out::OperandError(2, "one of {array, object, set}", a[1]);
+  if (!KeySet(a[1], keys)) return Out::OperandError(2, "one of {object, set, array}", a[1]);
   Value ks = Value::Set(std::move(keys));
   ObjectBuilder b;
   for (const ObjectEntry& e : a[0].ObjectEntries()) {

@@ -1,11 +1,13 @@
 // Operators, comparison, numbers, aggregates, collections and JSON builtins.
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "policy/builtins.h"
 #include "policy/number_ops.h"
+#include "policy/utf8.h"
 #include "policy/value_json.h"
 
 namespace sluice::policy {
@@ -67,14 +69,21 @@ bool Member(const Value& x, const Value& coll) {
   return false;
 }
 Out Member2(Args a) { return Value::Boolean(Member(a[0], a[1])); }
+// `k, v in coll`: a set's elements are their own keys.
 Out Member3(Args a) {
-  const Value* v = a[2].IsSet() ? nullptr : a[2].Get(a[0]);
+  if (a[2].IsSet()) return Value::Boolean(a[0] == a[1] && a[2].Contains(a[0]));
+  const Value* v = a[2].Get(a[0]);
   return Value::Boolean(v != nullptr && *v == a[1]);
 }
 
+// Runes as Go counts them: each byte of an invalid encoding is one rune.
 size_t CodePoints(std::string_view s) {
   size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  for (size_t i = 0; i < s.size(); ++n) {
+    char32_t r;
+    size_t w = internal::DecodeUtf8(s, i, &r);
+    i += w == 0 ? 1 : w;
+  }
   return n;
 }
 
@@ -248,6 +257,37 @@ Out NumbersRange(Args a) {
   return Value::Array(std::move(v));
 }
 
+// numbers.range_step(lo, hi, step): lo, lo ± step, ... while not past hi.
+// A step beyond int64 is larger than any int64 range, so it acts as the
+// int64 maximum.
+Out NumbersRangeStep(Args a) {
+  for (int i = 0; i < 3; ++i) {
+    if (!a[i].IsNumber()) return Out::OperandError(i + 1, "number", a[i]);
+    if (!a[i].AsNumber().IsInteger()) {
+      return Out::TypeError("operand " + std::to_string(i + 1) +
+                            " must be integer number but got floating-point number");
+    }
+  }
+  auto lo = a[0].AsNumber().ToInt64();
+  auto hi = a[1].AsNumber().ToInt64();
+  if (!lo || !hi) return Out::Error("range bounds must fit in 64 bits");
+  if (Compare(a[2].AsNumber(), Number::FromInt(0)) <= 0) {
+    return Out::Error("step must be a positive integer");
+  }
+  uint64_t step = static_cast<uint64_t>(a[2].AsNumber().ToInt64().value_or(INT64_MAX));
+  bool up = *lo <= *hi;
+  // Distances in uint64 cannot overflow: the range spans at most 2^64 - 1.
+  uint64_t span = up ? static_cast<uint64_t>(*hi) - static_cast<uint64_t>(*lo)
+                     : static_cast<uint64_t>(*lo) - static_cast<uint64_t>(*hi);
+  std::vector<Value> v;
+  for (uint64_t d = 0;; d += step) {
+    uint64_t i = up ? static_cast<uint64_t>(*lo) + d : static_cast<uint64_t>(*lo) - d;
+    v.push_back(Value::Int(static_cast<int64_t>(i)));
+    if (span - d < step) break;
+  }
+  return Value::Array(std::move(v));
+}
+
 Out JsonMarshal(Args a) { return Value::String(ToJson(a[0], JsonOptions{.escape_html = false})); }
 Out JsonUnmarshal(Args a) {
   if (!a[0].IsString()) return Out::OperandError(1, "string", a[0]);
@@ -303,6 +343,10 @@ void RegisterCoreBuiltins(BuiltinRegistry& r) {
   r.Add("union", 1, Union);
   r.Add("intersection", 1, Intersection);
   r.Add("numbers.range", 2, NumbersRange);
+  r.Add("numbers.range_step", 3, NumbersRangeStep);
+  // Answered by the evaluator from the compiled policy's annotations.
+  r.Add("rego.metadata.rule", 0, nullptr);
+  r.Add("rego.metadata.chain", 0, nullptr);
   r.Add("json.marshal", 1, JsonMarshal);
   r.Add("json.unmarshal", 1, JsonUnmarshal);
 }

@@ -74,20 +74,18 @@ Out Shift(Args a) {
   return Value(std::move(n).value());
 }
 
-void Flatten(const Value& v, std::vector<Value>& out) {
-  for (const Value& e : v.ArrayElems()) {
+// Flattens one level: nested arrays' elements are spliced in, deeper
+// arrays stay as they are.
+Out ArrayFlatten(Args a) {
+  if (!a[0].IsArray()) return Out::OperandError(1, "array", a[0]);
+  std::vector<Value> out;
+  for (const Value& e : a[0].ArrayElems()) {
     if (e.IsArray()) {
-      Flatten(e, out);
+      out.insert(out.end(), e.ArrayElems().begin(), e.ArrayElems().end());
     } else {
       out.push_back(e);
     }
   }
-}
-
-Out ArrayFlatten(Args a) {
-  if (!a[0].IsArray()) return Out::OperandError(1, "array", a[0]);
-  std::vector<Value> out;
-  Flatten(a[0], out);
   return Value::Array(std::move(out));
 }
 
@@ -180,6 +178,25 @@ Out HexEncode(Args a) {
   return Value::String(out);
 }
 
+// Go's InvalidByteError text: "%#U" of the byte, e.g. "U+0067 'g'".
+std::string InvalidHexByte(unsigned char c) {
+  static const char kDigits[] = "0123456789ABCDEF";
+  std::string out = "encoding/hex: invalid byte: U+00";
+  out += kDigits[c >> 4];
+  out += kDigits[c & 0xF];
+  bool printable = (c >= 0x20 && c < 0x7F) || (c >= 0xA1 && c != 0xAD);
+  if (!printable) return out;
+  out += " '";
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  out += "'";
+  return out;
+}
+
 Out HexDecode(Args a) {
   if (!a[0].IsString()) return Out::OperandError(1, "string", a[0]);
   std::string_view s = a[0].AsString();
@@ -189,13 +206,15 @@ Out HexDecode(Args a) {
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
   };
+  // Go checks each pair left to right, and a trailing odd byte for validity
+  // before reporting the odd length.
   std::string out;
   for (size_t i = 0; i < s.size(); i += 2) {
     int hi = val(s[i]);
-    if (hi < 0) return Out::Error("encoding/hex: invalid byte: U+00" + std::string(1, s[i]));
+    if (hi < 0) return Out::Error(InvalidHexByte(static_cast<unsigned char>(s[i])));
     if (i + 1 >= s.size()) return Out::Error("encoding/hex: odd length hex string");
     int lo = val(s[i + 1]);
-    if (lo < 0) return Out::Error("encoding/hex: invalid byte");
+    if (lo < 0) return Out::Error(InvalidHexByte(static_cast<unsigned char>(s[i + 1])));
     out += static_cast<char>(hi * 16 + lo);
   }
   return Value::String(out);
@@ -244,13 +263,19 @@ bool Subset(const Value& super, const Value& sub) {
     }
     return false;
   }
-  if (super.IsSet() && sub.IsArray()) {
-    for (const Value& e : sub.ArrayElems()) {
-      if (!super.Contains(e)) return false;
-    }
-    return true;
-  }
   return super == sub;
+}
+
+// An array holds a set when every element of the set occurs in it (OPA
+// stops at the first array element that completes the match, so an empty
+// array holds nothing, not even the empty set).
+bool ArrayHoldsSet(const Value& array, const Value& set) {
+  size_t unmatched = set.size();
+  for (const Value& e : array.ArrayElems()) {
+    if (set.Contains(e)) --unmatched;
+    if (unmatched == 0) return true;
+  }
+  return false;
 }
 
 Out ObjectSubset(Args a) {
@@ -259,7 +284,9 @@ Out ObjectSubset(Args a) {
       return Out::OperandError(i + 1, "one of {object, set, array}", a[i]);
     }
   }
-  return Value::Boolean(Subset(a[0], a[1]));
+  if (a[0].kind() == a[1].kind()) return Value::Boolean(Subset(a[0], a[1]));
+  if (a[0].IsArray() && a[1].IsSet()) return Value::Boolean(ArrayHoldsSet(a[0], a[1]));
+  return Out::TypeError("both arguments object.subset must be of the same type or array and set");
 }
 
 Out SetDiff(Args a) {

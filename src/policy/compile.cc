@@ -28,6 +28,11 @@ const RuleNode* CompiledPolicy::Find(const std::vector<std::string>& steps) cons
   return node;
 }
 
+const RuleMetadata* CompiledPolicy::Metadata(const ast::Rule* rule) const {
+  auto it = metadata_.find(rule);
+  return it == metadata_.end() ? nullptr : &it->second;
+}
+
 namespace {
 
 // Names visible in one rule (or query) body while resolving.
@@ -185,6 +190,49 @@ void ResolveBody(ast::Body& body, const Scope& scope) {
   }
 }
 
+// A function argument unification can match against a value: variables
+// and scalars, in arrays and objects (with ground keys).
+bool IsArgPattern(const Term& t) {
+  switch (t.kind()) {
+    case ast::TermKind::kVar:
+    case ast::TermKind::kNull:
+    case ast::TermKind::kBoolean:
+    case ast::TermKind::kNumber:
+    case ast::TermKind::kString:
+      return true;
+    case ast::TermKind::kArray:
+      for (const Term& i : t.get_if<ast::Array>()->items) {
+        if (!IsArgPattern(i)) return false;
+      }
+      return true;
+    case ast::TermKind::kObject:
+      for (const auto& i : t.get_if<ast::Object>()->items) {
+        if (!ast::IsGround(i.key) || !IsArgPattern(i.value)) return false;
+      }
+      return true;
+    default:
+      return ast::IsGround(t);
+  }
+}
+
+// A function argument that must be computed (a template string, a ref, a
+// call) becomes a fresh variable compared with it at the end of the body,
+// where it may use variables the body binds: `f($"{x}") if { x = "a" }`.
+void ComputedArgsToBody(ast::Rule& rule) {
+  for (size_t i = 0; i < rule.head.args.size(); ++i) {
+    Term& arg = rule.head.args[i];
+    if (IsArgPattern(arg)) continue;
+    ast::Location loc = arg.location;
+    Term var = ast::MakeVar("__arg" + std::to_string(i) + "__", loc);
+    ast::Expr eq;
+    eq.location = loc;
+    eq.generated = true;
+    eq.value = ast::Call{{ast::MakeOperatorRef("eq", loc), var, std::move(arg)}};
+    arg = var;
+    rule.body.push_back(std::move(eq));
+  }
+}
+
 std::string PathString(const std::vector<std::string>& steps) {
   std::string s = "data";
   for (const auto& p : steps) s += "." + p;
@@ -244,6 +292,8 @@ class Compiler {
         scope.package = &m.package.path.terms;
         scope.rule_names = &rule_names;
         scope.aliases = &aliases;
+        if (rule.head.kind == ast::RuleKind::kFunction) ComputedArgsToBody(rule);
+        RenameShadowingLocals(rule);
         for (const Term& a : rule.head.args) CollectVars(a, scope.locals);
         CollectLocals(rule.body, scope.locals);
         for (auto& el : rule.else_chain) CollectLocals(el.body, scope.locals);
@@ -263,6 +313,12 @@ class Compiler {
         if (!Place(policy->root_, pkg_steps, rule)) return nullptr;
       }
     }
+    Result<MetadataMap> metadata = CollectMetadata(policy->modules_);
+    if (!metadata.ok()) {
+      *error_ = PolicyError{"rego_parse_error", metadata.status().message()};
+      return nullptr;
+    }
+    policy->metadata_ = std::move(metadata).value();
     return policy;
   }
 

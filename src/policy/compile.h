@@ -35,6 +35,7 @@
 
 #include "policy/ast.h"
 #include "policy/builtins.h"
+#include "policy/metadata.h"
 
 namespace sluice::policy {
 
@@ -67,10 +68,13 @@ class CompiledPolicy {
   // The node at data.<steps>, nullptr when none.
   const RuleNode* Find(const std::vector<std::string>& steps) const;
   const BuiltinRegistry& builtins() const { return *builtins_; }
+  // rego.metadata.rule() / chain() for one of the policy's rules (metadata.h).
+  const RuleMetadata* Metadata(const ast::Rule* rule) const;
 
  private:
   friend class Compiler;
   std::vector<ast::Module> modules_;
+  MetadataMap metadata_;
   RuleNode root_;
   const BuiltinRegistry* builtins_ = nullptr;
 };
@@ -83,6 +87,11 @@ std::unique_ptr<CompiledPolicy> Compile(std::vector<ast::Module> modules,
 // package: only `data`/`input` refs and builtins apply), then reorders it
 // for safety.
 void ResolveQuery(ast::Body& body, const BuiltinRegistry& builtins);
+
+// Gives locals that `:=` / `some` declare in nested bodies (and / or
+// operands, comprehensions, every) and that shadow a name of the enclosing
+// body names of their own (compile_rename.cc).
+void RenameShadowingLocals(ast::Rule& rule);
 
 // Reorders `body` (and nested bodies) so that expressions run after the
 // expressions binding the variables they need (compile_safety.cc);

@@ -40,8 +40,8 @@ bool Evaluator::EvalBody(const ast::Body& body, size_t i, Cont k) {
 }
 
 bool Evaluator::EvalExpr(const ast::Expr& expr, Cont k) {
-  if (!expr.with.empty()) return EvalWith(expr, 0, k);
-  return EvalExprNoWith(expr, k);
+  if (expr.with.empty()) return EvalExprNoWith(expr, k);
+  return EvalWith(expr, 0, [&](Cont c) { return EvalExprNoWith(expr, c); }, k);
 }
 
 bool Evaluator::EvalExprNoWith(const ast::Expr& expr, Cont k) {
@@ -199,8 +199,8 @@ Value Upsert(const Value& doc, const std::vector<Value>& path, size_t i, const V
 
 // Applies with[i..] one by one, evaluates the expression under them, and
 // restores the outer state around each continuation call.
-bool Evaluator::EvalWith(const ast::Expr& expr, size_t i, Cont k) {
-  if (i == expr.with.size()) return EvalExprNoWith(expr, k);
+bool Evaluator::EvalWith(const ast::Expr& expr, size_t i, FnRef<bool(Cont)> body, Cont k) {
+  if (i == expr.with.size()) return body(k);
   const ast::With& w = expr.with[i];
   const ast::Term& target = w.target;
   const ast::Ref* ref = target.get_if<ast::Ref>();
@@ -210,7 +210,7 @@ bool Evaluator::EvalWith(const ast::Expr& expr, size_t i, Cont k) {
 
   auto run_with = [&](State& inner) {
     SwapState(inner);
-    bool r = EvalWith(expr, i + 1, [&] {
+    bool r = EvalWith(expr, i + 1, body, [&] {
       SwapState(inner);
       bool kr = k();
       SwapState(inner);

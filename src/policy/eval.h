@@ -29,33 +29,16 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "policy/ast.h"
 #include "policy/compile.h"
+#include "policy/fn_ref.h"
 #include "policy/value.h"
 
 namespace sluice::policy {
-
-// A non-owning reference to a callable (like llvm::function_ref).
-template <typename Sig>
-class FnRef;
-template <typename R, typename... A>
-class FnRef<R(A...)> {
- public:
-  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, FnRef>>>
-  FnRef(F&& f)  // NOLINT(google-explicit-constructor)
-      : obj_(const_cast<void*>(static_cast<const void*>(&f))),
-        call_([](void* o, A... a) -> R { return (*static_cast<std::remove_reference_t<F>*>(o))(a...); }) {}
-  R operator()(A... a) const { return call_(obj_, a...); }
-
- private:
-  void* obj_;
-  R (*call_)(void*, A...);
-};
 
 using Cont = FnRef<bool()>;
 using ValueCont = FnRef<bool(const Value&)>;
@@ -90,7 +73,9 @@ class Evaluator {
   bool EvalExpr(const ast::Expr& expr, Cont k);
   bool EvalExprNoWith(const ast::Expr& expr, Cont k);
   bool EvalExprPositive(const ast::Expr& expr, Cont k);
-  bool EvalWith(const ast::Expr& expr, size_t i, Cont k);
+  // Applies expr.with[i..] and runs body(k) under them (body evaluates
+  // the expression itself, or a template part's term).
+  bool EvalWith(const ast::Expr& expr, size_t i, FnRef<bool(Cont)> body, Cont k);
   bool EvalSomeIn(const ast::Call& call, Cont k);
   bool EvalEvery(const ast::Every& every, Cont k);
   bool EvalLogical(const ast::Logical& logical, Cont k);
@@ -116,6 +101,9 @@ class Evaluator {
   bool UnifyObject(const ast::Object& pat, const Value& v, size_t i, Cont k);
   bool EvalRef(const ast::Ref& ref, ValueCont k);
   bool WalkValue(const Value& v, const ast::Ref& ref, size_t i, ValueCont k);
+  // WalkValue over the base document: like OPA's store, a number step
+  // also finds an object key spelling that number (data[2] reads "2").
+  bool WalkBase(const Value& v, const ast::Ref& ref, size_t i, ValueCont k);
   bool EvalDataRef(const RuleNode* node, const Value* base, const ast::Ref& ref, size_t i,
                    ValueCont k);
   bool Comprehension(const ast::Term& term, ValueCont k);
@@ -141,6 +129,7 @@ class Evaluator {
   std::set<const RuleNode*> in_progress_;
   std::vector<std::pair<std::string_view, Value>> bindings_;
   size_t frame_base_ = 0;
+  const ast::Rule* current_rule_ = nullptr;  // whose body runs (rego.metadata.*)
   int call_depth_ = 0;  // user function calls in progress (recursion guard)
   std::optional<PolicyError> error_;
 };

@@ -127,8 +127,14 @@ bool Evaluator::EvalCall(const ast::Call& call, size_t n_inputs, const ast::Loca
       return got ? k(*got) : true;
     });
   }
+  if (name == "rego.metadata.rule" || name == "rego.metadata.chain") {
+    // Compile-time values in OPA: the annotations of the rule being evaluated.
+    const RuleMetadata* m = current_rule_ ? policy_.Metadata(current_rule_) : nullptr;
+    if (m == nullptr) return k(name == "rego.metadata.rule" ? Value::Object({}) : Value::Array({}));
+    return k(name == "rego.metadata.rule" ? m->rule : m->chain);
+  }
   const Builtin* b = policy_.builtins().Find(name);
-  if (b == nullptr || b->fn == nullptr) {
+  if (b == nullptr || (b->fn == nullptr && b->relation == nullptr)) {
     if (name == "print") return k(Value::Boolean(true));
     Fail(loc, "rego_type_error", "undefined function " + name);
     return false;
@@ -139,7 +145,18 @@ bool Evaluator::EvalCall(const ast::Call& call, size_t n_inputs, const ast::Loca
     return false;
   }
   return EvalArgs(call, 1, n_inputs, vals, [&] {
-    BuiltinOutcome out = b->fn(vals);
+    bool stopped = false;
+    BuiltinOutcome out;
+    if (b->relation != nullptr) {
+      out = b->relation(vals, [&](const Value& v) {
+        if (k(v) && !error_) return true;
+        stopped = true;
+        return false;
+      });
+      if (stopped) return false;
+    } else {
+      out = b->fn(vals);
+    }
     switch (out.state) {
       case BuiltinOutcome::State::kValue:
         return k(out.value);

@@ -51,6 +51,12 @@ bool BuildNested(const std::vector<const PathValue*>& entries, size_t depth, Val
 }  // namespace
 
 bool Evaluator::EvalRuleBodies(const ast::Rule& rule, FnRef<bool(const ast::Term&)> emit) {
+  struct CurrentRule {
+    const ast::Rule*& slot;
+    const ast::Rule* saved;
+    CurrentRule(const ast::Rule*& s, const ast::Rule* r) : slot(s), saved(s) { slot = r; }
+    ~CurrentRule() { slot = saved; }
+  } current(current_rule_, &rule);
   bool any = false;
   const ast::Term* value = rule.head.value ? &*rule.head.value : nullptr;
   bool r = EvalBody(rule.body, 0, [&] {
@@ -68,6 +74,25 @@ bool Evaluator::EvalRuleBodies(const ast::Rule& rule, FnRef<bool(const ast::Term
   return r;
 }
 
+namespace {
+
+// OPA's merge of a base document `a` with a virtual one `b` at the same
+// path: objects merge key by key; anywhere else the base document wins.
+Value MergeBaseFirst(const Value& a, const Value& b) {
+  if (!a.IsObject() || !b.IsObject()) return a;
+  ObjectBuilder out;
+  for (const ObjectEntry& e : a.ObjectEntries()) {
+    const Value* other = b.Find(e.key);
+    out.Insert(e.key, other ? MergeBaseFirst(e.value, *other) : e.value);
+  }
+  for (const ObjectEntry& e : b.ObjectEntries()) {
+    if (a.Find(e.key) == nullptr) out.Insert(e.key, e.value);
+  }
+  return std::move(out).Build();
+}
+
+}  // namespace
+
 std::optional<Value> Evaluator::NodeFullValue(const RuleNode* node, const Value* base) {
   if (node == nullptr || state_.masked.count(node)) {
     return base ? std::optional<Value>(*base) : std::nullopt;
@@ -83,9 +108,10 @@ std::optional<Value> Evaluator::NodeFullValue(const RuleNode* node, const Value*
   }
   for (const auto& [name, child] : node->children) {
     Value key = Value::String(name);
-    std::optional<Value> v = NodeFullValue(child.get(), base ? base->Find(name) : nullptr);
+    const Value* sub = base ? base->Find(name) : nullptr;
+    std::optional<Value> v = NodeFullValue(child.get(), sub);
     if (error_) return std::nullopt;
-    if (v) b.Insert(std::move(key), std::move(*v));
+    if (v) b.Insert(std::move(key), sub ? MergeBaseFirst(*sub, *v) : std::move(*v));
   }
   return std::move(b).Build();
 }

@@ -1,6 +1,7 @@
 // Terms: scalars, composites, comprehensions, refs (base and virtual
 // documents) and unification.
 #include "policy/eval.h"
+#include "policy/value_json.h"
 #include "policy/value_print.h"
 
 namespace sluice::policy {
@@ -157,10 +158,13 @@ bool Evaluator::TemplateString(const ast::TemplateString& ts, ValueCont k) {
     std::optional<Value> got;
     size_t mark = bindings_.size();
     if (const auto* t = e.get_if<ast::Term>()) {
-      (void)EvalTerm(*t, [&](const Value& v) {
-        got = v;
-        return false;
-      });
+      auto capture = [&](Cont c) {
+        return EvalTerm(*t, [&](const Value& v) {
+          got = v;
+          return c();
+        });
+      };
+      (void)EvalWith(e, 0, capture, [] { return false; });
     } else if (const auto* c = e.get_if<ast::Call>()) {
       (void)EvalCall(*c, c->terms.size() - 1, e.location, [&](const Value& v) {
         got = v;
@@ -342,11 +346,30 @@ bool Evaluator::WalkValue(const Value& v, const ast::Ref& ref, size_t i, ValueCo
   return true;
 }
 
+namespace {
+
+const Value* StoreGet(const Value& doc, const Value& key) {
+  const Value* v = doc.Get(key);
+  if (v == nullptr && key.IsNumber() && doc.IsObject()) v = doc.Find(ToJson(key));
+  return v;
+}
+
+}  // namespace
+
+bool Evaluator::WalkBase(const Value& v, const ast::Ref& ref, size_t i, ValueCont k) {
+  if (i == ref.terms.size() || NeedsBinding(ref.terms[i])) return WalkValue(v, ref, i, k);
+  return EvalTerm(ref.terms[i], [&](const Value& kv) {
+    const Value* next = StoreGet(v, kv);
+    if (next == nullptr) return true;
+    return WalkBase(*next, ref, i + 1, k);
+  });
+}
+
 bool Evaluator::EvalDataRef(const RuleNode* node, const Value* base, const ast::Ref& ref, size_t i,
                             ValueCont k) {
   if (node == nullptr || state_.masked.count(node)) {
     if (base == nullptr) return true;
-    return WalkValue(*base, ref, i, k);
+    return WalkBase(*base, ref, i, k);
   }
   if (node->HasRules()) {
     if (node->kind == ast::RuleKind::kFunction) return true;
@@ -357,7 +380,7 @@ bool Evaluator::EvalDataRef(const RuleNode* node, const Value* base, const ast::
   }
   if (i < ref.terms.size() && !NeedsBinding(ref.terms[i])) {
     return EvalTerm(ref.terms[i], [&](const Value& kv) {
-      const Value* sub = base ? base->Get(kv) : nullptr;
+      const Value* sub = base ? StoreGet(*base, kv) : nullptr;
       const RuleNode* child = nullptr;
       if (kv.IsString()) {
         auto it = node->children.find(std::string(kv.AsString()));
@@ -365,7 +388,7 @@ bool Evaluator::EvalDataRef(const RuleNode* node, const Value* base, const ast::
       }
       if (child == nullptr) {
         if (sub == nullptr) return true;
-        return WalkValue(*sub, ref, i + 1, k);
+        return WalkBase(*sub, ref, i + 1, k);
       }
       return EvalDataRef(child, sub, ref, i + 1, k);
     });
@@ -373,6 +396,15 @@ bool Evaluator::EvalDataRef(const RuleNode* node, const Value* base, const ast::
   std::optional<Value> full = NodeFullValue(node, base);
   if (error_) return false;
   if (!full) return true;
+  if (node == &policy_.root() && full->IsObject()) {
+    // OPA hides data.system from reads of the whole data document.
+    ObjectBuilder visible;
+    for (const ObjectEntry& e : full->ObjectEntries()) {
+      if (!(e.key.IsString() && e.key.AsString() == "system")) visible.Insert(e.key, e.value);
+    }
+    Value v = std::move(visible).Build();
+    return WalkValue(v, ref, i, k);
+  }
   return WalkValue(*full, ref, i, k);
 }
 

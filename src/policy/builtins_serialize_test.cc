@@ -1,0 +1,58 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "policy/query.h"
+#include "policy/value_json.h"
+
+namespace sluice::policy {
+namespace {
+
+// The value of x in `x := <expr>` (strict errors), or "error: ...".
+std::string Value1(const std::string& expr) {
+  QueryRequest req;
+  req.query = "x := " + expr;
+  req.dialect = ast::Dialect::kV1;
+  req.strict_builtin_errors = true;
+  QueryResult r = RunQuery(req);
+  if (r.error) return "error: " + r.error->message;
+  if (r.rows.empty()) return "undefined";
+  return ToJson(r.rows[0][0].second, JsonOptions{.escape_html = false});
+}
+
+TEST(BuiltinsSerializeTest, MarshalWithOptionsPrefixesEveryLine) {
+  EXPECT_EQ(Value1(R"(json.marshal_with_options({"a": [1]}, {"prefix": "> ", "indent": " "}))"),
+            R"("> {\n>  \"a\": [\n>   1\n>  ]\n> }")");
+}
+
+TEST(BuiltinsSerializeTest, MarshalWithOptionsExplicitPrettyFalseWins) {
+  EXPECT_EQ(Value1(R"(json.marshal_with_options([1, 2], {"pretty": false, "indent": "x"}))"),
+            R"("[1,2]")");
+}
+
+TEST(BuiltinsSerializeTest, MarshalWithOptionsRejectsUnknownKeys) {
+  EXPECT_EQ(Value1(R"(json.marshal_with_options([], {"colour": true}))"),
+            "error: query:1: eval_type_error: json.marshal_with_options: operand 2 object contained unknown "
+            "key \"colour\"");
+}
+
+TEST(BuiltinsSerializeTest, YamlMarshalQuotesStringsThatReadAsOtherTypes) {
+  EXPECT_EQ(Value1(R"(yaml.marshal({"a": ["true", "x", 1], "b": {}}))"),
+            R"("a:\n- \"true\"\n- x\n- 1\nb: {}\n")");
+}
+
+TEST(BuiltinsSerializeTest, YamlRoundTripsNestedDocuments) {
+  EXPECT_EQ(Value1(R"(yaml.unmarshal(yaml.marshal([{"k": [{"a": 1, "b": "2"}]}, []])))"),
+            R"([{"k":[{"a":1,"b":"2"}]},[]])");
+}
+
+TEST(BuiltinsSerializeTest, YamlErrorsUseGoYamlWording) {
+  EXPECT_EQ(Value1(R"(yaml.unmarshal("[1, 2"))"),
+            "error: query:1: eval_builtin_error: yaml.unmarshal: yaml: line 1: did not find expected ',' "
+            "or ']'");
+  EXPECT_EQ(Value1(R"(yaml.is_valid("a: {"))"), "false");
+  EXPECT_EQ(Value1(R"(yaml.is_valid(1))"), "false");
+}
+
+}  // namespace
+}  // namespace sluice::policy
