@@ -143,6 +143,8 @@ class Evaluator {
   size_t frame_base_ = 0;
   int call_depth_ = 0;  // user function calls in progress (recursion guard)
   std::optional<PolicyError> error_;
+  // Results of once-per-query builtins: name then arguments -> value.
+  std::map<std::vector<Value>, Value> once_per_query_;
 };
 
 // A Value for a scalar literal term (null, boolean, number, string).

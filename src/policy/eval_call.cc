@@ -139,7 +139,17 @@ bool Evaluator::EvalCall(const ast::Call& call, size_t n_inputs, const ast::Loca
     return false;
   }
   return EvalArgs(call, 1, n_inputs, vals, [&] {
+    std::vector<Value> key;
+    if (b->once_per_query) {
+      key.push_back(Value::String(b->name));
+      key.insert(key.end(), vals.begin(), vals.end());
+      auto it = once_per_query_.find(key);
+      if (it != once_per_query_.end()) return k(it->second);
+    }
     BuiltinOutcome out = b->fn(vals);
+    if (b->once_per_query && out.state == BuiltinOutcome::State::kValue) {
+      once_per_query_.emplace(std::move(key), out.value);
+    }
     switch (out.state) {
       case BuiltinOutcome::State::kValue:
         return k(out.value);
