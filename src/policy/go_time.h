@@ -72,7 +72,8 @@ Wall ToWall(Instant t, const Zone& zone);
 std::string Format(const Wall& w, std::string_view layout);
 // Go's time.Parse(layout, value) (times without a zone are UTC).
 Result<Instant> Parse(std::string_view layout, std::string_view value);
-// Go's time.ParseDuration, in nanoseconds.
+// Go's time.ParseDuration, in nanoseconds, with the units OPA adds to
+// Go's: "d" (24h), "w" (7d) and "y" (365d).
 Result<int64_t> ParseDuration(std::string_view s);
 
 // The layout text of Go's named layout constants OPA accepts ("RFC3339",

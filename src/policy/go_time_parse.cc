@@ -363,7 +363,10 @@ Result<int64_t> ParseDuration(std::string_view s) {
     s.remove_prefix(u);
     static constexpr std::pair<std::string_view, uint64_t> kUnits[] = {
         {"ns", 1},          {"us", 1000},          {"\u00b5s", 1000},       {"\u03bcs", 1000},
-        {"ms", 1000000},    {"s", 1000000000},     {"m", 60000000000},      {"h", 3600000000000}};
+        {"ms", 1000000},    {"s", 1000000000},     {"m", 60000000000},      {"h", 3600000000000},
+        // OPA's own units beyond Go's (its durationparser): days, weeks and
+        // 365-day years.
+        {"d", 86400000000000}, {"w", 604800000000000}, {"y", 31536000000000000}};
     uint64_t unit = 0;
     for (const auto& [un, scale_ns] : kUnits) {
       if (un == name) unit = scale_ns;

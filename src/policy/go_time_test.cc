@@ -60,7 +60,9 @@ TEST(GoTimeTest, ParsesDurations) {
   EXPECT_EQ(*ParseDuration("-1.5h"), -5400000000000);
   EXPECT_EQ(*ParseDuration("1h2m3s4ms5us6ns"), 3723004005006);
   EXPECT_EQ(ParseDuration("1").status().message(), "time: missing unit in duration \"1\"");
-  EXPECT_EQ(ParseDuration("1d").status().message(), "time: unknown unit \"d\" in duration \"1d\"");
+  EXPECT_EQ(*ParseDuration("1d2h"), 93600000000000);
+  EXPECT_EQ(*ParseDuration("1y"), 365 * 86400000000000);
+  EXPECT_EQ(ParseDuration("1x").status().message(), "time: unknown unit \"x\" in duration \"1x\"");
   EXPECT_FALSE(ParseDuration("9223372036854775808ns").ok());
 }
 
