@@ -33,6 +33,12 @@ void BuiltinRegistry::AddRelation(std::string name, int arity, BuiltinRelationFn
   builtins_[std::move(name)] = std::move(b);
 }
 
+void BuiltinRegistry::AddOncePerQuery(std::string name, int arity, BuiltinFn fn) {
+  Builtin b{name, arity, fn};
+  b.once_per_query = true;
+  builtins_[std::move(name)] = std::move(b);
+}
+
 const Builtin* BuiltinRegistry::Find(std::string_view name) const {
   auto it = builtins_.find(std::string(name));
   return it == builtins_.end() ? nullptr : &it->second;

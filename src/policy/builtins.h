@@ -62,12 +62,17 @@ struct Builtin {
   int arity = 0;     // number of inputs (the output is one more, optional)
   BuiltinFn fn = nullptr;                 // set for functions
   BuiltinRelationFn relation = nullptr;   // set for relations (then fn is null)
+  // Nondeterministic builtins (time.now_ns) give one result per query
+  // evaluation for the same arguments, as with OPA's per-query builtin
+  // cache: the evaluator calls fn once and reuses the value.
+  bool once_per_query = false;
 };
 
 class BuiltinRegistry {
  public:
   void Add(std::string name, int arity, BuiltinFn fn);
   void AddRelation(std::string name, int arity, BuiltinRelationFn fn);
+  void AddOncePerQuery(std::string name, int arity, BuiltinFn fn);
   const Builtin* Find(std::string_view name) const;
 
  private:

@@ -132,6 +132,8 @@ class Evaluator {
   const ast::Rule* current_rule_ = nullptr;  // whose body runs (rego.metadata.*)
   int call_depth_ = 0;  // user function calls in progress (recursion guard)
   std::optional<PolicyError> error_;
+  // Results of once-per-query builtins: name then arguments -> value.
+  std::map<std::vector<Value>, Value> once_per_query_;
 };
 
 // A Value for a scalar literal term (null, boolean, number, string).

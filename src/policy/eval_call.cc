@@ -147,6 +147,7 @@ bool Evaluator::EvalCall(const ast::Call& call, size_t n_inputs, const ast::Loca
   return EvalArgs(call, 1, n_inputs, vals, [&] {
     bool stopped = false;
     BuiltinOutcome out;
+    std::vector<Value> key;
     if (b->relation != nullptr) {
       out = b->relation(vals, [&](const Value& v) {
         if (k(v) && !error_) return true;
@@ -155,7 +156,16 @@ bool Evaluator::EvalCall(const ast::Call& call, size_t n_inputs, const ast::Loca
       });
       if (stopped) return false;
     } else {
+      if (b->once_per_query) {
+        key.push_back(Value::String(b->name));
+        key.insert(key.end(), vals.begin(), vals.end());
+        auto it = once_per_query_.find(key);
+        if (it != once_per_query_.end()) return k(it->second);
+      }
       out = b->fn(vals);
+      if (b->once_per_query && out.state == BuiltinOutcome::State::kValue) {
+        once_per_query_.emplace(std::move(key), out.value);
+      }
     }
     switch (out.state) {
       case BuiltinOutcome::State::kValue:
