@@ -47,6 +47,41 @@ Result<Value> DecodeHeader(const Token& token) {
 
 Result<std::string> DecodeSignature(const Token& token) { return jose::Base64UrlDecode(token.signature); }
 
+Result<HeaderFields> ReadHeader(const Value& header) {
+  HeaderFields h;
+  for (const ObjectEntry& e : header.ObjectEntries()) {
+    std::string_view name = e.key.AsString();
+    std::string* where = name == "alg"   ? &h.alg
+                         : name == "kid" ? &h.kid
+                         : name == "typ" ? &h.typ
+                         : name == "cty" ? &h.cty
+                                         : nullptr;
+    if (where != nullptr) {
+      if (!e.value.IsString()) return Status::InvalidArgument(std::string(name) + ": must be a string");
+      *where = e.value.AsString();
+    } else if (name == "crit") {
+      if (!e.value.IsArray()) return Status::InvalidArgument("crit: must be a list");
+      for (const Value& v : e.value.ArrayElems()) {
+        if (v.IsString()) h.critical.emplace_back(v.AsString());
+      }
+      if (h.critical.empty()) return Status::InvalidArgument("crit: must be a nonempty list");
+    } else {
+      h.unknown.emplace_back(name);
+    }
+  }
+  return h;
+}
+
+bool HeaderFields::Valid() const {
+  if (alg.empty()) return false;
+  for (const std::string& u : unknown) {
+    for (const std::string& c : critical) {
+      if (u == c) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace jwt
 
 namespace {
@@ -108,21 +143,16 @@ Out VerifyWithKeys(Args a) {
   if (!signature.ok()) return Fail(signature.status());
   Result<Value> header = jwt::DecodeHeader(*token);
   if (!header.ok()) return Fail(header.status());
-  std::string kid, alg;
-  for (auto [name, out] : {std::pair{"kid", &kid}, std::pair{"alg", &alg}}) {
-    if (const Value* v = header->Find(name); v != nullptr) {
-      if (!v->IsString()) return Out::Error(std::string(name) + ": must be a string");
-      *out = v->AsString();
-    }
-  }
+  Result<jwt::HeaderFields> fields = jwt::ReadHeader(*header);
+  if (!fields.ok()) return Fail(fields.status());
   std::string input = token->header + "." + token->payload;
-  if (!kid.empty()) {
+  if (!fields->kid.empty()) {
     for (const jose::Key& key : *keys) {
-      if (key.kid == kid) return Value::Boolean(jose::Verify(key, kAlg, input, *signature));
+      if (key.kid == fields->kid) return Value::Boolean(jose::Verify(key, kAlg, input, *signature));
     }
   }
   for (const jose::Key& key : *keys) {
-    if (!key.alg.empty() && key.alg != alg) continue;
+    if (!key.alg.empty() && key.alg != fields->alg) continue;
     if (jose::Verify(key, kAlg, input, *signature)) return Value::Boolean(true);
   }
   return Value::Boolean(false);

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "policy/builtins.h"
@@ -31,6 +32,18 @@ Result<Value> DecodeHeader(const Token& token);
 
 // The decoded signature bytes (the base64url error as is).
 Result<std::string> DecodeSignature(const Token& token);
+
+// The header parameters OPA reads (RFC 7515 section 4.1).
+struct HeaderFields {
+  std::string alg, kid, typ, cty;
+  std::vector<std::string> critical;  // "crit"
+  std::vector<std::string> unknown;   // names of the other parameters
+  // alg is present and no critical parameter is unknown (section 4.1.11).
+  bool Valid() const;
+};
+// "<name>: must be a string", "crit: must be a list", "crit: must be a
+// nonempty list".
+Result<HeaderFields> ReadHeader(const Value& header);
 
 // JSON text that must hold an object ("invalid JSON: ...", "decoded JSON
 // type was not an Object").

@@ -83,33 +83,6 @@ bool SignatureValid(const Constraints& c, const std::string& kid, const std::str
   return false;
 }
 
-// The header fields OPA reads; false for an invalid header (no alg, or a
-// critical parameter it does not know).
-Status ReadHeader(const Value& header, std::string& alg, std::string& kid, std::string& cty, bool& valid) {
-  std::vector<std::string> unknown, critical;
-  for (const ObjectEntry& e : header.ObjectEntries()) {
-    std::string_view name = e.key.AsString();
-    std::string* where = name == "alg" ? &alg : name == "kid" ? &kid : name == "cty" ? &cty : nullptr;
-    if (where != nullptr || name == "typ") {
-      if (!e.value.IsString()) return Status::InvalidArgument(std::string(name) + ": must be a string");
-      if (where != nullptr) *where = e.value.AsString();
-    } else if (name == "crit") {
-      if (!e.value.IsArray()) return Status::InvalidArgument("crit: must be a list");
-      for (const Value& v : e.value.ArrayElems()) {
-        if (v.IsString()) critical.emplace_back(v.AsString());
-      }
-      if (critical.empty()) return Status::InvalidArgument("crit: must be a nonempty list");
-    } else {
-      unknown.emplace_back(name);
-    }
-  }
-  valid = !alg.empty();
-  for (const std::string& u : unknown) {
-    for (const std::string& c : critical) valid = valid && u != c;
-  }
-  return Status::Ok();
-}
-
 bool AudienceValid(const Value& aud, const std::string& want) {
   if (aud.IsString()) return aud.AsString() == want;
   for (const Value& v : aud.ArrayElems()) {
@@ -134,16 +107,18 @@ BuiltinOutcome DecodeVerify(std::span<const Value> a) {
     Result<Value> decoded = DecodeHeader(*token);
     if (!decoded.ok()) return Out::Error(decoded.status().message());
     header = *decoded;
-    std::string alg, kid, cty;
-    bool valid = false;
-    if (Status s = ReadHeader(header, alg, kid, cty, valid); !s.ok()) return Out::Error(s.message());
-    if (!valid || (!c.alg.empty() && c.alg != alg)) return unverified;
+    Result<HeaderFields> fields = ReadHeader(header);
+    if (!fields.ok()) return Out::Error(fields.status().message());
+    if (!fields->Valid() || (!c.alg.empty() && c.alg != fields->alg)) return unverified;
     Result<std::string> signature = DecodeSignature(*token);
     if (!signature.ok()) return Out::Error(signature.status().message());
-    if (!SignatureValid(c, kid, alg, token->header + "." + token->payload, *signature)) return unverified;
+    if (!SignatureValid(c, fields->kid, fields->alg, token->header + "." + token->payload, *signature)) {
+      return unverified;
+    }
     Result<std::string> p = jose::Base64UrlDecode(token->payload);
     if (!p.ok()) return Out::Error("JWT payload had invalid encoding: " + p.status().message());
     payload = std::move(p).value();
+    const std::string& cty = fields->cty;
     bool nested = cty.size() == 3 && (cty[0] | 0x20) == 'j' && (cty[1] | 0x20) == 'w' && (cty[2] | 0x20) == 't';
     if (!nested) break;
     text = payload;
