@@ -67,6 +67,14 @@ TEST(X509BuiltinsTest, ParseCertificatesReadsNamesAndAltNames) {
   EXPECT_EQ(ToRego(*At(certs, {"0", "IsCA"})), "true");
   EXPECT_EQ(ToRego(*At(certs, {"1", "ExtKeyUsage"})), "[1]");
   EXPECT_EQ(ToRego(*At(certs, {"0", "NotAfter"})).substr(0, 6), R"("2126-)");
+  EXPECT_EQ(ToRego(*At(certs, {"1", "PublicKeyAlgorithm"})), "3");  // ECDSA
+  EXPECT_TRUE(At(certs, {"1", "PublicKey", "X"})->IsNumber());
+  // The root's extensions in order: subject key id (2.5.29.14), authority
+  // key id, basic constraints (2.5.29.19, critical), key usage.
+  EXPECT_EQ(ToRego(*At(certs, {"0", "Extensions", "0", "Id"})), "[2, 5, 29, 14]");
+  EXPECT_EQ(ToRego(*At(certs, {"0", "Extensions", "0", "Critical"})), "false");
+  EXPECT_EQ(ToRego(*At(certs, {"0", "Extensions", "2", "Id"})), "[2, 5, 29, 19]");
+  EXPECT_EQ(ToRego(*At(certs, {"0", "Extensions", "2", "Critical"})), "true");
 }
 
 TEST(X509BuiltinsTest, VerifyBuildsTheChainFromTheFirstCertificate) {

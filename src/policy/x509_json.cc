@@ -151,16 +151,26 @@ int64_t PublicKeyAlgorithm(const EVP_PKEY* key) {
   return 0;
 }
 
+// A big-number parameter of a key as a JSON number, null when missing.
+Value KeyNumber(const EVP_PKEY* key, const char* name) {
+  BIGNUM* bn = nullptr;
+  EVP_PKEY_get_bn_param(key, name, &bn);
+  std::unique_ptr<BIGNUM, BnFree> own(bn);
+  return bn == nullptr ? Value::Null() : BigNumber(bn);
+}
+
+// rsa.PublicKey {N, E}, ecdsa.PublicKey {Curve, X, Y} (Go's NIST curves
+// marshal as {}), ed25519.PublicKey bytes; null for other key types.
 Value PublicKey(const EVP_PKEY* key) {
   if (key == nullptr) return Value::Null();
   if (EVP_PKEY_is_a(key, "RSA")) {
-    BIGNUM* n = nullptr;
-    BIGNUM* e = nullptr;
-    EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n);
-    EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &e);
-    std::unique_ptr<BIGNUM, BnFree> own_n(n), own_e(e);
-    if (n == nullptr || e == nullptr) return Value::Null();
-    return Value::Object({{Str("N"), BigNumber(n)}, {Str("E"), BigNumber(e)}});
+    return Value::Object({{Str("N"), KeyNumber(key, OSSL_PKEY_PARAM_RSA_N)},
+                          {Str("E"), KeyNumber(key, OSSL_PKEY_PARAM_RSA_E)}});
+  }
+  if (EVP_PKEY_is_a(key, "EC")) {
+    return Value::Object({{Str("Curve"), Value::Object({})},
+                          {Str("X"), KeyNumber(key, OSSL_PKEY_PARAM_EC_PUB_X)},
+                          {Str("Y"), KeyNumber(key, OSSL_PKEY_PARAM_EC_PUB_Y)}});
   }
   if (EVP_PKEY_is_a(key, "ED25519")) {
     unsigned char raw[32];
@@ -168,7 +178,7 @@ Value PublicKey(const EVP_PKEY* key) {
     if (EVP_PKEY_get_raw_public_key(key, raw, &size) != 1) return Value::Null();
     return Bytes(raw, static_cast<int>(size));
   }
-  return Value::Object({});
+  return Value::Null();
 }
 
 std::string IpText(const ASN1_OCTET_STRING* ip) {
@@ -222,6 +232,19 @@ Value ExtKeyUsage(X509* cert) {
   return out.size() == 0 ? Value::Null() : std::move(out).Build();
 }
 
+// []pkix.Extension: {Id, Critical, Value}, null when there are none.
+Value Extensions(const STACK_OF(X509_EXTENSION)* extensions) {
+  ArrayBuilder out;
+  for (int i = 0; i < sk_X509_EXTENSION_num(extensions); ++i) {
+    X509_EXTENSION* e = sk_X509_EXTENSION_value(extensions, i);
+    const ASN1_OCTET_STRING* data = X509_EXTENSION_get_data(e);
+    out.Push(Value::Object({{Str("Id"), Oid(X509_EXTENSION_get_object(e))},
+                            {Str("Critical"), Value::Boolean(X509_EXTENSION_get_critical(e) > 0)},
+                            {Str("Value"), Bytes(ASN1_STRING_get0_data(data), ASN1_STRING_length(data))}}));
+  }
+  return out.size() == 0 ? Value::Null() : std::move(out).Build();
+}
+
 Value OctetBytes(const ASN1_OCTET_STRING* s) {
   return s == nullptr ? Value::Null() : Bytes(ASN1_STRING_get0_data(s), ASN1_STRING_length(s));
 }
@@ -270,6 +293,7 @@ Value CertificateValue(X509* cert, bool uri_strings) {
   out.Insert(Str("IsCA"), Value::Boolean(is_ca));
   out.Insert(Str("MaxPathLen"), Value::Int(has_basic ? path_len : 0));
   out.Insert(Str("MaxPathLenZero"), Value::Boolean(has_basic && path_len == 0));
+  out.Insert(Str("Extensions"), Extensions(X509_get0_extensions(cert)));
   out.Insert(Str("SubjectKeyId"), OctetBytes(X509_get0_subject_key_id(cert)));
   out.Insert(Str("AuthorityKeyId"), OctetBytes(X509_get0_authority_key_id(cert)));
   std::unique_ptr<GENERAL_NAMES, NamesFree> names(
@@ -294,6 +318,7 @@ Value CertificateRequestValue(X509_REQ* csr) {
   out.Insert(Str("Version"), Value::Int(X509_REQ_get_version(csr)));
   out.Insert(Str("Subject"), Name(X509_REQ_get_subject_name(csr)));
   STACK_OF(X509_EXTENSION)* extensions = X509_REQ_get_extensions(csr);
+  out.Insert(Str("Extensions"), Extensions(extensions));
   std::unique_ptr<GENERAL_NAMES, NamesFree> names(
       static_cast<GENERAL_NAMES*>(X509V3_get_d2i(extensions, NID_subject_alt_name, nullptr, nullptr)));
   sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);

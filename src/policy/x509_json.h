@@ -4,13 +4,15 @@
 // RFC 3339, absent lists as null), plus OPA's URIStrings on certificates.
 //
 // Only the fields that map onto OpenSSL without guesswork are written:
-// Raw*, Signature, SignatureAlgorithm, PublicKeyAlgorithm, PublicKey (RSA
-// and Ed25519), Version, SerialNumber, Issuer, Subject (pkix.Name with
-// Names), NotBefore, NotAfter, KeyUsage, ExtKeyUsage, BasicConstraintsValid,
-// IsCA, MaxPathLen, MaxPathLenZero, SubjectKeyId, AuthorityKeyId, DNSNames,
-// EmailAddresses, IPAddresses, URIStrings (when asked for: OPA adds it in
-// parse_certificates and parse_and_verify_certificates). Go's remaining fields (URIs as
-// url.URL objects, name constraints, policies, ...) are left out.
+// Raw*, Signature, SignatureAlgorithm, PublicKeyAlgorithm, PublicKey (RSA,
+// ECDSA, Ed25519), Version,
+// SerialNumber, Issuer, Subject (pkix.Name with Names), NotBefore,
+// NotAfter, Extensions, KeyUsage, ExtKeyUsage, BasicConstraintsValid, IsCA,
+// MaxPathLen, MaxPathLenZero, SubjectKeyId, AuthorityKeyId, DNSNames,
+// EmailAddresses, IPAddresses, and URIStrings when asked for (OPA adds it
+// in parse_certificates and parse_and_verify_certificates). Go's other
+// fields (URIs as url.URL objects, name constraints, policies, ...) are
+// left out.
 #pragma once
 
 #include <openssl/x509.h>
