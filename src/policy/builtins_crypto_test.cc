@@ -89,6 +89,17 @@ TEST(JwtBuiltinsTest, EncodeSignRawChecksHeaderAndPayload) {
   EXPECT_EQ(Call("io.jwt.verify_hs256", {token, R"("secret")"}), "true");
 }
 
+// RFC 8037 appendix A.1's Ed25519 key: signing needs "d", verify_* refuse it.
+TEST(JwtBuiltinsTest, VerifyTakesPublicJwksOnly) {
+  std::string pub = R"({"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo")";
+  std::string priv = pub + R"(,"d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"})";
+  pub += "}";
+  std::string token = Call("io.jwt.encode_sign_raw", {Quote(R"({"alg":"EdDSA"})"), Quote("{}"), Quote(priv)});
+  EXPECT_EQ(Call("io.jwt.verify_eddsa", {token, Quote(pub)}), "true");
+  EXPECT_EQ(Call("io.jwt.verify_eddsa", {token, Quote(priv)}), "false");
+  EXPECT_EQ(Call("io.jwt.verify_es256", {token, Quote(pub)}), "false");
+}
+
 // The signature OPA computes for this request (its providers-aws cases).
 TEST(AwsSigV4Test, SignsLikeOpa) {
   aws::SignInput in;

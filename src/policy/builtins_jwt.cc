@@ -128,6 +128,12 @@ Out JwtDecode(Args a) {
   return Decode(a[0].AsString());
 }
 
+// OPA's verify_* take public keys only: a JWK with its private part never
+// verifies there.
+bool PublicVerify(const jose::Key& key, const char* alg, std::string_view input, std::string_view signature) {
+  return !key.is_private && jose::Verify(key, alg, input, signature);
+}
+
 // io.jwt.verify_<alg> with a certificate, public key or JWK set: a key whose
 // kid matches the header's decides alone; otherwise any key (with no alg, or
 // the header's alg) that verifies will do.
@@ -148,12 +154,12 @@ Out VerifyWithKeys(Args a) {
   std::string input = token->header + "." + token->payload;
   if (!fields->kid.empty()) {
     for (const jose::Key& key : *keys) {
-      if (key.kid == fields->kid) return Value::Boolean(jose::Verify(key, kAlg, input, *signature));
+      if (key.kid == fields->kid) return Value::Boolean(PublicVerify(key, kAlg, input, *signature));
     }
   }
   for (const jose::Key& key : *keys) {
     if (!key.alg.empty() && key.alg != fields->alg) continue;
-    if (jose::Verify(key, kAlg, input, *signature)) return Value::Boolean(true);
+    if (PublicVerify(key, kAlg, input, *signature)) return Value::Boolean(true);
   }
   return Value::Boolean(false);
 }

@@ -4,8 +4,6 @@
 #include "policy/crypto_x509.h"
 
 #include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
-#include <openssl/x509v3.h>
 
 #include <memory>
 #include <string>
@@ -14,6 +12,7 @@
 #include "policy/crypto_keys.h"
 #include "policy/jose.h"
 #include "policy/x509_json.h"
+#include "policy/x509_verify.h"
 
 namespace sluice::policy {
 namespace {
@@ -65,43 +64,46 @@ Result<std::vector<Cert>> CertsFromString(std::string_view text) {
   return ParseDer(bytes);
 }
 
-Value CertsValue(const std::vector<X509*>& certs) {
+Value CertsValue(const std::vector<X509*>& certs, bool uri_strings) {
   ArrayBuilder out;
-  for (X509* c : certs) out.Push(CertificateValue(c));
+  for (X509* c : certs) out.Push(CertificateValue(c, uri_strings));
   return std::move(out).Build();
+}
+
+std::vector<X509*> Pointers(const std::vector<Cert>& certs) {
+  std::vector<X509*> out;
+  for (const Cert& c : certs) out.push_back(c.get());
+  return out;
 }
 
 Out ParseCertificates(Args a) {
   if (!a[0].IsString()) return Out::OperandError(1, "string", a[0]);
   Result<std::vector<Cert>> certs = CertsFromString(a[0].AsString());
   if (!certs.ok()) return Fail(certs.status());
-  std::vector<X509*> raw;
-  for (const Cert& c : *certs) raw.push_back(c.get());
-  return CertsValue(raw);
+  return CertsValue(Pointers(*certs), true);
 }
 
-// The first certificate is the root, the last the leaf, the rest
-// intermediates; the verified chain runs from the leaf to the root. Like
-// Go's Verify with no key usages, the leaf must be fit for server auth.
 Out ParseAndVerifyCertificates(Args a) {
   if (!a[0].IsString()) return Out::OperandError(1, "string", a[0]);
   const Value invalid = Value::Array({Value::Boolean(false), Value::Array({})});
   Result<std::vector<Cert>> certs = CertsFromString(a[0].AsString());
-  if (!certs.ok() || certs->size() < 2) return invalid;
-  std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(), X509_STORE_free);
-  std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> untrusted(
-      sk_X509_new_null(), [](STACK_OF(X509)* s) { sk_X509_free(s); });
-  std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(), X509_STORE_CTX_free);
-  if (!store || !untrusted || !ctx || X509_STORE_add_cert(store.get(), certs->front().get()) != 1) return invalid;
-  for (size_t i = 1; i + 1 < certs->size(); ++i) sk_X509_push(untrusted.get(), (*certs)[i].get());
-  if (X509_STORE_CTX_init(ctx.get(), store.get(), certs->back().get(), untrusted.get()) != 1 ||
-      X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER) != 1 || X509_verify_cert(ctx.get()) != 1) {
-    return invalid;
-  }
-  STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
-  std::vector<X509*> verified;
-  for (int i = 0; i < sk_X509_num(chain); ++i) verified.push_back(sk_X509_value(chain, i));
-  return Value::Array({Value::Boolean(true), CertsValue(verified)});
+  if (!certs.ok()) return invalid;
+  std::vector<X509*> chain = VerifyChain(Pointers(*certs), ChainOptions{});
+  if (chain.empty()) return invalid;
+  return Value::Array({Value::Boolean(true), CertsValue(chain, true)});
+}
+
+Out ParseAndVerifyCertificatesWithOptions(Args a) {
+  if (!a[0].IsString()) return Out::OperandError(1, "string", a[0]);
+  if (!a[1].IsObject()) return Out::OperandError(2, "object", a[1]);
+  const Value invalid = Value::Array({Value::Boolean(false), Value::Array({})});
+  Result<std::vector<Cert>> certs = CertsFromString(a[0].AsString());
+  if (!certs.ok()) return invalid;
+  ChainOptions options;
+  if (Status s = ReadChainOptions(a[1], options); !s.ok()) return Fail(s);
+  std::vector<X509*> chain = VerifyChain(Pointers(*certs), options);
+  if (chain.empty()) return invalid;
+  return Value::Array({Value::Boolean(true), CertsValue(chain, false)});
 }
 
 Out ParseCertificateRequest(Args a) {
@@ -175,7 +177,7 @@ Out ParseKeyPair(Args a) {
   return Value::Object({
       {Value::String("Certificate"), std::move(ders).Build()},
       {Value::String("PrivateKey"), GoPrivateKeyValue(key.get())},
-      {Value::String("Leaf"), CertificateValue(leaf->front().get())},
+      {Value::String("Leaf"), CertificateValue(leaf->front().get(), false)},
       {Value::String("OCSPStaple"), Value::Null()},
       {Value::String("SignedCertificateTimestamps"), Value::Null()},
       {Value::String("SupportedSignatureAlgorithms"), Value::Null()},
@@ -212,6 +214,7 @@ Out ParsePrivateKeys(Args a) {
 void RegisterX509Builtins(BuiltinRegistry& r) {
   r.Add("crypto.x509.parse_certificates", 1, ParseCertificates);
   r.Add("crypto.x509.parse_and_verify_certificates", 1, ParseAndVerifyCertificates);
+  r.Add("crypto.x509.parse_and_verify_certificates_with_options", 2, ParseAndVerifyCertificatesWithOptions);
   r.Add("crypto.x509.parse_certificate_request", 1, ParseCertificateRequest);
   r.Add("crypto.x509.parse_keypair", 2, ParseKeyPair);
   r.Add("crypto.x509.parse_rsa_private_key", 1, ParseRsaPrivateKey);

@@ -41,6 +41,7 @@ bool DecodePem(std::string_view text, PemBlock& block, std::string_view& rest);
 // secret (JWK kty "oct"), with the JWK's "alg" and "kid" when it had them.
 struct Key {
   std::shared_ptr<EVP_PKEY> pkey;  // null for a secret
+  bool is_private = false;         // an asymmetric JWK with its private part ("d")
   std::string secret;
   std::string alg;
   std::string kid;

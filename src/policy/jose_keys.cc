@@ -150,6 +150,7 @@ Result<Key> KeyFromJwk(const Value& jwk) {
   } else {
     return Status::InvalidArgument("invalid key type from JSON (" + std::string(type) + ")");
   }
+  key.is_private = key.pkey != nullptr && jwk.Find("d") != nullptr;
   if (const Value* alg = jwk.Find("alg"); alg != nullptr && alg->IsString()) key.alg = alg->AsString();
   if (const Value* kid = jwk.Find("kid"); kid != nullptr && kid->IsString()) key.kid = kid->AsString();
   return key;

@@ -54,7 +54,8 @@ Status Parse(const Value& object, Constraints& c) {
     c.has_keys = true;
   }
   if (c.time_ns < 0) {
-    // OPA takes the evaluation's wall clock (what time.now_ns returns).
+    // OPA uses the query's start time (what time.now_ns returns). Builtins
+    // get no evaluation context to carry one, so the clock is read here.
     auto now = std::chrono::system_clock::now().time_since_epoch();
     c.time_ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
   }

@@ -10,7 +10,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include <cstdio>
+#include <algorithm>
 #include <ctime>
 #include <memory>
 #include <string>
@@ -54,14 +54,15 @@ Value BigNumber(const BIGNUM* bn) {
 }
 
 Value Oid(const ASN1_OBJECT* oid) {
-  char text[128];
+  char text[256];
   int size = OBJ_obj2txt(text, sizeof text, oid, 1);
   ArrayBuilder arcs;
-  std::string_view s(text, size > 0 ? static_cast<size_t>(size) : 0);
+  std::string_view s(text, size > 0 ? std::min(static_cast<size_t>(size), sizeof text - 1) : 0);
   for (size_t from = 0; from < s.size();) {
     size_t dot = s.find('.', from);
     if (dot == std::string_view::npos) dot = s.size();
-    arcs.Push(Value::Int(std::stoll(std::string(s.substr(from, dot - from)))));
+    Result<Number> arc = Number::Parse(s.substr(from, dot - from));  // arcs may pass int64
+    arcs.Push(arc.ok() ? Value(std::move(arc).value()) : Value::Null());
     from = dot + 1;
   }
   return std::move(arcs).Build();
@@ -115,10 +116,9 @@ Value Name(const X509_NAME* name) {
 Value Time(const ASN1_TIME* t) {
   std::tm tm{};
   if (ASN1_TIME_to_tm(t, &tm) != 1) return Value::Null();
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return Str(text);
+  char text[64];
+  size_t size = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return Str(std::string_view(text, size));
 }
 
 // Go's x509.SignatureAlgorithm and PublicKeyAlgorithm numbers.
@@ -151,16 +151,26 @@ int64_t PublicKeyAlgorithm(const EVP_PKEY* key) {
   return 0;
 }
 
+// A big-number parameter of a key as a JSON number, null when missing.
+Value KeyNumber(const EVP_PKEY* key, const char* name) {
+  BIGNUM* bn = nullptr;
+  EVP_PKEY_get_bn_param(key, name, &bn);
+  std::unique_ptr<BIGNUM, BnFree> own(bn);
+  return bn == nullptr ? Value::Null() : BigNumber(bn);
+}
+
+// rsa.PublicKey {N, E}, ecdsa.PublicKey {Curve, X, Y} (Go's NIST curves
+// marshal as {}), ed25519.PublicKey bytes; null for other key types.
 Value PublicKey(const EVP_PKEY* key) {
   if (key == nullptr) return Value::Null();
   if (EVP_PKEY_is_a(key, "RSA")) {
-    BIGNUM* n = nullptr;
-    BIGNUM* e = nullptr;
-    EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n);
-    EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &e);
-    std::unique_ptr<BIGNUM, BnFree> own_n(n), own_e(e);
-    if (n == nullptr || e == nullptr) return Value::Null();
-    return Value::Object({{Str("N"), BigNumber(n)}, {Str("E"), BigNumber(e)}});
+    return Value::Object({{Str("N"), KeyNumber(key, OSSL_PKEY_PARAM_RSA_N)},
+                          {Str("E"), KeyNumber(key, OSSL_PKEY_PARAM_RSA_E)}});
+  }
+  if (EVP_PKEY_is_a(key, "EC")) {
+    return Value::Object({{Str("Curve"), Value::Object({})},
+                          {Str("X"), KeyNumber(key, OSSL_PKEY_PARAM_EC_PUB_X)},
+                          {Str("Y"), KeyNumber(key, OSSL_PKEY_PARAM_EC_PUB_Y)}});
   }
   if (EVP_PKEY_is_a(key, "ED25519")) {
     unsigned char raw[32];
@@ -168,7 +178,7 @@ Value PublicKey(const EVP_PKEY* key) {
     if (EVP_PKEY_get_raw_public_key(key, raw, &size) != 1) return Value::Null();
     return Bytes(raw, static_cast<int>(size));
   }
-  return Value::Object({});
+  return Value::Null();
 }
 
 std::string IpText(const ASN1_OCTET_STRING* ip) {
@@ -213,18 +223,25 @@ int64_t KeyUsage(uint32_t ku) {
 Value ExtKeyUsage(X509* cert) {
   auto* usages = static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr));
   if (usages == nullptr) return Value::Null();
-  const int nids[] = {NID_anyExtendedKeyUsage, NID_server_auth,   NID_client_auth,   NID_code_sign,
-                      NID_email_protect,       NID_ipsecEndSystem, NID_ipsecTunnel,   NID_ipsecUser,
-                      NID_time_stamp,          NID_OCSP_sign,      NID_ms_sgc,        NID_ns_sgc,
-                      NID_ms_code_com,         NID_ms_code_ind};
   ArrayBuilder out;
   for (int i = 0; i < sk_ASN1_OBJECT_num(usages); ++i) {
-    int nid = OBJ_obj2nid(sk_ASN1_OBJECT_value(usages, i));
-    for (int k = 0; k < 14; ++k) {
-      if (nids[k] == nid) out.Push(Value::Int(k));
-    }
+    int usage = GoExtKeyUsage(OBJ_obj2nid(sk_ASN1_OBJECT_value(usages, i)));
+    if (usage >= 0) out.Push(Value::Int(usage));
   }
   EXTENDED_KEY_USAGE_free(usages);
+  return out.size() == 0 ? Value::Null() : std::move(out).Build();
+}
+
+// []pkix.Extension: {Id, Critical, Value}, null when there are none.
+Value Extensions(const STACK_OF(X509_EXTENSION)* extensions) {
+  ArrayBuilder out;
+  for (int i = 0; i < sk_X509_EXTENSION_num(extensions); ++i) {
+    X509_EXTENSION* e = sk_X509_EXTENSION_value(extensions, i);
+    const ASN1_OCTET_STRING* data = X509_EXTENSION_get_data(e);
+    out.Push(Value::Object({{Str("Id"), Oid(X509_EXTENSION_get_object(e))},
+                            {Str("Critical"), Value::Boolean(X509_EXTENSION_get_critical(e) > 0)},
+                            {Str("Value"), Bytes(ASN1_STRING_get0_data(data), ASN1_STRING_length(data))}}));
+  }
   return out.size() == 0 ? Value::Null() : std::move(out).Build();
 }
 
@@ -234,7 +251,18 @@ Value OctetBytes(const ASN1_OCTET_STRING* s) {
 
 }  // namespace
 
-Value CertificateValue(X509* cert) {
+int GoExtKeyUsage(int nid) {
+  const int nids[] = {NID_anyExtendedKeyUsage, NID_server_auth,    NID_client_auth, NID_code_sign,
+                      NID_email_protect,       NID_ipsecEndSystem, NID_ipsecTunnel, NID_ipsecUser,
+                      NID_time_stamp,          NID_OCSP_sign,      NID_ms_sgc,      NID_ns_sgc,
+                      NID_ms_code_com,         NID_ms_code_ind};
+  for (int i = 0; i < 14; ++i) {
+    if (nids[i] == nid) return i;
+  }
+  return -1;
+}
+
+Value CertificateValue(X509* cert, bool uri_strings) {
   ObjectBuilder out;
   out.Insert(Str("Raw"), Der(cert, i2d_X509));
   out.Insert(Str("RawTBSCertificate"), Der(cert, i2d_re_X509_tbs));
@@ -265,11 +293,12 @@ Value CertificateValue(X509* cert) {
   out.Insert(Str("IsCA"), Value::Boolean(is_ca));
   out.Insert(Str("MaxPathLen"), Value::Int(has_basic ? path_len : 0));
   out.Insert(Str("MaxPathLenZero"), Value::Boolean(has_basic && path_len == 0));
+  out.Insert(Str("Extensions"), Extensions(X509_get0_extensions(cert)));
   out.Insert(Str("SubjectKeyId"), OctetBytes(X509_get0_subject_key_id(cert)));
   out.Insert(Str("AuthorityKeyId"), OctetBytes(X509_get0_authority_key_id(cert)));
   std::unique_ptr<GENERAL_NAMES, NamesFree> names(
       static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
-  AltNames(names.get(), out, true);
+  AltNames(names.get(), out, uri_strings);
   return std::move(out).Build();
 }
 
@@ -289,6 +318,7 @@ Value CertificateRequestValue(X509_REQ* csr) {
   out.Insert(Str("Version"), Value::Int(X509_REQ_get_version(csr)));
   out.Insert(Str("Subject"), Name(X509_REQ_get_subject_name(csr)));
   STACK_OF(X509_EXTENSION)* extensions = X509_REQ_get_extensions(csr);
+  out.Insert(Str("Extensions"), Extensions(extensions));
   std::unique_ptr<GENERAL_NAMES, NamesFree> names(
       static_cast<GENERAL_NAMES*>(X509V3_get_d2i(extensions, NID_subject_alt_name, nullptr, nullptr)));
   sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);

@@ -4,12 +4,15 @@
 // RFC 3339, absent lists as null), plus OPA's URIStrings on certificates.
 //
 // Only the fields that map onto OpenSSL without guesswork are written:
-// Raw*, Signature, SignatureAlgorithm, PublicKeyAlgorithm, PublicKey (RSA
-// and Ed25519), Version, SerialNumber, Issuer, Subject (pkix.Name with
-// Names), NotBefore, NotAfter, KeyUsage, ExtKeyUsage, BasicConstraintsValid,
-// IsCA, MaxPathLen, MaxPathLenZero, SubjectKeyId, AuthorityKeyId, DNSNames,
-// EmailAddresses, IPAddresses, URIStrings. Go's remaining fields (URIs as
-// url.URL objects, name constraints, policies, ...) are left out.
+// Raw*, Signature, SignatureAlgorithm, PublicKeyAlgorithm, PublicKey (RSA,
+// ECDSA, Ed25519), Version,
+// SerialNumber, Issuer, Subject (pkix.Name with Names), NotBefore,
+// NotAfter, Extensions, KeyUsage, ExtKeyUsage, BasicConstraintsValid, IsCA,
+// MaxPathLen, MaxPathLenZero, SubjectKeyId, AuthorityKeyId, DNSNames,
+// EmailAddresses, IPAddresses, and URIStrings when asked for (OPA adds it
+// in parse_certificates and parse_and_verify_certificates). Go's other
+// fields (URIs as url.URL objects, name constraints, policies, ...) are
+// left out.
 #pragma once
 
 #include <openssl/x509.h>
@@ -18,7 +21,10 @@
 
 namespace sluice::policy {
 
-Value CertificateValue(X509* cert);
+Value CertificateValue(X509* cert, bool uri_strings);
+// Go's x509.ExtKeyUsage number (Any 0, ServerAuth 1, ..., 13) for an
+// extended key usage NID; -1 for usages Go does not name.
+int GoExtKeyUsage(int nid);
 Value CertificateRequestValue(X509_REQ* csr);
 
 }  // namespace sluice::policy
