@@ -1,7 +1,9 @@
-// Internals of go_time_format.cc and go_time_parse.cc: the elements of a Go
-// layout ("2006-01-02T15:04:05.999Z07:00"), found as Go's nextStdChunk does.
+// Internals of go_time_*.cc: the elements of a Go layout
+// ("2006-01-02T15:04:05.999Z07:00"), found as Go's nextStdChunk does, and
+// helpers shared by the files.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace sluice::policy::gotime {
@@ -33,6 +35,9 @@ struct Chunk {
 };
 
 Chunk NextChunk(std::string_view layout);
+
+// Go's strconv.Quote, for the texts of error messages.
+std::string Quote(std::string_view s);
 
 extern const char* const kLongMonthNames[12];
 extern const char* const kLongDayNames[7];

@@ -126,7 +126,11 @@ int64_t BigEndian(const std::string& b, size_t at, int n) {
 std::shared_ptr<const Zone> ParseTzif(const std::string& b) {
   auto counts = [&](size_t at, size_t c[6]) {
     if (b.size() < at + 44 || b.compare(at, 4, "TZif") != 0) return false;
-    for (int i = 0; i < 6; ++i) c[i] = static_cast<size_t>(BigEndian(b, at + 20 + 4 * static_cast<size_t>(i), 4));
+    for (int i = 0; i < 6; ++i) {
+      int64_t n = BigEndian(b, at + 20 + 4 * static_cast<size_t>(i), 4);
+      if (n < 0 || n > (int64_t{1} << 20)) return false;  // keeps the size sums exact
+      c[i] = static_cast<size_t>(n);
+    }
     return true;
   };
   size_t c[6];  // isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt
