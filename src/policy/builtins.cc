@@ -28,6 +28,11 @@ void BuiltinRegistry::Add(std::string name, int arity, BuiltinFn fn) {
   builtins_[std::move(name)] = std::move(b);
 }
 
+void BuiltinRegistry::AddWithContext(std::string name, int arity, BuiltinContextFn fn) {
+  Builtin b{name, arity, nullptr, fn};
+  builtins_[std::move(name)] = std::move(b);
+}
+
 const Builtin* BuiltinRegistry::Find(std::string_view name) const {
   auto it = builtins_.find(std::string(name));
   return it == builtins_.end() ? nullptr : &it->second;

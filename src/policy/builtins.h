@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,15 +48,29 @@ struct BuiltinOutcome {
 
 using BuiltinFn = BuiltinOutcome (*)(std::span<const Value> args);
 
+// What a builtin may remember for the rest of one query evaluation, as OPA's
+// BuiltinContext.Cache: uuid.rfc4122 and rand.intn give the same result for
+// the same arguments within a query. Owned by the evaluator, one per query,
+// never shared between threads; each builtin picks keys that cannot clash
+// with another's (e.g. ["uuid.rfc4122", arg]).
+struct BuiltinContext {
+  std::map<Value, Value> cache;
+};
+using BuiltinContextFn = BuiltinOutcome (*)(std::span<const Value> args, BuiltinContext& ctx);
+
 struct Builtin {
   std::string name;  // "plus", "array.concat", "internal.member_2"
   int arity = 0;     // number of inputs (the output is one more, optional)
   BuiltinFn fn = nullptr;
+  BuiltinContextFn context_fn = nullptr;  // instead of fn, for builtins that need the context
+
+  bool callable() const { return fn != nullptr || context_fn != nullptr; }
 };
 
 class BuiltinRegistry {
  public:
   void Add(std::string name, int arity, BuiltinFn fn);
+  void AddWithContext(std::string name, int arity, BuiltinContextFn fn);
   const Builtin* Find(std::string_view name) const;
 
  private:

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "policy/builtins.h"
+#include "policy/number_ops.h"
 
 namespace sluice::policy {
 namespace {
@@ -60,16 +61,37 @@ Out Replace(Args a) {
   return Value::String(ReplaceAll(a[0].AsString(), a[1].AsString(), a[2].AsString()));
 }
 
+// strings.replace_n as Go's strings.Replacer with the pairs in key order:
+// one pass over s; at each position the first key (in order) that matches
+// wins, and replaced text is not looked at again. An empty key matches
+// everywhere, so its value goes before every byte and at the end.
 Out ReplaceN(Args a) {
   if (!a[0].IsObject()) return Out::OperandError(1, "object", a[0]);
   if (!a[1].IsString()) return Out::OperandError(2, "string", a[1]);
-  std::string s(a[1].AsString());
   for (const ObjectEntry& e : a[0].ObjectEntries()) {
-    if (!e.key.IsString()) return Out::OperandError(1, "object[string: string]", a[0]);
-    if (!e.value.IsString()) return Out::OperandError(1, "object[string: string]", a[0]);
-    s = ReplaceAll(s, e.key.AsString(), e.value.AsString());
+    if (!e.key.IsString()) return Out::TypeError("operand 1 non-string key found in pattern object");
+    if (!e.value.IsString()) return Out::TypeError("operand 1 non-string value found in pattern object");
   }
-  return Value::String(s);
+  std::string_view s = a[1].AsString();
+  std::string out;
+  for (size_t i = 0; i <= s.size();) {
+    bool replaced = false;
+    for (const ObjectEntry& e : a[0].ObjectEntries()) {
+      std::string_view from = e.key.AsString();
+      if (!s.substr(i).starts_with(from)) continue;
+      out += e.value.AsString();
+      if (!from.empty()) {
+        i += from.size();
+        replaced = true;
+      }
+      break;
+    }
+    if (!replaced) {
+      if (i < s.size()) out += s[i];
+      ++i;
+    }
+  }
+  return Value::String(out);
 }
 
 // Code point index of byte offset `b` in s.
@@ -178,17 +200,29 @@ Out FormatInt(Args a) {
   if (!base || (*base != 2 && *base != 8 && *base != 10 && *base != 16)) {
     return Out::TypeError("operand 2 must be one of {2, 8, 10, 16}");
   }
-  std::optional<double> d = a[0].AsNumber().ToDouble();
-  std::optional<int64_t> v = a[0].AsNumber().ToInt64();
-  int64_t n = v ? *v : static_cast<int64_t>(d.value_or(0));  // truncates like OPA's big.Float.Int
-  bool neg = n < 0;
-  uint64_t u = neg ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
+  // Truncated toward zero exactly (OPA's big.Float.Int), then converted
+  // from its decimal digits by long division, so any size works.
+  const Number& x = a[0].AsNumber();
+  Result<Number> whole = x.Sign() < 0 ? Ceil(x) : Floor(x);
+  if (!whole.ok()) return Out::Error(whole.status().message());
+  std::string decimal = whole->ToString();
+  bool neg = !decimal.empty() && decimal[0] == '-';
+  if (neg) decimal.erase(0, 1);
+  const auto b = static_cast<unsigned>(*base);
   std::string digits;
-  do {
-    digits.insert(digits.begin(), "0123456789abcdef"[u % static_cast<uint64_t>(*base)]);
-    u /= static_cast<uint64_t>(*base);
-  } while (u != 0);
-  if (neg) digits.insert(digits.begin(), '-');
+  while (true) {
+    std::string quotient;
+    unsigned rem = 0;
+    for (char c : decimal) {
+      rem = rem * 10 + static_cast<unsigned>(c - '0');
+      if (!quotient.empty() || rem / b != 0) quotient += static_cast<char>('0' + rem / b);
+      rem %= b;
+    }
+    digits.insert(digits.begin(), "0123456789abcdef"[rem]);
+    if (quotient.empty()) break;
+    decimal = std::move(quotient);
+  }
+  if (neg && digits != "0") digits.insert(digits.begin(), '-');
   return Value::String(digits);
 }
 

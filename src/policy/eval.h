@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "policy/ast.h"
+#include "policy/builtins.h"
 #include "policy/compile.h"
 #include "policy/value.h"
 
@@ -138,6 +139,7 @@ class Evaluator {
   const CompiledPolicy& policy_;
   bool strict_;
   State state_;
+  BuiltinContext builtin_context_;  // for the whole query, whatever `with` swaps
   std::set<const RuleNode*> in_progress_;
   std::vector<std::pair<std::string_view, Value>> bindings_;
   size_t frame_base_ = 0;

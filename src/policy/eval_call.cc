@@ -128,7 +128,7 @@ bool Evaluator::EvalCall(const ast::Call& call, size_t n_inputs, const ast::Loca
     });
   }
   const Builtin* b = policy_.builtins().Find(name);
-  if (b == nullptr || b->fn == nullptr) {
+  if (b == nullptr || !b->callable()) {
     if (name == "print") return k(Value::Boolean(true));
     Fail(loc, "rego_type_error", "undefined function " + name);
     return false;
@@ -139,7 +139,7 @@ bool Evaluator::EvalCall(const ast::Call& call, size_t n_inputs, const ast::Loca
     return false;
   }
   return EvalArgs(call, 1, n_inputs, vals, [&] {
-    BuiltinOutcome out = b->fn(vals);
+    BuiltinOutcome out = b->fn ? b->fn(vals) : b->context_fn(vals, builtin_context_);
     switch (out.state) {
       case BuiltinOutcome::State::kValue:
         return k(out.value);
