@@ -1,18 +1,14 @@
 #include "policy/glob.h"
 
+#include <re2/re2.h>
+
+#include <cstdio>
 #include <utility>
+#include <vector>
 
 #include "policy/utf8.h"
 
 namespace sluice::policy::internal {
-
-struct Glob::Node {
-  enum class Type { kText, kAny, kSuper, kSingle, kList, kRange, kAlternatives };
-  Type type = Type::kText;
-  std::u32string chars;  // kText: the runes; kList: the members; kRange: lo, hi
-  bool negated = false;  // kList, kRange
-  std::vector<Seq> alternatives;
-};
 
 std::u32string Runes(std::string_view s) {
   std::u32string out;
@@ -26,10 +22,36 @@ std::u32string Runes(std::string_view s) {
   return out;
 }
 
+void AppendUtf8(std::string& out, char32_t r) {
+  if (r < 0x80) {
+    out += static_cast<char>(r);
+  } else if (r < 0x800) {
+    out += static_cast<char>(0xC0 | (r >> 6));
+    out += static_cast<char>(0x80 | (r & 0x3F));
+  } else if (r < 0x10000) {
+    out += static_cast<char>(0xE0 | (r >> 12));
+    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (r & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (r >> 18));
+    out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (r & 0x3F));
+  }
+}
+
 namespace {
 
-using Node = Glob::Node;
-using Seq = Glob::Seq;
+struct Node;
+using Seq = std::vector<Node>;
+
+struct Node {
+  enum class Type { kText, kAny, kSuper, kSingle, kList, kRange, kAlternatives };
+  Type type = Type::kText;
+  std::u32string chars;  // kText: the runes; kList: the members; kRange: lo, hi
+  bool negated = false;  // kList, kRange
+  std::vector<Seq> alternatives;
+};
 
 // A recursive-descent reader of gobwas's grammar over runes.
 class Parser {
@@ -136,74 +158,95 @@ class Parser {
   std::string error_;
 };
 
-// The rest of the pattern to match after the current node: a stack of
-// partly matched sequences (alternatives push one).
-struct Frame {
-  const Seq* seq;
-  size_t index;
-  const Frame* next;
-};
+// "\x{41}": a rune written so that no character is special.
+std::string RuneEscape(char32_t r) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "\\x{%X}", static_cast<unsigned>(r));
+  return buf;
+}
 
-class Matcher {
- public:
-  Matcher(std::u32string_view subject, std::u32string_view separators)
-      : s_(subject), separators_(separators) {}
-
-  bool Match(const Frame* f, size_t pos) const {
-    while (f != nullptr && f->index == f->seq->size()) f = f->next;
-    if (f == nullptr) return pos == s_.size();
-    const Node& n = (*f->seq)[f->index];
-    Frame rest{f->seq, f->index + 1, f->next};
+// The RE2 expression for a sequence: `*` and `?` stop at separators, lists
+// and ranges do not.
+void Translate(const Seq& seq, std::u32string_view separators, std::string& out) {
+  std::string not_separator = "[^";
+  for (char32_t r : separators) not_separator += RuneEscape(r);
+  not_separator += "]";
+  if (separators.empty()) not_separator = ".";
+  for (const Node& n : seq) {
     switch (n.type) {
-      case Node::Type::kText:
-        return s_.substr(pos).starts_with(n.chars) && Match(&rest, pos + n.chars.size());
-      case Node::Type::kSingle:
-        return pos < s_.size() && !IsSeparator(s_[pos]) && Match(&rest, pos + 1);
-      case Node::Type::kList:
-        return pos < s_.size() && (n.chars.find(s_[pos]) != std::u32string::npos) != n.negated &&
-               Match(&rest, pos + 1);
-      case Node::Type::kRange:
-        return pos < s_.size() && (s_[pos] >= n.chars[0] && s_[pos] <= n.chars[1]) != n.negated &&
-               Match(&rest, pos + 1);
+      case Node::Type::kText: {
+        std::string text;
+        for (char32_t r : n.chars) AppendUtf8(text, r);
+        out += RE2::QuoteMeta(text);
+        break;
+      }
       case Node::Type::kAny:
+        out += not_separator + "*";
+        break;
       case Node::Type::kSuper:
-        for (size_t k = pos;; ++k) {
-          if (Match(&rest, k)) return true;
-          if (k == s_.size() || (n.type == Node::Type::kAny && IsSeparator(s_[k]))) return false;
+        out += ".*";
+        break;
+      case Node::Type::kSingle:
+        out += not_separator;
+        break;
+      case Node::Type::kList:
+      case Node::Type::kRange: {
+        std::string members;
+        if (n.type == Node::Type::kList) {
+          for (char32_t r : n.chars) members += RuneEscape(r);
+        } else if (n.chars[0] <= n.chars[1]) {
+          members = RuneEscape(n.chars[0]) + "-" + RuneEscape(n.chars[1]);
         }
+        // A class with no members matches nothing; negated, any rune.
+        if (members.empty()) {
+          out += n.negated ? "." : "[^\\x{0}-\\x{10FFFF}]";
+        } else {
+          out += (n.negated ? "[^" : "[") + members + "]";
+        }
+        break;
+      }
       case Node::Type::kAlternatives:
-        for (const Seq& alt : n.alternatives) {
-          Frame inner{&alt, 0, &rest};
-          if (Match(&inner, pos)) return true;
+        out += "(?:";
+        for (size_t i = 0; i < n.alternatives.size(); ++i) {
+          if (i > 0) out += "|";
+          Translate(n.alternatives[i], separators, out);
         }
-        return false;
+        out += ")";
+        break;
     }
-    return false;
   }
-
- private:
-  bool IsSeparator(char32_t r) const { return separators_.find(r) != std::u32string_view::npos; }
-
-  std::u32string_view s_;
-  std::u32string_view separators_;
-};
+}
 
 }  // namespace
 
-Result<Glob> Glob::Compile(std::string_view pattern, std::u32string separators) {
+Result<Glob> Glob::Compile(std::string_view pattern, std::u32string_view separators) {
   std::u32string runes = Runes(pattern);
   Result<Seq> seq = Parser(runes).ParseAll();
   if (!seq.ok()) return seq.status();
+  std::string expr = "(?s)";
+  Translate(*seq, separators, expr);
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  auto re = std::make_shared<const RE2>(expr, opts);
+  if (!re->ok()) return Status::Internal("glob: " + re->error());
   Glob g;
-  g.seq_ = std::make_shared<const Seq>(std::move(seq).value());
-  g.separators_ = std::move(separators);
+  g.re_ = std::move(re);
   return g;
 }
 
 bool Glob::Match(std::string_view subject) const {
-  std::u32string runes = Runes(subject);
-  Frame top{seq_.get(), 0, nullptr};
-  return Matcher(runes, separators_).Match(&top, 0);
+  // Invalid UTF-8 matches as U+FFFD, as gobwas reads runes.
+  for (size_t i = 0; i < subject.size();) {
+    char32_t r = 0;
+    size_t width = DecodeUtf8(subject, i, &r);
+    if (width == 0) {
+      std::string valid;
+      for (char32_t c : Runes(subject)) AppendUtf8(valid, c);
+      return RE2::FullMatch(valid, *re_);
+    }
+    i += width;
+  }
+  return RE2::FullMatch(re2::StringPiece(subject.data(), subject.size()), *re_);
 }
 
 std::string GlobQuoteMeta(std::string_view s) {
