@@ -57,6 +57,46 @@ bool NameByte(char c) {
          c == '_';
 }
 
+// Go (since 1.22) names groups as (?<name>...) too; this RE2 release only
+// knows (?P<name>...). Rewrites the former outside classes and escapes.
+std::string PythonNamedGroups(std::string_view p) {
+  std::string out;
+  out.reserve(p.size());
+  bool in_class = false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\' && i + 1 < p.size()) {
+      out += p.substr(i, 2);
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      if (p.substr(i).starts_with("[:")) {
+        size_t end = p.find(":]", i + 2);
+        if (end != std::string_view::npos) {
+          out += p.substr(i, end + 2 - i);
+          i = end + 1;
+          continue;
+        }
+      }
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = true;
+      out += c;
+      // A ']' first in a class is a member.
+      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
+      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];
+      continue;
+    } else if (p.substr(i).starts_with("(?<") && i + 3 < p.size() && p[i + 3] != '=' && p[i + 3] != '!') {
+      out += "(?P<";
+      i += 2;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 GoRegexp::GoRegexp(std::unique_ptr<re2::RE2> re) : re_(std::move(re)) {}
@@ -65,7 +105,7 @@ GoRegexp::~GoRegexp() = default;
 Result<std::shared_ptr<const GoRegexp>> GoRegexp::Compile(std::string_view pattern) {
   std::string key(pattern);
   if (std::shared_ptr<const GoRegexp> hit = Cache().Find(key)) return hit;
-  auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), GoOptions());
+  auto re = std::make_unique<RE2>(PythonNamedGroups(pattern), GoOptions());
   if (!re->ok()) {
     return Status::InvalidArgument("error parsing regexp: " + std::string(GoErrorText(re->error_code())) +
                                    ": `" + re->error_arg() + "`");
@@ -76,7 +116,7 @@ Result<std::shared_ptr<const GoRegexp>> GoRegexp::Compile(std::string_view patte
 }
 
 bool GoRegexp::IsValid(std::string_view pattern) {
-  return RE2(re2::StringPiece(pattern.data(), pattern.size()), GoOptions()).ok();
+  return RE2(PythonNamedGroups(pattern), GoOptions()).ok();
 }
 
 bool GoRegexp::MatchString(std::string_view s) const {

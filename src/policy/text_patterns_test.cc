@@ -49,6 +49,13 @@ TEST(GoRegexpTest, ErrorsReadAsGo) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(), "error parsing regexp: missing closing ]: `[`");
   EXPECT_FALSE(GoRegexp::IsValid("++"));
+  EXPECT_FALSE(GoRegexp::IsValid("(?<=a)b"));  // no lookbehind in RE2 syntax
+}
+
+TEST(GoRegexpTest, AngleBracketNamedGroupsAsGo) {
+  EXPECT_EQ(Re("(?<w>o+)")->ReplaceAll("foo", "[${w}]"), "f[oo]");
+  EXPECT_EQ(Re("[(?<x>]+")->ReplaceAll("a(?<x>", "-"), "a-");  // inside a class: literal
+  EXPECT_EQ(Re("\\(?<")->ReplaceAll("(?<", "-"), "(?-");  // escaped: an optional ( then <
 }
 
 TEST(GoRegexpTest, ReplaceAllSkipsEmptyMatchAfterMatchAndExpandsGroups) {
