@@ -26,6 +26,8 @@ TEST(JsonSchemaTest, TypesCountWholeNumbersAsIntegers) {
   EXPECT_EQ(Validate(schema, R"({"id": "foo"})"),
             "invalid_type id: Invalid type. Expected: integer, given: string");
   EXPECT_EQ(Validate(schema, R"({})"), "required (root): id is required");
+  EXPECT_EQ(Validate(R"({"type": ["string", "null"]})", "1.5"),
+            "invalid_type (root): Invalid type. Expected: [string null], given: number");
 }
 
 TEST(JsonSchemaTest, UnknownTypeNameIsACompileError) {

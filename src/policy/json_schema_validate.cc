@@ -59,10 +59,10 @@ class Validator {
       std::string expected;
       for (const Value& name : t->IsArray() ? t->ArrayElems() : std::span<const Value>(t, 1)) {
         ok = ok || HasType(v, name.AsString());
-        expected += (expected.empty() ? "" : ",") + std::string(name.AsString());
+        expected += (expected.empty() ? "" : " ") + std::string(name.AsString());
       }
       if (!ok) {
-        if (t->IsArray()) expected = "[" + expected + "]";
+        if (t->IsArray() && t->size() > 1) expected = "[" + expected + "]";  // Go's %s of a slice
         Add(out, "invalid_type", path,
             "Invalid type. Expected: " + expected + ", given: " + std::string(TypeOf(v)));
         return;
