@@ -33,9 +33,10 @@ void BuiltinRegistry::AddRelation(std::string name, int arity, BuiltinRelationFn
   builtins_[std::move(name)] = std::move(b);
 }
 
-void BuiltinRegistry::AddOncePerQuery(std::string name, int arity, BuiltinFn fn) {
-  Builtin b{name, arity, fn};
-  b.once_per_query = true;
+void BuiltinRegistry::AddWithContext(std::string name, int arity, BuiltinContextFn fn) {
+  Builtin b{name, arity};
+  b.context_fn = fn;
+  Builtin b{name, arity, nullptr, fn};
   builtins_[std::move(name)] = std::move(b);
 }
 

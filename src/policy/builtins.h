@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,22 +58,31 @@ using BuiltinFn = BuiltinOutcome (*)(std::span<const Value> args);
 using BuiltinEmit = FnRef<bool(const Value&)>;
 using BuiltinRelationFn = BuiltinOutcome (*)(std::span<const Value> args, BuiltinEmit emit);
 
+// What a builtin may remember for the rest of one query evaluation, as OPA's
+// BuiltinContext.Cache: time.now_ns, uuid.rfc4122 and rand.intn give the same result for
+// the same arguments within a query. Owned by the evaluator, one per query,
+// never shared between threads; each builtin picks keys that cannot clash
+// with another's (e.g. ["uuid.rfc4122", arg]).
+struct BuiltinContext {
+  std::map<Value, Value> cache;
+};
+using BuiltinContextFn = BuiltinOutcome (*)(std::span<const Value> args, BuiltinContext& ctx);
+
 struct Builtin {
   std::string name;  // "plus", "array.concat", "internal.member_2"
   int arity = 0;     // number of inputs (the output is one more, optional)
   BuiltinFn fn = nullptr;                 // set for functions
   BuiltinRelationFn relation = nullptr;   // set for relations (then fn is null)
-  // Nondeterministic builtins (time.now_ns) give one result per query
-  // evaluation for the same arguments, as with OPA's per-query builtin
-  // cache: the evaluator calls fn once and reuses the value.
-  bool once_per_query = false;
+  BuiltinContextFn context_fn = nullptr;  // instead of fn, for builtins that need the context
+
+  bool callable() const { return fn != nullptr || relation != nullptr || context_fn != nullptr; }
 };
 
 class BuiltinRegistry {
  public:
   void Add(std::string name, int arity, BuiltinFn fn);
   void AddRelation(std::string name, int arity, BuiltinRelationFn fn);
-  void AddOncePerQuery(std::string name, int arity, BuiltinFn fn);
+  void AddWithContext(std::string name, int arity, BuiltinContextFn fn);
   const Builtin* Find(std::string_view name) const;
 
  private:

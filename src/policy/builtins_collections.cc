@@ -1,5 +1,5 @@
 // More string, array and object builtins: trim*, replace, indexof,
-// substring, format_int, strings.reverse, strings.any_prefix_match /
+// substring, strings.reverse, strings.any_prefix_match /
 // any_suffix_match, array.reverse, object.remove / union / filter,
 // any / all (deprecated in OPA, kept for v0 policies).
 #include <string>
@@ -58,18 +58,6 @@ Out Replace(Args a) {
     if (!a[i].IsString()) return Out::OperandError(i + 1, "string", a[i]);
   }
   return Value::String(ReplaceAll(a[0].AsString(), a[1].AsString(), a[2].AsString()));
-}
-
-Out ReplaceN(Args a) {
-  if (!a[0].IsObject()) return Out::OperandError(1, "object", a[0]);
-  if (!a[1].IsString()) return Out::OperandError(2, "string", a[1]);
-  std::string s(a[1].AsString());
-  for (const ObjectEntry& e : a[0].ObjectEntries()) {
-    if (!e.key.IsString()) return Out::OperandError(1, "object[string: string]", a[0]);
-    if (!e.value.IsString()) return Out::OperandError(1, "object[string: string]", a[0]);
-    s = ReplaceAll(s, e.key.AsString(), e.value.AsString());
-  }
-  return Value::String(s);
 }
 
 // Code point index of byte offset `b` in s.
@@ -171,27 +159,6 @@ Out AnyMatch(Args a) {
   return Value::Boolean(false);
 }
 
-Out FormatInt(Args a) {
-  if (!a[0].IsNumber()) return Out::OperandError(1, "number", a[0]);
-  if (!a[1].IsNumber()) return Out::OperandError(2, "number", a[1]);
-  auto base = a[1].AsNumber().ToInt64();
-  if (!base || (*base != 2 && *base != 8 && *base != 10 && *base != 16)) {
-    return Out::TypeError("operand 2 must be one of {2, 8, 10, 16}");
-  }
-  std::optional<double> d = a[0].AsNumber().ToDouble();
-  std::optional<int64_t> v = a[0].AsNumber().ToInt64();
-  int64_t n = v ? *v : static_cast<int64_t>(d.value_or(0));  // truncates like OPA's big.Float.Int
-  bool neg = n < 0;
-  uint64_t u = neg ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), "0123456789abcdef"[u % static_cast<uint64_t>(*base)]);
-    u /= static_cast<uint64_t>(*base);
-  } while (u != 0);
-  if (neg) digits.insert(digits.begin(), '-');
-  return Value::String(digits);
-}
-
 Out ArrayReverse(Args a) {
   if (!a[0].IsArray()) return Out::OperandError(1, "array", a[0]);
   std::vector<Value> v(a[0].ArrayElems().rbegin(), a[0].ArrayElems().rend());
@@ -287,14 +254,12 @@ void RegisterCollectionBuiltins(BuiltinRegistry& r) {
   r.Add("trim_suffix", 2, Trim<4>);
   r.Add("trim_space", 1, TrimSpace);
   r.Add("replace", 3, Replace);
-  r.Add("strings.replace_n", 2, ReplaceN);
   r.Add("indexof", 2, IndexOf);
   r.Add("indexof_n", 2, IndexOfN);
   r.Add("substring", 3, Substring);
   r.Add("strings.reverse", 1, Reverse);
   r.Add("strings.any_prefix_match", 2, AnyMatch<true>);
   r.Add("strings.any_suffix_match", 2, AnyMatch<false>);
-  r.Add("format_int", 2, FormatInt);
   r.Add("array.reverse", 1, ArrayReverse);
   r.Add("object.remove", 2, ObjectFilter<false>);
   r.Add("object.filter", 2, ObjectFilter<true>);

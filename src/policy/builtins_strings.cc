@@ -1,11 +1,12 @@
 // String builtins: concat, contains, startswith, endswith, lower, upper,
-// split, sprintf (%v %s %d, basic).
+// split, sprintf (%v %s %d, basic), strings.replace_n, format_int.
 #include <cctype>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "policy/builtins.h"
+#include "policy/number_ops.h"
 #include "policy/value_json.h"
 #include "policy/value_print.h"
 
@@ -139,6 +140,73 @@ Out Sprintf(Args a) {
   return Value::String(out);
 }
 
+// strings.replace_n as Go's strings.Replacer with the pairs in key order:
+// one pass over s; at each position the first key (in order) that matches
+// wins, and replaced text is not looked at again. An empty key matches
+// everywhere, so its value goes before every byte and at the end.
+Out ReplaceN(Args a) {
+  if (!a[0].IsObject()) return Out::OperandError(1, "object", a[0]);
+  if (!a[1].IsString()) return Out::OperandError(2, "string", a[1]);
+  for (const ObjectEntry& e : a[0].ObjectEntries()) {
+    if (!e.key.IsString()) return Out::TypeError("operand 1 non-string key found in pattern object");
+    if (!e.value.IsString()) return Out::TypeError("operand 1 non-string value found in pattern object");
+  }
+  std::string_view s = a[1].AsString();
+  std::string out;
+  for (size_t i = 0; i <= s.size();) {
+    bool replaced = false;
+    for (const ObjectEntry& e : a[0].ObjectEntries()) {
+      std::string_view from = e.key.AsString();
+      if (!s.substr(i).starts_with(from)) continue;
+      out += e.value.AsString();
+      if (!from.empty()) {
+        i += from.size();
+        replaced = true;
+      }
+      break;
+    }
+    if (!replaced) {
+      if (i < s.size()) out += s[i];
+      ++i;
+    }
+  }
+  return Value::String(out);
+}
+
+// format_int(x, base): x truncated toward zero, in base 2, 8, 10 or 16.
+Out FormatInt(Args a) {
+  if (!a[0].IsNumber()) return Out::OperandError(1, "number", a[0]);
+  if (!a[1].IsNumber()) return Out::OperandError(2, "number", a[1]);
+  auto base = a[1].AsNumber().ToInt64();
+  if (!base || (*base != 2 && *base != 8 && *base != 10 && *base != 16)) {
+    return Out::TypeError("operand 2 must be one of {2, 8, 10, 16}");
+  }
+  // Truncated toward zero exactly (OPA's big.Float.Int), then converted
+  // from its decimal digits by long division, so any size works.
+  const Number& x = a[0].AsNumber();
+  Result<Number> whole = x.Sign() < 0 ? Ceil(x) : Floor(x);
+  if (!whole.ok()) return Out::Error(whole.status().message());
+  std::string decimal = whole->ToString();
+  bool neg = !decimal.empty() && decimal[0] == '-';
+  if (neg) decimal.erase(0, 1);
+  const auto b = static_cast<unsigned>(*base);
+  std::string digits;
+  while (true) {
+    std::string quotient;
+    unsigned rem = 0;
+    for (char c : decimal) {
+      rem = rem * 10 + static_cast<unsigned>(c - '0');
+      if (!quotient.empty() || rem / b != 0) quotient += static_cast<char>('0' + rem / b);
+      rem %= b;
+    }
+    digits.insert(digits.begin(), "0123456789abcdef"[rem]);
+    if (quotient.empty()) break;
+    decimal = std::move(quotient);
+  }
+  if (neg && digits != "0") digits.insert(digits.begin(), '-');
+  return Value::String(digits);
+}
+
 }  // namespace
 
 void RegisterStringBuiltins(BuiltinRegistry& r) {
@@ -150,6 +218,8 @@ void RegisterStringBuiltins(BuiltinRegistry& r) {
   r.Add("upper", 1, Case<true>);
   r.Add("split", 2, Split);
   r.Add("sprintf", 2, Sprintf);
+  r.Add("strings.replace_n", 2, ReplaceN);
+  r.Add("format_int", 2, FormatInt);
 }
 
 }  // namespace sluice::policy

@@ -91,9 +91,14 @@ bool TimeOperand(const Value& v, ZonedTime& out, Out& err) {
   return true;
 }
 
-Out NowNs(Args) {
+// The same instant for the whole query, as OPA's per-query builtin cache.
+Out NowNs(Args, BuiltinContext& ctx) {
+  const Value key = Value::String("time.now_ns");
+  if (auto it = ctx.cache.find(key); it != ctx.cache.end()) return it->second;
   auto now = std::chrono::system_clock::now().time_since_epoch();
-  return Value::Int(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+  Value v = Value::Int(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+  ctx.cache.emplace(key, v);
+  return v;
 }
 
 Out ParseNs(Args a) {
@@ -229,7 +234,7 @@ Out TestSleep(Args a) {
 }  // namespace
 
 void RegisterTimeBuiltins(BuiltinRegistry& registry) {
-  registry.AddOncePerQuery("time.now_ns", 0, NowNs);
+  registry.AddWithContext("time.now_ns", 0, NowNs);
   registry.Add("time.parse_ns", 2, ParseNs);
   registry.Add("time.parse_rfc3339_ns", 1, ParseRfc3339Ns);
   registry.Add("time.parse_duration_ns", 1, ParseDurationNs);

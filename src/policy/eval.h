@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "policy/ast.h"
+#include "policy/builtins.h"
 #include "policy/compile.h"
 #include "policy/fn_ref.h"
 #include "policy/value.h"
@@ -126,14 +127,13 @@ class Evaluator {
   const CompiledPolicy& policy_;
   bool strict_;
   State state_;
+  BuiltinContext builtin_context_;  // for the whole query, whatever `with` swaps
   std::set<const RuleNode*> in_progress_;
   std::vector<std::pair<std::string_view, Value>> bindings_;
   size_t frame_base_ = 0;
   const ast::Rule* current_rule_ = nullptr;  // whose body runs (rego.metadata.*)
   int call_depth_ = 0;  // user function calls in progress (recursion guard)
   std::optional<PolicyError> error_;
-  // Results of once-per-query builtins: name then arguments -> value.
-  std::map<std::vector<Value>, Value> once_per_query_;
 };
 
 // A Value for a scalar literal term (null, boolean, number, string).

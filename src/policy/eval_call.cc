@@ -134,7 +134,7 @@ bool Evaluator::EvalCall(const ast::Call& call, size_t n_inputs, const ast::Loca
     return k(name == "rego.metadata.rule" ? m->rule : m->chain);
   }
   const Builtin* b = policy_.builtins().Find(name);
-  if (b == nullptr || (b->fn == nullptr && b->relation == nullptr)) {
+  if (b == nullptr || !b->callable()) {
     if (name == "print") return k(Value::Boolean(true));
     Fail(loc, "rego_type_error", "undefined function " + name);
     return false;
@@ -147,7 +147,6 @@ bool Evaluator::EvalCall(const ast::Call& call, size_t n_inputs, const ast::Loca
   return EvalArgs(call, 1, n_inputs, vals, [&] {
     bool stopped = false;
     BuiltinOutcome out;
-    std::vector<Value> key;
     if (b->relation != nullptr) {
       out = b->relation(vals, [&](const Value& v) {
         if (k(v) && !error_) return true;
@@ -156,16 +155,7 @@ bool Evaluator::EvalCall(const ast::Call& call, size_t n_inputs, const ast::Loca
       });
       if (stopped) return false;
     } else {
-      if (b->once_per_query) {
-        key.push_back(Value::String(b->name));
-        key.insert(key.end(), vals.begin(), vals.end());
-        auto it = once_per_query_.find(key);
-        if (it != once_per_query_.end()) return k(it->second);
-      }
-      out = b->fn(vals);
-      if (b->once_per_query && out.state == BuiltinOutcome::State::kValue) {
-        once_per_query_.emplace(std::move(key), out.value);
-      }
+      out = b->fn ? b->fn(vals) : b->context_fn(vals, builtin_context_);
     }
     switch (out.state) {
       case BuiltinOutcome::State::kValue:
