@@ -36,7 +36,6 @@ void BuiltinRegistry::AddRelation(std::string name, int arity, BuiltinRelationFn
 void BuiltinRegistry::AddWithContext(std::string name, int arity, BuiltinContextFn fn) {
   Builtin b{name, arity};
   b.context_fn = fn;
-  Builtin b{name, arity, nullptr, fn};
   builtins_[std::move(name)] = std::move(b);
 }
 
