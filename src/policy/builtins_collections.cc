@@ -2,6 +2,8 @@
 // substring, format_int, strings.reverse, strings.any_prefix_match /
 // any_suffix_match, array.reverse, object.remove / union / filter,
 // any / all (deprecated in OPA, kept for v0 policies).
+#include <gmp.h>
+
 #include <string>
 #include <vector>
 
@@ -65,8 +67,10 @@ Out ReplaceN(Args a) {
   if (!a[1].IsString()) return Out::OperandError(2, "string", a[1]);
   std::string s(a[1].AsString());
   for (const ObjectEntry& e : a[0].ObjectEntries()) {
-    if (!e.key.IsString()) return Out::OperandError(1, "object[string: string]", a[0]);
-    if (!e.value.IsString()) return Out::OperandError(1, "object[string: string]", a[0]);
+    if (!e.key.IsString()) return Out::TypeError("operand 1 non-string key found in pattern object");
+    if (!e.value.IsString()) {
+      return Out::TypeError("operand 1 non-string value found in pattern object");
+    }
     s = ReplaceAll(s, e.key.AsString(), e.value.AsString());
   }
   return Value::String(s);
@@ -178,8 +182,22 @@ Out FormatInt(Args a) {
   if (!base || (*base != 2 && *base != 8 && *base != 10 && *base != 16)) {
     return Out::TypeError("operand 2 must be one of {2, 8, 10, 16}");
   }
-  std::optional<double> d = a[0].AsNumber().ToDouble();
-  std::optional<int64_t> v = a[0].AsNumber().ToInt64();
+  const Number& x = a[0].AsNumber();
+  std::optional<int64_t> v = x.ToInt64();
+  if (!v && x.IsInteger()) {
+    // Beyond int64: GMP converts the exact decimal digits.
+    std::string dec = x.ToString();
+    mpz_t z;
+    if (mpz_init_set_str(z, dec.c_str(), 10) == 0) {
+      std::string out(mpz_sizeinbase(z, static_cast<int>(*base)) + 2, '\0');
+      mpz_get_str(out.data(), static_cast<int>(*base), z);
+      mpz_clear(z);
+      out.resize(std::char_traits<char>::length(out.c_str()));
+      return Value::String(out);
+    }
+    mpz_clear(z);
+  }
+  std::optional<double> d = x.ToDouble();
   int64_t n = v ? *v : static_cast<int64_t>(d.value_or(0));  // truncates like OPA's big.Float.Int
   bool neg = n < 0;
   uint64_t u = neg ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);

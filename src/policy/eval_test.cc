@@ -103,6 +103,20 @@ TEST(EvalTest, ObjectKeyConflictIsAnError) {
             "error: test-0.rego:2: eval_conflict_error: object keys must be unique");
 }
 
+TEST(EvalTest, DeeperRuleWritingIntoAnotherRulesValueConflicts) {
+  std::string m = R"(package p
+q[k].r := v if { k := "a"; v := {"s": {"t": 1}} }
+q.a.r.s.u := 42
+)";
+  EXPECT_EQ(Eval(m, "x := data.p.q"),
+            "error: test-0.rego:2: eval_conflict_error: object keys must be unique");
+  std::string ok = R"(package p
+q[k].r := 1 if { k := "a" }
+q.a.s := 2
+)";
+  EXPECT_EQ(Eval(ok, "x := data.p.q"), R"(x={"a":{"r":1,"s":2}})");
+}
+
 TEST(EvalTest, DefaultAndElse) {
   std::string m = R"(package p
 default d := 0
