@@ -120,6 +120,8 @@ QueryResult PreparedQuery::Eval(const Value& data, const std::optional<Value>& i
   if (ev.error()) {
     result.rows.clear();
     result.error = QueryError{ev.error()->code, ev.error()->message};
+  } else if (ev.builtin_error()) {
+    result.error = QueryError{ev.builtin_error()->code, ev.builtin_error()->message};
   }
   return result;
 }

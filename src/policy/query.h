@@ -66,7 +66,11 @@ using Bindings = std::vector<std::pair<std::string, Value>>;
 
 struct QueryResult {
   std::vector<Bindings> rows;
-  std::optional<QueryError> error;  // set: rows are meaningless
+  // An evaluation error clears rows. A builtin error under strict builtin
+  // errors does not stop evaluation (OPA treats the call as undefined and
+  // reports the first such error at the end): rows then hold the solutions
+  // found anyway, as OPA returns them alongside the error.
+  std::optional<QueryError> error;
 };
 
 QueryResult RunQuery(const QueryRequest& request);
