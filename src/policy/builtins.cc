@@ -59,6 +59,7 @@ const BuiltinRegistry& DefaultBuiltins() {
     RegisterGraphBuiltins(*r);
     RegisterSerializeBuiltins(*r);
     RegisterHttpBuiltins(*r);
+    RegisterRegoBuiltins(*r);
     return r;
   }();
   return *registry;

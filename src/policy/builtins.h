@@ -92,6 +92,7 @@ void RegisterGraphqlBuiltins(BuiltinRegistry& registry);  // builtins_graphql.cc
 void RegisterJsonSchemaBuiltins(BuiltinRegistry& registry);  // builtins_json_schema.cc: json.verify_schema, json.match_schema
 void RegisterGraphBuiltins(BuiltinRegistry& registry);  // builtins_graph.cc: walk, graph.reachable(_paths)
 void RegisterHttpBuiltins(BuiltinRegistry& registry);  // builtins_http.cc: http.send (offline: request checks, network error)
+void RegisterRegoBuiltins(BuiltinRegistry& registry);  // builtins_rego.cc: rego.parse_module
 void RegisterSerializeBuiltins(BuiltinRegistry& registry);  // builtins_serialize.cc: json.marshal_with_options, yaml.*
 
 // Every builtin sluice implements, built once.

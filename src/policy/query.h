@@ -34,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/status.h"
 #include "policy/ast.h"
 #include "policy/value.h"
 
@@ -74,6 +75,10 @@ struct QueryResult {
 };
 
 QueryResult RunQuery(const QueryRequest& request);
+
+// OPA's one-line text for a parser error Status ("file:line:col: error: msg"
+// plus source excerpt): "file:line: rego_parse_error: msg".
+std::string ParseErrorText(const Status& status);
 
 class CompiledPolicy;
 
