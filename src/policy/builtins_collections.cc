@@ -62,18 +62,37 @@ Out Replace(Args a) {
   return Value::String(ReplaceAll(a[0].AsString(), a[1].AsString(), a[2].AsString()));
 }
 
+// Go's strings.Replacer, as OPA builds it from the pattern object: one pass
+// over the text; at each position the first pattern (in key order) that
+// matches is replaced, and replaced text is never scanned again.
 Out ReplaceN(Args a) {
   if (!a[0].IsObject()) return Out::OperandError(1, "object", a[0]);
   if (!a[1].IsString()) return Out::OperandError(2, "string", a[1]);
-  std::string s(a[1].AsString());
   for (const ObjectEntry& e : a[0].ObjectEntries()) {
     if (!e.key.IsString()) return Out::TypeError("operand 1 non-string key found in pattern object");
     if (!e.value.IsString()) {
       return Out::TypeError("operand 1 non-string value found in pattern object");
     }
-    s = ReplaceAll(s, e.key.AsString(), e.value.AsString());
   }
-  return Value::String(s);
+  std::string_view s = a[1].AsString();
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    const ObjectEntry* hit = nullptr;
+    for (const ObjectEntry& e : a[0].ObjectEntries()) {
+      std::string_view old = e.key.AsString();
+      if (!old.empty() && s.substr(i).starts_with(old)) {
+        hit = &e;
+        break;
+      }
+    }
+    if (hit == nullptr) {
+      out += s[i++];
+    } else {
+      out += hit->value.AsString();
+      i += hit->key.AsString().size();
+    }
+  }
+  return Value::String(out);
 }
 
 // Code point index of byte offset `b` in s.

@@ -34,6 +34,12 @@ TEST(BuiltinsCollectionsTest, ReplaceNNamesTheBadPatternPart) {
             "in pattern object");
 }
 
+TEST(BuiltinsCollectionsTest, ReplaceNReplacesInOnePass) {
+  EXPECT_EQ(X(R"(strings.replace_n({"a": "b", "b": "c"}, "abba"))"), "\"bccb\"");
+  // Keys compare in order, so "a" is tried before "ab".
+  EXPECT_EQ(X(R"(strings.replace_n({"ab": "X", "a": "Y"}, "aab"))"), "\"YYb\"");
+}
+
 TEST(BuiltinsCollectionsTest, ObjectFilterListsKeyKindsInOpaOrder) {
   EXPECT_EQ(X(R"(object.filter({"a": 1}, 1))"),
             "error: query:1: eval_type_error: object.filter: operand 2 must be one of {object, set, "
