@@ -50,10 +50,13 @@ Out MarshalWithOptions(Args a) {
   if (!explicit_pretty.value_or(implicit_pretty)) return Value::String(ToJson(a[0]));
   // Go's MarshalIndent starts every line but the first with the prefix;
   // OPA adds it to the first. Newlines only occur between tokens (strings
-  // escape theirs), so each one is a line break to prefix.
-  std::string body = indent.empty() ? ToJson(a[0]) : ToJson(a[0], JsonOptions{.indent = indent});
+  // escape theirs), so each one is a line break to prefix. An empty indent
+  // still breaks lines: indent with \x01 (escaped inside strings, so never
+  // literal there) and drop it.
+  std::string body = ToJson(a[0], JsonOptions{.indent = indent.empty() ? "\x01" : indent});
   std::string out = prefix;
   for (char c : body) {
+    if (indent.empty() && c == '\x01') continue;
     out += c;
     if (c == '\n') out += prefix;
   }

@@ -25,6 +25,11 @@ TEST(BuiltinsSerializeTest, MarshalWithOptionsPrefixesEveryLine) {
             R"("> {\n>  \"a\": [\n>   1\n>  ]\n> }")");
 }
 
+TEST(BuiltinsSerializeTest, MarshalWithOptionsEmptyIndentStillBreaksLines) {
+  EXPECT_EQ(Value1(R"(json.marshal_with_options([1, "\u0001"], {"indent": ""}))"),
+            R"("[\n1,\n\"\\u0001\"\n]")");
+}
+
 TEST(BuiltinsSerializeTest, MarshalWithOptionsExplicitPrettyFalseWins) {
   EXPECT_EQ(Value1(R"(json.marshal_with_options([1, 2], {"pretty": false, "indent": "x"}))"),
             R"("[1,2]")");
