@@ -101,16 +101,11 @@ void AppendSequence(std::string& out, std::span<const Value> elems, size_t inden
     out.append(indent, ' ');
     out += "-";
     if (e.IsCollection() && !IsEmptyCollection(e)) {
-      if (e.IsObject()) {
-        // The first key shares the dash's line.
-        std::string sub;
-        AppendYaml(sub, e, indent + 2);
-        out += " ";
-        out += sub.substr(indent + 2);
-      } else {
-        out += "\n";
-        AppendYaml(out, e, indent + 2);
-      }
+      // The first key or item shares the dash's line ("- a: 1", "- - 1").
+      std::string sub;
+      AppendYaml(sub, e, indent + 2);
+      out += " ";
+      out += sub.substr(indent + 2);
     } else {
       out += " ";
       AppendYaml(out, e, 0);

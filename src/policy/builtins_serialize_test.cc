@@ -46,6 +46,11 @@ TEST(BuiltinsSerializeTest, YamlMarshalQuotesStringsThatReadAsOtherTypes) {
             R"("a:\n- \"true\"\n- x\n- 1\nb: {}\n")");
 }
 
+TEST(BuiltinsSerializeTest, YamlMarshalPutsNestedFirstItemsOnTheDashLine) {
+  EXPECT_EQ(Value1(R"(yaml.marshal([[1, 2], {"a": 1, "b": 2}]))"),
+            R"("- - 1\n  - 2\n- a: 1\n  b: 2\n")");
+}
+
 TEST(BuiltinsSerializeTest, YamlRoundTripsNestedDocuments) {
   EXPECT_EQ(Value1(R"(yaml.unmarshal(yaml.marshal([{"k": [{"a": 1, "b": "2"}]}, []])))"),
             R"([{"k":[{"a":1,"b":"2"}]},[]])");
