@@ -7,7 +7,8 @@
 // error with OPA's code ("eval_type_error", "eval_builtin_error") and the
 // message without the builtin's name ("operand 1 must be number but got
 // string"); the evaluator adds "<name>: " and the "file:row:" prefix, and
-// with strict builtin errors off turns the error into "undefined".
+// treats the call as "undefined" either way; with strict builtin errors on
+// it also reports the first such error when evaluation ends (as OPA does).
 //
 // Relations: a few builtins (walk) have many results for one input. They
 // are registered with AddRelation and called with an `emit` callback that
