@@ -51,6 +51,13 @@ TEST(BuiltinsSerializeTest, YamlMarshalPutsNestedFirstItemsOnTheDashLine) {
             R"("- - 1\n  - 2\n- a: 1\n  b: 2\n")");
 }
 
+TEST(BuiltinsSerializeTest, YamlMarshalWritesMultiLineStringsAsLiteralBlocks) {
+  EXPECT_EQ(Value1(R"(yaml.marshal({"a": "x\ny", "b": ["p\n\nq\n"], "c": " z\n"}))"),
+            R"("a: |-\n  x\n  y\nb:\n- |\n  p\n\n  q\nc: \" z\\n\"\n")");
+  EXPECT_EQ(Value1(R"(yaml.unmarshal(yaml.marshal({"a": "x\ny", "b": ["p\n\nq\n"]})))"),
+            R"({"a":"x\ny","b":["p\n\nq\n"]})");
+}
+
 TEST(BuiltinsSerializeTest, YamlRoundTripsNestedDocuments) {
   EXPECT_EQ(Value1(R"(yaml.unmarshal(yaml.marshal([{"k": [{"a": 1, "b": "2"}]}, []])))"),
             R"([{"k":[{"a":1,"b":"2"}]},[]])");
