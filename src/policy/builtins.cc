@@ -65,6 +65,7 @@ const BuiltinRegistry& DefaultBuiltins() {
     RegisterGraphBuiltins(*r);
     RegisterSerializeBuiltins(*r);
     RegisterHttpBuiltins(*r);
+    RegisterRegoBuiltins(*r);
     return r;
   }();
   return *registry;

@@ -7,7 +7,8 @@
 // error with OPA's code ("eval_type_error", "eval_builtin_error") and the
 // message without the builtin's name ("operand 1 must be number but got
 // string"); the evaluator adds "<name>: " and the "file:row:" prefix, and
-// with strict builtin errors off turns the error into "undefined".
+// treats the call as "undefined" either way; with strict builtin errors on
+// it also reports the first such error when evaluation ends (as OPA does).
 //
 // Relations: a few builtins (walk) have many results for one input. They
 // are registered with AddRelation and called with an `emit` callback that
@@ -107,6 +108,7 @@ void RegisterGraphqlBuiltins(BuiltinRegistry& registry);  // builtins_graphql.cc
 void RegisterJsonSchemaBuiltins(BuiltinRegistry& registry);  // builtins_json_schema.cc: json.verify_schema, json.match_schema
 void RegisterGraphBuiltins(BuiltinRegistry& registry);  // builtins_graph.cc: walk, graph.reachable(_paths)
 void RegisterHttpBuiltins(BuiltinRegistry& registry);  // builtins_http.cc: http.send (offline: request checks, network error)
+void RegisterRegoBuiltins(BuiltinRegistry& registry);  // builtins_rego.cc: rego.parse_module
 void RegisterSerializeBuiltins(BuiltinRegistry& registry);  // builtins_serialize.cc: json.marshal_with_options, yaml.*
 
 // Every builtin sluice implements, built once.

@@ -288,6 +288,11 @@ Out NumbersRangeStep(Args a) {
   return Value::Array(std::move(v));
 }
 
+// opa.runtime(): OPA's runtime information (config, env, version) is only
+// set when OPA runs as a server or CLI with it; embedded, as here, the
+// object is empty.
+Out OpaRuntime(Args) { return Value::Object({}); }
+
 Out JsonMarshal(Args a) { return Value::String(ToJson(a[0], JsonOptions{.escape_html = false})); }
 Out JsonUnmarshal(Args a) {
   if (!a[0].IsString()) return Out::OperandError(1, "string", a[0]);
@@ -347,6 +352,7 @@ void RegisterCoreBuiltins(BuiltinRegistry& r) {
   // Answered by the evaluator from the compiled policy's annotations.
   r.Add("rego.metadata.rule", 0, nullptr);
   r.Add("rego.metadata.chain", 0, nullptr);
+  r.Add("opa.runtime", 0, OpaRuntime);
   r.Add("json.marshal", 1, JsonMarshal);
   r.Add("json.unmarshal", 1, JsonUnmarshal);
 }

@@ -3,6 +3,7 @@
 // type errors) and then fails the way an unreachable server does in OPA:
 // an eval_builtin_error, or with "raise_error": false the response object
 // {"status_code": 0, "error": {"code": "eval_http_send_network_error", ...}}.
+#include <cctype>
 #include <string>
 #include <string_view>
 
@@ -77,8 +78,14 @@ Out HttpSend(Args a) {
   if (lack.size() != 0) {
     return Out::TypeError("operand 1 missing required request parameters(s): " + ToRego(lack));
   }
-  std::string target = ToRego(*req.Find("url"));
-  std::string message = target + ": network access is not available to sluice policies";
+  // Worded like Go's url.Error for a failed request: `Get "http://...": ...`.
+  std::string op = req.Find("method")->IsString() ? std::string(req.Find("method")->AsString()) : "";
+  for (size_t i = 0; i < op.size(); ++i) {
+    op[i] = static_cast<char>(i == 0 ? std::toupper(static_cast<unsigned char>(op[i]))
+                                     : std::tolower(static_cast<unsigned char>(op[i])));
+  }
+  std::string message =
+      op + " " + ToRego(*req.Find("url")) + ": network access is not available to sluice policies";
   if (raise == nullptr || raise->AsBool()) return Out::Error(message);
   return Value::Object({
       {Value::String("status_code"), Value::Int(0)},

@@ -50,10 +50,13 @@ Out MarshalWithOptions(Args a) {
   if (!explicit_pretty.value_or(implicit_pretty)) return Value::String(ToJson(a[0]));
   // Go's MarshalIndent starts every line but the first with the prefix;
   // OPA adds it to the first. Newlines only occur between tokens (strings
-  // escape theirs), so each one is a line break to prefix.
-  std::string body = indent.empty() ? ToJson(a[0]) : ToJson(a[0], JsonOptions{.indent = indent});
+  // escape theirs), so each one is a line break to prefix. An empty indent
+  // still breaks lines: indent with \x01 (escaped inside strings, so never
+  // literal there) and drop it.
+  std::string body = ToJson(a[0], JsonOptions{.indent = indent.empty() ? "\x01" : indent});
   std::string out = prefix;
   for (char c : body) {
+    if (indent.empty() && c == '\x01') continue;
     out += c;
     if (c == '\n') out += prefix;
   }
@@ -77,13 +80,46 @@ bool PlainSafe(std::string_view s) {
   return back.ok() && back.value().IsString();
 }
 
-void AppendScalar(std::string& out, const Value& v) {
-  if (v.IsString()) {
-    if (PlainSafe(v.AsString())) {
-      out += v.AsString();
-    } else {
-      out += ToJson(v, JsonOptions{.escape_html = false});
+// go-yaml writes multi-line strings as literal blocks ("|-" and the lines
+// indented below) unless a line ends in a space or the text starts with
+// whitespace or holds control characters; those (and other strings that
+// plain style cannot carry) are quoted.
+bool LiteralSafe(std::string_view s) {
+  if (s.find('\n') == std::string_view::npos || s.front() == ' ' || s.front() == '\n') return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 && c != '\n') return false;
+    if (c == ' ' && (i + 1 == s.size() || s[i + 1] == '\n')) return false;
+  }
+  return true;
+}
+
+void AppendLiteral(std::string& out, std::string_view s, size_t indent) {
+  size_t trailing = 0;
+  while (trailing < s.size() && s[s.size() - 1 - trailing] == '\n') ++trailing;
+  out += trailing == 0 ? "|-" : (trailing == 1 ? "|" : "|+");
+  std::string_view body = s.substr(0, s.size() - (trailing > 0 ? 1 : 0));
+  size_t start = 0;
+  while (start <= body.size()) {
+    size_t end = body.find('\n', start);
+    if (end == std::string_view::npos) end = body.size();
+    out += '\n';
+    if (end > start) {
+      out.append(indent, ' ');
+      out.append(body.substr(start, end - start));
     }
+    start = end + 1;
+  }
+}
+
+// A scalar; `indent` is where a literal block's lines start.
+void AppendScalar(std::string& out, const Value& v, size_t indent, bool allow_block) {
+  if (!v.IsString()) {
+    out += ToJson(v, JsonOptions{.escape_html = false});
+  } else if (PlainSafe(v.AsString())) {
+    out += v.AsString();
+  } else if (allow_block && LiteralSafe(v.AsString())) {
+    AppendLiteral(out, v.AsString(), indent);
   } else {
     out += ToJson(v, JsonOptions{.escape_html = false});
   }
@@ -91,6 +127,8 @@ void AppendScalar(std::string& out, const Value& v) {
 
 bool IsEmptyCollection(const Value& v) { return v.IsCollection() && v.size() == 0; }
 
+// `indent`: the column of this node's lines (a scalar's block lines go two
+// further in).
 void AppendYaml(std::string& out, const Value& v, size_t indent);
 
 void AppendSequence(std::string& out, std::span<const Value> elems, size_t indent) {
@@ -98,19 +136,14 @@ void AppendSequence(std::string& out, std::span<const Value> elems, size_t inden
     out.append(indent, ' ');
     out += "-";
     if (e.IsCollection() && !IsEmptyCollection(e)) {
-      if (e.IsObject()) {
-        // The first key shares the dash's line.
-        std::string sub;
-        AppendYaml(sub, e, indent + 2);
-        out += " ";
-        out += sub.substr(indent + 2);
-      } else {
-        out += "\n";
-        AppendYaml(out, e, indent + 2);
-      }
+      // The first key or item shares the dash's line ("- a: 1", "- - 1").
+      std::string sub;
+      AppendYaml(sub, e, indent + 2);
+      out += " ";
+      out += sub.substr(indent + 2);
     } else {
       out += " ";
-      AppendYaml(out, e, 0);
+      AppendYaml(out, e, indent);
     }
   }
 }
@@ -125,18 +158,18 @@ void AppendYaml(std::string& out, const Value& v, size_t indent) {
   } else if (v.IsObject()) {
     for (const ObjectEntry& e : v.ObjectEntries()) {
       out.append(indent, ' ');
-      AppendScalar(out, Value::String(JsonKey(e.key)));
+      AppendScalar(out, Value::String(JsonKey(e.key)), indent, false);
       out += ":";
       if (e.value.IsCollection() && !IsEmptyCollection(e.value)) {
         out += "\n";
         AppendYaml(out, e.value, e.value.IsObject() ? indent + 2 : indent);
       } else {
         out += " ";
-        AppendYaml(out, e.value, 0);
+        AppendYaml(out, e.value, indent);
       }
     }
   } else {
-    AppendScalar(out, v);
+    AppendScalar(out, v, indent + 2, true);
     out += "\n";
   }
 }

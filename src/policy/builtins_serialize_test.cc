@@ -25,6 +25,11 @@ TEST(BuiltinsSerializeTest, MarshalWithOptionsPrefixesEveryLine) {
             R"("> {\n>  \"a\": [\n>   1\n>  ]\n> }")");
 }
 
+TEST(BuiltinsSerializeTest, MarshalWithOptionsEmptyIndentStillBreaksLines) {
+  EXPECT_EQ(Value1(R"(json.marshal_with_options([1, "\u0001"], {"indent": ""}))"),
+            R"("[\n1,\n\"\\u0001\"\n]")");
+}
+
 TEST(BuiltinsSerializeTest, MarshalWithOptionsExplicitPrettyFalseWins) {
   EXPECT_EQ(Value1(R"(json.marshal_with_options([1, 2], {"pretty": false, "indent": "x"}))"),
             R"("[1,2]")");
@@ -39,6 +44,18 @@ TEST(BuiltinsSerializeTest, MarshalWithOptionsRejectsUnknownKeys) {
 TEST(BuiltinsSerializeTest, YamlMarshalQuotesStringsThatReadAsOtherTypes) {
   EXPECT_EQ(Value1(R"(yaml.marshal({"a": ["true", "x", 1], "b": {}}))"),
             R"("a:\n- \"true\"\n- x\n- 1\nb: {}\n")");
+}
+
+TEST(BuiltinsSerializeTest, YamlMarshalPutsNestedFirstItemsOnTheDashLine) {
+  EXPECT_EQ(Value1(R"(yaml.marshal([[1, 2], {"a": 1, "b": 2}]))"),
+            R"("- - 1\n  - 2\n- a: 1\n  b: 2\n")");
+}
+
+TEST(BuiltinsSerializeTest, YamlMarshalWritesMultiLineStringsAsLiteralBlocks) {
+  EXPECT_EQ(Value1(R"(yaml.marshal({"a": "x\ny", "b": ["p\n\nq\n"], "c": " z\n"}))"),
+            R"("a: |-\n  x\n  y\nb:\n- |\n  p\n\n  q\nc: \" z\\n\"\n")");
+  EXPECT_EQ(Value1(R"(yaml.unmarshal(yaml.marshal({"a": "x\ny", "b": ["p\n\nq\n"]})))"),
+            R"({"a":"x\ny","b":["p\n\nq\n"]})");
 }
 
 TEST(BuiltinsSerializeTest, YamlRoundTripsNestedDocuments) {

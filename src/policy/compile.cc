@@ -216,8 +216,9 @@ bool IsArgPattern(const Term& t) {
 }
 
 // A function argument that must be computed (a template string, a ref, a
-// call) becomes a fresh variable compared with it at the end of the body,
-// where it may use variables the body binds: `f($"{x}") if { x = "a" }`.
+// call) becomes a fresh variable compared with it at the end of the body
+// (and of each else body), where it may use variables the body binds:
+// `f($"{x}") if { x = "a" }`.
 void ComputedArgsToBody(ast::Rule& rule) {
   for (size_t i = 0; i < rule.head.args.size(); ++i) {
     Term& arg = rule.head.args[i];
@@ -229,6 +230,7 @@ void ComputedArgsToBody(ast::Rule& rule) {
     eq.generated = true;
     eq.value = ast::Call{{ast::MakeOperatorRef("eq", loc), var, std::move(arg)}};
     arg = var;
+    for (ast::ElseClause& el : rule.else_chain) el.body.push_back(eq);
     rule.body.push_back(std::move(eq));
   }
 }

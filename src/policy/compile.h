@@ -3,7 +3,12 @@
 // What it does, in OPA's order where it matters:
 //  1. Takes copies of the modules (the AST is rewritten in place, the caller's
 //     modules are untouched).
-//  2. Resolves names in rule bodies and heads: a variable naming a rule of
+//  2. Rewrites rules locally: a function argument that must be computed
+//     (template string, ref, call) becomes a variable compared with it at
+//     the end of the body; a local declared by `:=` / `some` in a nested
+//     body that shadows an outer name is renamed apart
+//     (RenameShadowingLocals).
+//     Then resolves names in rule bodies and heads: a variable naming a rule of
 //     the same package becomes the ref data.<pkg>.<name>; an import alias
 //     (`import data.x.y` -> `y`, `import input.z as w` -> `w`) becomes the
 //     imported path; a local declared with `:=`, `some`, `every` or as a
@@ -17,6 +22,8 @@
 //     rules ... found"), at most one default rule ("multiple default rules
 //     ... found"), function arities.
 //  5. Reorders bodies for safety (ReorderForSafety).
+//  6. Reads `# METADATA` annotations into per-rule values for
+//     rego.metadata.rule() / chain() (metadata.h).
 // Not done yet: rego_unsafe_var_error at compile time (the evaluator reports
 // unsafe variables when it reaches them), static recursion detection (the
 // evaluator detects recursion at run time as rego_recursion_error), type

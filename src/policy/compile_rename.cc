@@ -16,69 +16,79 @@ namespace {
 using ast::Body;
 using ast::Term;
 
-// Calls f on every Var term inside t, `body` included (nested bodies too).
+// Calls f on every Var term of a term or body. Shallow walks stay in the
+// body's own scope: they skip nested bodies (comprehensions, every, and /
+// or operands) and the variables those declare.
 template <typename F>
-void ForEachVar(Term& t, F& f);
+struct VarWalk {
+  F& f;
+  bool deep;
 
-template <typename F>
-void ForEachVarBody(Body& body, F& f) {
-  for (ast::Expr& e : body) {
-    if (auto* t = e.get_if<Term>()) {
-      ForEachVar(*t, f);
-    } else if (auto* c = e.get_if<ast::Call>()) {
-      for (Term& x : c->terms) ForEachVar(x, f);
-    } else if (auto* s = e.get_if<ast::SomeDecl>()) {
-      for (Term& x : s->symbols) ForEachVar(x, f);
-    } else if (auto* ev = e.get_if<ast::Every>()) {
-      if (ev->key) ForEachVar(*ev->key, f);
-      ForEachVar(ev->value, f);
-      ForEachVar(ev->domain, f);
-      ForEachVarBody(ev->body, f);
-    } else if (auto* l = e.get_if<ast::Logical>()) {
-      for (Body& b : l->operands) ForEachVarBody(b, f);
+  void InBody(Body& body) {
+    for (ast::Expr& e : body) {
+      if (auto* t = e.get_if<Term>()) {
+        InTerm(*t);
+      } else if (auto* c = e.get_if<ast::Call>()) {
+        for (Term& x : c->terms) InTerm(x);
+      } else if (auto* s = e.get_if<ast::SomeDecl>()) {
+        for (Term& x : s->symbols) InTerm(x);
+      } else if (auto* ev = e.get_if<ast::Every>()) {
+        InTerm(ev->domain);
+        if (deep) {
+          if (ev->key) InTerm(*ev->key);
+          InTerm(ev->value);
+          InBody(ev->body);
+        }
+      } else if (auto* l = e.get_if<ast::Logical>()) {
+        if (deep) {
+          for (Body& b : l->operands) InBody(b);
+        }
+      }
+      for (ast::With& w : e.with) InTerm(w.value);
     }
-    for (ast::With& w : e.with) ForEachVar(w.value, f);
   }
-}
 
-template <typename F>
-void ForEachVar(Term& t, F& f) {
-  if (t.is<ast::Var>()) {
-    f(t);
-  } else if (auto* r = t.get_if<ast::Ref>()) {
-    for (Term& x : r->terms) ForEachVar(x, f);
-  } else if (auto* a = t.get_if<ast::Array>()) {
-    for (Term& x : a->items) ForEachVar(x, f);
-  } else if (auto* s = t.get_if<ast::Set>()) {
-    for (Term& x : s->items) ForEachVar(x, f);
-  } else if (auto* o = t.get_if<ast::Object>()) {
-    for (auto& i : o->items) {
-      ForEachVar(i.key, f);
-      ForEachVar(i.value, f);
-    }
-  } else if (auto* ac = t.get_if<ast::ArrayComprehension>()) {
-    ForEachVar(*ac->term, f);
-    ForEachVarBody(ac->body, f);
-  } else if (auto* sc = t.get_if<ast::SetComprehension>()) {
-    ForEachVar(*sc->term, f);
-    ForEachVarBody(sc->body, f);
-  } else if (auto* oc = t.get_if<ast::ObjectComprehension>()) {
-    ForEachVar(*oc->key, f);
-    ForEachVar(*oc->value, f);
-    ForEachVarBody(oc->body, f);
-  } else if (auto* c = t.get_if<ast::Call>()) {
-    for (Term& x : c->terms) ForEachVar(x, f);
-  } else if (auto* ts = t.get_if<ast::TemplateString>()) {
-    for (auto& p : ts->parts) {
-      if (auto* e = std::get_if<ast::Expr>(&p.value)) {
-        Body b;
-        b.push_back(std::move(*e));
-        ForEachVarBody(b, f);
-        *e = std::move(b[0]);
+  void InTerm(Term& t) {
+    if (t.is<ast::Var>()) {
+      f(t);
+    } else if (auto* r = t.get_if<ast::Ref>()) {
+      for (Term& x : r->terms) InTerm(x);
+    } else if (auto* a = t.get_if<ast::Array>()) {
+      for (Term& x : a->items) InTerm(x);
+    } else if (auto* s = t.get_if<ast::Set>()) {
+      for (Term& x : s->items) InTerm(x);
+    } else if (auto* o = t.get_if<ast::Object>()) {
+      for (auto& i : o->items) {
+        InTerm(i.key);
+        InTerm(i.value);
+      }
+    } else if (auto* ac = t.get_if<ast::ArrayComprehension>()) {
+      if (!deep) return;
+      InTerm(*ac->term);
+      InBody(ac->body);
+    } else if (auto* sc = t.get_if<ast::SetComprehension>()) {
+      if (!deep) return;
+      InTerm(*sc->term);
+      InBody(sc->body);
+    } else if (auto* oc = t.get_if<ast::ObjectComprehension>()) {
+      if (!deep) return;
+      InTerm(*oc->key);
+      InTerm(*oc->value);
+      InBody(oc->body);
+    } else if (auto* c = t.get_if<ast::Call>()) {
+      for (Term& x : c->terms) InTerm(x);
+    } else if (auto* ts = t.get_if<ast::TemplateString>()) {
+      for (auto& p : ts->parts) {
+        if (auto* e = std::get_if<ast::Expr>(&p.value)) {
+          Body b;
+          b.push_back(std::move(*e));
+          InBody(b);
+          *e = std::move(b[0]);
+        }
       }
     }
   }
-}
+};
 
 void AddVars(const Term& t, std::set<std::string>& out) {
   if (const auto* v = t.get_if<ast::Var>()) {
@@ -115,7 +125,7 @@ class Renamer {
   void Body(ast::Body& body, const std::set<std::string>& outer) {
     std::set<std::string> seen = outer;
     auto collect = [&](Term& v) { seen.insert(v.get_if<ast::Var>()->name); };
-    ForEachVarBody(body, collect);
+    VarWalk<decltype(collect)>{collect, false}.InBody(body);
     for (ast::Expr& e : body) Nested(e, seen);
   }
 
@@ -134,8 +144,9 @@ class Renamer {
         auto* var = v.get_if<ast::Var>();
         if (clash.count(var->name)) var->name += suffix;
       };
-      ForEachVarBody(body, rename);
-      for (Term* h : heads) ForEachVar(*h, rename);
+      VarWalk<decltype(rename)> walk{rename, true};
+      walk.InBody(body);
+      for (Term* h : heads) walk.InTerm(*h);
     }
     Body(body, outer);
   }

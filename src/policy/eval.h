@@ -54,6 +54,10 @@ class Evaluator {
   // The value bound to `name` in the current frame, nullptr when unbound.
   const Value* Lookup(std::string_view name) const;
   const std::optional<PolicyError>& error() const { return error_; }
+  // The first builtin error under strict builtin errors. It does not stop
+  // evaluation: as in OPA, the failing call is undefined and the error is
+  // reported with whatever solutions were found.
+  const std::optional<PolicyError>& builtin_error() const { return builtin_error_; }
 
  private:
   struct Override {  // `with f as g` / `with f as value`
@@ -134,6 +138,7 @@ class Evaluator {
   const ast::Rule* current_rule_ = nullptr;  // whose body runs (rego.metadata.*)
   int call_depth_ = 0;  // user function calls in progress (recursion guard)
   std::optional<PolicyError> error_;
+  std::optional<PolicyError> builtin_error_;
 };
 
 // A Value for a scalar literal term (null, boolean, number, string).

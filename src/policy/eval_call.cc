@@ -163,9 +163,10 @@ bool Evaluator::EvalCall(const ast::Call& call, size_t n_inputs, const ast::Loca
       case BuiltinOutcome::State::kUndefined:
         return true;
       case BuiltinOutcome::State::kError:
-        if (!strict_) return true;
-        Fail(loc, out.code, name + ": " + out.message);
-        return false;
+        if (strict_ && !builtin_error_) {
+          builtin_error_ = MakePolicyError(loc, out.code, name + ": " + out.message);
+        }
+        return true;
     }
     return true;
   });

@@ -1,5 +1,6 @@
 // Virtual documents: the value of a rule-tree node (complete rules, partial
 // sets, partial objects, defaults and else chains), cached per evaluation.
+#include <cstdint>
 #include <map>
 
 #include "policy/eval.h"
@@ -118,10 +119,11 @@ std::optional<Value> Evaluator::NodeFullValue(const RuleNode* node, const Value*
 
 namespace {
 
-// Deep merge of two objects; nullopt when both define one leaf differently.
-// Known gap: a rule whose value is an object and a deeper rule writing into
-// it merge here, where OPA reports a conflict.
-std::optional<Value> MergeDisjoint(const Value& a, const Value& b) {
+// Deep merge of two objects; nullopt when both define one leaf differently,
+// or when b writes into an object a holds at `leaf_depth` (a rule's value:
+// OPA does not merge deeper rules into another rule's value).
+std::optional<Value> MergeDisjoint(const Value& a, const Value& b, size_t depth,
+                                   size_t leaf_depth) {
   ObjectBuilder out;
   for (const ObjectEntry& e : a.ObjectEntries()) {
     const Value* other = b.Find(e.key);
@@ -131,8 +133,8 @@ std::optional<Value> MergeDisjoint(const Value& a, const Value& b) {
       out.Insert(e.key, e.value);  // the same leaf from two rules is no conflict
     } else if (e.value.IsSet() && other->IsSet()) {
       out.Insert(e.key, SetUnion(e.value, *other));
-    } else if (e.value.IsObject() && other->IsObject()) {
-      std::optional<Value> m = MergeDisjoint(e.value, *other);
+    } else if (e.value.IsObject() && other->IsObject() && depth + 1 != leaf_depth) {
+      std::optional<Value> m = MergeDisjoint(e.value, *other, depth + 1, leaf_depth);
       if (!m) return std::nullopt;
       out.Insert(e.key, std::move(*m));
     } else {
@@ -163,7 +165,13 @@ std::optional<Value> Evaluator::NodeMerged(const RuleNode& node) {
   if (!any) return v;
   Value d = std::move(deeper).Build();
   if (!v) return d;
-  std::optional<Value> merged = MergeDisjoint(*v, d);
+  // Where the node's rules put their values, when they all agree on it.
+  size_t leaf_depth = node.suffixes.empty() ? 0 : node.suffixes[0].size();
+  for (const auto& suffix : node.suffixes) {
+    if (suffix.size() != leaf_depth) leaf_depth = SIZE_MAX;
+  }
+  if (leaf_depth == 0 || node.kind == ast::RuleKind::kPartialSet) leaf_depth = SIZE_MAX;
+  std::optional<Value> merged = MergeDisjoint(*v, d, 0, leaf_depth);
   if (!merged) {
     const ast::Rule* first = node.rules.empty() ? node.default_rule : node.rules[0];
     Fail(first->location, "eval_conflict_error", "object keys must be unique");

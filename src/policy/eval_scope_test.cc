@@ -55,6 +55,14 @@ f($"{x} bar") := 42 if { x = "foo" }
   EXPECT_EQ(X(m, "x := data.t.p"), "42");
 }
 
+TEST(EvalScopeTest, ComputedFunctionArgumentAppliesToElseBodies) {
+  std::string m = R"(package t
+p := [f("a b"), f("c b")]
+f($"{x} b") := 1 if { x = "a" } else := 2 if { x = "c" }
+)";
+  EXPECT_EQ(X(m, "x := data.t.p"), "[1,2]");
+}
+
 TEST(EvalScopeTest, WithAppliesInsideTemplateExpression) {
   std::string m = R"(package t
 a := input.a

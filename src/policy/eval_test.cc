@@ -103,6 +103,36 @@ TEST(EvalTest, ObjectKeyConflictIsAnError) {
             "error: test-0.rego:2: eval_conflict_error: object keys must be unique");
 }
 
+TEST(EvalTest, DeeperRuleWritingIntoAnotherRulesValueConflicts) {
+  std::string m = R"(package p
+q[k].r := v if { k := "a"; v := {"s": {"t": 1}} }
+q.a.r.s.u := 42
+)";
+  EXPECT_EQ(Eval(m, "x := data.p.q"),
+            "error: test-0.rego:2: eval_conflict_error: object keys must be unique");
+  std::string ok = R"(package p
+q[k].r := 1 if { k := "a" }
+q.a.s := 2
+)";
+  EXPECT_EQ(Eval(ok, "x := data.p.q"), R"(x={"a":{"r":1,"s":2}})");
+}
+
+TEST(EvalTest, StrictBuiltinErrorKeepsTheSolutionsFoundAnyway) {
+  QueryRequest req;
+  req.query = "x := [y | some d in [1, 0, 2]; y := 2 / d]";
+  req.strict_builtin_errors = true;
+  QueryResult r = RunQuery(req);
+  ASSERT_TRUE(r.error.has_value());
+  EXPECT_EQ(r.error->message, "query:1: eval_builtin_error: div: divide by zero");
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(ToJson(r.rows[0][0].second), "[2,1]");
+}
+
+TEST(EvalTest, WithReplacesABuiltinByAnotherOne) {
+  EXPECT_EQ(Eval("", "x := time.now_ns() with time.now_ns as opa.runtime"), "x={}");
+  EXPECT_EQ(Eval("", "x := count([1, 2]) with count as sum"), "x=3");
+}
+
 TEST(EvalTest, DefaultAndElse) {
   std::string m = R"(package p
 default d := 0

@@ -139,11 +139,8 @@ Result<MetadataMap> CollectMetadata(const std::vector<ast::Module>& modules) {
       }
       Value fields = raw.value().IsNull() ? Value::Object({}) : raw.value();
       if (m.package.location.line > b.last_line) {
-        bool before_rules = m.rules.empty() || m.rules[0].location.line > m.package.location.line;
-        if (before_rules) {
-          package_notes[Value::Array(PackagePath(m.package))].push_back(Normalise(fields, "package"));
-          continue;
-        }
+        package_notes[Value::Array(PackagePath(m.package))].push_back(Normalise(fields, "package"));
+        continue;
       }
       for (const ast::Rule& r : m.rules) {
         if (r.location.line <= b.last_line) continue;

@@ -281,7 +281,7 @@ Parser::TermOpt Parser::ParseRef(Term head, bool first_may_follow_space) {
       Next();
       // Any word, keywords included, may follow a dot (`data.foo.if`).
       if (tok().space_before || !At(TokenKind::kIdent)) {
-        Illegal("expected identifier");
+        Illegal("expected ident");  // OPA names the token kind "ident"
         return std::nullopt;
       }
       ref.terms.push_back(ast::MakeString(tok().text, Loc(tok())));

@@ -9,21 +9,22 @@
 #include "policy/query.h"
 
 namespace sluice::policy {
+
+std::string ParseErrorText(const Status& status) {
+  std::string first = status.message().substr(0, status.message().find('\n'));
+  size_t err = first.find(": error: ");
+  if (err == std::string::npos) return first;
+  std::string where = first.substr(0, err);
+  std::string text = first.substr(err + 9);
+  size_t last_colon = where.rfind(':');
+  if (last_colon != std::string::npos) where = where.substr(0, last_colon);
+  return where + ": rego_parse_error: " + text;
+}
+
 namespace {
 
-// "file:line:col: error: msg\n<source>\n  ^" -> "file:line: rego_parse_error: msg".
 QueryError ParseError(const Status& status) {
-  std::string first = status.message().substr(0, status.message().find('\n'));
-  std::string out = first;
-  size_t err = first.find(": error: ");
-  if (err != std::string::npos) {
-    std::string where = first.substr(0, err);
-    std::string text = first.substr(err + 9);
-    size_t last_colon = where.rfind(':');
-    if (last_colon != std::string::npos) where = where.substr(0, last_colon);
-    out = where + ": rego_parse_error: " + text;
-  }
-  return QueryError{"rego_parse_error", out};
+  return QueryError{"rego_parse_error", ParseErrorText(status)};
 }
 
 void CollectQueryVars(const ast::Term& t, std::set<std::string>& out);
@@ -120,6 +121,8 @@ QueryResult PreparedQuery::Eval(const Value& data, const std::optional<Value>& i
   if (ev.error()) {
     result.rows.clear();
     result.error = QueryError{ev.error()->code, ev.error()->message};
+  } else if (ev.builtin_error()) {
+    result.error = QueryError{ev.builtin_error()->code, ev.builtin_error()->message};
   }
   return result;
 }

@@ -34,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/status.h"
 #include "policy/ast.h"
 #include "policy/value.h"
 
@@ -66,10 +67,18 @@ using Bindings = std::vector<std::pair<std::string, Value>>;
 
 struct QueryResult {
   std::vector<Bindings> rows;
-  std::optional<QueryError> error;  // set: rows are meaningless
+  // An evaluation error clears rows. A builtin error under strict builtin
+  // errors does not stop evaluation (OPA treats the call as undefined and
+  // reports the first such error at the end): rows then hold the solutions
+  // found anyway, as OPA returns them alongside the error.
+  std::optional<QueryError> error;
 };
 
 QueryResult RunQuery(const QueryRequest& request);
+
+// OPA's one-line text for a parser error Status ("file:line:col: error: msg"
+// plus source excerpt): "file:line: rego_parse_error: msg".
+std::string ParseErrorText(const Status& status);
 
 class CompiledPolicy;
 
