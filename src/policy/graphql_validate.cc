@@ -1,0 +1,284 @@
+// Query validation against a schema: gqlparser's validator.Validate, which
+// walks the document once (validator/walk.go) and lets each rule observe
+// operations, fields, fragments, directives and values. Only the first
+// error matters to OPA, so rules run in gqlparser's order (its rule files
+// register alphabetically) at the same points of the walk, and the first
+// error is kept.
+//
+// Implemented rules: FieldsOnCorrectType, FragmentsOnCompositeTypes,
+// KnownArgumentNames, KnownDirectives, KnownFragmentNames, KnownRootType,
+// KnownTypeNames, LoneAnonymousOperation, NoUndefinedVariables,
+// NoUnusedFragments, NoUnusedVariables, ProvidedRequiredArguments,
+// ScalarLeafs, UniqueArgumentNames, UniqueFragmentNames,
+// UniqueOperationNames, UniqueVariableNames, VariablesAreInputTypes.
+// Not (yet): fragment cycles and spread possibility, overlapping fields,
+// single-field subscriptions, directive uniqueness, value and variable
+// type checks, and the "Did you mean" suggestions.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "policy/graphql.h"
+
+namespace sluice::policy::graphql {
+namespace {
+
+bool IsLeaf(const Definition& d) { return d.kind == "ENUM" || d.kind == "SCALAR"; }
+bool IsComposite(const Definition& d) {
+  return d.kind == "OBJECT" || d.kind == "INTERFACE" || d.kind == "UNION";
+}
+bool IsInput(const Definition& d) {
+  return d.kind == "SCALAR" || d.kind == "ENUM" || d.kind == "INPUT_OBJECT";
+}
+
+template <class T>
+const T* ByName(const std::vector<T>& items, std::string_view name) {
+  for (const T& item : items) {
+    if (item.name == name) return &item;
+  }
+  return nullptr;
+}
+
+class Walker {
+ public:
+  Walker(const Schema& schema, const QueryDocument& doc) : s_(schema), doc_(doc) {}
+
+  std::optional<Diagnostic> Run() {
+    for (const OperationDefinition& op : doc_.operations) {
+      spread_walked_.clear();
+      Operation(op);
+    }
+    for (const FragmentDefinition& frag : doc_.fragments) {
+      spread_walked_.clear();
+      Fragment(frag);
+    }
+    return first_;
+  }
+
+ private:
+  void Error(Pos pos, std::string message) {
+    if (!first_) first_ = Diagnostic{std::move(message), pos};
+  }
+  const Definition* TypeOf(const TypeRef& t) const { return t ? s_.Type(t->Name()) : nullptr; }
+
+  void Operation(const OperationDefinition& op) {
+    op_ = &op;
+    used_.clear();
+    for (const VariableDefinition& var : op.variable_definitions) {
+      if (!TypeOf(var.type)) {  // KnownTypeNames
+        Error(var.pos, "Unknown type \"" + (var.type ? var.type->Name() : std::string()) + "\".");
+      }
+    }
+    const Definition* root = op.operation == "mutation"       ? s_.mutation
+                             : op.operation == "subscription" ? s_.subscription
+                                                              : s_.query;
+    std::string loc = op.operation == "mutation"       ? "MUTATION"
+                      : op.operation == "subscription" ? "SUBSCRIPTION"
+                                                       : "QUERY";
+    for (const VariableDefinition& var : op.variable_definitions) {
+      if (var.default_value) Val(*var.default_value);
+      Directives(var.directives, "VARIABLE_DEFINITION");
+    }
+    Directives(op.directives, loc);
+    SelectionSet(root, op.selection_set);
+
+    if (!root) Error(op.pos, "Schema does not support operation type \"" + op.operation + "\"");
+    if (op.name.empty() && doc_.operations.size() > 1) {
+      Error(op.pos, "This anonymous operation must be the only defined operation.");
+    }
+    for (const VariableDefinition& var : op.variable_definitions) {
+      if (used_.count(var.variable)) continue;
+      Error(var.pos, "Variable \"$" + var.variable + "\" is never used" +
+                         (op.name.empty() ? "." : " in operation \"" + op.name + "\"."));
+    }
+    if (!operation_names_.insert(op.name).second) {
+      Error(op.pos, "There can be only one operation named \"" + op.name + "\".");
+    }
+    std::map<std::string, int> seen;
+    for (const VariableDefinition& var : op.variable_definitions) {
+      if (seen[var.variable]++ == 1) {
+        Error(var.pos, "There can be only one variable named \"$" + var.variable + "\".");
+      }
+    }
+    for (const VariableDefinition& var : op.variable_definitions) {
+      const Definition* def = TypeOf(var.type);
+      if (def && !IsInput(*def)) {
+        Error(var.pos, "Variable \"$" + var.variable + "\" cannot be non-input type \"" + var.type->String() + "\".");
+      }
+    }
+    op_ = nullptr;
+  }
+
+  void Fragment(const FragmentDefinition& frag) {
+    const Definition* def = s_.Type(frag.type_condition);
+    Directives(frag.directives, "FRAGMENT_DEFINITION");
+    SelectionSet(def, frag.selection_set);
+
+    if (def && !frag.type_condition.empty() && !IsComposite(*def)) {
+      Error(frag.pos, "Fragment \"" + frag.name + "\" cannot condition on non composite type \"" +
+                          frag.type_condition + "\".");
+    }
+    if (!def) Error(frag.pos, "Unknown type \"" + frag.type_condition + "\".");
+    in_fragment_definition_ = true;
+    if (!spread_names_.count(frag.name)) Error(frag.pos, "Fragment \"" + frag.name + "\" is never used.");
+    if (!fragment_names_.insert(frag.name).second) {
+      Error(frag.pos, "There can be only one fragment named \"" + frag.name + "\".");
+    }
+  }
+
+  void UniqueArguments(const std::vector<Argument>& args) {
+    std::map<std::string, int> seen;
+    for (const Argument& arg : args) {
+      if (seen[arg.name]++ == 1) Error(arg.pos, "There can be only one argument named \"" + arg.name + "\".");
+    }
+  }
+
+  // A missing required argument of a field or directive.
+  void RequiredArguments(const std::vector<ArgumentDefinition>& defs, const std::vector<Argument>& args,
+                         const std::string& what) {
+    for (const ArgumentDefinition& def : defs) {
+      if (!def.type || !def.type->non_null || def.default_value || ByName(args, def.name)) continue;
+      Error(pos_, what + " argument \"" + def.name + "\" of type \"" + def.type->String() +
+                      "\" is required, but it was not provided.");
+    }
+  }
+
+  void Directives(const std::vector<Directive>& dirs, const std::string& location) {
+    for (const Directive& dir : dirs) {
+      const DirectiveDefinition* def = s_.Directive(dir.name);
+      for (const Argument& arg : dir.arguments) {
+        if (arg.value) Val(*arg.value);
+      }
+      if (def) {  // KnownArgumentNames
+        for (const Argument& arg : dir.arguments) {
+          if (!ByName(def->arguments, arg.name)) {
+            Error(dir.pos, "Unknown argument \"" + arg.name + "\" on directive \"@" + dir.name + "\".");
+          }
+        }
+      }
+      if (!def) {
+        Error(dir.pos, "Unknown directive \"@" + dir.name + "\".");
+      } else if (std::find(def->locations.begin(), def->locations.end(), location) == def->locations.end()) {
+        Error(dir.pos, "Directive \"@" + dir.name + "\" may not be used on " + location + ".");
+      }
+      if (def) {
+        pos_ = dir.pos;
+        RequiredArguments(def->arguments, dir.arguments, "Directive \"@" + def->name + "\"");
+      }
+      UniqueArguments(dir.arguments);
+    }
+  }
+
+  // Marks the variables `v` uses; NoUndefinedVariables.
+  void Val(const AstValue& v) {
+    bool defined = true;
+    if (v.kind == ValueKind::kVariable && op_) {
+      defined = std::any_of(op_->variable_definitions.begin(), op_->variable_definitions.end(),
+                            [&](const VariableDefinition& d) { return d.variable == v.raw; });
+      if (defined) used_.insert(v.raw);
+    }
+    for (const ChildValue& child : v.children) {
+      if (child.value) Val(*child.value);
+    }
+    if (!defined) {
+      Error(v.pos, "Variable \"$" + v.raw + "\" is not defined" +
+                       (op_->name.empty() ? "." : " by operation \"" + op_->name + "\"."));
+    }
+  }
+
+  void SelectionSet(const Definition* parent, const std::vector<Selection>& set) {
+    for (const Selection& sel : set) Select(parent, sel);
+  }
+
+  void Select(const Definition* parent, const Selection& sel) {
+    switch (sel.kind) {
+      case Selection::Kind::kField: return Field(parent, sel);
+      case Selection::Kind::kInlineFragment: {
+        const Definition* next = sel.type_condition.empty() ? parent : s_.Type(sel.type_condition);
+        Directives(sel.directives, "INLINE_FRAGMENT");
+        SelectionSet(next, sel.selection_set);
+        const Definition* cond = s_.Type(sel.type_condition);
+        if (cond && !IsComposite(*cond)) {
+          Error(sel.pos, "Fragment cannot condition on non composite type \"" + sel.type_condition + "\".");
+        }
+        if (!sel.type_condition.empty() && !cond) Error(sel.pos, "Unknown type \"" + sel.type_condition + "\".");
+        return;
+      }
+      case Selection::Kind::kFragmentSpread: {
+        const FragmentDefinition* frag = nullptr;
+        for (const FragmentDefinition& f : doc_.fragments) {
+          if (f.name == sel.name) {
+            frag = &f;
+            break;
+          }
+        }
+        const Definition* next = frag ? s_.Type(frag->type_condition) : nullptr;
+        Directives(sel.directives, "FRAGMENT_SPREAD");
+        if (frag && spread_walked_.insert(frag->name).second) SelectionSet(next, frag->selection_set);
+        if (!frag) Error(sel.pos, "Unknown fragment \"" + sel.name + "\".");
+        if (!in_fragment_definition_) spread_names_.insert(sel.name);
+        return;
+      }
+    }
+  }
+
+  void Field(const Definition* parent, const Selection& field) {
+    FieldDefinition typename_def;
+    const FieldDefinition* def = nullptr;
+    if (field.name == "__typename") {
+      typename_def.name = "__typename";
+      typename_def.type = std::make_shared<Type>(Type{"String", nullptr, false, {}});
+      def = &typename_def;
+    } else if (parent) {
+      def = ByName(parent->fields, field.name);
+    }
+    const Definition* next = def ? TypeOf(def->type) : nullptr;
+    for (const Argument& arg : field.arguments) {
+      if (arg.value) Val(*arg.value);
+    }
+    Directives(field.directives, "FIELD");
+    SelectionSet(next, field.selection_set);
+
+    if (parent && !def) {
+      Error(field.pos, "Cannot query field \"" + field.name + "\" on type \"" + parent->name + "\".");
+    }
+    if (def && parent) {
+      for (const Argument& arg : field.arguments) {
+        if (!ByName(def->arguments, arg.name)) {
+          Error(field.pos, "Unknown argument \"" + arg.name + "\" on field \"" + parent->name + "." + field.name + "\".");
+        }
+      }
+    }
+    if (def) {
+      pos_ = field.pos;
+      RequiredArguments(def->arguments, field.arguments, "Field \"" + field.name + "\"");
+      if (next && IsLeaf(*next) && !field.selection_set.empty()) {
+        Error(field.pos, "Field \"" + field.name + "\" must not have a selection since type \"" + next->name +
+                             "\" has no subfields.");
+      }
+      if (next && !IsLeaf(*next) && field.selection_set.empty()) {
+        Error(field.pos, "Field \"" + field.name + "\" of type \"" + def->type->String() +
+                             "\" must have a selection of subfields. Did you mean \"" + field.name + " { ... }\"?");
+      }
+    }
+    UniqueArguments(field.arguments);
+  }
+
+  const Schema& s_;
+  const QueryDocument& doc_;
+  std::optional<Diagnostic> first_;
+  const OperationDefinition* op_ = nullptr;  // while walking an operation
+  std::set<std::string> used_;                // variables of op_ used so far
+  std::set<std::string> spread_walked_;       // fragments already walked through a spread
+  std::set<std::string> operation_names_, fragment_names_, spread_names_;
+  bool in_fragment_definition_ = false;
+  Pos pos_;  // where RequiredArguments reports
+};
+
+}  // namespace
+
+std::optional<Diagnostic> ValidateQuery(const Schema& schema, const QueryDocument& doc) {
+  return Walker(schema, doc).Run();
+}
+
+}  // namespace sluice::policy::graphql
