@@ -2,10 +2,132 @@
 
 #include <gtest/gtest.h>
 
+#include "policy/value_json.h"
+
 namespace sluice::policy::graphql {
 namespace {
 
-TEST(GraphqlTest, Placeholder) {}
+std::string ParseQueryError(std::string_view src) {
+  QueryDocument doc;
+  auto err = ParseQuery(src, doc);
+  if (!err) return "ok";
+  return err->message + " @" + std::to_string(err->pos.line) + ":" + std::to_string(err->pos.column);
+}
+
+std::string ParseSchemaError(std::string_view src) {
+  SchemaDocument doc;
+  auto err = ParseSchema(src, doc);
+  if (!err) return "ok";
+  return err->message + " @" + std::to_string(err->pos.line) + ":" + std::to_string(err->pos.column);
+}
+
+std::string SchemaError(std::string_view src) {
+  SchemaDocument doc;
+  if (auto err = ParseSchema(src, doc)) return "parse: " + err->message;
+  Schema schema;
+  auto err = ValidateSchema(doc, schema);
+  return err ? err->message : "ok";
+}
+
+std::string QueryError(std::string_view schema_src, std::string_view query_src) {
+  SchemaDocument schema_doc;
+  QueryDocument query;
+  if (ParseSchema(schema_src, schema_doc) || ParseQuery(query_src, query)) return "parse error";
+  Schema schema;
+  if (auto err = ValidateSchema(schema_doc, schema)) return "schema: " + err->message;
+  auto err = ValidateQuery(schema, query);
+  return err ? err->message + " @" + std::to_string(err->pos.line) + ":" + std::to_string(err->pos.column) : "ok";
+}
+
+TEST(GraphqlTest, QuerySyntaxErrorsAsGqlparserReportsThem) {
+  EXPECT_EQ(ParseQueryError("{"), "Expected Name, found <EOF> @1:2");
+  EXPECT_EQ(ParseQueryError("notanoperation { a }"), "Unexpected Name \"notanoperation\" @1:1");
+  EXPECT_EQ(ParseQueryError("query { a(x: ) }"), "Unexpected ) @1:14");
+  EXPECT_EQ(ParseQueryError("{ a }\n{ b }"), "ok");
+}
+
+TEST(GraphqlTest, LexerErrorsSurfaceAsInvalidTokens) {
+  // The lexer's own message is lost unless the parser consumes the token.
+  EXPECT_EQ(ParseSchemaError("\"\"\"\r"), "Unexpected <Invalid> @2:1");
+  EXPECT_EQ(ParseSchemaError("type T { f: Int } ?"), "Unexpected <Invalid> @1:19");
+}
+
+TEST(GraphqlTest, BlockStringsLoseCommonIndentation) {
+  SchemaDocument doc;
+  ASSERT_FALSE(ParseSchema("\"\"\"\n    first\n      second\n  \"\"\"\nscalar S", doc));
+  ASSERT_EQ(doc.definitions.size(), 1u);
+  EXPECT_EQ(doc.definitions[0].description, "first\n  second");
+}
+
+TEST(GraphqlTest, QueryValuesArePrunedLikeOpa) {
+  QueryDocument doc;
+  ASSERT_FALSE(ParseQuery("query Q($v: [Int!]) { f(a: $v, b: [1, \"s\"]) { g } }", doc));
+  EXPECT_EQ(ToJson(QueryToValue(doc)),
+            R"({"Operations":[{"Name":"Q","Operation":"query","SelectionSet":[{"Alias":"f","Arguments":[)"
+            R"({"Name":"a","Value":{"ExpectedTypeHasDefault":false,"Kind":0,"Raw":"v"}},)"
+            R"({"Name":"b","Value":{"Children":[{"Name":"","Value":{"ExpectedTypeHasDefault":false,"Kind":1,"Raw":"1"}},)"
+            R"({"Name":"","Value":{"ExpectedTypeHasDefault":false,"Kind":3,"Raw":"s"}}],)"
+            R"("ExpectedTypeHasDefault":false,"Kind":8,"Raw":""}}],"Name":"f","SelectionSet":[{"Alias":"g","Name":"g"}]}],)"
+            R"("VariableDefinitions":[{"Type":{"Elem":{"NamedType":"Int","NonNull":true},"NamedType":"","NonNull":false},)"
+            R"("Used":false,"Variable":"v"}]}]})");
+}
+
+TEST(GraphqlTest, SchemaValuesRoundTrip) {
+  SchemaDocument doc;
+  ASSERT_FALSE(ParseSchema("type Query { f(x: Int = 1): [String!] @deprecated }\nextend type Query { g: Int }",
+                           doc));
+  Value v = SchemaToValue(doc);
+  SchemaDocument back;
+  ASSERT_FALSE(SchemaFromValue(v, back));
+  EXPECT_EQ(SchemaToValue(back), v);
+}
+
+TEST(GraphqlTest, DecodingRejectsWrongJsonTypes) {
+  SchemaDocument doc;
+  Result<Value> v = ParseJson(R"({"Definitions": [{"Name": 1}]})");
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(SchemaFromValue(*v, doc).has_value());
+}
+
+TEST(GraphqlTest, SchemaValidation) {
+  EXPECT_EQ(SchemaError("type Query { a: Int }"), "ok");
+  EXPECT_EQ(SchemaError("extend type Query { a: Int }"), "ok");  // extends a type it creates
+  EXPECT_EQ(SchemaError("type Query { a: Missing }"), "Undefined type Missing.");
+  EXPECT_EQ(SchemaError("type A { a: Int }\ntype A { b: Int }"), "Cannot redeclare type A.");
+  EXPECT_EQ(SchemaError("input I { a: Int }\ntype Query { a: I }"),
+            "OBJECT Query: field must be one of SCALAR, OBJECT, INTERFACE, UNION, ENUM.");
+  EXPECT_EQ(SchemaError("interface I { a: Int }\ntype T implements I { b: Int }"),
+            "For T to implement I it must have a field called a.");
+  EXPECT_EQ(SchemaError("union U = Int"), "UNION type \"Int\" must be OBJECT.");
+  EXPECT_EQ(SchemaError("type Query { a: Int @skip(if: true) }"),
+            "Directive skip is not applicable on FIELD_DEFINITION.");
+}
+
+constexpr std::string_view kSchema = R"(
+  type Query { hero(episode: Episode!): Character  search(text: String): [Character] }
+  enum Episode { NEWHOPE EMPIRE }
+  type Character { name: String  friends: [Character] }
+)";
+
+TEST(GraphqlTest, QueryValidation) {
+  EXPECT_EQ(QueryError(kSchema, "query($e: Episode!) { hero(episode: $e) { name } }"), "ok");
+  EXPECT_EQ(QueryError(kSchema, "{ hero { name } }"),
+            "Field \"hero\" argument \"episode\" of type \"Episode!\" is required, but it was not provided. @1:3");
+  EXPECT_EQ(QueryError(kSchema, "{ search { nope } }"), "Cannot query field \"nope\" on type \"Character\". @1:12");
+  EXPECT_EQ(QueryError(kSchema, "{ search }"),
+            "Field \"search\" of type \"[Character]\" must have a selection of subfields. "
+            "Did you mean \"search { ... }\"? @1:3");
+  EXPECT_EQ(QueryError(kSchema, "query Q($x: String) { search { name } }"),
+            "Variable \"$x\" is never used in operation \"Q\". @1:9");
+  EXPECT_EQ(QueryError(kSchema, "{ search(text: $t) { name } }"), "Variable \"$t\" is not defined. @1:16");
+  // A variable used only inside a spread fragment counts as used.
+  EXPECT_EQ(QueryError(kSchema,
+                       "query Q($f: Boolean!) { ...F }\nfragment F on Query { search { name @include(if: $f) } }"),
+            "ok");
+  EXPECT_EQ(QueryError(kSchema, "{ search { name } }\nfragment F on Query { search { name } }"),
+            "Fragment \"F\" is never used. @2:1");
+  EXPECT_EQ(QueryError(kSchema, "mutation { x }"), "Schema does not support operation type \"mutation\" @1:1");
+}
 
 }  // namespace
 }  // namespace sluice::policy::graphql
