@@ -129,5 +129,14 @@ TEST(GraphqlTest, QueryValidation) {
   EXPECT_EQ(QueryError(kSchema, "mutation { x }"), "Schema does not support operation type \"mutation\" @1:1");
 }
 
+TEST(GraphqlTest, FragmentRules) {
+  EXPECT_EQ(QueryError(kSchema, "{ ...A }\nfragment A on Query { ...B }\nfragment B on Query { ...A }"),
+            "Cannot spread fragment \"A\" within itself via \"B\". @3:26");
+  EXPECT_EQ(QueryError(kSchema, "{ search { ... on Query { __typename } } }"),
+            "Fragment cannot be spread here as objects of type \"Character\" can never be of type \"Query\". @1:16");
+  EXPECT_EQ(QueryError(kSchema, "{ search { name @skip(if: true) @skip(if: false) } }"),
+            "The directive \"@skip\" can only be used once at this location. @1:34");
+}
+
 }  // namespace
 }  // namespace sluice::policy::graphql

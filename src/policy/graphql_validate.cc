@@ -7,13 +7,14 @@
 //
 // Implemented rules: FieldsOnCorrectType, FragmentsOnCompositeTypes,
 // KnownArgumentNames, KnownDirectives, KnownFragmentNames, KnownRootType,
-// KnownTypeNames, LoneAnonymousOperation, NoUndefinedVariables,
-// NoUnusedFragments, NoUnusedVariables, ProvidedRequiredArguments,
-// ScalarLeafs, UniqueArgumentNames, UniqueFragmentNames,
+// KnownTypeNames, LoneAnonymousOperation, NoFragmentCycles,
+// NoUndefinedVariables, NoUnusedFragments, NoUnusedVariables,
+// PossibleFragmentSpreads, ProvidedRequiredArguments, ScalarLeafs,
+// UniqueArgumentNames, UniqueDirectivesPerLocation, UniqueFragmentNames,
 // UniqueOperationNames, UniqueVariableNames, VariablesAreInputTypes.
-// Not (yet): fragment cycles and spread possibility, overlapping fields,
-// single-field subscriptions, directive uniqueness, value and variable
-// type checks, and the "Did you mean" suggestions.
+// Not (yet): OverlappingFieldsCanBeMerged, SingleFieldSubscriptions,
+// ValuesOfCorrectType, VariablesInAllowedPosition, and the "Did you mean"
+// suggestions some messages end with.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -119,11 +120,80 @@ class Walker {
                           frag.type_condition + "\".");
     }
     if (!def) Error(frag.pos, "Unknown type \"" + frag.type_condition + "\".");
+    std::vector<const Selection*> path;
+    std::map<std::string, size_t> path_index;
+    Cycles(frag, path, path_index);
     in_fragment_definition_ = true;
     if (!spread_names_.count(frag.name)) Error(frag.pos, "Fragment \"" + frag.name + "\" is never used.");
     if (!fragment_names_.insert(frag.name).second) {
       Error(frag.pos, "There can be only one fragment named \"" + frag.name + "\".");
     }
+  }
+
+  const FragmentDefinition* FragmentNamed(std::string_view name) const {
+    for (const FragmentDefinition& f : doc_.fragments) {
+      if (f.name == name) return &f;
+    }
+    return nullptr;
+  }
+
+  // PossibleFragmentSpreads: whether a fragment on `type_name` may apply
+  // where objects of `parent` are selected (their possible types meet).
+  bool CanSpread(const Definition* parent, const std::string& type_name) const {
+    if (!parent) return true;
+    std::vector<const Definition*> parents;
+    if (parent->kind == "OBJECT") {
+      parents = {parent};
+    } else if (parent->kind == "INTERFACE" || parent->kind == "UNION") {
+      parents = s_.PossibleTypes(parent->name);
+    } else {
+      return true;
+    }
+    const Definition* frag_type = s_.Type(type_name);
+    if (!frag_type || !IsComposite(*frag_type)) return true;
+    for (const Definition* f : s_.PossibleTypes(frag_type->name)) {
+      for (const Definition* p : parents) {
+        if (p->name == f->name) return true;
+      }
+    }
+    return false;
+  }
+
+  // NoFragmentCycles: a depth-first search over fragment spreads, each
+  // fragment entered once per document; `path` holds the spreads followed.
+  void Cycles(const FragmentDefinition& frag, std::vector<const Selection*>& path,
+              std::map<std::string, size_t>& path_index) {
+    if (!cycle_visited_.insert(frag.name).second) return;
+    std::vector<const Selection*> spreads;  // in gqlparser's (stack) order
+    std::vector<const std::vector<Selection>*> to_visit{&frag.selection_set};
+    while (!to_visit.empty()) {
+      const std::vector<Selection>* set = to_visit.back();
+      to_visit.pop_back();
+      for (const Selection& sel : *set) {
+        if (sel.kind == Selection::Kind::kFragmentSpread) {
+          spreads.push_back(&sel);
+        } else {
+          to_visit.push_back(&sel.selection_set);
+        }
+      }
+    }
+    if (spreads.empty()) return;
+    path_index[frag.name] = path.size();
+    for (const Selection* spread : spreads) {
+      auto cycle = path_index.find(spread->name);
+      path.push_back(spread);
+      if (cycle == path_index.end()) {
+        if (const FragmentDefinition* next = FragmentNamed(spread->name)) Cycles(*next, path, path_index);
+      } else {
+        std::string via;
+        for (size_t i = cycle->second; i + 1 < path.size(); ++i) {
+          via += (via.empty() ? " via \"" : ", \"") + path[i]->name + "\"";
+        }
+        Error(spread->pos, "Cannot spread fragment \"" + spread->name + "\" within itself" + via + ".");
+      }
+      path.pop_back();
+    }
+    path_index.erase(frag.name);
   }
 
   void UniqueArguments(const std::vector<Argument>& args) {
@@ -167,6 +237,12 @@ class Walker {
       }
       UniqueArguments(dir.arguments);
     }
+    std::set<std::string> seen;  // UniqueDirectivesPerLocation
+    for (const Directive& dir : dirs) {
+      if (!seen.insert(dir.name).second && dir.name != "repeatable") {
+        Error(dir.pos, "The directive \"@" + dir.name + "\" can only be used once at this location.");
+      }
+    }
   }
 
   // Marks the variables `v` uses; NoUndefinedVariables.
@@ -202,21 +278,23 @@ class Walker {
           Error(sel.pos, "Fragment cannot condition on non composite type \"" + sel.type_condition + "\".");
         }
         if (!sel.type_condition.empty() && !cond) Error(sel.pos, "Unknown type \"" + sel.type_condition + "\".");
+        if (!CanSpread(parent, sel.type_condition)) {
+          Error(sel.pos, "Fragment cannot be spread here as objects of type \"" + parent->name +
+                             "\" can never be of type \"" + sel.type_condition + "\".");
+        }
         return;
       }
       case Selection::Kind::kFragmentSpread: {
-        const FragmentDefinition* frag = nullptr;
-        for (const FragmentDefinition& f : doc_.fragments) {
-          if (f.name == sel.name) {
-            frag = &f;
-            break;
-          }
-        }
+        const FragmentDefinition* frag = FragmentNamed(sel.name);
         const Definition* next = frag ? s_.Type(frag->type_condition) : nullptr;
         Directives(sel.directives, "FRAGMENT_SPREAD");
         if (frag && spread_walked_.insert(frag->name).second) SelectionSet(next, frag->selection_set);
         if (!frag) Error(sel.pos, "Unknown fragment \"" + sel.name + "\".");
         if (!in_fragment_definition_) spread_names_.insert(sel.name);
+        if (frag && !CanSpread(parent, frag->type_condition)) {
+          Error(sel.pos, "Fragment \"" + sel.name + "\" cannot be spread here as objects of type \"" +
+                             parent->name + "\" can never be of type \"" + frag->type_condition + "\".");
+        }
         return;
       }
     }
@@ -270,7 +348,7 @@ class Walker {
   const OperationDefinition* op_ = nullptr;  // while walking an operation
   std::set<std::string> used_;                // variables of op_ used so far
   std::set<std::string> spread_walked_;       // fragments already walked through a spread
-  std::set<std::string> operation_names_, fragment_names_, spread_names_;
+  std::set<std::string> operation_names_, fragment_names_, spread_names_, cycle_visited_;
   bool in_fragment_definition_ = false;
   Pos pos_;  // where RequiredArguments reports
 };
