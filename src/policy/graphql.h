@@ -47,6 +47,10 @@ struct Type {
 };
 using TypeRef = std::shared_ptr<Type>;  // null where gqlparser's *Type is nil
 
+// gqlparser's Type.IsCompatible: a value of type `a` may be used where `b`
+// is wanted (same names and nesting; non-null where `b` is).
+bool TypeCompatible(const TypeRef& a, const TypeRef& b);
+
 // gqlparser's ValueKind numbering, which is visible in the Rego values.
 enum class ValueKind { kVariable, kInt, kFloat, kString, kBlock, kBoolean, kNull, kEnum, kList, kObject };
 

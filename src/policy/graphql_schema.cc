@@ -148,14 +148,6 @@ class SchemaChecker {
     return Covariant(required->elem, actual->elem);
   }
 
-  static bool Compatible(const TypeRef& a, const TypeRef& b) {
-    if (!a || !b) return a == b;
-    if (a->named_type != b->named_type) return false;
-    if (a->elem && !b->elem) return false;
-    if (a->elem && !Compatible(a->elem, b->elem)) return false;
-    return b->non_null ? a->non_null : true;
-  }
-
   Err Implements(const Definition& def, const std::string& intf_name) {
     const Definition* intf = s_.Type(intf_name);
     if (!intf) return Fail(def.pos, "Undefined type " + Quote(intf_name) + ".");
@@ -180,7 +172,7 @@ class SchemaChecker {
           return Fail(found->pos, prefix + " the field " + required.name +
                                       " must have the same arguments but it is missing " + req_arg.name + ".");
         }
-        if (!Compatible(req_arg.type, arg->type)) {
+        if (!TypeCompatible(req_arg.type, arg->type)) {
           return Fail(arg->pos, prefix + " the field " + required.name + " must have the same arguments but " +
                                     req_arg.name + " has the wrong type.");
         }
@@ -350,6 +342,14 @@ Err Roots(const SchemaDocument& doc, Schema& s) {
 std::string Type::String() const {
   std::string out = named_type.empty() ? "[" + (elem ? elem->String() : std::string()) + "]" : named_type;
   return non_null ? out + "!" : out;
+}
+
+bool TypeCompatible(const TypeRef& a, const TypeRef& b) {
+  if (!a || !b) return a == b;
+  if (a->named_type != b->named_type) return false;
+  if (a->elem && !b->elem) return false;
+  if (a->elem && !TypeCompatible(a->elem, b->elem)) return false;
+  return b->non_null ? a->non_null : true;
 }
 
 const Definition* Schema::Type(std::string_view name) const {

@@ -129,6 +129,20 @@ TEST(GraphqlTest, QueryValidation) {
   EXPECT_EQ(QueryError(kSchema, "mutation { x }"), "Schema does not support operation type \"mutation\" @1:1");
 }
 
+TEST(GraphqlTest, ValueRules) {
+  EXPECT_EQ(QueryError(kSchema, "{ hero(episode: JEDI) { name } }"),
+            "Value \"JEDI\" does not exist in \"Episode!\" enum. @1:17");
+  // gqlparser places a string token after its opening quote.
+  EXPECT_EQ(QueryError(kSchema, "{ hero(episode: \"EMPIRE\") { name } }"),
+            "Enum \"Episode!\" cannot represent non-enum value: \"EMPIRE\". @1:18");
+  EXPECT_EQ(QueryError(kSchema, "{ search(text: 3) { name } }"),
+            "String cannot represent a non string value: 3 @1:16");
+  EXPECT_EQ(QueryError(kSchema, "query($e: Episode) { hero(episode: $e) { name } }"),
+            "Variable \"$e\" of type \"Episode\" used in position expecting type \"Episode!\". @1:36");
+  // A default value makes a nullable variable acceptable.
+  EXPECT_EQ(QueryError(kSchema, "query($e: Episode = EMPIRE) { hero(episode: $e) { name } }"), "ok");
+}
+
 TEST(GraphqlTest, FragmentRules) {
   EXPECT_EQ(QueryError(kSchema, "{ ...A }\nfragment A on Query { ...B }\nfragment B on Query { ...A }"),
             "Cannot spread fragment \"A\" within itself via \"B\". @3:26");

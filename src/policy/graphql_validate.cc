@@ -11,15 +11,16 @@
 // NoUndefinedVariables, NoUnusedFragments, NoUnusedVariables,
 // PossibleFragmentSpreads, ProvidedRequiredArguments, ScalarLeafs,
 // UniqueArgumentNames, UniqueDirectivesPerLocation, UniqueFragmentNames,
-// UniqueOperationNames, UniqueVariableNames, VariablesAreInputTypes.
-// Not (yet): OverlappingFieldsCanBeMerged, SingleFieldSubscriptions,
-// ValuesOfCorrectType, VariablesInAllowedPosition, and the "Did you mean"
-// suggestions some messages end with.
+// UniqueOperationNames, UniqueVariableNames, VariablesAreInputTypes;
+// ValuesOfCorrectType and VariablesInAllowedPosition (graphql_values.cc).
+// Not (yet): OverlappingFieldsCanBeMerged, SingleFieldSubscriptions, and
+// the "Did you mean" suggestions some messages end with.
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "policy/graphql.h"
+#include "policy/graphql_rules.h"
 
 namespace sluice::policy::graphql {
 namespace {
@@ -77,7 +78,7 @@ class Walker {
                       : op.operation == "subscription" ? "SUBSCRIPTION"
                                                        : "QUERY";
     for (const VariableDefinition& var : op.variable_definitions) {
-      if (var.default_value) Val(*var.default_value);
+      if (var.default_value) Val(*var.default_value, var.type, TypeOf(var.type));
       Directives(var.directives, "VARIABLE_DEFINITION");
     }
     Directives(op.directives, loc);
@@ -216,9 +217,7 @@ class Walker {
   void Directives(const std::vector<Directive>& dirs, const std::string& location) {
     for (const Directive& dir : dirs) {
       const DirectiveDefinition* def = s_.Directive(dir.name);
-      for (const Argument& arg : dir.arguments) {
-        if (arg.value) Val(*arg.value);
-      }
+      for (const Argument& arg : dir.arguments) ArgumentValue(arg, def ? &def->arguments : nullptr);
       if (def) {  // KnownArgumentNames
         for (const Argument& arg : dir.arguments) {
           if (!ByName(def->arguments, arg.name)) {
@@ -245,21 +244,49 @@ class Walker {
     }
   }
 
-  // Marks the variables `v` uses; NoUndefinedVariables.
-  void Val(const AstValue& v) {
-    bool defined = true;
+  // Walks a value where `expected` (null when unknown) is wanted, `def`
+  // its named type: marks the variables it uses; NoUndefinedVariables,
+  // ValuesOfCorrectType, VariablesInAllowedPosition.
+  void Val(const AstValue& v, const TypeRef& expected, const Definition* def) {
+    const VariableDefinition* var = nullptr;
     if (v.kind == ValueKind::kVariable && op_) {
-      defined = std::any_of(op_->variable_definitions.begin(), op_->variable_definitions.end(),
-                            [&](const VariableDefinition& d) { return d.variable == v.raw; });
-      if (defined) used_.insert(v.raw);
+      for (const VariableDefinition& d : op_->variable_definitions) {
+        if (d.variable == v.raw) {
+          var = &d;
+          break;
+        }
+      }
+      if (var) used_.insert(v.raw);
     }
     for (const ChildValue& child : v.children) {
-      if (child.value) Val(*child.value);
+      if (!child.value) continue;
+      TypeRef child_type;
+      const Definition* child_def = nullptr;
+      if (v.kind == ValueKind::kObject && def) {
+        if (const FieldDefinition* field = ByName(def->fields, child.name)) {
+          child_type = field->type;
+          child_def = TypeOf(field->type);
+        }
+      } else if (v.kind == ValueKind::kList && expected && expected->elem) {
+        child_type = expected->elem;
+        child_def = def;
+      }
+      Val(*child.value, child_type, child_def);
     }
-    if (!defined) {
+    if (v.kind == ValueKind::kVariable && op_ && !var) {
       Error(v.pos, "Variable \"$" + v.raw + "\" is not defined" +
                        (op_->name.empty() ? "." : " by operation \"" + op_->name + "\"."));
     }
+    auto sink = [this](Pos pos, std::string message) { Error(pos, std::move(message)); };
+    if (expected && def) internal::CheckValueType(v, *expected, *def, sink);
+    if (expected && var) internal::CheckVariablePosition(v, *expected, *var, sink);
+  }
+
+  // An argument's value, given the definitions of the arguments allowed.
+  void ArgumentValue(const Argument& arg, const std::vector<ArgumentDefinition>* defs) {
+    if (!arg.value) return;
+    const ArgumentDefinition* def = defs ? ByName(*defs, arg.name) : nullptr;
+    Val(*arg.value, def ? def->type : nullptr, def ? TypeOf(def->type) : nullptr);
   }
 
   void SelectionSet(const Definition* parent, const std::vector<Selection>& set) {
@@ -311,9 +338,7 @@ class Walker {
       def = ByName(parent->fields, field.name);
     }
     const Definition* next = def ? TypeOf(def->type) : nullptr;
-    for (const Argument& arg : field.arguments) {
-      if (arg.value) Val(*arg.value);
-    }
+    for (const Argument& arg : field.arguments) ArgumentValue(arg, def ? &def->arguments : nullptr);
     Directives(field.directives, "FIELD");
     SelectionSet(next, field.selection_set);
 
