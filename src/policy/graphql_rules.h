@@ -5,12 +5,23 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "policy/graphql.h"
 
 namespace sluice::policy::graphql::internal {
 
 using ErrorSink = std::function<void(Pos, std::string)>;
+
+// The options within a typo's reach of `input`, closest first
+// (graphql_suggest.cc).
+std::vector<std::string> SuggestionList(std::string_view input, const std::vector<std::string>& options);
+// `"a", "b", or "c"` (at most five; unquoted unless `quoted`).
+std::string QuotedOrList(std::vector<std::string> items, bool quoted = true);
+// " <prefix> <list>?" for the suggestions for `typed`, or "" if none.
+std::string Suggest(std::string_view prefix, std::string_view typed, const std::vector<std::string>& options,
+                    bool quoted = true);
 
 // gqlparser's Value.String(): "$v", "1", "\"s\"", "[1,2]", "{a:1}".
 std::string ValueString(const AstValue& v);

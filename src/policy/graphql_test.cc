@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "policy/graphql_rules.h"
 #include "policy/value_json.h"
 
 namespace sluice::policy::graphql {
@@ -113,7 +114,9 @@ TEST(GraphqlTest, QueryValidation) {
   EXPECT_EQ(QueryError(kSchema, "query($e: Episode!) { hero(episode: $e) { name } }"), "ok");
   EXPECT_EQ(QueryError(kSchema, "{ hero { name } }"),
             "Field \"hero\" argument \"episode\" of type \"Episode!\" is required, but it was not provided. @1:3");
-  EXPECT_EQ(QueryError(kSchema, "{ search { nope } }"), "Cannot query field \"nope\" on type \"Character\". @1:12");
+  EXPECT_EQ(QueryError(kSchema, "{ search { nope } }"),
+            "Cannot query field \"nope\" on type \"Character\". Did you mean \"name\"? @1:12");
+  EXPECT_EQ(QueryError(kSchema, "{ search { xyz } }"), "Cannot query field \"xyz\" on type \"Character\". @1:12");
   EXPECT_EQ(QueryError(kSchema, "{ search }"),
             "Field \"search\" of type \"[Character]\" must have a selection of subfields. "
             "Did you mean \"search { ... }\"? @1:3");
@@ -132,15 +135,25 @@ TEST(GraphqlTest, QueryValidation) {
 TEST(GraphqlTest, ValueRules) {
   EXPECT_EQ(QueryError(kSchema, "{ hero(episode: JEDI) { name } }"),
             "Value \"JEDI\" does not exist in \"Episode!\" enum. @1:17");
+  EXPECT_EQ(QueryError(kSchema, "{ hero(episode: empire) { name } }"),
+            "Value \"empire\" does not exist in \"Episode!\" enum. Did you mean the enum value \"EMPIRE\"? @1:17");
   // gqlparser places a string token after its opening quote.
   EXPECT_EQ(QueryError(kSchema, "{ hero(episode: \"EMPIRE\") { name } }"),
-            "Enum \"Episode!\" cannot represent non-enum value: \"EMPIRE\". @1:18");
+            "Enum \"Episode!\" cannot represent non-enum value: \"EMPIRE\". "
+            "Did you mean the enum value \"EMPIRE\"? @1:18");
   EXPECT_EQ(QueryError(kSchema, "{ search(text: 3) { name } }"),
             "String cannot represent a non string value: 3 @1:16");
   EXPECT_EQ(QueryError(kSchema, "query($e: Episode) { hero(episode: $e) { name } }"),
             "Variable \"$e\" of type \"Episode\" used in position expecting type \"Episode!\". @1:36");
   // A default value makes a nullable variable acceptable.
   EXPECT_EQ(QueryError(kSchema, "query($e: Episode = EMPIRE) { hero(episode: $e) { name } }"), "ok");
+}
+
+TEST(GraphqlTest, SuggestionsListTheClosestFirst) {
+  EXPECT_EQ(internal::SuggestionList("nme", {"friends", "name", "names", "NME"}),
+            (std::vector<std::string>{"name", "NME", "names"}));  // ties keep their order
+  EXPECT_EQ(internal::QuotedOrList({"a", "b"}), "\"a\" or \"b\"");
+  EXPECT_EQ(internal::QuotedOrList({"a", "b", "c"}, false), "a, b, or c");
 }
 
 TEST(GraphqlTest, FragmentRules) {

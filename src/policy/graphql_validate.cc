@@ -13,8 +13,8 @@
 // UniqueArgumentNames, UniqueDirectivesPerLocation, UniqueFragmentNames,
 // UniqueOperationNames, UniqueVariableNames, VariablesAreInputTypes;
 // ValuesOfCorrectType and VariablesInAllowedPosition (graphql_values.cc).
-// Not (yet): OverlappingFieldsCanBeMerged, SingleFieldSubscriptions, and
-// the "Did you mean" suggestions some messages end with.
+// Not (yet): OverlappingFieldsCanBeMerged, SingleFieldSubscriptions.
+// "Did you mean" hints come from graphql_suggest.cc.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -120,7 +120,12 @@ class Walker {
       Error(frag.pos, "Fragment \"" + frag.name + "\" cannot condition on non composite type \"" +
                           frag.type_condition + "\".");
     }
-    if (!def) Error(frag.pos, "Unknown type \"" + frag.type_condition + "\".");
+    if (!def) {
+      std::vector<std::string> names;
+      for (const Definition& d : s_.definitions) names.push_back(d.name);
+      Error(frag.pos, "Unknown type \"" + frag.type_condition + "\"." +
+                          internal::Suggest("Did you mean", frag.type_condition, names));
+    }
     std::vector<const Selection*> path;
     std::map<std::string, size_t> path_index;
     Cycles(frag, path, path_index);
@@ -129,6 +134,41 @@ class Walker {
     if (!fragment_names_.insert(frag.name).second) {
       Error(frag.pos, "There can be only one fragment named \"" + frag.name + "\".");
     }
+  }
+
+  // FieldsOnCorrectType's hint: for an abstract type, the types that have
+  // the field (interfaces used most first), else similar field names.
+  std::string FieldSuggestion(const Definition& parent, const std::string& name) const {
+    if (parent.kind == "INTERFACE" || parent.kind == "UNION") {
+      std::vector<std::string> objects, interfaces;
+      std::map<std::string, int> uses;
+      for (const Definition* t : s_.PossibleTypes(parent.name)) {
+        if (!ByName(t->fields, name)) continue;
+        objects.push_back(t->name);
+        for (const std::string& intf : t->interfaces) {
+          const Definition* i = s_.Type(intf);
+          if (!i || !ByName(i->fields, name)) continue;
+          if (uses[intf]++ == 0) interfaces.push_back(intf);
+        }
+      }
+      interfaces.insert(interfaces.end(), objects.begin(), objects.end());
+      std::stable_sort(interfaces.begin(), interfaces.end(), [&](const std::string& a, const std::string& b) {
+        int ua = uses.count(a) ? uses.at(a) : 0, ub = uses.count(b) ? uses.at(b) : 0;
+        return ua != ub ? ua > ub : a < b;
+      });
+      if (!interfaces.empty()) {
+        return " Did you mean to use an inline fragment on " + internal::QuotedOrList(interfaces) + "?";
+      }
+    }
+    if (parent.kind != "OBJECT" && parent.kind != "INTERFACE") return "";
+    return internal::Suggest("Did you mean", name, Names(parent.fields));
+  }
+
+  template <class T>
+  static std::vector<std::string> Names(const std::vector<T>& items) {
+    std::vector<std::string> names;
+    for (const T& item : items) names.push_back(item.name);
+    return names;
   }
 
   const FragmentDefinition* FragmentNamed(std::string_view name) const {
@@ -221,7 +261,8 @@ class Walker {
       if (def) {  // KnownArgumentNames
         for (const Argument& arg : dir.arguments) {
           if (!ByName(def->arguments, arg.name)) {
-            Error(dir.pos, "Unknown argument \"" + arg.name + "\" on directive \"@" + dir.name + "\".");
+            Error(dir.pos, "Unknown argument \"" + arg.name + "\" on directive \"@" + dir.name + "\"." +
+                               internal::Suggest("Did you mean", arg.name, Names(def->arguments)));
           }
         }
       }
@@ -343,12 +384,14 @@ class Walker {
     SelectionSet(next, field.selection_set);
 
     if (parent && !def) {
-      Error(field.pos, "Cannot query field \"" + field.name + "\" on type \"" + parent->name + "\".");
+      Error(field.pos, "Cannot query field \"" + field.name + "\" on type \"" + parent->name + "\"." +
+                           FieldSuggestion(*parent, field.name));
     }
     if (def && parent) {
       for (const Argument& arg : field.arguments) {
         if (!ByName(def->arguments, arg.name)) {
-          Error(field.pos, "Unknown argument \"" + arg.name + "\" on field \"" + parent->name + "." + field.name + "\".");
+          Error(field.pos, "Unknown argument \"" + arg.name + "\" on field \"" + parent->name + "." + field.name +
+                               "\"." + internal::Suggest("Did you mean", arg.name, Names(def->arguments)));
         }
       }
     }

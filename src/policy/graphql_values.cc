@@ -50,6 +50,12 @@ bool Converts(const AstValue& v) {
   return true;
 }
 
+std::vector<std::string> EnumNames(const Definition& def) {
+  std::vector<std::string> names;
+  for (const EnumValueDefinition& e : def.enum_values) names.push_back(e.name);
+  return names;
+}
+
 bool FitsInt32(const std::string& raw) {
   errno = 0;
   long long n = std::strtoll(raw.c_str(), nullptr, 10);
@@ -120,7 +126,8 @@ void CheckValueType(const AstValue& v, const Type& expected, const Definition& d
     case ValueKind::kString:
     case ValueKind::kBlock:
       if (def.kind == "ENUM") {
-        error(v.pos, "Enum \"" + expected.String() + "\" cannot represent non-enum value: " + ValueString(v) + ".");
+        error(v.pos, "Enum \"" + expected.String() + "\" cannot represent non-enum value: " + ValueString(v) + "." +
+                         Suggest("Did you mean the enum value", v.raw, EnumNames(def)));
       } else if (!OneOf(def, {"String", "ID"})) {
         unexpected();
       }
@@ -130,7 +137,8 @@ void CheckValueType(const AstValue& v, const Type& expected, const Definition& d
         unexpected();
       } else if (std::none_of(def.enum_values.begin(), def.enum_values.end(),
                               [&](const EnumValueDefinition& e) { return e.name == v.raw; })) {
-        error(v.pos, "Value \"" + ValueString(v) + "\" does not exist in \"" + expected.String() + "\" enum.");
+        error(v.pos, "Value \"" + ValueString(v) + "\" does not exist in \"" + expected.String() + "\" enum." +
+                         Suggest("Did you mean the enum value", v.raw, EnumNames(def)));
       }
       return;
     case ValueKind::kBoolean:
@@ -149,7 +157,11 @@ void CheckValueType(const AstValue& v, const Type& expected, const Definition& d
       for (const ChildValue& c : v.children) {
         bool known = std::any_of(def.fields.begin(), def.fields.end(),
                                  [&](const FieldDefinition& f) { return f.name == c.name; });
-        if (!known) error(c.pos, "Field \"" + c.name + "\" is not defined by type \"" + def.name + "\".");
+        if (known) continue;
+        std::vector<std::string> names;
+        for (const FieldDefinition& f : def.fields) names.push_back(f.name);
+        error(c.pos, "Field \"" + c.name + "\" is not defined by type \"" + def.name + "\"." +
+                         Suggest("Did you mean", c.name, names));
       }
       return;
   }
