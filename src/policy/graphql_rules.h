@@ -1,5 +1,5 @@
 // Internal to src/policy: validation rules the query walker
-// (graphql_validate.cc) applies to input values (graphql_values.cc).
+// (graphql_validate.cc) delegates, and the suggestions in its messages.
 // Each reports through `error`, which keeps the first report.
 #pragma once
 
@@ -34,5 +34,9 @@ void CheckValueType(const AstValue& v, const Type& expected, const Definition& d
 // `expected` is wanted.
 void CheckVariablePosition(const AstValue& v, const Type& expected, const VariableDefinition& var,
                            const ErrorSink& error);
+
+// SingleFieldSubscriptions for `op` (graphql_subscriptions.cc).
+void CheckSingleFieldSubscription(const Schema& schema, const QueryDocument& doc, const OperationDefinition& op,
+                                  const ErrorSink& error);
 
 }  // namespace sluice::policy::graphql::internal

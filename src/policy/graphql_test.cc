@@ -149,6 +149,15 @@ TEST(GraphqlTest, ValueRules) {
   EXPECT_EQ(QueryError(kSchema, "query($e: Episode = EMPIRE) { hero(episode: $e) { name } }"), "ok");
 }
 
+TEST(GraphqlTest, SubscriptionsSelectOneField) {
+  constexpr std::string_view kSubs = "type Query { a: Int }\ntype Subscription { x: Int  y: Int }";
+  EXPECT_EQ(QueryError(kSubs, "subscription S { x }"), "ok");
+  EXPECT_EQ(QueryError(kSubs, "subscription S { x ...F }\nfragment F on Subscription { y }"),
+            "Subscription \"S\" must select only one top level field. @2:30");
+  EXPECT_EQ(QueryError(kSubs, "subscription { __typename }"),
+            "Anonymous Subscription must not select an introspection top level field. @1:16");
+}
+
 TEST(GraphqlTest, SuggestionsListTheClosestFirst) {
   EXPECT_EQ(internal::SuggestionList("nme", {"friends", "name", "names", "NME"}),
             (std::vector<std::string>{"name", "NME", "names"}));  // ties keep their order

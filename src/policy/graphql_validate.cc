@@ -12,8 +12,9 @@
 // PossibleFragmentSpreads, ProvidedRequiredArguments, ScalarLeafs,
 // UniqueArgumentNames, UniqueDirectivesPerLocation, UniqueFragmentNames,
 // UniqueOperationNames, UniqueVariableNames, VariablesAreInputTypes;
-// ValuesOfCorrectType and VariablesInAllowedPosition (graphql_values.cc).
-// Not (yet): OverlappingFieldsCanBeMerged, SingleFieldSubscriptions.
+// ValuesOfCorrectType and VariablesInAllowedPosition (graphql_values.cc);
+// SingleFieldSubscriptions (graphql_subscriptions.cc).
+// Not (yet): OverlappingFieldsCanBeMerged.
 // "Did you mean" hints come from graphql_suggest.cc.
 #include <algorithm>
 #include <map>
@@ -93,6 +94,9 @@ class Walker {
       Error(var.pos, "Variable \"$" + var.variable + "\" is never used" +
                          (op.name.empty() ? "." : " in operation \"" + op.name + "\"."));
     }
+    internal::CheckSingleFieldSubscription(s_, doc_, op, [this](Pos pos, std::string message) {
+      Error(pos, std::move(message));
+    });
     if (!operation_names_.insert(op.name).second) {
       Error(op.pos, "There can be only one operation named \"" + op.name + "\".");
     }
