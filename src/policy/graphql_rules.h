@@ -4,6 +4,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +36,32 @@ void CheckValueType(const AstValue& v, const Type& expected, const Definition& d
 // `expected` is wanted.
 void CheckVariablePosition(const AstValue& v, const Type& expected, const VariableDefinition& var,
                            const ErrorSink& error);
+
+// What the walk learnt about a field: the type it was selected on (null if
+// unknown) and its definition's type (null if the field is unknown).
+struct FieldInfo {
+  const Definition* object = nullptr;
+  TypeRef type;
+};
+using FieldInfos = std::map<const Selection*, FieldInfo>;
+
+// OverlappingFieldsCanBeMerged (graphql_overlap.cc). Remembers the fragment
+// pairs it compared across calls, as gqlparser does within one validation;
+// `infos` must cover the fields walked so far.
+class OverlapChecker {
+ public:
+  OverlapChecker(const Schema& schema, const QueryDocument& doc, const FieldInfos& infos);
+  ~OverlapChecker();
+  OverlapChecker(const OverlapChecker&) = delete;
+  OverlapChecker& operator=(const OverlapChecker&) = delete;
+
+  // Reports the conflicts within `set` (and the fragments it spreads).
+  void Check(const std::vector<Selection>& set, const ErrorSink& error);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // SingleFieldSubscriptions for `op` (graphql_subscriptions.cc).
 void CheckSingleFieldSubscription(const Schema& schema, const QueryDocument& doc, const OperationDefinition& op,

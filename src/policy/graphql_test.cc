@@ -158,6 +158,19 @@ TEST(GraphqlTest, SubscriptionsSelectOneField) {
             "Anonymous Subscription must not select an introspection top level field. @1:16");
 }
 
+TEST(GraphqlTest, OverlappingFields) {
+  EXPECT_EQ(QueryError(kSchema, "{ search { a: name a: friends { name } } }"),
+            "Fields \"a\" conflict because \"name\" and \"friends\" are different fields. "
+            "Use different aliases on the fields to fetch both if this was intentional. @1:20");
+  EXPECT_EQ(QueryError(kSchema, "{ search(text: \"x\") { name } search(text: \"y\") { name } }"),
+            "Fields \"search\" conflict because they have differing arguments. "
+            "Use different aliases on the fields to fetch both if this was intentional. @1:30");
+  EXPECT_EQ(QueryError(kSchema, "{ search { friends { n: name } friends { n: __typename } } }"),
+            "Fields \"friends\" conflict because subfields \"n\" conflict because \"name\" and \"__typename\" "
+            "are different fields. Use different aliases on the fields to fetch both if this was intentional. @1:32");
+  EXPECT_EQ(QueryError(kSchema, "{ search { name ...F } }\nfragment F on Character { name }"), "ok");
+}
+
 TEST(GraphqlTest, SuggestionsListTheClosestFirst) {
   EXPECT_EQ(internal::SuggestionList("nme", {"friends", "name", "names", "NME"}),
             (std::vector<std::string>{"name", "NME", "names"}));  // ties keep their order

@@ -13,8 +13,8 @@
 // UniqueArgumentNames, UniqueDirectivesPerLocation, UniqueFragmentNames,
 // UniqueOperationNames, UniqueVariableNames, VariablesAreInputTypes;
 // ValuesOfCorrectType and VariablesInAllowedPosition (graphql_values.cc);
-// SingleFieldSubscriptions (graphql_subscriptions.cc).
-// Not (yet): OverlappingFieldsCanBeMerged.
+// SingleFieldSubscriptions (graphql_subscriptions.cc);
+// OverlappingFieldsCanBeMerged (graphql_overlap.cc).
 // "Did you mean" hints come from graphql_suggest.cc.
 #include <algorithm>
 #include <map>
@@ -44,7 +44,7 @@ const T* ByName(const std::vector<T>& items, std::string_view name) {
 
 class Walker {
  public:
-  Walker(const Schema& schema, const QueryDocument& doc) : s_(schema), doc_(doc) {}
+  Walker(const Schema& schema, const QueryDocument& doc) : s_(schema), doc_(doc), overlap_(schema, doc, infos_) {}
 
   std::optional<Diagnostic> Run() {
     for (const OperationDefinition& op : doc_.operations) {
@@ -61,6 +61,9 @@ class Walker {
  private:
   void Error(Pos pos, std::string message) {
     if (!first_) first_ = Diagnostic{std::move(message), pos};
+  }
+  internal::ErrorSink Sink() {
+    return [this](Pos pos, std::string message) { Error(pos, std::move(message)); };
   }
   const Definition* TypeOf(const TypeRef& t) const { return t ? s_.Type(t->Name()) : nullptr; }
 
@@ -94,9 +97,8 @@ class Walker {
       Error(var.pos, "Variable \"$" + var.variable + "\" is never used" +
                          (op.name.empty() ? "." : " in operation \"" + op.name + "\"."));
     }
-    internal::CheckSingleFieldSubscription(s_, doc_, op, [this](Pos pos, std::string message) {
-      Error(pos, std::move(message));
-    });
+    overlap_.Check(op.selection_set, Sink());
+    internal::CheckSingleFieldSubscription(s_, doc_, op, Sink());
     if (!operation_names_.insert(op.name).second) {
       Error(op.pos, "There can be only one operation named \"" + op.name + "\".");
     }
@@ -135,6 +137,7 @@ class Walker {
     Cycles(frag, path, path_index);
     in_fragment_definition_ = true;
     if (!spread_names_.count(frag.name)) Error(frag.pos, "Fragment \"" + frag.name + "\" is never used.");
+    overlap_.Check(frag.selection_set, Sink());
     if (!fragment_names_.insert(frag.name).second) {
       Error(frag.pos, "There can be only one fragment named \"" + frag.name + "\".");
     }
@@ -322,9 +325,8 @@ class Walker {
       Error(v.pos, "Variable \"$" + v.raw + "\" is not defined" +
                        (op_->name.empty() ? "." : " by operation \"" + op_->name + "\"."));
     }
-    auto sink = [this](Pos pos, std::string message) { Error(pos, std::move(message)); };
-    if (expected && def) internal::CheckValueType(v, *expected, *def, sink);
-    if (expected && var) internal::CheckVariablePosition(v, *expected, *var, sink);
+    if (expected && def) internal::CheckValueType(v, *expected, *def, Sink());
+    if (expected && var) internal::CheckVariablePosition(v, *expected, *var, Sink());
   }
 
   // An argument's value, given the definitions of the arguments allowed.
@@ -350,6 +352,7 @@ class Walker {
           Error(sel.pos, "Fragment cannot condition on non composite type \"" + sel.type_condition + "\".");
         }
         if (!sel.type_condition.empty() && !cond) Error(sel.pos, "Unknown type \"" + sel.type_condition + "\".");
+        overlap_.Check(sel.selection_set, Sink());
         if (!CanSpread(parent, sel.type_condition)) {
           Error(sel.pos, "Fragment cannot be spread here as objects of type \"" + parent->name +
                              "\" can never be of type \"" + sel.type_condition + "\".");
@@ -383,6 +386,7 @@ class Walker {
       def = ByName(parent->fields, field.name);
     }
     const Definition* next = def ? TypeOf(def->type) : nullptr;
+    infos_[&field] = internal::FieldInfo{parent, def ? def->type : nullptr};
     for (const Argument& arg : field.arguments) ArgumentValue(arg, def ? &def->arguments : nullptr);
     Directives(field.directives, "FIELD");
     SelectionSet(next, field.selection_set);
@@ -399,6 +403,7 @@ class Walker {
         }
       }
     }
+    if (op_) overlap_.Check(field.selection_set, Sink());
     if (def) {
       pos_ = field.pos;
       RequiredArguments(def->arguments, field.arguments, "Field \"" + field.name + "\"");
@@ -422,6 +427,8 @@ class Walker {
   std::set<std::string> spread_walked_;       // fragments already walked through a spread
   std::set<std::string> operation_names_, fragment_names_, spread_names_, cycle_visited_;
   bool in_fragment_definition_ = false;
+  internal::FieldInfos infos_;  // filled as fields are walked
+  internal::OverlapChecker overlap_;
   Pos pos_;  // where RequiredArguments reports
 };
 
