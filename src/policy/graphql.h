@@ -81,7 +81,7 @@ struct Argument {
 struct Directive {
   std::string name;
   std::vector<Argument> arguments;
-  std::string location;  // set by validation only; "" in parsed trees
+  std::string location;  // gqlparser's validator fills it in; always "" here
   Pos pos;
 };
 

@@ -253,10 +253,10 @@ class Walker {
 
   // A missing required argument of a field or directive.
   void RequiredArguments(const std::vector<ArgumentDefinition>& defs, const std::vector<Argument>& args,
-                         const std::string& what) {
+                         const std::string& what, Pos pos) {
     for (const ArgumentDefinition& def : defs) {
       if (!def.type || !def.type->non_null || def.default_value || ByName(args, def.name)) continue;
-      Error(pos_, what + " argument \"" + def.name + "\" of type \"" + def.type->String() +
+      Error(pos, what + " argument \"" + def.name + "\" of type \"" + def.type->String() +
                       "\" is required, but it was not provided.");
     }
   }
@@ -279,8 +279,7 @@ class Walker {
         Error(dir.pos, "Directive \"@" + dir.name + "\" may not be used on " + location + ".");
       }
       if (def) {
-        pos_ = dir.pos;
-        RequiredArguments(def->arguments, dir.arguments, "Directive \"@" + def->name + "\"");
+        RequiredArguments(def->arguments, dir.arguments, "Directive \"@" + def->name + "\"", dir.pos);
       }
       UniqueArguments(dir.arguments);
     }
@@ -405,8 +404,7 @@ class Walker {
     }
     if (op_) overlap_.Check(field.selection_set, Sink());
     if (def) {
-      pos_ = field.pos;
-      RequiredArguments(def->arguments, field.arguments, "Field \"" + field.name + "\"");
+      RequiredArguments(def->arguments, field.arguments, "Field \"" + field.name + "\"", field.pos);
       if (next && IsLeaf(*next) && !field.selection_set.empty()) {
         Error(field.pos, "Field \"" + field.name + "\" must not have a selection since type \"" + next->name +
                              "\" has no subfields.");
@@ -429,7 +427,6 @@ class Walker {
   bool in_fragment_definition_ = false;
   internal::FieldInfos infos_;  // filled as fields are walked
   internal::OverlapChecker overlap_;
-  Pos pos_;  // where RequiredArguments reports
 };
 
 }  // namespace
