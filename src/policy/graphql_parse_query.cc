@@ -68,6 +68,7 @@ ValueRef Parser::ParseValueLiteral(bool is_const) {
     case Tok::kBraceL: {
       bool list = token.kind == Tok::kBracketL;
       value->kind = list ? ValueKind::kList : ValueKind::kObject;
+      if (!Enter()) return nullptr;
       Many(token.kind, list ? Tok::kBracketR : Tok::kBraceR, [&] {
         ChildValue child;
         child.pos = PeekPos();
@@ -78,6 +79,7 @@ ValueRef Parser::ParseValueLiteral(bool is_const) {
         child.value = ParseValueLiteral(is_const);
         value->children.push_back(std::move(child));
       });
+      Leave();
       return value;
     }
     case Tok::kDollar:
@@ -136,7 +138,9 @@ TypeRef Parser::ParseTypeReference() {
   auto type = std::make_shared<Type>();
   if (Skip(Tok::kBracketL)) {
     type->pos = PeekPos();
+    if (!Enter()) return type;
     type->elem = ParseTypeReference();
+    Leave();
     Expect(Tok::kBracketR);
   } else {
     type->pos = PeekPos();
@@ -211,7 +215,9 @@ class QueryParser : public Parser {
 
   std::vector<Selection> SelectionSetBody() {
     std::vector<Selection> set;
+    if (!Enter()) return set;
     Some(Tok::kBraceL, Tok::kBraceR, [&] { set.push_back(ParseSelection()); });
+    Leave();
     return set;
   }
 

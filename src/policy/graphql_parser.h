@@ -85,6 +85,17 @@ class Parser {
   Pos PeekPos() { return err_ ? Pos{} : Peek().pos; }
   const Token& Prev() const { return prev_; }
 
+  // Nesting guard for the recursive rules (lists, objects, list types,
+  // selection sets): gqlparser has none, but a document nested thousands
+  // deep would exhaust our stack, so past kMaxDepth it is a syntax error.
+  static constexpr int kMaxDepth = 500;
+  bool Enter() {
+    if (++depth_ <= kMaxDepth) return true;
+    Error(Peek(), "Exceeded the maximum nesting depth of " + std::to_string(kMaxDepth));
+    return false;
+  }
+  void Leave() { --depth_; }
+
   // `open` item* `close`, or nothing if the next token is not `open`.
   template <class F>
   void Many(Tok open, Tok close, F item) {
@@ -124,6 +135,7 @@ class Parser {
   Token peek_;
   std::optional<Diagnostic> peek_error_;
   Token prev_;
+  int depth_ = 0;
 };
 
 }  // namespace sluice::policy::graphql::internal

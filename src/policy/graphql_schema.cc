@@ -331,7 +331,9 @@ Err Roots(const SchemaDocument& doc, Schema& s) {
       if (!def) {
         return Fail(op.pos, "Schema root " + op.operation + " refers to a type " + op.type + " that does not exist.");
       }
-      (op.operation == "query" ? s.query : op.operation == "mutation" ? s.mutation : s.subscription) = def;
+      if (op.operation == "query") s.query = def;
+      if (op.operation == "mutation") s.mutation = def;
+      if (op.operation == "subscription") s.subscription = def;
     }
   }
   return std::nullopt;

@@ -47,6 +47,13 @@ TEST(GraphqlTest, QuerySyntaxErrorsAsGqlparserReportsThem) {
   EXPECT_EQ(ParseQueryError("{ a }\n{ b }"), "ok");
 }
 
+TEST(GraphqlTest, DeepNestingIsASyntaxErrorNotACrash) {
+  // The selection set is one level, so the 500th bracket (column 507) is too deep.
+  std::string deep = "{ f(a: " + std::string(100000, '[') + std::string(100000, ']') + ") }";
+  EXPECT_EQ(ParseQueryError(deep), "Exceeded the maximum nesting depth of 500 @1:507");
+  EXPECT_EQ(ParseQueryError("{ f(a: [[[1]]]) { g { h } } }"), "ok");
+}
+
 TEST(GraphqlTest, LexerErrorsSurfaceAsInvalidTokens) {
   // The lexer's own message is lost unless the parser consumes the token.
   EXPECT_EQ(ParseSchemaError("\"\"\"\r"), "Unexpected <Invalid> @2:1");
