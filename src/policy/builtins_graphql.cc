@@ -21,35 +21,30 @@ std::string Located(const gql::Diagnostic& d, std::string_view what) {
          std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column);
 }
 
-// The error message, when loading fails; `operand` is OPA's 0-based index.
-std::optional<std::string> LoadQuery(const Value& v, int operand, gql::QueryDocument& doc) {
-  std::optional<gql::Diagnostic> err;
+// Parses a string or decodes an AST object into `doc`; the error message
+// if that fails. `operand` is OPA's (0-based) index in its type error.
+template <class Doc>
+std::optional<std::string> Load(const Value& v, int operand, Doc& doc,
+                                std::optional<gql::Diagnostic> (*parse)(std::string_view, Doc&),
+                                std::optional<gql::Diagnostic> (*decode)(const Value&, Doc&)) {
   if (v.IsString()) {
-    err = gql::ParseQuery(v.AsString(), doc);
-  } else if (v.IsObject()) {
-    err = gql::QueryFromValue(v, doc);
-    if (err) return err->message;
-  } else {
-    return "operand " + std::to_string(operand) + " must be one of {string, object} but got " +
-           std::string(KindName(v.kind()));
+    if (auto err = parse(v.AsString(), doc)) return Located(*err, "string");
+    return std::nullopt;
   }
-  if (err) return Located(*err, "string");
-  return std::nullopt;
+  if (v.IsObject()) {
+    if (auto err = decode(v, doc)) return err->message;
+    return std::nullopt;
+  }
+  return "operand " + std::to_string(operand) + " must be one of {string, object} but got " +
+         std::string(KindName(v.kind()));
+}
+
+std::optional<std::string> LoadQuery(const Value& v, int operand, gql::QueryDocument& doc) {
+  return Load(v, operand, doc, gql::ParseQuery, gql::QueryFromValue);
 }
 
 std::optional<std::string> LoadSchema(const Value& v, int operand, gql::SchemaDocument& doc) {
-  std::optional<gql::Diagnostic> err;
-  if (v.IsString()) {
-    err = gql::ParseSchema(v.AsString(), doc);
-  } else if (v.IsObject()) {
-    err = gql::SchemaFromValue(v, doc);
-    if (err) return err->message;
-  } else {
-    return "operand " + std::to_string(operand) + " must be one of {string, object} but got " +
-           std::string(KindName(v.kind()));
-  }
-  if (err) return Located(*err, "string");
-  return std::nullopt;
+  return Load(v, operand, doc, gql::ParseSchema, gql::SchemaFromValue);
 }
 
 // Loads both documents, validates the schema and the query against it;
