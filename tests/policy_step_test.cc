@@ -72,11 +72,13 @@ TEST(PolicyStepTest, PassingPolicyLetsThePipelineThroughAndSetsStatusOutput) {
   const auto& step = FindStep(ex, "Checks.enforce");
   ASSERT_EQ(step["policyEvaluations"].size(), 1u) << step.dump(2);
   const auto& e = step["policyEvaluations"][0];
-  EXPECT_EQ(e["policySet"], "error_set");
-  EXPECT_EQ(e["policy"], "gate");
   EXPECT_EQ(e["status"], "pass");
   EXPECT_EQ(e["input"]["accuracy"], 0.97);
-  EXPECT_TRUE(e["denyMessages"].empty());
+  ASSERT_EQ(e["results"].size(), 1u);
+  EXPECT_EQ(e["results"][0]["policySet"], "error_set");
+  EXPECT_EQ(e["results"][0]["policy"], "gate");
+  EXPECT_EQ(e["results"][0]["status"], "pass");
+  EXPECT_TRUE(e["results"][0]["denyMessages"].empty());
   EXPECT_EQ(step["details"]["output"]["policySetDetails"]["error_set"]["status"], "pass");
 }
 
@@ -94,7 +96,7 @@ TEST(PolicyStepTest, WarningSetWarnsAndContinues) {
   EXPECT_NE(step["details"]["warnings"][0].get<std::string>().find("Deny: Accuracy less than 90%"),
             std::string::npos);
   EXPECT_EQ(step["policyEvaluations"][0]["status"], "warning");
-  EXPECT_EQ(step["policyEvaluations"][0]["denyMessages"][0],
+  EXPECT_EQ(step["policyEvaluations"][0]["results"][0]["denyMessages"][0],
             "Deny: Accuracy less than 90% or fairness score difference greater than 21%");
 
   // The text views show the warning, the decision and the input.
@@ -102,8 +104,8 @@ TEST(PolicyStepTest, WarningSetWarnsAndContinues) {
   auto shown = p.Sluice({"executions", "show", id});
   EXPECT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_NE(shown.out.find("⚠ policy warning: policy set \"Set warn_set\", policy \"gate\": Deny:"), std::string::npos) << shown.out;
-  EXPECT_NE(shown.out.find("policy Set warn_set / gate: warning (severity warning"), std::string::npos)
-      << shown.out;
+  EXPECT_NE(shown.out.find("policy evaluation: warning\n"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("Set warn_set / gate: warning (severity warning"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("input: {\"accuracy\":0.92669,\"fairnessScoreEqualOpportunity\":7.35}"),
             std::string::npos)
       << shown.out;
@@ -125,7 +127,7 @@ TEST(PolicyStepTest, ErrorSetFailsWithPolicyEvaluationFailureAndStopsThePipeline
   std::string message = step["failureMessage"];
   EXPECT_NE(message.find("policy set \"Set error_set\", policy \"gate\": Deny: Accuracy less than 90%"), std::string::npos) << message;
   EXPECT_EQ(message.find("warn_set"), std::string::npos) << "only error policies fail the step: " << message;
-  EXPECT_EQ(step["policyEvaluations"].size(), 2u);
+  EXPECT_EQ(step["policyEvaluations"][0]["results"].size(), 2u);
   EXPECT_FALSE(std::filesystem::exists(p.scratch() / "deployed"));
   EXPECT_NE(StatusOf(ex, "Deploy"), "Success");
 }
@@ -184,6 +186,53 @@ TEST(PolicyStepTest, ValidateReportsUnknownSetsAndRegoErrorsWithLocations) {
   EXPECT_NE(all.find("Policy steps run in Custom, Deployment or Approval stages"), std::string::npos) << all;
 }
 
+TEST(PolicyStepTest, SecretsInAValidPayloadAreNeverStoredEvenAsNumbersOrJson) {
+  TestProject p;
+  RunOptions key{.env = {{"SLUICE_MASTER_KEY", std::string(64, 'b')}}};
+  RunOptions pin = key;
+  pin.stdin_text = "98765432\n";
+  ASSERT_EQ(p.Sluice({"secret", "set", "pin"}, pin).exit_code, 0);
+  RunOptions doc = key;
+  doc.stdin_text = "{\"key\": \"hunter2-long-secret\"}\n";
+  ASSERT_EQ(p.Sluice({"secret", "set", "sa"}, doc).exit_code, 0);
+  p.Write(".harness/policies/gate.rego", "package main\ndeny[msg] {\n  input.pin > 0\n  msg := sprintf(\"pin %v\", [input.pin])\n}\n");
+  p.Write(".harness/policysets/warn_set.yaml", PolicySet("warn_set", "warning"));
+  p.WritePipeline(Pipeline(
+      "gate", {CustomStage("Checks", {PolicyStep("enforce", "[warn_set]",
+                                                 "{\"pin\": <+secrets.getValue(\"pin\")>, \"sa\": "
+                                                 "<+secrets.getValue(\"sa\")>}")})}));
+  RunResult raw;
+  auto ex = p.RunJson({}, key, &raw);
+  ASSERT_EQ(raw.exit_code, 0) << raw.out << raw.err;
+  const auto& e = FindStep(ex, "Checks.enforce")["policyEvaluations"][0];
+  EXPECT_EQ(e["status"], "warning") << e.dump(2);
+  EXPECT_TRUE(e["input"].is_string()) << e.dump(2);
+  EXPECT_EQ(e["results"][0]["denyMessages"][0], "pin **************");
+  for (const char* secret : {"98765432", "hunter2-long-secret"}) {
+    EXPECT_EQ(raw.out.find(secret), std::string::npos) << secret;
+    EXPECT_EQ(p.StateBytes(false).find(secret), std::string::npos) << secret;
+  }
+}
+
+TEST(PolicyStepTest, RetryReusingAPolicyStepKeepsItsStatusOutputAndEvaluation) {
+  TestProject p;
+  WriteGateProject(p, "<+input>", "0.92669");
+  RunResult raw;
+  auto first = p.RunJson({"--input", "policySets=warn_set"}, {}, &raw);
+  ASSERT_EQ(raw.exit_code, 0) << raw.out << raw.err;
+  EXPECT_EQ(p.ReadScratch("status"), "warning\n");
+  std::filesystem::remove(p.scratch() / "status");
+  std::string id = first["id"];
+  auto retried = p.Sluice({"retry", id, "--from", "Checks.after", "--json"});
+  ASSERT_EQ(retried.exit_code, 0) << retried.out << retried.err;
+  EXPECT_EQ(p.ReadScratch("status"), "warning\n") << "the reused step's output.status";
+  const nlohmann::json ex = retried.Json();
+  const auto& step = FindStep(ex, "Checks.enforce");
+  EXPECT_TRUE(step["details"].contains("reusedFrom")) << step.dump(2);
+  ASSERT_EQ(step["policyEvaluations"].size(), 1u) << step.dump(2);
+  EXPECT_EQ(step["policyEvaluations"][0]["status"], "warning");
+}
+
 // The tutorial's experiment: tighten the policy to accuracy >= 0.95 and a gap
 // <= 19 on the real example project. The model (accuracy 0.92669) fails it.
 class StricterTutorialPolicyTest : public ::testing::TestWithParam<std::string> {};
@@ -196,8 +245,8 @@ TEST_P(StricterTutorialPolicyTest, WarnContinuesAndErrorStopsBeforeDeployment) {
                             std::filesystem::copy_options::overwrite_existing);
   std::filesystem::remove(p.root() / "run-demo");
   p.Write(".harness/policies/check_fairness_and_accuracy.rego", GatePolicy("0.95", "19"));
-  p.Write(".harness/policysets/credit_card_approval_policy_set.yaml",
-          PolicySet("credit_card_approval_policy_set", severity, "check_fairness_and_accuracy"));
+  p.Write(".harness/policysets/Credit_Card_Approval_Policy_Set.yaml",
+          PolicySet("Credit_Card_Approval_Policy_Set", severity, "check_fairness_and_accuracy"));
   p.InitGitRepo();
   RunOptions options;
   options.env["PATH"] = SluiceBinary().parent_path().string() + ":" + std::getenv("PATH");
@@ -207,6 +256,7 @@ TEST_P(StricterTutorialPolicyTest, WarnContinuesAndErrorStopsBeforeDeployment) {
   const auto& step = FindStep(ex, "Model_Policy_Checks.Enforce_Fairness_Policy");
   ASSERT_EQ(step["policyEvaluations"].size(), 1u) << raw.out << raw.err;
   EXPECT_EQ(step["policyEvaluations"][0]["status"], severity);
+  EXPECT_EQ(step["policyEvaluations"][0]["results"][0]["policy"], "check_fairness_and_accuracy");
   EXPECT_EQ(step["policyEvaluations"][0]["input"]["accuracy"], 0.92669);
   if (severity == "warning") {
     EXPECT_EQ(raw.exit_code, 0) << raw.out;

@@ -26,6 +26,16 @@ test_conflict_is_an_error if authz.level with input as {"conflict": true}
 todo_test_later if false
 )";
 
+constexpr char kParameterised[] = R"(package table_test
+import rego.v1
+import data.authz
+
+test_roles[role] if {
+  some role in ["admin", "root"]
+  authz.allow with input as {"role": role}
+}
+)";
+
 class PolicyTestCommandTest : public ::testing::Test {
  protected:
   PolicyTestCommandTest() {
@@ -78,6 +88,16 @@ TEST_F(PolicyTestCommandTest, JsonFormatListsEveryTest) {
   EXPECT_EQ(j[2]["fail"], true);
   EXPECT_EQ(j[3]["error"]["code"], "eval_conflict_error");
   EXPECT_EQ(j[4]["skip"], true);
+}
+
+TEST_F(PolicyTestCommandTest, ParameterisedTestsReportEachCase) {
+  p_.Write("policies/table_test.rego", kParameterised);
+  RunResult r = Test({"policies", "-r", "test_roles", "-v"});
+  // As in OPA, a case whose body fails ("root") leaves no entry to report.
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("data.table_test.test_roles: PASS"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  admin: PASS\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("root"), std::string::npos) << r.out;
 }
 
 TEST_F(PolicyTestCommandTest, CompileErrorsExitOne) {

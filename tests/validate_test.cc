@@ -58,7 +58,7 @@ TEST(ValidateTest, BrokenPipelineReportsEveryProblemWithItsLocation) {
       R"(.harness/pipelines/x.yaml:28:31: error: duplicate step identifier "a" (first used at .harness/pipelines/x.yaml:17:31); identifiers must be unique
                   identifier: a
                               ^
-.harness/pipelines/x.yaml:15:25: error: step type "Frobnicate" is not supported (supported: Run, ShellScript, Wait)
+.harness/pipelines/x.yaml:15:25: error: step type "Frobnicate" is not supported (supported: Policy, Run, ShellScript, Wait)
                   type: Frobnicate
                         ^
 .harness/pipelines/x.yaml:24:31: error: invalid duration "10 parsecs": missing or unknown unit (use e.g. 30s, 10m, 1h30m, 1d)
@@ -109,8 +109,9 @@ std::vector<Diag> ParseDiagnostics(const std::string& text) {
 }
 
 // The sample MLOps pipeline the project grows into: today it validates with
-// two known warnings, one real script error, and "not supported" errors only
-// for the step types still to come.
+// two known warnings, one real script error, its Policy step's policy set
+// missing (a lone pipeline file has no .harness/policysets), and "not
+// supported" errors only for the step types still to come.
 TEST(ValidateTest, SamplePipelineHasOnlyTheKnownProblems) {
   std::filesystem::path sample =
       SourceDir() / "../shared/seed/sample-project/sample-mlops-pipeline.yaml";
@@ -121,8 +122,7 @@ TEST(ValidateTest, SamplePipelineHasOnlyTheKnownProblems) {
   EXPECT_EQ(r.exit_code, 1);
   auto diags = ParseDiagnostics(r.err);
   const std::set<std::string> kComing = {
-      "BuildAndPushECR", "AWSECR",          "S3Upload",          "Plugin",
-      "Policy",          "AwsLambdaDeploy", "AwsLambdaRollback", "Email"};
+      "BuildAndPushECR", "AWSECR", "S3Upload", "Plugin", "AwsLambdaDeploy", "AwsLambdaRollback", "Email"};
   static const std::regex kUnsupported(R"re(step type "(\w+)" is not supported( \(.*\))?)re");
   std::vector<Diag> warnings;
   std::vector<Diag> other_errors;
@@ -142,11 +142,14 @@ TEST(ValidateTest, SamplePipelineHasOnlyTheKnownProblems) {
   EXPECT_EQ(warnings[1].line, 327);
   EXPECT_EQ(warnings[1].message,
             "unknown key \"caching\" in when (ignored; caching belongs in the stage spec)");
-  ASSERT_EQ(other_errors.size(), 1u) << r.err;
+  ASSERT_EQ(other_errors.size(), 2u) << r.err;
   // The Wait_for_ECR_Image_Scan step's command has an unclosed quote.
   EXPECT_EQ(other_errors[0].line, 43);
   EXPECT_EQ(other_errors[0].message.rfind("script does not parse (sh -n): ", 0), 0u)
       << other_errors[0].message;
+  EXPECT_EQ(other_errors[1].line, 211);
+  EXPECT_EQ(other_errors[1].message,
+            "no policy set \"Credit_Card_Approval_Policy_Set\" in .harness/policysets (the project has: none)");
 }
 
 }  // namespace

@@ -3,8 +3,10 @@
 // runs Rego unit tests the way `opa test` does: every rule whose name starts
 // with `test_` in the loaded modules (policy_load.h) is a test. It passes when
 // it evaluates to true; undefined or any other value fails it; an evaluation
-// error (a conflict, a strict error) is an ERROR. `todo_test_` rules are
-// reported SKIPPED. -r keeps the tests whose full name
+// error (a conflict, a strict error) is an ERROR. A parameterised test
+// (`test_x[name] if ...`, an object) has one sub-result per key, each passing
+// when its value is true; it passes when all do. `todo_test_` rules are
+// reported SKIPPED. The modules are compiled once for all tests. -r keeps the tests whose full name
 // (data.<package>.<rule>) matches REGEX (ECMAScript syntax, searched).
 //
 // Pretty output lists failing tests (every test with -v) under their file,
@@ -53,6 +55,7 @@ struct TestCase {
   std::string package;  // data.example
   std::string name;     // test_allow
   Outcome outcome = Outcome::kPass;
+  std::vector<std::pair<std::string, bool>> sub_results;  // key (as JSON), passed
   std::string error_code;
   std::string error_message;
   int64_t duration_ns = 0;
@@ -85,9 +88,8 @@ Result<std::vector<TestCase>> Discover(const policy::QueryRequest& request) {
   return tests;
 }
 
-void Run(policy::QueryRequest request, TestCase* t) {
-  request.query = std::string(kValueVar) + " = " + t->FullName();
-  policy::PreparedQuery prepared = policy::PreparedQuery::Prepare(request);
+void Run(const policy::PreparedQuery& modules, const policy::QueryRequest& request, TestCase* t) {
+  policy::PreparedQuery prepared = modules.WithQuery(std::string(kValueVar) + " = " + t->FullName());
   auto start = std::chrono::steady_clock::now();
   policy::QueryResult result = prepared.Eval(request.data, request.input);
   t->duration_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -99,10 +101,20 @@ void Run(policy::QueryRequest request, TestCase* t) {
     t->error_message = result.error->message;
     return;
   }
+  auto is_true = [](const policy::Value& v) { return v.IsBoolean() && v.AsBool(); };
   bool passed = !result.rows.empty();
   for (const policy::Bindings& row : result.rows) {
     for (const auto& [name, value] : row) {
-      if (name == kValueVar) passed = passed && value.IsBoolean() && value.AsBool();
+      if (name != kValueVar) continue;
+      if (!value.IsObject()) {
+        passed = passed && is_true(value);
+        continue;
+      }
+      passed = passed && value.size() > 0;
+      for (const policy::ObjectEntry& e : value.ObjectEntries()) {
+        t->sub_results.emplace_back(policy::JsonKey(e.key), is_true(e.value));
+        passed = passed && is_true(e.value);
+      }
     }
   }
   t->outcome = passed ? Outcome::kPass : Outcome::kFail;
@@ -146,6 +158,9 @@ void PrintPretty(const std::vector<TestCase>& tests, bool verbose) {
     if (t.outcome != Outcome::kSkipped) std::cout << " (" << FormatNanos(t.duration_ns) << ")";
     std::cout << "\n";
     if (t.outcome == Outcome::kError) std::cout << "  " << t.error_message << "\n";
+    for (const auto& [key, passed] : t.sub_results) {
+      if (verbose || !passed) std::cout << "  " << key << ": " << (passed ? "PASS" : "FAIL") << "\n";
+    }
   }
   std::map<Outcome, int> counts;
   for (const TestCase& t : tests) ++counts[t.outcome];
@@ -169,6 +184,13 @@ void PrintJson(const std::vector<TestCase>& tests) {
         {Value::String("duration"), Value::Int(t.duration_ns)}};
     if (t.outcome == Outcome::kFail) e.push_back({Value::String("fail"), Value::Boolean(true)});
     if (t.outcome == Outcome::kSkipped) e.push_back({Value::String("skip"), Value::Boolean(true)});
+    if (!t.sub_results.empty()) {
+      std::vector<policy::ObjectEntry> subs;
+      for (const auto& [key, passed] : t.sub_results) {
+        subs.push_back({Value::String(key), Value::Object({{Value::String("fail"), Value::Boolean(!passed)}})});
+      }
+      e.push_back({Value::String("sub_results"), Value::Object(std::move(subs))});
+    }
     if (t.outcome == Outcome::kError) {
       e.push_back({Value::String("error"),
                    Value::Object({{Value::String("code"), Value::String(t.error_code)},
@@ -189,7 +211,8 @@ int RunTests(const TestOptions& o) {
     return 1;
   }
   request.query = "true";
-  if (auto compiled = policy::PreparedQuery::Prepare(request); compiled.error()) {
+  const policy::PreparedQuery compiled = policy::PreparedQuery::Prepare(request);
+  if (compiled.error()) {
     std::cerr << compiled.error()->message << "\n";
     return 1;
   }
@@ -208,7 +231,7 @@ int RunTests(const TestOptions& o) {
   }
   for (TestCase& t : *found) {
     if (filter && !std::regex_search(t.FullName(), *filter)) continue;
-    if (t.outcome != Outcome::kSkipped) Run(request, &t);
+    if (t.outcome != Outcome::kSkipped) Run(compiled, request, &t);
     tests.push_back(std::move(t));
   }
   if (o.format == "json") {

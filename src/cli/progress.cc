@@ -71,12 +71,7 @@ void ProgressPrinter::PrintLine(const store::NodeRecord& node) {
   }
   if (!node.failure_message.empty() && node.status != "Skipped") out_ << "  " << node.failure_message;
   out_ << std::endl;
-  if (node.details.contains("warnings")) {
-    for (const auto& w : node.details["warnings"]) {
-      std::string text = "⚠ " + (w.is_string() ? w.get<std::string>() : w.dump());
-      out_ << indent << "    " << (color_ ? "\033[33m" + text + "\033[0m" : text) << std::endl;
-    }
-  }
+  PrintWarnings(out_, indent + "    ", node, color_);
 }
 
 void ProgressPrinter::Redraw() {

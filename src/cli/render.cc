@@ -17,26 +17,27 @@ int Depth(const std::string& path) {
 // At most this much of a policy input is printed in the tree (--json has it all).
 constexpr size_t kMaxInputShown = 240;
 
-std::string Yellow(const std::string& text, bool color) {
-  return color ? "\033[33m" + text + "\033[0m" : text;
-}
 
 void PrintPolicyEvaluations(std::ostream& out, const std::string& indent, const std::string& path,
                             const std::vector<store::PolicyEvaluationRecord>& evaluations) {
   for (const store::PolicyEvaluationRecord& e : evaluations) {
     if (e.node_path != path) continue;
-    out << indent << "policy " << e.policy_set_name << " / " << e.policy << ": " << e.status
-        << " (severity " << e.severity << ", " << e.duration_us << " µs";
-    if (e.attempt > 0) out << ", attempt " << e.attempt + 1;
-    out << ")\n";
-    for (const auto& m : e.deny_messages) {
-      out << indent << "  deny: " << (m.is_string() ? m.get<std::string>() : m.dump()) << "\n";
+    out << indent << "policy evaluation: " << e.status;
+    if (e.attempt > 0) out << " (attempt " << e.attempt + 1 << ")";
+    out << "\n";
+    for (const store::PolicyResultRecord& r : e.results) {
+      out << indent << "  " << r.policy_set_name << " / " << r.policy << ": " << r.status << " (severity "
+          << r.severity << ", " << r.duration_us << " µs)\n";
+      for (const auto& m : r.deny_messages) {
+        out << indent << "    deny: " << (m.is_string() ? m.get<std::string>() : m.dump()) << "\n";
+      }
+      if (!r.error.empty()) out << indent << "    error: " << r.error << "\n";
     }
-    if (!e.error.empty()) out << indent << "  error: " << e.error << "\n";
-    std::string input = e.input.dump();
+    std::string input = e.input.is_string() ? e.input.get<std::string>() : e.input.dump();
     if (input.size() > kMaxInputShown) {
-      input = input.substr(0, kMaxInputShown) + "… (" + std::to_string(input.size()) +
-              " bytes; --json shows it all)";
+      size_t end = kMaxInputShown;  // not inside a UTF-8 sequence
+      while (end > 0 && (static_cast<unsigned char>(input[end]) & 0xC0) == 0x80) --end;
+      input = input.substr(0, end) + "… (" + std::to_string(input.size()) + " bytes; --json shows it all)";
     }
     out << indent << "  input: " << input << "\n";
   }
@@ -47,22 +48,35 @@ nlohmann::ordered_json PolicyEvaluationsJson(const std::string& path,
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const store::PolicyEvaluationRecord& e : evaluations) {
     if (e.node_path != path) continue;
+    nlohmann::ordered_json results = nlohmann::ordered_json::array();
+    for (const store::PolicyResultRecord& r : e.results) {
+      results.push_back(nlohmann::ordered_json{{"policySet", r.policy_set},
+                                               {"policySetName", r.policy_set_name},
+                                               {"policy", r.policy},
+                                               {"severity", r.severity},
+                                               {"status", r.status},
+                                               {"denyMessages", r.deny_messages},
+                                               {"error", r.error},
+                                               {"durationUs", r.duration_us}});
+    }
     out.push_back(nlohmann::ordered_json{{"attempt", e.attempt},
-                                         {"policySet", e.policy_set},
-                                         {"policySetName", e.policy_set_name},
-                                         {"policy", e.policy},
-                                         {"severity", e.severity},
                                          {"status", e.status},
-                                         {"denyMessages", e.deny_messages},
-                                         {"error", e.error},
                                          {"input", e.input},
-                                         {"durationUs", e.duration_us},
-                                         {"evaluatedAt", FormatTimestamp(e.evaluated_ms)}});
+                                         {"evaluatedAt", FormatTimestamp(e.evaluated_ms)},
+                                         {"results", results}});
   }
   return out;
 }
 
 }  // namespace
+
+void PrintWarnings(std::ostream& out, const std::string& indent, const store::NodeRecord& node, bool color) {
+  if (!node.details.contains("warnings")) return;
+  for (const auto& w : node.details["warnings"]) {
+    std::string text = "⚠ " + (w.is_string() ? w.get<std::string>() : w.dump());
+    out << indent << (color ? "\033[33m" + text + "\033[0m" : text) << "\n";
+  }
+}
 
 std::string StatusMark(const std::string& status, bool color) {
   struct Mark {
@@ -119,11 +133,7 @@ void PrintExecutionTree(std::ostream& out, const store::ExecutionRecord& rec,
       out << detail_indent << "tests: " << t.value("total", 0) << " total, " << t.value("failed", 0)
           << " failed, " << t.value("skipped", 0) << " skipped\n";
     }
-    if (n.details.contains("warnings")) {
-      for (const auto& w : n.details["warnings"]) {
-        out << detail_indent << Yellow("⚠ " + (w.is_string() ? w.get<std::string>() : w.dump()), color) << "\n";
-      }
-    }
+    PrintWarnings(out, detail_indent, n, color);
     PrintPolicyEvaluations(out, detail_indent, n.path, evaluations);
   }
   int64_t duration = DurationMs(rec.started_ms, rec.ended_ms);

@@ -15,22 +15,26 @@ namespace sluice::cli {
 // ✓ ✗ - ▶ … with colour when `color`.
 std::string StatusMark(const std::string& status, bool color);
 
+// The node's warnings (details["warnings"]), one "⚠ ..." line each, in
+// yellow when `color`.
+void PrintWarnings(std::ostream& out, const std::string& indent, const store::NodeRecord& node, bool color);
+
 // The execution as a tree: one line per stage and step, with status,
 // duration, outputs, failure messages, warnings and, under Policy steps,
 // every policy they evaluated (decision, deny messages, input).
 void PrintExecutionTree(std::ostream& out, const store::ExecutionRecord& rec,
                         const std::vector<store::NodeRecord>& nodes, bool color,
-                        const std::vector<store::PolicyEvaluationRecord>& evaluations = {});
+                        const std::vector<store::PolicyEvaluationRecord>& evaluations);
 
 // {"id","pipeline","sequenceId","status","startedAt","endedAt","durationMs",
 //  "failureMessage","stages":[{"identifier","name","type","status","durationMs",
 //  "failureMessage","steps":[{"path","identifier","name","type","status",
 //  "durationMs","attempt","outputs","failureMessage","failureType","details",
-//  "policyEvaluations":[{"attempt","policySet","policySetName","policy",
-//  "severity","status","denyMessages","error","input","durationUs",
-//  "evaluatedAt"}]}]}]}  (policyEvaluations only on steps that have some)
+//  "policyEvaluations":[{"attempt","status","input","evaluatedAt","results":
+//  [{"policySet","policySetName","policy","severity","status","denyMessages",
+//  "error","durationUs"}]}]}]}]}  (policyEvaluations only on steps that have some)
 nlohmann::ordered_json ExecutionJson(const store::ExecutionRecord& rec,
                                      const std::vector<store::NodeRecord>& nodes,
-                                     const std::vector<store::PolicyEvaluationRecord>& evaluations = {});
+                                     const std::vector<store::PolicyEvaluationRecord>& evaluations);
 
 }  // namespace sluice::cli

@@ -164,6 +164,19 @@ void Engine::Run_::MarkSubtree(const std::string& prefix, NodeStatus s) {
 
 // Takes over a finished record from `prior` (resume, retry). Returns false
 // when the node has to run.
+// What a reused Policy step decided in `from` stays part of the new
+// execution's record. Called with mu_ held.
+sluice::Status Engine::Run_::CopyPolicyEvaluations(const std::string& from, const std::string& path) {
+  SLUICE_ASSIGN_OR_RETURN(std::vector<store::PolicyEvaluationRecord> old,
+                          deps_.store.GetPolicyEvaluations(from));
+  for (store::PolicyEvaluationRecord& rec : old) {
+    if (rec.node_path != path) continue;
+    rec.execution_id = record_.id;
+    SLUICE_RETURN_IF_ERROR(deps_.store.AddPolicyEvaluation(&rec));
+  }
+  return sluice::Status::Ok();
+}
+
 bool Engine::Run_::Adopt(const std::string& path, const JsonPointer& ptr, NodeStatus* status) {
   auto it = prior_.find(path);
   if (it == prior_.end()) return false;
@@ -198,9 +211,15 @@ bool Engine::Run_::Adopt(const std::string& path, const JsonPointer& ptr, NodeSt
            "); not run again\n";
     sluice::Status st = deps_.store.AppendLog(record_.id, path, log);
     if (!st.ok() && store_error_.ok()) store_error_ = st;
+    if (st.ok()) st = CopyPolicyEvaluations(old.execution_id, path);
+    if (!st.ok() && store_error_.ok()) store_error_ = st;
   }
   SetDocStatus(ptr, *s);
-  if (!old.outputs.empty()) doc_.Set(ptr / "output", {{"outputVariables", old.outputs}});
+  if (!old.outputs.empty() || old.details.contains("output")) {
+    nlohmann::json output = old.details.value("output", nlohmann::json::object());
+    output["outputVariables"] = old.outputs;
+    doc_.Set(ptr / "output", output);
+  }
   if (old.details.contains("codebase")) doc_.Set(JsonPointer("/codebase"), old.details["codebase"]);
   return true;
 }

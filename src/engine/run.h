@@ -67,12 +67,13 @@ class Engine::Run_ {
   void SetStatus(const std::string& path, NodeStatus s, const std::string& message = "",
                    pipeline::ErrorType type = pipeline::ErrorType::kUnknown);
   void Log(const std::string& path, std::string_view line);
-  // Stores what a Policy step evaluated (masked), for this node and attempt.
-  void SavePolicyEvaluations(const std::string& path, int attempt,
-                             const std::vector<store::PolicyEvaluationRecord>& records);
+  // Stores what a Policy step decided (masked), for this node and attempt.
+  void SavePolicyEvaluation(const std::string& path, int attempt,
+                            std::optional<store::PolicyEvaluationRecord> rec);
   void SetDocStatus(const JsonPointer& ptr, NodeStatus s);
   void MarkSubtree(const std::string& prefix, NodeStatus s);
   bool Adopt(const std::string& path, const JsonPointer& ptr, NodeStatus* status);
+  sluice::Status CopyPolicyEvaluations(const std::string& from, const std::string& path);
   void AdoptBelow(const std::string& path, const JsonPointer& steps);
 
   // --- running -------------------------------------------------------------

@@ -441,7 +441,7 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
                   e_.masker_,
                   deps_.clock};
   StepOutcome outcome = type->Execute(ctx);
-  SavePolicyEvaluations(path, attempt, outcome.policy_evaluations);
+  SavePolicyEvaluation(path, attempt, std::move(outcome.policy_evaluation));
   if (outcome.status == NodeStatus::kExpired) {
     outcome.failure_type = pipeline::ErrorType::kTimeout;
     bool own = n.timeout && (!timeout || *timeout >= *n.timeout);
@@ -460,19 +460,20 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
   return outcome;
 }
 
-void Engine::Run_::SavePolicyEvaluations(const std::string& path, int attempt,
-                                         const std::vector<store::PolicyEvaluationRecord>& records) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (store::PolicyEvaluationRecord rec : records) {
-    rec.execution_id = record_.id;
-    rec.node_path = path;
-    rec.attempt = attempt;
-    rec.input = MaskJson(rec.input);
-    rec.deny_messages = MaskJson(rec.deny_messages);
-    rec.error = Mask(rec.error);
-    sluice::Status s = deps_.store.AddPolicyEvaluation(rec);
-    if (!s.ok() && store_error_.ok()) store_error_ = s;
+void Engine::Run_::SavePolicyEvaluation(const std::string& path, int attempt,
+                                        std::optional<store::PolicyEvaluationRecord> rec) {
+  if (!rec) return;
+  rec->execution_id = record_.id;
+  rec->node_path = path;
+  rec->attempt = attempt;
+  rec->input = MaskJson(rec->input);
+  for (store::PolicyResultRecord& r : rec->results) {
+    r.deny_messages = MaskJson(r.deny_messages);
+    r.error = Mask(r.error);
   }
+  std::lock_guard<std::mutex> lock(mu_);
+  sluice::Status s = deps_.store.AddPolicyEvaluation(&*rec);
+  if (!s.ok() && store_error_.ok()) store_error_ = s;
 }
 
 }  // namespace sluice::engine

@@ -86,12 +86,14 @@ struct StepOutcome {
   // (a Policy step's `status`); kept in details["output"] too.
   nlohmann::json output = nlohmann::json::object();
   nlohmann::json details = nlohmann::json::object();  // test results, artifacts...
-  // Shown with the step's status when it succeeds anyway (a policy that
-  // warns); kept in details["warnings"].
+  // Shown under the step whatever its status (a policy that warns); kept
+  // in details["warnings"].
   std::vector<std::string> warnings;
-  // What a Policy step evaluated; the engine fills in execution, node path
-  // and attempt, masks input and messages, and stores them.
-  std::vector<store::PolicyEvaluationRecord> policy_evaluations;
+  // What a Policy step decided; the engine fills in execution, node path
+  // and attempt, masks the string leaves of input and results, and stores
+  // it. The step itself replaces an input that held a secret by its masked
+  // text (numbers and JSON pieces of a secret are not strings to mask).
+  std::optional<store::PolicyEvaluationRecord> policy_evaluation;
 
   static StepOutcome Success() { return {}; }
   static StepOutcome Failure(pipeline::ErrorType type, std::string message);

@@ -55,6 +55,14 @@ void CollectQueryVars(const ast::Term& t, std::set<std::string>& out) {
   }
 }
 
+// A query is read with the modules' options, but v0 modules still allow v1
+// keywords in queries (as OPA's query parser does).
+Result<ast::Query> ParseQueryText(const std::string& text, const ParseOptions& options) {
+  ParseOptions query_options = options;
+  if (query_options.dialect == ast::Dialect::kV0) query_options.dialect = ast::Dialect::kAuto;
+  return ParseQuery("query", text, query_options);
+}
+
 }  // namespace
 
 PreparedQuery PreparedQuery::Prepare(const QueryRequest& request) {
@@ -64,7 +72,7 @@ PreparedQuery PreparedQuery::Prepare(const QueryRequest& request) {
   ParseOptions options;
   options.dialect = request.dialect;
   options.experimental_keywords = request.experimental_keywords;
-  options.is_builtin = [&builtins](std::string_view name) { return builtins.Find(name) != nullptr; };
+  options.is_builtin = [](std::string_view name) { return DefaultBuiltins().Find(name) != nullptr; };
   std::vector<ast::Module> modules;
   for (const SourceModule& m : request.modules) {
     Result<ast::Module> parsed = ParseModule(m.name, m.text, options);
@@ -74,9 +82,7 @@ PreparedQuery PreparedQuery::Prepare(const QueryRequest& request) {
     }
     modules.push_back(std::move(parsed).value());
   }
-  ParseOptions query_options = options;
-  if (query_options.dialect == ast::Dialect::kV0) query_options.dialect = ast::Dialect::kAuto;
-  Result<ast::Query> query = ParseQuery("query", request.query, query_options);
+  Result<ast::Query> query = ParseQueryText(request.query, options);
   if (!query.ok()) {
     pq.error_ = ParseError(query.status());
     return pq;
@@ -88,8 +94,13 @@ PreparedQuery PreparedQuery::Prepare(const QueryRequest& request) {
     return pq;
   }
   pq.policy_ = std::move(policy);
-  ast::Query q = std::move(query).value();
-  ResolveQuery(q.body, builtins);
+  pq.options_ = options;
+  pq.InstallQuery(std::move(query).value());
+  return pq;
+}
+
+void PreparedQuery::InstallQuery(ast::Query q) {
+  ResolveQuery(q.body, DefaultBuiltins());
   std::set<std::string> vars;
   for (const ast::Expr& e : q.body) {
     if (const auto* t = e.get_if<ast::Term>()) CollectQueryVars(*t, vars);
@@ -98,8 +109,19 @@ PreparedQuery PreparedQuery::Prepare(const QueryRequest& request) {
       for (const auto& sym : s->symbols) CollectQueryVars(sym, vars);
     }
   }
-  pq.output_vars_.assign(vars.begin(), vars.end());
-  pq.query_ = std::make_shared<const ast::Query>(std::move(q));
+  output_vars_.assign(vars.begin(), vars.end());
+  query_ = std::make_shared<const ast::Query>(std::move(q));
+}
+
+PreparedQuery PreparedQuery::WithQuery(const std::string& query) const {
+  PreparedQuery pq = *this;
+  if (error_) return pq;
+  Result<ast::Query> parsed = ParseQueryText(query, options_);
+  if (!parsed.ok()) {
+    pq.error_ = ParseError(parsed.status());
+    return pq;
+  }
+  pq.InstallQuery(std::move(parsed).value());
   return pq;
 }
 

@@ -36,6 +36,7 @@
 
 #include "common/status.h"
 #include "policy/ast.h"
+#include "policy/parser.h"
 #include "policy/value.h"
 
 namespace sluice::policy {
@@ -89,10 +90,19 @@ class PreparedQuery {
   // returned by error() and by every Eval.
   static PreparedQuery Prepare(const QueryRequest& request);
 
+  // Another query against the same compiled modules (no recompiling), e.g.
+  // one per test rule; parse errors of `query` are kept as above. The
+  // modules' own error, if any, carries over.
+  PreparedQuery WithQuery(const std::string& query) const;
+
   const std::optional<QueryError>& error() const { return error_; }
   QueryResult Eval(const Value& data, const std::optional<Value>& input) const;
 
  private:
+  // Resolves `q` against the builtins and makes it the query.
+  void InstallQuery(ast::Query q);
+
+  ParseOptions options_;  // the modules' (for WithQuery)
   std::shared_ptr<const CompiledPolicy> policy_;
   std::shared_ptr<const ast::Query> query_;
   std::vector<std::string> output_vars_;  // sorted, unique

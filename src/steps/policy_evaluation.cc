@@ -21,10 +21,11 @@ policy::ast::Dialect DialectOf(const std::string& rego_version) {
   return policy::ast::Dialect::kAuto;
 }
 
-std::string KnownIdentifiers(const auto& entities) {
-  std::string out;
-  for (const auto& e : entities) out += (out.empty() ? "" : ", ") + e.identifier;
-  return out.empty() ? "none" : out;
+std::string UnknownSet(const pipeline::Project& project, const std::string& id) {
+  std::string known;
+  for (const pipeline::PolicySet& set : project.policy_sets) known += (known.empty() ? "" : ", ") + set.identifier;
+  return "no policy set \"" + id + "\" in .harness/policysets (the project has: " +
+         (known.empty() ? "none" : known) + ")";
 }
 
 // The deny messages of one evaluation, or an error for a `deny` that is not
@@ -33,11 +34,12 @@ Status CollectMessages(const policy::Value& deny, std::vector<std::string>* out)
   if (!deny.IsSet() && !deny.IsArray()) {
     return Status::InvalidArgument("deny must be a set of messages (deny[msg] { ... } or "
                                    "deny contains msg if { ... }), but it is " +
-                                   std::string(policy::KindName(deny.kind())) + " " +
-                                   policy::ToJson(deny));
+                                   std::string(policy::KindName(deny.kind())));
   }
+  policy::JsonOptions plain;
+  plain.escape_html = false;  // messages are text for people, and masks match them as written
   for (const policy::Value& message : deny.IsSet() ? deny.SetElems() : deny.ArrayElems()) {
-    out->push_back(message.IsString() ? std::string(message.AsString()) : policy::ToJson(message));
+    out->push_back(message.IsString() ? std::string(message.AsString()) : policy::ToJson(message, plain));
   }
   return Status::Ok();
 }
@@ -123,8 +125,7 @@ Result<PolicySetsOutcome> EvaluatePolicySets(const pipeline::Project& project,
   for (const std::string& id : set_ids) {
     const pipeline::PolicySet* set = project.FindPolicySet(LocalPolicySetId(id));
     if (set == nullptr) {
-      return Status::NotFound("no policy set \"" + id + "\" in .harness/policysets (the project has: " +
-                              KnownIdentifiers(project.policy_sets) + ")");
+      return Status::NotFound(UnknownSet(project, id));
     }
     PolicySetOutcome set_out;
     set_out.identifier = set->identifier;
@@ -163,18 +164,24 @@ void CheckProjectPolicies(const pipeline::Project& project, DiagnosticList* diag
   }
   for (const pipeline::PolicySource& source : project.policies) {
     auto it = dialects.find(source.identifier);
+    const bool used = it != dialects.end();
     policy::ParseOptions options;
-    options.dialect = DialectOf(it == dialects.end() ? "" : it->second.first);
-    DiagnosticList parse_diags;
-    Result<policy::ast::Module> module = policy::ParseModule(source.file, source.text, options, &parse_diags);
-    diags->Append(parse_diags);
-    if (!module.ok()) continue;
-    policy::QueryRequest request;
-    request.modules.push_back({source.file, source.text});
-    request.dialect = module->dialect;
-    request.query = "true";
-    policy::PreparedQuery prepared = policy::PreparedQuery::Prepare(request);
-    if (prepared.error()) diags->Add(CompileDiagnostic(source.file, prepared.error()->message));
+    options.dialect = DialectOf(used ? it->second.first : "");
+    DiagnosticList found;
+    Result<policy::ast::Module> module = policy::ParseModule(source.file, source.text, options, &found);
+    if (module.ok()) {
+      policy::QueryRequest request;
+      request.modules.push_back({source.file, source.text});
+      request.dialect = module->dialect;
+      request.query = "true";
+      policy::PreparedQuery prepared = policy::PreparedQuery::Prepare(request);
+      if (prepared.error()) found.Add(CompileDiagnostic(source.file, prepared.error()->message));
+    }
+    for (Diagnostic d : found.items()) {
+      // A file no set uses (a test, work in progress) cannot break a run.
+      if (!used) d.severity = Severity::kWarning;
+      diags->Add(std::move(d));
+    }
   }
 }
 
@@ -195,8 +202,7 @@ void CheckSteps(const pipeline::Project& project, const std::vector<pipeline::Ex
       const SourceLocation at = pipeline::LocationOf(item, node.location.file);
       const pipeline::PolicySet* set = project.FindPolicySet(LocalPolicySetId(id));
       if (set == nullptr) {
-        diags->Error(at, "no policy set \"" + id + "\" in .harness/policysets (the project has: " +
-                             KnownIdentifiers(project.policy_sets) + ")");
+        diags->Error(at, UnknownSet(project, id));
       } else if (!set->enabled) {
         diags->Warning(at, "policy set \"" + id + "\" is disabled (enabled: false): this step will not "
                            "evaluate it");

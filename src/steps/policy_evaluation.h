@@ -54,8 +54,9 @@ struct PolicySetsOutcome {
   std::vector<PolicySetOutcome> sets;
 };
 
-// Evaluates the sets named in `set_ids`, in that order. An unknown set or a
-// policy of a set with no file is NotFound naming what the project has.
+// Evaluates the sets named in `set_ids` (LocalPolicySetId applies), in that
+// order. An unknown set is NotFound naming the sets the project has; a
+// policy of a set with no file is NotFound naming the file to add.
 Result<PolicySetsOutcome> EvaluatePolicySets(const pipeline::Project& project,
                                              const std::vector<std::string>& set_ids,
                                              const policy::Value& input);
@@ -65,8 +66,10 @@ Result<PolicySetsOutcome> EvaluatePolicySets(const pipeline::Project& project,
 std::string LocalPolicySetId(const std::string& id);
 
 // Parses and compiles every policy of the project with the dialect of the
-// sets that use it; errors point at file:line:col. Sets that give the same
-// policy different dialects are reported too.
+// sets that use it; problems point at file:line:col. They are errors for
+// policies a set uses and warnings for the others (tests, drafts), which no
+// run evaluates. Sets that give the same policy different dialects are
+// errors too.
 void CheckProjectPolicies(const pipeline::Project& project, DiagnosticList* diags);
 
 // Checks the policySets of every Policy step of `pipeline` against the

@@ -9,13 +9,27 @@ namespace {
 
 constexpr std::string_view kWhere = "Policy step spec";
 
+// At most this much of a payload that is not valid JSON is quoted in the
+// failure message (the step log has all of it).
+constexpr size_t kMaxPayloadQuoted = 400;
+
+// `"text"` for a log line: quotes and backslashes escaped, control
+// characters (line breaks, terminal escapes) shown as spaces.
 std::string Quote(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
     if (c == '"' || c == '\\') out += '\\';
-    out += c == '\n' ? ' ' : c;
+    out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c;
   }
   return out + "\"";
+}
+
+// The first `max` bytes of `text`, not cutting a UTF-8 sequence, with "…".
+std::string Truncate(const std::string& text, size_t max) {
+  if (text.size() <= max) return text;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "… (" + std::to_string(text.size()) + " bytes)";
 }
 
 std::string JoinMessages(const PolicyOutcome& p) {
@@ -73,26 +87,51 @@ nlohmann::json OutputOf(const PolicySetsOutcome& outcome) {
   return {{"status", PolicyStatusName(outcome.status)}, {"policySetDetails", sets}};
 }
 
-std::vector<store::PolicyEvaluationRecord> RecordsOf(const PolicySetsOutcome& outcome,
-                                                     const nlohmann::json& input, int64_t now_ms) {
-  std::vector<store::PolicyEvaluationRecord> out;
+store::PolicyEvaluationRecord EvaluationOf(const PolicySetsOutcome& outcome, nlohmann::json input,
+                                           int64_t now_ms) {
+  store::PolicyEvaluationRecord rec;
+  rec.status = std::string(PolicyStatusName(outcome.status));
+  rec.input = std::move(input);
+  rec.evaluated_ms = now_ms;
   for (const PolicySetOutcome& set : outcome.sets) {
     for (const PolicyOutcome& p : set.policies) {
-      store::PolicyEvaluationRecord r;
-      r.policy_set = set.identifier;
-      r.policy_set_name = set.name;
-      r.policy = p.identifier;
-      r.severity = p.severity == pipeline::PolicySeverity::kWarning ? "warning" : "error";
-      r.status = std::string(PolicyStatusName(p.status));
-      r.input = input;
-      r.deny_messages = p.deny_messages;
-      r.error = p.error;
-      r.duration_us = p.duration_us;
-      r.evaluated_ms = now_ms;
-      out.push_back(std::move(r));
+      rec.results.push_back({set.identifier, set.name, p.identifier,
+                             p.severity == pipeline::PolicySeverity::kWarning ? "warning" : "error",
+                             std::string(PolicyStatusName(p.status)), p.deny_messages, p.error,
+                             p.duration_us});
     }
   }
-  return out;
+  return rec;
+}
+
+// The policy set identifiers of spec.policySets: a list, or one expression
+// (`<+input>`) resolving to a JSON list or a comma-separated one.
+Result<std::vector<std::string>> ResolveSetIds(const engine::StepContext& ctx, const YAML::Node& sets) {
+  std::vector<std::string> ids;
+  if (sets && sets.IsScalar()) {
+    SLUICE_ASSIGN_OR_RETURN(std::string text, ctx.ResolveString(sets, "spec.policySets"));
+    nlohmann::json list = nlohmann::json::parse(text, nullptr, false);
+    if (list.is_array()) {
+      for (const auto& item : list) ids.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+    } else {
+      for (std::string_view rest = text; !rest.empty();) {
+        size_t comma = rest.find(',');
+        std::string_view id = rest.substr(0, comma);
+        while (!id.empty() && id.front() == ' ') id.remove_prefix(1);
+        while (!id.empty() && id.back() == ' ') id.remove_suffix(1);
+        if (!id.empty()) ids.emplace_back(id);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      }
+    }
+    return ids;
+  }
+  int index = 0;
+  for (const YAML::Node& item : sets) {
+    SLUICE_ASSIGN_OR_RETURN(std::string id,
+                            ctx.ResolveString(item, "spec.policySets[" + std::to_string(index++) + "]"));
+    ids.push_back(std::move(id));
+  }
+  return ids;
 }
 
 // `policy set "<name>", policy "<id>": <messages>` for every policy with `status`.
@@ -122,8 +161,11 @@ void PolicyStep::ValidateSpec(const pipeline::ExecutionNode& step, const pipelin
   const YAML::Node& spec = check.spec();
   check.WarnUnknownKeys(spec, {"policySets", "type", "policySpec"}, kWhere);
   YAML::Node sets = spec["policySets"];
+  const bool expression = sets && sets.IsScalar() && sets.Scalar().find("<+") != std::string::npos;
   if (!sets) {
     check.Error(spec, "Policy step spec is missing required field \"policySets\" (a list of policy set identifiers)");
+  } else if (expression) {
+    // Resolved when the step runs.
   } else if (!sets.IsSequence() || sets.size() == 0) {
     check.Error(sets, "policySets must be a non-empty list of policy set identifiers");
   } else {
@@ -137,42 +179,54 @@ void PolicyStep::ValidateSpec(const pipeline::ExecutionNode& step, const pipelin
     check.Error(policy_spec ? policy_spec : spec, "Policy step spec needs policySpec: {payload: <JSON text>}");
   } else {
     check.WarnUnknownKeys(policy_spec, {"payload"}, "policySpec");
-    check.RequireScalar(policy_spec, "payload", "policySpec");
+    YAML::Node payload = policy_spec["payload"];
+    if (payload && (payload.IsMap() || payload.IsSequence())) {
+      check.Error(payload, "policySpec.payload is JSON text: write it as a block, `payload: |` followed by "
+                           "the JSON on the next lines");
+    } else {
+      check.RequireScalar(policy_spec, "payload", "policySpec");
+    }
   }
 }
 
 engine::StepOutcome PolicyStep::Execute(engine::StepContext& ctx) const {
   const YAML::Node& spec = ctx.node.spec;
-  std::vector<std::string> set_ids;
-  int index = 0;
-  for (const YAML::Node& item : spec["policySets"]) {
-    auto id = ctx.ResolveString(item, "spec.policySets[" + std::to_string(index++) + "]");
-    if (!id.ok()) return engine::StepOutcome::Error(id.status().message());
-    set_ids.push_back(*id);
-  }
-  if (set_ids.empty()) {
+  Result<std::vector<std::string>> set_ids = ResolveSetIds(ctx, spec["policySets"]);
+  if (!set_ids.ok()) return engine::StepOutcome::Error(set_ids.status().message());
+  if (set_ids->empty()) {
     return engine::StepOutcome::Failure(pipeline::ErrorType::kUnknown,
                                         "spec.policySets is empty: name at least one policy set");
   }
   auto payload = ctx.ResolveString(spec["policySpec"]["payload"], "spec.policySpec.payload");
   if (!payload.ok()) return engine::StepOutcome::Error(payload.status().message());
   Result<policy::Value> input = ParsePayload(*payload);
+  const std::string masked_payload = ctx.masker.Mask(*payload);
   if (!input.ok()) {
     ctx.Log("policy input (resolved spec.policySpec.payload):");
     ctx.Log(*payload);
     return engine::StepOutcome::Failure(
         pipeline::ErrorType::kUnknown,
         "spec.policySpec.payload is not a valid JSON input after resolving expressions: " +
-            input.status().message() + "; resolved payload: " + ctx.masker.Mask(*payload));
+            input.status().message() + "; resolved payload: " + Truncate(masked_payload, kMaxPayloadQuoted) +
+            " (the step log shows all of it)");
+  }
+  if (ctx.cancel.cancelled()) {
+    engine::StepOutcome aborted;
+    aborted.status = engine::NodeStatus::kAborted;
+    return aborted;
   }
 
-  Result<PolicySetsOutcome> outcome = EvaluatePolicySets(ctx.project, set_ids, *input);
+  Result<PolicySetsOutcome> outcome = EvaluatePolicySets(ctx.project, *set_ids, *input);
   if (!outcome.ok()) return engine::StepOutcome::Failure(pipeline::ErrorType::kUnknown, outcome.status().message());
   LogOutcome(ctx, *outcome);
 
   engine::StepOutcome result;
   result.output = OutputOf(*outcome);
-  result.policy_evaluations = RecordsOf(*outcome, policy::ToNlohmannJson(*input), ctx.clock.NowMillis());
+  // A secret inside the payload may be a number or JSON text whose parsed
+  // pieces no mask recognises: then only the masked text is kept.
+  nlohmann::json stored_input =
+      masked_payload == *payload ? policy::ToNlohmannJson(*input) : nlohmann::json(masked_payload);
+  result.policy_evaluation = EvaluationOf(*outcome, std::move(stored_input), ctx.clock.NowMillis());
   switch (outcome->status) {
     case PolicyStatus::kPass:
       break;

@@ -4,7 +4,7 @@
 //   - step:
 //       type: Policy
 //       spec:
-//         policySets: [credit_card_approval_policy_set]   # .harness/policysets
+//         policySets: [Credit_Card_Approval_Policy_Set]   # .harness/policysets
 //         type: Custom
 //         policySpec:
 //           payload: |

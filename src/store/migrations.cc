@@ -80,25 +80,33 @@ CREATE TABLE interventions (
 ) WITHOUT ROWID;
 )sql";
 
-// Version 3: every policy a Policy step evaluated (PolicyEvaluationRecord).
+// Version 3: what Policy steps decided (PolicyEvaluationRecord): one row per
+// step attempt with its input, one row per evaluated policy.
 constexpr std::string_view kMigration3 = R"sql(
 CREATE TABLE policy_evaluations (
-  row INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
   execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
   node_path TEXT NOT NULL,
   attempt INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL,
+  input_json TEXT NOT NULL DEFAULT 'null',
+  evaluated_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX policy_evaluations_by_execution ON policy_evaluations (execution_id, id);
+
+CREATE TABLE policy_results (
+  id INTEGER PRIMARY KEY,
+  evaluation_id INTEGER NOT NULL REFERENCES policy_evaluations (id) ON DELETE CASCADE,
   policy_set TEXT NOT NULL,
   policy_set_name TEXT NOT NULL DEFAULT '',
   policy TEXT NOT NULL,
   severity TEXT NOT NULL DEFAULT '',
   status TEXT NOT NULL,
-  input_json TEXT NOT NULL DEFAULT 'null',
   deny_messages_json TEXT NOT NULL DEFAULT '[]',
   error TEXT NOT NULL DEFAULT '',
-  duration_us INTEGER NOT NULL DEFAULT 0,
-  evaluated_ms INTEGER NOT NULL DEFAULT 0
+  duration_us INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX policy_evaluations_by_execution ON policy_evaluations (execution_id, row);
+CREATE INDEX policy_results_by_evaluation ON policy_results (evaluation_id, id);
 )sql";
 
 constexpr Migration kMigrations[] = {

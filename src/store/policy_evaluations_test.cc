@@ -20,22 +20,22 @@ TEST(StoreTest, PolicyEvaluationsRoundTripInOrderAndStayWhenNodesAreReplaced) {
   first.execution_id = rec.id;
   first.node_path = "Checks.gate";
   first.attempt = 1;
-  first.policy_set = "model_gate";
-  first.policy_set_name = "Model gate";
-  first.policy = "accuracy";
-  first.severity = "warning";
-  first.status = "warning";
+  first.status = "error";
   first.input = nlohmann::json{{"accuracy", 0.92}};
-  first.deny_messages = nlohmann::json::array({"too low"});
-  first.duration_us = 12;
   first.evaluated_ms = 1700000000000;
+  PolicyResultRecord accuracy{"model_gate", "Model gate", "accuracy", "warning", "warning",
+                              nlohmann::json::array({"too low"}), "", 12};
+  PolicyResultRecord fairness{"model_gate", "Model gate", "fairness", "error", "error",
+                              nlohmann::json::array(), "fairness.rego:3: rego_parse_error: unexpected }", 0};
+  first.results = {accuracy, fairness};
   PolicyEvaluationRecord second = first;
-  second.policy = "fairness";
-  second.status = "error";
-  second.error = "fairness.rego:3: rego_parse_error: unexpected }";
-  second.deny_messages = nlohmann::json::array();
-  ASSERT_TRUE(store->AddPolicyEvaluation(first).ok());
-  ASSERT_TRUE(store->AddPolicyEvaluation(second).ok());
+  second.node_path = "Checks.again";
+  second.status = "pass";
+  second.input = "{\"token\": **************}";
+  second.results = {};
+  ASSERT_TRUE(store->AddPolicyEvaluation(&first).ok());
+  ASSERT_TRUE(store->AddPolicyEvaluation(&second).ok());
+  EXPECT_GT(second.id, first.id);
   ASSERT_TRUE(store->DeleteNodes(rec.id, "").ok());
 
   auto got = store->GetPolicyEvaluations(rec.id);
@@ -44,20 +44,36 @@ TEST(StoreTest, PolicyEvaluationsRoundTripInOrderAndStayWhenNodesAreReplaced) {
   const PolicyEvaluationRecord& a = (*got)[0];
   EXPECT_EQ(a.node_path, "Checks.gate");
   EXPECT_EQ(a.attempt, 1);
-  EXPECT_EQ(a.policy_set_name, "Model gate");
-  EXPECT_EQ(a.policy, "accuracy");
-  EXPECT_EQ(a.severity, "warning");
+  EXPECT_EQ(a.status, "error");
   EXPECT_EQ(a.input, first.input);
-  EXPECT_EQ(a.deny_messages, first.deny_messages);
-  EXPECT_EQ(a.duration_us, 12);
   EXPECT_EQ(a.evaluated_ms, 1700000000000);
-  EXPECT_EQ((*got)[1].policy, "fairness");
-  EXPECT_EQ((*got)[1].error, second.error);
+  ASSERT_EQ(a.results.size(), 2u);
+  EXPECT_EQ(a.results[0].policy_set_name, "Model gate");
+  EXPECT_EQ(a.results[0].policy, "accuracy");
+  EXPECT_EQ(a.results[0].severity, "warning");
+  EXPECT_EQ(a.results[0].deny_messages, accuracy.deny_messages);
+  EXPECT_EQ(a.results[0].duration_us, 12);
+  EXPECT_EQ(a.results[1].error, fairness.error);
+  EXPECT_EQ((*got)[1].input, second.input);
+  EXPECT_TRUE((*got)[1].results.empty());
   EXPECT_TRUE(store->GetPolicyEvaluations("other")->empty());
+}
 
-  PolicyEvaluationRecord ghost = first;
+TEST(StoreTest, PolicyEvaluationOfUnknownExecutionWritesNothing) {
+  TempDir dir = MakeStateDir();
+  auto store = OpenOrDie(dir.path());
+  PolicyEvaluationRecord ghost;
   ghost.execution_id = "ghost";
-  EXPECT_EQ(store->AddPolicyEvaluation(ghost).code(), StatusCode::kFailedPrecondition);
+  ghost.node_path = "S.p";
+  ghost.status = "pass";
+  ghost.results.push_back({"s", "S", "p", "error", "pass", nlohmann::json::array(), "", 1});
+  EXPECT_EQ(store->AddPolicyEvaluation(&ghost).code(), StatusCode::kFailedPrecondition);
+  // The failed transaction was rolled back: the store still takes writes.
+  ExecutionRecord rec = SampleExecution();
+  ASSERT_TRUE(store->CreateExecution(&rec).ok());
+  ghost.execution_id = rec.id;
+  EXPECT_TRUE(store->AddPolicyEvaluation(&ghost).ok());
+  EXPECT_EQ(store->GetPolicyEvaluations(rec.id)->at(0).results.size(), 1u);
 }
 
 }  // namespace

@@ -74,18 +74,30 @@ const std::string_view kPutIntervention =
 const std::string_view kTakeIntervention =
     "DELETE FROM interventions WHERE execution_id = ?1 AND node_path = ?2 RETURNING action";
 
-#define SLUICE_POLICY_EVALUATION_COLUMNS                                                          \
-  "execution_id, node_path, attempt, policy_set, policy_set_name, policy, severity, status, "     \
-  "input_json, deny_messages_json, error, duration_us, evaluated_ms"
+#define SLUICE_POLICY_EVALUATION_COLUMNS \
+  "execution_id, node_path, attempt, status, input_json, evaluated_ms"
+#define SLUICE_POLICY_RESULT_COLUMNS                                                               \
+  "policy_set, policy_set_name, policy, severity, status, deny_messages_json, error, duration_us"
 
 const std::string_view kInsertPolicyEvaluation =
     "INSERT INTO policy_evaluations (" SLUICE_POLICY_EVALUATION_COLUMNS
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id";
+
+const std::string_view kInsertPolicyResult =
+    "INSERT INTO policy_results (evaluation_id, " SLUICE_POLICY_RESULT_COLUMNS
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
 const std::string_view kSelectPolicyEvaluations =
-    "SELECT " SLUICE_POLICY_EVALUATION_COLUMNS " FROM policy_evaluations WHERE execution_id = ?1 "
-    "ORDER BY row";
+    "SELECT id, " SLUICE_POLICY_EVALUATION_COLUMNS " FROM policy_evaluations WHERE execution_id = ?1 "
+    "ORDER BY id";
 
+const std::string_view kSelectPolicyResults =
+    "SELECT r.evaluation_id, r.policy_set, r.policy_set_name, r.policy, r.severity, r.status, "
+    "r.deny_messages_json, r.error, r.duration_us FROM policy_results r "
+    "JOIN policy_evaluations e ON e.id = r.evaluation_id WHERE e.execution_id = ?1 "
+    "ORDER BY r.evaluation_id, r.id";
+
+#undef SLUICE_POLICY_RESULT_COLUMNS
 #undef SLUICE_POLICY_EVALUATION_COLUMNS
 #undef SLUICE_EXECUTION_COLUMNS
 #undef SLUICE_NODE_COLUMNS
@@ -193,37 +205,53 @@ void BindPolicyEvaluation(Query& q, const PolicyEvaluationRecord& rec) {
   q.Bind(1, rec.execution_id);
   q.Bind(2, rec.node_path);
   q.Bind(3, int64_t{rec.attempt});
-  q.Bind(4, rec.policy_set);
-  q.Bind(5, rec.policy_set_name);
-  q.Bind(6, rec.policy);
-  q.Bind(7, rec.severity);
-  q.Bind(8, rec.status);
-  q.Bind(9, DumpJson(rec.input));
-  q.Bind(10, DumpJson(rec.deny_messages));
-  q.Bind(11, rec.error);
-  q.Bind(12, rec.duration_us);
-  q.Bind(13, rec.evaluated_ms);
+  q.Bind(4, rec.status);
+  q.Bind(5, DumpJson(rec.input));
+  q.Bind(6, rec.evaluated_ms);
 }
 
 Result<PolicyEvaluationRecord> ReadPolicyEvaluation(const Query& q) {
   PolicyEvaluationRecord r;
-  r.execution_id = q.Text(0);
-  r.node_path = q.Text(1);
-  r.attempt = static_cast<int>(q.Int(2));
-  r.policy_set = q.Text(3);
-  r.policy_set_name = q.Text(4);
-  r.policy = q.Text(5);
-  r.severity = q.Text(6);
-  r.status = q.Text(7);
-  std::string owner = "the evaluation of policy " + r.policy + " by " + r.node_path + " of execution " +
-                      r.execution_id;
-  SLUICE_ASSIGN_OR_RETURN(r.input, ParseJson(q.Text(8), "input_json", owner, nullptr));
-  SLUICE_ASSIGN_OR_RETURN(r.deny_messages,
-                          ParseJson(q.Text(9), "deny_messages_json", owner, nlohmann::json::array()));
-  r.error = q.Text(10);
-  r.duration_us = q.Int(11);
-  r.evaluated_ms = q.Int(12);
+  r.id = q.Int(0);
+  r.execution_id = q.Text(1);
+  r.node_path = q.Text(2);
+  r.attempt = static_cast<int>(q.Int(3));
+  r.status = q.Text(4);
+  SLUICE_ASSIGN_OR_RETURN(r.input, ParseJson(q.Text(5), "input_json",
+                                             "the policy evaluation of " + r.node_path + " of execution " +
+                                                 r.execution_id,
+                                             nullptr));
+  r.evaluated_ms = q.Int(6);
   return r;
+}
+
+void BindPolicyResult(Query& q, const PolicyResultRecord& rec) {
+  q.Bind(2, rec.policy_set);
+  q.Bind(3, rec.policy_set_name);
+  q.Bind(4, rec.policy);
+  q.Bind(5, rec.severity);
+  q.Bind(6, rec.status);
+  q.Bind(7, DumpJson(rec.deny_messages));
+  q.Bind(8, rec.error);
+  q.Bind(9, rec.duration_us);
+}
+
+Result<std::pair<int64_t, PolicyResultRecord>> ReadPolicyResult(const Query& q) {
+  PolicyResultRecord r;
+  int64_t evaluation = q.Int(0);
+  r.policy_set = q.Text(1);
+  r.policy_set_name = q.Text(2);
+  r.policy = q.Text(3);
+  r.severity = q.Text(4);
+  r.status = q.Text(5);
+  SLUICE_ASSIGN_OR_RETURN(r.deny_messages,
+                          ParseJson(q.Text(6), "deny_messages_json",
+                                    "the result of policy " + r.policy + " in evaluation " +
+                                        std::to_string(evaluation),
+                                    nlohmann::json::array()));
+  r.error = q.Text(7);
+  r.duration_us = q.Int(8);
+  return std::make_pair(evaluation, std::move(r));
 }
 
 }  // namespace sluice::store::sql

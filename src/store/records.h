@@ -28,9 +28,11 @@ extern const std::string_view kPutNode;
 extern const std::string_view kSelectNodes;       // ?1 = execution id
 extern const std::string_view kDeleteNodes;       // ?1 = execution id, ?2 = path or ""
 
-// Policy evaluations.
-extern const std::string_view kInsertPolicyEvaluation;
+// Policy evaluations and their results.
+extern const std::string_view kInsertPolicyEvaluation;   // RETURNING id
+extern const std::string_view kInsertPolicyResult;       // ?1 = evaluation id
 extern const std::string_view kSelectPolicyEvaluations;  // ?1 = execution id
+extern const std::string_view kSelectPolicyResults;      // ?1 = execution id; evaluation_id first
 
 // Log index.
 extern const std::string_view kUpsertLog;
@@ -46,5 +48,9 @@ Result<NodeRecord> ReadNode(const Query& q);
 
 void BindPolicyEvaluation(Query& q, const PolicyEvaluationRecord& rec);
 Result<PolicyEvaluationRecord> ReadPolicyEvaluation(const Query& q);
+// Binds ?2.. of kInsertPolicyResult (the caller binds ?1).
+void BindPolicyResult(Query& q, const PolicyResultRecord& rec);
+// Reads a kSelectPolicyResults row: (evaluation id, result).
+Result<std::pair<int64_t, PolicyResultRecord>> ReadPolicyResult(const Query& q);
 
 }  // namespace sluice::store::sql

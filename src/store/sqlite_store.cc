@@ -101,7 +101,9 @@ Result<SqliteStore::Statements> SqliteStore::Prepare(sqlite3* db) {
       {&s.select_nodes, sql::kSelectNodes},         {&s.delete_nodes, sql::kDeleteNodes},
       {&s.upsert_log, sql::kUpsertLog},             {&s.select_logs, sql::kSelectLogs},
       {&s.insert_policy_evaluation, sql::kInsertPolicyEvaluation},
+      {&s.insert_policy_result, sql::kInsertPolicyResult},
       {&s.select_policy_evaluations, sql::kSelectPolicyEvaluations},
+      {&s.select_policy_results, sql::kSelectPolicyResults},
   };
   for (auto& [stmt, text] : all) {
     SLUICE_ASSIGN_OR_RETURN(*stmt, Statement::Prepare(db, text));
@@ -273,24 +275,58 @@ Status SqliteStore::DeleteNodes(const std::string& execution_id, const std::stri
   return q.Run();
 }
 
-Status SqliteStore::AddPolicyEvaluation(const PolicyEvaluationRecord& record) {
-  const std::string what = "storing the evaluation of policy " + record.policy + " by " + record.node_path +
-                           " of execution " + record.execution_id;
-  Query q(statements_.insert_policy_evaluation, what);
-  sql::BindPolicyEvaluation(q, record);
-  return q.Run();
+Status SqliteStore::AddPolicyEvaluation(PolicyEvaluationRecord* record) {
+  const std::string what = "storing the policy evaluation of " + record->node_path + " of execution " +
+                           record->execution_id;
+  SLUICE_RETURN_IF_ERROR(ExecSql(db_.get(), "BEGIN IMMEDIATE", what));
+  auto write = [&]() -> Status {
+    Query q(statements_.insert_policy_evaluation, what);
+    sql::BindPolicyEvaluation(q, *record);
+    SLUICE_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) return Status::Internal(what + ": the INSERT returned no id");
+    int64_t id = q.Int(0);
+    SLUICE_RETURN_IF_ERROR(q.Run());
+    for (const PolicyResultRecord& result : record->results) {
+      Query r(statements_.insert_policy_result, what);
+      r.Bind(1, id);
+      sql::BindPolicyResult(r, result);
+      SLUICE_RETURN_IF_ERROR(r.Run());
+    }
+    record->id = id;
+    return Status::Ok();
+  };
+  Status written = write();
+  if (!written.ok()) {
+    sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    return written;
+  }
+  return ExecSql(db_.get(), "COMMIT", what);
 }
 
 Result<std::vector<PolicyEvaluationRecord>> SqliteStore::GetPolicyEvaluations(
     const std::string& execution_id) const {
-  Query q(statements_.select_policy_evaluations, "reading the policy evaluations of execution " + execution_id);
-  q.Bind(1, execution_id);
+  const std::string what = "reading the policy evaluations of execution " + execution_id;
   std::vector<PolicyEvaluationRecord> out;
+  {
+    Query q(statements_.select_policy_evaluations, what);
+    q.Bind(1, execution_id);
+    while (true) {
+      SLUICE_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      SLUICE_ASSIGN_OR_RETURN(PolicyEvaluationRecord rec, sql::ReadPolicyEvaluation(q));
+      out.push_back(std::move(rec));
+    }
+  }
+  Query q(statements_.select_policy_results, what);
+  q.Bind(1, execution_id);
+  size_t at = 0;  // both lists are ordered by evaluation id
   while (true) {
     SLUICE_ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) break;
-    SLUICE_ASSIGN_OR_RETURN(PolicyEvaluationRecord rec, sql::ReadPolicyEvaluation(q));
-    out.push_back(std::move(rec));
+    SLUICE_ASSIGN_OR_RETURN(auto result, sql::ReadPolicyResult(q));
+    while (at < out.size() && out[at].id != result.first) ++at;
+    if (at == out.size()) return Status::Internal(what + ": a result of an unknown evaluation");
+    out[at].results.push_back(std::move(result.second));
   }
   return out;
 }

@@ -44,7 +44,7 @@ class SqliteStore final : public Store {
   Result<std::vector<NodeRecord>> GetNodes(const std::string& execution_id) const override;
   Status DeleteNodes(const std::string& execution_id, const std::string& path) override;
 
-  Status AddPolicyEvaluation(const PolicyEvaluationRecord& record) override;
+  Status AddPolicyEvaluation(PolicyEvaluationRecord* record) override;
   Result<std::vector<PolicyEvaluationRecord>> GetPolicyEvaluations(
       const std::string& execution_id) const override;
 
@@ -61,7 +61,8 @@ class SqliteStore final : public Store {
   struct Statements {
     Statement insert_execution, update_execution, select_execution, select_by_prefix, list_executions,
         request_abort, select_abort, put_intervention, take_intervention, put_node, select_nodes, delete_nodes, upsert_log, select_logs,
-        insert_policy_evaluation, select_policy_evaluations;
+        insert_policy_evaluation, insert_policy_result, select_policy_evaluations,
+        select_policy_results;
   };
   static Result<Statements> Prepare(sqlite3* db);
 

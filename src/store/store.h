@@ -71,23 +71,29 @@ struct NodeRecord {
   nlohmann::json details = nlohmann::json::object();  // test results, artifacts, notes
 };
 
-// One policy evaluated by a Policy step: which set and policy, against what
-// input, with what decision. A step evaluating two sets of three policies
-// stores six records. Input and messages are masked by the caller.
-struct PolicyEvaluationRecord {
-  std::string execution_id;
-  std::string node_path;          // the Policy step
-  int attempt = 0;                // the step attempt that evaluated it
+// What one attempt of a Policy step decided: the input it evaluated, the
+// overall status, and one result per policy of every set it evaluated.
+// Input and messages are masked by the caller.
+struct PolicyResultRecord {
   std::string policy_set;         // identifier
   std::string policy_set_name;
   std::string policy;             // identifier (.harness/policies/<policy>.rego)
   std::string severity;           // error | warning
   std::string status;             // pass | warning | error
-  nlohmann::json input;           // the input document
   nlohmann::json deny_messages = nlohmann::json::array();  // the deny set, as evaluated
   std::string error;              // a parse / compile / evaluation error, or ""
   int64_t duration_us = 0;        // evaluation time, without parsing and compiling
+};
+
+struct PolicyEvaluationRecord {
+  int64_t id = 0;                 // assigned by AddPolicyEvaluation
+  std::string execution_id;
+  std::string node_path;          // the Policy step
+  int attempt = 0;                // the step attempt that evaluated it
+  std::string status;             // pass | warning | error: the worst result
+  nlohmann::json input;           // the input document (a string when it held a secret)
   int64_t evaluated_ms = 0;       // when
+  std::vector<PolicyResultRecord> results;
 };
 
 // One row of the log index: what AppendLog has written for a node. The log
@@ -148,9 +154,10 @@ class Store {
 
   // Policy evaluations, kept with the execution (deleted with it, never
   // with its nodes: a re-run step adds records, it does not replace them).
-  // FailedPrecondition if the execution does not exist.
-  virtual Status AddPolicyEvaluation(const PolicyEvaluationRecord& record) = 0;
-  // In the order they were added.
+  // The evaluation and its results are written in one transaction; sets
+  // record->id. FailedPrecondition if the execution does not exist.
+  virtual Status AddPolicyEvaluation(PolicyEvaluationRecord* record) = 0;
+  // In the order they were added, results in their order.
   virtual Result<std::vector<PolicyEvaluationRecord>> GetPolicyEvaluations(
       const std::string& execution_id) const = 0;
 
