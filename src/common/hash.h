@@ -1,4 +1,4 @@
-// Content hashes (SHA-256, OpenSSL) for caches and content addresses.
+// Content hashes (SHA-256, OpenSSL) for caches and content addresses, and hex.
 #pragma once
 
 #include <string>
@@ -8,5 +8,8 @@ namespace sluice {
 
 // Lower-case hex SHA-256 of `data` (64 characters).
 std::string Sha256Hex(std::string_view data);
+
+// Lower-case hex of `bytes`, two characters per byte.
+std::string HexEncode(std::string_view bytes);
 
 }  // namespace sluice

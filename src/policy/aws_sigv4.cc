@@ -7,24 +7,10 @@
 #include <cctype>
 #include <ctime>
 
+#include "common/hash.h"
+
 namespace sluice::policy::aws {
 namespace {
-
-std::string Hex(std::string_view bytes) {
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += "0123456789abcdef"[c >> 4];
-    out += "0123456789abcdef"[c & 15];
-  }
-  return out;
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), out, &size, EVP_sha256(), nullptr);
-  return Hex(std::string_view(reinterpret_cast<char*>(out), size));
-}
 
 std::string HmacSha256(std::string_view key, std::string_view message) {
   unsigned char out[EVP_MAX_MD_SIZE];
@@ -122,7 +108,7 @@ Signature SignV4(const SignInput& in) {
   key = HmacSha256(key, in.service);
   key = HmacSha256(key, "aws4_request");
   sig.authorization = "AWS4-HMAC-SHA256 Credential=" + in.access_key + "/" + scope +
-                      ",SignedHeaders=" + signed_list + ",Signature=" + Hex(HmacSha256(key, to_sign_text));
+                      ",SignedHeaders=" + signed_list + ",Signature=" + HexEncode(HmacSha256(key, to_sign_text));
   return sig;
 }
 

@@ -23,6 +23,21 @@ BuiltinOutcome BuiltinOutcome::OperandError(int n, std::string_view want, const 
                    " but got " + std::string(KindName(got.kind())));
 }
 
+bool IntOperand(const Value& v, int n, int64_t& out, BuiltinOutcome& err) {
+  if (!v.IsNumber()) {
+    err = BuiltinOutcome::OperandError(n, "number", v);
+    return false;
+  }
+  std::optional<int64_t> i = v.AsNumber().IsInteger() ? v.AsNumber().ToInt64() : std::nullopt;
+  if (!i) {
+    err = BuiltinOutcome::TypeError("operand " + std::to_string(n) +
+                                    " must be integer number but got floating-point number");
+    return false;
+  }
+  out = *i;
+  return true;
+}
+
 void BuiltinRegistry::Add(std::string name, int arity, BuiltinFn fn) {
   Builtin b{name, arity, fn};
   builtins_[std::move(name)] = std::move(b);

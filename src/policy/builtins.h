@@ -55,6 +55,12 @@ struct BuiltinOutcome {
   static BuiltinOutcome OperandError(int n, std::string_view want, const Value& got);
 };
 
+// Operand n as an int64: false with OPA's type error in *err for a
+// non-number ("operand n must be number but got ...") or a number that is
+// not an integer within int64 ("... must be integer number but got
+// floating-point number").
+bool IntOperand(const Value& v, int n, int64_t& out, BuiltinOutcome& err);
+
 using BuiltinFn = BuiltinOutcome (*)(std::span<const Value> args);
 using BuiltinEmit = FnRef<bool(const Value&)>;
 using BuiltinRelationFn = BuiltinOutcome (*)(std::span<const Value> args, BuiltinEmit emit);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/hash.h"
 #include "policy/builtins.h"
 #include "policy/value_json.h"
 
@@ -12,22 +13,6 @@ namespace {
 
 using Args = std::span<const Value>;
 using Out = BuiltinOutcome;
-
-// An int64 operand, or the OPA type error for it.
-bool IntOperand(const Value& v, int n, int64_t& out, Out& err) {
-  if (!v.IsNumber()) {
-    err = Out::OperandError(n, "number", v);
-    return false;
-  }
-  std::optional<int64_t> i = v.AsNumber().IsInteger() ? v.AsNumber().ToInt64() : std::nullopt;
-  if (!i) {
-    err = Out::TypeError("operand " + std::to_string(n) +
-                         " must be integer number but got floating-point number");
-    return false;
-  }
-  out = *i;
-  return true;
-}
 
 template <int kOp>  // 0 and, 1 or, 2 xor
 Out Bits(Args a) {
@@ -170,12 +155,7 @@ Out B64IsValid(Args a) {
 
 Out HexEncode(Args a) {
   if (!a[0].IsString()) return Out::OperandError(1, "string", a[0]);
-  std::string out;
-  for (unsigned char c : a[0].AsString()) {
-    out += "0123456789abcdef"[c >> 4];
-    out += "0123456789abcdef"[c & 15];
-  }
-  return Value::String(out);
+  return Value::String(sluice::HexEncode(a[0].AsString()));
 }
 
 // Go's InvalidByteError text: "%#U" of the byte, e.g. "U+0067 'g'".

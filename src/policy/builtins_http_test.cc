@@ -2,22 +2,12 @@
 
 #include <string>
 
-#include "policy/query.h"
-#include "policy/value_json.h"
+#include "policy/builtin_test_util.h"
 
 namespace sluice::policy {
 namespace {
 
-// The value of x in `x := <expr>` (strict errors), or "error: ...".
-std::string X(const std::string& expr) {
-  QueryRequest req;
-  req.query = "x := " + expr;
-  req.strict_builtin_errors = true;
-  QueryResult r = RunQuery(req);
-  if (r.error) return "error: " + r.error->message;
-  if (r.rows.empty()) return "undefined";
-  return ToJson(r.rows[0][0].second);
-}
+std::string X(const std::string& expr) { return testing::EvalX(expr); }
 
 TEST(BuiltinsHttpTest, UnknownAndMissingParametersAreTypeErrors) {
   EXPECT_EQ(X(R"(http.send({"method": "get", "url": "http://x", "bad": 1, "worse": 2}))"),

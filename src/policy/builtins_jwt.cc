@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/hash.h"
 #include "policy/builtins.h"
 #include "policy/jose.h"
 #include "policy/jwt.h"
@@ -91,15 +92,6 @@ using Out = BuiltinOutcome;
 
 Out Fail(const Status& s) { return Out::Error(s.message()); }
 
-std::string Hex(std::string_view bytes) {
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += "0123456789abcdef"[c >> 4];
-    out += "0123456789abcdef"[c & 15];
-  }
-  return out;
-}
-
 // [header, payload, hex signature]; a payload that is itself a JWT (cty
 // "JWT") is decoded in its place.
 Out Decode(std::string_view text) {
@@ -120,7 +112,7 @@ Out Decode(std::string_view text) {
   if (!claims.ok()) return Fail(claims.status());
   Result<std::string> signature = jwt::DecodeSignature(*token);
   if (!signature.ok()) return Out::Error("JWT signature had invalid encoding: " + signature.status().message());
-  return Value::Array({*header, *claims, Value::String(Hex(*signature))});
+  return Value::Array({*header, *claims, Value::String(HexEncode(*signature))});
 }
 
 Out JwtDecode(Args a) {

@@ -37,22 +37,6 @@ bool Compile(std::string_view pattern, RegexpPtr& re, Out& err) {
   return true;
 }
 
-// A whole number for a count, as OPA's IntOperand.
-bool Count(const Value& v, int n, long long& out, Out& err) {
-  if (!v.IsNumber()) {
-    err = Out::OperandError(n, "number", v);
-    return false;
-  }
-  std::optional<int64_t> i = v.AsNumber().IsInteger() ? v.AsNumber().ToInt64() : std::nullopt;
-  if (!i) {
-    err = Out::TypeError("operand " + std::to_string(n) +
-                         " must be integer number but got floating-point number");
-    return false;
-  }
-  out = *i;
-  return true;
-}
-
 Out IsValid(Args a) {
   return Value::Boolean(a[0].IsString() && GoRegexp::IsValid(a[0].AsString()));
 }
@@ -78,8 +62,8 @@ template <bool kGroups>
 Out Find(Args a) {
   Out err;
   RegexpPtr re;
-  long long n = 0;
-  if (!Strings(a, 2, err) || !Count(a[2], 3, n, err) || !Compile(a[0].AsString(), re, err)) {
+  int64_t n = 0;
+  if (!Strings(a, 2, err) || !IntOperand(a[2], 3, n, err) || !Compile(a[0].AsString(), re, err)) {
     return err;
   }
   std::string_view s = a[1].AsString();

@@ -2,23 +2,12 @@
 
 #include <string>
 
-#include "policy/query.h"
-#include "policy/value_json.h"
+#include "policy/builtin_test_util.h"
 
 namespace sluice::policy {
 namespace {
 
-// The value of x in `x := <expr>` (strict errors), or "error: ...".
-std::string Value1(const std::string& expr) {
-  QueryRequest req;
-  req.query = "x := " + expr;
-  req.dialect = ast::Dialect::kV1;
-  req.strict_builtin_errors = true;
-  QueryResult r = RunQuery(req);
-  if (r.error) return "error: " + r.error->message;
-  if (r.rows.empty()) return "undefined";
-  return ToJson(r.rows[0][0].second, JsonOptions{.escape_html = false});
-}
+std::string Value1(const std::string& expr) { return testing::EvalX(expr, JsonOptions{.escape_html = false}); }
 
 TEST(BuiltinsSerializeTest, MarshalWithOptionsPrefixesEveryLine) {
   EXPECT_EQ(Value1(R"(json.marshal_with_options({"a": [1]}, {"prefix": "> ", "indent": " "}))"),

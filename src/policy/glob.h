@@ -26,8 +26,6 @@ namespace sluice::policy::internal {
 // The runes of s; a byte that does not start valid UTF-8 becomes U+FFFD,
 // as in Go's []rune(s).
 std::u32string Runes(std::string_view s);
-// Appends the UTF-8 encoding of r.
-void AppendUtf8(std::string& out, char32_t r);
 
 class Glob {
  public:

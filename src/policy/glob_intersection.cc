@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "policy/glob.h"
+#include "policy/utf8.h"
 
 namespace sluice::policy::internal {
 namespace {

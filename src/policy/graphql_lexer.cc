@@ -9,24 +9,7 @@
 namespace sluice::policy::graphql::internal {
 namespace {
 
-void AppendUtf8(std::string& out, char32_t r) {
-  if (r < 0x80) {
-    out += static_cast<char>(r);
-  } else if (r < 0x800) {
-    out += static_cast<char>(0xC0 | (r >> 6));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else if (r < 0x10000) {
-    if (r >= 0xD800 && r <= 0xDFFF) r = 0xFFFD;  // Go writes U+FFFD for surrogates
-    out += static_cast<char>(0xE0 | (r >> 12));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (r >> 18));
-    out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  }
-}
+using policy::internal::AppendUtf8;
 
 // Width in bytes of the rune at s[i] (1 for invalid UTF-8, as Go steps).
 size_t RuneWidth(std::string_view s, size_t i) {

@@ -1,8 +1,9 @@
-// Internal to src/policy: UTF-8 decoding with Go's rules (utf8.DecodeRune):
+// Internal to src/policy: UTF-8 decoding and encoding with Go's rules (utf8.DecodeRune):
 // overlong forms, surrogates and code points beyond U+10FFFF are invalid.
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace sluice::policy::internal {
@@ -43,6 +44,27 @@ inline size_t DecodeUtf8(std::string_view s, size_t i, char32_t* rune) {
   if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) return 0;
   *rune = r;
   return width;
+}
+
+// Appends the UTF-8 encoding of r; surrogates and values beyond U+10FFFF
+// become U+FFFD, as Go's utf8.AppendRune writes them.
+inline void AppendUtf8(std::string& out, char32_t r) {
+  if ((r >= 0xD800 && r <= 0xDFFF) || r > 0x10FFFF) r = 0xFFFD;
+  if (r < 0x80) {
+    out += static_cast<char>(r);
+  } else if (r < 0x800) {
+    out += static_cast<char>(0xC0 | (r >> 6));
+    out += static_cast<char>(0x80 | (r & 0x3F));
+  } else if (r < 0x10000) {
+    out += static_cast<char>(0xE0 | (r >> 12));
+    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (r & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (r >> 18));
+    out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (r & 0x3F));
+  }
 }
 
 }  // namespace sluice::policy::internal
