@@ -36,6 +36,14 @@ bool Evaluator::UnsafeVar(const ast::Term& var) {
 bool Evaluator::EvalBody(const ast::Body& body, size_t i, Cont k) {
   if (error_) return false;
   if (i == body.size()) return k();
+  if ((++steps_ & 4095) == 0 && (limits_.cancel != nullptr || limits_.deadline)) {
+    bool late = limits_.deadline && std::chrono::steady_clock::now() >= *limits_.deadline;
+    if (late || (limits_.cancel != nullptr && limits_.cancel->cancelled())) {
+      Fail(ast::Location{}, "eval_cancel_error",
+           late ? "caller cancelled query execution: time limit reached" : "caller cancelled query execution");
+      return false;
+    }
+  }
   return EvalExpr(body[i], [&] { return EvalBody(body, i + 1, k); });
 }
 

@@ -35,6 +35,7 @@
 
 #include "policy/ast.h"
 #include "policy/builtins.h"
+#include "policy/query.h"
 #include "policy/compile.h"
 #include "policy/fn_ref.h"
 #include "policy/value.h"
@@ -49,6 +50,9 @@ class Evaluator {
   Evaluator(const CompiledPolicy& policy, const Value& data, const std::optional<Value>& input,
             bool strict_builtin_errors);
 
+  // Stops evaluation with eval_cancel_error once limits.cancel is cancelled
+  // or limits.deadline has passed (query.h).
+  void set_limits(const EvalLimits& limits) { limits_ = limits; }
   // Calls on_solution for every solution of `body` (it returns false to stop).
   void EvalQuery(const ast::Body& body, Cont on_solution);
   // The value bound to `name` in the current frame, nullptr when unbound.
@@ -139,6 +143,8 @@ class Evaluator {
   int call_depth_ = 0;  // user function calls in progress (recursion guard)
   std::optional<PolicyError> error_;
   std::optional<PolicyError> builtin_error_;
+  EvalLimits limits_;
+  uint32_t steps_ = 0;  // expressions evaluated, for the limit checks
 };
 
 // A Value for a scalar literal term (null, boolean, number, string).

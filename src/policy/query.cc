@@ -125,13 +125,15 @@ PreparedQuery PreparedQuery::WithQuery(const std::string& query) const {
   return pq;
 }
 
-QueryResult PreparedQuery::Eval(const Value& data, const std::optional<Value>& input) const {
+QueryResult PreparedQuery::Eval(const Value& data, const std::optional<Value>& input,
+                                const EvalLimits& limits) const {
   QueryResult result;
   if (error_) {
     result.error = error_;
     return result;
   }
   Evaluator ev(*policy_, data, input, strict_);
+  ev.set_limits(limits);
   ev.EvalQuery(query_->body, [&] {
     Bindings row;
     for (const std::string& name : output_vars_) {

@@ -28,6 +28,7 @@
 // Thread-safe: no shared mutable state.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/cancellation.h"
 #include "policy/ast.h"
 #include "policy/parser.h"
 #include "policy/value.h"
@@ -56,6 +58,14 @@ struct QueryRequest {
   // OPA's experimental future keywords (`import future.keywords.and` / `.or`;
   // ParseOptions::experimental_keywords), as conformance cases ask for them.
   bool experimental_keywords = false;
+};
+
+// When an evaluation must stop early: a cancellation token (Ctrl-C, an
+// aborted run) and a deadline (a step's timeout). Checked every few thousand
+// evaluation steps; a stopped query fails with OPA's eval_cancel_error.
+struct EvalLimits {
+  const Cancellation* cancel = nullptr;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 struct QueryError {
@@ -96,7 +106,8 @@ class PreparedQuery {
   PreparedQuery WithQuery(const std::string& query) const;
 
   const std::optional<QueryError>& error() const { return error_; }
-  QueryResult Eval(const Value& data, const std::optional<Value>& input) const;
+  QueryResult Eval(const Value& data, const std::optional<Value>& input,
+                   const EvalLimits& limits = {}) const;
 
  private:
   // Resolves `q` against the builtins and makes it the query.

@@ -45,7 +45,8 @@ Status CollectMessages(const policy::Value& deny, std::vector<std::string>* out)
 }
 
 PolicyOutcome EvaluatePolicy(const pipeline::PolicySource& source, const pipeline::PolicyEntry& entry,
-                             policy::ast::Dialect dialect, const policy::Value& input) {
+                             policy::ast::Dialect dialect, const policy::Value& input,
+                             const policy::EvalLimits& limits) {
   PolicyOutcome out;
   out.identifier = source.identifier;
   out.file = source.file;
@@ -68,7 +69,7 @@ PolicyOutcome EvaluatePolicy(const pipeline::PolicySource& source, const pipelin
   if (prepared.error()) return fail(prepared.error()->message);
 
   auto start = std::chrono::steady_clock::now();
-  policy::QueryResult result = prepared.Eval(policy::Value::Object({}), input);
+  policy::QueryResult result = prepared.Eval(policy::Value::Object({}), input, limits);
   out.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - start)
                         .count();
@@ -120,8 +121,10 @@ std::string_view PolicyStatusName(PolicyStatus status) {
 
 Result<PolicySetsOutcome> EvaluatePolicySets(const pipeline::Project& project,
                                              const std::vector<std::string>& set_ids,
-                                             const policy::Value& input) {
+                                             const policy::Value& input,
+                                             const policy::EvalLimits& limits) {
   PolicySetsOutcome out;
+  bool stopped = false;  // by `limits`
   for (const std::string& id : set_ids) {
     const pipeline::PolicySet* set = project.FindPolicySet(LocalPolicySetId(id));
     if (set == nullptr) {
@@ -138,12 +141,15 @@ Result<PolicySetsOutcome> EvaluatePolicySets(const pipeline::Project& project,
           return Status::NotFound("policy \"" + entry.identifier + "\" of policy set \"" + id +
                                   "\" has no file .harness/policies/" + entry.identifier + ".rego");
         }
-        set_out.policies.push_back(EvaluatePolicy(*source, entry, DialectOf(set->rego_version), input));
+        set_out.policies.push_back(EvaluatePolicy(*source, entry, DialectOf(set->rego_version), input, limits));
         set_out.status = Worst(set_out.status, set_out.policies.back().status);
+        stopped = set_out.policies.back().error.find("eval_cancel_error") != std::string::npos;
+        if (stopped) break;
       }
       out.status = Worst(out.status, set_out.status);
     }
     out.sets.push_back(std::move(set_out));
+    if (stopped) break;
   }
   return out;
 }

@@ -24,6 +24,7 @@
 #include "common/diagnostic.h"
 #include "common/status.h"
 #include "pipeline/project.h"
+#include "policy/query.h"
 #include "policy/value.h"
 
 namespace sluice::steps {
@@ -57,9 +58,12 @@ struct PolicySetsOutcome {
 // Evaluates the sets named in `set_ids` (LocalPolicySetId applies), in that
 // order. An unknown set is NotFound naming the sets the project has; a
 // policy of a set with no file is NotFound naming the file to add.
+// `limits` stops a long evaluation (the policy then errors with
+// eval_cancel_error, and later policies are not evaluated).
 Result<PolicySetsOutcome> EvaluatePolicySets(const pipeline::Project& project,
                                              const std::vector<std::string>& set_ids,
-                                             const policy::Value& input);
+                                             const policy::Value& input,
+                                             const policy::EvalLimits& limits = {});
 
 // "account.gate" / "org.gate" -> "gate": sluice keeps every policy set of
 // every scope in the project's .harness/policysets.

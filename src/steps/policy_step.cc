@@ -1,5 +1,8 @@
 #include "steps/policy_step.h"
 
+#include <chrono>
+
+#include "common/duration.h"
 #include "policy/value_json.h"
 #include "steps/policy_evaluation.h"
 #include "steps/spec_check.h"
@@ -216,8 +219,23 @@ engine::StepOutcome PolicyStep::Execute(engine::StepContext& ctx) const {
     return aborted;
   }
 
-  Result<PolicySetsOutcome> outcome = EvaluatePolicySets(ctx.project, *set_ids, *input);
+  policy::EvalLimits limits;
+  limits.cancel = &ctx.cancel;
+  if (ctx.timeout) limits.deadline = std::chrono::steady_clock::now() + *ctx.timeout;
+  Result<PolicySetsOutcome> outcome = EvaluatePolicySets(ctx.project, *set_ids, *input, limits);
   if (!outcome.ok()) return engine::StepOutcome::Failure(pipeline::ErrorType::kUnknown, outcome.status().message());
+  if (ctx.cancel.cancelled()) {
+    engine::StepOutcome aborted;
+    aborted.status = engine::NodeStatus::kAborted;
+    aborted.failure_message = "aborted while evaluating policies";
+    return aborted;
+  }
+  if (limits.deadline && std::chrono::steady_clock::now() >= *limits.deadline) {
+    engine::StepOutcome expired;
+    expired.status = engine::NodeStatus::kExpired;
+    expired.failure_message = "timed out after " + FormatDuration(*ctx.timeout) + " evaluating policies";
+    return expired;
+  }
   LogOutcome(ctx, *outcome);
 
   engine::StepOutcome result;
