@@ -66,6 +66,7 @@ const BuiltinRegistry& DefaultBuiltins() {
     RegisterSerializeBuiltins(*r);
     RegisterHttpBuiltins(*r);
     RegisterRegoBuiltins(*r);
+    RegisterTemplateBuiltins(*r);
     return r;
   }();
   return *registry;
