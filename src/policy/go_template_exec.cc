@@ -92,7 +92,6 @@ class Executor {
       ++count;
       return Iterate(n, key, elem) != Flow::kBreak;
     };
-    At(n.pos, n.text);
     switch (v.t) {
       case TVal::T::kArray: {
         int64_t i = 0;
@@ -153,8 +152,12 @@ class Executor {
   TVal EvalCommand(const TVal& dot, const Command& cmd, const TVal* final) {
     const Operand& head = cmd.args[0];
     if (head.kind == Operand::Kind::kFunction) return CallFn(dot, cmd, final);
+    if (head.kind == Operand::Kind::kNil) {
+      At(head.pos, head.text);
+      throw ExecError("nil is not a command");
+    }
     if (cmd.args.size() > 1 || final != nullptr) {
-      At(cmd.pos, cmd.text);
+      At(head.pos, head.text);
       if (!head.chain.empty()) throw ExecError(head.chain.back() + " is not a method but has arguments");
       throw ExecError("can't give argument to non-function " + head.text);
     }
@@ -184,6 +187,7 @@ class Executor {
   }
 
   TVal EvalOperand(const TVal& dot, const Operand& op, size_t pos) {
+    At(op.pos, op.text);
     TVal v;
     switch (op.kind) {
       case Operand::Kind::kDot:
@@ -207,8 +211,8 @@ class Executor {
         break;
       }
     }
+    At(op.pos, op.text);
     for (const std::string& field : op.chain) {
-      At(op.pos, op.text);
       v = Field(v, field);
     }
     return v;

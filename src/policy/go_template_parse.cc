@@ -371,12 +371,12 @@ class Parser {
       if (cmd.args.empty()) throw ParseError{t[i].pos, "missing value for " + std::string(context)};
       size_t end_pos = t[i].pos;
       cmd.text = std::string(TrimSource(item, cmd.pos, end_pos));
-      const Operand& head = cmd.args[0];
-      if (head.kind == Operand::Kind::kNil) throw ParseError{cmd.pos, "nil is not a command"};
-      if (head.kind != Operand::Kind::kFunction && cmd.args.size() > 1 && head.chain.empty()) {
-        if (head.kind != Operand::Kind::kField && head.kind != Operand::Kind::kVariable) {
-          throw ParseError{cmd.pos, "can't give argument to non-function " + head.text};
-        }
+      Operand::Kind head = cmd.args[0].kind;
+      // Only the first stage may start with something that cannot run.
+      bool inert = head == Operand::Kind::kBool || head == Operand::Kind::kDot || head == Operand::Kind::kNil ||
+                   head == Operand::Kind::kNumber || head == Operand::Kind::kString;
+      if (!p.cmds.empty() && inert) {
+        throw ParseError{cmd.pos, "non executable command in pipeline stage " + std::to_string(p.cmds.size() + 1)};
       }
       p.cmds.push_back(std::move(cmd));
       if (t[i].kind != Token::Kind::kPipe) return i;
