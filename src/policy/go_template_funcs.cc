@@ -115,6 +115,43 @@ TVal Index(Args a) {
   return item;
 }
 
+// An index argument of slice: an int within [0, cap].
+size_t SliceIndex(const TVal& key, size_t cap) {
+  if (key.IsInvalid()) Fail("slice", "cannot index slice/array with nil");
+  if (key.t != TVal::T::kInt) Fail("slice", "cannot index slice/array with type " + std::string(GoTypeName(key)));
+  if (key.i < 0 || static_cast<uint64_t>(key.i) > cap) Fail("slice", "index out of range: " + std::to_string(key.i));
+  return static_cast<size_t>(key.i);
+}
+
+TVal Slice(Args a) {
+  WantArgs("slice", a, 1, true);
+  const TVal& item = a[0];
+  if (item.IsInvalid()) Fail("slice", "slice of untyped nil");
+  if (a.size() > 4) Fail("slice", "too many slice indexes: " + std::to_string(a.size() - 1));
+  if (!item.IsStringKind() && item.t != TVal::T::kArray) {
+    Fail("slice", "can't slice item of type " + std::string(GoTypeName(item)));
+  }
+  if (item.IsStringKind() && a.size() == 4) Fail("slice", "cannot 3-index slice a string");
+  size_t len = item.IsStringKind() ? item.s.size() : item.v.size();
+  size_t idx[3] = {0, len, len};
+  for (size_t i = 1; i < a.size(); ++i) idx[i - 1] = SliceIndex(a[i], len);
+  // item[i:j] needs i <= j; item[i:j:k] also j <= k.
+  for (size_t i = 0; i < (a.size() == 4 ? 2u : 1u); ++i) {
+    if (idx[i] > idx[i + 1]) {
+      Fail("slice", "invalid slice index: " + std::to_string(idx[i]) + " > " + std::to_string(idx[i + 1]));
+    }
+  }
+  TVal out = item;
+  if (item.IsStringKind()) {
+    out.s = item.s.substr(idx[0], idx[1] - idx[0]);
+    return out;
+  }
+  std::span<const Value> elems = item.v.IsSet() ? item.v.SetElems() : item.v.ArrayElems();
+  out.v = Value::Array(std::vector<Value>(elems.begin() + static_cast<std::ptrdiff_t>(idx[0]),
+                                          elems.begin() + static_cast<std::ptrdiff_t>(idx[1])));
+  return out;
+}
+
 // The text the escapers work on: a lone string as is, else fmt.Sprint.
 std::string EscaperInput(Args a) {
   if (a.size() == 1 && a[0].t == TVal::T::kString) return a[0].s;
@@ -179,7 +216,7 @@ std::string UrlQuery(std::string_view s) {
 }
 
 constexpr std::string_view kFunctions[] = {"not", "len",   "index", "eq",   "ne", "lt",       "le", "gt",
-                                           "ge",  "print", "println", "printf", "html", "js", "urlquery"};
+                                           "ge",  "print", "println", "printf", "html", "js", "urlquery", "slice"};
 
 }  // namespace
 
@@ -197,6 +234,7 @@ TVal CallFunction(std::string_view name, std::span<const TVal> a) {
   }
   if (name == "len") return Len(a);
   if (name == "index") return Index(a);
+  if (name == "slice") return Slice(a);
   if (name == "eq") {
     WantArgs(name, a, 1, true);
     return TVal::Bool(Eq(name, a));

@@ -315,8 +315,10 @@ class Parser {
       const Token& t = else_item.tokens[1];
       if (n.kind != Node::Kind::kRange && t.kind == Token::Kind::kIdent && t.text == word) {
         // {{else if ...}}: a nested control that consumes the {{end}}.
+        if (++depth_ > kMaxDepth) throw ParseError{else_item.pos, "max nesting depth exceeded"};
         tok_ = 2;
         n.else_list.push_back(ParseControl(else_item, word));
+        --depth_;
         vars_.resize(vars);
         return n;
       }

@@ -45,6 +45,8 @@ TEST(GoTemplateTest, Functions) {
   EXPECT_EQ(Render("{{printf \"%s-%d-%5.2f-%q-%v\" .s 42 3.14159 \"q\" .l}}", R"({"s": "x", "l": [1]})"),
             "x-42- 3.14-\"q\"-[1]");
   EXPECT_EQ(Render("{{printf \"%d\" .s}} {{print 1 2 \"a\" 3}}", R"({"s": "x"})"), "%!d(string=x) 1 2a3");
+  EXPECT_EQ(Render("{{slice .s 1 3}} {{slice .l 1}} {{slice .l 0 0}}", R"({"s": "abcd", "l": [1, 2, 3]})"),
+            "bc [2 3] []");
   EXPECT_EQ(Render("{{html \"<a href='x'>\"}} {{urlquery \"a b&c\"}} {{js \"it's\"}}", "{}"),
             "&lt;a href=&#39;x&#39;&gt; a+b%26c it\\'s");
 }
@@ -55,6 +57,12 @@ TEST(GoTemplateTest, ErrorsReadLikeGo) {
   EXPECT_EQ(Render("x\n{{foo}}", "{}"), "error: template: template:2: function \"foo\" not defined");
   EXPECT_EQ(Render("{{$y}}", "{}"), "error: template: template:1: undefined variable \"$y\"");
   EXPECT_EQ(Render("{{end}}", "{}"), "error: template: template:1: unexpected {{end}}");
+  EXPECT_EQ(Render("{{3 | 4}}", "{}"), "error: template: template:1: non executable command in pipeline stage 2");
+  EXPECT_EQ(Render("{{range .s}}{{end}}", R"({"s": "str"})"),
+            "error: template: template:1:8: executing \"template\" at <.s>: range can't iterate over str");
+  EXPECT_EQ(Render("{{slice .l 2 1}}", R"({"l": [1, 2]})"),
+            "error: template: template:1:2: executing \"template\" at <slice .l 2 1>: error calling slice: "
+            "invalid slice index: 2 > 1");
   // JSON numbers are json.Number strings in Go, so comparing with an int fails.
   EXPECT_EQ(Render("{{eq .n 1}}", R"({"n": 1})"),
             "error: template: template:1:2: executing \"template\" at <eq .n 1>: error calling eq: "
