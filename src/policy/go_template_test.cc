@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
+#include "policy/builtins.h"
 #include "policy/value_json.h"
 
 namespace sluice::policy {
@@ -72,6 +74,31 @@ TEST(GoTemplateTest, ErrorsReadLikeGo) {
             "index out of range: 5");
   EXPECT_EQ(Render("{{.s.x}}", R"({"s": "str"})"),
             "error: template: template:1:2: executing \"template\" at <.s.x>: can't evaluate field x in type string");
+}
+
+// strings.render_template on a variables object: the output or the error.
+std::string RenderBuiltin(const Value& vars) {
+  const Builtin* b = DefaultBuiltins().Find("strings.render_template");
+  EXPECT_NE(b, nullptr);
+  std::vector<Value> args = {Value::String("{{.a}}"), vars};
+  BuiltinOutcome out = b->fn(args);
+  if (out.state == BuiltinOutcome::State::kError) return out.code + ": " + out.message;
+  return out.state == BuiltinOutcome::State::kValue ? std::string(out.value.AsString()) : "undefined";
+}
+
+// OPA decodes the variables from their Rego text as JSON, which sets and
+// non-string keys are not.
+TEST(RenderTemplateBuiltinTest, VariablesMustDecodeAsJson) {
+  Value two = Value::Set({Value::Int(1), Value::Int(2)});
+  EXPECT_EQ(RenderBuiltin(Value::Object({{Value::String("a"), Value::String("x")}})), "x");
+  EXPECT_EQ(RenderBuiltin(Value::Object({{Value::String("a"), two}})),
+            "eval_builtin_error: invalid character '1' looking for beginning of object key string");
+  EXPECT_EQ(RenderBuiltin(Value::Object({{Value::String("a"), Value::Set({Value::String("p"), Value::String("q")})}})),
+            "eval_builtin_error: invalid character ',' after object key");
+  EXPECT_EQ(RenderBuiltin(Value::Object({{Value::String("a"), Value::Set({})}})),
+            "eval_builtin_error: invalid character 's' looking for beginning of value");
+  EXPECT_EQ(RenderBuiltin(Value::Object({{Value::Int(7), Value::Null()}})),
+            "eval_builtin_error: invalid character '7' looking for beginning of object key string");
 }
 
 }  // namespace
