@@ -90,6 +90,10 @@ std::string FormatOne(const TVal& v, const Spec& spec) {
   switch (verb) {
     case 's':
     case 'q':
+      if (verb == 'q' && v.t == TVal::T::kInt && v.i >= ' ' && v.i < 0x7f) {
+        char c = static_cast<char>(v.i);  // a quoted character literal
+        return c == '\'' || c == '\\' ? std::string("'\\") + c + "'" : std::string("'") + c + "'";
+      }
       if (!v.IsStringKind()) break;
       if (verb == 'q') return Quote(v.s);
       return spec.precision >= 0 ? v.s.substr(0, static_cast<size_t>(spec.precision)) : v.s;

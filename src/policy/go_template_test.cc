@@ -46,6 +46,7 @@ TEST(GoTemplateTest, Functions) {
             "0 3 false true true false");
   EXPECT_EQ(Render("{{printf \"%s-%d-%5.2f-%q-%v\" .s 42 3.14159 \"q\" .l}}", R"({"s": "x", "l": [1]})"),
             "x-42- 3.14-\"q\"-[1]");
+  EXPECT_EQ(Render("{{printf \"%q %q %x\" 65 39 -255}}", "{}"), "'A' '\\'' -ff");
   EXPECT_EQ(Render("{{printf \"%d\" .s}} {{print 1 2 \"a\" 3}}", R"({"s": "x"})"), "%!d(string=x) 1 2a3");
   EXPECT_EQ(Render("{{slice .s 1 3}} {{slice .l 1}} {{slice .l 0 0}}", R"({"s": "abcd", "l": [1, 2, 3]})"),
             "bc [2 3] []");
