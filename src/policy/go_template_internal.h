@@ -1,7 +1,8 @@
-// Internals of the Go text/template engine (go_template.h): the parse tree
-// (go_template_parse.cc), the runtime values and their Go formatting
-// (go_template_values.cc), the builtin functions (go_template_funcs.cc) and
-// the executor (go_template_exec.cc).
+// Internals of the Go text/template engine (go_template.h): the tokens
+// (go_template_lex.cc), the parse tree (go_template_parse.cc), the runtime
+// values and their Go formatting (go_template_values.cc, _printf.cc), the
+// builtin functions (go_template_funcs.cc) and the executor
+// (go_template_exec.cc).
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,40 @@
 #include "policy/value.h"
 
 namespace sluice::policy::gotmpl {
+
+// ---- Lexer (go_template_lex.cc) -------------------------------------------
+
+// A lexing or parsing error at byte `pos` of the template; ParseTemplate
+// turns it into Go's message.
+struct ParseError {
+  size_t pos;
+  std::string message;
+};
+
+struct Token {
+  enum class Kind { kField, kVariable, kDot, kIdent, kString, kRawString, kChar, kNumber, kLeftParen,
+                    kRightParen, kPipe, kComma, kDeclare, kAssign, kEnd };
+  Kind kind = Kind::kEnd;
+  std::string text;
+  size_t pos = 0;
+  bool spaced = false;  // whitespace before it
+};
+
+// A run of text, or an action: its tokens (ending with kEnd) and source.
+struct Item {
+  bool is_text = false;
+  std::string text;  // text, or the action source between delimiters
+  std::vector<Token> tokens;
+  size_t pos = 0;
+};
+
+inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The template's items, in order. Throws ParseError.
+std::vector<Item> Lex(std::string_view source);
+// Go's strconv.Unquote of a "..." or '...' literal at `pos`. Throws ParseError.
+std::string Unquote(std::string_view quoted, size_t pos);
 
 // ---- Parse tree -----------------------------------------------------------
 
