@@ -9,7 +9,6 @@
 #include "policy/go_template_internal.h"
 
 namespace sluice::policy::gotmpl {
-
 namespace {
 
 bool IsAlnum(char c) {
