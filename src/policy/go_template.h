@@ -11,10 +11,10 @@
 // fields and chains (.a.b, $x.a, (pipe).a), variables ($, $x := ..., $x = ...),
 // pipelines with |, literals (strings, raw strings, chars, numbers, true,
 // false, nil), if / else if / else, range (arrays, objects in key order,
-// integers; with $i, $v; break, continue), with / else with, and the
-// functions and, or, not, len, index, slice, eq, ne, lt, le, gt, ge,
-// print, println, printf, html, js, urlquery. Not supported: define,
-// template and block (a parse error names them) and call.
+// integers; with $i, $v; break, continue), with / else with, define,
+// template and block, and the functions and, or, not, len, index, slice,
+// eq, ne, lt, le, gt, ge, print, println, printf, html, js, urlquery (not
+// call, which needs Go functions as values).
 //
 // A key missing from an object renders as "<undefined>" (what OPA's
 // conformance cases expect) rather than failing the render.

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "policy/go_template.h"
@@ -15,16 +16,17 @@ namespace {
 
 class Executor {
  public:
-  explicit Executor(const TVal& data) { vars_.emplace_back("$", data); }
+  explicit Executor(const Tree& tree) : tree_(tree) {}
 
-  // Walks the template; ExecError carries the message, at_pos_/at_text_
-  // the node that failed.
-  std::string Run(const std::vector<Node>& nodes) {
-    TVal data = vars_[0].second;  // a copy: vars_ grows while walking
-    Walk(data, nodes);
+  // Walks the template; ExecError carries the message, name(), at_pos()
+  // and at_text() the template and node that failed.
+  std::string Run(const TVal& data) {
+    vars_.emplace_back("$", data);
+    Walk(data, tree_.templates.at(std::string(kRootName)));
     return std::move(out_);
   }
 
+  const std::string& name() const { return name_; }
   size_t at_pos() const { return at_pos_; }
   const std::string& at_text() const { return at_text_; }
 
@@ -37,10 +39,15 @@ class Executor {
   }
 
   Flow Walk(const TVal& dot, const std::vector<Node>& list) {
+    if (++depth_ > kMaxDepth) throw ExecError("exceeded maximum template depth (" + std::to_string(kMaxDepth) + ")");
     for (const Node& n : list) {
       Flow f = WalkNode(dot, n);
-      if (f != Flow::kNormal) return f;
+      if (f != Flow::kNormal) {
+        --depth_;
+        return f;
+      }
     }
+    --depth_;
     return Flow::kNormal;
   }
 
@@ -64,12 +71,29 @@ class Executor {
       }
       case Node::Kind::kRange:
         return WalkRange(dot, n);
+      case Node::Kind::kTemplate:
+        CallTemplate(dot, n);
+        return Flow::kNormal;
       case Node::Kind::kBreak:
         return Flow::kBreak;
       case Node::Kind::kContinue:
         return Flow::kContinue;
     }
     return Flow::kNormal;
+  }
+
+  // {{template}}: the named body with the pipeline's value as dot and $,
+  // and no other variables. On an error name_ stays the failing template's.
+  void CallTemplate(const TVal& dot, const Node& n) {
+    TVal arg = n.pipe.cmds.empty() ? TVal::Nil() : EvalPipeline(dot, n.pipe, false);
+    At(n.pos, n.text);
+    auto found = tree_.templates.find(n.name);
+    if (found == tree_.templates.end()) throw ExecError("template \"" + n.name + "\" not defined");
+    std::vector<std::pair<std::string, TVal>> vars = std::exchange(vars_, {{"$", arg}});
+    std::string caller = std::exchange(name_, n.name);
+    Walk(arg, found->second);
+    name_ = std::move(caller);
+    vars_ = std::move(vars);
   }
 
   // One iteration: declares the range variables, then walks the body.
@@ -246,7 +270,14 @@ class Executor {
     throw ExecError("illegal number syntax: \"" + op.name + "\"");
   }
 
+  // Nested bodies (blocks and template calls) at once. Go allows 100000
+  // template calls; a native stack holds fewer frames.
+  static constexpr size_t kMaxDepth = 1000;
+
+  const Tree& tree_;
   std::vector<std::pair<std::string, TVal>> vars_;
+  std::string name_{kRootName};
+  size_t depth_ = 0;
   std::string out_;
   size_t at_pos_ = 0;
   std::string at_text_;
@@ -256,18 +287,18 @@ class Executor {
 }  // namespace gotmpl
 
 Result<std::string> RenderGoTemplate(std::string_view source, const Value& data) {
-  Result<std::vector<gotmpl::Node>> tree = gotmpl::ParseTemplate(source);
+  Result<gotmpl::Tree> tree = gotmpl::ParseTemplate(source);
   if (!tree.ok()) return tree.status();
-  gotmpl::Executor exec(gotmpl::TVal::From(data));
+  gotmpl::Executor exec(*tree);
   try {
-    return exec.Run(*tree);
+    return exec.Run(gotmpl::TVal::From(data));
   } catch (const gotmpl::ExecError& e) {
     size_t pos = std::min(exec.at_pos(), source.size());
     size_t newline = pos == 0 ? std::string_view::npos : source.rfind('\n', pos - 1);
     size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
     size_t line = 1 + static_cast<size_t>(std::count(source.begin(), source.begin() + pos, '\n'));
     return Status::InvalidArgument("template: template:" + std::to_string(line) + ":" +
-                                   std::to_string(pos - line_start) + ": executing \"template\" at <" +
+                                   std::to_string(pos - line_start) + ": executing \"" + exec.name() + "\" at <" +
                                    exec.at_text() + ">: " + e.what());
   }
 }

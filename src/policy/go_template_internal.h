@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <stdexcept>
@@ -83,17 +84,26 @@ struct Pipeline {
 };
 
 struct Node {
-  enum class Kind { kText, kAction, kIf, kRange, kWith, kBreak, kContinue };
+  enum class Kind { kText, kAction, kIf, kRange, kWith, kBreak, kContinue, kTemplate };
   Kind kind = Kind::kText;
   std::string text;  // kText: the text; otherwise the action's source
-  Pipeline pipe;     // kAction, kIf, kRange, kWith
+  Pipeline pipe;     // kAction, kIf, kRange, kWith; kTemplate (no commands: nil dot)
   std::vector<Node> list, else_list;
   size_t pos = 0;
+  std::string name;  // kTemplate: the template called
 };
+
+// A parsed template: its body and the templates it defines ({{define}},
+// {{block}}; a later definition of a name replaces an earlier one). The
+// body is also defined, as "template" (OPA's name for it).
+struct Tree {
+  std::map<std::string, std::vector<Node>> templates;
+};
+inline constexpr std::string_view kRootName = "template";
 
 // Parses the template; errors are Go's parse messages with the
 // "template: template:<line>: " prefix.
-Result<std::vector<Node>> ParseTemplate(std::string_view source);
+Result<Tree> ParseTemplate(std::string_view source);
 
 // ---- Runtime values -------------------------------------------------------
 

@@ -3,6 +3,7 @@
 // (undefined variables and functions are parse errors).
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "policy/go_template_internal.h"
@@ -18,11 +19,12 @@ class Parser {
  public:
   explicit Parser(std::vector<Item> items) : items_(std::move(items)) {}
 
-  std::vector<Node> Run() {
+  Tree Run() {
     std::vector<Node> list;
     std::string stop = ParseList(list);
     if (!stop.empty()) throw ParseError{items_[next_ - 1].pos, "unexpected {{" + stop + "}}"};
-    return list;
+    tree_.templates[std::string(kRootName)] = std::move(list);
+    return std::move(tree_);
   }
 
  private:
@@ -51,8 +53,12 @@ class Parser {
         if (range_depth_ == 0) throw ParseError{item.pos, "{{" + std::string(word) + "}} outside {{range}}"};
         ExpectEnd(item, 1, word);
         list.push_back({word == "break" ? Node::Kind::kBreak : Node::Kind::kContinue, "", {}, {}, {}, item.pos});
-      } else if (word == "define" || word == "template" || word == "block") {
-        throw ParseError{item.pos, "{{" + std::string(word) + "}} is not supported"};
+      } else if (word == "define" && depth_ == 1) {
+        std::string name = TemplateName(item, "define");
+        ExpectEnd(item, 2, "define clause");
+        ParseDefinition(name);
+      } else if (word == "template" || word == "block") {
+        list.push_back(ParseTemplateCall(item, word));
       } else {
         tok_ = 0;
         Node n{Node::Kind::kAction, item.text, ParsePipeline(item, "command", false), {}, {}, item.pos};
@@ -61,6 +67,43 @@ class Parser {
     }
     --depth_;
     return "";
+  }
+
+  // The quoted name after define / template / block.
+  static std::string TemplateName(const Item& item, std::string_view clause) {
+    const Token& t = item.tokens[1];
+    if (t.kind == Token::Kind::kString) return Unquote(t.text, t.pos);
+    if (t.kind == Token::Kind::kRawString) return t.text.substr(1, t.text.size() - 2);
+    throw ParseError{t.pos, "unexpected " + Describe(t) + " in " + std::string(clause) + " clause"};
+  }
+
+  // A body up to {{end}}, defined as `name`, with its own variables.
+  void ParseDefinition(const std::string& name) {
+    std::vector<std::string> vars = std::move(vars_);
+    vars_.clear();
+    size_t ranges = std::exchange(range_depth_, 0);
+    std::vector<Node> body;
+    std::string stop = ParseList(body);
+    if (stop != "end") throw ParseError{items_[next_ - 1].pos, stop.empty() ? "unexpected EOF" : "unexpected {{else}}"};
+    tree_.templates[name] = std::move(body);
+    vars_ = std::move(vars);
+    range_depth_ = ranges;
+  }
+
+  // {{template "name" [pipeline]}}, or {{block "name" pipeline}}...{{end}}
+  // which also defines the name.
+  Node ParseTemplateCall(const Item& item, std::string_view word) {
+    Node n;
+    n.kind = Node::Kind::kTemplate;
+    n.pos = item.tokens[1].pos;  // Go places the node at its name
+    n.text = "{{" + item.text + "}}";
+    n.name = TemplateName(item, word);
+    if (word == "block" || item.tokens[2].kind != Token::Kind::kEnd) {
+      tok_ = 2;
+      n.pipe = ParsePipeline(item, std::string(word) + " clause", false);
+    }
+    if (word == "block") ParseDefinition(n.name);
+    return n;
   }
 
   void ExpectEnd(const Item& item, size_t at, std::string_view what) {
@@ -254,11 +297,12 @@ class Parser {
   size_t depth_ = 0;
   size_t range_depth_ = 0;
   std::vector<std::string> vars_;
+  Tree tree_;
 };
 
 }  // namespace
 
-Result<std::vector<Node>> ParseTemplate(std::string_view source) {
+Result<Tree> ParseTemplate(std::string_view source) {
   try {
     return Parser(Lex(source)).Run();
   } catch (const ParseError& e) {

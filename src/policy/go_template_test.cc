@@ -35,6 +35,10 @@ TEST(GoTemplateTest, ControlStructuresAndVariables) {
   EXPECT_EQ(Render("{{if .x}}x{{else if .y}}y{{else}}z{{end}}", R"({"y": "1"})"), "y");
   EXPECT_EQ(Render("{{with .a}}{{.b}}{{end}}{{with .none}}no{{else}}else{{end}}", R"({"a": {"b": 1}})"), "1else");
   EXPECT_EQ(Render("{{$x := 1}}{{if true}}{{$x = 2}}{{end}}{{$x}} {{$.a}}", R"({"a": "r"})"), "2 r");
+  EXPECT_EQ(Render("{{define \"item\"}}<{{.}}>{{end}}{{range .l}}{{template \"item\" .}}{{end}}"
+                   "{{block \"b\" .n}}[{{.}}]{{end}}{{template \"b\" 7}}",
+                   R"({"l": ["a", "b"], "n": 1})"),
+            "<a><b>[1][7]");
   EXPECT_EQ(Render("a  {{- /* note */ -}}  b {{- \" c\" }}", "{}"), "ab c");
 }
 
@@ -66,6 +70,11 @@ TEST(GoTemplateTest, ErrorsReadLikeGo) {
   EXPECT_EQ(Render("{{slice .l 2 1}}", R"({"l": [1, 2]})"),
             "error: template: template:1:2: executing \"template\" at <slice .l 2 1>: error calling slice: "
             "invalid slice index: 2 > 1");
+  EXPECT_EQ(Render("{{template \"x\"}}", "{}"),
+            "error: template: template:1:11: executing \"template\" at <{{template \"x\"}}>: template \"x\" not defined");
+  EXPECT_EQ(Render("{{define \"r\"}}{{template \"r\"}}{{end}}{{template \"r\"}}", "{}"),
+            "error: template: template:1:25: executing \"r\" at <{{template \"r\"}}>: "
+            "exceeded maximum template depth (1000)");
   // JSON numbers are json.Number strings in Go, so comparing with an int fails.
   EXPECT_EQ(Render("{{eq .n 1}}", R"({"n": 1})"),
             "error: template: template:1:2: executing \"template\" at <eq .n 1>: error calling eq: "
