@@ -13,7 +13,9 @@ namespace {
 
 constexpr std::string_view kKeywords[] = {"if", "else", "end", "range", "with", "break", "continue",
                                           "define", "template", "block", "nil", "true", "false"};
-constexpr size_t kMaxDepth = 200;  // nested parentheses and blocks
+// Nested parentheses and blocks (Go stops parentheses at 10000 and blocks
+// never; execution allows 1000 nested bodies, go_template_exec.cc).
+constexpr size_t kMaxDepth = 1000;
 
 class Parser {
  public:
@@ -264,7 +266,7 @@ class Parser {
         }
         break;
       case Token::Kind::kLeftParen: {
-        if (++depth_ > kMaxDepth) throw ParseError{tok.pos, "max nesting depth exceeded"};
+        if (++depth_ > kMaxDepth) throw ParseError{tok.pos, "max expression depth exceeded"};
         op.kind = Operand::Kind::kPipe;
         op.pipe = std::make_shared<Pipeline>();
         op.pipe->pos = tok.pos;
