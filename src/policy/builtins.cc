@@ -81,6 +81,7 @@ const BuiltinRegistry& DefaultBuiltins() {
     RegisterSerializeBuiltins(*r);
     RegisterHttpBuiltins(*r);
     RegisterRegoBuiltins(*r);
+    RegisterTemplateBuiltins(*r);
     return r;
   }();
   return *registry;

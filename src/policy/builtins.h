@@ -116,6 +116,7 @@ void RegisterGraphBuiltins(BuiltinRegistry& registry);  // builtins_graph.cc: wa
 void RegisterHttpBuiltins(BuiltinRegistry& registry);  // builtins_http.cc: http.send (offline: request checks, network error)
 void RegisterRegoBuiltins(BuiltinRegistry& registry);  // builtins_rego.cc: rego.parse_module
 void RegisterSerializeBuiltins(BuiltinRegistry& registry);  // builtins_serialize.cc: json.marshal_with_options, yaml.*
+void RegisterTemplateBuiltins(BuiltinRegistry& registry);  // builtins_template.cc: strings.render_template
 
 // Every builtin sluice implements, built once.
 const BuiltinRegistry& DefaultBuiltins();
