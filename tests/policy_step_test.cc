@@ -233,6 +233,27 @@ TEST(PolicyStepTest, RetryReusingAPolicyStepKeepsItsStatusOutputAndEvaluation) {
   EXPECT_EQ(step["policyEvaluations"][0]["status"], "warning");
 }
 
+TEST(PolicyStepTest, AStepTimeoutStopsALongEvaluation) {
+  TestProject p;
+  // About 25 million iterations: far longer than the step's 1s timeout.
+  p.Write(".harness/policies/slow.rego",
+          "package slow\nimport rego.v1\n\ndeny contains \"never\" if {\n"
+          "  count([x | some a in numbers.range(1, 5000); some b in numbers.range(1, 5000); x := a * b]) < 0\n}\n");
+  p.Write(".harness/policysets/slow_set.yaml",
+          "policySet:\n  identifier: slow_set\n  name: Slow\n  policies:\n    - identifier: slow\n      severity: error\n");
+  p.WritePipeline(Pipeline("slow", {CustomStage("Checks", {PolicyStep("enforce", "[slow_set]", R"({"a": 1})",
+                                                                      "timeout: 1s\n")})}));
+  RunResult raw;
+  auto ex = p.RunJson({}, {}, &raw);
+  EXPECT_NE(raw.exit_code, 0);
+  const auto& step = FindStep(ex, "Checks.enforce");
+  EXPECT_EQ(step["status"], "Expired") << step.dump(2);
+  EXPECT_NE(step["failureMessage"].get<std::string>().find("evaluating policies"), std::string::npos);
+  // Stopped inside the evaluation, not after it finished.
+  const auto& result = step["policyEvaluations"][0]["results"][0];
+  EXPECT_NE(result["error"].get<std::string>().find("eval_cancel_error"), std::string::npos) << step.dump(2);
+}
+
 // The tutorial's experiment: tighten the policy to accuracy >= 0.95 and a gap
 // <= 19 on the real example project. The model (accuracy 0.92669) fails it.
 class StricterTutorialPolicyTest : public ::testing::TestWithParam<std::string> {};

@@ -213,29 +213,11 @@ engine::StepOutcome PolicyStep::Execute(engine::StepContext& ctx) const {
             input.status().message() + "; resolved payload: " + Truncate(masked_payload, kMaxPayloadQuoted) +
             " (the step log shows all of it)");
   }
-  if (ctx.cancel.cancelled()) {
-    engine::StepOutcome aborted;
-    aborted.status = engine::NodeStatus::kAborted;
-    return aborted;
-  }
-
   policy::EvalLimits limits;
   limits.cancel = &ctx.cancel;
   if (ctx.timeout) limits.deadline = std::chrono::steady_clock::now() + *ctx.timeout;
   Result<PolicySetsOutcome> outcome = EvaluatePolicySets(ctx.project, *set_ids, *input, limits);
   if (!outcome.ok()) return engine::StepOutcome::Failure(pipeline::ErrorType::kUnknown, outcome.status().message());
-  if (ctx.cancel.cancelled()) {
-    engine::StepOutcome aborted;
-    aborted.status = engine::NodeStatus::kAborted;
-    aborted.failure_message = "aborted while evaluating policies";
-    return aborted;
-  }
-  if (limits.deadline && std::chrono::steady_clock::now() >= *limits.deadline) {
-    engine::StepOutcome expired;
-    expired.status = engine::NodeStatus::kExpired;
-    expired.failure_message = "timed out after " + FormatDuration(*ctx.timeout) + " evaluating policies";
-    return expired;
-  }
   LogOutcome(ctx, *outcome);
 
   engine::StepOutcome result;
@@ -245,6 +227,18 @@ engine::StepOutcome PolicyStep::Execute(engine::StepContext& ctx) const {
   nlohmann::json stored_input =
       masked_payload == *payload ? policy::ToNlohmannJson(*input) : nlohmann::json(masked_payload);
   result.policy_evaluation = EvaluationOf(*outcome, std::move(stored_input), ctx.clock.NowMillis());
+  // An evaluation cut short is recorded (its policy shows eval_cancel_error)
+  // but decides nothing.
+  if (ctx.cancel.cancelled()) {
+    result.status = engine::NodeStatus::kAborted;
+    result.failure_message = "aborted while evaluating policies";
+    return result;
+  }
+  if (limits.deadline && std::chrono::steady_clock::now() >= *limits.deadline) {
+    result.status = engine::NodeStatus::kExpired;
+    result.failure_message = "timed out after " + FormatDuration(*ctx.timeout) + " evaluating policies";
+    return result;
+  }
   switch (outcome->status) {
     case PolicyStatus::kPass:
       break;
