@@ -215,7 +215,7 @@ engine::StepOutcome PolicyStep::Execute(engine::StepContext& ctx) const {
   }
   policy::EvalLimits limits;
   limits.cancel = &ctx.cancel;
-  if (ctx.timeout) limits.deadline = std::chrono::steady_clock::now() + *ctx.timeout;
+  if (ctx.timeout) limits.deadline = ctx.clock.Steady() + *ctx.timeout;
   Result<PolicySetsOutcome> outcome = EvaluatePolicySets(ctx.project, *set_ids, *input, limits);
   if (!outcome.ok()) return engine::StepOutcome::Failure(pipeline::ErrorType::kUnknown, outcome.status().message());
   LogOutcome(ctx, *outcome);
@@ -234,7 +234,7 @@ engine::StepOutcome PolicyStep::Execute(engine::StepContext& ctx) const {
     result.failure_message = "aborted while evaluating policies";
     return result;
   }
-  if (limits.deadline && std::chrono::steady_clock::now() >= *limits.deadline) {
+  if (limits.deadline && ctx.clock.Steady() >= *limits.deadline) {
     result.status = engine::NodeStatus::kExpired;
     result.failure_message = "timed out after " + FormatDuration(*ctx.timeout) + " evaluating policies";
     return result;
