@@ -100,24 +100,41 @@ class Unpacker {
   Status Apply(const TarEntry& e) {
     SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> parts, SplitName(e.name, e.name));
     if (parts.empty()) return Status::Ok();  // the root itself
+    if ((e.type == TarType::kCharDevice || e.type == TarType::kBlockDevice) && !options_.allow_devices) {
+      return Reject(e.name, "device node, allowed only when unpacking as root");
+    }
     std::string base = parts.back();
     parts.pop_back();
     SLUICE_ASSIGN_OR_RETURN(fs::path dir, ResolveDir(root_, parts, e.name));
+    SLUICE_RETURN_IF_ERROR(EnsureWritable(dir));
     if (base == ".wh..wh..opq") return Opaque(dir);
     if (base.rfind(".wh.", 0) == 0) {
+      std::string victim = base.substr(4);
+      if (victim.empty() || victim == "." || victim == "..") {
+        return Reject(e.name, "a whiteout must name one entry of its directory");
+      }
       std::error_code ec;
-      fs::remove_all(dir / base.substr(4), ec);  // does not follow symlinks
+      fs::remove_all(dir / victim, ec);  // does not follow symlinks
       if (ec) return Status::IoError("cannot apply whiteout " + e.name + ": " + ec.message());
       return Status::Ok();
     }
+    fs::path source;  // hard links: checked before anything at the target is touched
+    if (e.type == TarType::kHardLink) {
+      SLUICE_ASSIGN_OR_RETURN(source, HardLinkSource(e));
+    }
     fs::path target = dir / base;
-    SLUICE_RETURN_IF_ERROR(Create(e, target));
+    SLUICE_RETURN_IF_ERROR(Create(e, target, source));
     created_.insert(target.string());
     return Status::Ok();
   }
 
   // Directory modes and times last: a read-only directory must first receive its entries.
+  // This layer's own directory entries come last so their modes win.
   Status Finish() {
+    for (const auto& [dir, meta] : restore_) {
+      if (::chmod(dir.c_str(), meta.mode) != 0) return Errno("cannot chmod", dir);
+      SetTime(dir, meta.mtime);
+    }
     for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
       if (::chmod(it->first.c_str(), it->second.mode) != 0) return Errno("cannot chmod", it->first);
       SetTime(it->first, it->second.mtime);
@@ -131,6 +148,32 @@ class Unpacker {
     int64_t mtime;
   };
 
+  Result<fs::path> HardLinkSource(const TarEntry& e) {
+    SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> src, SplitName(e.linkname, e.name));
+    if (src.empty()) return Reject(e.name, "hard link to the root");
+    std::string src_base = src.back();
+    src.pop_back();
+    SLUICE_ASSIGN_OR_RETURN(fs::path src_dir, ResolveDir(root_, src, e.name));
+    fs::path source = src_dir / src_base;
+    struct stat st;
+    if (::lstat(source.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) {
+      return Reject(e.name, "hard link to \"" + e.linkname + "\", which is not an earlier file of the image");
+    }
+    return source;
+  }
+
+  // A directory from a lower layer may be read-only (0555) for us when not
+  // root; it gets owner write while this layer fills it, and its mode back
+  // in Finish().
+  Status EnsureWritable(const fs::path& dir) {
+    struct stat st;
+    if (::lstat(dir.c_str(), &st) != 0) return Errno("cannot inspect", dir);
+    if ((st.st_mode & S_IWUSR) && (st.st_mode & S_IXUSR)) return Status::Ok();
+    if (::chmod(dir.c_str(), (st.st_mode & 07777) | S_IRWXU) != 0) return Errno("cannot chmod", dir);
+    restore_.push_back({dir, {st.st_mode & 07777, st.st_mtime}});
+    return Status::Ok();
+  }
+
   Status Opaque(const fs::path& dir) {
     std::error_code ec;
     for (const auto& child : fs::directory_iterator(dir, ec)) {
@@ -141,7 +184,7 @@ class Unpacker {
     return Status::Ok();
   }
 
-  Status Create(const TarEntry& e, const fs::path& target) {
+  Status Create(const TarEntry& e, const fs::path& target, const fs::path& source) {
     struct stat st;
     bool exists = ::lstat(target.c_str(), &st) == 0;
     if (exists && !(S_ISDIR(st.st_mode) && e.type == TarType::kDirectory)) {
@@ -175,28 +218,14 @@ class Unpacker {
       case TarType::kSymlink:
         if (::symlink(e.linkname.c_str(), target.c_str()) != 0) return Errno("cannot create symlink", target);
         break;
-      case TarType::kHardLink: {
-        SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> src, SplitName(e.linkname, e.name));
-        if (src.empty()) return Reject(e.name, "hard link to the root");
-        std::string src_base = src.back();
-        src.pop_back();
-        SLUICE_ASSIGN_OR_RETURN(fs::path src_dir, ResolveDir(root_, src, e.name));
-        fs::path source = src_dir / src_base;
-        struct stat sst;
-        if (::lstat(source.c_str(), &sst) != 0 || S_ISDIR(sst.st_mode)) {
-          return Reject(e.name, "hard link to \"" + e.linkname + "\", which is not an earlier file of the image");
-        }
+      case TarType::kHardLink:
         if (::link(source.c_str(), target.c_str()) != 0) return Errno("cannot create hard link", target);
         return Status::Ok();  // shares the source's metadata
-      }
       case TarType::kFifo:
         if (::mkfifo(target.c_str(), e.mode) != 0) return Errno("cannot create fifo", target);
         break;
       case TarType::kCharDevice:
       case TarType::kBlockDevice: {
-        if (!options_.allow_devices) {
-          return Reject(e.name, "device node, allowed only when unpacking as root");
-        }
         mode_t kind = e.type == TarType::kCharDevice ? S_IFCHR : S_IFBLK;
         if (::mknod(target.c_str(), kind | e.mode, makedev(e.devmajor, e.devminor)) != 0) {
           return Errno("cannot create device", target);
@@ -225,7 +254,8 @@ class Unpacker {
   const fs::path root_;
   const UnpackOptions options_;
   std::set<std::string> created_;  // host paths this layer wrote (kept by an opaque whiteout)
-  std::vector<std::pair<fs::path, DirMeta>> dirs_;
+  std::vector<std::pair<fs::path, DirMeta>> dirs_;     // this layer's directories, in tar order
+  std::vector<std::pair<fs::path, DirMeta>> restore_;  // lower-layer directories made writable
 };
 
 }  // namespace

@@ -182,6 +182,38 @@ TEST_F(LayerUnpackTest, RejectsDeviceNodesUnlessAllowed) {
   EXPECT_FALSE(fs::exists(root_ / "dev/null"));
 }
 
+TEST_F(LayerUnpackTest, RejectsWhiteoutsOfDotAndDotDot) {
+  std::ofstream(root_ / "keep") << "k";
+  ExpectRejected({File("sub/.wh...", "")}, "sub/.wh...", "whiteout must name one entry");
+  ExpectRejected({File(".wh..", "")}, ".wh..", "whiteout must name one entry");
+  EXPECT_TRUE(fs::exists(root_ / "keep"));
+}
+
+TEST_F(LayerUnpackTest, RejectionLeavesTheExistingEntryAtThatName) {
+  std::ofstream(root_ / "h") << "lower";
+  ExpectRejected({Link("h", TarType::kHardLink, "../secret")}, "h", "\"..\"");
+  TarEntry dev;
+  dev.name = "h";
+  dev.type = TarType::kBlockDevice;
+  ExpectRejected({dev}, "h", "device node");
+  EXPECT_EQ(Read(root_ / "h"), "lower");
+}
+
+TEST_F(LayerUnpackTest, UpperLayerWritesIntoReadOnlyLowerDirectory) {
+  TarEntry dir;
+  dir.name = "ro/";
+  dir.type = TarType::kDirectory;
+  dir.mode = 0555;
+  ASSERT_TRUE(UnpackLayer(Tar({dir, File("ro/a", "a")}), root_).ok());
+  ASSERT_EQ(fs::status(root_ / "ro").permissions() & fs::perms::all, fs::perms(0555));
+  Status s = UnpackLayer(Tar({File("ro/b", "b"), File("ro/.wh.a", "")}), root_);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(Read(root_ / "ro/b"), "b");
+  EXPECT_FALSE(fs::exists(root_ / "ro/a"));
+  EXPECT_EQ(fs::status(root_ / "ro").permissions() & fs::perms::all, fs::perms(0555));
+  fs::permissions(root_ / "ro", fs::perms(0755));
+}
+
 TEST_F(LayerUnpackTest, CorruptInputIsAnErrorNotACrash) {
   std::string tar = Tar({File("a", "hello")});
   tar[10] ^= 0x55;  // inside the name: the checksum no longer matches
