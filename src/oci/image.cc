@@ -30,7 +30,8 @@ class FieldReader {
   Status Read(const json& obj, const char* key, const std::string& path, int64_t& out) const {
     const json* v = Find(obj, key);
     if (!v) return Status::Ok();
-    if (!v->is_number_integer()) return Error(path, "must be a whole number, not " + JsonTypeName(*v));
+    if (!v->is_number_integer())
+      return Error(path, "must be a whole number, not " + JsonTypeName(*v));
     out = v->get<int64_t>();
     return Status::Ok();
   }
@@ -72,13 +73,15 @@ class FieldReader {
     if (!v) return Status::Ok();
     if (!v->is_object()) return Error(path, "must be an object of strings");
     for (const auto& [k, item] : v->items()) {
-      if (!item.is_string()) return Error(path + "." + k, "must be a string, not " + JsonTypeName(item));
+      if (!item.is_string())
+        return Error(path + "." + k, "must be a string, not " + JsonTypeName(item));
       out[k] = item.get<std::string>();
     }
     return Status::Ok();
   }
   // The keys of an object-as-set ({"8080/tcp": {}}).
-  Status Read(const json& obj, const char* key, const std::string& path, std::set<std::string>& out) const {
+  Status Read(const json& obj, const char* key, const std::string& path,
+              std::set<std::string>& out) const {
     const json* v = Find(obj, key);
     if (!v) return Status::Ok();
     if (!v->is_object()) return Error(path, "must be an object");
@@ -87,7 +90,8 @@ class FieldReader {
   }
   Status Object(const json& obj, const char* key, const std::string& path, const json*& out) const {
     out = Find(obj, key);
-    if (out && !out->is_object()) return Error(path, "must be an object, not " + JsonTypeName(*out));
+    if (out && !out->is_object())
+      return Error(path, "must be an object, not " + JsonTypeName(*out));
     return Status::Ok();
   }
   Status Array(const json& obj, const char* key, const std::string& path, const json*& out) const {
@@ -114,7 +118,8 @@ class FieldReader {
 json DescriptorJson(const Descriptor& d) {
   json j = {{"mediaType", d.media_type}, {"digest", d.digest.str()}, {"size", d.size}};
   if (!d.annotations.empty()) j["annotations"] = d.annotations;
-  if (d.platform) j["platform"] = {{"architecture", d.platform->architecture}, {"os", d.platform->os}};
+  if (d.platform)
+    j["platform"] = {{"architecture", d.platform->architecture}, {"os", d.platform->os}};
   return j;
 }
 
@@ -142,8 +147,8 @@ Status ReadDescriptors(const FieldReader& r, const json& doc, const char* key,
   SLUICE_RETURN_IF_ERROR(r.Array(doc, key, key, list));
   for (size_t i = 0; list && i < list->size(); ++i) {
     out.emplace_back();
-    SLUICE_RETURN_IF_ERROR(
-        ReadDescriptor(r, (*list)[i], std::string(key) + "[" + std::to_string(i) + "]", out.back()));
+    SLUICE_RETURN_IF_ERROR(ReadDescriptor(
+        r, (*list)[i], std::string(key) + "[" + std::to_string(i) + "]", out.back()));
   }
   return Status::Ok();
 }
@@ -186,7 +191,9 @@ std::string ToJson(const ImageConfig& c) {
   if (!cc.stop_signal.empty()) cfg["StopSignal"] = cc.stop_signal;
   json diff_ids = json::array();
   for (const auto& d : c.diff_ids) diff_ids.push_back(d.str());
-  json j = {{"architecture", c.architecture}, {"os", c.os}, {"config", cfg},
+  json j = {{"architecture", c.architecture},
+            {"os", c.os},
+            {"config", cfg},
             {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}}};
   if (!c.created.empty()) j["created"] = c.created;
   if (!c.history.empty()) {
@@ -206,8 +213,10 @@ std::string ToJson(const ImageConfig& c) {
 std::string ToJson(const Manifest& m) {
   json layers = json::array();
   for (const auto& l : m.layers) layers.push_back(DescriptorJson(l));
-  json j = {{"schemaVersion", 2}, {"mediaType", kMediaTypeManifest},
-            {"config", DescriptorJson(m.config)}, {"layers", layers}};
+  json j = {{"schemaVersion", 2},
+            {"mediaType", kMediaTypeManifest},
+            {"config", DescriptorJson(m.config)},
+            {"layers", layers}};
   if (!m.annotations.empty()) j["annotations"] = m.annotations;
   return j.dump();
 }

@@ -26,7 +26,8 @@ namespace sluice::oci {
 inline constexpr std::string_view kMediaTypeIndex = "application/vnd.oci.image.index.v1+json";
 inline constexpr std::string_view kMediaTypeManifest = "application/vnd.oci.image.manifest.v1+json";
 inline constexpr std::string_view kMediaTypeConfig = "application/vnd.oci.image.config.v1+json";
-inline constexpr std::string_view kMediaTypeLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+inline constexpr std::string_view kMediaTypeLayerGzip =
+    "application/vnd.oci.image.layer.v1.tar+gzip";
 inline constexpr std::string_view kMediaTypeLayerTar = "application/vnd.oci.image.layer.v1.tar";
 // The index annotation that names a tag in an image layout.
 inline constexpr std::string_view kAnnotationRefName = "org.opencontainers.image.ref.name";
@@ -49,7 +50,7 @@ struct Descriptor {
 
 // The "config" object of an image config: how to run the image.
 struct ContainerConfig {
-  std::vector<std::string> env;                    // "KEY=value"
+  std::vector<std::string> env;  // "KEY=value"
   std::optional<std::vector<std::string>> entrypoint;
   std::optional<std::vector<std::string>> cmd;
   std::string working_dir;

@@ -27,14 +27,15 @@ ImageConfig SampleConfig() {
 TEST(ImageTest, ConfigJsonIsDeterministicAndRoundTrips) {
   ImageConfig c = SampleConfig();
   std::string json = ToJson(c);
-  EXPECT_EQ(json,
-            R"({"architecture":"amd64","config":{"Cmd":[],"Entrypoint":["/bin/sh","-c"],)"
-            R"("Env":["PATH=/bin","MODE=train"],"ExposedPorts":{"8080/tcp":{}},"Labels":{"org.example":"1"},)"
-            R"("StopSignal":"SIGTERM","User":"1000:1000","Volumes":{"/data":{}},"WorkingDir":"/app"},)"
-            R"("created":"2023-11-14T22:13:20Z","history":[{"created":"2023-11-14T22:13:20Z",)"
-            R"("created_by":"COPY . /app"},{"created":"1970-01-01T00:00:00Z","created_by":"ENV MODE=train",)"
-            R"("empty_layer":true}],"os":"linux","rootfs":{"diff_ids":["sha256:)" +
-                kHex + R"("],"type":"layers"}})");
+  EXPECT_EQ(
+      json,
+      R"({"architecture":"amd64","config":{"Cmd":[],"Entrypoint":["/bin/sh","-c"],)"
+      R"("Env":["PATH=/bin","MODE=train"],"ExposedPorts":{"8080/tcp":{}},"Labels":{"org.example":"1"},)"
+      R"("StopSignal":"SIGTERM","User":"1000:1000","Volumes":{"/data":{}},"WorkingDir":"/app"},)"
+      R"("created":"2023-11-14T22:13:20Z","history":[{"created":"2023-11-14T22:13:20Z",)"
+      R"("created_by":"COPY . /app"},{"created":"1970-01-01T00:00:00Z","created_by":"ENV MODE=train",)"
+      R"("empty_layer":true}],"os":"linux","rootfs":{"diff_ids":["sha256:)" +
+          kHex + R"("],"type":"layers"}})");
   auto back = ParseImageConfig(json);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   c.history[1].created = "1970-01-01T00:00:00Z";  // always written, for umoci
@@ -50,9 +51,11 @@ TEST(ImageTest, ConfigJsonIsDeterministicAndRoundTrips) {
 TEST(ImageTest, ManifestAndIndexCarryMediaTypes) {
   Manifest m;
   m.config = {std::string(kMediaTypeConfig), Digest{"sha256", kHex}, 123, {}, {}};
-  m.layers.push_back({std::string(kMediaTypeLayerGzip), Digest{"sha256", std::string(64, 'b')}, 456, {}, {}});
+  m.layers.push_back(
+      {std::string(kMediaTypeLayerGzip), Digest{"sha256", std::string(64, 'b')}, 456, {}, {}});
   std::string json = ToJson(m);
-  EXPECT_NE(json.find(R"("mediaType":"application/vnd.oci.image.manifest.v1+json")"), std::string::npos);
+  EXPECT_NE(json.find(R"("mediaType":"application/vnd.oci.image.manifest.v1+json")"),
+            std::string::npos);
   EXPECT_NE(json.find(R"("schemaVersion":2)"), std::string::npos);
   auto back = ParseManifest(json);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
@@ -70,15 +73,18 @@ TEST(ImageTest, ManifestAndIndexCarryMediaTypes) {
 }
 
 TEST(ImageTest, ParseErrorsNameTheDocumentAndField) {
-  auto bad_size = ParseManifest(R"({"schemaVersion":2,"config":{"mediaType":"x","digest":"sha256:)" + kHex +
-                                R"(","size":"12"},"layers":[]})");
+  auto bad_size =
+      ParseManifest(R"({"schemaVersion":2,"config":{"mediaType":"x","digest":"sha256:)" + kHex +
+                    R"(","size":"12"},"layers":[]})");
   ASSERT_FALSE(bad_size.ok());
-  EXPECT_EQ(bad_size.status().message(), "image manifest: \"config.size\" must be a whole number, not a string");
+  EXPECT_EQ(bad_size.status().message(),
+            "image manifest: \"config.size\" must be a whole number, not a string");
 
   auto bad_layer = ParseManifest(R"({"schemaVersion":2,"config":{"digest":"sha256:)" + kHex +
                                  R"(","size":1},"layers":[{"digest":"md5:00","size":1}]})");
   ASSERT_FALSE(bad_layer.ok());
-  EXPECT_NE(bad_layer.status().message().find("\"layers[0].digest\" is not a digest"), std::string::npos)
+  EXPECT_NE(bad_layer.status().message().find("\"layers[0].digest\" is not a digest"),
+            std::string::npos)
       << bad_layer.status().message();
 
   auto bad_version = ParseIndex(R"({"schemaVersion":1,"manifests":[]})");

@@ -110,7 +110,8 @@ Result<std::string> WriteLayerTar(const fs::path& root, const LayerOptions& opti
   }
   // Tar order is part of the reproducible format: bytewise by path, which
   // also puts every directory before its contents.
-  std::sort(plan.begin(), plan.end(), [](const Planned& a, const Planned& b) { return a.rel < b.rel; });
+  std::sort(plan.begin(), plan.end(),
+            [](const Planned& a, const Planned& b) { return a.rel < b.rel; });
 
   std::string out;
   std::map<std::pair<dev_t, ino_t>, std::string> first_link;  // hard links: the name written first
@@ -127,7 +128,8 @@ Result<std::string> WriteLayerTar(const fs::path& root, const LayerOptions& opti
     fs::path full = root / p.rel;
     struct stat st;
     if (::lstat(full.c_str(), &st) != 0) {
-      return Status::IoError("cannot read " + full.string() + " for the layer: " + std::strerror(errno));
+      return Status::IoError("cannot read " + full.string() +
+                             " for the layer: " + std::strerror(errno));
     }
     e.name = p.rel;
     e.mode = st.st_mode & 07777;
@@ -156,7 +158,8 @@ Result<std::string> WriteLayerTar(const fs::path& root, const LayerOptions& opti
       e.devmajor = major(st.st_rdev);
       e.devminor = minor(st.st_rdev);
     } else {
-      return Status::InvalidArgument(full.string() + " is a socket, which a layer cannot hold; "
+      return Status::InvalidArgument(full.string() +
+                                     " is a socket, which a layer cannot hold; "
                                      "remove it from the tree (or .dockerignore it)");
     }
     AppendTarEntry(out, e);
@@ -214,7 +217,8 @@ Result<std::string> Gunzip(std::string_view data) {
   inflateEnd(&z);
   if (rc != Z_STREAM_END) {
     return Status::InvalidArgument("layer is not valid gzip (" +
-                                   std::string(rc == Z_BUF_ERROR ? "truncated" : "corrupt data") + ")");
+                                   std::string(rc == Z_BUF_ERROR ? "truncated" : "corrupt data") +
+                                   ")");
   }
   return out;
 }

@@ -121,6 +121,12 @@ TEST(LayerTarTest, GnuTarReadsOurLayerIncludingLongNames) {
   ASSERT_TRUE(text.ok()) << text.status().ToString();
   EXPECT_EQ(*text, "deep\n");
   EXPECT_EQ(fs::read_symlink(dir->path() / "out/long-link").string(), std::string(150, 'x'));
+  // Our own reader agrees, through the PAX header.
+  auto entries = ParseTar(*Gunzip(layer->gzip));
+  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_EQ(entries->size(), 3u);  // the long directory, its file, the link
+  EXPECT_EQ((*entries)[1].name, long_dir + "/file.txt");
+  EXPECT_EQ((*entries)[2].linkname, std::string(150, 'x'));
   auto listing = testing::RunTool({"tar", "-tvzf", gz.string()});
   EXPECT_NE(listing.output.find("0/0"), std::string::npos) << listing.output;
 }
@@ -129,7 +135,7 @@ TEST(LayerTarTest, GzipHasNoNameAndZeroTimeAndRoundTrips) {
   auto gz = Gzip("hello layer");
   ASSERT_TRUE(gz.ok());
   ASSERT_TRUE(IsGzip(*gz));
-  EXPECT_EQ((*gz)[3], '\0');                   // FLG: no FNAME, no FCOMMENT
+  EXPECT_EQ((*gz)[3], '\0');                          // FLG: no FNAME, no FCOMMENT
   EXPECT_EQ(gz->substr(4, 4), std::string(4, '\0'));  // MTIME 0
   auto back = Gunzip(*gz);
   ASSERT_TRUE(back.ok());
@@ -145,15 +151,17 @@ TEST(LayerTarTest, DiffHoldsChangesParentsAndWhiteouts) {
   Write(dir->path() / "etc/app/new.conf", "x=1\n");
   Write(dir->path() / "etc/other", "not in the diff\n");
   fs::create_directories(dir->path() / "var/cache");
-  LayerChanges changes{.changed = {"etc/app/new.conf"}, .deleted = {"etc/old.conf"}, .opaque = {"var/cache"}};
+  LayerChanges changes{
+      .changed = {"etc/app/new.conf"}, .deleted = {"etc/old.conf"}, .opaque = {"var/cache"}};
   auto tar = WriteLayerTar(dir->path(), LayerOptions{}, &changes);
   ASSERT_TRUE(tar.ok()) << tar.status().ToString();
   auto entries = ParseTar(*tar);
   ASSERT_TRUE(entries.ok());
   std::vector<std::string> names;
   for (const auto& e : *entries) names.push_back(e.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"etc/", "etc/.wh.old.conf", "etc/app/", "etc/app/new.conf",
-                                             "var/", "var/cache/", "var/cache/.wh..wh..opq"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"etc/", "etc/.wh.old.conf", "etc/app/", "etc/app/new.conf",
+                                      "var/", "var/cache/", "var/cache/.wh..wh..opq"}));
   LayerChanges bad{.changed = {"../outside"}};
   auto rejected = WriteLayerTar(dir->path(), LayerOptions{}, &bad);
   ASSERT_FALSE(rejected.ok());

@@ -76,8 +76,9 @@ Result<fs::path> ResolveDir(const fs::path& root, const std::vector<std::string>
       std::string target = fs::read_symlink(here, ec).string();
       if (ec) return Status::IoError("cannot read symlink " + here.string() + ": " + ec.message());
       if (!target.empty() && target[0] == '/') {
-        return Reject(entry, "its path goes through symlink \"" + here.lexically_relative(root).string() +
-                                 "\" -> \"" + target + "\", which leads outside the root");
+        return Reject(entry, "its path goes through symlink \"" +
+                                 here.lexically_relative(root).string() + "\" -> \"" + target +
+                                 "\", which leads outside the root");
       }
       std::vector<std::string> split;
       for (const auto& c : fs::path(target)) split.push_back(c.string());
@@ -100,7 +101,8 @@ class Unpacker {
   Status Apply(const TarEntry& e) {
     SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> parts, SplitName(e.name, e.name));
     if (parts.empty()) return Status::Ok();  // the root itself
-    if ((e.type == TarType::kCharDevice || e.type == TarType::kBlockDevice) && !options_.allow_devices) {
+    if ((e.type == TarType::kCharDevice || e.type == TarType::kBlockDevice) &&
+        !options_.allow_devices) {
       return Reject(e.name, "device node, allowed only when unpacking as root");
     }
     std::string base = parts.back();
@@ -157,7 +159,8 @@ class Unpacker {
     fs::path source = src_dir / src_base;
     struct stat st;
     if (::lstat(source.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) {
-      return Reject(e.name, "hard link to \"" + e.linkname + "\", which is not an earlier file of the image");
+      return Reject(
+          e.name, "hard link to \"" + e.linkname + "\", which is not an earlier file of the image");
     }
     return source;
   }
@@ -169,7 +172,8 @@ class Unpacker {
     struct stat st;
     if (::lstat(dir.c_str(), &st) != 0) return Errno("cannot inspect", dir);
     if ((st.st_mode & S_IWUSR) && (st.st_mode & S_IXUSR)) return Status::Ok();
-    if (::chmod(dir.c_str(), (st.st_mode & 07777) | S_IRWXU) != 0) return Errno("cannot chmod", dir);
+    if (::chmod(dir.c_str(), (st.st_mode & 07777) | S_IRWXU) != 0)
+      return Errno("cannot chmod", dir);
     restore_.push_back({dir, {st.st_mode & 07777, st.st_mtime}});
     return Status::Ok();
   }
@@ -179,7 +183,9 @@ class Unpacker {
     for (const auto& child : fs::directory_iterator(dir, ec)) {
       if (created_.count(child.path().string())) continue;
       fs::remove_all(child.path(), ec);
-      if (ec) return Status::IoError("cannot apply opaque whiteout in " + dir.string() + ": " + ec.message());
+      if (ec)
+        return Status::IoError("cannot apply opaque whiteout in " + dir.string() + ": " +
+                               ec.message());
     }
     return Status::Ok();
   }
@@ -194,7 +200,8 @@ class Unpacker {
     }
     switch (e.type) {
       case TarType::kDirectory:
-        if (!exists && ::mkdir(target.c_str(), 0700) != 0) return Errno("cannot create directory", target);
+        if (!exists && ::mkdir(target.c_str(), 0700) != 0)
+          return Errno("cannot create directory", target);
         dirs_.push_back({target, {e.mode, e.mtime}});
         return Owner(target, e);  // mode and time in Finish()
       case TarType::kFile: {
@@ -216,10 +223,12 @@ class Unpacker {
         break;
       }
       case TarType::kSymlink:
-        if (::symlink(e.linkname.c_str(), target.c_str()) != 0) return Errno("cannot create symlink", target);
+        if (::symlink(e.linkname.c_str(), target.c_str()) != 0)
+          return Errno("cannot create symlink", target);
         break;
       case TarType::kHardLink:
-        if (::link(source.c_str(), target.c_str()) != 0) return Errno("cannot create hard link", target);
+        if (::link(source.c_str(), target.c_str()) != 0)
+          return Errno("cannot create hard link", target);
         return Status::Ok();  // shares the source's metadata
       case TarType::kFifo:
         if (::mkfifo(target.c_str(), e.mode) != 0) return Errno("cannot create fifo", target);

@@ -133,8 +133,8 @@ TEST_F(LayerUnpackTest, RejectsEntriesThroughSymlinksLeadingOut) {
   ExpectRejected({Link("up", TarType::kSymlink, "../outside"), File("up/evil", "x")}, "up/evil",
                  "leads outside the root");
   fs::remove(root_ / "up");
-  ExpectRejected({Link("abs", TarType::kSymlink, outside_.string()), File("abs/evil", "x")}, "abs/evil",
-                 "leads outside the root");
+  ExpectRejected({Link("abs", TarType::kSymlink, outside_.string()), File("abs/evil", "x")},
+                 "abs/evil", "leads outside the root");
   fs::remove(root_ / "abs");
   // A chain: each link looks local, together they climb out.
   ExpectRejected({Link("d/l1", TarType::kSymlink, ".."), Link("l2", TarType::kSymlink, "d/l1/.."),
@@ -153,9 +153,8 @@ TEST_F(LayerUnpackTest, FollowsSymlinksThatStayInside) {
 
 TEST_F(LayerUnpackTest, ReplacesASymlinkAtTheEntryNameInsteadOfFollowingIt) {
   std::ofstream(outside_ / "target") << "keep";
-  Status s = UnpackLayer(Tar({Link("f", TarType::kSymlink, (outside_ / "target").string()),
-                              File("f", "new")}),
-                         root_);
+  Status s = UnpackLayer(
+      Tar({Link("f", TarType::kSymlink, (outside_ / "target").string()), File("f", "new")}), root_);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(Read(root_ / "f"), "new");
   EXPECT_EQ(Read(outside_ / "target"), "keep");

@@ -1,6 +1,12 @@
 #include "oci/layout.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <set>
 
 #include "common/files.h"
@@ -12,9 +18,11 @@ namespace {
 constexpr std::string_view kLayoutFile = R"({"imageLayoutVersion":"1.0.0"})";
 
 bool ValidTag(std::string_view tag) {
-  if (tag.empty() || tag.size() > 255 || !std::isalnum(static_cast<unsigned char>(tag[0]))) return false;
+  if (tag.empty() || tag.size() > 255 || !std::isalnum(static_cast<unsigned char>(tag[0])))
+    return false;
   for (char c : tag) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("._:@/+-").find(c) == std::string_view::npos) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) &&
+        std::string_view("._:@/+-").find(c) == std::string_view::npos) {
       return false;
     }
   }
@@ -23,8 +31,36 @@ bool ValidTag(std::string_view tag) {
 
 Status CheckTag(std::string_view tag) {
   if (ValidTag(tag)) return Status::Ok();
-  return Status::InvalidArgument("image tag \"" + std::string(tag) +
-                                 "\" is not valid: use letters and digits, then also . _ : @ / + -");
+  return Status::InvalidArgument(
+      "image tag \"" + std::string(tag) +
+      "\" is not valid: use letters and digits, then also . _ : @ / + -");
+}
+
+// Writes `bytes` to `path` through a uniquely named temporary file in the
+// same directory, so concurrent writers of the same blob never share one;
+// the rename is atomic and every writer's content is the same.
+Status WriteBlobFile(const fs::path& path, std::string_view bytes) {
+  std::string tmp = path.string() + ".tmp-XXXXXX";
+  int fd = ::mkstemp(tmp.data());
+  if (fd < 0)
+    return Status::IoError("cannot create a blob in " + path.parent_path().string() + ": " +
+                           std::strerror(errno));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  int err = done == bytes.size() ? 0 : errno;
+  if (err == 0 && (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0)) err = errno;
+  ::close(fd);
+  if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+  if (err != 0) {
+    ::unlink(tmp.c_str());
+    return Status::IoError("cannot write blob " + path.string() + ": " + std::strerror(err));
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -32,7 +68,8 @@ Status CheckTag(std::string_view tag) {
 Result<ImageLayout> ImageLayout::Open(const fs::path& dir) {
   std::error_code ec;
   bool fresh = !fs::exists(dir, ec) || fs::is_empty(dir, ec);
-  if (ec) return Status::IoError("cannot inspect image layout " + dir.string() + ": " + ec.message());
+  if (ec)
+    return Status::IoError("cannot inspect image layout " + dir.string() + ": " + ec.message());
   ImageLayout layout(dir);
   if (fresh) {
     SLUICE_RETURN_IF_ERROR(MakeDirs(dir / "blobs" / "sha256"));
@@ -42,11 +79,13 @@ Result<ImageLayout> ImageLayout::Open(const fs::path& dir) {
   }
   auto marker = ReadFile(dir / "oci-layout");
   if (!marker.ok()) {
-    return Status::FailedPrecondition(dir.string() + " is not an OCI image layout (no oci-layout file); "
+    return Status::FailedPrecondition(dir.string() +
+                                      " is not an OCI image layout (no oci-layout file); "
                                       "use an empty or new directory");
   }
   if (marker->find("\"1.0.0\"") == std::string::npos) {
-    return Status::FailedPrecondition(dir.string() + "/oci-layout: only imageLayoutVersion 1.0.0 is supported");
+    return Status::FailedPrecondition(dir.string() +
+                                      "/oci-layout: only imageLayoutVersion 1.0.0 is supported");
   }
   SLUICE_RETURN_IF_ERROR(MakeDirs(dir / "blobs" / "sha256"));
   SLUICE_RETURN_IF_ERROR(layout.ReadIndex().status());
@@ -64,23 +103,26 @@ bool ImageLayout::HasBlob(const Digest& digest) const {
 
 Result<Descriptor> ImageLayout::PutBlob(std::string_view bytes, std::string_view media_type,
                                         const Digest* expected) const {
-  Descriptor d{std::string(media_type), Sha256Of(bytes), static_cast<int64_t>(bytes.size()), {}, {}};
+  Descriptor d{
+      std::string(media_type), Sha256Of(bytes), static_cast<int64_t>(bytes.size()), {}, {}};
   if (expected && *expected != d.digest) {
     return Status::InvalidArgument("blob content has digest " + d.digest.str() + ", expected " +
                                    expected->str() + " (corrupted or wrong content)");
   }
-  if (!HasBlob(d.digest)) SLUICE_RETURN_IF_ERROR(WriteFileAtomic(BlobPath(d.digest), bytes, 0644));
+  if (!HasBlob(d.digest)) SLUICE_RETURN_IF_ERROR(WriteBlobFile(BlobPath(d.digest), bytes));
   return d;
 }
 
 Result<std::string> ImageLayout::ReadBlob(const Digest& digest) const {
   if (!HasBlob(digest)) {
-    return Status::NotFound("blob " + digest.str() + " is not in the image layout " + dir_.string());
+    return Status::NotFound("blob " + digest.str() + " is not in the image layout " +
+                            dir_.string());
   }
   SLUICE_ASSIGN_OR_RETURN(std::string bytes, ReadFile(BlobPath(digest)));
   if (Sha256Of(bytes) != digest) {
-    return Status::IoError("blob " + BlobPath(digest).string() +
-                           " does not match its digest (the store is corrupted; delete it and pull again)");
+    return Status::IoError(
+        "blob " + BlobPath(digest).string() +
+        " does not match its digest (the store is corrupted; delete it and pull again)");
   }
   return bytes;
 }
@@ -106,8 +148,8 @@ Result<Descriptor> ImageLayout::WriteImage(const std::vector<Layer>& layers, Ima
 Status ImageLayout::Tag(std::string_view tag, const Descriptor& manifest) const {
   SLUICE_RETURN_IF_ERROR(CheckTag(tag));
   if (!HasBlob(manifest.digest)) {
-    return Status::NotFound("cannot tag " + std::string(tag) + ": manifest " + manifest.digest.str() +
-                            " is not in the image layout");
+    return Status::NotFound("cannot tag " + std::string(tag) + ": manifest " +
+                            manifest.digest.str() + " is not in the image layout");
   }
   SLUICE_ASSIGN_OR_RETURN(Index index, ReadIndex());
   std::vector<Descriptor> kept;
@@ -130,7 +172,8 @@ Result<Descriptor> ImageLayout::Resolve(std::string_view ref) const {
       if (d.digest == digest) return d;
     }
     SLUICE_ASSIGN_OR_RETURN(std::string bytes, ReadBlob(digest));
-    return Descriptor{std::string(kMediaTypeManifest), digest, static_cast<int64_t>(bytes.size()), {}, {}};
+    return Descriptor{
+        std::string(kMediaTypeManifest), digest, static_cast<int64_t>(bytes.size()), {}, {}};
   }
   for (const auto& d : index.manifests) {
     auto name = d.annotations.find(std::string(kAnnotationRefName));

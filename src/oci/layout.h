@@ -15,10 +15,11 @@
 // Errors: NotFound for an unknown tag or digest, InvalidArgument for a bad
 // tag or content that does not match its digest, FailedPrecondition for a
 // directory that is not a layout of a version we read, IoError for the disk.
-// Thread-safety: an ImageLayout is immutable after Open; reads may run
-// concurrently, but tag changes (Tag, WriteImage, CollectGarbage) must be
-// serialised by the caller -- across processes too, since index.json is a
-// read-modify-write.
+// Thread-safety: an ImageLayout is immutable after Open. Reads and PutBlob
+// may run concurrently (each blob write has its own temporary file), but
+// index changes (Tag, WriteImage) and CollectGarbage must be serialised by
+// the caller -- across processes too, since index.json is a
+// read-modify-write and garbage collection may remove a blob being tagged.
 #pragma once
 
 #include <filesystem>

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "common/files.h"
 #include "oci/rootfs_cache.h"
@@ -31,8 +33,10 @@ std::map<std::string, std::string> Snapshot(const fs::path& root) {
       out[rel] = "dir";
     } else {
       auto text = ReadFile(e.path());
-      out[rel] = "file " + (text.ok() ? *text : "?") +
-                 ((fs::status(e.path()).permissions() & fs::perms::owner_exec) != fs::perms::none ? " +x" : "");
+      out[rel] =
+          "file " + (text.ok() ? *text : "?") +
+          ((fs::status(e.path()).permissions() & fs::perms::owner_exec) != fs::perms::none ? " +x"
+                                                                                           : "");
     }
   }
   return out;
@@ -55,7 +59,8 @@ class LayoutTest : public ::testing::Test {
     ASSERT_TRUE(base.ok()) << base.status().ToString();
     fs::remove(tree / "etc/old.conf");
     Write(tree / "app/model.bin", std::string(5000, 'm'));
-    LayerChanges changes{.changed = {"app", "app/model.bin"}, .deleted = {"etc/old.conf"}, .opaque = {}};
+    LayerChanges changes{
+        .changed = {"app", "app/model.bin"}, .deleted = {"etc/old.conf"}, .opaque = {}};
     auto diff = BuildLayer(tree, LayerOptions{}, &changes);
     ASSERT_TRUE(diff.ok()) << diff.status().ToString();
     layers_ = {std::move(*base), std::move(*diff)};
@@ -112,7 +117,9 @@ TEST_F(LayoutTest, RewritingTheSameImageChangesNothingAndRetaggingMoves) {
   auto first = layout->WriteImage(layers_, config_, "v1");
   ASSERT_TRUE(first.ok());
   std::string index_before = *ReadFile(layout_dir_ / "index.json");
-  auto blobs = [&] { return std::distance(fs::directory_iterator(layout_dir_ / "blobs/sha256"), {}); };
+  auto blobs = [&] {
+    return std::distance(fs::directory_iterator(layout_dir_ / "blobs/sha256"), {});
+  };
   auto blob_count = blobs();
   EXPECT_EQ(blob_count, 4);  // two layers, config, manifest
   auto again = ImageLayout::Open(layout_dir_)->WriteImage(layers_, config_, "v1");
@@ -144,7 +151,8 @@ TEST_F(LayoutTest, RejectsBadTagsWrongDigestsAndCorruptBlobs) {
   ASSERT_TRUE(layout.ok());
   auto bad_tag = layout->WriteImage(layers_, config_, "-bad tag");
   ASSERT_FALSE(bad_tag.ok());
-  EXPECT_NE(bad_tag.status().message().find("image tag \"-bad tag\" is not valid"), std::string::npos);
+  EXPECT_NE(bad_tag.status().message().find("image tag \"-bad tag\" is not valid"),
+            std::string::npos);
   EXPECT_EQ(std::distance(fs::directory_iterator(layout_dir_ / "blobs/sha256"), {}), 0);
 
   Digest wrong = Sha256Of("something else");
@@ -164,6 +172,25 @@ TEST_F(LayoutTest, RejectsBadTagsWrongDigestsAndCorruptBlobs) {
   auto not_layout = ImageLayout::Open(dir_->path() / "not-a-layout");
   ASSERT_FALSE(not_layout.ok());
   EXPECT_NE(not_layout.status().message().find("is not an OCI image layout"), std::string::npos);
+}
+
+TEST_F(LayoutTest, ConcurrentWritersOfOneBlobLeaveOneIntactBlob) {
+  auto layout = ImageLayout::Open(layout_dir_);
+  ASSERT_TRUE(layout.ok());
+  const std::string& bytes = layers_[0].gzip;
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 8; ++i) {
+    writers.emplace_back([&] {
+      if (!layout->PutBlob(bytes, kMediaTypeLayerGzip, &layers_[0].digest).ok()) ++failures;
+    });
+  }
+  for (auto& t : writers) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto back = layout->ReadBlob(layers_[0].digest);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, bytes);
+  EXPECT_EQ(std::distance(fs::directory_iterator(layout_dir_ / "blobs/sha256"), {}), 1);
 }
 
 TEST_F(LayoutTest, UnpacksLayersInOrderAndReusesTheCache) {

@@ -16,8 +16,8 @@ namespace {
 // may hold read-only directories) can be removed.
 void RemoveTree(const fs::path& dir) {
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->is_directory(ec) && !it->is_symlink(ec)) {
       fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
     }
@@ -29,8 +29,8 @@ Status UnpackAll(const ImageLayout& layout, const Manifest& manifest, const Imag
                  const fs::path& rootfs, const UnpackOptions& options) {
   if (config.diff_ids.size() != manifest.layers.size()) {
     return Status::InvalidArgument("image has " + std::to_string(manifest.layers.size()) +
-                                   " layers but its config lists " + std::to_string(config.diff_ids.size()) +
-                                   " diff_ids");
+                                   " layers but its config lists " +
+                                   std::to_string(config.diff_ids.size()) + " diff_ids");
   }
   for (size_t i = 0; i < manifest.layers.size(); ++i) {
     const Digest& digest = manifest.layers[i].digest;
@@ -63,8 +63,8 @@ Result<fs::path> UnpackImageCached(const ImageLayout& layout, const Digest& mani
   SLUICE_ASSIGN_OR_RETURN(ImageConfig config, layout.ReadConfig(manifest));
   SLUICE_RETURN_IF_ERROR(MakeDirs(cache_dir));
   static std::atomic<unsigned> counter{0};
-  fs::path tmp = cache_dir / (".tmp-" + manifest_digest.hex.substr(0, 12) + "-" + std::to_string(::getpid()) +
-                              "-" + std::to_string(counter++));
+  fs::path tmp = cache_dir / (".tmp-" + manifest_digest.hex.substr(0, 12) + "-" +
+                              std::to_string(::getpid()) + "-" + std::to_string(counter++));
   SLUICE_RETURN_IF_ERROR(MakeDirs(tmp / "rootfs"));
   Status s = UnpackAll(layout, manifest, config, tmp / "rootfs", options);
   if (s.ok() && std::rename(tmp.c_str(), final_dir.c_str()) != 0) {

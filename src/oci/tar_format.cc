@@ -74,18 +74,23 @@ Result<uint64_t> ParseOctal(std::string_view field, size_t at) {
   return v;
 }
 
-std::string CString(std::string_view field) { return std::string(field.substr(0, field.find('\0'))); }
+std::string CString(std::string_view field) {
+  return std::string(field.substr(0, field.find('\0')));
+}
 
 // Applies the "path" and "linkpath" records of a PAX header body.
 Status ApplyPax(std::string_view body, size_t at, std::string& path, std::string& linkpath) {
   while (!body.empty()) {
     size_t space = body.find(' ');
     size_t len = 0;
-    for (size_t i = 0; i < space && space != std::string_view::npos; ++i) {
+    bool digits = space != std::string_view::npos && space > 0 && space < 20;
+    for (size_t i = 0; digits && i < space; ++i) {
+      digits = body[i] >= '0' && body[i] <= '9';
       len = len * 10 + size_t(body[i] - '0');
     }
-    if (space == std::string_view::npos || len <= space || len > body.size()) {
-      return Status::InvalidArgument("tar PAX header at byte " + std::to_string(at) + " is malformed");
+    if (!digits || len <= space + 1 || len > body.size() || body[len - 1] != '\n') {
+      return Status::InvalidArgument("tar PAX header at byte " + std::to_string(at) +
+                                     " is malformed");
     }
     std::string_view rec = body.substr(space + 1, len - space - 2);
     size_t eq = rec.find('=');

@@ -24,7 +24,7 @@ enum class TarType : char {
 };
 
 struct TarEntry {
-  std::string name;      // as stored: relative, directories end in '/'
+  std::string name;  // as stored: relative, directories end in '/'
   TarType type = TarType::kFile;
   uint32_t mode = 0644;  // permission bits (07777)
   uint32_t uid = 0;

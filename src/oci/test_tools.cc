@@ -44,8 +44,10 @@ std::string MissingTool(const std::string& name, const std::string& package) {
   for (std::string dir; std::getline(dirs, dir, ':');) {
     if (!dir.empty() && ::access((std::filesystem::path(dir) / name).c_str(), X_OK) == 0) return "";
   }
-  return name + " is not installed; this test needs it as an independent reader "
-         "(apt-get install " + package + ", see scripts/install-deps)";
+  return name +
+         " is not installed; this test needs it as an independent reader "
+         "(apt-get install " +
+         package + ", see scripts/install-deps)";
 }
 
 }  // namespace sluice::oci::testing
