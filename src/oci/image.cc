@@ -30,8 +30,9 @@ class FieldReader {
   Status Read(const json& obj, const char* key, const std::string& path, int64_t& out) const {
     const json* v = Find(obj, key);
     if (!v) return Status::Ok();
-    if (!v->is_number_integer())
+    if (!v->is_number_integer()) {
       return Error(path, "must be a whole number, not " + JsonTypeName(*v));
+    }
     out = v->get<int64_t>();
     return Status::Ok();
   }
@@ -73,8 +74,11 @@ class FieldReader {
     if (!v) return Status::Ok();
     if (!v->is_object()) return Error(path, "must be an object of strings");
     for (const auto& [k, item] : v->items()) {
-      if (!item.is_string())
-        return Error(path + "." + k, "must be a string, not " + JsonTypeName(item));
+      if (!item.is_string()) {
+        std::string field = path;
+        field.append(".").append(k);
+        return Error(field, "must be a string, not " + JsonTypeName(item));
+      }
       out[k] = item.get<std::string>();
     }
     return Status::Ok();
@@ -90,8 +94,9 @@ class FieldReader {
   }
   Status Object(const json& obj, const char* key, const std::string& path, const json*& out) const {
     out = Find(obj, key);
-    if (out && !out->is_object())
+    if (out && !out->is_object()) {
       return Error(path, "must be an object, not " + JsonTypeName(*out));
+    }
     return Status::Ok();
   }
   Status Array(const json& obj, const char* key, const std::string& path, const json*& out) const {
@@ -118,8 +123,9 @@ class FieldReader {
 json DescriptorJson(const Descriptor& d) {
   json j = {{"mediaType", d.media_type}, {"digest", d.digest.str()}, {"size", d.size}};
   if (!d.annotations.empty()) j["annotations"] = d.annotations;
-  if (d.platform)
+  if (d.platform) {
     j["platform"] = {{"architecture", d.platform->architecture}, {"os", d.platform->os}};
+  }
   return j;
 }
 

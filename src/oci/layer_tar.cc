@@ -79,6 +79,7 @@ Result<std::vector<Planned>> PlanChanges(const LayerChanges& changes) {
   for (const auto& p : whiteouts) AddParents(p, parents);
   paths.insert(parents.begin(), parents.end());
   std::vector<Planned> plan;
+  plan.reserve(paths.size() + whiteouts.size());
   for (const auto& p : paths) plan.push_back({p});
   for (const auto& p : whiteouts) plan.push_back({p, true});
   return plan;
@@ -148,6 +149,11 @@ Result<std::string> WriteLayerTar(const fs::path& root, const LayerOptions& opti
         e.type = TarType::kHardLink;
         e.linkname = it->second;
       } else {
+        // ustar's 11 octal size digits stop just under 8 GiB; layers are held in memory anyway.
+        if (st.st_size >= (int64_t{1} << 33)) {
+          return Status::InvalidArgument(full.string() +
+                                         " is 8 GiB or larger, too large for a layer");
+        }
         SLUICE_ASSIGN_OR_RETURN(contents, ReadFile(full));
         e.data = contents;
       }

@@ -172,8 +172,9 @@ class Unpacker {
     struct stat st;
     if (::lstat(dir.c_str(), &st) != 0) return Errno("cannot inspect", dir);
     if ((st.st_mode & S_IWUSR) && (st.st_mode & S_IXUSR)) return Status::Ok();
-    if (::chmod(dir.c_str(), (st.st_mode & 07777) | S_IRWXU) != 0)
+    if (::chmod(dir.c_str(), (st.st_mode & 07777) | S_IRWXU) != 0) {
       return Errno("cannot chmod", dir);
+    }
     restore_.push_back({dir, {st.st_mode & 07777, st.st_mtime}});
     return Status::Ok();
   }
@@ -183,9 +184,10 @@ class Unpacker {
     for (const auto& child : fs::directory_iterator(dir, ec)) {
       if (created_.count(child.path().string())) continue;
       fs::remove_all(child.path(), ec);
-      if (ec)
+      if (ec) {
         return Status::IoError("cannot apply opaque whiteout in " + dir.string() + ": " +
                                ec.message());
+      }
     }
     return Status::Ok();
   }
@@ -200,8 +202,9 @@ class Unpacker {
     }
     switch (e.type) {
       case TarType::kDirectory:
-        if (!exists && ::mkdir(target.c_str(), 0700) != 0)
+        if (!exists && ::mkdir(target.c_str(), 0700) != 0) {
           return Errno("cannot create directory", target);
+        }
         dirs_.push_back({target, {e.mode, e.mtime}});
         return Owner(target, e);  // mode and time in Finish()
       case TarType::kFile: {
@@ -223,12 +226,14 @@ class Unpacker {
         break;
       }
       case TarType::kSymlink:
-        if (::symlink(e.linkname.c_str(), target.c_str()) != 0)
+        if (::symlink(e.linkname.c_str(), target.c_str()) != 0) {
           return Errno("cannot create symlink", target);
+        }
         break;
       case TarType::kHardLink:
-        if (::link(source.c_str(), target.c_str()) != 0)
+        if (::link(source.c_str(), target.c_str()) != 0) {
           return Errno("cannot create hard link", target);
+        }
         return Status::Ok();  // shares the source's metadata
       case TarType::kFifo:
         if (::mkfifo(target.c_str(), e.mode) != 0) return Errno("cannot create fifo", target);
@@ -260,8 +265,8 @@ class Unpacker {
     (void)::utimensat(AT_FDCWD, target.c_str(), times, AT_SYMLINK_NOFOLLOW);
   }
 
-  const fs::path root_;
-  const UnpackOptions options_;
+  fs::path root_;
+  UnpackOptions options_;
   std::set<std::string> created_;  // host paths this layer wrote (kept by an opaque whiteout)
   std::vector<std::pair<fs::path, DirMeta>> dirs_;     // this layer's directories, in tar order
   std::vector<std::pair<fs::path, DirMeta>> restore_;  // lower-layer directories made writable

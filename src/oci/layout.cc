@@ -18,8 +18,9 @@ namespace {
 constexpr std::string_view kLayoutFile = R"({"imageLayoutVersion":"1.0.0"})";
 
 bool ValidTag(std::string_view tag) {
-  if (tag.empty() || tag.size() > 255 || !std::isalnum(static_cast<unsigned char>(tag[0])))
+  if (tag.empty() || tag.size() > 255 || !std::isalnum(static_cast<unsigned char>(tag[0]))) {
     return false;
+  }
   for (char c : tag) {
     if (!std::isalnum(static_cast<unsigned char>(c)) &&
         std::string_view("._:@/+-").find(c) == std::string_view::npos) {
@@ -42,9 +43,10 @@ Status CheckTag(std::string_view tag) {
 Status WriteBlobFile(const fs::path& path, std::string_view bytes) {
   std::string tmp = path.string() + ".tmp-XXXXXX";
   int fd = ::mkstemp(tmp.data());
-  if (fd < 0)
+  if (fd < 0) {
     return Status::IoError("cannot create a blob in " + path.parent_path().string() + ": " +
                            std::strerror(errno));
+  }
   size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
@@ -68,8 +70,9 @@ Status WriteBlobFile(const fs::path& path, std::string_view bytes) {
 Result<ImageLayout> ImageLayout::Open(const fs::path& dir) {
   std::error_code ec;
   bool fresh = !fs::exists(dir, ec) || fs::is_empty(dir, ec);
-  if (ec)
+  if (ec) {
     return Status::IoError("cannot inspect image layout " + dir.string() + ": " + ec.message());
+  }
   ImageLayout layout(dir);
   if (fresh) {
     SLUICE_RETURN_IF_ERROR(MakeDirs(dir / "blobs" / "sha256"));

@@ -45,7 +45,9 @@ void AppendHeader(std::string& out, std::string_view name, char type, uint32_t m
   block[kType] = type;
   PutString(block, kLink, 100, linkname);
   std::memcpy(block + kMagic, "ustar", 6);
-  std::memcpy(block + kVersion, "00", 2);
+  // The version is two characters with no NUL after them.
+  block[kVersion] = '0';
+  block[kVersion + 1] = '0';
   PutOctal(block, kDevMajor, 8, devmajor);
   PutOctal(block, kDevMinor, 8, devminor);
   std::memset(block + kChksum, ' ', 8);
@@ -125,7 +127,7 @@ Result<std::vector<TarEntry>> ParseTar(std::string_view tar) {
   std::vector<TarEntry> entries;
   std::string long_name, long_link;
   for (size_t at = 0; at + kBlock <= tar.size();) {
-    const size_t hat = at;
+    size_t header_at = at;  // for messages about this header
     std::string_view h = tar.substr(at, kBlock);
     if (h.find_first_not_of('\0') == std::string_view::npos) break;  // end of archive
     SLUICE_ASSIGN_OR_RETURN(uint64_t want, ParseOctal(h.substr(kChksum, 8), at));
@@ -169,12 +171,12 @@ Result<std::vector<TarEntry>> ParseTar(std::string_view tar) {
                                      std::string(1, type) + "'");
     }
     e.type = static_cast<TarType>(type);
-    SLUICE_ASSIGN_OR_RETURN(uint64_t mode, ParseOctal(h.substr(kMode, 8), hat));
-    SLUICE_ASSIGN_OR_RETURN(uint64_t uid, ParseOctal(h.substr(kUid, 8), hat));
-    SLUICE_ASSIGN_OR_RETURN(uint64_t gid, ParseOctal(h.substr(kGid, 8), hat));
-    SLUICE_ASSIGN_OR_RETURN(uint64_t mtime, ParseOctal(h.substr(kMtime, 12), hat));
-    SLUICE_ASSIGN_OR_RETURN(uint64_t major, ParseOctal(h.substr(kDevMajor, 8), hat));
-    SLUICE_ASSIGN_OR_RETURN(uint64_t minor, ParseOctal(h.substr(kDevMinor, 8), hat));
+    SLUICE_ASSIGN_OR_RETURN(uint64_t mode, ParseOctal(h.substr(kMode, 8), header_at));
+    SLUICE_ASSIGN_OR_RETURN(uint64_t uid, ParseOctal(h.substr(kUid, 8), header_at));
+    SLUICE_ASSIGN_OR_RETURN(uint64_t gid, ParseOctal(h.substr(kGid, 8), header_at));
+    SLUICE_ASSIGN_OR_RETURN(uint64_t mtime, ParseOctal(h.substr(kMtime, 12), header_at));
+    SLUICE_ASSIGN_OR_RETURN(uint64_t major, ParseOctal(h.substr(kDevMajor, 8), header_at));
+    SLUICE_ASSIGN_OR_RETURN(uint64_t minor, ParseOctal(h.substr(kDevMinor, 8), header_at));
     e.mode = uint32_t(mode & 07777);
     e.uid = uint32_t(uid);
     e.gid = uint32_t(gid);
