@@ -195,14 +195,15 @@ class Unpacker {
   Status Create(const TarEntry& e, const fs::path& target, const fs::path& source) {
     struct stat st;
     bool exists = ::lstat(target.c_str(), &st) == 0;
-    if (exists && !(S_ISDIR(st.st_mode) && e.type == TarType::kDirectory)) {
+    bool keep_dir = exists && S_ISDIR(st.st_mode) && e.type == TarType::kDirectory;
+    if (exists && !keep_dir) {
       std::error_code ec;
       fs::remove_all(target, ec);  // replaces; a symlink here is removed, not followed
       if (ec) return Status::IoError("cannot replace " + target.string() + ": " + ec.message());
     }
     switch (e.type) {
       case TarType::kDirectory:
-        if (!exists && ::mkdir(target.c_str(), 0700) != 0) {
+        if (!keep_dir && ::mkdir(target.c_str(), 0700) != 0) {
           return Errno("cannot create directory", target);
         }
         dirs_.push_back({target, {e.mode, e.mtime}});

@@ -119,6 +119,18 @@ TEST_F(LayerUnpackTest, WhiteoutsRoundTripOverALowerLayer) {
   EXPECT_FALSE(fs::exists(root_ / "a/.wh.x"));
 }
 
+TEST_F(LayerUnpackTest, LaterEntriesReplaceEarlierOnesOfAnotherKind) {
+  TarEntry dir;
+  dir.name = "x/";
+  dir.type = TarType::kDirectory;
+  dir.mode = 0755;
+  ASSERT_TRUE(UnpackLayer(Tar({File("x", "file first"), File("y/inner", "i")}), root_).ok());
+  Status s = UnpackLayer(Tar({dir, File("y", "now a file")}), root_);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(fs::is_directory(root_ / "x"));
+  EXPECT_EQ(Read(root_ / "y"), "now a file");
+}
+
 TEST_F(LayerUnpackTest, RejectsDotDot) {
   ExpectRejected({File("../outside/evil", "x")}, "../outside/evil", "\"..\"");
   ExpectRejected({File("ok/../../outside/evil", "x")}, "ok/../../outside/evil", "\"..\"");
