@@ -131,6 +131,17 @@ TEST_F(LayerUnpackTest, LaterEntriesReplaceEarlierOnesOfAnotherKind) {
   EXPECT_EQ(Read(root_ / "y"), "now a file");
 }
 
+TEST_F(LayerUnpackTest, OpaqueWhiteoutKeepsEntriesOfItsOwnLayer) {
+  ASSERT_TRUE(UnpackLayer(Tar({File("b/old", "lower")}), root_).ok());
+  // "!" sorts before ".wh..wh..opq": this layer's entry arrives first and must survive.
+  Status s = UnpackLayer(
+      Tar({File("b/!early", "upper"), File("b/.wh..wh..opq", ""), File("b/late", "u")}), root_);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_FALSE(fs::exists(root_ / "b/old"));
+  EXPECT_EQ(Read(root_ / "b/!early"), "upper");
+  EXPECT_EQ(Read(root_ / "b/late"), "u");
+}
+
 TEST_F(LayerUnpackTest, RejectsDotDot) {
   ExpectRejected({File("../outside/evil", "x")}, "../outside/evil", "\"..\"");
   ExpectRejected({File("ok/../../outside/evil", "x")}, "ok/../../outside/evil", "\"..\"");
