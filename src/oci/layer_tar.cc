@@ -1,0 +1,237 @@
+#include "oci/layer_tar.h"
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "common/files.h"
+#include "oci/tar_format.h"
+
+namespace sluice::oci {
+namespace fs = std::filesystem;
+namespace {
+
+// One path of the layer, relative to the root, and whether it is a whiteout
+// (which has no file on disk behind it).
+struct Planned {
+  std::string rel;
+  bool whiteout = false;
+};
+
+Status CheckRelative(std::string_view rel, std::string_view what) {
+  fs::path p(rel);
+  bool bad = rel.empty() || p.is_absolute();
+  for (const auto& part : p) bad = bad || part == "..";
+  if (bad) {
+    return Status::InvalidArgument(std::string(what) + " path \"" + std::string(rel) +
+                                   "\" must be relative to the layer root, without \"..\"");
+  }
+  return Status::Ok();
+}
+
+// Adds every parent directory of `rel` ("a/b/c" adds "a" and "a/b").
+void AddParents(const std::string& rel, std::set<std::string>& out) {
+  for (size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', slash + 1)) {
+    out.insert(rel.substr(0, slash));
+  }
+}
+
+Result<std::vector<Planned>> PlanWholeTree(const fs::path& root) {
+  std::vector<Planned> plan;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(root, ec), end;
+  if (ec) return Status::IoError("cannot read layer root " + root.string() + ": " + ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec) return Status::IoError("cannot walk " + root.string() + ": " + ec.message());
+    plan.push_back({it->path().lexically_relative(root).generic_string()});
+  }
+  if (ec) return Status::IoError("cannot walk " + root.string() + ": " + ec.message());
+  return plan;
+}
+
+Result<std::vector<Planned>> PlanChanges(const LayerChanges& changes) {
+  std::set<std::string> paths, whiteouts;
+  for (const auto& rel : changes.changed) {
+    SLUICE_RETURN_IF_ERROR(CheckRelative(rel, "changed"));
+    paths.insert(fs::path(rel).lexically_normal().generic_string());
+  }
+  for (const auto& rel : changes.deleted) {
+    SLUICE_RETURN_IF_ERROR(CheckRelative(rel, "deleted"));
+    fs::path p = fs::path(rel).lexically_normal();
+    whiteouts.insert((p.parent_path() / (".wh." + p.filename().string())).generic_string());
+  }
+  for (const auto& rel : changes.opaque) {
+    SLUICE_RETURN_IF_ERROR(CheckRelative(rel, "opaque"));
+    std::string dir = fs::path(rel).lexically_normal().generic_string();
+    paths.insert(dir);
+    whiteouts.insert(dir + "/.wh..wh..opq");
+  }
+  std::set<std::string> parents;
+  for (const auto& p : paths) AddParents(p, parents);
+  for (const auto& p : whiteouts) AddParents(p, parents);
+  paths.insert(parents.begin(), parents.end());
+  std::vector<Planned> plan;
+  plan.reserve(paths.size() + whiteouts.size());
+  for (const auto& p : paths) plan.push_back({p});
+  for (const auto& p : whiteouts) plan.push_back({p, true});
+  return plan;
+}
+
+}  // namespace
+
+Result<int64_t> ParseSourceDateEpoch(std::string_view text) {
+  int64_t v = 0;
+  bool ok = !text.empty() && text.size() <= 18;
+  for (char c : text) {
+    ok = ok && c >= '0' && c <= '9';
+    if (ok) v = v * 10 + (c - '0');
+  }
+  if (!ok) {
+    return Status::InvalidArgument("SOURCE_DATE_EPOCH \"" + std::string(text) +
+                                   "\" is not a number of seconds since 1970 (e.g. 1700000000)");
+  }
+  return v;
+}
+
+Result<std::string> WriteLayerTar(const fs::path& root, const LayerOptions& options,
+                                  const LayerChanges* changes) {
+  std::vector<Planned> plan;
+  if (changes) {
+    SLUICE_ASSIGN_OR_RETURN(plan, PlanChanges(*changes));
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(plan, PlanWholeTree(root));
+  }
+  // Tar order is part of the reproducible format: bytewise by path, which
+  // also puts every directory before its contents.
+  std::sort(plan.begin(), plan.end(),
+            [](const Planned& a, const Planned& b) { return a.rel < b.rel; });
+
+  std::string out;
+  std::map<std::pair<dev_t, ino_t>, std::string> first_link;  // hard links: the name written first
+  for (const Planned& p : plan) {
+    TarEntry e;
+    e.uid = options.uid;
+    e.gid = options.gid;
+    e.mtime = options.mtime;
+    if (p.whiteout) {
+      e.name = p.rel;
+      AppendTarEntry(out, e);
+      continue;
+    }
+    fs::path full = root / p.rel;
+    struct stat st;
+    if (::lstat(full.c_str(), &st) != 0) {
+      return Status::IoError("cannot read " + full.string() +
+                             " for the layer: " + std::strerror(errno));
+    }
+    e.name = p.rel;
+    e.mode = st.st_mode & 07777;
+    std::string contents;
+    if (S_ISDIR(st.st_mode)) {
+      e.type = TarType::kDirectory;
+      e.name += "/";
+    } else if (S_ISLNK(st.st_mode)) {
+      e.type = TarType::kSymlink;
+      std::error_code ec;
+      e.linkname = fs::read_symlink(full, ec).string();
+      if (ec) return Status::IoError("cannot read symlink " + full.string() + ": " + ec.message());
+    } else if (S_ISREG(st.st_mode)) {
+      auto [it, first] = first_link.try_emplace({st.st_dev, st.st_ino}, p.rel);
+      if (st.st_nlink > 1 && !first) {
+        e.type = TarType::kHardLink;
+        e.linkname = it->second;
+      } else {
+        // ustar's 11 octal size digits stop just under 8 GiB; layers are held in memory anyway.
+        if (st.st_size >= (int64_t{1} << 33)) {
+          return Status::InvalidArgument(full.string() +
+                                         " is 8 GiB or larger, too large for a layer");
+        }
+        SLUICE_ASSIGN_OR_RETURN(contents, ReadFile(full));
+        e.data = contents;
+      }
+    } else if (S_ISFIFO(st.st_mode)) {
+      e.type = TarType::kFifo;
+    } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+      e.type = S_ISCHR(st.st_mode) ? TarType::kCharDevice : TarType::kBlockDevice;
+      e.devmajor = major(st.st_rdev);
+      e.devminor = minor(st.st_rdev);
+    } else {
+      return Status::InvalidArgument(full.string() +
+                                     " is a socket, which a layer cannot hold; "
+                                     "remove it from the tree (or .dockerignore it)");
+    }
+    AppendTarEntry(out, e);
+  }
+  AppendTarEnd(out);
+  return out;
+}
+
+Result<Layer> BuildLayer(const fs::path& root, const LayerOptions& options,
+                         const LayerChanges* changes) {
+  SLUICE_ASSIGN_OR_RETURN(std::string tar, WriteLayerTar(root, options, changes));
+  SLUICE_ASSIGN_OR_RETURN(std::string gz, Gzip(tar));
+  Layer layer;
+  layer.diff_id = Sha256Of(tar);
+  layer.digest = Sha256Of(gz);
+  layer.size = static_cast<int64_t>(gz.size());
+  layer.gzip = std::move(gz);
+  return layer;
+}
+
+Result<std::string> Gzip(std::string_view data) {
+  z_stream z{};
+  // windowBits 15 + 16 asks zlib for a gzip wrapper; zlib writes mtime 0 and
+  // no file name unless given a header, which keeps the output reproducible.
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return Status::Internal("zlib deflateInit2 failed");
+  }
+  std::string out(deflateBound(&z, static_cast<uLong>(data.size())), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return Status::Internal("zlib deflate did not finish (data too large?)");
+  return out;
+}
+
+Result<std::string> Gunzip(std::string_view data) {
+  z_stream z{};
+  if (inflateInit2(&z, 15 + 16) != Z_OK) return Status::Internal("zlib inflateInit2 failed");
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  std::string out;
+  char buf[1 << 16];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof buf;
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(buf, sizeof buf - z.avail_out);
+    if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // input ended early
+  }
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END) {
+    return Status::InvalidArgument("layer is not valid gzip (" +
+                                   std::string(rc == Z_BUF_ERROR ? "truncated" : "corrupt data") +
+                                   ")");
+  }
+  return out;
+}
+
+bool IsGzip(std::string_view data) {
+  return data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
+         static_cast<unsigned char>(data[1]) == 0x8b;
+}
+
+}  // namespace sluice::oci
