@@ -33,7 +33,7 @@ std::string RegistryErrors(const std::string& body) {
     if (!e.is_object()) continue;
     if (!out.empty()) out += "; ";
     out += e.value("code", std::string("?")) + ": " + e.value("message", std::string());
-    if (e.contains("detail") && !e["detail"].is_null()) out += " (" + e["detail"].dump() + ")";
+    if (e.contains("detail") && !e["detail"].is_null()) out += ", detail " + e["detail"].dump();
   }
   return out;
 }
