@@ -9,7 +9,10 @@ bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '
 bool IsValidComponent(std::string_view s) {
   if (s.empty() || !IsLowerAlnum(s.front()) || !IsLowerAlnum(s.back())) return false;
   for (size_t i = 0; i < s.size();) {
-    if (IsLowerAlnum(s[i])) { ++i; continue; }
+    if (IsLowerAlnum(s[i])) {
+      ++i;
+      continue;
+    }
     size_t j = i;
     while (j < s.size() && !IsLowerAlnum(s[j])) ++j;
     std::string_view sep = s.substr(i, j - i);
@@ -73,20 +76,22 @@ Result<ImageReference> ParseImageReference(std::string_view text) {
     rest = rest.substr(0, at);
   }
   std::string_view path = rest;
-  if (size_t slash = rest.find('/'); slash != std::string_view::npos && LooksLikeHost(rest.substr(0, slash))) {
+  if (size_t slash = rest.find('/');
+      slash != std::string_view::npos && LooksLikeHost(rest.substr(0, slash))) {
     ref.registry = std::string(rest.substr(0, slash));
     path = rest.substr(slash + 1);
   } else {
     ref.registry = std::string(kDockerHubRegistry);
   }
   // A ':' after the last '/' starts the tag (a ':' before it belongs to the host).
-  if (size_t colon = path.rfind(':'); colon != std::string_view::npos &&
-                                      path.find('/', colon) == std::string_view::npos) {
+  if (size_t colon = path.rfind(':');
+      colon != std::string_view::npos && path.find('/', colon) == std::string_view::npos) {
     ref.tag = std::string(path.substr(colon + 1));
     path = path.substr(0, colon);
     if (!IsValidTag(ref.tag)) {
-      return Bad(text, "tag \"" + ref.tag + "\" is not valid (letters, digits, '_', '.', '-'; at most 128, "
-                       "not starting with '.' or '-')");
+      return Bad(text, "tag \"" + ref.tag +
+                           "\" is not valid (letters, digits, '_', '.', '-'; at most 128, "
+                           "not starting with '.' or '-')");
     }
   }
   if (ref.registry == "index.docker.io") ref.registry = std::string(kDockerHubRegistry);
@@ -95,9 +100,10 @@ Result<ImageReference> ParseImageReference(std::string_view text) {
     ref.repository = "library/" + ref.repository;
   }
   if (!IsValidRepositoryName(ref.repository)) {
-    return Bad(text, "repository \"" + std::string(path) +
-                         "\" is not valid (lower-case letters and digits, separated by '.', '_', '__', "
-                         "'-' or '/')");
+    return Bad(text,
+               "repository \"" + std::string(path) +
+                   "\" is not valid (lower-case letters and digits, separated by '.', '_', '__', "
+                   "'-' or '/')");
   }
   if (ref.tag.empty() && !ref.digest) ref.tag = "latest";
   return ref;

@@ -29,7 +29,8 @@ TEST(ReferenceTest, HostIsTheFirstComponentWithDotColonOrLocalhost) {
   EXPECT_EQ(ref.repository, "team/app");
   EXPECT_EQ(ref.tag, "1.2");
   EXPECT_EQ(Parse("localhost/app").registry, "localhost");
-  EXPECT_EQ(Parse("123456789012.dkr.ecr.us-east-1.amazonaws.com/ccapproval").repository, "ccapproval");
+  EXPECT_EQ(Parse("123456789012.dkr.ecr.us-east-1.amazonaws.com/ccapproval").repository,
+            "ccapproval");
   // A port without a tag: the ':' belongs to the host.
   ImageReference port = Parse("registry.example:443/app");
   EXPECT_EQ(port.registry, "registry.example:443");
@@ -56,7 +57,8 @@ TEST(ReferenceTest, BadInputNamesThePart) {
       << upper.status().message();
   auto tag = ParseImageReference("app:-bad");
   ASSERT_FALSE(tag.ok());
-  EXPECT_NE(tag.status().message().find("tag \"-bad\""), std::string::npos) << tag.status().message();
+  EXPECT_NE(tag.status().message().find("tag \"-bad\""), std::string::npos)
+      << tag.status().message();
   auto digest = ParseImageReference("app@sha256:abc");
   ASSERT_FALSE(digest.ok());
   EXPECT_NE(digest.status().message().find("64 lower-case hex"), std::string::npos);

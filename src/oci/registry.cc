@@ -14,12 +14,14 @@ namespace {
 
 std::string HostWithoutPort(std::string_view host) {
   if (host.starts_with('[')) return std::string(host.substr(1, host.find(']') - 1));
-  if (std::count(host.begin(), host.end(), ':') == 1) return std::string(host.substr(0, host.find(':')));
+  if (std::count(host.begin(), host.end(), ':') == 1)
+    return std::string(host.substr(0, host.find(':')));
   return std::string(host);
 }
 
 std::string BaseUrl(const std::string& host, const std::vector<std::string>& insecure) {
-  bool plain = IsLoopbackHost(host) || std::find(insecure.begin(), insecure.end(), host) != insecure.end() ||
+  bool plain = IsLoopbackHost(host) ||
+               std::find(insecure.begin(), insecure.end(), host) != insecure.end() ||
                std::find(insecure.begin(), insecure.end(), HostWithoutPort(host)) != insecure.end();
   return (plain ? "http://" : "https://") + host;
 }
@@ -47,7 +49,8 @@ bool IsLoopbackHost(std::string_view host) {
   return inet_pton(AF_INET, name.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
 }
 
-RegistryClient::RegistryClient(std::string host, RegistryOptions options, std::unique_ptr<HttpTransport> transport)
+RegistryClient::RegistryClient(std::string host, RegistryOptions options,
+                               std::unique_ptr<HttpTransport> transport)
     : host_(std::move(host)),
       options_(std::move(options)),
       base_url_(BaseUrl(host_, options_.insecure_hosts)),
@@ -62,8 +65,8 @@ Result<HttpResponse> RegistryClient::SendWithRetries(const HttpRequest& request)
     bool transient = !response.ok() || response->status >= 500;
     if (!transient || attempt >= options_.max_retries) {
       if (!response.ok() && attempt > 0) {
-        return response.status().Annotate("registry " + host_ + " (after " + std::to_string(attempt + 1) +
-                                          " attempts)");
+        return response.status().Annotate("registry " + host_ + " (after " +
+                                          std::to_string(attempt + 1) + " attempts)");
       }
       return response;
     }
@@ -85,18 +88,21 @@ Result<HttpResponse> RegistryClient::Send(HttpRequest request, const std::string
   return SendWithRetries(request);
 }
 
-Status RegistryClient::Error(const HttpResponse& response, std::string_view repository, std::string_view what) const {
+Status RegistryClient::Error(const HttpResponse& response, std::string_view repository,
+                             std::string_view what) const {
   std::string where = "registry " + host_;
   if (!repository.empty()) where += ", repository " + std::string(repository);
-  std::string message = where + ": " + std::string(what) + " failed with HTTP " + std::to_string(response.status);
+  std::string message =
+      where + ": " + std::string(what) + " failed with HTTP " + std::to_string(response.status);
   std::string errors = RegistryErrors(response.body);
   if (!errors.empty()) message += " (" + errors + ")";
   switch (response.status) {
     case 401:
-      return Status::FailedPrecondition("unauthorized: " + message + "; give credentials for " + host_ +
-                                        " (a user name and a password or token)");
+      return Status::FailedPrecondition("unauthorized: " + message + "; give credentials for " +
+                                        host_ + " (a user name and a password or token)");
     case 403:
-      return Status::FailedPrecondition("denied: " + message + "; the credentials given lack this permission");
+      return Status::FailedPrecondition("denied: " + message +
+                                        "; the credentials given lack this permission");
     case 404:
       return Status::NotFound(message + "; check the repository name and the tag or digest");
     case 400:
@@ -104,7 +110,8 @@ Status RegistryClient::Error(const HttpResponse& response, std::string_view repo
     case 413:
       return Status::InvalidArgument(message);
     default:
-      return Status::IoError(message + (response.status >= 500 ? "; the registry failed, try again later" : ""));
+      return Status::IoError(
+          message + (response.status >= 500 ? "; the registry failed, try again later" : ""));
   }
 }
 
@@ -138,7 +145,8 @@ Result<std::vector<std::string>> RegistryClient::ListTags(std::string_view repos
     size_t open = link.find('<'), close = link.find('>');
     if (open != std::string::npos && close != std::string::npos && close > open &&
         link.find("rel=\"next\"", close) != std::string::npos) {
-      SLUICE_ASSIGN_OR_RETURN(url, ResolveUrl(base_url_ + "/v2/", link.substr(open + 1, close - open - 1)));
+      SLUICE_ASSIGN_OR_RETURN(
+          url, ResolveUrl(base_url_ + "/v2/", link.substr(open + 1, close - open - 1)));
     }
   }
   return tags;

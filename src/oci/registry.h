@@ -43,7 +43,8 @@ namespace sluice::oci {
 // Media types the client sends and accepts (persisted wire values).
 inline constexpr std::string_view kOciManifest = "application/vnd.oci.image.manifest.v1+json";
 inline constexpr std::string_view kOciIndex = "application/vnd.oci.image.index.v1+json";
-inline constexpr std::string_view kDockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
+inline constexpr std::string_view kDockerManifest =
+    "application/vnd.docker.distribution.manifest.v2+json";
 inline constexpr std::string_view kDockerManifestList =
     "application/vnd.docker.distribution.manifest.list.v2+json";
 
@@ -77,7 +78,8 @@ struct Manifest {
 class RegistryClient {
  public:
   // `host` is "host[:port]" as in an image reference ("127.0.0.1:5000").
-  RegistryClient(std::string host, RegistryOptions options, std::unique_ptr<HttpTransport> transport);
+  RegistryClient(std::string host, RegistryOptions options,
+                 std::unique_ptr<HttpTransport> transport);
   RegistryClient(const RegistryClient&) = delete;
   RegistryClient& operator=(const RegistryClient&) = delete;
   ~RegistryClient();
@@ -122,7 +124,8 @@ class RegistryClient {
   Result<HttpResponse> SendWithRetries(const HttpRequest& request);
   Status Authenticate(const HttpResponse& challenge, const std::string& scope);
   void AddAuthorization(HttpRequest& request, const std::string& scope);
-  Status Error(const HttpResponse& response, std::string_view repository, std::string_view what) const;
+  Status Error(const HttpResponse& response, std::string_view repository,
+               std::string_view what) const;
   Result<Digest> Upload(std::string_view repository, std::string location, std::string_view bytes,
                         const Digest& digest);
 

@@ -14,7 +14,8 @@ namespace {
 std::string Base64(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+                          reinterpret_cast<const unsigned char*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
   out.resize(static_cast<size_t>(n));
   return out;
 }
@@ -75,17 +76,19 @@ void RegistryClient::AddAuthorization(HttpRequest& request, const std::string& s
 }
 
 Status RegistryClient::Authenticate(const HttpResponse& response, const std::string& scope) {
-  const std::string what_to_do = "give credentials for " + host_ + " (a user name and a password or token)";
+  const std::string what_to_do =
+      "give credentials for " + host_ + " (a user name and a password or token)";
   std::string header = response.header("www-authenticate");
   if (header.empty()) {
     return Status::FailedPrecondition("unauthorized: registry " + host_ +
-                                      " answered 401 without a WWW-Authenticate challenge; " + what_to_do);
+                                      " answered 401 without a WWW-Authenticate challenge; " +
+                                      what_to_do);
   }
   SLUICE_ASSIGN_OR_RETURN(AuthChallenge challenge, ParseAuthChallenge(header));
   if (challenge.scheme == "basic") {
     if (!options_.credentials) {
-      return Status::FailedPrecondition("unauthorized: registry " + host_ + " asks for a user name and password; " +
-                                        what_to_do);
+      return Status::FailedPrecondition("unauthorized: registry " + host_ +
+                                        " asks for a user name and password; " + what_to_do);
     }
     std::lock_guard lock(mutex_);
     use_basic_ = true;
@@ -97,7 +100,8 @@ Status RegistryClient::Authenticate(const HttpResponse& response, const std::str
   }
   const std::string& realm = challenge.params["realm"];
   if (realm.empty()) {
-    return Status::InvalidArgument("registry " + host_ + " sent a Bearer challenge without a realm: \"" + header + "\"");
+    return Status::InvalidArgument("registry " + host_ +
+                                   " sent a Bearer challenge without a realm: \"" + header + "\"");
   }
   std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
   url += "service=" + UrlEncode(challenge.params["service"]);
@@ -116,14 +120,15 @@ Status RegistryClient::Authenticate(const HttpResponse& response, const std::str
   }
   SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, SendWithRetries(token_request));
   if (reply.status == 401 || reply.status == 403) {
-    return Status::FailedPrecondition("unauthorized: the token service " + realm + " of registry " + host_ +
-                                      " refused " + (options_.credentials ? "the credentials given" : "anonymous access") +
-                                      " for scope \"" + wanted + "\" (HTTP " + std::to_string(reply.status) + "); " +
-                                      what_to_do);
+    return Status::FailedPrecondition(
+        "unauthorized: the token service " + realm + " of registry " + host_ + " refused " +
+        (options_.credentials ? "the credentials given" : "anonymous access") + " for scope \"" +
+        wanted + "\" (HTTP " + std::to_string(reply.status) + "); " + what_to_do);
   }
   if (reply.status != 200) {
-    return Status::IoError("the token service " + realm + " of registry " + host_ + " answered HTTP " +
-                           std::to_string(reply.status) + ": " + reply.body.substr(0, 200));
+    return Status::IoError("the token service " + realm + " of registry " + host_ +
+                           " answered HTTP " + std::to_string(reply.status) + ": " +
+                           reply.body.substr(0, 200));
   }
   nlohmann::json body = nlohmann::json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
   std::string token;

@@ -5,25 +5,29 @@
 namespace sluice::oci {
 namespace {
 
-std::string PushScope(std::string_view repository) { return "repository:" + std::string(repository) + ":pull,push"; }
+std::string PushScope(std::string_view repository) {
+  return "repository:" + std::string(repository) + ":pull,push";
+}
 
 std::string WithDigest(const std::string& location, const Digest& digest) {
-  return location + (location.find('?') == std::string::npos ? "?" : "&") + "digest=" + UrlEncode(digest.str());
+  return location + (location.find('?') == std::string::npos ? "?" : "&") +
+         "digest=" + UrlEncode(digest.str());
 }
 
 }  // namespace
 
 Result<bool> RegistryClient::BlobExists(std::string_view repository, const Digest& digest) {
   std::string url = base_url_ + "/v2/" + std::string(repository) + "/blobs/" + digest.str();
-  SLUICE_ASSIGN_OR_RETURN(HttpResponse response,
-                          Send({"HEAD", url, {}, {}}, "repository:" + std::string(repository) + ":pull"));
+  SLUICE_ASSIGN_OR_RETURN(
+      HttpResponse response,
+      Send({"HEAD", url, {}, {}}, "repository:" + std::string(repository) + ":pull"));
   if (response.status == 200) return true;
   if (response.status == 404) return false;
   return Error(response, repository, "checking blob " + digest.str());
 }
 
-Result<Digest> RegistryClient::Upload(std::string_view repository, std::string location, std::string_view bytes,
-                                      const Digest& digest) {
+Result<Digest> RegistryClient::Upload(std::string_view repository, std::string location,
+                                      std::string_view bytes, const Digest& digest) {
   const std::string what = "uploading blob " + digest.str();
   const std::string scope = PushScope(repository);
   std::string_view last;  // what the closing PUT carries
@@ -32,9 +36,11 @@ Result<Digest> RegistryClient::Upload(std::string_view repository, std::string l
       std::string_view chunk = bytes.substr(start, options_.chunk_size);
       HttpRequest patch{"PATCH", location, {}, std::string(chunk)};
       patch.headers["Content-Type"] = "application/octet-stream";
-      patch.headers["Content-Range"] = std::to_string(start) + "-" + std::to_string(start + chunk.size() - 1);
+      patch.headers["Content-Range"] =
+          std::to_string(start) + "-" + std::to_string(start + chunk.size() - 1);
       SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send(std::move(patch), scope));
-      if (reply.status != 202) return Error(reply, repository, what + " (chunk at byte " + std::to_string(start) + ")");
+      if (reply.status != 202)
+        return Error(reply, repository, what + " (chunk at byte " + std::to_string(start) + ")");
       SLUICE_ASSIGN_OR_RETURN(location, ResolveUrl(location, reply.header("location")));
     }
   } else {
@@ -53,25 +59,31 @@ Result<Digest> RegistryClient::PushBlob(std::string_view repository, std::string
   if (exists) return digest;
   std::string url = base_url_ + "/v2/" + std::string(repository) + "/blobs/uploads/";
   SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send({"POST", url, {}, {}}, PushScope(repository)));
-  if (reply.status != 202) return Error(reply, repository, "starting the upload of blob " + digest.str());
+  if (reply.status != 202)
+    return Error(reply, repository, "starting the upload of blob " + digest.str());
   SLUICE_ASSIGN_OR_RETURN(std::string location, ResolveUrl(url, reply.header("location")));
   return Upload(repository, location, bytes, digest);
 }
 
-Result<bool> RegistryClient::MountOrPushBlob(std::string_view repository, std::string_view from_repository,
-                                             const Digest& digest, std::string_view bytes) {
+Result<bool> RegistryClient::MountOrPushBlob(std::string_view repository,
+                                             std::string_view from_repository, const Digest& digest,
+                                             std::string_view bytes) {
   if (Sha256Of(bytes) != digest) {
-    return Status::InvalidArgument("blob to mount into " + std::string(repository) + " does not hash to " +
-                                   digest.str() + " (it is " + Sha256Of(bytes).str() + ")");
+    return Status::InvalidArgument("blob to mount into " + std::string(repository) +
+                                   " does not hash to " + digest.str() + " (it is " +
+                                   Sha256Of(bytes).str() + ")");
   }
-  std::string url = base_url_ + "/v2/" + std::string(repository) + "/blobs/uploads/?mount=" +
-                    UrlEncode(digest.str()) + "&from=" + UrlEncode(from_repository);
-  std::string scope = PushScope(repository) + " repository:" + std::string(from_repository) + ":pull";
+  std::string url = base_url_ + "/v2/" + std::string(repository) +
+                    "/blobs/uploads/?mount=" + UrlEncode(digest.str()) +
+                    "&from=" + UrlEncode(from_repository);
+  std::string scope =
+      PushScope(repository) + " repository:" + std::string(from_repository) + ":pull";
   SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send({"POST", url, {}, {}}, scope));
   if (reply.status == 201) return true;
   // 202: the registry could not mount and opened an ordinary upload instead.
   if (reply.status != 202) {
-    return Error(reply, repository, "mounting blob " + digest.str() + " from " + std::string(from_repository));
+    return Error(reply, repository,
+                 "mounting blob " + digest.str() + " from " + std::string(from_repository));
   }
   SLUICE_ASSIGN_OR_RETURN(std::string location, ResolveUrl(url, reply.header("location")));
   SLUICE_RETURN_IF_ERROR(Upload(repository, location, bytes, digest).status());
@@ -80,11 +92,13 @@ Result<bool> RegistryClient::MountOrPushBlob(std::string_view repository, std::s
 
 Result<std::string> RegistryClient::GetBlob(std::string_view repository, const Digest& digest) {
   std::string url = base_url_ + "/v2/" + std::string(repository) + "/blobs/" + digest.str();
-  SLUICE_ASSIGN_OR_RETURN(HttpResponse reply,
-                          Send({"GET", url, {}, {}}, "repository:" + std::string(repository) + ":pull"));
+  SLUICE_ASSIGN_OR_RETURN(
+      HttpResponse reply,
+      Send({"GET", url, {}, {}}, "repository:" + std::string(repository) + ":pull"));
   // Registries may redirect blob downloads to storage; the redirect URL
   // carries its own authorisation, so ours is not forwarded.
-  for (int hops = 0; hops < 5 && reply.status >= 301 && reply.status <= 308 && !reply.header("location").empty();
+  for (int hops = 0;
+       hops < 5 && reply.status >= 301 && reply.status <= 308 && !reply.header("location").empty();
        ++hops) {
     SLUICE_ASSIGN_OR_RETURN(url, ResolveUrl(url, reply.header("location")));
     SLUICE_ASSIGN_OR_RETURN(reply, SendWithRetries({"GET", url, {}, {}}));
@@ -92,8 +106,9 @@ Result<std::string> RegistryClient::GetBlob(std::string_view repository, const D
   if (reply.status != 200) return Error(reply, repository, "downloading blob " + digest.str());
   Digest got = Sha256Of(reply.body);
   if (got != digest) {
-    return Status::InvalidArgument("registry " + host_ + ", repository " + std::string(repository) + ": blob " +
-                                   digest.str() + " arrived with content hashing to " + got.str() +
+    return Status::InvalidArgument("registry " + host_ + ", repository " + std::string(repository) +
+                                   ": blob " + digest.str() + " arrived with content hashing to " +
+                                   got.str() +
                                    "; it was discarded (the registry's storage may be corrupt)");
   }
   return std::move(reply.body);

@@ -28,10 +28,13 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   size_t colon = line.find(':');
   if (colon != std::string_view::npos) {
     std::string name(line.substr(0, colon));
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() &&
+           (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
       value.remove_suffix(1);
     }
     (*headers)[name] = std::string(value);
@@ -49,7 +52,8 @@ class CurlTransport : public HttpTransport {
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> list(nullptr, curl_slist_free_all);
     // An empty Expect avoids curl's 100-continue pause before large bodies.
     curl_slist* raw = curl_slist_append(nullptr, "Expect:");
-    for (const auto& [name, value] : request.headers) raw = curl_slist_append(raw, (name + ": " + value).c_str());
+    for (const auto& [name, value] : request.headers)
+      raw = curl_slist_append(raw, (name + ": " + value).c_str());
     list.reset(raw);
 
     HttpResponse response;
@@ -67,7 +71,8 @@ class CurlTransport : public HttpTransport {
     } else if (request.method != "GET") {
       curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
     }
     CURLcode rc = curl_easy_perform(h);
     if (rc != CURLE_OK) {
@@ -99,8 +104,8 @@ Result<std::string> ResolveUrl(std::string_view base, std::string_view location)
   std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> url(curl_url(), curl_url_cleanup);
   if (curl_url_set(url.get(), CURLUPART_URL, std::string(base).c_str(), 0) != CURLUE_OK ||
       curl_url_set(url.get(), CURLUPART_URL, std::string(location).c_str(), 0) != CURLUE_OK) {
-    return Status::InvalidArgument("cannot resolve the URL \"" + std::string(location) + "\" against \"" +
-                                   std::string(base) + "\"");
+    return Status::InvalidArgument("cannot resolve the URL \"" + std::string(location) +
+                                   "\" against \"" + std::string(base) + "\"");
   }
   char* out = nullptr;
   if (curl_url_get(url.get(), CURLUPART_URL, &out, 0) != CURLUE_OK) {

@@ -27,7 +27,8 @@ struct HttpRequest {
 
 struct HttpResponse {
   int status = 0;
-  std::map<std::string, std::string> headers;  // names lower-cased; a repeated header keeps the last
+  std::map<std::string, std::string>
+      headers;  // names lower-cased; a repeated header keeps the last
   std::string body;
 
   // The header's value, or "" when absent; `name` must be lower-case.
@@ -41,7 +42,8 @@ class HttpTransport {
 };
 
 // libcurl, one easy handle per request. `timeout` bounds a whole request.
-std::unique_ptr<HttpTransport> NewCurlTransport(std::chrono::seconds timeout = std::chrono::seconds(300));
+std::unique_ptr<HttpTransport> NewCurlTransport(
+    std::chrono::seconds timeout = std::chrono::seconds(300));
 
 // `location` (absolute, or relative as registries may send it) resolved
 // against `base`. InvalidArgument when neither parses as a URL.

@@ -1,11 +1,12 @@
 // The registry client against a real docker-registry (distribution 2.8) on
 // 127.0.0.1, with skopeo as an independent reader of what we push.
+#include "oci/registry.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "oci/registry.h"
 #include "oci/registry_test_util.h"
 
 namespace sluice::oci {
@@ -28,24 +29,26 @@ std::unique_ptr<TestRegistry> StartRegistry(const RegistryAuth& auth = {}) {
 
 // A minimal image: a config blob, one layer blob and the OCI manifest naming them.
 struct Image {
-  std::string config = R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
+  std::string config =
+      R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
   std::string layer = "not really a tar, but a registry does not look inside";
   std::string manifest() const {
-    nlohmann::json m = {
-        {"schemaVersion", 2},
-        {"mediaType", kOciManifest},
-        {"config",
-         {{"mediaType", "application/vnd.oci.image.config.v1+json"},
-          {"digest", Sha256Of(config).str()},
-          {"size", config.size()}}},
-        {"layers", {{{"mediaType", "application/vnd.oci.image.layer.v1.tar+gzip"},
-                     {"digest", Sha256Of(layer).str()},
-                     {"size", layer.size()}}}}};
+    nlohmann::json m = {{"schemaVersion", 2},
+                        {"mediaType", kOciManifest},
+                        {"config",
+                         {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                          {"digest", Sha256Of(config).str()},
+                          {"size", config.size()}}},
+                        {"layers",
+                         {{{"mediaType", "application/vnd.oci.image.layer.v1.tar+gzip"},
+                           {"digest", Sha256Of(layer).str()},
+                           {"size", layer.size()}}}}};
     return m.dump();
   }
 };
 
-Status PushImage(RegistryClient& client, const std::string& repo, const std::string& tag, const Image& image) {
+Status PushImage(RegistryClient& client, const std::string& repo, const std::string& tag,
+                 const Image& image) {
   SLUICE_RETURN_IF_ERROR(client.PushBlob(repo, image.config).status());
   SLUICE_RETURN_IF_ERROR(client.PushBlob(repo, image.layer).status());
   return client.PutManifest(repo, tag, kOciManifest, image.manifest()).status();
@@ -132,7 +135,8 @@ TEST(RegistryTest, TagList) {
   ASSERT_NE(registry, nullptr);
   auto client = Client(*registry);
   Image image;
-  for (const char* tag : {"b", "a", "1.0"}) ASSERT_TRUE(PushImage(*client, "tags", tag, image).ok());
+  for (const char* tag : {"b", "a", "1.0"})
+    ASSERT_TRUE(PushImage(*client, "tags", tag, image).ok());
   auto tags = client->ListTags("tags");
   ASSERT_TRUE(tags.ok()) << tags.status().ToString();
   std::sort(tags->begin(), tags->end());  // distribution 2.8 does not sort
@@ -146,7 +150,8 @@ TEST(RegistryTest, RegistryErrorsNameRepositoryStatusAndCode) {
   auto missing = client->GetManifest("nothing/here", "v9");
   ASSERT_EQ(missing.status().code(), StatusCode::kNotFound);
   const std::string m = missing.status().message();
-  EXPECT_NE(m.find("registry " + registry->host() + ", repository nothing/here"), std::string::npos) << m;
+  EXPECT_NE(m.find("registry " + registry->host() + ", repository nothing/here"), std::string::npos)
+      << m;
   EXPECT_NE(m.find("HTTP 404"), std::string::npos) << m;
   EXPECT_NE(m.find("MANIFEST_UNKNOWN: manifest unknown"), std::string::npos) << m;
   // A manifest naming blobs that were never pushed.
@@ -159,7 +164,8 @@ TEST(RegistryTest, RegistryErrorsNameRepositoryStatusAndCode) {
 TEST(RegistryTest, BasicAuthWithHtpasswd) {
   auto dir = TempDir::Create("sluice-htpasswd-");
   ASSERT_TRUE(dir.ok());
-  auto made = RunTool({"/usr/bin/htpasswd", "-Bbc", (dir->path() / "htpasswd").string(), "ciuser", "cipass"});
+  auto made = RunTool(
+      {"/usr/bin/htpasswd", "-Bbc", (dir->path() / "htpasswd").string(), "ciuser", "cipass"});
   ASSERT_TRUE(made.ok()) << made.status().ToString();
   ASSERT_EQ(made->exit_code, 0) << made->output;
   auto registry = StartRegistry({.htpasswd_file = (dir->path() / "htpasswd").string()});
@@ -168,7 +174,8 @@ TEST(RegistryTest, BasicAuthWithHtpasswd) {
   Status anonymous = Client(*registry)->Ping();
   EXPECT_EQ(anonymous.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(anonymous.message().find("unauthorized"), std::string::npos) << anonymous.message();
-  EXPECT_NE(anonymous.message().find("give credentials for " + registry->host()), std::string::npos);
+  EXPECT_NE(anonymous.message().find("give credentials for " + registry->host()),
+            std::string::npos);
 
   RegistryOptions wrong;
   wrong.credentials = RegistryCredentials{"ciuser", "nope"};
@@ -198,7 +205,8 @@ TEST(RegistryTest, BearerTokensFromTheRealm) {
 
   Status anonymous = Client(*registry)->Ping();
   EXPECT_EQ(anonymous.code(), StatusCode::kFailedPrecondition) << anonymous.ToString();
-  EXPECT_NE(anonymous.message().find("refused anonymous access"), std::string::npos) << anonymous.message();
+  EXPECT_NE(anonymous.message().find("refused anonymous access"), std::string::npos)
+      << anonymous.message();
 
   RegistryOptions options;
   options.credentials = RegistryCredentials{"ciuser", "cipass"};
@@ -217,11 +225,13 @@ TEST(RegistryTest, BearerTokensFromTheRealm) {
   // once per scope: the mount asks for both repositories.
   std::vector<std::string> seen = (*tokens)->requests();
   auto count = [&](const std::string& needle) {
-    return std::count_if(seen.begin(), seen.end(), [&](const std::string& r) { return r.find(needle) != std::string::npos; });
+    return std::count_if(seen.begin(), seen.end(),
+                         [&](const std::string& r) { return r.find(needle) != std::string::npos; });
   };
   EXPECT_EQ(count("scope=repository%3Atok%3Apull%2Cpush"), 1) << ::testing::PrintToString(seen);
   EXPECT_EQ(count("scope=repository%3Atok2%3Apull%2Cpush&scope=repository%3Atok%3Apull"), 1);
-  EXPECT_EQ(count("[Basic Y2l1c2VyOmNpcGFzcw==]"), static_cast<long>(seen.size()) - 1);  // all but the anonymous try
+  EXPECT_EQ(count("[Basic Y2l1c2VyOmNpcGFzcw==]"),
+            static_cast<long>(seen.size()) - 1);  // all but the anonymous try
 }
 
 }  // namespace

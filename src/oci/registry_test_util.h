@@ -61,7 +61,8 @@ class TestRegistry {
 // those Basic credentials (401 otherwise). Records every request it serves.
 class TokenServer {
  public:
-  static Result<std::unique_ptr<TokenServer>> Start(std::string username = "", std::string password = "");
+  static Result<std::unique_ptr<TokenServer>> Start(std::string username = "",
+                                                    std::string password = "");
   TokenServer(const TokenServer&) = delete;
   TokenServer& operator=(const TokenServer&) = delete;
   ~TokenServer();  // stops the thread
