@@ -14,8 +14,9 @@ namespace {
 
 std::string HostWithoutPort(std::string_view host) {
   if (host.starts_with('[')) return std::string(host.substr(1, host.find(']') - 1));
-  if (std::count(host.begin(), host.end(), ':') == 1)
+  if (std::count(host.begin(), host.end(), ':') == 1) {
     return std::string(host.substr(0, host.find(':')));
+  }
   return std::string(host);
 }
 

@@ -39,8 +39,9 @@ Result<Digest> RegistryClient::Upload(std::string_view repository, std::string l
       patch.headers["Content-Range"] =
           std::to_string(start) + "-" + std::to_string(start + chunk.size() - 1);
       SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send(std::move(patch), scope));
-      if (reply.status != 202)
+      if (reply.status != 202) {
         return Error(reply, repository, what + " (chunk at byte " + std::to_string(start) + ")");
+      }
       SLUICE_ASSIGN_OR_RETURN(location, ResolveUrl(location, reply.header("location")));
     }
   } else {
@@ -59,8 +60,9 @@ Result<Digest> RegistryClient::PushBlob(std::string_view repository, std::string
   if (exists) return digest;
   std::string url = base_url_ + "/v2/" + std::string(repository) + "/blobs/uploads/";
   SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send({"POST", url, {}, {}}, PushScope(repository)));
-  if (reply.status != 202)
+  if (reply.status != 202) {
     return Error(reply, repository, "starting the upload of blob " + digest.str());
+  }
   SLUICE_ASSIGN_OR_RETURN(std::string location, ResolveUrl(url, reply.header("location")));
   return Upload(repository, location, bytes, digest);
 }

@@ -39,7 +39,7 @@ struct Fixture {
   std::vector<std::chrono::milliseconds> sleeps;
   std::unique_ptr<RegistryClient> Client(ScriptedTransport::Handler handler,
                                          RegistryOptions options = {},
-                                         std::string host = "127.0.0.1:5000") {
+                                         const std::string& host = "127.0.0.1:5000") {
     options.initial_backoff = std::chrono::milliseconds(10);
     options.sleep = [this](std::chrono::milliseconds d) { sleeps.push_back(d); };
     return std::make_unique<RegistryClient>(
@@ -80,8 +80,9 @@ TEST(RegistryClientTest, ManifestDigestIsChecked) {
   Fixture f;
   std::string body = R"({"schemaVersion":2})";
   auto client = f.Client([&](const HttpRequest& r) -> Result<HttpResponse> {
-    if (r.method == "PUT")
+    if (r.method == "PUT") {
       return Reply(201, "", {{"docker-content-digest", Sha256Of("rewritten").str()}});
+    }
     return Reply(200, body, {{"content-type", std::string(kOciManifest)}});
   });
   auto by_digest = client->GetManifest("app", Sha256Of("something else").str());

@@ -31,8 +31,9 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return std::tolower(c); });
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
       value.remove_prefix(1);
+    }
     while (!value.empty() &&
            (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
       value.remove_suffix(1);
@@ -52,8 +53,11 @@ class CurlTransport : public HttpTransport {
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> list(nullptr, curl_slist_free_all);
     // An empty Expect avoids curl's 100-continue pause before large bodies.
     curl_slist* raw = curl_slist_append(nullptr, "Expect:");
-    for (const auto& [name, value] : request.headers)
-      raw = curl_slist_append(raw, (name + ": " + value).c_str());
+    for (const auto& [name, value] : request.headers) {
+      std::string line = name;
+      line.append(": ").append(value);
+      raw = curl_slist_append(raw, line.c_str());
+    }
     list.reset(raw);
 
     HttpResponse response;

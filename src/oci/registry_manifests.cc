@@ -13,8 +13,9 @@ Result<Digest> RegistryClient::PutManifest(std::string_view repository, std::str
   SLUICE_ASSIGN_OR_RETURN(
       HttpResponse reply,
       Send(std::move(put), "repository:" + std::string(repository) + ":pull,push"));
-  if (reply.status != 201)
+  if (reply.status != 201) {
     return Error(reply, repository, "pushing manifest " + std::string(reference));
+  }
   std::string stored = reply.header("docker-content-digest");
   if (!stored.empty() && stored != digest.str()) {
     return Status::IoError("registry " + host_ + ", repository " + std::string(repository) +
@@ -35,8 +36,9 @@ Result<Manifest> RegistryClient::GetManifest(std::string_view repository,
                           std::string(kDockerManifest) + ", " + std::string(kDockerManifestList);
   SLUICE_ASSIGN_OR_RETURN(HttpResponse reply,
                           Send(std::move(get), "repository:" + std::string(repository) + ":pull"));
-  if (reply.status != 200)
+  if (reply.status != 200) {
     return Error(reply, repository, "getting manifest " + std::string(reference));
+  }
   Manifest manifest{reply.header("content-type"), std::move(reply.body), {}};
   manifest.digest = Sha256Of(manifest.bytes);
   std::string where = "registry " + host_ + ", repository " + std::string(repository) +

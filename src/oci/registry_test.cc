@@ -135,8 +135,9 @@ TEST(RegistryTest, TagList) {
   ASSERT_NE(registry, nullptr);
   auto client = Client(*registry);
   Image image;
-  for (const char* tag : {"b", "a", "1.0"})
+  for (const char* tag : {"b", "a", "1.0"}) {
     ASSERT_TRUE(PushImage(*client, "tags", tag, image).ok());
+  }
   auto tags = client->ListTags("tags");
   ASSERT_TRUE(tags.ok()) << tags.status().ToString();
   std::sort(tags->begin(), tags->end());  // distribution 2.8 does not sort

@@ -101,6 +101,7 @@ Result<ToolResult> RunTool(const std::vector<std::string>& argv) {
   SLUICE_RETURN_IF_ERROR(NeedTool(argv.at(0)));
   // Built before fork: the child of a threaded process may only exec.
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   int fds[2];
@@ -118,8 +119,9 @@ Result<ToolResult> RunTool(const std::vector<std::string>& argv) {
   close(fds[1]);
   ToolResult result;
   char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;)
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) {
     result.output.append(buf, static_cast<size_t>(n));
+  }
   close(fds[0]);
   int status = 0;
   waitpid(pid, &status, 0);
