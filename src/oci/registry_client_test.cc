@@ -207,6 +207,41 @@ TEST(RegistryClientTest, UploadUsesTheLastLocation) {
   EXPECT_TRUE(f.log[5].body.empty());
 }
 
+TEST(RegistryClientTest, BlobRedirectsDoNotCarryOurCredentials) {
+  Fixture f;
+  RegistryOptions options;
+  options.credentials = RegistryCredentials{"u", "p"};
+  auto client = f.Client(
+      [](const HttpRequest& r) -> Result<HttpResponse> {
+        if (r.url.starts_with("https://storage.example/")) return Reply(200, "layer");
+        if (!r.headers.count("Authorization")) {
+          return Reply(401, "", {{"www-authenticate", R"(Basic realm="reg")"}});
+        }
+        return Reply(307, "", {{"location", "https://storage.example/blob?signature=s"}});
+      },
+      options);
+  auto blob = client->GetBlob("app", Sha256Of("layer"));
+  ASSERT_TRUE(blob.ok()) << blob.status().ToString();
+  EXPECT_EQ(*blob, "layer");
+  ASSERT_EQ(f.log.size(), 3u);
+  EXPECT_EQ(f.log[1].headers["Authorization"], "Basic dTpw");
+  EXPECT_EQ(f.log[2].url, "https://storage.example/blob?signature=s");
+  EXPECT_EQ(f.log[2].headers.count("Authorization"), 0u);
+}
+
+TEST(RegistryClientTest, BasicChallengeWithoutCredentialsSaysWhatToDo) {
+  Fixture f;
+  auto client = f.Client([](const HttpRequest&) -> Result<HttpResponse> {
+    return Reply(401, "", {{"www-authenticate", R"(Basic realm="reg")"}});
+  });
+  Status status = client->Ping();
+  EXPECT_EQ(status.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(status.message(),
+            "unauthorized: registry 127.0.0.1:5000 asks for a user name and password; give "
+            "credentials for "
+            "127.0.0.1:5000 (a user name and a password or token)");
+}
+
 TEST(RegistryClientTest, ParsesChallengesWithQuotedCommas) {
   auto c = ParseAuthChallenge(
       R"(Bearer realm="https://a/token",service=reg,scope="repository:x:pull,push")");

@@ -93,6 +93,43 @@ TEST(RegistryTest, PushThenPullBlobsAndManifestAndSkopeoAgrees) {
   EXPECT_EQ(seen["Architecture"], "amd64");
 }
 
+TEST(RegistryTest, IndexesAndDockerSchema2ManifestsKeepTheirMediaTypes) {
+  auto registry = StartRegistry();
+  ASSERT_NE(registry, nullptr);
+  auto client = Client(*registry);
+  Image image;
+  ASSERT_TRUE(PushImage(*client, "multi", "amd64", image).ok());
+  nlohmann::json index = {{"schemaVersion", 2},
+                          {"mediaType", kOciIndex},
+                          {"manifests",
+                           {{{"mediaType", kOciManifest},
+                             {"digest", Sha256Of(image.manifest()).str()},
+                             {"size", image.manifest().size()},
+                             {"platform", {{"architecture", "amd64"}, {"os", "linux"}}}}}}};
+  auto index_digest = client->PutManifest("multi", "v1", kOciIndex, index.dump());
+  ASSERT_TRUE(index_digest.ok()) << index_digest.status().ToString();
+  auto pulled_index = client->GetManifest("multi", "v1");
+  ASSERT_TRUE(pulled_index.ok()) << pulled_index.status().ToString();
+  EXPECT_EQ(pulled_index->media_type, kOciIndex);
+  EXPECT_EQ(pulled_index->digest, *index_digest);
+
+  nlohmann::json docker = {{"schemaVersion", 2},
+                           {"mediaType", kDockerManifest},
+                           {"config",
+                            {{"mediaType", "application/vnd.docker.container.image.v1+json"},
+                             {"digest", Sha256Of(image.config).str()},
+                             {"size", image.config.size()}}},
+                           {"layers",
+                            {{{"mediaType", "application/vnd.docker.image.rootfs.diff.tar.gzip"},
+                              {"digest", Sha256Of(image.layer).str()},
+                              {"size", image.layer.size()}}}}};
+  ASSERT_TRUE(client->PutManifest("multi", "docker", kDockerManifest, docker.dump()).ok());
+  auto pulled_docker = client->GetManifest("multi", "docker");
+  ASSERT_TRUE(pulled_docker.ok()) << pulled_docker.status().ToString();
+  EXPECT_EQ(pulled_docker->media_type, kDockerManifest);
+  EXPECT_EQ(pulled_docker->bytes, docker.dump());
+}
+
 TEST(RegistryTest, ChunkedUploadOfALargeBlob) {
   auto registry = StartRegistry();
   ASSERT_NE(registry, nullptr);
