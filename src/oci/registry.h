@@ -25,6 +25,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -96,6 +97,9 @@ class RegistryClient {
   // Uploads `bytes` (monolithic POST+PUT, or PATCH chunks above the
   // threshold) unless the blob is already there; returns its digest.
   Result<Digest> PushBlob(std::string_view repository, std::string_view bytes);
+  // The same for a file, read chunk by chunk: above the threshold at most
+  // chunk_size bytes of it are in memory. IoError when it cannot be read.
+  Result<Digest> PushBlobFile(std::string_view repository, const std::filesystem::path& file);
   // Mounts the blob from `from_repository` without sending it. When the
   // registry cannot mount (202), uploads `bytes` instead. Returns whether it
   // was mounted. InvalidArgument when `bytes` do not hash to `digest`.
@@ -126,8 +130,14 @@ class RegistryClient {
   void AddAuthorization(HttpRequest& request, const std::string& scope);
   Status Error(const HttpResponse& response, std::string_view repository,
                std::string_view what) const;
-  Result<Digest> Upload(std::string_view repository, std::string location, std::string_view bytes,
-                        const Digest& digest);
+  // Reads `length` bytes of the blob from `offset`.
+  using ReadChunk = std::function<Result<std::string>(size_t offset, size_t length)>;
+  // POST: opens an upload session; returns its Location.
+  Result<std::string> StartUpload(std::string_view repository, const Digest& digest);
+  // Sends `size` bytes to the session at `location`: one PUT, or PATCH
+  // chunks then an empty PUT, always to the Location of the last reply.
+  Result<Digest> Upload(std::string_view repository, std::string location, size_t size,
+                        const ReadChunk& read, const Digest& digest);
 
   // Constant after construction.
   const std::string host_;

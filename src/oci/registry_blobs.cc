@@ -1,5 +1,8 @@
 // RegistryClient: blob existence, uploads (monolithic and chunked), mounts
 // across repositories and verified downloads.
+#include <algorithm>
+#include <fstream>
+
 #include "oci/registry.h"
 
 namespace sluice::oci {
@@ -7,6 +10,12 @@ namespace {
 
 std::string PushScope(std::string_view repository) {
   return "repository:" + std::string(repository) + ":pull,push";
+}
+
+std::function<Result<std::string>(size_t, size_t)> ReadFrom(std::string_view bytes) {
+  return [bytes](size_t offset, size_t length) -> Result<std::string> {
+    return std::string(bytes.substr(offset, length));
+  };
 }
 
 std::string WithDigest(const std::string& location, const Digest& digest) {
@@ -27,17 +36,18 @@ Result<bool> RegistryClient::BlobExists(std::string_view repository, const Diges
 }
 
 Result<Digest> RegistryClient::Upload(std::string_view repository, std::string location,
-                                      std::string_view bytes, const Digest& digest) {
+                                      size_t size, const ReadChunk& read, const Digest& digest) {
   const std::string what = "uploading blob " + digest.str();
   const std::string scope = PushScope(repository);
-  std::string_view last;  // what the closing PUT carries
-  if (bytes.size() > options_.chunk_threshold && options_.chunk_size > 0) {
-    for (size_t start = 0; start < bytes.size(); start += options_.chunk_size) {
-      std::string_view chunk = bytes.substr(start, options_.chunk_size);
-      HttpRequest patch{"PATCH", location, {}, std::string(chunk)};
+  std::string last;  // what the closing PUT carries
+  if (size > options_.chunk_threshold && options_.chunk_size > 0) {
+    for (size_t start = 0; start < size; start += options_.chunk_size) {
+      SLUICE_ASSIGN_OR_RETURN(std::string chunk,
+                              read(start, std::min(options_.chunk_size, size - start)));
+      std::string range = std::to_string(start) + "-" + std::to_string(start + chunk.size() - 1);
+      HttpRequest patch{"PATCH", location, {}, std::move(chunk)};
       patch.headers["Content-Type"] = "application/octet-stream";
-      patch.headers["Content-Range"] =
-          std::to_string(start) + "-" + std::to_string(start + chunk.size() - 1);
+      patch.headers["Content-Range"] = range;
       SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send(std::move(patch), scope));
       if (reply.status != 202) {
         return Error(reply, repository, what + " (chunk at byte " + std::to_string(start) + ")");
@@ -45,26 +55,53 @@ Result<Digest> RegistryClient::Upload(std::string_view repository, std::string l
       SLUICE_ASSIGN_OR_RETURN(location, ResolveUrl(location, reply.header("location")));
     }
   } else {
-    last = bytes;
+    SLUICE_ASSIGN_OR_RETURN(last, read(0, size));
   }
-  HttpRequest put{"PUT", WithDigest(location, digest), {}, std::string(last)};
+  HttpRequest put{"PUT", WithDigest(location, digest), {}, std::move(last)};
   put.headers["Content-Type"] = "application/octet-stream";
   SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send(std::move(put), scope));
   if (reply.status != 201) return Error(reply, repository, what);
   return digest;
 }
 
-Result<Digest> RegistryClient::PushBlob(std::string_view repository, std::string_view bytes) {
-  Digest digest = Sha256Of(bytes);
-  SLUICE_ASSIGN_OR_RETURN(bool exists, BlobExists(repository, digest));
-  if (exists) return digest;
+Result<std::string> RegistryClient::StartUpload(std::string_view repository, const Digest& digest) {
   std::string url = base_url_ + "/v2/" + std::string(repository) + "/blobs/uploads/";
   SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send({"POST", url, {}, {}}, PushScope(repository)));
   if (reply.status != 202) {
     return Error(reply, repository, "starting the upload of blob " + digest.str());
   }
-  SLUICE_ASSIGN_OR_RETURN(std::string location, ResolveUrl(url, reply.header("location")));
-  return Upload(repository, location, bytes, digest);
+  return ResolveUrl(url, reply.header("location"));
+}
+
+Result<Digest> RegistryClient::PushBlob(std::string_view repository, std::string_view bytes) {
+  Digest digest = Sha256Of(bytes);
+  SLUICE_ASSIGN_OR_RETURN(bool exists, BlobExists(repository, digest));
+  if (exists) return digest;
+  SLUICE_ASSIGN_OR_RETURN(std::string location, StartUpload(repository, digest));
+  return Upload(repository, location, bytes.size(), ReadFrom(bytes), digest);
+}
+
+Result<Digest> RegistryClient::PushBlobFile(std::string_view repository,
+                                            const std::filesystem::path& file) {
+  SLUICE_ASSIGN_OR_RETURN(Digest digest, Sha256OfFile(file));
+  std::error_code error;
+  size_t size = std::filesystem::file_size(file, error);
+  if (error) return Status::IoError("cannot read " + file.string() + ": " + error.message());
+  SLUICE_ASSIGN_OR_RETURN(bool exists, BlobExists(repository, digest));
+  if (exists) return digest;
+  SLUICE_ASSIGN_OR_RETURN(std::string location, StartUpload(repository, digest));
+  std::ifstream in(file, std::ios::binary);
+  auto read = [&](size_t offset, size_t length) -> Result<std::string> {
+    std::string chunk(length, '\0');
+    in.seekg(static_cast<std::streamoff>(offset));
+    in.read(chunk.data(), static_cast<std::streamsize>(length));
+    if (static_cast<size_t>(in.gcount()) != length) {
+      return Status::IoError("cannot read " + file.string() + " at byte " + std::to_string(offset) +
+                             " (did it change during the upload?)");
+    }
+    return chunk;
+  };
+  return Upload(repository, location, size, read, digest);
 }
 
 Result<bool> RegistryClient::MountOrPushBlob(std::string_view repository,
@@ -88,7 +125,8 @@ Result<bool> RegistryClient::MountOrPushBlob(std::string_view repository,
                  "mounting blob " + digest.str() + " from " + std::string(from_repository));
   }
   SLUICE_ASSIGN_OR_RETURN(std::string location, ResolveUrl(url, reply.header("location")));
-  SLUICE_RETURN_IF_ERROR(Upload(repository, location, bytes, digest).status());
+  SLUICE_RETURN_IF_ERROR(
+      Upload(repository, location, bytes.size(), ReadFrom(bytes), digest).status());
   return false;
 }
 

@@ -144,6 +144,18 @@ TEST(RegistryTest, ChunkedUploadOfALargeBlob) {
   auto back = client->GetBlob("big", *digest);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(*back, big);
+
+  // The same bytes from a file, into another repository, one chunk at a time.
+  auto dir = TempDir::Create("sluice-blobfile-");
+  ASSERT_TRUE(dir.ok());
+  ASSERT_TRUE(WriteFileAtomic(dir->path() / "layer", big).ok());
+  auto from_file = client->PushBlobFile("big-file", dir->path() / "layer");
+  ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
+  EXPECT_EQ(*from_file, *digest);
+  EXPECT_EQ(*client->GetBlob("big-file", *digest), big);
+  auto missing = client->PushBlobFile("big-file", dir->path() / "nope");
+  EXPECT_EQ(missing.status().code(), StatusCode::kIoError);
+  EXPECT_NE(missing.status().message().find("nope"), std::string::npos);
 }
 
 TEST(RegistryTest, CrossRepositoryMountAndFallbackUpload) {
