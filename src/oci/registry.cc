@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "oci/reference.h"
+
 namespace sluice::oci {
 namespace {
 
@@ -116,6 +118,17 @@ Status RegistryClient::Error(const HttpResponse& response, std::string_view repo
   }
 }
 
+Result<std::string> RegistryClient::RepositoryUrl(std::string_view repository,
+                                                  std::string_view suffix) const {
+  if (!IsValidRepositoryName(repository)) {
+    return Status::InvalidArgument("repository name \"" + std::string(repository) +
+                                   "\" (registry " + host_ +
+                                   ") is not valid: use lower-case letters and digits, separated "
+                                   "by '.', '_', '__', '-' or '/'");
+  }
+  return base_url_ + "/v2/" + std::string(repository) + std::string(suffix);
+}
+
 Status RegistryClient::Ping() {
   SLUICE_ASSIGN_OR_RETURN(HttpResponse response, Send({"GET", base_url_ + "/v2/", {}, {}}, ""));
   if (response.status != 200) return Error(response, "", "GET /v2/");
@@ -125,7 +138,7 @@ Status RegistryClient::Ping() {
 Result<std::vector<std::string>> RegistryClient::ListTags(std::string_view repository) {
   const std::string scope = "repository:" + std::string(repository) + ":pull";
   std::vector<std::string> tags;
-  std::string url = base_url_ + "/v2/" + std::string(repository) + "/tags/list";
+  SLUICE_ASSIGN_OR_RETURN(std::string url, RepositoryUrl(repository, "/tags/list"));
   // Bounded so that a registry linking a page to itself cannot loop forever.
   for (int page = 0; page < 10000 && !url.empty(); ++page) {
     SLUICE_ASSIGN_OR_RETURN(HttpResponse response, Send({"GET", url, {}, {}}, scope));

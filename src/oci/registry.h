@@ -17,7 +17,8 @@
 // status and the registry's own error (errors[].code: message), with what to
 // do: NotFound for unknown blobs/manifests/repositories, FailedPrecondition
 // for refused credentials or permissions, IoError for network and server
-// failures, InvalidArgument for bad input and for digest mismatches.
+// failures, InvalidArgument for bad input (repository names, tags) and for
+// digest mismatches.
 //
 // Thread-safety: one client may be used from several threads; the token cache
 // is guarded by a mutex, and the transport must be thread-safe.
@@ -130,6 +131,8 @@ class RegistryClient {
   void AddAuthorization(HttpRequest& request, const std::string& scope);
   Status Error(const HttpResponse& response, std::string_view repository,
                std::string_view what) const;
+  // base_url/v2/<repository><suffix>; InvalidArgument for a bad name.
+  Result<std::string> RepositoryUrl(std::string_view repository, std::string_view suffix) const;
   // Reads `length` bytes of the blob from `offset`.
   using ReadChunk = std::function<Result<std::string>(size_t offset, size_t length)>;
   // POST: opens an upload session; returns its Location.

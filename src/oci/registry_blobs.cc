@@ -26,7 +26,7 @@ std::string WithDigest(const std::string& location, const Digest& digest) {
 }  // namespace
 
 Result<bool> RegistryClient::BlobExists(std::string_view repository, const Digest& digest) {
-  std::string url = base_url_ + "/v2/" + std::string(repository) + "/blobs/" + digest.str();
+  SLUICE_ASSIGN_OR_RETURN(std::string url, RepositoryUrl(repository, "/blobs/" + digest.str()));
   SLUICE_ASSIGN_OR_RETURN(
       HttpResponse response,
       Send({"HEAD", url, {}, {}}, "repository:" + std::string(repository) + ":pull"));
@@ -65,7 +65,7 @@ Result<Digest> RegistryClient::Upload(std::string_view repository, std::string l
 }
 
 Result<std::string> RegistryClient::StartUpload(std::string_view repository, const Digest& digest) {
-  std::string url = base_url_ + "/v2/" + std::string(repository) + "/blobs/uploads/";
+  SLUICE_ASSIGN_OR_RETURN(std::string url, RepositoryUrl(repository, "/blobs/uploads/"));
   SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send({"POST", url, {}, {}}, PushScope(repository)));
   if (reply.status != 202) {
     return Error(reply, repository, "starting the upload of blob " + digest.str());
@@ -112,9 +112,12 @@ Result<bool> RegistryClient::MountOrPushBlob(std::string_view repository,
                                    " does not hash to " + digest.str() + " (it is " +
                                    Sha256Of(bytes).str() + ")");
   }
-  std::string url = base_url_ + "/v2/" + std::string(repository) +
-                    "/blobs/uploads/?mount=" + UrlEncode(digest.str()) +
-                    "&from=" + UrlEncode(from_repository);
+  // Validates the source name; its URL is not used.
+  SLUICE_RETURN_IF_ERROR(RepositoryUrl(from_repository, "").status());
+  SLUICE_ASSIGN_OR_RETURN(
+      std::string url,
+      RepositoryUrl(repository, "/blobs/uploads/?mount=" + UrlEncode(digest.str()) +
+                                    "&from=" + UrlEncode(from_repository)));
   std::string scope =
       PushScope(repository) + " repository:" + std::string(from_repository) + ":pull";
   SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send({"POST", url, {}, {}}, scope));
@@ -131,7 +134,7 @@ Result<bool> RegistryClient::MountOrPushBlob(std::string_view repository,
 }
 
 Result<std::string> RegistryClient::GetBlob(std::string_view repository, const Digest& digest) {
-  std::string url = base_url_ + "/v2/" + std::string(repository) + "/blobs/" + digest.str();
+  SLUICE_ASSIGN_OR_RETURN(std::string url, RepositoryUrl(repository, "/blobs/" + digest.str()));
   SLUICE_ASSIGN_OR_RETURN(
       HttpResponse reply,
       Send({"GET", url, {}, {}}, "repository:" + std::string(repository) + ":pull"));

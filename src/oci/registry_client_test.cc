@@ -242,6 +242,22 @@ TEST(RegistryClientTest, BasicChallengeWithoutCredentialsSaysWhatToDo) {
             "127.0.0.1:5000 (a user name and a password or token)");
 }
 
+TEST(RegistryClientTest, BadNamesAreRejectedBeforeAnyRequest) {
+  Fixture f;
+  auto client = f.Client([](const HttpRequest&) -> Result<HttpResponse> { return Reply(200); });
+  auto upper = client->GetManifest("Team/App", "v1");
+  ASSERT_EQ(upper.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(upper.status().message().find("repository name \"Team/App\" (registry 127.0.0.1:5000)"),
+            std::string::npos)
+      << upper.status().message();
+  EXPECT_EQ(client->PutManifest("app", "../x", kOciManifest, "{}").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(client->MountOrPushBlob("app", "../etc", Sha256Of("x"), "x").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(client->ListTags("").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(f.log.empty());
+}
+
 TEST(RegistryClientTest, ParsesChallengesWithQuotedCommas) {
   auto c = ParseAuthChallenge(
       R"(Bearer realm="https://a/token",service=reg,scope="repository:x:pull,push")");

@@ -1,4 +1,5 @@
 // RegistryClient: pushing and pulling manifests and indexes.
+#include "oci/reference.h"
 #include "oci/registry.h"
 
 namespace sluice::oci {
@@ -6,8 +7,13 @@ namespace sluice::oci {
 Result<Digest> RegistryClient::PutManifest(std::string_view repository, std::string_view reference,
                                            std::string_view media_type, std::string_view bytes) {
   Digest digest = Sha256Of(bytes);
-  std::string url =
-      base_url_ + "/v2/" + std::string(repository) + "/manifests/" + std::string(reference);
+  if (!IsValidTag(reference) && !ParseDigest(reference).ok()) {
+    return Status::InvalidArgument("\"" + std::string(reference) +
+                                   "\" is neither a tag nor a sha256 digest (for registry " +
+                                   host_ + ", repository " + std::string(repository) + ")");
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::string url,
+                          RepositoryUrl(repository, "/manifests/" + std::string(reference)));
   HttpRequest put{"PUT", url, {}, std::string(bytes)};
   put.headers["Content-Type"] = std::string(media_type);
   SLUICE_ASSIGN_OR_RETURN(
@@ -28,8 +34,13 @@ Result<Digest> RegistryClient::PutManifest(std::string_view repository, std::str
 
 Result<Manifest> RegistryClient::GetManifest(std::string_view repository,
                                              std::string_view reference) {
-  std::string url =
-      base_url_ + "/v2/" + std::string(repository) + "/manifests/" + std::string(reference);
+  if (!IsValidTag(reference) && !ParseDigest(reference).ok()) {
+    return Status::InvalidArgument("\"" + std::string(reference) +
+                                   "\" is neither a tag nor a sha256 digest (for registry " +
+                                   host_ + ", repository " + std::string(repository) + ")");
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::string url,
+                          RepositoryUrl(repository, "/manifests/" + std::string(reference)));
   HttpRequest get{"GET", url, {}, {}};
   // Distribution 2.8 hides OCI manifests (404) from clients that do not accept them.
   get.headers["Accept"] = std::string(kOciManifest) + ", " + std::string(kOciIndex) + ", " +

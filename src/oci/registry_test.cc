@@ -242,8 +242,8 @@ TEST(RegistryTest, BasicAuthWithHtpasswd) {
   auto pulled = client->GetManifest("authed", "v1");
   ASSERT_TRUE(pulled.ok()) << pulled.status().ToString();
   EXPECT_EQ(pulled->bytes, image.manifest());
-  auto inspect = RunTool({"/usr/bin/skopeo", "inspect", "--tls-verify=false", "--creds", "ciuser:cipass",
-                          "docker://" + registry->host() + "/authed:v1"});
+  auto inspect = RunTool({"/usr/bin/skopeo", "inspect", "--tls-verify=false", "--creds",
+                          "ciuser:cipass", "docker://" + registry->host() + "/authed:v1"});
   ASSERT_TRUE(inspect.ok()) << inspect.status().ToString();
   ASSERT_EQ(inspect->exit_code, 0) << inspect->output;
   EXPECT_EQ(nlohmann::json::parse(inspect->output)["Digest"], pulled->digest.str());
