@@ -211,6 +211,24 @@ TEST(RegistryTest, RegistryErrorsNameRepositoryStatusAndCode) {
       << orphan.status().message();
 }
 
+TEST(RegistryTest, UnreachableRegistryIsAnIoErrorAfterRetries) {
+  std::string host;
+  {
+    auto registry = StartRegistry();
+    ASSERT_NE(registry, nullptr);
+    host = registry->host();
+  }  // stopped: nothing listens on its port any more
+  RegistryOptions options;
+  options.max_retries = 2;
+  int waits = 0;
+  options.sleep = [&](std::chrono::milliseconds) { ++waits; };
+  Status status = RegistryClient(host, options, NewCurlTransport()).Ping();
+  EXPECT_EQ(status.code(), StatusCode::kIoError);
+  EXPECT_NE(status.message().find("registry " + host + " (after 3 attempts)"), std::string::npos)
+      << status.message();
+  EXPECT_EQ(waits, 2);
+}
+
 TEST(RegistryTest, BasicAuthWithHtpasswd) {
   auto dir = TempDir::Create("sluice-htpasswd-");
   ASSERT_TRUE(dir.ok());
