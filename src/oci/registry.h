@@ -38,13 +38,13 @@
 
 #include "common/status.h"
 #include "oci/digest.h"
+#include "oci/image.h"
 #include "oci/registry_http.h"
 
 namespace sluice::oci {
 
-// Media types the client sends and accepts (persisted wire values).
-inline constexpr std::string_view kOciManifest = "application/vnd.oci.image.manifest.v1+json";
-inline constexpr std::string_view kOciIndex = "application/vnd.oci.image.index.v1+json";
+// Media types the client also accepts on pull, beside image.h's OCI ones
+// (persisted wire values).
 inline constexpr std::string_view kDockerManifest =
     "application/vnd.docker.distribution.manifest.v2+json";
 inline constexpr std::string_view kDockerManifestList =
@@ -71,7 +71,7 @@ struct RegistryOptions {
 };
 
 // A manifest or index as the registry stores it.
-struct Manifest {
+struct RawManifest {
   std::string media_type;
   std::string bytes;  // exactly as stored: the digest is over these bytes
   Digest digest;
@@ -116,7 +116,7 @@ class RegistryClient {
                              std::string_view media_type, std::string_view bytes);
   // GET a manifest or index by tag or digest, accepting OCI and Docker
   // schema 2 types. When `reference` is a digest the bytes must match it.
-  Result<Manifest> GetManifest(std::string_view repository, std::string_view reference);
+  Result<RawManifest> GetManifest(std::string_view repository, std::string_view reference);
 
   // Every tag of `repository`, following `Link: <...>; rel="next"` pages.
   Result<std::vector<std::string>> ListTags(std::string_view repository);

@@ -83,7 +83,7 @@ TEST(RegistryClientTest, ManifestDigestIsChecked) {
     if (r.method == "PUT") {
       return Reply(201, "", {{"docker-content-digest", Sha256Of("rewritten").str()}});
     }
-    return Reply(200, body, {{"content-type", std::string(kOciManifest)}});
+    return Reply(200, body, {{"content-type", std::string(kMediaTypeManifest)}});
   });
   auto by_digest = client->GetManifest("app", Sha256Of("something else").str());
   EXPECT_EQ(by_digest.status().code(), StatusCode::kInvalidArgument);
@@ -92,10 +92,10 @@ TEST(RegistryClientTest, ManifestDigestIsChecked) {
   EXPECT_EQ(by_tag->digest, Sha256Of(body));
   EXPECT_NE(f.log.back().headers["Accept"].find(std::string(kDockerManifestList)),
             std::string::npos);
-  auto put = client->PutManifest("app", "v1", kOciManifest, body);
+  auto put = client->PutManifest("app", "v1", kMediaTypeManifest, body);
   ASSERT_FALSE(put.ok());
   EXPECT_NE(put.status().message().find("rewrote it"), std::string::npos) << put.status().message();
-  EXPECT_EQ(f.log.back().headers["Content-Type"], kOciManifest);
+  EXPECT_EQ(f.log.back().headers["Content-Type"], kMediaTypeManifest);
 }
 
 TEST(RegistryClientTest, RetriesServerErrorsAndDroppedConnectionsWithBackoff) {
@@ -250,7 +250,7 @@ TEST(RegistryClientTest, BadNamesAreRejectedBeforeAnyRequest) {
   EXPECT_NE(upper.status().message().find("repository name \"Team/App\" (registry 127.0.0.1:5000)"),
             std::string::npos)
       << upper.status().message();
-  EXPECT_EQ(client->PutManifest("app", "../x", kOciManifest, "{}").status().code(),
+  EXPECT_EQ(client->PutManifest("app", "../x", kMediaTypeManifest, "{}").status().code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(client->MountOrPushBlob("app", "../etc", Sha256Of("x"), "x").status().code(),
             StatusCode::kInvalidArgument);

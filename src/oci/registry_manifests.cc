@@ -32,7 +32,7 @@ Result<Digest> RegistryClient::PutManifest(std::string_view repository, std::str
   return digest;
 }
 
-Result<Manifest> RegistryClient::GetManifest(std::string_view repository,
+Result<RawManifest> RegistryClient::GetManifest(std::string_view repository,
                                              std::string_view reference) {
   if (!IsValidTag(reference) && !ParseDigest(reference).ok()) {
     return Status::InvalidArgument("\"" + std::string(reference) +
@@ -43,14 +43,14 @@ Result<Manifest> RegistryClient::GetManifest(std::string_view repository,
                           RepositoryUrl(repository, "/manifests/" + std::string(reference)));
   HttpRequest get{"GET", url, {}, {}};
   // Distribution 2.8 hides OCI manifests (404) from clients that do not accept them.
-  get.headers["Accept"] = std::string(kOciManifest) + ", " + std::string(kOciIndex) + ", " +
+  get.headers["Accept"] = std::string(kMediaTypeManifest) + ", " + std::string(kMediaTypeIndex) + ", " +
                           std::string(kDockerManifest) + ", " + std::string(kDockerManifestList);
   SLUICE_ASSIGN_OR_RETURN(HttpResponse reply,
                           Send(std::move(get), "repository:" + std::string(repository) + ":pull"));
   if (reply.status != 200) {
     return Error(reply, repository, "getting manifest " + std::string(reference));
   }
-  Manifest manifest{reply.header("content-type"), std::move(reply.body), {}};
+  RawManifest manifest{reply.header("content-type"), std::move(reply.body), {}};
   manifest.digest = Sha256Of(manifest.bytes);
   std::string where = "registry " + host_ + ", repository " + std::string(repository) +
                       ": manifest " + std::string(reference);

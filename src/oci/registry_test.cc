@@ -13,7 +13,7 @@ namespace sluice::oci {
 namespace {
 
 using testing::RegistryAuth;
-using testing::RunTool;
+using testing::RunRequiredTool;
 using testing::TestRegistry;
 using testing::TokenServer;
 
@@ -34,7 +34,7 @@ struct Image {
   std::string layer = "not really a tar, but a registry does not look inside";
   std::string manifest() const {
     nlohmann::json m = {{"schemaVersion", 2},
-                        {"mediaType", kOciManifest},
+                        {"mediaType", kMediaTypeManifest},
                         {"config",
                          {{"mediaType", "application/vnd.oci.image.config.v1+json"},
                           {"digest", Sha256Of(config).str()},
@@ -51,7 +51,7 @@ Status PushImage(RegistryClient& client, const std::string& repo, const std::str
                  const Image& image) {
   SLUICE_RETURN_IF_ERROR(client.PushBlob(repo, image.config).status());
   SLUICE_RETURN_IF_ERROR(client.PushBlob(repo, image.layer).status());
-  return client.PutManifest(repo, tag, kOciManifest, image.manifest()).status();
+  return client.PutManifest(repo, tag, kMediaTypeManifest, image.manifest()).status();
 }
 
 TEST(RegistryTest, PushThenPullBlobsAndManifestAndSkopeoAgrees) {
@@ -68,7 +68,7 @@ TEST(RegistryTest, PushThenPullBlobsAndManifestAndSkopeoAgrees) {
   auto exists = client->BlobExists("ml/train", *layer);
   ASSERT_TRUE(exists.ok());
   EXPECT_TRUE(*exists);
-  auto pushed = client->PutManifest("ml/train", "v1", kOciManifest, image.manifest());
+  auto pushed = client->PutManifest("ml/train", "v1", kMediaTypeManifest, image.manifest());
   ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
   EXPECT_EQ(*pushed, Sha256Of(image.manifest()));
 
@@ -76,15 +76,16 @@ TEST(RegistryTest, PushThenPullBlobsAndManifestAndSkopeoAgrees) {
     auto pulled = client->GetManifest("ml/train", ref);
     ASSERT_TRUE(pulled.ok()) << pulled.status().ToString();
     EXPECT_EQ(pulled->bytes, image.manifest());
-    EXPECT_EQ(pulled->media_type, kOciManifest);
+    EXPECT_EQ(pulled->media_type, kMediaTypeManifest);
     EXPECT_EQ(pulled->digest, *pushed);
   }
   auto blob = client->GetBlob("ml/train", *layer);
   ASSERT_TRUE(blob.ok()) << blob.status().ToString();
   EXPECT_EQ(*blob, image.layer);
 
-  auto inspect = RunTool({"/usr/bin/skopeo", "inspect", "--tls-verify=false",
-                          "docker://" + registry->host() + "/ml/train:v1"});
+  auto inspect = RunRequiredTool({"/usr/bin/skopeo", "inspect", "--tls-verify=false",
+                          "docker://" + registry->host() + "/ml/train:v1"},
+                         "skopeo");
   ASSERT_TRUE(inspect.ok()) << inspect.status().ToString();
   ASSERT_EQ(inspect->exit_code, 0) << inspect->output;
   nlohmann::json seen = nlohmann::json::parse(inspect->output);
@@ -100,17 +101,17 @@ TEST(RegistryTest, IndexesAndDockerSchema2ManifestsKeepTheirMediaTypes) {
   Image image;
   ASSERT_TRUE(PushImage(*client, "multi", "amd64", image).ok());
   nlohmann::json index = {{"schemaVersion", 2},
-                          {"mediaType", kOciIndex},
+                          {"mediaType", kMediaTypeIndex},
                           {"manifests",
-                           {{{"mediaType", kOciManifest},
+                           {{{"mediaType", kMediaTypeManifest},
                              {"digest", Sha256Of(image.manifest()).str()},
                              {"size", image.manifest().size()},
                              {"platform", {{"architecture", "amd64"}, {"os", "linux"}}}}}}};
-  auto index_digest = client->PutManifest("multi", "v1", kOciIndex, index.dump());
+  auto index_digest = client->PutManifest("multi", "v1", kMediaTypeIndex, index.dump());
   ASSERT_TRUE(index_digest.ok()) << index_digest.status().ToString();
   auto pulled_index = client->GetManifest("multi", "v1");
   ASSERT_TRUE(pulled_index.ok()) << pulled_index.status().ToString();
-  EXPECT_EQ(pulled_index->media_type, kOciIndex);
+  EXPECT_EQ(pulled_index->media_type, kMediaTypeIndex);
   EXPECT_EQ(pulled_index->digest, *index_digest);
 
   nlohmann::json docker = {{"schemaVersion", 2},
@@ -205,7 +206,7 @@ TEST(RegistryTest, RegistryErrorsNameRepositoryStatusAndCode) {
   EXPECT_NE(m.find("HTTP 404"), std::string::npos) << m;
   EXPECT_NE(m.find("MANIFEST_UNKNOWN: manifest unknown"), std::string::npos) << m;
   // A manifest naming blobs that were never pushed.
-  auto orphan = client->PutManifest("orphan", "v1", kOciManifest, Image().manifest());
+  auto orphan = client->PutManifest("orphan", "v1", kMediaTypeManifest, Image().manifest());
   ASSERT_EQ(orphan.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(orphan.status().message().find("MANIFEST_BLOB_UNKNOWN"), std::string::npos)
       << orphan.status().message();
@@ -232,8 +233,9 @@ TEST(RegistryTest, UnreachableRegistryIsAnIoErrorAfterRetries) {
 TEST(RegistryTest, BasicAuthWithHtpasswd) {
   auto dir = TempDir::Create("sluice-htpasswd-");
   ASSERT_TRUE(dir.ok());
-  auto made = RunTool(
-      {"/usr/bin/htpasswd", "-Bbc", (dir->path() / "htpasswd").string(), "ciuser", "cipass"});
+  auto made = RunRequiredTool(
+      {"/usr/bin/htpasswd", "-Bbc", (dir->path() / "htpasswd").string(), "ciuser", "cipass"},
+      "apache2-utils");
   ASSERT_TRUE(made.ok()) << made.status().ToString();
   ASSERT_EQ(made->exit_code, 0) << made->output;
   auto registry = StartRegistry({.htpasswd_file = (dir->path() / "htpasswd").string()});
@@ -260,8 +262,9 @@ TEST(RegistryTest, BasicAuthWithHtpasswd) {
   auto pulled = client->GetManifest("authed", "v1");
   ASSERT_TRUE(pulled.ok()) << pulled.status().ToString();
   EXPECT_EQ(pulled->bytes, image.manifest());
-  auto inspect = RunTool({"/usr/bin/skopeo", "inspect", "--tls-verify=false", "--creds",
-                          "ciuser:cipass", "docker://" + registry->host() + "/authed:v1"});
+  auto inspect = RunRequiredTool({"/usr/bin/skopeo", "inspect", "--tls-verify=false", "--creds",
+                          "ciuser:cipass", "docker://" + registry->host() + "/authed:v1"},
+                         "skopeo");
   ASSERT_TRUE(inspect.ok()) << inspect.status().ToString();
   ASSERT_EQ(inspect->exit_code, 0) << inspect->output;
   EXPECT_EQ(nlohmann::json::parse(inspect->output)["Digest"], pulled->digest.str());

@@ -22,23 +22,6 @@
 namespace sluice::oci::testing {
 namespace {
 
-std::string PackageOf(const std::string& tool) {
-  static const std::map<std::string, std::string> kPackages = {
-      {"/usr/bin/docker-registry", "docker-registry"},
-      {"/usr/bin/skopeo", "skopeo"},
-      {"/usr/bin/htpasswd", "apache2-utils"},
-      {"/usr/bin/openssl", "openssl"},
-      {"/usr/bin/umoci", "umoci"}};
-  auto it = kPackages.find(tool);
-  return it == kPackages.end() ? "?" : it->second;
-}
-
-Status NeedTool(const std::string& tool) {
-  if (access(tool.c_str(), X_OK) == 0) return Status::Ok();
-  return Status::IoError(tool + " is missing: install the Debian package " + PackageOf(tool) +
-                         " (scripts/install-deps)");
-}
-
 // Base64url without padding, as JWTs use it.
 std::string Base64Url(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
@@ -97,41 +80,11 @@ std::string UrlDecode(std::string_view s) {
 
 }  // namespace
 
-Result<ToolResult> RunTool(const std::vector<std::string>& argv) {
-  SLUICE_RETURN_IF_ERROR(NeedTool(argv.at(0)));
-  // Built before fork: the child of a threaded process may only exec.
-  std::vector<char*> args;
-  args.reserve(argv.size() + 1);
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  int fds[2];
-  if (pipe(fds) != 0) return Status::IoError("pipe failed");
-  pid_t pid = fork();
-  if (pid < 0) return Status::IoError("fork failed");
-  if (pid == 0) {
-    dup2(fds[1], 1);
-    dup2(fds[1], 2);
-    close(fds[0]);
-    close(fds[1]);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  ToolResult result;
-  char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) {
-    result.output.append(buf, static_cast<size_t>(n));
-  }
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
 Result<std::unique_ptr<TestRegistry>> TestRegistry::Start(const RegistryAuth& auth) {
   const std::string binary = "/usr/bin/docker-registry";
-  SLUICE_RETURN_IF_ERROR(NeedTool(binary));
+  if (std::string missing = MissingTool(binary, "docker-registry"); !missing.empty()) {
+    return Status::IoError(missing);
+  }
   SLUICE_ASSIGN_OR_RETURN(TempDir dir, TempDir::Create("sluice-registry-"));
   std::string config =
       "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\n"
@@ -201,10 +154,11 @@ Result<std::unique_ptr<TokenServer>> TokenServer::Start(std::string username,
                                                         std::string password) {
   SLUICE_ASSIGN_OR_RETURN(TempDir dir, TempDir::Create("sluice-tokens-"));
   SLUICE_ASSIGN_OR_RETURN(
-      ToolResult made,
-      RunTool({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-               (dir.path() / "key.pem").string(), "-out", (dir.path() / "cert.pem").string(),
-               "-days", "2", "-subj", "/CN=sluice-test-issuer"}));
+      ToolRun made,
+      RunRequiredTool({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                       (dir.path() / "key.pem").string(), "-out", (dir.path() / "cert.pem").string(),
+                       "-days", "2", "-subj", "/CN=sluice-test-issuer"},
+                      "openssl"));
   if (made.exit_code != 0) return Status::IoError("openssl req failed: " + made.output);
   SLUICE_ASSIGN_OR_RETURN(std::string key, ReadFile(dir.path() / "key.pem"));
   SLUICE_ASSIGN_OR_RETURN(std::string cert, ReadFile(dir.path() / "cert.pem"));

@@ -17,16 +17,9 @@
 
 #include "common/files.h"
 #include "common/status.h"
+#include "oci/test_tools.h"
 
 namespace sluice::oci::testing {
-
-struct ToolResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-// Runs `argv` (argv[0] an absolute path) and waits. IoError when the tool is
-// missing, naming the Debian package that provides it.
-Result<ToolResult> RunTool(const std::vector<std::string>& argv);
 
 // How the registry authenticates; the default is anonymous.
 struct RegistryAuth {

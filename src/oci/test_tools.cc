@@ -50,4 +50,10 @@ std::string MissingTool(const std::string& name, const std::string& package) {
          package + ", see scripts/install-deps)";
 }
 
+Result<ToolRun> RunRequiredTool(const std::vector<std::string>& argv, const std::string& package) {
+  std::string missing = MissingTool(argv.at(0), package);
+  if (!missing.empty()) return Status::IoError(missing);
+  return RunTool(argv);
+}
+
 }  // namespace sluice::oci::testing

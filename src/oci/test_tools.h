@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "common/status.h"
+
 namespace sluice::oci::testing {
 
 struct ToolRun {
@@ -18,5 +20,9 @@ ToolRun RunTool(const std::vector<std::string>& argv);
 // Empty when `name` is on PATH; otherwise a message for the failing test
 // naming the Debian package to install.
 std::string MissingTool(const std::string& name, const std::string& package);
+
+// RunTool once argv[0] is known to be installed; IoError with MissingTool's
+// message when it is not.
+Result<ToolRun> RunRequiredTool(const std::vector<std::string>& argv, const std::string& package);
 
 }  // namespace sluice::oci::testing
