@@ -1,0 +1,225 @@
+#include "oci/dockerignore.h"
+
+#include <algorithm>
+#include <system_error>
+
+namespace sluice::oci {
+namespace {
+
+// Go's path.Clean for a relative or absolute '/'-separated path.
+std::string CleanPath(std::string_view path) {
+  bool absolute = !path.empty() && path.front() == '/';
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view part = path.substr(start, end - start);
+    if (part == "..") {
+      if (!parts.empty() && parts.back() != "..") {
+        parts.pop_back();
+      } else if (!absolute) {
+        parts.push_back(part);
+      }
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    start = end + 1;
+  }
+  std::string out = absolute ? "/" : "";
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += '/';
+    out.append(parts[i]);
+  }
+  return out.empty() ? "." : out;
+}
+
+// Position just past the `]` closing the class that starts at `p[0] == '['`,
+// or npos when it is malformed.
+size_t ClassEnd(std::string_view p) {
+  size_t i = 1;
+  if (i < p.size() && p[i] == '^') ++i;
+  size_t first = i;
+  while (i < p.size() && (p[i] != ']' || i == first)) {
+    if (p[i] == ']') return std::string_view::npos;  // `[]` is empty
+    if (p[i] == '\\') ++i;
+    ++i;
+  }
+  return i < p.size() ? i + 1 : std::string_view::npos;
+}
+
+bool ClassMatches(std::string_view cls, char c) {
+  // cls is the text between '[' and ']'.
+  bool negate = !cls.empty() && cls.front() == '^';
+  if (negate) cls.remove_prefix(1);
+  bool matched = false;
+  for (size_t i = 0; i < cls.size(); ++i) {
+    char lo = cls[i];
+    if (lo == '\\' && i + 1 < cls.size()) lo = cls[++i];
+    char hi = lo;
+    if (i + 2 < cls.size() && cls[i + 1] == '-') {
+      hi = cls[i + 2];
+      if (hi == '\\' && i + 3 < cls.size()) hi = cls[++i + 2];
+      i += 2;
+    }
+    if (lo <= c && c <= hi) matched = true;
+  }
+  return matched != negate;
+}
+
+bool Match(std::string_view p, std::string_view s) {
+  while (!p.empty()) {
+    char c = p.front();
+    if (c == '*' && p.size() > 1 && p[1] == '*') {
+      std::string_view rest = p.substr(2);
+      if (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
+      if (rest.empty()) return true;  // a final `**` matches everything
+      // `**` elsewhere matches any number of leading directories, or none.
+      if (Match(rest, s)) return true;
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '/' && Match(rest, s.substr(i + 1))) return true;
+      }
+      return false;
+    }
+    if (c == '*') {
+      std::string_view rest = p.substr(1);
+      for (size_t i = 0;; ++i) {
+        if (Match(rest, s.substr(i))) return true;
+        if (i == s.size() || s[i] == '/') return false;
+      }
+    }
+    if (s.empty()) return false;
+    if (c == '?') {
+      if (s.front() == '/') return false;
+      p.remove_prefix(1);
+    } else if (c == '[') {
+      size_t end = ClassEnd(p);
+      if (end == std::string_view::npos || s.front() == '/') return false;
+      if (!ClassMatches(p.substr(1, end - 2), s.front())) return false;
+      p.remove_prefix(end);
+    } else {
+      if (c == '\\') {
+        if (p.size() < 2) return false;
+        p.remove_prefix(1);
+      }
+      if (p.front() != s.front()) return false;
+      p.remove_prefix(1);
+    }
+    s.remove_prefix(1);
+  }
+  return s.empty();
+}
+
+// Empty when `pattern` is well formed, else what is wrong.
+std::string PatternProblem(std::string_view pattern) {
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      if (i + 1 == pattern.size()) return "it ends with an escape (\\)";
+      ++i;
+    } else if (pattern[i] == '[') {
+      size_t end = ClassEnd(pattern.substr(i));
+      if (end == std::string_view::npos) return "a [ has no matching ] (or the class is empty)";
+      i += end - 1;
+    }
+  }
+  return "";
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+bool MatchIgnorePattern(std::string_view pattern, std::string_view path) {
+  return Match(pattern, path);
+}
+
+bool Dockerignore::Excludes(std::string_view path) const {
+  std::string file = CleanPath(path);
+  if (!file.empty() && file.front() == '/') file.erase(0, 1);
+  bool excluded = false;
+  for (const IgnorePattern& p : patterns_) {
+    // Only a pattern that could change the answer is tried.
+    if (p.exception != excluded) continue;
+    bool match = Match(p.pattern, file);
+    // A pattern matching a parent directory matches everything below it.
+    for (size_t slash = file.find('/'); !match && slash != std::string::npos;
+         slash = file.find('/', slash + 1)) {
+      match = Match(p.pattern, std::string_view(file).substr(0, slash));
+    }
+    if (match) excluded = !p.exception;
+  }
+  return excluded;
+}
+
+Result<Dockerignore> ParseDockerignore(std::string_view text, std::string_view file) {
+  std::vector<IgnorePattern> patterns;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 byte order mark
+  int line_number = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    ++line_number;
+    if (!line.empty() && line.front() == '#') continue;
+    line = Trim(line);
+    if (line.empty()) continue;
+    IgnorePattern p;
+    p.line = line_number;
+    p.exception = line.front() == '!';
+    if (p.exception) line = Trim(line.substr(1));
+    if (!line.empty()) {
+      p.pattern = CleanPath(line);
+      if (p.pattern.size() > 1 && p.pattern.front() == '/') p.pattern.erase(0, 1);
+    }
+    std::string problem = PatternProblem(p.pattern);
+    if (!problem.empty()) {
+      return Status::InvalidArgument(std::string(file) + ":" + std::to_string(line_number) +
+                                     ": invalid pattern \"" + std::string(line) + "\": " + problem +
+                                     "; escape literal [ and \\ with \\");
+    }
+    patterns.push_back(std::move(p));
+  }
+  return Dockerignore(std::move(patterns));
+}
+
+Result<std::vector<ContextEntry>> ListContextFiles(const std::filesystem::path& root,
+                                                   const Dockerignore& ignore) {
+  namespace fs = std::filesystem;
+  bool has_exceptions = std::any_of(ignore.patterns().begin(), ignore.patterns().end(),
+                                    [](const IgnorePattern& p) { return p.exception; });
+  std::vector<ContextEntry> entries;
+  std::vector<fs::path> pending = {root};
+  std::error_code ec;
+  while (!pending.empty()) {
+    fs::path dir = std::move(pending.back());
+    pending.pop_back();
+    fs::directory_iterator it(dir, ec);
+    if (ec) return Status::IoError("cannot list " + dir.string() + ": " + ec.message());
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+      if (ec) return Status::IoError("cannot list " + dir.string() + ": " + ec.message());
+      const fs::path& full = it->path();
+      std::string rel = full.lexically_relative(root).generic_string();
+      bool excluded = ignore.Excludes(rel);
+      fs::file_status st = it->symlink_status(ec);
+      if (ec) return Status::IoError("cannot stat " + full.string() + ": " + ec.message());
+      if (fs::is_directory(st)) {
+        // An excluded directory may still hold re-included files.
+        if (!excluded || has_exceptions) pending.push_back(full);
+        if (!excluded) entries.push_back({rel, ContextEntry::Type::kDirectory});
+      } else if (!excluded) {
+        entries.push_back({rel, fs::is_symlink(st) ? ContextEntry::Type::kSymlink : ContextEntry::Type::kFile});
+      }
+    }
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const ContextEntry& a, const ContextEntry& b) { return a.path < b.path; });
+  return entries;
+}
+
+}  // namespace sluice::oci
