@@ -163,10 +163,17 @@ using BuildArgs = std::map<std::string, std::string>;
 // Environment variables in the order they were first set.
 using Environment = std::vector<KeyValue>;
 
-// A stage ready to build: `base` substituted with the global ARGs,
-// instructions with their variables substituted, and `env`, the environment
-// after the stage's last instruction (starting from `base_env`, the base
-// image's or the parent stage's environment).
+// What a stage starts from: the config of its base image, or of the parent
+// stage when FROM names an earlier stage (empty for scratch).
+struct StageBase {
+  Environment env;
+  std::string workdir = "/";
+};
+
+// A stage ready to build: `base` and `platform` substituted with the global
+// ARGs, instructions with their variables substituted (WORKDIR made absolute
+// against the previous working directory), `env` the environment after the
+// stage's last instruction and `workdir` its last working directory.
 struct ResolvedStage {
   std::string base;
   std::string name;
@@ -174,13 +181,15 @@ struct ResolvedStage {
   int line = 0;
   std::vector<Instruction> instructions;
   Environment env;
+  std::string workdir = "/";
 };
 
 // Resolves stage `index` of `dockerfile`. Errors (a malformed `${`, an empty
 // WORKDIR after substitution, a bad EXPOSE port, a COPY --from naming a later
-// stage or itself) go into `diagnostics` at the instruction's line.
+// stage or itself) go into `diagnostics` at the instruction's line;
+// InvalidArgument (no diagnostic) when `index` is out of range.
 Result<ResolvedStage> ResolveStage(const Dockerfile& dockerfile, std::size_t index,
-                                   const BuildArgs& build_args, const Environment& base_env,
+                                   const BuildArgs& build_args, const StageBase& base,
                                    DiagnosticList& diagnostics);
 
 // The value of `key` in `env`, or nullptr.

@@ -95,6 +95,7 @@ DockerfileLines SplitLogicalLines(std::string_view text, const std::string& file
     if (!continuing) {
       current = LogicalLine{};
       current.line = static_cast<int>(i) + 1;
+      current.column = static_cast<int>(lines[i].size() - trimmed.size()) + 1;
     }
     current.rest.append(content);
     continuing = continues;

@@ -14,6 +14,7 @@ namespace sluice::oci {
 
 struct LogicalLine {
   int line = 0;         // 1-based line where the instruction starts
+  int column = 1;       // 1-based column of the keyword on that line
   std::string keyword;  // upper-cased first word ("RUN")
   std::string rest;     // the arguments, continuations joined, trimmed
 };

@@ -74,6 +74,7 @@ class Parser {
 
   void Line(const LogicalLine& l) {
     line_ = l.line;
+    column_ = l.column;
     keyword_ = l.keyword;
     std::string rest = l.rest;
     if (keyword_ == "FROM") return From(rest);
@@ -124,7 +125,7 @@ class Parser {
   }
 
   void Error(std::string message) {
-    diagnostics_.Error({dockerfile_.file, line_, 1}, std::move(message));
+    diagnostics_.Error({dockerfile_.file, line_, column_}, std::move(message));
   }
 
   Instruction& Add(InstructionKind kind) {
@@ -171,6 +172,7 @@ class Parser {
 
   bool RejectHeredoc(std::string_view rest) {
     for (size_t p = rest.find("<<"); p != std::string_view::npos; p = rest.find("<<", p + 2)) {
+      if (p > 0 && rest[p - 1] != ' ' && rest[p - 1] != '\t') continue;  // a heredoc starts a word
       size_t q = p + 2;
       if (q < rest.size() && rest[q] == '-') ++q;
       if (q < rest.size() && (rest[q] == '"' || rest[q] == '\'')) ++q;
@@ -414,6 +416,7 @@ class Parser {
   DiagnosticList& diagnostics_;
   Dockerfile dockerfile_;
   int line_ = 0;
+  int column_ = 1;
   std::string keyword_;
 };
 

@@ -46,9 +46,10 @@ bool IsExposeSpec(std::string_view s) {
 class Resolver {
  public:
   Resolver(const Dockerfile& dockerfile, std::size_t index, const BuildArgs& build_args,
-           const Environment& base_env, DiagnosticList& diagnostics)
+           const StageBase& base, DiagnosticList& diagnostics)
       : dockerfile_(dockerfile), index_(index), build_args_(build_args), diagnostics_(diagnostics) {
-    out_.env = base_env;
+    out_.env = base.env;
+    out_.workdir = base.workdir.empty() ? "/" : base.workdir;
   }
 
   ResolvedStage Run() {
@@ -145,9 +146,9 @@ class Resolver {
         if (dir.empty()) {
           Error(name, "the directory is empty after substitution; give the variable a value");
         } else if (dir[0] != '/') {
-          dir = (workdir_ == "/" ? "/" : workdir_ + "/") + dir;  // relative to the previous WORKDIR
+          dir = (out_.workdir.back() == '/' ? out_.workdir : out_.workdir + "/") + dir;
         }
-        workdir_ = dir;
+        out_.workdir = dir;
         ins.values = {dir};
         break;
       }
@@ -195,7 +196,6 @@ class Resolver {
   DiagnosticList& diagnostics_;
   Environment globals_;
   Environment args_;
-  std::string workdir_ = "/";
   ResolvedStage out_;
   int line_ = 0;
   bool ok_ = true;
@@ -204,14 +204,14 @@ class Resolver {
 }  // namespace
 
 Result<ResolvedStage> ResolveStage(const Dockerfile& dockerfile, std::size_t index,
-                                   const BuildArgs& build_args, const Environment& base_env,
+                                   const BuildArgs& build_args, const StageBase& base,
                                    DiagnosticList& diagnostics) {
   if (index >= dockerfile.stages.size()) {
     return Status::InvalidArgument(dockerfile.file + ": there is no stage " + std::to_string(index) +
                                    "; it has " + std::to_string(dockerfile.stages.size()));
   }
   DiagnosticList found;
-  Resolver resolver(dockerfile, index, build_args, base_env, found);
+  Resolver resolver(dockerfile, index, build_args, base, found);
   ResolvedStage stage = resolver.Run();
   diagnostics.Append(found);
   if (!resolver.ok()) {

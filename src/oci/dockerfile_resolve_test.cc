@@ -22,12 +22,12 @@ std::string ExpandError(std::string_view word, const Environment& vars) {
 }
 
 ResolvedStage Resolve(std::string_view text, std::size_t stage, const BuildArgs& args = {},
-                      const Environment& base_env = {}) {
+                      const StageBase& base = {}) {
   DiagnosticList diags;
   auto df = ParseDockerfile(text, "Dockerfile", diags);
   EXPECT_TRUE(df.ok()) << df.status().ToString();
   if (!df.ok()) return {};
-  auto r = ResolveStage(*df, stage, args, base_env, diags);
+  auto r = ResolveStage(*df, stage, args, base, diags);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return r.ok() ? std::move(r).value() : ResolvedStage{};
 }
@@ -117,7 +117,7 @@ TEST(DockerfileResolveTest, StageArgsAndEnvTrackedInOrder) {
       "EXPOSE ${PORT:-8080}/tcp\n"
       "VOLUME $HOME/data\n"
       "STOPSIGNAL ${SIG:-SIGINT}\n";
-  ResolvedStage s = Resolve(text, 0, {{"USERNAME", "ci"}}, {{"PATH", "/usr/bin", true}});
+  ResolvedStage s = Resolve(text, 0, {{"USERNAME", "ci"}}, StageBase{{{"PATH", "/usr/bin", true}}, "/"});
   const auto& ins = s.instructions;
   ASSERT_EQ(ins.size(), 14u);
   EXPECT_EQ(ins[1].pairs[0].value, "/home/ci");
@@ -141,10 +141,35 @@ TEST(DockerfileResolveTest, StageArgsAndEnvTrackedInOrder) {
   EXPECT_EQ(ins[11].values[0], "8080/tcp");
   EXPECT_EQ(ins[12].values[0], "/home/ci/data");
   EXPECT_EQ(ins[13].values[0], "SIGINT");
+  EXPECT_EQ(s.workdir, "/home/ci/src");
   // ARGs are not part of the image's environment; the base env is.
   EXPECT_EQ(s.env, (Environment{{"PATH", "/bin:/usr/bin", true},
                                 {"HOME", "/home/ci", true},
                                 {"GREETING", "hello ci", true}}));
+}
+
+TEST(DockerfileResolveTest, RelativeWorkdirStartsFromTheBaseImage) {
+  ResolvedStage s = Resolve("FROM scratch\nWORKDIR app\nWORKDIR ../lib\n", 0, {}, StageBase{{}, "/srv"});
+  EXPECT_EQ(s.instructions[0].values[0], "/srv/app");
+  EXPECT_EQ(s.instructions[1].values[0], "/srv/app/../lib");  // kept as written, as Docker does
+}
+
+TEST(DockerfileResolveTest, DocumentedLabelForms) {
+  // The LABEL examples from Docker's Dockerfile reference.
+  ResolvedStage s = Resolve(
+      "FROM scratch\n"
+      "LABEL \"com.example.vendor\"=\"ACME Incorporated\"\n"
+      "LABEL com.example.label-with-value=\"foo\"\n"
+      "LABEL version=\"1.0\"\n"
+      "LABEL description=\"This text illustrates \\\n"
+      "that label-values can span multiple lines.\"\n"
+      "LABEL multi.label1=\"value1\" multi.label2=\"value2\" other=\"value3\"\n",
+      0);
+  ASSERT_EQ(s.instructions.size(), 5u);
+  EXPECT_EQ(s.instructions[0].pairs[0], (KeyValue{"com.example.vendor", "ACME Incorporated", true}));
+  EXPECT_EQ(s.instructions[3].pairs[0].value, "This text illustrates that label-values can span multiple lines.");
+  EXPECT_EQ(s.instructions[4].pairs.size(), 3u);
+  EXPECT_EQ(s.instructions[4].pairs[2], (KeyValue{"other", "value3", true}));
 }
 
 TEST(DockerfileResolveTest, EnvWinsOverArg) {

@@ -212,6 +212,18 @@ TEST(DockerfileTest, DirectivesOnlyCountAtTheTop) {
             "Dockerfile:1:1: invalid escape character \"x\"; the escape directive accepts only \\ or `");
 }
 
+TEST(DockerfileTest, WindowsLineEndingsAndIndentedInstructions) {
+  Dockerfile df = Parse("FROM scratch\r\n  RUN a \\\r\n  b\r\n\tUSER x\r\n");
+  const auto& ins = df.stages[0].instructions;
+  ASSERT_EQ(ins.size(), 2u);
+  EXPECT_EQ(ins[0].command.args[0], "a   b");
+  EXPECT_EQ(ins[1].values[0], "x");
+  DiagnosticList diags;
+  ASSERT_FALSE(ParseDockerfile("FROM scratch\n   NOPE\n", "Dockerfile", diags).ok());
+  // The caret goes under the keyword.
+  EXPECT_EQ(diags.items()[0].location.column, 4);
+}
+
 TEST(DockerfileTest, MaintainerBecomesALabelWithAWarning) {
   DiagnosticList diags;
   auto df = ParseDockerfile("FROM scratch\nMAINTAINER Jane \"JD\" <jane@example.com>\n", "Dockerfile", diags);
@@ -239,8 +251,8 @@ TEST(DockerfileTest, ErrorsNameTheLineAndWhatToDo) {
               StartsWith("Dockerfile:2:1: heredocs (RUN <<...) are not supported"));
   EXPECT_THAT(FirstError("FROM scratch\nCOPY <<-\"END\" /x\n"),
               StartsWith("Dockerfile:2:1: heredocs (COPY <<...) are not supported"));
-  // A here-string is not a heredoc.
-  EXPECT_EQ(Parse("FROM scratch\nRUN cat <<< hi\n").stages[0].instructions.size(), 1u);
+  // A here-string and a shift are not heredocs.
+  EXPECT_EQ(Parse("FROM scratch\nRUN cat <<< hi\nRUN echo $((1<<FOO))\n").stages[0].instructions.size(), 2u);
   EXPECT_EQ(FirstError("FROM scratch\nADD --from=a x /y\n"),
             "Dockerfile:2:1: ADD does not support --from; use COPY --from to copy from a stage or image");
   EXPECT_EQ(FirstError("FROM scratch\nCOPY onlyone\n"),

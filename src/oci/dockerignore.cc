@@ -212,8 +212,16 @@ Result<std::vector<ContextEntry>> ListContextFiles(const std::filesystem::path& 
         // An excluded directory may still hold re-included files.
         if (!excluded || has_exceptions) pending.push_back(full);
         if (!excluded) entries.push_back({rel, ContextEntry::Type::kDirectory});
-      } else if (!excluded) {
-        entries.push_back({rel, fs::is_symlink(st) ? ContextEntry::Type::kSymlink : ContextEntry::Type::kFile});
+      } else if (excluded) {
+        continue;
+      } else if (fs::is_symlink(st)) {
+        entries.push_back({rel, ContextEntry::Type::kSymlink});
+      } else if (fs::is_regular_file(st)) {
+        entries.push_back({rel, ContextEntry::Type::kFile});
+      } else {
+        return Status::InvalidArgument(full.string() + " is not a file, directory or symlink (a "
+                                       "socket, pipe or device); remove it from the build context "
+                                       "or add it to .dockerignore");
       }
     }
   }

@@ -64,7 +64,9 @@ struct ContextEntry {
 // exclude, sorted by path (byte order). Symlinks are listed, not followed.
 // Docker's rule for exceptions holds: a directory that is excluded is still
 // walked when an exception pattern could re-include something under it, and
-// then only the re-included entries are listed.
+// then only the re-included entries are listed. InvalidArgument for a
+// socket, pipe or device that is not excluded; IoError when a directory
+// cannot be read.
 Result<std::vector<ContextEntry>> ListContextFiles(const std::filesystem::path& root,
                                                    const Dockerignore& ignore);
 

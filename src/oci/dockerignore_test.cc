@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
 
 #include "common/files.h"
@@ -117,6 +119,13 @@ TEST(DockerignoreTest, ListContextFilesSortedWithExceptionsUnderExcludedDirector
                                                  // `*.md` does not cross '/': only top-level .md files go
                                                  {"src/notes.md", T::kFile}}));
   EXPECT_FALSE(ListContextFiles(root / "missing", ig).ok());
+
+  // A named pipe cannot be sent; excluding it is the way out.
+  ASSERT_EQ(mkfifo((root / "pipe").c_str(), 0600), 0);
+  auto with_pipe = ListContextFiles(root, ig);
+  ASSERT_FALSE(with_pipe.ok());
+  EXPECT_NE(with_pipe.status().message().find("add it to .dockerignore"), std::string::npos);
+  EXPECT_TRUE(ListContextFiles(root, Parse("pipe\n")).ok());
 }
 
 }  // namespace
