@@ -20,8 +20,8 @@ struct Flag {
 bool IsValidStageName(std::string_view name) {
   if (name.empty() || !std::islower(static_cast<unsigned char>(name[0]))) return false;
   for (char c : name) {
-    if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)) &&
-        c != '-' && c != '_' && c != '.') {
+    if (!std::islower(static_cast<unsigned char>(c)) &&
+        !std::isdigit(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
       return false;
     }
   }
@@ -80,8 +80,9 @@ class Parser {
     if (keyword_ == "FROM") return From(rest);
     if (keyword_ == "ARG") return Arg(rest);
     if (keyword_ == "ONBUILD") {
-      return Error("ONBUILD is not supported; put the instructions in the Dockerfile of the "
-                   "image that builds on this one");
+      return Error(
+          "ONBUILD is not supported; put the instructions in the Dockerfile of the "
+          "image that builds on this one");
     }
     if (Known(keyword_) && dockerfile_.stages.empty()) {
       return Error(keyword_ + " before the first FROM; only ARG may come before FROM");
@@ -108,17 +109,18 @@ class Parser {
 
   Dockerfile Finish(int last_line) {
     if (dockerfile_.stages.empty() && !diagnostics_.has_errors()) {
-      diagnostics_.Error({dockerfile_.file, last_line > 0 ? last_line : 1, 1},
-                         "no FROM instruction; a Dockerfile starts with FROM <image> or FROM scratch");
+      diagnostics_.Error(
+          {dockerfile_.file, last_line > 0 ? last_line : 1, 1},
+          "no FROM instruction; a Dockerfile starts with FROM <image> or FROM scratch");
     }
     return std::move(dockerfile_);
   }
 
  private:
   static bool Known(const std::string& k) {
-    for (const char* name : {"ENV", "LABEL", "MAINTAINER", "WORKDIR", "USER", "STOPSIGNAL", "COPY",
-                             "ADD", "RUN", "CMD", "ENTRYPOINT", "SHELL", "EXPOSE", "VOLUME",
-                             "HEALTHCHECK"}) {
+    for (const char* name :
+         {"ENV", "LABEL", "MAINTAINER", "WORKDIR", "USER", "STOPSIGNAL", "COPY", "ADD", "RUN",
+          "CMD", "ENTRYPOINT", "SHELL", "EXPOSE", "VOLUME", "HEALTHCHECK"}) {
       if (k == name) return true;
     }
     return false;
@@ -166,7 +168,8 @@ class Parser {
       return "; sluice runs RUN without BuildKit mounts and options: copy what the command "
              "needs with COPY first";
     }
-    if (keyword_ == "ADD" && flag == "from") return "; use COPY --from to copy from a stage or image";
+    if (keyword_ == "ADD" && flag == "from")
+      return "; use COPY --from to copy from a stage or image";
     return "; remove the flag";
   }
 
@@ -176,8 +179,10 @@ class Parser {
       size_t q = p + 2;
       if (q < rest.size() && rest[q] == '-') ++q;
       if (q < rest.size() && (rest[q] == '"' || rest[q] == '\'')) ++q;
-      if (q < rest.size() && (std::isalpha(static_cast<unsigned char>(rest[q])) || rest[q] == '_')) {
-        Error("heredocs (" + keyword_ + " <<...) are not supported; put the content in a file "
+      if (q < rest.size() &&
+          (std::isalpha(static_cast<unsigned char>(rest[q])) || rest[q] == '_')) {
+        Error("heredocs (" + keyword_ +
+              " <<...) are not supported; put the content in a file "
               "in the build context and COPY it, or use a RUN with a continued line");
         return true;
       }
@@ -189,10 +194,11 @@ class Parser {
     std::vector<Flag> flags;
     if (!TakeFlags(rest, {"platform"}, flags)) return;
     std::vector<std::string> words = SplitWords(rest, escape_);
-    bool named = words.size() == 3 && (words[1] == "AS" || words[1] == "as" || words[1] == "As" ||
-                                       words[1] == "aS");
+    bool named = words.size() == 3 &&
+                 (words[1] == "AS" || words[1] == "as" || words[1] == "As" || words[1] == "aS");
     if (words.size() != 1 && !named) {
-      return Error("FROM takes an image and an optional 'AS name': FROM [--platform=p] image [AS name]");
+      return Error(
+          "FROM takes an image and an optional 'AS name': FROM [--platform=p] image [AS name]");
     }
     Stage stage;
     stage.base = words[0];
@@ -206,7 +212,8 @@ class Parser {
                      "\"; use a letter followed by letters, digits, '-', '_' or '.'");
       }
       for (const Stage& s : dockerfile_.stages) {
-        if (s.name == name) return Error("duplicate stage name \"" + name + "\"; name each stage once");
+        if (s.name == name)
+          return Error("duplicate stage name \"" + name + "\"; name each stage once");
       }
       stage.name = std::move(name);
     }
@@ -244,16 +251,16 @@ class Parser {
       // The old form: `ENV name value with spaces`, one pair per line.
       size_t after = rest.find_first_of(" \t");
       if (after == std::string::npos) {
-        return Error(keyword_ + " " + words[0] + " has no value; write " + keyword_ + " " + words[0] +
-                     "=value");
+        return Error(keyword_ + " " + words[0] + " has no value; write " + keyword_ + " " +
+                     words[0] + "=value");
       }
       pairs.push_back({words[0], rest.substr(rest.find_first_not_of(" \t", after)), true});
     } else {
       for (const std::string& w : words) {
         size_t eq = w.find('=');
         if (eq == std::string::npos || eq == 0) {
-          return Error(keyword_ + ": \"" + w + "\" is not name=value; quote values with spaces: " +
-                       "name=\"a b\"");
+          return Error(keyword_ + ": \"" + w +
+                       "\" is not name=value; quote values with spaces: " + "name=\"a b\"");
         }
         pairs.push_back({w.substr(0, eq), w.substr(eq + 1), true});
       }
@@ -290,7 +297,8 @@ class Parser {
         spec.link = !f.has_value || f.value == "true";
         continue;
       }
-      if (f.value.empty()) return Error(keyword_ + " --" + f.name + " needs a value: --" + f.name + "=...");
+      if (f.value.empty())
+        return Error(keyword_ + " --" + f.name + " needs a value: --" + f.name + "=...");
       (f.name == "from" ? spec.from : f.name == "chown" ? spec.chown : spec.chmod) = f.value;
     }
     std::vector<std::string> words;
@@ -373,7 +381,8 @@ class Parser {
 
   void HealthcheckLine(std::string rest) {
     std::vector<Flag> flags;
-    if (!TakeFlags(rest, {"interval", "timeout", "start-period", "start-interval", "retries"}, flags)) {
+    if (!TakeFlags(rest, {"interval", "timeout", "start-period", "start-interval", "retries"},
+                   flags)) {
       return;
     }
     Healthcheck hc;
@@ -392,9 +401,11 @@ class Parser {
     }
     for (const Flag& f : flags) {
       if (f.name == "retries") {
-        auto [ptr, ec] = std::from_chars(f.value.data(), f.value.data() + f.value.size(), hc.retries);
+        auto [ptr, ec] =
+            std::from_chars(f.value.data(), f.value.data() + f.value.size(), hc.retries);
         if (ec != std::errc() || ptr != f.value.data() + f.value.size() || hc.retries < 1) {
-          return Error("HEALTHCHECK --retries needs a positive whole number, not \"" + f.value + "\"");
+          return Error("HEALTHCHECK --retries needs a positive whole number, not \"" + f.value +
+                       "\"");
         }
         continue;
       }
@@ -408,7 +419,8 @@ class Parser {
                                   : hc.start_interval) = f.value;
     }
     size_t cmd_start = rest.find_first_not_of(" \t", 3);
-    if (!ParseCommand(cmd_start == std::string::npos ? "" : rest.substr(cmd_start), hc.command)) return;
+    if (!ParseCommand(cmd_start == std::string::npos ? "" : rest.substr(cmd_start), hc.command))
+      return;
     Add(InstructionKind::kHealthcheck).healthcheck = std::move(hc);
   }
 
@@ -424,21 +436,36 @@ class Parser {
 
 std::string_view InstructionName(InstructionKind kind) {
   switch (kind) {
-    case InstructionKind::kArg: return "ARG";
-    case InstructionKind::kEnv: return "ENV";
-    case InstructionKind::kLabel: return "LABEL";
-    case InstructionKind::kWorkdir: return "WORKDIR";
-    case InstructionKind::kUser: return "USER";
-    case InstructionKind::kCopy: return "COPY";
-    case InstructionKind::kAdd: return "ADD";
-    case InstructionKind::kRun: return "RUN";
-    case InstructionKind::kCmd: return "CMD";
-    case InstructionKind::kEntrypoint: return "ENTRYPOINT";
-    case InstructionKind::kExpose: return "EXPOSE";
-    case InstructionKind::kVolume: return "VOLUME";
-    case InstructionKind::kHealthcheck: return "HEALTHCHECK";
-    case InstructionKind::kShell: return "SHELL";
-    case InstructionKind::kStopsignal: return "STOPSIGNAL";
+    case InstructionKind::kArg:
+      return "ARG";
+    case InstructionKind::kEnv:
+      return "ENV";
+    case InstructionKind::kLabel:
+      return "LABEL";
+    case InstructionKind::kWorkdir:
+      return "WORKDIR";
+    case InstructionKind::kUser:
+      return "USER";
+    case InstructionKind::kCopy:
+      return "COPY";
+    case InstructionKind::kAdd:
+      return "ADD";
+    case InstructionKind::kRun:
+      return "RUN";
+    case InstructionKind::kCmd:
+      return "CMD";
+    case InstructionKind::kEntrypoint:
+      return "ENTRYPOINT";
+    case InstructionKind::kExpose:
+      return "EXPOSE";
+    case InstructionKind::kVolume:
+      return "VOLUME";
+    case InstructionKind::kHealthcheck:
+      return "HEALTHCHECK";
+    case InstructionKind::kShell:
+      return "SHELL";
+    case InstructionKind::kStopsignal:
+      return "STOPSIGNAL";
   }
   return "?";
 }

@@ -60,7 +60,8 @@ class Resolver {
     out_.line = stage.line;
     out_.base = Expand("FROM", stage.base, globals_);
     out_.platform = Expand("FROM", stage.platform, globals_);
-    if (out_.base.empty() && ok_) Error("FROM", "the image is empty after substitution; give the ARG a value");
+    if (out_.base.empty() && ok_)
+      Error("FROM", "the image is empty after substitution; give the ARG a value");
     for (const Instruction& ins : stage.instructions) {
       line_ = ins.line;
       out_.instructions.push_back(Resolve(ins));
@@ -76,7 +77,8 @@ class Resolver {
     ok_ = false;
   }
 
-  std::string Expand(std::string_view instruction, const std::string& word, const Environment& vars) {
+  std::string Expand(std::string_view instruction, const std::string& word,
+                     const Environment& vars) {
     Result<std::string> r = ExpandWord(word, vars, dockerfile_.escape);
     if (!r.ok()) {
       Error(instruction, r.status().message());
@@ -158,7 +160,8 @@ class Resolver {
       case InstructionKind::kExpose:
         for (std::string& v : ins.values) {
           v = Expand(name, v, scope);
-          if (v.empty()) Error(name, "a value is empty after substitution; give the variable a value");
+          if (v.empty())
+            Error(name, "a value is empty after substitution; give the variable a value");
           if (in.kind == InstructionKind::kExpose && !v.empty() && !IsExposeSpec(v)) {
             Error(name, "\"" + v + "\" is not a port; write 80, 80/tcp, 53/udp or 8000-8010/tcp");
           }
@@ -174,7 +177,8 @@ class Resolver {
         c.chmod = Expand(name, c.chmod, scope);
         int from = c.from.empty() ? -1 : FindStage(dockerfile_, c.from);
         if (from >= static_cast<int>(index_)) {
-          Error(name, "--from=" + c.from + " names this stage or a later one; copy only from an earlier stage");
+          Error(name, "--from=" + c.from +
+                          " names this stage or a later one; copy only from an earlier stage");
         }
         break;
       }
@@ -207,8 +211,9 @@ Result<ResolvedStage> ResolveStage(const Dockerfile& dockerfile, std::size_t ind
                                    const BuildArgs& build_args, const StageBase& base,
                                    DiagnosticList& diagnostics) {
   if (index >= dockerfile.stages.size()) {
-    return Status::InvalidArgument(dockerfile.file + ": there is no stage " + std::to_string(index) +
-                                   "; it has " + std::to_string(dockerfile.stages.size()));
+    return Status::InvalidArgument(dockerfile.file + ": there is no stage " +
+                                   std::to_string(index) + "; it has " +
+                                   std::to_string(dockerfile.stages.size()));
   }
   DiagnosticList found;
   Resolver resolver(dockerfile, index, build_args, base, found);

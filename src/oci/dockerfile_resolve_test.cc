@@ -76,7 +76,13 @@ TEST(DockerfileSubstitutionTest, MalformedWordsAreErrors) {
   EXPECT_EQ(ExpandError("${A:-x", vars), "missing '}' in \"${A:-x\"");
   EXPECT_EQ(ExpandError("${A/x/y}", vars),
             "unsupported modifier in ${A...} in \"${A/x/y}\"; use :-, -, :+, +, :? or ?");
-  EXPECT_EQ(ExpandError("${A:?set A with --build-arg}", vars), "A is not set: set A with --build-arg");
+  EXPECT_EQ(ExpandError("${A:?set A with --build-arg}", vars),
+            "A is not set: set A with --build-arg");
+  EXPECT_EQ(ExpandError("${A?}", vars), "A is not set");
+  EXPECT_EQ(ExpandError("${E:?}", Environment{{"E", "", true}}), "E is empty");
+  EXPECT_EQ(Expand("${E?}", Environment{{"E", "", true}}), "");
+  EXPECT_EQ(ExpandError("\"open", vars),
+            "unterminated double quote in \"\"open\"; close it with \"");
   EXPECT_EQ(ExpandError("'open", vars), "unterminated single quote in \"'open\"; close it with '");
 }
 
@@ -117,13 +123,15 @@ TEST(DockerfileResolveTest, StageArgsAndEnvTrackedInOrder) {
       "EXPOSE ${PORT:-8080}/tcp\n"
       "VOLUME $HOME/data\n"
       "STOPSIGNAL ${SIG:-SIGINT}\n";
-  ResolvedStage s = Resolve(text, 0, {{"USERNAME", "ci"}}, StageBase{{{"PATH", "/usr/bin", true}}, "/"});
+  ResolvedStage s =
+      Resolve(text, 0, {{"USERNAME", "ci"}}, StageBase{{{"PATH", "/usr/bin", true}}, "/"});
   const auto& ins = s.instructions;
   ASSERT_EQ(ins.size(), 14u);
   EXPECT_EQ(ins[1].pairs[0].value, "/home/ci");
   EXPECT_FALSE(ins[2].pairs[0].has_value);
   // Every pair of one ENV sees the variables from before that ENV.
-  EXPECT_EQ(ins[3].pairs, (std::vector<KeyValue>{{"HOME", "/home/ci", true}, {"PATH", "/bin:/usr/bin", true}}));
+  EXPECT_EQ(ins[3].pairs,
+            (std::vector<KeyValue>{{"HOME", "/home/ci", true}, {"PATH", "/bin:/usr/bin", true}}));
   EXPECT_EQ(ins[4].pairs[0].value, "hello ci");
   EXPECT_EQ(ins[5].values[0], "/home/ci");
   EXPECT_EQ(ins[6].values[0], "/home/ci/src");  // relative to the previous WORKDIR
@@ -149,7 +157,8 @@ TEST(DockerfileResolveTest, StageArgsAndEnvTrackedInOrder) {
 }
 
 TEST(DockerfileResolveTest, RelativeWorkdirStartsFromTheBaseImage) {
-  ResolvedStage s = Resolve("FROM scratch\nWORKDIR app\nWORKDIR ../lib\n", 0, {}, StageBase{{}, "/srv"});
+  ResolvedStage s =
+      Resolve("FROM scratch\nWORKDIR app\nWORKDIR ../lib\n", 0, {}, StageBase{{}, "/srv"});
   EXPECT_EQ(s.instructions[0].values[0], "/srv/app");
   EXPECT_EQ(s.instructions[1].values[0], "/srv/app/../lib");  // kept as written, as Docker does
 }
@@ -166,8 +175,10 @@ TEST(DockerfileResolveTest, DocumentedLabelForms) {
       "LABEL multi.label1=\"value1\" multi.label2=\"value2\" other=\"value3\"\n",
       0);
   ASSERT_EQ(s.instructions.size(), 5u);
-  EXPECT_EQ(s.instructions[0].pairs[0], (KeyValue{"com.example.vendor", "ACME Incorporated", true}));
-  EXPECT_EQ(s.instructions[3].pairs[0].value, "This text illustrates that label-values can span multiple lines.");
+  EXPECT_EQ(s.instructions[0].pairs[0],
+            (KeyValue{"com.example.vendor", "ACME Incorporated", true}));
+  EXPECT_EQ(s.instructions[3].pairs[0].value,
+            "This text illustrates that label-values can span multiple lines.");
   EXPECT_EQ(s.instructions[4].pairs.size(), 3u);
   EXPECT_EQ(s.instructions[4].pairs[2], (KeyValue{"other", "value3", true}));
 }
@@ -179,7 +190,8 @@ TEST(DockerfileResolveTest, EnvWinsOverArg) {
 }
 
 TEST(DockerfileResolveTest, JsonFormCopyKeepsQuotesButSubstitutes) {
-  ResolvedStage s = Resolve("FROM scratch\nARG D=/dst\nCOPY [\"it's \\\"here\\\".txt\", \"$D/\"]\n", 0);
+  ResolvedStage s =
+      Resolve("FROM scratch\nARG D=/dst\nCOPY [\"it's \\\"here\\\".txt\", \"$D/\"]\n", 0);
   EXPECT_EQ(s.instructions[1].copy.sources[0], "it's \"here\".txt");
   EXPECT_EQ(s.instructions[1].copy.destination, "/dst/");
 }
@@ -198,21 +210,28 @@ TEST(DockerfileResolveTest, MultiStageCopyFrom) {
   EXPECT_EQ(s.instructions[3].copy.from, "busybox:latest");
 
   EXPECT_EQ(ResolveError("FROM scratch AS a\nCOPY --from=a /x /y\n", 0),
-            "Dockerfile:2:1: COPY: --from=a names this stage or a later one; copy only from an earlier stage");
+            "Dockerfile:2:1: COPY: --from=a names this stage or a later one; copy only from an "
+            "earlier stage");
   EXPECT_EQ(ResolveError("FROM scratch AS a\nCOPY --from=b /x /y\nFROM scratch AS b\n", 0),
-            "Dockerfile:2:1: COPY: --from=b names this stage or a later one; copy only from an earlier stage");
+            "Dockerfile:2:1: COPY: --from=b names this stage or a later one; copy only from an "
+            "earlier stage");
 }
 
 TEST(DockerfileResolveTest, ErrorsNameLineAndInstruction) {
   EXPECT_EQ(ResolveError("FROM scratch\n\nWORKDIR ${NOPE}\n", 0),
-            "Dockerfile:3:1: WORKDIR: the directory is empty after substitution; give the variable a value");
+            "Dockerfile:3:1: WORKDIR: the directory is empty after substitution; give the variable "
+            "a value");
   EXPECT_EQ(ResolveError("FROM scratch\nEXPOSE 80/http\n", 0),
-            "Dockerfile:2:1: EXPOSE: \"80/http\" is not a port; write 80, 80/tcp, 53/udp or 8000-8010/tcp");
-  EXPECT_THAT(ResolveError("FROM scratch\nEXPOSE 70000\n", 0), StartsWith("Dockerfile:2:1: EXPOSE: \"70000\" is not a port"));
-  EXPECT_EQ(ResolveError("FROM scratch\nENV A=${B\n", 0), "Dockerfile:2:1: ENV: missing '}' in \"${B\"");
+            "Dockerfile:2:1: EXPOSE: \"80/http\" is not a port; write 80, 80/tcp, 53/udp or "
+            "8000-8010/tcp");
+  EXPECT_THAT(ResolveError("FROM scratch\nEXPOSE 70000\n", 0),
+              StartsWith("Dockerfile:2:1: EXPOSE: \"70000\" is not a port"));
+  EXPECT_EQ(ResolveError("FROM scratch\nENV A=${B\n", 0),
+            "Dockerfile:2:1: ENV: missing '}' in \"${B\"");
   EXPECT_EQ(ResolveError("ARG IMG\nFROM $IMG\n", 0),
             "Dockerfile:2:1: FROM: the image is empty after substitution; give the ARG a value");
-  EXPECT_EQ(ResolveError("ARG IMG=${X:?pass-X}\nFROM $IMG\n", 0), "Dockerfile:1:1: ARG: X is not set: pass-X");
+  EXPECT_EQ(ResolveError("ARG IMG=${X:?pass-X}\nFROM $IMG\n", 0),
+            "Dockerfile:1:1: ARG: X is not set: pass-X");
   DiagnosticList diags;
   auto df = ParseDockerfile("FROM scratch\n", "Dockerfile", diags);
   ASSERT_TRUE(df.ok());

@@ -67,8 +67,8 @@ TEST(DockerfileTest, ArgEnvLabelForms) {
   EXPECT_EQ(ins[0].pairs, (std::vector<KeyValue>{{"A", "1", true}, {"B", "", false}}));
   EXPECT_EQ(ins[1].pairs, (std::vector<KeyValue>{{"PATH", "/usr/local/bin:/usr/bin", true}}));
   // Values are kept as written; quotes go at substitution time.
-  EXPECT_EQ(ins[2].pairs,
-            (std::vector<KeyValue>{{"k", "v", true}, {"k2", "\"v 2\"", true}, {"k3", "v\\ 3", true}}));
+  EXPECT_EQ(ins[2].pairs, (std::vector<KeyValue>{
+                              {"k", "v", true}, {"k2", "\"v 2\"", true}, {"k3", "v\\ 3", true}}));
   EXPECT_EQ(ins[3].kind, InstructionKind::kLabel);
   EXPECT_EQ(ins[3].pairs[0].key, "org.opencontainers.image.title");
   EXPECT_EQ(ins[4].pairs, (std::vector<KeyValue>{{"description", "A longer text", true}}));
@@ -208,8 +208,13 @@ TEST(DockerfileTest, DirectivesOnlyCountAtTheTop) {
   Dockerfile df = Parse("# hello\n# escape=`\nFROM scratch\nRUN a \\\n  b\n");
   EXPECT_EQ(df.escape, '\\');
   EXPECT_EQ(df.stages[0].instructions[0].command.args[0], "a   b");
-  EXPECT_EQ(FirstError("# escape=x\nFROM scratch\n"),
-            "Dockerfile:1:1: invalid escape character \"x\"; the escape directive accepts only \\ or `");
+  // An unknown directive is a comment, and ends the directives.
+  EXPECT_EQ(Parse("# unknown=1\n# escape=`\nFROM scratch\n").escape, '\\');
+  EXPECT_EQ(FirstError("# escape=`\n# escape=\\\nFROM scratch\n"),
+            "Dockerfile:2:1: the escape directive appears twice; keep only one");
+  EXPECT_EQ(
+      FirstError("# escape=x\nFROM scratch\n"),
+      "Dockerfile:1:1: invalid escape character \"x\"; the escape directive accepts only \\ or `");
 }
 
 TEST(DockerfileTest, WindowsLineEndingsAndIndentedInstructions) {
@@ -226,7 +231,8 @@ TEST(DockerfileTest, WindowsLineEndingsAndIndentedInstructions) {
 
 TEST(DockerfileTest, MaintainerBecomesALabelWithAWarning) {
   DiagnosticList diags;
-  auto df = ParseDockerfile("FROM scratch\nMAINTAINER Jane \"JD\" <jane@example.com>\n", "Dockerfile", diags);
+  auto df = ParseDockerfile("FROM scratch\nMAINTAINER Jane \"JD\" <jane@example.com>\n",
+                            "Dockerfile", diags);
   ASSERT_TRUE(df.ok());
   ASSERT_EQ(diags.warning_count(), 1);
   EXPECT_EQ(diags.items()[0].location.line, 2);
@@ -238,23 +244,28 @@ TEST(DockerfileTest, MaintainerBecomesALabelWithAWarning) {
 }
 
 TEST(DockerfileTest, ErrorsNameTheLineAndWhatToDo) {
-  EXPECT_EQ(FirstError("FROM scratch\n\nFOO bar\n"),
-            "Dockerfile:3:1: unknown instruction FOO; use one of FROM, ARG, ENV, LABEL, WORKDIR, "
-            "USER, COPY, ADD, RUN, CMD, ENTRYPOINT, EXPOSE, VOLUME, HEALTHCHECK, SHELL, STOPSIGNAL");
+  EXPECT_EQ(
+      FirstError("FROM scratch\n\nFOO bar\n"),
+      "Dockerfile:3:1: unknown instruction FOO; use one of FROM, ARG, ENV, LABEL, WORKDIR, "
+      "USER, COPY, ADD, RUN, CMD, ENTRYPOINT, EXPOSE, VOLUME, HEALTHCHECK, SHELL, STOPSIGNAL");
   EXPECT_EQ(FirstError("RUN true\nFROM scratch\n"),
             "Dockerfile:1:1: RUN before the first FROM; only ARG may come before FROM");
   EXPECT_THAT(FirstError("FROM scratch\nONBUILD RUN make\n"),
               StartsWith("Dockerfile:2:1: ONBUILD is not supported; put "));
-  EXPECT_THAT(FirstError("FROM scratch\nRUN --mount=type=cache,target=/root/.cache pip install x\n"),
-              StartsWith("Dockerfile:2:1: RUN does not support --mount; sluice"));
+  EXPECT_THAT(
+      FirstError("FROM scratch\nRUN --mount=type=cache,target=/root/.cache pip install x\n"),
+      StartsWith("Dockerfile:2:1: RUN does not support --mount; sluice"));
   EXPECT_THAT(FirstError("FROM scratch\nRUN <<EOF\necho hi\nEOF\n"),
               StartsWith("Dockerfile:2:1: heredocs (RUN <<...) are not supported"));
   EXPECT_THAT(FirstError("FROM scratch\nCOPY <<-\"END\" /x\n"),
               StartsWith("Dockerfile:2:1: heredocs (COPY <<...) are not supported"));
   // A here-string and a shift are not heredocs.
-  EXPECT_EQ(Parse("FROM scratch\nRUN cat <<< hi\nRUN echo $((1<<FOO))\n").stages[0].instructions.size(), 2u);
-  EXPECT_EQ(FirstError("FROM scratch\nADD --from=a x /y\n"),
-            "Dockerfile:2:1: ADD does not support --from; use COPY --from to copy from a stage or image");
+  EXPECT_EQ(
+      Parse("FROM scratch\nRUN cat <<< hi\nRUN echo $((1<<FOO))\n").stages[0].instructions.size(),
+      2u);
+  EXPECT_EQ(
+      FirstError("FROM scratch\nADD --from=a x /y\n"),
+      "Dockerfile:2:1: ADD does not support --from; use COPY --from to copy from a stage or image");
   EXPECT_EQ(FirstError("FROM scratch\nCOPY onlyone\n"),
             "Dockerfile:2:1: COPY needs at least one source and a destination: COPY src... dest");
   EXPECT_EQ(FirstError("FROM scratch\nSHELL /bin/sh -c\n"),
@@ -263,18 +274,43 @@ TEST(DockerfileTest, ErrorsNameTheLineAndWhatToDo) {
             "Dockerfile:2:1: ENV: \"b\" is not name=value; quote values with spaces: name=\"a b\"");
   EXPECT_EQ(FirstError("FROM scratch\nENV onlyname\n"),
             "Dockerfile:2:1: ENV onlyname has no value; write ENV onlyname=value");
-  EXPECT_EQ(FirstError("FROM scratch\nHEALTHCHECK --interval=often CMD true\n"),
-            "Dockerfile:2:1: HEALTHCHECK --interval needs a duration like 30s or 1m30s, not \"often\"");
+  EXPECT_EQ(
+      FirstError("FROM scratch\nHEALTHCHECK --interval=often CMD true\n"),
+      "Dockerfile:2:1: HEALTHCHECK --interval needs a duration like 30s or 1m30s, not \"often\"");
   EXPECT_EQ(FirstError("FROM scratch\nHEALTHCHECK --retries=0 CMD true\n"),
             "Dockerfile:2:1: HEALTHCHECK --retries needs a positive whole number, not \"0\"");
   EXPECT_EQ(FirstError("FROM scratch AS 1st\n"),
-            "Dockerfile:1:1: invalid stage name \"1st\"; use a letter followed by letters, digits, '-', '_' or '.'");
+            "Dockerfile:1:1: invalid stage name \"1st\"; use a letter followed by letters, digits, "
+            "'-', '_' or '.'");
   EXPECT_EQ(FirstError("FROM scratch AS a\nFROM scratch AS A\n"),
             "Dockerfile:2:1: duplicate stage name \"a\"; name each stage once");
   EXPECT_EQ(FirstError("FROM a b\n"),
-            "Dockerfile:1:1: FROM takes an image and an optional 'AS name': FROM [--platform=p] image [AS name]");
-  EXPECT_EQ(FirstError("# only a comment\n"),
-            "Dockerfile:1:1: no FROM instruction; a Dockerfile starts with FROM <image> or FROM scratch");
+            "Dockerfile:1:1: FROM takes an image and an optional 'AS name': FROM [--platform=p] "
+            "image [AS name]");
+  EXPECT_EQ(FirstError("FROM scratch\nRUN --network=none make\n").substr(0, 44),
+            "Dockerfile:2:1: RUN does not support --netwo");
+  EXPECT_EQ(FirstError("FROM --arch=x scratch\n"),
+            "Dockerfile:1:1: FROM does not support --arch; remove the flag");
+  EXPECT_EQ(FirstError("FROM scratch\nCOPY --chmod= a /b\n"),
+            "Dockerfile:2:1: COPY --chmod needs a value: --chmod=...");
+  EXPECT_EQ(FirstError("FROM scratch\nCOPY --link=maybe a /b\n"),
+            "Dockerfile:2:1: COPY --link takes true or false, not \"maybe\"");
+  EXPECT_EQ(FirstError("FROM scratch\nCOPY --exclude=*.md . /b\n"),
+            "Dockerfile:2:1: COPY does not support --exclude; remove the flag");
+  EXPECT_EQ(FirstError("ARG =x\nFROM scratch\n"),
+            "Dockerfile:1:1: invalid ARG name \"\"; write ARG name or ARG name=default");
+  EXPECT_EQ(FirstError("FROM scratch\nUSER a b\n"),
+            "Dockerfile:2:1: USER takes exactly one argument");
+  EXPECT_EQ(FirstError("FROM scratch\nCMD\n"),
+            "Dockerfile:2:1: CMD needs a command: CMD command or CMD [\"executable\", \"arg\"]");
+  EXPECT_EQ(FirstError("FROM scratch\nHEALTHCHECK --interval=5s NONE\n"),
+            "Dockerfile:2:1: HEALTHCHECK NONE takes no options or arguments");
+  EXPECT_EQ(FirstError("FROM scratch\nHEALTHCHECK true\n"),
+            "Dockerfile:2:1: HEALTHCHECK needs NONE or CMD: HEALTHCHECK [--interval=30s ...] CMD "
+            "command");
+  EXPECT_EQ(
+      FirstError("# only a comment\n"),
+      "Dockerfile:1:1: no FROM instruction; a Dockerfile starts with FROM <image> or FROM scratch");
 }
 
 TEST(DockerfileTest, ErrorLinesCountContinuationsAndAllErrorsAreReported) {
@@ -291,10 +327,11 @@ TEST(DockerfileTest, ErrorLinesCountContinuationsAndAllErrorsAreReported) {
   EXPECT_THAT(df.status().message(), StartsWith("ci/Dockerfile:5:1: unknown instruction BOGUS"));
   ASSERT_EQ(diags.error_count(), 2);
   EXPECT_EQ(diags.items()[1].location.line, 6);
-  EXPECT_EQ(FormatDiagnostic(diags.items()[0], "FROM scratch\nRUN a \\\n  b \\\n  c\nBOGUS\n"),
-            "ci/Dockerfile:5:1: error: unknown instruction BOGUS; use one of FROM, ARG, ENV, LABEL, "
-            "WORKDIR, USER, COPY, ADD, RUN, CMD, ENTRYPOINT, EXPOSE, VOLUME, HEALTHCHECK, SHELL, "
-            "STOPSIGNAL\nBOGUS\n^\n");
+  EXPECT_EQ(
+      FormatDiagnostic(diags.items()[0], "FROM scratch\nRUN a \\\n  b \\\n  c\nBOGUS\n"),
+      "ci/Dockerfile:5:1: error: unknown instruction BOGUS; use one of FROM, ARG, ENV, LABEL, "
+      "WORKDIR, USER, COPY, ADD, RUN, CMD, ENTRYPOINT, EXPOSE, VOLUME, HEALTHCHECK, SHELL, "
+      "STOPSIGNAL\nBOGUS\n^\n");
 }
 
 }  // namespace

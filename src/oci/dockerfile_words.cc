@@ -1,7 +1,6 @@
 #include "oci/dockerfile_words.h"
 
 #include <cctype>
-
 #include <nlohmann/json.hpp>
 
 namespace sluice::oci {
@@ -140,9 +139,8 @@ class Expander {
       if (set) out += alternative;
     } else {
       if (!set) {
-        return Status::InvalidArgument(
-            std::string(name) + " is " + (value ? "empty" : "not set") +
-            (alternative.empty() ? std::string() : ": " + alternative));
+        return Status::InvalidArgument(std::string(name) + " is " + (value ? "empty" : "not set") +
+                                       (alternative.empty() ? std::string() : ": " + alternative));
       }
       out += *value;
     }

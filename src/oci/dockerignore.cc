@@ -126,8 +126,10 @@ std::string PatternProblem(std::string_view pattern) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -219,7 +221,8 @@ Result<std::vector<ContextEntry>> ListContextFiles(const std::filesystem::path& 
       } else if (fs::is_regular_file(st)) {
         entries.push_back({rel, ContextEntry::Type::kFile});
       } else {
-        return Status::InvalidArgument(full.string() + " is not a file, directory or symlink (a "
+        return Status::InvalidArgument(full.string() +
+                                       " is not a file, directory or symlink (a "
                                        "socket, pipe or device); remove it from the build context "
                                        "or add it to .dockerignore");
       }

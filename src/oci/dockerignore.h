@@ -46,7 +46,8 @@ class Dockerignore {
 };
 
 // Parses the text of a .dockerignore file named `file` (for messages).
-Result<Dockerignore> ParseDockerignore(std::string_view text, std::string_view file = ".dockerignore");
+Result<Dockerignore> ParseDockerignore(std::string_view text,
+                                       std::string_view file = ".dockerignore");
 
 // Matches one cleaned pattern against a cleaned path (no parent-directory
 // rule); false for a malformed pattern.

@@ -1,7 +1,6 @@
 #include "oci/dockerignore.h"
 
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 
 #include <fstream>
@@ -99,9 +98,10 @@ TEST(DockerignoreTest, ListContextFilesSortedWithExceptionsUnderExcludedDirector
   auto dir = TempDir::Create("sluice-dockerignore-");
   ASSERT_TRUE(dir.ok());
   const auto& root = dir->path();
-  for (const char* d : {"src", "node_modules/pkg", "logs"}) std::filesystem::create_directories(root / d);
-  for (const char* f : {"Dockerfile", "src/main.cc", "src/notes.md", "README.md", "node_modules/pkg/index.js",
-                        "logs/keep.log", "logs/a.log", "b.txt"}) {
+  for (const char* d : {"src", "node_modules/pkg", "logs"})
+    std::filesystem::create_directories(root / d);
+  for (const char* f : {"Dockerfile", "src/main.cc", "src/notes.md", "README.md",
+                        "node_modules/pkg/index.js", "logs/keep.log", "logs/a.log", "b.txt"}) {
     std::ofstream(root / f) << f;
   }
   std::filesystem::create_symlink("src/main.cc", root / "link");
@@ -109,15 +109,16 @@ TEST(DockerignoreTest, ListContextFilesSortedWithExceptionsUnderExcludedDirector
   auto entries = ListContextFiles(root, ig);
   ASSERT_TRUE(entries.ok()) << entries.status().ToString();
   using T = ContextEntry::Type;
-  EXPECT_EQ(*entries, (std::vector<ContextEntry>{{"Dockerfile", T::kFile},
-                                                 {"README.md", T::kFile},
-                                                 {"b.txt", T::kFile},
-                                                 {"link", T::kSymlink},
-                                                 {"logs/keep.log", T::kFile},
-                                                 {"src", T::kDirectory},
-                                                 {"src/main.cc", T::kFile},
-                                                 // `*.md` does not cross '/': only top-level .md files go
-                                                 {"src/notes.md", T::kFile}}));
+  EXPECT_EQ(*entries,
+            (std::vector<ContextEntry>{{"Dockerfile", T::kFile},
+                                       {"README.md", T::kFile},
+                                       {"b.txt", T::kFile},
+                                       {"link", T::kSymlink},
+                                       {"logs/keep.log", T::kFile},
+                                       {"src", T::kDirectory},
+                                       {"src/main.cc", T::kFile},
+                                       // `*.md` does not cross '/': only top-level .md files go
+                                       {"src/notes.md", T::kFile}}));
   EXPECT_FALSE(ListContextFiles(root / "missing", ig).ok());
 
   // A named pipe cannot be sent; excluding it is the way out.
