@@ -67,7 +67,7 @@ DockerfileLines SplitLogicalLines(std::string_view text, const std::string& file
   for (; i < lines.size(); ++i) {
     auto directive = AsDirective(lines[i]);
     if (!directive) break;
-    const SourceLocation loc{file, static_cast<int>(i) + 1, 1};
+    SourceLocation loc{file, static_cast<int>(i) + 1, 1};
     if (directive->first == "escape") {
       if (seen_escape) {
         diagnostics.Error(loc, "the escape directive appears twice; keep only one");
@@ -83,6 +83,7 @@ DockerfileLines SplitLogicalLines(std::string_view text, const std::string& file
     }
   }
 
+  // `current` is the instruction being joined while `continuing`.
   LogicalLine current;
   bool continuing = false;
   for (; i < lines.size(); ++i) {
@@ -99,9 +100,9 @@ DockerfileLines SplitLogicalLines(std::string_view text, const std::string& file
     }
     current.rest.append(content);
     continuing = continues;
-    if (!continuing) out.lines.push_back(std::move(current));
+    if (!continuing) out.lines.push_back(current);
   }
-  if (continuing) out.lines.push_back(std::move(current));
+  if (continuing) out.lines.push_back(current);  // a continuation at the end of the file
 
   // Split the keyword off each logical line.
   for (LogicalLine& l : out.lines) {

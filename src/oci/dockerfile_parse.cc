@@ -168,8 +168,9 @@ class Parser {
       return "; sluice runs RUN without BuildKit mounts and options: copy what the command "
              "needs with COPY first";
     }
-    if (keyword_ == "ADD" && flag == "from")
+    if (keyword_ == "ADD" && flag == "from") {
       return "; use COPY --from to copy from a stage or image";
+    }
     return "; remove the flag";
   }
 
@@ -212,8 +213,9 @@ class Parser {
                      "\"; use a letter followed by letters, digits, '-', '_' or '.'");
       }
       for (const Stage& s : dockerfile_.stages) {
-        if (s.name == name)
+        if (s.name == name) {
           return Error("duplicate stage name \"" + name + "\"; name each stage once");
+        }
       }
       stage.name = std::move(name);
     }
@@ -297,8 +299,9 @@ class Parser {
         spec.link = !f.has_value || f.value == "true";
         continue;
       }
-      if (f.value.empty())
+      if (f.value.empty()) {
         return Error(keyword_ + " --" + f.name + " needs a value: --" + f.name + "=...");
+      }
       (f.name == "from" ? spec.from : f.name == "chown" ? spec.chown : spec.chmod) = f.value;
     }
     std::vector<std::string> words;
@@ -419,8 +422,9 @@ class Parser {
                                   : hc.start_interval) = f.value;
     }
     size_t cmd_start = rest.find_first_not_of(" \t", 3);
-    if (!ParseCommand(cmd_start == std::string::npos ? "" : rest.substr(cmd_start), hc.command))
+    if (!ParseCommand(cmd_start == std::string::npos ? "" : rest.substr(cmd_start), hc.command)) {
       return;
+    }
     Add(InstructionKind::kHealthcheck).healthcheck = std::move(hc);
   }
 

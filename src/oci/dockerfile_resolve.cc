@@ -60,8 +60,9 @@ class Resolver {
     out_.line = stage.line;
     out_.base = Expand("FROM", stage.base, globals_);
     out_.platform = Expand("FROM", stage.platform, globals_);
-    if (out_.base.empty() && ok_)
+    if (out_.base.empty() && ok_) {
       Error("FROM", "the image is empty after substitution; give the ARG a value");
+    }
     for (const Instruction& ins : stage.instructions) {
       line_ = ins.line;
       out_.instructions.push_back(Resolve(ins));
@@ -112,8 +113,8 @@ class Resolver {
 
   Instruction Resolve(const Instruction& in) {
     Instruction ins = in;
-    const std::string_view name = InstructionName(in.kind);
-    const Environment scope = Scope();
+    std::string_view name = InstructionName(in.kind);
+    Environment scope = Scope();  // the variables from before this instruction
     switch (in.kind) {
       case InstructionKind::kArg:
         for (KeyValue& kv : ins.pairs) {
@@ -160,8 +161,9 @@ class Resolver {
       case InstructionKind::kExpose:
         for (std::string& v : ins.values) {
           v = Expand(name, v, scope);
-          if (v.empty())
+          if (v.empty()) {
             Error(name, "a value is empty after substitution; give the variable a value");
+          }
           if (in.kind == InstructionKind::kExpose && !v.empty() && !IsExposeSpec(v)) {
             Error(name, "\"" + v + "\" is not a port; write 80, 80/tcp, 53/udp or 8000-8010/tcp");
           }
