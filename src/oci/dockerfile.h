@@ -157,8 +157,16 @@ Result<Dockerfile> ParseDockerfile(std::string_view text, std::string_view file,
 int FindStage(const Dockerfile& dockerfile, std::string_view name_or_index);
 
 // `--build-arg NAME=VALUE` values: they override ARG defaults, and only
-// reach the build through an ARG instruction.
+// reach the build through an ARG instruction -- except the automatic
+// platform ARGs below, which FROM sees without one, as in BuildKit.
 using BuildArgs = std::map<std::string, std::string>;
+
+// BuildKit's automatic platform ARGs for a target and a build platform, each
+// "os/arch[/variant]" ("linux/amd64", "linux/arm/v7"): TARGETPLATFORM,
+// TARGETOS, TARGETARCH, TARGETVARIANT and the same with BUILD. Merge them
+// into the build args (a user's --build-arg of the same name wins).
+// InvalidArgument naming the text when a platform is not os/arch[/variant].
+Result<BuildArgs> PlatformArgs(std::string_view target, std::string_view build);
 
 // Environment variables in the order they were first set.
 using Environment = std::vector<KeyValue>;

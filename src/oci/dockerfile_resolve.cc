@@ -43,6 +43,18 @@ bool IsExposeSpec(std::string_view s) {
   return IsPort(s.substr(0, dash)) && IsPort(s.substr(dash + 1));
 }
 
+constexpr std::string_view kPlatformArgs[] = {
+    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+    "BUILDPLATFORM",  "BUILDOS",  "BUILDARCH",  "BUILDVARIANT",
+};
+
+bool IsPlatformArg(std::string_view name) {
+  for (std::string_view p : kPlatformArgs) {
+    if (p == name) return true;
+  }
+  return false;
+}
+
 class Resolver {
  public:
   Resolver(const Dockerfile& dockerfile, std::size_t index, const BuildArgs& build_args,
@@ -91,6 +103,9 @@ class Resolver {
   // ARGs before FROM: build args override their defaults; a default may use
   // an earlier global ARG.
   void GlobalArgs() {
+    for (const auto& [key, value] : build_args_) {
+      if (IsPlatformArg(key)) Set(globals_, key, value);
+    }
     for (size_t i = 0; i < dockerfile_.global_args.size(); ++i) {
       const KeyValue& arg = dockerfile_.global_args[i];
       line_ = dockerfile_.global_arg_lines[i];
@@ -208,6 +223,32 @@ class Resolver {
 };
 
 }  // namespace
+
+Result<BuildArgs> PlatformArgs(std::string_view target, std::string_view build) {
+  BuildArgs args;
+  for (auto [prefix, platform] : {std::pair<std::string, std::string_view>{"TARGET", target},
+                                  std::pair<std::string, std::string_view>{"BUILD", build}}) {
+    std::vector<std::string_view> parts;
+    for (size_t start = 0;;) {
+      size_t slash = platform.find('/', start);
+      parts.push_back(platform.substr(start, slash - start));
+      if (slash == std::string_view::npos) break;
+      start = slash + 1;
+    }
+    bool empty_part = false;
+    for (std::string_view part : parts) empty_part = empty_part || part.empty();
+    if (parts.size() < 2 || parts.size() > 3 || empty_part) {
+      return Status::InvalidArgument("platform \"" + std::string(platform) +
+                                     "\" is not os/arch[/variant]; write e.g. linux/amd64 or "
+                                     "linux/arm/v7");
+    }
+    args[prefix + "PLATFORM"] = std::string(platform);
+    args[prefix + "OS"] = std::string(parts[0]);
+    args[prefix + "ARCH"] = std::string(parts[1]);
+    args[prefix + "VARIANT"] = parts.size() == 3 ? std::string(parts[2]) : "";
+  }
+  return args;
+}
 
 Result<ResolvedStage> ResolveStage(const Dockerfile& dockerfile, std::size_t index,
                                    const BuildArgs& build_args, const StageBase& base,

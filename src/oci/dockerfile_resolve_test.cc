@@ -106,6 +106,29 @@ TEST(DockerfileResolveTest, GlobalArgsReachFromOnlyAndBuildArgsOverride) {
   EXPECT_EQ(overridden.instructions[2].pairs[0].value, "2.0");
 }
 
+TEST(DockerfileResolveTest, AutomaticPlatformArgs) {
+  auto platform = PlatformArgs("linux/arm/v7", "linux/amd64");
+  ASSERT_TRUE(platform.ok()) << platform.status().ToString();
+  EXPECT_EQ(platform->at("TARGETARCH"), "arm");
+  EXPECT_EQ(platform->at("TARGETVARIANT"), "v7");
+  EXPECT_EQ(platform->at("BUILDPLATFORM"), "linux/amd64");
+  EXPECT_EQ(platform->at("BUILDVARIANT"), "");
+  // FROM sees them without an ARG; a stage only after `ARG NAME`.
+  const char* text =
+      "FROM --platform=$BUILDPLATFORM tools:${TARGETOS} AS build\n"
+      "LABEL before=[$TARGETARCH]\n"
+      "ARG TARGETARCH\n"
+      "LABEL after=[$TARGETARCH]\n";
+  ResolvedStage s = Resolve(text, 0, *platform);
+  EXPECT_EQ(s.platform, "linux/amd64");
+  EXPECT_EQ(s.base, "tools:linux");
+  EXPECT_EQ(s.instructions[0].pairs[0].value, "[]");
+  EXPECT_EQ(s.instructions[2].pairs[0].value, "[arm]");
+  EXPECT_EQ(PlatformArgs("amd64", "linux/amd64").status().message(),
+            "platform \"amd64\" is not os/arch[/variant]; write e.g. linux/amd64 or linux/arm/v7");
+  EXPECT_FALSE(PlatformArgs("linux/amd64", "linux//x").ok());
+}
+
 TEST(DockerfileResolveTest, StageArgsAndEnvTrackedInOrder) {
   const char* text =
       "FROM scratch\n"
