@@ -206,6 +206,53 @@ TEST(DockerfileResolveTest, DocumentedLabelForms) {
   EXPECT_EQ(s.instructions[4].pairs[2], (KeyValue{"other", "value3", true}));
 }
 
+TEST(DockerfileResolveTest, TwoStageModelImage) {
+  // A two-stage model image: global ARG for the base, a build arg for the
+  // model version, COPY --from, ENV, WORKDIR, USER, EXPOSE, exec-form CMD.
+  const char* text =
+      "ARG BASE=127.0.0.1:5055/debian:bookworm\n"
+      "FROM ${BASE} AS build\n"
+      "ARG MODEL_VERSION=1.0\n"
+      "RUN mkdir -p /out && echo \"model ${MODEL_VERSION}\" > /out/model.txt\n"
+      "FROM ${BASE}\n"
+      "RUN apt-get update && apt-get install -y --no-install-recommends jq \\\n"
+      "    && rm -rf /var/lib/apt/lists/*\n"
+      "COPY --from=build /out/ /opt/model/\n"
+      "COPY app.py /app/app.py\n"
+      "ENV APP_ENV=prod\n"
+      "WORKDIR /app\n"
+      "USER 10001\n"
+      "EXPOSE 8080\n"
+      "CMD [\"python3\", \"/app/app.py\"]\n";
+  DiagnosticList diags;
+  auto df = ParseDockerfile(text, "Dockerfile", diags);
+  ASSERT_TRUE(df.ok()) << df.status().ToString();
+  EXPECT_TRUE(diags.empty());
+  ASSERT_EQ(df->stages.size(), 2u);
+  BuildArgs args = {{"MODEL_VERSION", "2.1"}};
+  auto build = ResolveStage(*df, 0, args, {}, diags);
+  ASSERT_TRUE(build.ok()) << build.status().ToString();
+  EXPECT_EQ(build->base, "127.0.0.1:5055/debian:bookworm");
+  EXPECT_EQ(*FindVariable(build->instructions[1].run_env, "MODEL_VERSION"), "2.1");
+  EXPECT_TRUE(build->env.empty());
+
+  auto final_stage =
+      ResolveStage(*df, 1, args, StageBase{{{"PATH", "/usr/bin:/bin", true}}, "/"}, diags);
+  ASSERT_TRUE(final_stage.ok()) << final_stage.status().ToString();
+  const auto& ins = final_stage->instructions;
+  ASSERT_EQ(ins.size(), 8u);
+  EXPECT_EQ(ins[0].line, 6);
+  EXPECT_EQ(ins[1].copy.from, "build");
+  EXPECT_EQ(FindStage(*df, ins[1].copy.from), 0);
+  EXPECT_EQ(ins[2].line, 9);
+  // The build arg is not declared in this stage, so RUN does not see it.
+  EXPECT_EQ(FindVariable(ins[0].run_env, "MODEL_VERSION"), nullptr);
+  EXPECT_EQ(final_stage->env,
+            (Environment{{"PATH", "/usr/bin:/bin", true}, {"APP_ENV", "prod", true}}));
+  EXPECT_EQ(final_stage->workdir, "/app");
+  EXPECT_EQ(ins[7].command, (Command{true, {"python3", "/app/app.py"}}));
+}
+
 TEST(DockerfileResolveTest, EnvWinsOverArg) {
   ResolvedStage s = Resolve(
       "FROM scratch\nARG V=from-arg\nENV V=from-env\nARG V=again\nLABEL v=$V\n", 0, {{"V", "cli"}});
