@@ -200,6 +200,10 @@ Result<ResolvedStage> ResolveStage(const Dockerfile& dockerfile, std::size_t ind
                                    const BuildArgs& build_args, const StageBase& base,
                                    DiagnosticList& diagnostics);
 
+// The build args no ARG instruction of `dockerfile` declares (automatic
+// platform ARGs excepted), sorted: Docker warns that they were not consumed.
+std::vector<std::string> UnusedBuildArgs(const Dockerfile& dockerfile, const BuildArgs& build_args);
+
 // The value of `key` in `env`, or nullptr.
 const std::string* FindVariable(const Environment& env, std::string_view key);
 

@@ -61,6 +61,7 @@ std::vector<std::string_view> PhysicalLines(std::string_view text) {
 DockerfileLines SplitLogicalLines(std::string_view text, const std::string& file,
                                   DiagnosticList& diagnostics) {
   DockerfileLines out;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 byte order mark
   std::vector<std::string_view> lines = PhysicalLines(text);
   size_t i = 0;
   bool seen_escape = false;

@@ -250,6 +250,23 @@ Result<BuildArgs> PlatformArgs(std::string_view target, std::string_view build) 
   return args;
 }
 
+std::vector<std::string> UnusedBuildArgs(const Dockerfile& dockerfile,
+                                         const BuildArgs& build_args) {
+  std::vector<std::string> unused;
+  for (const auto& [key, value] : build_args) {
+    bool used = IsPlatformArg(key);
+    for (const KeyValue& arg : dockerfile.global_args) used = used || arg.key == key;
+    for (const Stage& stage : dockerfile.stages) {
+      for (const Instruction& ins : stage.instructions) {
+        if (ins.kind != InstructionKind::kArg) continue;
+        for (const KeyValue& arg : ins.pairs) used = used || arg.key == key;
+      }
+    }
+    if (!used) unused.push_back(key);
+  }
+  return unused;  // sorted: BuildArgs is an ordered map
+}
+
 Result<ResolvedStage> ResolveStage(const Dockerfile& dockerfile, std::size_t index,
                                    const BuildArgs& build_args, const StageBase& base,
                                    DiagnosticList& diagnostics) {

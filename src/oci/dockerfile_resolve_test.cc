@@ -102,6 +102,12 @@ TEST(DockerfileResolveTest, GlobalArgsReachFromOnlyAndBuildArgsOverride) {
   EXPECT_EQ(s.instructions[2].pairs[0].value, "1.0");
 
   ResolvedStage overridden = Resolve(text, 0, {{"TAG", "2.0"}, {"UNUSED", "x"}});
+  DiagnosticList diags;
+  auto df = ParseDockerfile(text, "Dockerfile", diags);
+  ASSERT_TRUE(df.ok());
+  EXPECT_EQ(
+      UnusedBuildArgs(*df, {{"TAG", "2.0"}, {"UNUSED", "x"}, {"TARGETARCH", "arm64"}, {"A", ""}}),
+      (std::vector<std::string>{"A", "UNUSED"}));
   EXPECT_EQ(overridden.base, "localhost:5000/base:2.0");
   EXPECT_EQ(overridden.instructions[2].pairs[0].value, "2.0");
 }

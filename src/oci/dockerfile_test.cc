@@ -218,7 +218,9 @@ TEST(DockerfileTest, DirectivesOnlyCountAtTheTop) {
 }
 
 TEST(DockerfileTest, WindowsLineEndingsAndIndentedInstructions) {
-  Dockerfile df = Parse("FROM scratch\r\n  RUN a \\\r\n  b\r\n\tUSER x\r\n");
+  Dockerfile df = Parse(
+      "\xEF\xBB\xBF"
+      "FROM scratch\r\n  RUN a \\\r\n  b\r\n\tUSER x\r\n");
   const auto& ins = df.stages[0].instructions;
   ASSERT_EQ(ins.size(), 2u);
   EXPECT_EQ(ins[0].command.args[0], "a   b");
