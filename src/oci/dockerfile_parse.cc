@@ -438,42 +438,6 @@ class Parser {
 
 }  // namespace
 
-std::string_view InstructionName(InstructionKind kind) {
-  switch (kind) {
-    case InstructionKind::kArg:
-      return "ARG";
-    case InstructionKind::kEnv:
-      return "ENV";
-    case InstructionKind::kLabel:
-      return "LABEL";
-    case InstructionKind::kWorkdir:
-      return "WORKDIR";
-    case InstructionKind::kUser:
-      return "USER";
-    case InstructionKind::kCopy:
-      return "COPY";
-    case InstructionKind::kAdd:
-      return "ADD";
-    case InstructionKind::kRun:
-      return "RUN";
-    case InstructionKind::kCmd:
-      return "CMD";
-    case InstructionKind::kEntrypoint:
-      return "ENTRYPOINT";
-    case InstructionKind::kExpose:
-      return "EXPOSE";
-    case InstructionKind::kVolume:
-      return "VOLUME";
-    case InstructionKind::kHealthcheck:
-      return "HEALTHCHECK";
-    case InstructionKind::kShell:
-      return "SHELL";
-    case InstructionKind::kStopsignal:
-      return "STOPSIGNAL";
-  }
-  return "?";
-}
-
 Result<Dockerfile> ParseDockerfile(std::string_view text, std::string_view file,
                                    DiagnosticList& diagnostics) {
   DiagnosticList found;
@@ -488,21 +452,6 @@ Result<Dockerfile> ParseDockerfile(std::string_view text, std::string_view file,
     }
   }
   return dockerfile;
-}
-
-int FindStage(const Dockerfile& dockerfile, std::string_view name_or_index) {
-  std::string lower(name_or_index);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (size_t i = 0; i < dockerfile.stages.size(); ++i) {
-    if (!lower.empty() && dockerfile.stages[i].name == lower) return static_cast<int>(i);
-  }
-  int index = -1;
-  auto [ptr, ec] = std::from_chars(lower.data(), lower.data() + lower.size(), index);
-  if (ec == std::errc() && ptr == lower.data() + lower.size() && index >= 0 &&
-      index < static_cast<int>(dockerfile.stages.size())) {
-    return index;
-  }
-  return -1;
 }
 
 }  // namespace sluice::oci

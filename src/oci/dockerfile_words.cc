@@ -206,11 +206,4 @@ Result<std::string> ExpandWord(std::string_view word, const Environment& vars, c
   return out;
 }
 
-const std::string* FindVariable(const Environment& env, std::string_view key) {
-  for (const KeyValue& kv : env) {
-    if (kv.key == key) return &kv.value;
-  }
-  return nullptr;
-}
-
 }  // namespace sluice::oci
