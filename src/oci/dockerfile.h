@@ -4,16 +4,21 @@
 // Two steps, as Docker does them:
 //
 //   1. ParseDockerfile() reads the text: parser directives at the top
-//      (`# escape=` and `# syntax=`, the latter ignored), comments, line
-//      continuations with the escape character, flags, JSON (exec) forms. It
-//      keeps every argument as written (quotes, `$VAR`), because the values
-//      of variables are only known for a given build.
+//      (`# escape=`; `# syntax=` and `# check=` are accepted and ignored),
+//      comments, line continuations with the escape character, flags, JSON
+//      (exec) forms. It keeps every argument as written (quotes, `$VAR`),
+//      because the values of variables are only known for a given build.
+//      Shell-form arguments of COPY, ADD, EXPOSE and VOLUME are split on
+//      blanks outside quotes (Docker splits on every blank, so `"a b"` is
+//      one source here and two there); globs in sources are left to the
+//      builder.
 //   2. ResolveStage() walks one stage with the build args and the base
 //      image's environment, substituting `$VAR`, `${VAR}`, `${VAR:-default}`,
-//      `${VAR:+alt}` (and the forms without `:`) in the instructions Docker
-//      substitutes: FROM (global ARGs only), ARG defaults, ENV, LABEL,
-//      WORKDIR, USER, COPY/ADD (sources, destination, flags), EXPOSE, VOLUME,
-//      STOPSIGNAL. RUN, CMD, ENTRYPOINT, SHELL and HEALTHCHECK are left for
+//      `${VAR:+alt}`, `${VAR:?message}` (and the forms without `:`), with
+//      BuildKit's automatic platform ARGs (PlatformArgs()), in the
+//      instructions Docker substitutes: FROM (global ARGs only), ARG
+//      defaults, ENV, LABEL, WORKDIR, USER, COPY/ADD (sources, destination,
+//      flags), EXPOSE, VOLUME, STOPSIGNAL. RUN, CMD, ENTRYPOINT, SHELL and HEALTHCHECK are left for
 //      the shell in the image, as Docker leaves them.
 //
 // Not supported, each reported as an error at its line with what to do
@@ -22,7 +27,7 @@
 // MAINTAINER is accepted as `LABEL maintainer=...` with a deprecation warning.
 //
 // Errors: every problem goes into the DiagnosticList handed in, located at
-// file:line (the line where the instruction starts) and naming the
+// file:line:column (the keyword of the instruction) and naming the
 // instruction; the functions return InvalidArgument summarising the first
 // error when any was found, so a caller can print all of them with
 // FormatDiagnostic(). Nothing here touches the filesystem or the clock.
@@ -118,7 +123,8 @@ struct Healthcheck {
 // command sees (the stage's ARGs in scope, then ENV, which wins).
 struct Instruction {
   InstructionKind kind = InstructionKind::kRun;
-  int line = 0;  // where the instruction starts, 1-based
+  int line = 0;    // where the instruction starts, 1-based
+  int column = 1;  // of its keyword, 1-based
   std::vector<KeyValue> pairs;
   std::vector<std::string> values;
   CopySpec copy;
@@ -135,6 +141,7 @@ struct Stage {
   std::string name;
   std::string platform;
   int line = 0;
+  int column = 1;
   std::vector<Instruction> instructions;
 };
 

@@ -134,6 +134,7 @@ class Parser {
     Instruction& ins = dockerfile_.stages.back().instructions.emplace_back();
     ins.kind = kind;
     ins.line = line_;
+    ins.column = column_;
     return ins;
   }
 
@@ -204,6 +205,7 @@ class Parser {
     Stage stage;
     stage.base = words[0];
     stage.line = line_;
+    stage.column = column_;
     for (const Flag& f : flags) stage.platform = f.value;
     if (named) {
       std::string name = words[2];

@@ -68,6 +68,7 @@ class Resolver {
     const Stage& stage = dockerfile_.stages[index_];
     GlobalArgs();
     line_ = stage.line;
+    column_ = stage.column;
     out_.name = stage.name;
     out_.line = stage.line;
     out_.base = Expand("FROM", stage.base, globals_);
@@ -77,6 +78,7 @@ class Resolver {
     }
     for (const Instruction& ins : stage.instructions) {
       line_ = ins.line;
+      column_ = ins.column;
       out_.instructions.push_back(Resolve(ins));
     }
     return std::move(out_);
@@ -86,7 +88,8 @@ class Resolver {
 
  private:
   void Error(std::string_view instruction, const std::string& message) {
-    diagnostics_.Error({dockerfile_.file, line_, 1}, std::string(instruction) + ": " + message);
+    diagnostics_.Error({dockerfile_.file, line_, column_},
+                       std::string(instruction) + ": " + message);
     ok_ = false;
   }
 
@@ -219,6 +222,7 @@ class Resolver {
   Environment args_;
   ResolvedStage out_;
   int line_ = 0;
+  int column_ = 1;
   bool ok_ = true;
 };
 

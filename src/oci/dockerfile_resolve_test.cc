@@ -294,6 +294,7 @@ TEST(DockerfileResolveTest, MultiStageCopyFrom) {
 }
 
 TEST(DockerfileResolveTest, ErrorsNameLineAndInstruction) {
+  EXPECT_EQ(ResolveError("FROM scratch\n  USER ${U:?}\n", 0), "Dockerfile:2:3: USER: U is not set");
   EXPECT_EQ(ResolveError("FROM scratch\n\nWORKDIR ${NOPE}\n", 0),
             "Dockerfile:3:1: WORKDIR: the directory is empty after substitution; give the variable "
             "a value");
