@@ -34,37 +34,45 @@ std::string CleanPath(std::string_view path) {
   return out.empty() ? "." : out;
 }
 
-// Position just past the `]` closing the class that starts at `p[0] == '['`,
-// or npos when it is malformed.
-size_t ClassEnd(std::string_view p) {
-  size_t i = 1;
-  if (i < p.size() && p[i] == '^') ++i;
-  size_t first = i;
-  while (i < p.size() && (p[i] != ']' || i == first)) {
-    if (p[i] == ']') return std::string_view::npos;  // `[]` is empty
-    if (p[i] == '\\') ++i;
-    ++i;
+constexpr size_t kBad = std::string_view::npos;
+
+// Reads one character of a class at p[i] (`\` escapes the next) into `c`;
+// the position after it, or kBad where a character is missing (an
+// unescaped `-` or `]`, or the end of the pattern).
+size_t ClassChar(std::string_view p, size_t i, char& c) {
+  if (i >= p.size() || p[i] == ']' || p[i] == '-') return kBad;
+  if (p[i] != '\\') {
+    c = p[i];
+    return i + 1;
   }
-  return i < p.size() ? i + 1 : std::string_view::npos;
+  if (i + 1 >= p.size()) return kBad;
+  c = p[i + 1];
+  return i + 2;
 }
 
-bool ClassMatches(std::string_view cls, char c) {
-  // cls is the text between '[' and ']'.
-  bool negate = !cls.empty() && cls.front() == '^';
-  if (negate) cls.remove_prefix(1);
-  bool matched = false;
-  for (size_t i = 0; i < cls.size(); ++i) {
-    char lo = cls[i];
-    if (lo == '\\' && i + 1 < cls.size()) lo = cls[++i];
-    char hi = lo;
-    if (i + 2 < cls.size() && cls[i + 1] == '-') {
-      hi = cls[i + 2];
-      if (hi == '\\' && i + 3 < cls.size()) hi = cls[++i + 2];
-      i += 2;
+// Reads the class that starts at p[0] == '[' as Go's filepath.Match does
+// (`[abc]`, `[a-z]`, `[^a]`; `[]`, `[-a]`, `[a-]`, `[a-b-c]` are malformed)
+// and sets `matched` to whether it matches `c`. The position just past the
+// closing `]`, or kBad when malformed.
+size_t MatchClass(std::string_view p, char c, bool& matched) {
+  size_t i = 1;
+  bool negate = i < p.size() && p[i] == '^';
+  if (negate) ++i;
+  bool in_class = false;
+  for (bool first = true; first || i >= p.size() || p[i] != ']'; first = false) {
+    char lo = 0;
+    char hi = 0;
+    i = ClassChar(p, i, lo);
+    if (i == kBad) return kBad;
+    hi = lo;
+    if (i < p.size() && p[i] == '-') {
+      i = ClassChar(p, i + 1, hi);
+      if (i == kBad) return kBad;
     }
-    if (lo <= c && c <= hi) matched = true;
+    in_class = in_class || (lo <= c && c <= hi);
   }
-  return matched != negate;
+  matched = in_class != negate;
+  return i + 1;
 }
 
 bool Match(std::string_view p, std::string_view s) {
@@ -93,9 +101,9 @@ bool Match(std::string_view p, std::string_view s) {
       if (s.front() == '/') return false;
       p.remove_prefix(1);
     } else if (c == '[') {
-      size_t end = ClassEnd(p);
-      if (end == std::string_view::npos || s.front() == '/') return false;
-      if (!ClassMatches(p.substr(1, end - 2), s.front())) return false;
+      bool in_class = false;
+      size_t end = MatchClass(p, s.front(), in_class);
+      if (end == kBad || s.front() == '/' || !in_class) return false;
       p.remove_prefix(end);
     } else {
       if (c == '\\') {
@@ -117,8 +125,12 @@ std::string PatternProblem(std::string_view pattern) {
       if (i + 1 == pattern.size()) return "it ends with an escape (\\)";
       ++i;
     } else if (pattern[i] == '[') {
-      size_t end = ClassEnd(pattern.substr(i));
-      if (end == std::string_view::npos) return "a [ has no matching ] (or the class is empty)";
+      bool unused = false;
+      size_t end = MatchClass(pattern.substr(i), 'a', unused);
+      if (end == kBad) {
+        return "the [...] class is malformed (unclosed, empty, or a - without a character on "
+               "each side)";
+      }
       i += end - 1;
     }
   }
@@ -138,6 +150,13 @@ std::string_view Trim(std::string_view s) {
 }  // namespace
 
 bool MatchIgnorePattern(std::string_view pattern, std::string_view path) {
+  // Docker matches a leading `**` followed by plain text as a suffix of the
+  // path, so `**.pyc` matches `a.pyc` and `**file` matches `dir/xfile`.
+  if (pattern.substr(0, 2) == "**" && pattern.size() > 2 &&
+      pattern.find_first_of("*?[\\", 2) == std::string_view::npos) {
+    std::string_view suffix = pattern.substr(2);
+    return path.ends_with(suffix) || (suffix.front() == '/' && path == suffix.substr(1));
+  }
   return Match(pattern, path);
 }
 
@@ -148,11 +167,11 @@ bool Dockerignore::Excludes(std::string_view path) const {
   for (const IgnorePattern& p : patterns_) {
     // Only a pattern that could change the answer is tried.
     if (p.exception != excluded) continue;
-    bool match = Match(p.pattern, file);
+    bool match = MatchIgnorePattern(p.pattern, file);
     // A pattern matching a parent directory matches everything below it.
     for (size_t slash = file.find('/'); !match && slash != std::string::npos;
          slash = file.find('/', slash + 1)) {
-      match = Match(p.pattern, std::string_view(file).substr(0, slash));
+      match = MatchIgnorePattern(p.pattern, std::string_view(file).substr(0, slash));
     }
     if (match) excluded = !p.exception;
   }
@@ -177,6 +196,10 @@ Result<Dockerignore> ParseDockerignore(std::string_view text, std::string_view f
     p.line = line_number;
     p.exception = line.front() == '!';
     if (p.exception) line = Trim(line.substr(1));
+    if (p.exception && line.empty()) {
+      return Status::InvalidArgument(std::string(file) + ":" + std::to_string(line_number) +
+                                     ": a lone ! re-includes nothing; write !pattern");
+    }
     if (!line.empty()) {
       p.pattern = CleanPath(line);
       if (p.pattern.size() > 1 && p.pattern.front() == '/') p.pattern.erase(0, 1);

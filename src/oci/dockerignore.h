@@ -6,14 +6,17 @@
 // leading `/` is dropped, so patterns are always relative to the context
 // root. Matching is Go's filepath.Match (`*` and `?` never cross `/`,
 // `[a-z]`, `[^a]`, `\` escapes the next character) plus `**`, which matches
-// any number of directories, including none. A pattern that matches a
+// any number of directories, including none (a pattern of `**` and then
+// plain text, like `**.pyc`, matches paths ending in that text, as in
+// Docker). A pattern that matches a
 // directory matches everything under it. `!pattern` re-includes what an
 // earlier pattern excluded; the last pattern that matches a path decides.
 //
-// Errors: ParseDockerignore() reports a malformed pattern (an unclosed `[`,
-// a trailing `\`) as InvalidArgument naming the file, the line and the
-// pattern. ListContextFiles() reports unreadable directories as IoError.
-// Thread-safety: a parsed Dockerignore is immutable and may be shared.
+// Errors: ParseDockerignore() reports a malformed pattern (an unclosed or
+// empty `[`, a `-` without a character on each side, a trailing `\`, a lone
+// `!`) as InvalidArgument naming the file, the line and the pattern. ListContextFiles() reports
+// unreadable directories as IoError. Thread-safety: a parsed Dockerignore is immutable and may be
+// shared.
 #pragma once
 
 #include <filesystem>

@@ -85,12 +85,89 @@ TEST(DockerignoreTest, PatternsAreCleanedAndCharacterClassesWork) {
   EXPECT_FALSE(MatchIgnorePattern("a*", "ab/c"));
 }
 
+// Pattern, path, and whether Docker excludes the path with that one pattern
+// (a pattern matching a parent directory excludes everything under it).
+struct MatchCase {
+  const char* pattern;
+  const char* path;
+  bool excluded;
+};
+
+TEST(DockerignoreTest, MatchesAsDockerDoes) {
+  const MatchCase cases[] = {
+      {"**", "file", true},
+      {"**", "dir/file", true},
+      {"**/**", "dir/file", true},
+      {"dir/**", "dir/dir2/file", true},
+      {"**/dir", "dir", true},
+      {"**/dir", "dir/file", true},
+      {"**/dir2/*", "dir/dir2/file", true},
+      {"**/dir2/**", "dir/dir2/dir3/file", true},
+      {"**file", "file", true},
+      {"**file", "dir/dir/file", true},
+      {"**file", "dir/xfile", true},  // plain text after ** is a suffix
+      {"**.pyc", "mod.pyc", true},
+      {"**/file*.txt", "dir/dir/file.txt", true},
+      {"**/**/*.txt2", "dir/dir/file.txt", false},
+      {"**/*.txt", "file.txt", true},
+      {"a**/*.txt", "a/file.txt", true},
+      {"a**/*.txt", "a/dir/dir/file.txt", true},
+      {"a/*.txt", "a/dir/file.txt", false},
+      {"a/*.txt**", "a/file.txt", true},
+      {"a[b-d]e", "ace", true},
+      {"a[b-d]e", "aae", false},
+      {"a[^b-d]e", "aze", true},
+      {".*", ".foo", true},
+      {".*", "foo", false},
+      {"abc.def", "abcZdef", false},
+      {"abc?def", "abcZdef", true},
+      {"**/foo/bar", "foo/bar", true},
+      {"**/foo/bar", "dir/dir2/foo/bar", true},
+      {"abc/**", "abc", false},
+      {"**/.foo", "bar.foo", false},
+      {"a(b)c/def", "a(b)c/def", true},
+      {"a*b*c*d*e*/f", "axbxcxdxexxx/f", true},
+      {"a*b*c*d*e*/f", "axbxcxdxe/xxx/f", false},
+      {"a*b?c*x", "abxbbxdbxebxczzx", true},
+      {"a*b?c*x", "abxbbxdbxebxczzy", false},
+      {"a*", "ab/c", true},
+      {"a*/b", "a/c/b", false},
+      {"[\\]a]", "]", true},
+      {"[x\\-]", "-", true},
+      {"[x\\-]", "z", false},
+      {"a\\*b", "a*b", true},
+      {"a\\*b", "ab", false},
+      {"*x", "xxx", true},
+  };
+  for (const MatchCase& c : cases) {
+    auto ig = ParseDockerignore(c.pattern);
+    ASSERT_TRUE(ig.ok()) << c.pattern << ": " << ig.status().ToString();
+    EXPECT_EQ(ig->Excludes(c.path), c.excluded) << "pattern " << c.pattern << ", path " << c.path;
+  }
+  // Exceptions of a directory and of files under an excluded whole.
+  EXPECT_FALSE(Parse("docs\n!docs/README.md\n").Excludes("docs/README.md"));
+  EXPECT_FALSE(Parse("docs/*\n!docs/README.md\n").Excludes("docs/README.md"));
+  EXPECT_TRUE(Parse("**\n!util/docker/web\nutil/docker/web/foo\n").Excludes("util/docker/web/foo"));
+  EXPECT_FALSE(Parse("**\n!util/docker/web\n").Excludes("util/docker/web/foo"));
+  EXPECT_TRUE(Parse("!fileutils.go\n*.go\n").Excludes("fileutils.go"));
+}
+
+TEST(DockerignoreTest, MalformedPatternsAreRejectedAsGoRejectsThem) {
+  for (const char* bad :
+       {"[]a]", "[-]", "[x-]", "[-x]", "\\", "[a-b-c]", "[", "[^", "[^bc", "a[", "!"}) {
+    EXPECT_FALSE(ParseDockerignore(bad).ok()) << bad;
+  }
+  EXPECT_EQ(ParseDockerignore("ok\n  !  \n").status().message(),
+            ".dockerignore:2: a lone ! re-includes nothing; write !pattern");
+}
+
 TEST(DockerignoreTest, MalformedPatternsNameTheLine) {
   auto bad = ParseDockerignore("ok\n[abc\n", "ctx/.dockerignore");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(),
-            "ctx/.dockerignore:2: invalid pattern \"[abc\": a [ has no matching ] (or the class is "
-            "empty); escape literal [ and \\ with \\");
+            "ctx/.dockerignore:2: invalid pattern \"[abc\": the [...] class is malformed "
+            "(unclosed, empty, or a - without a character on each side); escape literal [ and \\ "
+            "with \\");
   EXPECT_FALSE(ParseDockerignore("trailing\\\n").ok());
 }
 
