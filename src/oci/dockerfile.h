@@ -101,7 +101,7 @@ struct CopySpec {
 
 // HEALTHCHECK NONE (`none`) or HEALTHCHECK [options] CMD command. The
 // durations are Go durations ("30s", "1m30s"), empty when not given;
-// `retries` is 0 when not given.
+// `retries` is 0 when not given (the runtime's default).
 struct Healthcheck {
   bool none = false;
   std::string interval;

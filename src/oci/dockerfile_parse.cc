@@ -408,9 +408,9 @@ class Parser {
       if (f.name == "retries") {
         auto [ptr, ec] =
             std::from_chars(f.value.data(), f.value.data() + f.value.size(), hc.retries);
-        if (ec != std::errc() || ptr != f.value.data() + f.value.size() || hc.retries < 1) {
-          return Error("HEALTHCHECK --retries needs a positive whole number, not \"" + f.value +
-                       "\"");
+        if (ec != std::errc() || ptr != f.value.data() + f.value.size() || hc.retries < 0) {
+          return Error("HEALTHCHECK --retries needs a whole number (0: the default), not \"" +
+                       f.value + "\"");
         }
         continue;
       }

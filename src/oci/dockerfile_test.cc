@@ -127,6 +127,30 @@ TEST(DockerfileTest, CopyAndAddWithFlags) {
   EXPECT_FALSE(ins[3].copy.link);
 }
 
+TEST(DockerfileTest, TabsSeparateLikeSpaces) {
+  Dockerfile df = Parse(
+      "FROM\tubuntu:14.04\n"
+      "LABEL\tmaintainer\tJane <jane@example.com> (@jane)\n"
+      "ENV\tPATH\t/usr/local/go/bin:$PATH\n"
+      "ENV\tPLATFORMS\t\\\n"
+      "\tlinux/386 linux/arm \\\n"
+      "\tdarwin/amd64\n"
+      "HEALTHCHECK --start-period=0s --interval=5s --timeout=0s --retries=0 CMD foo\n"
+      "COPY\t.\t/go/src/app\n");
+  ASSERT_EQ(df.stages.size(), 1u);
+  EXPECT_EQ(df.stages[0].base, "ubuntu:14.04");
+  const auto& ins = df.stages[0].instructions;
+  ASSERT_EQ(ins.size(), 5u);
+  EXPECT_EQ(ins[0].pairs,
+            (std::vector<KeyValue>{{"maintainer", "Jane <jane@example.com> (@jane)", true}}));
+  EXPECT_EQ(ins[1].pairs[0].value, "/usr/local/go/bin:$PATH");
+  EXPECT_EQ(ins[2].pairs[0].key, "PLATFORMS");
+  EXPECT_EQ(ins[2].pairs[0].value, "linux/386 linux/arm \tdarwin/amd64");
+  EXPECT_EQ(ins[3].healthcheck.retries, 0);
+  EXPECT_EQ(ins[4].copy.sources, (std::vector<std::string>{"."}));
+  EXPECT_EQ(ins[4].copy.destination, "/go/src/app");
+}
+
 TEST(DockerfileTest, SimpleValueInstructions) {
   Dockerfile df = Parse(
       "FROM scratch\n"
@@ -279,8 +303,12 @@ TEST(DockerfileTest, ErrorsNameTheLineAndWhatToDo) {
   EXPECT_EQ(
       FirstError("FROM scratch\nHEALTHCHECK --interval=often CMD true\n"),
       "Dockerfile:2:1: HEALTHCHECK --interval needs a duration like 30s or 1m30s, not \"often\"");
-  EXPECT_EQ(FirstError("FROM scratch\nHEALTHCHECK --retries=0 CMD true\n"),
-            "Dockerfile:2:1: HEALTHCHECK --retries needs a positive whole number, not \"0\"");
+  EXPECT_EQ(
+      FirstError("FROM scratch\nHEALTHCHECK --retries=-1 CMD true\n"),
+      "Dockerfile:2:1: HEALTHCHECK --retries needs a whole number (0: the default), not \"-1\"");
+  EXPECT_EQ(FirstError("FROM scratch\nHEALTHCHECK CONNECT TCP 7000\n"),
+            "Dockerfile:2:1: HEALTHCHECK needs NONE or CMD: HEALTHCHECK [--interval=30s ...] CMD "
+            "command");
   EXPECT_EQ(FirstError("FROM scratch AS 1st\n"),
             "Dockerfile:1:1: invalid stage name \"1st\"; use a letter followed by letters, digits, "
             "'-', '_' or '.'");
