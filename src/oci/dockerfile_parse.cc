@@ -192,36 +192,37 @@ class Parser {
     return false;
   }
 
+  // A FROM in error still opens a stage, so the instructions after it are
+  // not reported again as coming before the first FROM.
   void From(std::string rest) {
+    Stage& stage = dockerfile_.stages.emplace_back();
+    stage.line = line_;
+    stage.column = column_;
     std::vector<Flag> flags;
     if (!TakeFlags(rest, {"platform"}, flags)) return;
+    for (const Flag& f : flags) stage.platform = f.value;
     std::vector<std::string> words = SplitWords(rest, escape_);
-    bool named = words.size() == 3 &&
-                 (words[1] == "AS" || words[1] == "as" || words[1] == "As" || words[1] == "aS");
+    std::string as = words.size() == 3 ? words[1] : "";
+    for (char& c : as) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    bool named = as == "AS";
     if (words.size() != 1 && !named) {
       return Error(
           "FROM takes an image and an optional 'AS name': FROM [--platform=p] image [AS name]");
     }
-    Stage stage;
     stage.base = words[0];
-    stage.line = line_;
-    stage.column = column_;
-    for (const Flag& f : flags) stage.platform = f.value;
-    if (named) {
-      std::string name = words[2];
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (!IsValidStageName(name)) {
-        return Error("invalid stage name \"" + words[2] +
-                     "\"; use a letter followed by letters, digits, '-', '_' or '.'");
-      }
-      for (const Stage& s : dockerfile_.stages) {
-        if (s.name == name) {
-          return Error("duplicate stage name \"" + name + "\"; name each stage once");
-        }
-      }
-      stage.name = std::move(name);
+    if (!named) return;
+    std::string name = words[2];
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!IsValidStageName(name)) {
+      return Error("invalid stage name \"" + words[2] +
+                   "\"; use a letter followed by letters, digits, '-', '_' or '.'");
     }
-    dockerfile_.stages.push_back(std::move(stage));
+    for (const Stage& s : dockerfile_.stages) {
+      if (s.name == name) {
+        return Error("duplicate stage name \"" + name + "\"; name each stage once");
+      }
+    }
+    stage.name = std::move(name);
   }
 
   void Arg(const std::string& rest) {

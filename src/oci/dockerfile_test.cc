@@ -314,6 +314,10 @@ TEST(DockerfileTest, ErrorsNameTheLineAndWhatToDo) {
             "'-', '_' or '.'");
   EXPECT_EQ(FirstError("FROM scratch AS a\nFROM scratch AS A\n"),
             "Dockerfile:2:1: duplicate stage name \"a\"; name each stage once");
+  // A bad FROM is reported once, not again for each instruction after it.
+  DiagnosticList diags;
+  EXPECT_FALSE(ParseDockerfile("FROM\nRUN a\nCOPY x /y\n", "Dockerfile", diags).ok());
+  EXPECT_EQ(diags.error_count(), 1);
   EXPECT_EQ(FirstError("FROM a b\n"),
             "Dockerfile:1:1: FROM takes an image and an optional 'AS name': FROM [--platform=p] "
             "image [AS name]");
