@@ -274,7 +274,7 @@ class Parser {
   }
 
   void Maintainer(const std::string& rest) {
-    diagnostics_.Warning({dockerfile_.file, line_, 1},
+    diagnostics_.Warning({dockerfile_.file, line_, column_},
                          "MAINTAINER is deprecated; write LABEL maintainer=\"...\" instead");
     Add(InstructionKind::kLabel).pairs = {{"maintainer", QuoteLiteral(rest, escape_), true}};
   }
@@ -311,7 +311,7 @@ class Parser {
     if (auto json = ParseJsonArray(rest)) {
       // JSON strings are taken literally; quote them so substitution leaves
       // the quoting alone but still expands variables, as Docker does.
-      for (const std::string& s : *json) words.push_back(QuoteDollarsKept(s));
+      for (const std::string& s : *json) words.push_back(EscapeAllButDollar(s));
     } else {
       words = SplitWords(rest, escape_);
     }
@@ -327,7 +327,7 @@ class Parser {
 
   // A JSON-form string with the characters ExpandWord treats specially
   // escaped, except `$`, so variables are still substituted.
-  std::string QuoteDollarsKept(std::string_view s) const {
+  std::string EscapeAllButDollar(std::string_view s) const {
     std::string out;
     for (char c : s) {
       if (c == '"' || c == '\'' || c == escape_) out += escape_;
@@ -377,7 +377,7 @@ class Parser {
   void List(InstructionKind kind, const std::string& rest, bool json_allowed) {
     std::vector<std::string> values;
     if (auto json = json_allowed ? ParseJsonArray(rest) : std::nullopt) {
-      for (const std::string& s : *json) values.push_back(QuoteDollarsKept(s));
+      for (const std::string& s : *json) values.push_back(EscapeAllButDollar(s));
     } else {
       values = SplitWords(rest, escape_);
     }
