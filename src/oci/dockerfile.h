@@ -146,11 +146,10 @@ struct Stage {
 };
 
 struct Dockerfile {
-  std::string file;                   // the name errors are reported under
-  char escape = '\\';                 // from the `# escape=` directive
-  std::vector<KeyValue> global_args;  // ARGs before the first FROM
-  std::vector<int> global_arg_lines;  // line of each global ARG
-  std::vector<Stage> stages;          // at least one when parsing succeeded
+  std::string file;                      // the name errors are reported under
+  char escape = '\\';                    // from the `# escape=` directive
+  std::vector<Instruction> global_args;  // the ARG instructions before the first FROM
+  std::vector<Stage> stages;             // at least one when parsing succeeded
 };
 
 // Parses `text`, reporting problems against `file` into `diagnostics`.

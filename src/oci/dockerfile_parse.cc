@@ -130,8 +130,11 @@ class Parser {
     diagnostics_.Error({dockerfile_.file, line_, column_}, std::move(message));
   }
 
+  // Appends to the current stage, or to the global ARGs before the first FROM.
   Instruction& Add(InstructionKind kind) {
-    Instruction& ins = dockerfile_.stages.back().instructions.emplace_back();
+    Instruction& ins = dockerfile_.stages.empty()
+                           ? dockerfile_.global_args.emplace_back()
+                           : dockerfile_.stages.back().instructions.emplace_back();
     ins.kind = kind;
     ins.line = line_;
     ins.column = column_;
@@ -237,13 +240,6 @@ class Parser {
         return Error("invalid ARG name \"" + kv.key + "\"; write ARG name or ARG name=default");
       }
       pairs.push_back(std::move(kv));
-    }
-    if (dockerfile_.stages.empty()) {
-      for (KeyValue& kv : pairs) {
-        dockerfile_.global_args.push_back(std::move(kv));
-        dockerfile_.global_arg_lines.push_back(line_);
-      }
-      return;
     }
     Add(InstructionKind::kArg).pairs = std::move(pairs);
   }

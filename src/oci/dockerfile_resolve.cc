@@ -109,13 +109,15 @@ class Resolver {
     for (const auto& [key, value] : build_args_) {
       if (IsPlatformArg(key)) Set(globals_, key, value);
     }
-    for (size_t i = 0; i < dockerfile_.global_args.size(); ++i) {
-      const KeyValue& arg = dockerfile_.global_args[i];
-      line_ = dockerfile_.global_arg_lines[i];
-      if (auto it = build_args_.find(arg.key); it != build_args_.end()) {
-        Set(globals_, arg.key, it->second);
-      } else if (arg.has_value) {
-        Set(globals_, arg.key, Expand("ARG", arg.value, globals_));
+    for (const Instruction& ins : dockerfile_.global_args) {
+      line_ = ins.line;
+      column_ = ins.column;
+      for (const KeyValue& arg : ins.pairs) {
+        if (auto it = build_args_.find(arg.key); it != build_args_.end()) {
+          Set(globals_, arg.key, it->second);
+        } else if (arg.has_value) {
+          Set(globals_, arg.key, Expand("ARG", arg.value, globals_));
+        }
       }
     }
   }
@@ -259,13 +261,17 @@ std::vector<std::string> UnusedBuildArgs(const Dockerfile& dockerfile,
   std::vector<std::string> unused;
   for (const auto& [key, value] : build_args) {
     bool used = IsPlatformArg(key);
-    for (const KeyValue& arg : dockerfile.global_args) used = used || arg.key == key;
-    for (const Stage& stage : dockerfile.stages) {
-      for (const Instruction& ins : stage.instructions) {
+    auto declares = [&key](const std::vector<Instruction>& instructions) {
+      for (const Instruction& ins : instructions) {
         if (ins.kind != InstructionKind::kArg) continue;
-        for (const KeyValue& arg : ins.pairs) used = used || arg.key == key;
+        for (const KeyValue& arg : ins.pairs) {
+          if (arg.key == key) return true;
+        }
       }
-    }
+      return false;
+    };
+    used = used || declares(dockerfile.global_args);
+    for (const Stage& stage : dockerfile.stages) used = used || declares(stage.instructions);
     if (!used) unused.push_back(key);
   }
   return unused;  // sorted: BuildArgs is an ordered map

@@ -58,9 +58,9 @@ TEST(DockerfileTest, ArgEnvLabelForms) {
       "LABEL org.opencontainers.image.title=\"sluice demo\" version=1\n"
       "LABEL description A longer text\n");
   ASSERT_EQ(df.global_args.size(), 2u);
-  EXPECT_EQ(df.global_args[0], (KeyValue{"BASE", "scratch", true}));
-  EXPECT_EQ(df.global_args[1], (KeyValue{"VERSION", "", false}));
-  EXPECT_EQ(df.global_arg_lines, (std::vector<int>{1, 2}));
+  EXPECT_EQ(df.global_args[0].pairs, (std::vector<KeyValue>{{"BASE", "scratch", true}}));
+  EXPECT_EQ(df.global_args[1].pairs, (std::vector<KeyValue>{{"VERSION", "", false}}));
+  EXPECT_EQ(df.global_args[1].line, 2);
   const auto& ins = df.stages[0].instructions;
   ASSERT_EQ(ins.size(), 5u);
   EXPECT_EQ(ins[0].kind, InstructionKind::kArg);
