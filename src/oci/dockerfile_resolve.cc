@@ -259,7 +259,8 @@ Result<BuildArgs> PlatformArgs(std::string_view target, std::string_view build) 
 std::vector<std::string> UnusedBuildArgs(const Dockerfile& dockerfile,
                                          const BuildArgs& build_args) {
   std::vector<std::string> unused;
-  for (const auto& [key, value] : build_args) {
+  for (const auto& entry : build_args) {
+    const std::string& key = entry.first;
     bool used = IsPlatformArg(key);
     auto declares = [&key](const std::vector<Instruction>& instructions) {
       for (const Instruction& ins : instructions) {

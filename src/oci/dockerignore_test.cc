@@ -94,7 +94,7 @@ struct MatchCase {
 };
 
 TEST(DockerignoreTest, MatchesAsDockerDoes) {
-  const MatchCase cases[] = {
+  const MatchCase kCases[] = {
       {"**", "file", true},
       {"**", "dir/file", true},
       {"**/**", "dir/file", true},
@@ -139,7 +139,7 @@ TEST(DockerignoreTest, MatchesAsDockerDoes) {
       {"a\\*b", "ab", false},
       {"*x", "xxx", true},
   };
-  for (const MatchCase& c : cases) {
+  for (const MatchCase& c : kCases) {
     auto ig = ParseDockerignore(c.pattern);
     ASSERT_TRUE(ig.ok()) << c.pattern << ": " << ig.status().ToString();
     EXPECT_EQ(ig->Excludes(c.path), c.excluded) << "pattern " << c.pattern << ", path " << c.path;
@@ -175,8 +175,9 @@ TEST(DockerignoreTest, ListContextFilesSortedWithExceptionsUnderExcludedDirector
   auto dir = TempDir::Create("sluice-dockerignore-");
   ASSERT_TRUE(dir.ok());
   const auto& root = dir->path();
-  for (const char* d : {"src", "node_modules/pkg", "logs"})
+  for (const char* d : {"src", "node_modules/pkg", "logs"}) {
     std::filesystem::create_directories(root / d);
+  }
   for (const char* f : {"Dockerfile", "src/main.cc", "src/notes.md", "README.md",
                         "node_modules/pkg/index.js", "logs/keep.log", "logs/a.log", "b.txt"}) {
     std::ofstream(root / f) << f;
