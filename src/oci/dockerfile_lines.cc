@@ -87,14 +87,22 @@ DockerfileLines SplitLogicalLines(std::string_view text, const std::string& file
   // `current` is the instruction being joined while `continuing`.
   LogicalLine current;
   bool continuing = false;
+  bool warned_empty = false;  // once per instruction
   for (; i < lines.size(); ++i) {
     std::string_view trimmed = TrimLeft(lines[i]);
+    if (TrimRight(trimmed).empty() && continuing && !warned_empty) {
+      diagnostics.Warning({file, static_cast<int>(i) + 1, 1},
+                          "empty line inside a continued instruction; Docker warns that this "
+                          "will become an error, so remove it");
+      warned_empty = true;
+    }
     if (TrimRight(trimmed).empty() || trimmed.front() == '#') continue;
     // A continued line keeps its indentation, as Docker keeps it.
     std::string_view content = TrimRight(continuing ? lines[i] : trimmed);
     bool continues = content.back() == out.escape;
     if (continues) content.remove_suffix(1);
     if (!continuing) {
+      warned_empty = false;
       current = LogicalLine{};
       current.line = static_cast<int>(i) + 1;
       current.column = static_cast<int>(lines[i].size() - trimmed.size()) + 1;

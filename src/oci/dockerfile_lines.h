@@ -27,7 +27,8 @@ struct DockerfileLines {
 // Reads the directives at the top (`# escape=\` or `` ` ``, `# syntax=` and
 // `# check=` which are accepted and ignored); they end at the first line that
 // is not one. Comment lines are dropped, also inside a continuation, and so
-// are empty lines inside a continuation, as Docker does. A continuation is a
+// are empty lines inside a continuation, as Docker does (with a warning, once
+// per instruction, as Docker gives one). A continuation is a
 // line ending with the escape character (trailing blanks allowed).
 DockerfileLines SplitLogicalLines(std::string_view text, const std::string& file,
                                   DiagnosticList& diagnostics);

@@ -184,6 +184,10 @@ class Resolver {
           if (v.empty()) {
             Error(name, "a value is empty after substitution; give the variable a value");
           }
+          if (in.kind == InstructionKind::kExpose) {
+            // Docker accepts the protocol in any case and stores it lower-cased.
+            for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          }
           if (in.kind == InstructionKind::kExpose && !v.empty() && !IsExposeSpec(v)) {
             Error(name, "\"" + v + "\" is not a port; write 80, 80/tcp, 53/udp or 8000-8010/tcp");
           }

@@ -176,6 +176,7 @@ TEST(DockerfileResolveTest, StageArgsAndEnvTrackedInOrder) {
   EXPECT_EQ(FindVariable(ins[9].run_env, "UNSET"), nullptr);
   EXPECT_EQ(ins[10].command.args[0], "echo $HOME");
   EXPECT_EQ(ins[11].values[0], "8080/tcp");
+  EXPECT_EQ(Resolve("FROM scratch\nEXPOSE 53/UDP\n", 0).instructions[0].values[0], "53/udp");
   EXPECT_EQ(ins[12].values[0], "/home/ci/data");
   EXPECT_EQ(ins[13].values[0], "SIGINT");
   EXPECT_EQ(s.workdir, "/home/ci/src");

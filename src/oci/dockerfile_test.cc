@@ -205,6 +205,10 @@ TEST(DockerfileTest, CommentsContinuationsAndEmptyContinuationLines) {
   const auto& ins = df.stages[0].instructions;
   ASSERT_EQ(ins.size(), 2u);
   EXPECT_EQ(ins[0].line, 5);
+  DiagnosticList diags;
+  ASSERT_TRUE(ParseDockerfile("FROM scratch\nRUN a \\\n\n\n  b\n", "Dockerfile", diags).ok());
+  ASSERT_EQ(diags.warning_count(), 1);  // once for the instruction
+  EXPECT_EQ(diags.items()[0].location.line, 3);
   EXPECT_EQ(ins[0].command.args[0], "apt-get update &&     apt-get install -y curl");
   EXPECT_EQ(ins[1].line, 9);
   EXPECT_EQ(ins[1].values[0], "root");
