@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <system_error>
+#include <vector>
 
 namespace sluice::oci {
 namespace {
@@ -75,48 +76,71 @@ size_t MatchClass(std::string_view p, char c, bool& matched) {
   return i + 1;
 }
 
-bool Match(std::string_view p, std::string_view s) {
-  while (!p.empty()) {
-    char c = p.front();
-    if (c == '*' && p.size() > 1 && p[1] == '*') {
-      std::string_view rest = p.substr(2);
-      if (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
-      if (rest.empty()) return true;  // a final `**` matches everything
-      // `**` elsewhere matches any number of leading directories, or none.
-      if (Match(rest, s)) return true;
-      for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '/' && Match(rest, s.substr(i + 1))) return true;
-      }
-      return false;
-    }
-    if (c == '*') {
-      std::string_view rest = p.substr(1);
-      for (size_t i = 0;; ++i) {
-        if (Match(rest, s.substr(i))) return true;
-        if (i == s.size() || s[i] == '/') return false;
-      }
-    }
-    if (s.empty()) return false;
-    if (c == '?') {
-      if (s.front() == '/') return false;
-      p.remove_prefix(1);
-    } else if (c == '[') {
-      bool in_class = false;
-      size_t end = MatchClass(p, s.front(), in_class);
-      if (end == kBad || s.front() == '/' || !in_class) return false;
-      p.remove_prefix(end);
-    } else {
-      if (c == '\\') {
-        if (p.size() < 2) return false;
-        p.remove_prefix(1);
-      }
-      if (p.front() != s.front()) return false;
-      p.remove_prefix(1);
-    }
-    s.remove_prefix(1);
+// Go's filepath.Match plus `**`. Each (pattern position, path position) is
+// decided once, so patterns like `*a*a*a*b` stay polynomial on long paths.
+class Matcher {
+ public:
+  Matcher(std::string_view pattern, std::string_view path)
+      : p_(pattern), s_(path), memo_((p_.size() + 1) * (s_.size() + 1), kUnknown) {}
+
+  bool Matches() { return At(0, 0); }
+
+ private:
+  static constexpr signed char kUnknown = -1;
+
+  bool At(size_t pi, size_t si) {
+    signed char& slot = memo_[pi * (s_.size() + 1) + si];
+    if (slot == kUnknown) slot = Compute(pi, si) ? 1 : 0;
+    return slot == 1;
   }
-  return s.empty();
-}
+
+  bool Compute(size_t pi, size_t si) {
+    while (pi < p_.size()) {
+      char c = p_[pi];
+      if (c == '*' && pi + 1 < p_.size() && p_[pi + 1] == '*') {
+        size_t rest = pi + 2;
+        if (rest < p_.size() && p_[rest] == '/') ++rest;
+        if (rest == p_.size()) return true;  // a final `**` matches everything
+        // `**` elsewhere matches any number of leading directories, or none.
+        if (At(rest, si)) return true;
+        for (size_t i = si; i < s_.size(); ++i) {
+          if (s_[i] == '/' && At(rest, i + 1)) return true;
+        }
+        return false;
+      }
+      if (c == '*') {
+        for (size_t i = si;; ++i) {
+          if (At(pi + 1, i)) return true;
+          if (i == s_.size() || s_[i] == '/') return false;
+        }
+      }
+      if (si == s_.size()) return false;
+      char sc = s_[si];
+      if (c == '?') {
+        if (sc == '/') return false;
+        ++pi;
+      } else if (c == '[') {
+        bool in_class = false;
+        size_t end = MatchClass(p_.substr(pi), sc, in_class);
+        if (end == kBad || sc == '/' || !in_class) return false;
+        pi += end;
+      } else {
+        if (c == '\\') {
+          if (pi + 1 == p_.size()) return false;
+          ++pi;
+        }
+        if (p_[pi] != sc) return false;
+        ++pi;
+      }
+      ++si;
+    }
+    return si == s_.size();
+  }
+
+  std::string_view p_;
+  std::string_view s_;
+  std::vector<signed char> memo_;
+};
 
 // Empty when `pattern` is well formed, else what is wrong.
 std::string PatternProblem(std::string_view pattern) {
@@ -157,7 +181,7 @@ bool MatchIgnorePattern(std::string_view pattern, std::string_view path) {
     std::string_view suffix = pattern.substr(2);
     return path.ends_with(suffix) || (suffix.front() == '/' && path == suffix.substr(1));
   }
-  return Match(pattern, path);
+  return Matcher(pattern, path).Matches();
 }
 
 bool Dockerignore::Excludes(std::string_view path) const {

@@ -152,6 +152,15 @@ TEST(DockerignoreTest, MatchesAsDockerDoes) {
   EXPECT_TRUE(Parse("!fileutils.go\n*.go\n").Excludes("fileutils.go"));
 }
 
+TEST(DockerignoreTest, ManyStarsOnALongNameStayFast) {
+  // Plain backtracking takes exponential time on these; without the memo
+  // this test would not finish.
+  std::string name(200, 'a');
+  EXPECT_FALSE(MatchIgnorePattern("*a*a*a*a*a*a*a*a*a*a*a*b", name));
+  EXPECT_TRUE(MatchIgnorePattern("*a*a*a*a*a*a*a*a*a*a*a*a", name));
+  EXPECT_FALSE(MatchIgnorePattern("**/**/**/**/**/**/**/x", std::string(100, '/') + "y"));
+}
+
 TEST(DockerignoreTest, MalformedPatternsAreRejectedAsGoRejectsThem) {
   for (const char* bad :
        {"[]a]", "[-]", "[x-]", "[-x]", "\\", "[a-b-c]", "[", "[^", "[^bc", "a[", "!"}) {
