@@ -114,6 +114,22 @@ Result<PushResult> Push(const ImageLayout& layout, std::string_view local_tag,
   return pushed;
 }
 
+Result<RawManifest> FetchImageManifest(RegistryClient& client, const ImageReference& reference) {
+  std::string where = "image " + reference.str();
+  SLUICE_ASSIGN_OR_RETURN(RawManifest raw,
+                          client.GetManifest(reference.repository, reference.manifest_ref()));
+  if (raw.media_type == kMediaTypeIndex || raw.media_type == kDockerManifestList) {
+    SLUICE_ASSIGN_OR_RETURN(Descriptor entry, PickPlatform(raw, where));
+    SLUICE_ASSIGN_OR_RETURN(raw, client.GetManifest(reference.repository, entry.digest.str()));
+  }
+  if (raw.media_type != kMediaTypeManifest && raw.media_type != kDockerManifest) {
+    return Status::FailedPrecondition(where + ": the registry sent a manifest of type \"" +
+                                      raw.media_type + "\"; sluice reads OCI image manifests " +
+                                      "and Docker schema 2 manifests");
+  }
+  return raw;
+}
+
 Result<PullResult> Pull(RegistryClient& client, const ImageReference& reference,
                         const ImageLayout& layout, std::string_view local_tag) {
   std::string where = "pulling " + reference.str();
@@ -122,16 +138,7 @@ Result<PullResult> Pull(RegistryClient& client, const ImageReference& reference,
   }
   auto pulled = [&]() -> Result<PullResult> {
     const std::string& repo = reference.repository;
-    SLUICE_ASSIGN_OR_RETURN(RawManifest raw, client.GetManifest(repo, reference.manifest_ref()));
-    if (raw.media_type == kMediaTypeIndex || raw.media_type == kDockerManifestList) {
-      SLUICE_ASSIGN_OR_RETURN(Descriptor entry, PickPlatform(raw, where));
-      SLUICE_ASSIGN_OR_RETURN(raw, client.GetManifest(repo, entry.digest.str()));
-    }
-    if (raw.media_type != kMediaTypeManifest && raw.media_type != kDockerManifest) {
-      return Status::FailedPrecondition("the registry sent a manifest of type \"" +
-                                        raw.media_type + "\"; sluice reads OCI image manifests " +
-                                        "and Docker schema 2 manifests");
-    }
+    SLUICE_ASSIGN_OR_RETURN(RawManifest raw, FetchImageManifest(client, reference));
     PullResult result;
     result.remote_digest = raw.digest;
     result.remote_media_type = raw.media_type;

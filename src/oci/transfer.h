@@ -61,6 +61,11 @@ struct PullResult {
   int64_t bytes_received = 0;  // config and layer bytes fetched
 };
 
+// The image manifest `reference` names, as the registry stores it: for an
+// index or Docker manifest list, its linux/amd64 entry. FailedPrecondition
+// for other document types and for an index without linux/amd64.
+Result<RawManifest> FetchImageManifest(RegistryClient& client, const ImageReference& reference);
+
 // Pulls `reference` (its registry must be the client's host) into `layout`
 // under `local_tag`.
 Result<PullResult> Pull(RegistryClient& client, const ImageReference& reference,
