@@ -160,7 +160,7 @@ int Inspect(const GlobalOptions& options, const std::string& ref, bool remote,
   auto client = Client(*parsed, flags);
   if (!client.ok()) return Fail(client.status(), kExitUsage);
   auto raw = oci::FetchImageManifest(**client, *parsed);
-  if (!raw.ok()) return Fail(raw.status());
+  if (!raw.ok()) return Fail(raw.status().Annotate("inspecting " + parsed->str()));
   auto manifest = oci::ParseManifest(raw->bytes);
   if (!manifest.ok()) return Fail(manifest.status().Annotate(parsed->str()));
   auto config = (*client)->GetBlob(parsed->repository, manifest->config.digest);
