@@ -114,7 +114,8 @@ TEST(ImageCommandTest, CredentialsFromFlagOrEnvironmentAreNeverPrinted) {
   EXPECT_EQ(anonymous.exit_code, 1);
   EXPECT_NE(anonymous.err.find(registry->host()), std::string::npos) << anonymous.err;
 
-  RunResult with_flag = project.Sluice({"image", "push", "--creds", "ci:s3cret-pw", "app:1", remote});
+  RunResult with_flag =
+      project.Sluice({"image", "push", "--creds", "ci:s3cret-pw", "app:1", remote});
   EXPECT_EQ(with_flag.exit_code, 0) << with_flag.err;
   EXPECT_EQ((with_flag.out + with_flag.err).find("s3cret-pw"), std::string::npos);
 

@@ -168,8 +168,8 @@ int Inspect(const GlobalOptions& options, const std::string& ref, bool remote,
   return PrintInspect(parsed->str(), raw->digest, raw->media_type, raw->bytes, *config);
 }
 
-int PushImage(const GlobalOptions& options, const std::string& local_tag,
-              const std::string& remote, const RegistryFlags& flags) {
+int PushImage(const GlobalOptions& options, const std::string& local_tag, const std::string& remote,
+              const RegistryFlags& flags) {
   auto ref = oci::ParseImageReference(remote);
   if (!ref.ok()) return Fail(ref.status(), kExitUsage);
   if (ref->digest) {
@@ -184,8 +184,8 @@ int PushImage(const GlobalOptions& options, const std::string& local_tag,
   auto pushed = oci::Push(*layout, local_tag, **client, ref->repository, ref->tag);
   if (!pushed.ok()) return Fail(pushed.status());
   std::cout << "pushed " << local_tag << " to " << ref->str() << "@"
-            << pushed->manifest.digest.str() << " (" << HumanSize(pushed->bytes_sent)
-            << " sent in " << pushed->blobs_uploaded << " blob(s), " << pushed->blobs_skipped
+            << pushed->manifest.digest.str() << " (" << HumanSize(pushed->bytes_sent) << " sent in "
+            << pushed->blobs_uploaded << " blob(s), " << pushed->blobs_skipped
             << " already there)\n";
   return kExitOk;
 }
@@ -249,8 +249,7 @@ void AddImageCommand(CLI::App& cli, GlobalOptions& options) {
 
   auto pull_args = std::make_shared<std::pair<std::string, std::string>>();
   auto* pull = cmd->add_subcommand("pull", "Pull an image from a registry into the local store");
-  pull->add_option("remote_ref", pull_args->first, "REGISTRY/REPOSITORY[:TAG|@DIGEST]")
-      ->required();
+  pull->add_option("remote_ref", pull_args->first, "REGISTRY/REPOSITORY[:TAG|@DIGEST]")->required();
   pull->add_option("local_tag", pull_args->second,
                    "Tag in the local store (default: the full reference)");
   AddRegistryFlags(pull, *flags);

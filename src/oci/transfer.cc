@@ -20,8 +20,8 @@ Status PushOneBlob(const ImageLayout& layout, const Descriptor& blob, RegistryCl
   }
   if (!options.mount_from.empty()) {
     SLUICE_ASSIGN_OR_RETURN(std::string bytes, layout.ReadBlob(blob.digest));
-    SLUICE_ASSIGN_OR_RETURN(bool mounted, client.MountOrPushBlob(repository, options.mount_from,
-                                                                 blob.digest, bytes));
+    SLUICE_ASSIGN_OR_RETURN(
+        bool mounted, client.MountOrPushBlob(repository, options.mount_from, blob.digest, bytes));
     if (mounted) {
       ++result.blobs_mounted;
       return Status::Ok();
@@ -48,9 +48,9 @@ Result<Descriptor> PickPlatform(const RawManifest& raw, const std::string& where
     if (d.platform && d.platform->os == "linux" && d.platform->architecture == "amd64") return d;
     available += (available.empty() ? "" : ", ") + PlatformName(d);
   }
-  return Status::FailedPrecondition(where + " has no linux/amd64 image (it has: " +
-                                    (available.empty() ? "none" : available) +
-                                    "); pull the platform's manifest by its digest instead");
+  return Status::FailedPrecondition(
+      where + " has no linux/amd64 image (it has: " + (available.empty() ? "none" : available) +
+      "); pull the platform's manifest by its digest instead");
 }
 
 // A Docker schema 2 manifest with OCI media types; the others pass unchanged.
@@ -65,8 +65,8 @@ Result<Manifest> ToOciManifest(Manifest manifest, const RawManifest& raw,
     if (layer.media_type == kDockerLayerGzip) {
       layer.media_type = std::string(kMediaTypeLayerGzip);
     } else {
-      return Status::FailedPrecondition(where + ": layer " + std::to_string(i) + " has media type " +
-                                        layer.media_type +
+      return Status::FailedPrecondition(where + ": layer " + std::to_string(i) +
+                                        " has media type " + layer.media_type +
                                         ", which sluice cannot store (only gzip tar layers)");
     }
   }
@@ -90,8 +90,8 @@ Status FetchBlob(RegistryClient& client, std::string_view repository, const Desc
 }  // namespace
 
 Result<PushResult> Push(const ImageLayout& layout, std::string_view local_tag,
-                        RegistryClient& client, std::string_view repository,
-                        std::string_view tag, const PushOptions& options) {
+                        RegistryClient& client, std::string_view repository, std::string_view tag,
+                        const PushOptions& options) {
   std::string where = "pushing " + std::string(local_tag) + " to " + client.host() + "/" +
                       std::string(repository) + ":" + std::string(tag);
   auto pushed = [&]() -> Result<PushResult> {
@@ -148,10 +148,10 @@ Result<PullResult> Pull(RegistryClient& client, const ImageReference& reference,
     SLUICE_ASSIGN_OR_RETURN(std::string config, layout.ReadBlob(manifest.config.digest));
     SLUICE_ASSIGN_OR_RETURN(ImageConfig image_config, ParseImageConfig(config));
     if (image_config.diff_ids.size() != manifest.layers.size()) {
-      return Status::InvalidArgument(
-          "the config lists " + std::to_string(image_config.diff_ids.size()) +
-          " layer diff_ids but the manifest has " + std::to_string(manifest.layers.size()) +
-          " layers");
+      return Status::InvalidArgument("the config lists " +
+                                     std::to_string(image_config.diff_ids.size()) +
+                                     " layer diff_ids but the manifest has " +
+                                     std::to_string(manifest.layers.size()) + " layers");
     }
     for (const Descriptor& layer : manifest.layers) {
       SLUICE_RETURN_IF_ERROR(FetchBlob(client, repo, layer, layout, result));

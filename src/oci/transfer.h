@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+
 #include "common/status.h"
 #include "oci/image.h"
 #include "oci/layout.h"
@@ -51,12 +52,12 @@ struct PushResult {
 };
 
 Result<PushResult> Push(const ImageLayout& layout, std::string_view local_tag,
-                        RegistryClient& client, std::string_view repository,
-                        std::string_view tag, const PushOptions& options = {});
+                        RegistryClient& client, std::string_view repository, std::string_view tag,
+                        const PushOptions& options = {});
 
 struct PullResult {
-  Descriptor manifest;        // as stored locally and tagged
-  Digest remote_digest;       // the digest of the manifest in the registry
+  Descriptor manifest;   // as stored locally and tagged
+  Digest remote_digest;  // the digest of the manifest in the registry
   std::string remote_media_type;
   int64_t bytes_received = 0;  // config and layer bytes fetched
 };

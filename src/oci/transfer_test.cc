@@ -23,8 +23,8 @@ class TransferTest : public ::testing::Test {
     auto registry = TestRegistry::Start();
     ASSERT_TRUE(registry.ok()) << registry.status().ToString();
     registry_ = std::move(registry).value();
-    client_ = std::make_unique<RegistryClient>(registry_->host(), RegistryOptions{},
-                                               NewCurlTransport());
+    client_ =
+        std::make_unique<RegistryClient>(registry_->host(), RegistryOptions{}, NewCurlTransport());
     auto dir = TempDir::Create("transfer-test-");
     ASSERT_TRUE(dir.ok()) << dir.status().ToString();
     dir_ = std::make_unique<TempDir>(std::move(dir).value());
@@ -85,6 +85,13 @@ TEST_F(TransferTest, PushThenPullIntoEmptyLayoutKeepsEveryDigest) {
   for (const Descriptor& layer : copy->layers) EXPECT_TRUE(target.HasBlob(layer.digest));
   EXPECT_TRUE(target.HasBlob(copy->config.digest));
 
+  // By digest, into a layout that has every blob already: nothing is fetched.
+  auto by_digest =
+      Pull(*client_, Ref("ml/train@" + pushed->manifest.digest.str()), target, "pinned");
+  ASSERT_TRUE(by_digest.ok()) << by_digest.status().ToString();
+  EXPECT_EQ(by_digest->manifest.digest, pushed->manifest.digest);
+  EXPECT_EQ(by_digest->bytes_received, 0);
+
   auto inspect = RunRequiredTool({"skopeo", "inspect", "--tls-verify=false", "--raw",
                                   "docker://" + registry_->host() + "/ml/train:1.0"},
                                  "skopeo");
@@ -128,17 +135,16 @@ TEST_F(TransferTest, PullsDockerSchema2AsOciRecordingTheRegistryDigest) {
     ASSERT_TRUE(bytes.ok());
     ASSERT_TRUE(client_->PushBlob("legacy/app", *bytes).ok());
   }
-  nlohmann::json docker = {
-      {"schemaVersion", 2},
-      {"mediaType", kDockerManifest},
-      {"config",
-       {{"mediaType", "application/vnd.docker.container.image.v1+json"},
-        {"digest", manifest->config.digest.str()},
-        {"size", manifest->config.size}}},
-      {"layers",
-       {{{"mediaType", "application/vnd.docker.image.rootfs.diff.tar.gzip"},
-         {"digest", manifest->layers[0].digest.str()},
-         {"size", manifest->layers[0].size}}}}};
+  nlohmann::json docker = {{"schemaVersion", 2},
+                           {"mediaType", kDockerManifest},
+                           {"config",
+                            {{"mediaType", "application/vnd.docker.container.image.v1+json"},
+                             {"digest", manifest->config.digest.str()},
+                             {"size", manifest->config.size}}},
+                           {"layers",
+                            {{{"mediaType", "application/vnd.docker.image.rootfs.diff.tar.gzip"},
+                              {"digest", manifest->layers[0].digest.str()},
+                              {"size", manifest->layers[0].size}}}}};
   auto remote = client_->PutManifest("legacy/app", "latest", kDockerManifest, docker.dump(2));
   ASSERT_TRUE(remote.ok()) << remote.status().ToString();
 
@@ -154,8 +160,8 @@ TEST_F(TransferTest, PullsDockerSchema2AsOciRecordingTheRegistryDigest) {
   EXPECT_EQ(stored->layers[0].digest, manifest->layers[0].digest);
   EXPECT_EQ(stored->annotations.at(std::string(kAnnotationSourceDigest)), remote->str());
 
-  auto umoci = RunRequiredTool({"umoci", "stat", "--image", target.dir().string() + ":app"},
-                               "umoci");
+  auto umoci =
+      RunRequiredTool({"umoci", "stat", "--image", target.dir().string() + ":app"}, "umoci");
   ASSERT_TRUE(umoci.ok()) << umoci.status().ToString();
   EXPECT_EQ(umoci->exit_code, 0) << umoci->output;
 }
