@@ -60,6 +60,7 @@ void AddAbortCommand(CLI::App& cli, GlobalOptions& options);
 void AddSecretCommand(CLI::App& cli, GlobalOptions& options);
 void AddInterveneCommand(CLI::App& cli, GlobalOptions& options);
 void AddPolicyCommand(CLI::App& cli, GlobalOptions& options);
+void AddImageCommand(CLI::App& cli, GlobalOptions& options);
 // `policy eval` (policy_eval_command.cc) and `policy test`
 // (policy_test_command.cc), added by AddPolicyCommand.
 void AddPolicyEvalCommand(CLI::App& policy_cmd);

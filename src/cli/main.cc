@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   sluice::cli::AddInterveneCommand(cli, options);
   sluice::cli::AddSecretCommand(cli, options);
   sluice::cli::AddPolicyCommand(cli, options);
+  sluice::cli::AddImageCommand(cli, options);
 
   try {
     cli.parse(argc, argv);

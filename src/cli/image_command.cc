@@ -1,0 +1,261 @@
+// sluice image ls | inspect REF [--remote] | push LOCAL_TAG REMOTE_REF |
+// pull REMOTE_REF [LOCAL_TAG]: the local image store (an OCI image layout in
+// <state dir>/images, which skopeo and umoci read too) and copying images
+// between it and registries (oci/transfer.h).
+//
+// Registry credentials come from --creds USER:PASS or from
+// SLUICE_REGISTRY_USER / SLUICE_REGISTRY_PASSWORD and are never printed.
+// Loopback registries are spoken to over plain HTTP; other hosts need
+// --insecure-registry HOST for that. Exit 0 on success, 1 when the store or
+// the registry fails, 2 for bad references and flags.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/app.h"
+#include "oci/layout.h"
+#include "oci/reference.h"
+#include "oci/registry.h"
+#include "oci/transfer.h"
+
+namespace sluice::cli {
+
+namespace {
+
+using nlohmann::json;
+
+struct RegistryFlags {
+  std::string creds;  // USER:PASS
+  std::vector<std::string> insecure_hosts;
+};
+
+Result<oci::ImageLayout> OpenStore(const GlobalOptions& options) {
+  App app(options);
+  std::filesystem::path dir = app.StateDir() / "images";
+  auto layout = oci::ImageLayout::Open(dir);
+  if (!layout.ok()) return layout.status().Annotate("image store " + dir.string());
+  return layout;
+}
+
+Result<oci::RegistryCredentials> Credentials(const std::string& creds) {
+  if (!creds.empty()) {
+    size_t colon = creds.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return Status::InvalidArgument("--creds must be USER:PASSWORD (the value was not printed)");
+    }
+    return oci::RegistryCredentials{creds.substr(0, colon), creds.substr(colon + 1)};
+  }
+  const char* user = std::getenv("SLUICE_REGISTRY_USER");
+  const char* password = std::getenv("SLUICE_REGISTRY_PASSWORD");
+  if (user == nullptr || *user == '\0') return oci::RegistryCredentials{};
+  if (password == nullptr) {
+    return Status::InvalidArgument(
+        "SLUICE_REGISTRY_USER is set but SLUICE_REGISTRY_PASSWORD is not: set both, or use "
+        "--creds USER:PASSWORD");
+  }
+  return oci::RegistryCredentials{user, password};
+}
+
+Result<std::unique_ptr<oci::RegistryClient>> Client(const oci::ImageReference& ref,
+                                                    const RegistryFlags& flags) {
+  oci::RegistryOptions options;
+  SLUICE_ASSIGN_OR_RETURN(oci::RegistryCredentials creds, Credentials(flags.creds));
+  if (!creds.username.empty()) options.credentials = std::move(creds);
+  options.insecure_hosts = flags.insecure_hosts;
+  return std::make_unique<oci::RegistryClient>(ref.registry, std::move(options),
+                                               oci::NewCurlTransport());
+}
+
+// Config and layer bytes, plus the manifest itself.
+int64_t ImageSize(const oci::Descriptor& manifest_desc, const oci::Manifest& manifest) {
+  int64_t size = manifest_desc.size + manifest.config.size;
+  for (const auto& layer : manifest.layers) size += layer.size;
+  return size;
+}
+
+// "512B", "3.4kB", "120.0MB": decimal units, one decimal place.
+std::string HumanSize(int64_t bytes) {
+  if (bytes < 1000) return std::to_string(bytes) + "B";
+  const char* units[] = {"kB", "MB", "GB", "TB"};
+  double value = static_cast<double>(bytes) / 1000;
+  size_t unit = 0;
+  while (value >= 1000 && unit + 1 < std::size(units)) {
+    value /= 1000;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f%s", value, units[unit]);
+  return text;
+}
+
+int List(const GlobalOptions& options) {
+  auto layout = OpenStore(options);
+  if (!layout.ok()) return Fail(layout.status());
+  auto tags = layout->ListTags();
+  if (!tags.ok()) return Fail(tags.status());
+  std::vector<std::vector<std::string>> rows = {{"REF", "DIGEST", "SIZE", "CREATED"}};
+  for (const std::string& tag : *tags) {
+    auto desc = layout->Resolve(tag);
+    if (!desc.ok()) return Fail(desc.status());
+    auto manifest = layout->ReadManifest(desc->digest);
+    if (!manifest.ok()) return Fail(manifest.status().Annotate(tag));
+    auto config = layout->ReadConfig(*manifest);
+    if (!config.ok()) return Fail(config.status().Annotate(tag));
+    rows.push_back({tag, desc->digest.str(), HumanSize(ImageSize(*desc, *manifest)),
+                    config->created.empty() ? "-" : config->created});
+  }
+  std::vector<size_t> widths(rows[0].size(), 0);
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      std::cout << row[i];
+      if (i + 1 < row.size()) std::cout << std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    std::cout << "\n";
+  }
+  return kExitOk;
+}
+
+// {"reference", "digest", "mediaType", "manifest", "config"} as JSON on stdout.
+int PrintInspect(const std::string& reference, const oci::Digest& digest,
+                 const std::string& media_type, const std::string& manifest,
+                 const std::string& config) {
+  json out = {{"reference", reference},
+              {"digest", digest.str()},
+              {"mediaType", media_type},
+              {"manifest", json::parse(manifest, nullptr, false)},
+              {"config", json::parse(config, nullptr, false)}};
+  std::cout << out.dump(2) << "\n";
+  return kExitOk;
+}
+
+int Inspect(const GlobalOptions& options, const std::string& ref, bool remote,
+            const RegistryFlags& flags) {
+  if (!remote) {
+    auto layout = OpenStore(options);
+    if (!layout.ok()) return Fail(layout.status());
+    auto desc = layout->Resolve(ref);
+    if (!desc.ok()) {
+      return Fail(Status::NotFound(desc.status().message() +
+                                   "; add --remote to inspect it in its registry"));
+    }
+    auto manifest_bytes = layout->ReadBlob(desc->digest);
+    if (!manifest_bytes.ok()) return Fail(manifest_bytes.status());
+    auto manifest = oci::ParseManifest(*manifest_bytes);
+    if (!manifest.ok()) return Fail(manifest.status().Annotate(ref));
+    auto config = layout->ReadBlob(manifest->config.digest);
+    if (!config.ok()) return Fail(config.status());
+    return PrintInspect(ref, desc->digest, desc->media_type, *manifest_bytes, *config);
+  }
+  auto parsed = oci::ParseImageReference(ref);
+  if (!parsed.ok()) return Fail(parsed.status(), kExitUsage);
+  auto client = Client(*parsed, flags);
+  if (!client.ok()) return Fail(client.status(), kExitUsage);
+  auto raw = oci::FetchImageManifest(**client, *parsed);
+  if (!raw.ok()) return Fail(raw.status().Annotate("inspecting " + parsed->str()));
+  auto manifest = oci::ParseManifest(raw->bytes);
+  if (!manifest.ok()) return Fail(manifest.status().Annotate(parsed->str()));
+  auto config = (*client)->GetBlob(parsed->repository, manifest->config.digest);
+  if (!config.ok()) return Fail(config.status().Annotate(parsed->str()));
+  return PrintInspect(parsed->str(), raw->digest, raw->media_type, raw->bytes, *config);
+}
+
+int PushImage(const GlobalOptions& options, const std::string& local_tag, const std::string& remote,
+              const RegistryFlags& flags) {
+  auto ref = oci::ParseImageReference(remote);
+  if (!ref.ok()) return Fail(ref.status(), kExitUsage);
+  if (ref->digest) {
+    return Fail(Status::InvalidArgument("cannot push to " + remote +
+                                        ": name a tag (REGISTRY/REPOSITORY:TAG), not a digest"),
+                kExitUsage);
+  }
+  auto layout = OpenStore(options);
+  if (!layout.ok()) return Fail(layout.status());
+  auto client = Client(*ref, flags);
+  if (!client.ok()) return Fail(client.status(), kExitUsage);
+  auto pushed = oci::Push(*layout, local_tag, **client, ref->repository, ref->tag);
+  if (!pushed.ok()) return Fail(pushed.status());
+  std::cout << "pushed " << local_tag << " to " << ref->str() << "@"
+            << pushed->manifest.digest.str() << " (" << HumanSize(pushed->bytes_sent) << " sent in "
+            << pushed->blobs_uploaded << " blob(s), " << pushed->blobs_skipped
+            << " already there)\n";
+  return kExitOk;
+}
+
+int PullImage(const GlobalOptions& options, const std::string& remote, std::string local_tag,
+              const RegistryFlags& flags) {
+  auto ref = oci::ParseImageReference(remote);
+  if (!ref.ok()) return Fail(ref.status(), kExitUsage);
+  if (local_tag.empty()) local_tag = ref->str();
+  auto layout = OpenStore(options);
+  if (!layout.ok()) return Fail(layout.status());
+  auto client = Client(*ref, flags);
+  if (!client.ok()) return Fail(client.status(), kExitUsage);
+  auto pulled = oci::Pull(**client, *ref, *layout, local_tag);
+  if (!pulled.ok()) return Fail(pulled.status());
+  std::cout << "pulled " << ref->str() << " as " << local_tag << " ("
+            << pulled->manifest.digest.str() << ", " << HumanSize(pulled->bytes_received)
+            << " received)\n";
+  return kExitOk;
+}
+
+void AddRegistryFlags(CLI::App* cmd, RegistryFlags& flags) {
+  cmd->add_option("--creds", flags.creds,
+                  "Registry credentials USER:PASSWORD (default: $SLUICE_REGISTRY_USER and "
+                  "$SLUICE_REGISTRY_PASSWORD)");
+  cmd->add_option("--insecure-registry", flags.insecure_hosts,
+                  "Reach HOST[:PORT] over plain HTTP although it is not a loopback address "
+                  "(repeatable)");
+}
+
+}  // namespace
+
+void AddImageCommand(CLI::App& cli, GlobalOptions& options) {
+  auto* cmd = cli.add_subcommand(
+      "image", "Container images: the local store in <state>/images and registries");
+  cmd->require_subcommand(1);
+  auto flags = std::make_shared<RegistryFlags>();
+
+  auto* ls = cmd->add_subcommand("ls", "List the images in the local store");
+  ls->callback([&options] { std::exit(List(options)); });
+
+  auto inspect_ref = std::make_shared<std::string>();
+  auto inspect_remote = std::make_shared<bool>(false);
+  auto* inspect = cmd->add_subcommand("inspect", "Print an image's manifest and config as JSON");
+  inspect->add_option("ref", *inspect_ref, "A local tag, or with --remote an image reference")
+      ->required();
+  inspect->add_flag("--remote", *inspect_remote, "Read the image from its registry");
+  AddRegistryFlags(inspect, *flags);
+  inspect->callback([&options, inspect_ref, inspect_remote, flags] {
+    std::exit(Inspect(options, *inspect_ref, *inspect_remote, *flags));
+  });
+
+  auto push_args = std::make_shared<std::pair<std::string, std::string>>();
+  auto* push = cmd->add_subcommand("push", "Push a local image to a registry");
+  push->add_option("local_tag", push_args->first, "Tag in the local store")->required();
+  push->add_option("remote_ref", push_args->second, "REGISTRY/REPOSITORY:TAG")->required();
+  AddRegistryFlags(push, *flags);
+  push->callback([&options, push_args, flags] {
+    std::exit(PushImage(options, push_args->first, push_args->second, *flags));
+  });
+
+  auto pull_args = std::make_shared<std::pair<std::string, std::string>>();
+  auto* pull = cmd->add_subcommand("pull", "Pull an image from a registry into the local store");
+  pull->add_option("remote_ref", pull_args->first, "REGISTRY/REPOSITORY[:TAG|@DIGEST]")->required();
+  pull->add_option("local_tag", pull_args->second,
+                   "Tag in the local store (default: the full reference)");
+  AddRegistryFlags(pull, *flags);
+  pull->callback([&options, pull_args, flags] {
+    std::exit(PullImage(options, pull_args->first, pull_args->second, *flags));
+  });
+}
+
+}  // namespace sluice::cli
