@@ -1,0 +1,28 @@
+// Internal to the builder: what one COPY or ADD puts into its layer.
+//
+// CopyIntoTree() copies the sources of `spec` from `from_root` (the build
+// context, filtered by `ignore`, or an earlier stage's filesystem) into
+// `tree`, an empty directory standing for the image root, with Docker's
+// rules as builder.h lists them. Errors are InvalidArgument with a message
+// meant to follow "COPY: " at the instruction's line, or IoError. Not
+// thread-safe for the same `tree`.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "common/status.h"
+#include "oci/dockerfile.h"
+#include "oci/dockerignore.h"
+
+namespace sluice::oci {
+
+Status CopyIntoTree(const CopySpec& spec, bool is_add, const std::filesystem::path& from_root,
+                    const Dockerignore& ignore, const std::string& workdir,
+                    const std::filesystem::path& tree);
+
+// --chown's numeric "uid[:gid]" (gid defaults to uid); InvalidArgument
+// otherwise.
+Status ParseChown(const std::string& text, uint32_t& uid, uint32_t& gid);
+
+}  // namespace sluice::oci

@@ -1,0 +1,217 @@
+#include "oci/builder.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+#include "common/files.h"
+#include "oci/layer_unpack.h"
+#include "oci/test_tools.h"
+
+namespace sluice::oci {
+namespace {
+namespace fs = std::filesystem;
+
+void Write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+  fs::permissions(p, fs::perms(0644));
+}
+
+class BuilderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto dir = TempDir::Create("builder-test-");
+    ASSERT_TRUE(dir.ok());
+    dir_ = std::make_unique<TempDir>(std::move(*dir));
+    context_ = dir_->path() / "ctx";
+    auto layout = ImageLayout::Open(dir_->path() / "store");
+    ASSERT_TRUE(layout.ok()) << layout.status().message();
+    layout_ = std::make_unique<ImageLayout>(std::move(*layout));
+    Write(context_ / "app/main.py", "print(1)\n");
+    Write(context_ / "app/lib/util.py", "x = 1\n");
+    Write(context_ / "a.txt", "a\n");
+    Write(context_ / "b.txt", "b\n");
+    Write(context_ / "secret.key", "k\n");
+  }
+
+  Result<Descriptor> Build(const std::string& dockerfile, const std::string& tag = "t",
+                           const std::string& target = "") {
+    Write(context_ / "Dockerfile", dockerfile);
+    BuildRequest request{context_ / "Dockerfile", context_, {}, target, tag, 1700000000};
+    diagnostics_ = {};
+    return BuildImage(request, *layout_, diagnostics_);
+  }
+
+  // The image's files, unpacked: path -> content ("dir" for directories).
+  std::map<std::string, std::string> Files(const Descriptor& desc) {
+    std::map<std::string, std::string> out;
+    auto root = TempDir::Create("builder-root-");
+    auto manifest = layout_->ReadManifest(desc.digest);
+    EXPECT_TRUE(manifest.ok());
+    for (const auto& l : manifest->layers) {
+      auto blob = layout_->ReadBlob(l.digest);
+      EXPECT_TRUE(UnpackLayer(*blob, root->path()).ok());
+    }
+    for (const auto& e : fs::recursive_directory_iterator(root->path())) {
+      std::string rel = e.path().lexically_relative(root->path()).generic_string();
+      out[rel] = e.is_directory() ? "dir" : *ReadFile(e.path());
+    }
+    return out;
+  }
+
+  std::unique_ptr<TempDir> dir_;
+  fs::path context_;
+  std::unique_ptr<ImageLayout> layout_;
+  DiagnosticList diagnostics_;
+};
+
+TEST_F(BuilderTest, ScratchImageWithCopiesAndConfig) {
+  auto desc = Build(
+      "FROM scratch\n"
+      "ENV A=1 B=two\n"
+      "LABEL org.example=yes\n"
+      "WORKDIR /srv\n"
+      "COPY app ./app/\n"
+      "COPY *.txt /texts/\n"
+      "COPY a.txt /renamed\n"
+      "USER 1000\n"
+      "EXPOSE 8080\n"
+      "VOLUME /data\n"
+      "ENTRYPOINT [\"python\"]\n"
+      "CMD main.py\n"
+      "STOPSIGNAL SIGTERM\n");
+  ASSERT_TRUE(desc.ok()) << desc.status().message();
+  auto files = Files(*desc);
+  EXPECT_EQ(files["srv/app/main.py"], "print(1)\n");
+  EXPECT_EQ(files["srv/app/lib/util.py"], "x = 1\n");
+  EXPECT_EQ(files["texts/a.txt"], "a\n");
+  EXPECT_EQ(files["texts/b.txt"], "b\n");
+  EXPECT_EQ(files["renamed"], "a\n");
+  EXPECT_EQ(files.count("secret.key"), 0u);
+  auto manifest = layout_->ReadManifest(desc->digest);
+  EXPECT_EQ(manifest->layers.size(), 3u);
+  auto config = layout_->ReadConfig(*manifest);
+  ASSERT_TRUE(config.ok());
+  const ContainerConfig& c = config->config;
+  EXPECT_EQ(c.env, (std::vector<std::string>{"A=1", "B=two"}));
+  EXPECT_EQ(c.labels.at("org.example"), "yes");
+  EXPECT_EQ(c.working_dir, "/srv");
+  EXPECT_EQ(c.user, "1000");
+  EXPECT_EQ(c.exposed_ports, (std::set<std::string>{"8080/tcp"}));
+  EXPECT_EQ(c.volumes, (std::set<std::string>{"/data"}));
+  EXPECT_EQ(*c.entrypoint, (std::vector<std::string>{"python"}));
+  EXPECT_EQ(*c.cmd, (std::vector<std::string>{"/bin/sh", "-c", "main.py"}));
+  EXPECT_EQ(c.stop_signal, "SIGTERM");
+  EXPECT_EQ(config->created, "2023-11-14T22:13:20Z");
+  EXPECT_EQ(config->history.size(), 12u);  // one per instruction after FROM
+}
+
+TEST_F(BuilderTest, SameInputsGiveSameDigestWhateverTheMtimes) {
+  std::string dockerfile = "FROM scratch\nCOPY . /ctx/\nCMD [\"x\"]\n";
+  auto first = Build(dockerfile, "one");
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  fs::last_write_time(context_ / "a.txt", fs::file_time_type::clock::now() - std::chrono::hours(5));
+  auto second = Build(dockerfile, "two");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(first->digest, second->digest);
+  Write(context_ / "a.txt", "changed\n");
+  auto third = Build(dockerfile, "three");
+  ASSERT_TRUE(third.ok());
+  EXPECT_NE(first->digest, third->digest);
+}
+
+TEST_F(BuilderTest, DockerignoreExcludesFromCopies) {
+  Write(context_ / ".dockerignore", "*.key\napp/lib\n");
+  auto desc = Build("FROM scratch\nCOPY . /\n");
+  ASSERT_TRUE(desc.ok()) << desc.status().message();
+  auto files = Files(*desc);
+  EXPECT_EQ(files.count("secret.key"), 0u);
+  EXPECT_EQ(files.count("app/lib/util.py"), 0u);
+  EXPECT_EQ(files["app/main.py"], "print(1)\n");
+  auto missing = Build("FROM scratch\nCOPY secret.key /\n");
+  EXPECT_FALSE(missing.ok());
+  ASSERT_EQ(diagnostics_.error_count(), 1);
+  EXPECT_EQ(diagnostics_.items()[0].location.line, 2);
+  EXPECT_NE(diagnostics_.items()[0].message.find("excluded by .dockerignore"), std::string::npos);
+}
+
+TEST_F(BuilderTest, MultiStageCopyFrom) {
+  auto desc = Build(
+      "FROM scratch AS build\n"
+      "COPY app /out/\n"
+      "FROM scratch\n"
+      "COPY --from=build --chown=10:20 /out/main.py /bin/main\n");
+  ASSERT_TRUE(desc.ok()) << desc.status().message();
+  auto files = Files(*desc);
+  EXPECT_EQ(files["bin/main"], "print(1)\n");
+  EXPECT_EQ(files.count("out/main.py"), 0u);
+  auto target =
+      Build("FROM scratch AS build\nCOPY a.txt /\nFROM scratch\nCOPY b.txt /\n", "t2", "build");
+  ASSERT_TRUE(target.ok());
+  EXPECT_EQ(Files(*target).count("a.txt"), 1u);
+  EXPECT_EQ(Files(*target).count("b.txt"), 0u);
+}
+
+TEST_F(BuilderTest, RunIsAnErrorAtItsLine) {
+  auto desc = Build("FROM scratch\nCOPY a.txt /\nRUN make\n");
+  ASSERT_FALSE(desc.ok());
+  ASSERT_EQ(diagnostics_.error_count(), 1);
+  EXPECT_EQ(diagnostics_.items()[0].location.line, 3);
+  EXPECT_NE(diagnostics_.items()[0].message.find("RUN is not supported by this sluice yet"),
+            std::string::npos);
+  EXPECT_FALSE(layout_->Resolve("t").ok());
+}
+
+TEST_F(BuilderTest, BaseImageMustBeInTheStore) {
+  auto desc = Build("FROM alpine:3.19\n");
+  ASSERT_FALSE(desc.ok());
+  ASSERT_EQ(diagnostics_.error_count(), 1);
+  EXPECT_NE(diagnostics_.items()[0].message.find("pull it first with sluice image pull"),
+            std::string::npos);
+  ASSERT_TRUE(Build("FROM scratch\nENV P=/x\nCOPY a.txt /\nCMD [\"old\"]\n", "base").ok());
+  auto derived = Build("FROM base\nENV Q=$P/y\nCOPY b.txt /\nENTRYPOINT [\"e\"]\n", "derived");
+  ASSERT_TRUE(derived.ok()) << derived.status().message();
+  auto files = Files(*derived);
+  EXPECT_EQ(files["a.txt"], "a\n");
+  EXPECT_EQ(files["b.txt"], "b\n");
+  auto config = layout_->ReadConfig(*layout_->ReadManifest(derived->digest));
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->config.env, (std::vector<std::string>{"P=/x", "Q=/x/y"}));
+  EXPECT_FALSE(config->config.cmd.has_value());  // an inherited CMD goes with a new ENTRYPOINT
+  EXPECT_EQ(config->diff_ids.size(), 2u);
+}
+
+TEST_F(BuilderTest, AddExtractsALocalTarAndCopyDoesNot) {
+  Write(dir_->path() / "tree/pkg/data.txt", "inside\n");
+  auto layer = BuildLayer(dir_->path() / "tree", {});
+  ASSERT_TRUE(layer.ok());
+  Write(context_ / "pkg.tar.gz", layer->gzip);
+  auto desc = Build("FROM scratch\nADD pkg.tar.gz /opt/\nCOPY pkg.tar.gz /raw/\n");
+  ASSERT_TRUE(desc.ok()) << desc.status().message();
+  auto files = Files(*desc);
+  EXPECT_EQ(files["opt/pkg/data.txt"], "inside\n");
+  EXPECT_EQ(files["raw/pkg.tar.gz"], layer->gzip);
+}
+
+TEST_F(BuilderTest, BadCopyFlagsAndDestinationsAreErrorsAtTheirLine) {
+  EXPECT_FALSE(Build("FROM scratch\nCOPY --chown=app a.txt /\n").ok());
+  EXPECT_FALSE(Build("FROM scratch\nCOPY --chmod=9z a.txt /\n").ok());
+  EXPECT_FALSE(Build("FROM scratch\nCOPY a.txt b.txt /file\n").ok());
+  ASSERT_EQ(diagnostics_.error_count(), 1);
+  EXPECT_EQ(diagnostics_.items()[0].location.line, 2);
+  EXPECT_NE(diagnostics_.items()[0].message.find("must end with '/'"), std::string::npos);
+}
+
+TEST_F(BuilderTest, SkopeoReadsTheBuiltImage) {
+  ASSERT_TRUE(Build("FROM scratch\nCOPY a.txt /\nLABEL k=v\n", "built").ok());
+  auto run = testing::RunRequiredTool(
+      {"skopeo", "inspect", "oci:" + layout_->dir().string() + ":built"}, "skopeo");
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  EXPECT_EQ(run->exit_code, 0) << run->output;
+  EXPECT_NE(run->output.find("\"k\": \"v\""), std::string::npos) << run->output;
+}
+
+}  // namespace
+}  // namespace sluice::oci
