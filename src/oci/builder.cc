@@ -71,6 +71,9 @@ class Builder {
                                        " has no stage of that name or index");
       }
     }
+    // Images are built for linux/amd64 (the config's default platform), on it.
+    SLUICE_ASSIGN_OR_RETURN(build_args_, PlatformArgs("linux/amd64", "linux/amd64"));
+    for (const auto& [key, value] : request_.build_args) build_args_[key] = value;
     auto ignore_text = ReadFile(request_.context / ".dockerignore");
     if (ignore_text.ok()) {
       SLUICE_ASSIGN_OR_RETURN(ignore_, ParseDockerignore(*ignore_text));
@@ -133,13 +136,13 @@ class Builder {
     Stage resolved_base = stage;
     {
       DiagnosticList ignored;
-      auto probe = ResolveStage(dockerfile_, index, request_.build_args, {}, ignored);
+      auto probe = ResolveStage(dockerfile_, index, build_args_, {}, ignored);
       if (probe.ok()) resolved_base.base = probe->base;
     }
     SLUICE_RETURN_IF_ERROR(StartStage(resolved_base, built));
     SLUICE_ASSIGN_OR_RETURN(
         ResolvedStage resolved,
-        ResolveStage(dockerfile_, index, request_.build_args, BaseOf(built.config), diagnostics_));
+        ResolveStage(dockerfile_, index, build_args_, BaseOf(built.config), diagnostics_));
     ImageConfig& config = built.config;
     ContainerConfig& run = config.config;
     std::vector<std::string> shell = {"/bin/sh", "-c"};
@@ -258,6 +261,7 @@ class Builder {
   DiagnosticList& diagnostics_;
   Dockerfile dockerfile_;
   Dockerignore ignore_;
+  BuildArgs build_args_;  // the request's over the automatic platform ARGs
   std::vector<BuiltStage> stages_;
 };
 

@@ -37,9 +37,10 @@ class BuilderTest : public ::testing::Test {
   }
 
   Result<Descriptor> Build(const std::string& dockerfile, const std::string& tag = "t",
-                           const std::string& target = "") {
+                           const std::string& target = "", BuildArgs args = {}) {
     Write(context_ / "Dockerfile", dockerfile);
-    BuildRequest request{context_ / "Dockerfile", context_, {}, target, tag, 1700000000};
+    BuildRequest request{
+        context_ / "Dockerfile", context_, std::move(args), target, tag, 1700000000};
     diagnostics_ = {};
     return BuildImage(request, *layout_, diagnostics_);
   }
@@ -202,6 +203,15 @@ TEST_F(BuilderTest, BadCopyFlagsAndDestinationsAreErrorsAtTheirLine) {
   ASSERT_EQ(diagnostics_.error_count(), 1);
   EXPECT_EQ(diagnostics_.items()[0].location.line, 2);
   EXPECT_NE(diagnostics_.items()[0].message.find("must end with '/'"), std::string::npos);
+}
+
+TEST_F(BuilderTest, BuildArgsAndPlatformArgsReachTheStage) {
+  auto desc = Build("FROM scratch\nARG SRC=a.txt\nARG TARGETARCH\nCOPY ${SRC} /$TARGETARCH/\n", "t",
+                    "", {{"SRC", "b.txt"}});
+  ASSERT_TRUE(desc.ok()) << desc.status().message();
+  auto files = Files(*desc);
+  EXPECT_EQ(files["amd64/b.txt"], "b\n");
+  EXPECT_EQ(files.count("amd64/a.txt"), 0u);
 }
 
 TEST_F(BuilderTest, SkopeoReadsTheBuiltImage) {
