@@ -1,10 +1,14 @@
 // sluice image ls | inspect REF [--remote] | push LOCAL_TAG REMOTE_REF |
-// pull REMOTE_REF [LOCAL_TAG]: the local image store (an OCI image layout in
+// pull REMOTE_REF [LOCAL_TAG] | build -f DOCKERFILE -t TAG [--build-arg K=V]...
+// [--target STAGE] CONTEXT: the local image store (an OCI image layout in
 // <state dir>/images, which skopeo and umoci read too) and copying images
 // between it and registries (oci/transfer.h).
 //
 // Registry credentials come from --creds USER:PASS or from
 // SLUICE_REGISTRY_USER / SLUICE_REGISTRY_PASSWORD and are never printed.
+// `build` builds without a daemon (oci/builder.h; no RUN yet), stamping the
+// image with $SOURCE_DATE_EPOCH (default 0), and prints the manifest digest;
+// Dockerfile errors are printed as file:line:col with the line and a caret.
 // Loopback registries are spoken to over plain HTTP; other hosts need
 // --insecure-registry HOST for that. Exit 0 on success, 1 when the store or
 // the registry fails, 2 for bad references and flags.
@@ -19,6 +23,9 @@
 #include <vector>
 
 #include "cli/app.h"
+#include "common/files.h"
+#include "oci/builder.h"
+#include "oci/layer_tar.h"
 #include "oci/layout.h"
 #include "oci/reference.h"
 #include "oci/registry.h"
@@ -207,6 +214,56 @@ int PullImage(const GlobalOptions& options, const std::string& remote, std::stri
   return kExitOk;
 }
 
+struct BuildFlags {
+  std::string dockerfile;  // default: CONTEXT/Dockerfile
+  std::string tag;
+  std::vector<std::string> build_args;  // K=V, or K to take $K
+  std::string target;
+  std::string context;
+};
+
+int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags) {
+  oci::BuildRequest request;
+  request.context = flags.context;
+  request.dockerfile = flags.dockerfile.empty() ? request.context / "Dockerfile"
+                                                : std::filesystem::path(flags.dockerfile);
+  request.tag = flags.tag;
+  request.target = flags.target;
+  for (const std::string& arg : flags.build_args) {
+    size_t eq = arg.find('=');
+    if (eq == 0) {
+      return Fail(Status::InvalidArgument("--build-arg " + arg + ": write NAME=VALUE or NAME"),
+                  kExitUsage);
+    }
+    if (eq != std::string::npos) {
+      request.build_args[arg.substr(0, eq)] = arg.substr(eq + 1);
+    } else if (const char* value = std::getenv(arg.c_str())) {
+      request.build_args[arg] = value;  // Docker's NAME form: from the environment, if set
+    }
+  }
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+    auto parsed = oci::ParseSourceDateEpoch(epoch);
+    if (!parsed.ok()) return Fail(parsed.status().Annotate("SOURCE_DATE_EPOCH"), kExitUsage);
+    request.epoch = *parsed;
+  }
+  auto layout = OpenStore(options);
+  if (!layout.ok()) return Fail(layout.status());
+  DiagnosticList diagnostics;
+  auto built = oci::BuildImage(request, *layout, diagnostics);
+  if (!diagnostics.empty()) {
+    auto text = ReadFile(request.dockerfile);
+    for (const Diagnostic& d : diagnostics.items()) {
+      std::cerr << FormatDiagnostic(d, text.ok() ? *text : "");
+    }
+  }
+  if (!built.ok()) {
+    if (diagnostics.has_errors()) return kExitFailed;
+    return Fail(built.status());
+  }
+  std::cout << built->digest.str() << "\n";
+  return kExitOk;
+}
+
 void AddRegistryFlags(CLI::App* cmd, RegistryFlags& flags) {
   cmd->add_option("--creds", flags.creds,
                   "Registry credentials USER:PASSWORD (default: $SLUICE_REGISTRY_USER and "
@@ -256,6 +313,18 @@ void AddImageCommand(CLI::App& cli, GlobalOptions& options) {
   pull->callback([&options, pull_args, flags] {
     std::exit(PullImage(options, pull_args->first, pull_args->second, *flags));
   });
+
+  auto build_flags = std::make_shared<BuildFlags>();
+  auto* build = cmd->add_subcommand(
+      "build", "Build an image from a Dockerfile into the local store (no RUN yet)");
+  build->add_option("-f,--file", build_flags->dockerfile,
+                    "The Dockerfile (default: CONTEXT/Dockerfile)");
+  build->add_option("-t,--tag", build_flags->tag, "Tag in the local store")->required();
+  build->add_option("--build-arg", build_flags->build_args,
+                    "NAME=VALUE for an ARG, or NAME to take $NAME (repeatable)");
+  build->add_option("--target", build_flags->target, "The stage to build (default: the last)");
+  build->add_option("context", build_flags->context, "The build context directory")->required();
+  build->callback([&options, build_flags] { std::exit(BuildImageCommand(options, *build_flags)); });
 }
 
 }  // namespace sluice::cli

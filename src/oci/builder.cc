@@ -85,8 +85,9 @@ class Builder {
 
  private:
   Status Error(const Instruction& in, const std::string& message) {
+    std::string name(InstructionName(in.kind));
     diagnostics_.Error({request_.dockerfile.string(), in.line, in.column},
-                       std::string(InstructionName(in.kind)) + ": " + message);
+                       message.starts_with(name + " ") ? message : name + ": " + message);
     return Status::InvalidArgument(request_.dockerfile.string() + ":" + std::to_string(in.line) +
                                    ": " + message);
   }
