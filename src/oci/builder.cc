@@ -103,8 +103,10 @@ class Builder {
       const BuiltStage& from = stages_[static_cast<size_t>(parent)];
       built.layers = from.layers;
       built.config = from.config;
+      std::error_code ec;
       fs::copy(from.rootfs->path(), built.rootfs->path(),
-               fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+               fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+      if (ec) return Status::IoError("copying stage " + stage.base + "'s files: " + ec.message());
       return Status::Ok();
     }
     auto desc = layout_.Resolve(stage.base);

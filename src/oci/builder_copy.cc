@@ -53,14 +53,19 @@ Status CopyEntry(const fs::path& src, ContextEntry::Type type, const fs::path& t
   std::error_code ec;
   if (type == ContextEntry::Type::kDirectory) {
     SLUICE_RETURN_IF_ERROR(MakeTreeDirs(tree, dst));
-    fs::permissions(dst, chmod ? *chmod : fs::status(src).permissions(), ec);
+    fs::perms mode = chmod ? *chmod : fs::status(src, ec).permissions();
+    if (!ec) fs::permissions(dst, mode, ec);
   } else if (type == ContextEntry::Type::kSymlink) {
     fs::remove_all(dst, ec);
-    fs::create_symlink(fs::read_symlink(src, ec), dst, ec);
+    fs::path target = ec ? fs::path() : fs::read_symlink(src, ec);
+    if (!ec) fs::create_symlink(target, dst, ec);
   } else {
     fs::remove_all(dst, ec);
-    fs::copy_file(src, dst, ec);
-    if (!ec) fs::permissions(dst, chmod ? *chmod : fs::status(src).permissions(), ec);
+    if (!ec) fs::copy_file(src, dst, ec);
+    if (!ec) {
+      fs::perms mode = chmod ? *chmod : fs::status(src, ec).permissions();
+      if (!ec) fs::permissions(dst, mode, ec);
+    }
   }
   if (ec) return Status::IoError("copying " + src.string() + ": " + ec.message());
   return Status::Ok();

@@ -214,6 +214,32 @@ TEST_F(BuilderTest, BuildArgsAndPlatformArgsReachTheStage) {
   EXPECT_EQ(files.count("amd64/a.txt"), 0u);
 }
 
+TEST_F(BuilderTest, LayerEntriesAreSortedWithFixedMtimeAndNumericOwners) {
+  auto desc = Build("FROM scratch\nCOPY --chown=10:20 --chmod=0750 app /app/\n");
+  ASSERT_TRUE(desc.ok()) << desc.status().message();
+  auto manifest = layout_->ReadManifest(desc->digest);
+  ASSERT_EQ(manifest->layers.size(), 1u);
+  fs::path blob = layout_->BlobPath(manifest->layers[0].digest);
+  auto run = testing::RunRequiredTool(
+      {"env", "TZ=UTC", "tar", "--numeric-owner", "--full-time", "-tvzf", blob.string()}, "tar");
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  ASSERT_EQ(run->exit_code, 0) << run->output;
+  EXPECT_NE(run->output.find("-rwxr-x--- 10/20"), std::string::npos) << run->output;
+  EXPECT_NE(run->output.find("2023-11-14 22:13:20 app/main.py"), std::string::npos) << run->output;
+  EXPECT_LT(run->output.find("app/lib/util.py"), run->output.find("app/main.py"));
+}
+
+TEST_F(BuilderTest, UmociUnpacksTheBuiltImage) {
+  ASSERT_TRUE(Build("FROM scratch\nCOPY app /srv/\n", "built").ok());
+  fs::path bundle = dir_->path() / "bundle";
+  auto run = testing::RunRequiredTool({"umoci", "unpack", "--rootless", "--image",
+                                       layout_->dir().string() + ":built", bundle.string()},
+                                      "umoci");
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  ASSERT_EQ(run->exit_code, 0) << run->output;
+  EXPECT_EQ(*ReadFile(bundle / "rootfs/srv/lib/util.py"), "x = 1\n");
+}
+
 TEST_F(BuilderTest, SkopeoReadsTheBuiltImage) {
   ASSERT_TRUE(Build("FROM scratch\nCOPY a.txt /\nLABEL k=v\n", "built").ok());
   auto run = testing::RunRequiredTool(
