@@ -251,7 +251,7 @@ class Builder {
     }
     SLUICE_ASSIGN_OR_RETURN(TempDir tree, TempDir::Create("sluice-layer-"));
     Status copied = CopyIntoTree(spec, in.kind == InstructionKind::kAdd, from_root, *ignore,
-                                 workdir, tree.path());
+                                 workdir, built.rootfs->path(), tree.path());
     if (!copied.ok()) return Error(in, copied.message());
     SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options));
     SLUICE_RETURN_IF_ERROR(UnpackLayer(layer.gzip, built.rootfs->path()));

@@ -112,7 +112,8 @@ Status ParseChown(const std::string& text, uint32_t& uid, uint32_t& gid) {
 }
 
 Status CopyIntoTree(const CopySpec& spec, bool is_add, const fs::path& from_root,
-                    const Dockerignore& ignore, const std::string& workdir, const fs::path& tree) {
+                    const Dockerignore& ignore, const std::string& workdir,
+                    const fs::path& image_root, const fs::path& tree) {
   fs::perms mode{};
   const fs::perms* chmod = nullptr;
   if (!spec.chmod.empty()) {
@@ -162,6 +163,9 @@ Status CopyIntoTree(const CopySpec& spec, bool is_add, const fs::path& from_root
                                    "\" must end with '/'");
   }
   fs::path dest_path = tree / CleanSource(dest);
+  std::error_code ec;
+  // Only a real directory counts: a symlink in the image is not followed here.
+  if (fs::is_directory(fs::symlink_status(image_root / CleanSource(dest), ec))) dest_is_dir = true;
 
   for (const ContextEntry& m : matches) {
     fs::path src = from_root / m.path;

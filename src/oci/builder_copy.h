@@ -3,9 +3,10 @@
 // CopyIntoTree() copies the sources of `spec` from `from_root` (the build
 // context, filtered by `ignore`, or an earlier stage's filesystem) into
 // `tree`, an empty directory standing for the image root, with Docker's
-// rules as builder.h lists them. Errors are InvalidArgument with a message
-// meant to follow "COPY: " at the instruction's line, or IoError. Not
-// thread-safe for the same `tree`.
+// rules as builder.h lists them; a destination that is a directory in
+// `image_root` (the stage's filesystem so far) receives the sources inside. Errors are
+// InvalidArgument with a message meant to follow "COPY: " at the instruction's line, or IoError.
+// Not thread-safe for the same `tree`.
 #pragma once
 
 #include <filesystem>
@@ -19,7 +20,7 @@ namespace sluice::oci {
 
 Status CopyIntoTree(const CopySpec& spec, bool is_add, const std::filesystem::path& from_root,
                     const Dockerignore& ignore, const std::string& workdir,
-                    const std::filesystem::path& tree);
+                    const std::filesystem::path& image_root, const std::filesystem::path& tree);
 
 // --chown's numeric "uid[:gid]" (gid defaults to uid); InvalidArgument
 // otherwise.

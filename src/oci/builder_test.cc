@@ -77,6 +77,7 @@ TEST_F(BuilderTest, ScratchImageWithCopiesAndConfig) {
       "COPY app ./app/\n"
       "COPY *.txt /texts/\n"
       "COPY a.txt /renamed\n"
+      "COPY b.txt /texts\n"
       "USER 1000\n"
       "EXPOSE 8080\n"
       "VOLUME /data\n"
@@ -92,7 +93,8 @@ TEST_F(BuilderTest, ScratchImageWithCopiesAndConfig) {
   EXPECT_EQ(files["renamed"], "a\n");
   EXPECT_EQ(files.count("secret.key"), 0u);
   auto manifest = layout_->ReadManifest(desc->digest);
-  EXPECT_EQ(manifest->layers.size(), 3u);
+  EXPECT_EQ(files["texts"], "dir");  // an existing directory receives b.txt, not replaced by it
+  EXPECT_EQ(manifest->layers.size(), 4u);
   auto config = layout_->ReadConfig(*manifest);
   ASSERT_TRUE(config.ok());
   const ContainerConfig& c = config->config;
@@ -106,7 +108,7 @@ TEST_F(BuilderTest, ScratchImageWithCopiesAndConfig) {
   EXPECT_EQ(*c.cmd, (std::vector<std::string>{"/bin/sh", "-c", "main.py"}));
   EXPECT_EQ(c.stop_signal, "SIGTERM");
   EXPECT_EQ(config->created, "2023-11-14T22:13:20Z");
-  EXPECT_EQ(config->history.size(), 12u);  // one per instruction after FROM
+  EXPECT_EQ(config->history.size(), 13u);  // one per instruction after FROM
 }
 
 TEST_F(BuilderTest, SameInputsGiveSameDigestWhateverTheMtimes) {
