@@ -1,0 +1,68 @@
+// `sluice image build` on the real binary: the digest on stdout, the image in
+// the project's store, Dockerfile errors with their line and caret, and a
+// build pushed to a real docker-registry on 127.0.0.1.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "oci/registry_test_util.h"
+#include "test_project.h"
+
+namespace sluice::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path WriteContext(const TestProject& project, const std::string& dockerfile) {
+  fs::path context = project.scratch() / "ctx";
+  fs::create_directories(context / "model");
+  std::ofstream(context / "model" / "weights.bin") << "weights";
+  std::ofstream(context / "Dockerfile") << dockerfile;
+  return context;
+}
+
+TEST(ImageBuildTest, BuildPrintsTheDigestAndPushes) {
+  TestProject project;
+  fs::path context = WriteContext(project,
+                                  "FROM scratch\nARG DIR=/opt\nCOPY model $DIR/\n"
+                                  "ENTRYPOINT [\"/opt/serve\"]\n");
+  RunResult built = project.Sluice(
+      {"image", "build", "-t", "model:1", "--build-arg", "DIR=/srv", context.string()},
+      {.env = {{"SOURCE_DATE_EPOCH", "86400"}}});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  ASSERT_EQ(built.out.rfind("sha256:", 0), 0u) << built.out;
+  std::string digest = built.out.substr(0, built.out.find('\n'));
+
+  RunResult again = project.Sluice({"image", "build", "-t", "model:2", "--build-arg", "DIR=/srv",
+                                    "-f", (context / "Dockerfile").string(), context.string()},
+                                   {.env = {{"SOURCE_DATE_EPOCH", "86400"}}});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, built.out);  // reproducible
+
+  RunResult inspect = project.Sluice({"image", "inspect", "model:1"});
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_EQ(inspect.Json()["digest"], digest);
+  EXPECT_EQ(inspect.Json()["config"]["created"], "1970-01-02T00:00:00Z");
+
+  auto registry = oci::testing::TestRegistry::Start({});
+  ASSERT_TRUE(registry.ok()) << registry.status().ToString();
+  std::string remote = (*registry)->host() + "/ml/model:1";
+  RunResult push = project.Sluice({"image", "push", "model:1", remote});
+  ASSERT_EQ(push.exit_code, 0) << push.err;
+  EXPECT_NE(push.out.find(digest), std::string::npos) << push.out;
+}
+
+TEST(ImageBuildTest, DockerfileErrorsPointAtTheLine) {
+  TestProject project;
+  fs::path context = WriteContext(project, "FROM scratch\nCOPY model /m/\nRUN make\n");
+  RunResult built = project.Sluice({"image", "build", "-t", "x", context.string()});
+  EXPECT_EQ(built.exit_code, 1);
+  EXPECT_NE(built.err.find("Dockerfile:3:1: error: RUN is not supported by this sluice yet"),
+            std::string::npos)
+      << built.err;
+  EXPECT_NE(built.err.find("RUN make\n^"), std::string::npos) << built.err;
+  EXPECT_EQ(built.out, "");
+}
+
+}  // namespace
+}  // namespace sluice::testing
