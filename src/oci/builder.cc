@@ -138,9 +138,14 @@ class Builder {
     // empty base gives the base's name; its diagnostics come again below.
     Stage resolved_base = stage;
     {
-      DiagnosticList ignored;
-      auto probe = ResolveStage(dockerfile_, index, build_args_, {}, ignored);
-      if (probe.ok()) resolved_base.base = probe->base;
+      DiagnosticList repeated;
+      auto probe = ResolveStage(dockerfile_, index, build_args_, {}, repeated);
+      // A stage that does not resolve is reported as it is, not as a missing base.
+      if (!probe.ok()) {
+        diagnostics_.Append(repeated);
+        return probe.status();
+      }
+      resolved_base.base = probe->base;
     }
     SLUICE_RETURN_IF_ERROR(StartStage(resolved_base, built));
     SLUICE_ASSIGN_OR_RETURN(

@@ -242,6 +242,14 @@ TEST_F(BuilderTest, UmociUnpacksTheBuiltImage) {
   EXPECT_EQ(*ReadFile(bundle / "rootfs/srv/lib/util.py"), "x = 1\n");
 }
 
+TEST_F(BuilderTest, UnresolvableStageIsReportedNotAsAMissingBase) {
+  auto desc = Build("ARG B=scratch\nFROM $B\nWORKDIR ${X:?set X}\n");
+  ASSERT_FALSE(desc.ok());
+  ASSERT_GE(diagnostics_.error_count(), 1);
+  EXPECT_EQ(diagnostics_.items()[0].location.line, 3);
+  EXPECT_EQ(diagnostics_.items()[0].message.find("pull it first"), std::string::npos);
+}
+
 TEST_F(BuilderTest, SkopeoReadsTheBuiltImage) {
   ASSERT_TRUE(Build("FROM scratch\nCOPY a.txt /\nLABEL k=v\n", "built").ok());
   auto run = testing::RunRequiredTool(
