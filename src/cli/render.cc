@@ -4,6 +4,7 @@
 
 #include "common/clock.h"
 #include "common/duration.h"
+#include "common/text.h"
 
 namespace sluice::cli {
 namespace {
@@ -34,12 +35,7 @@ void PrintPolicyEvaluations(std::ostream& out, const std::string& indent, const 
       if (!r.error.empty()) out << indent << "    error: " << r.error << "\n";
     }
     std::string input = e.input.is_string() ? e.input.get<std::string>() : e.input.dump();
-    if (input.size() > kMaxInputShown) {
-      size_t end = kMaxInputShown;  // not inside a UTF-8 sequence
-      while (end > 0 && (static_cast<unsigned char>(input[end]) & 0xC0) == 0x80) --end;
-      input = input.substr(0, end) + "… (" + std::to_string(input.size()) + " bytes; --json shows it all)";
-    }
-    out << indent << "  input: " << input << "\n";
+    out << indent << "  input: " << Abbreviate(input, kMaxInputShown, "; --json shows it all") << "\n";
   }
 }
 

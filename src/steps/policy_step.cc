@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/duration.h"
+#include "common/text.h"
 #include "policy/value_json.h"
 #include "steps/policy_evaluation.h"
 #include "steps/spec_check.h"
@@ -25,14 +26,6 @@ std::string Quote(std::string_view text) {
     out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c;
   }
   return out + "\"";
-}
-
-// The first `max` bytes of `text`, not cutting a UTF-8 sequence, with "…".
-std::string Truncate(const std::string& text, size_t max) {
-  if (text.size() <= max) return text;
-  size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end) + "… (" + std::to_string(text.size()) + " bytes)";
 }
 
 std::string JoinMessages(const PolicyOutcome& p) {
@@ -210,7 +203,7 @@ engine::StepOutcome PolicyStep::Execute(engine::StepContext& ctx) const {
     return engine::StepOutcome::Failure(
         pipeline::ErrorType::kUnknown,
         "spec.policySpec.payload is not a valid JSON input after resolving expressions: " +
-            input.status().message() + "; resolved payload: " + Truncate(masked_payload, kMaxPayloadQuoted) +
+            input.status().message() + "; resolved payload: " + Abbreviate(masked_payload, kMaxPayloadQuoted) +
             " (the step log shows all of it)");
   }
   policy::EvalLimits limits;
