@@ -439,7 +439,8 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
                   cancel,
                   timeout,
                   e_.masker_,
-                  deps_.clock};
+                  deps_.clock,
+                  e_.options_.state_dir};
   StepOutcome outcome = type->Execute(ctx);
   SavePolicyEvaluation(path, attempt, std::move(outcome.policy_evaluation));
   if (outcome.status == NodeStatus::kExpired) {

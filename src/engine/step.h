@@ -67,6 +67,8 @@ struct StepContext {
   std::optional<Millis> timeout;        // the tightest of step, stage and pipeline limits
   secrets::Masker& masker;              // register values that must never be shown
   const Clock& clock;
+  // The state directory (.sluice): the local image store is its images/.
+  std::filesystem::path state_dir;
 
   // Resolves the expressions of a spec field. Errors name the field and its
   // file:line:col. A missing (null) field resolves to null / "".

@@ -133,10 +133,14 @@ Result<ProcessResult> LocalProcessRunner::Run(const ProcessSpec& spec, LineSink&
 
   // --- Build the command line (resolving the program first). ---
   // The program keeps the argv[0] it was given (shells print it in errors).
-  const bool sandboxed = !spec.mounts.empty();
+  const bool sandboxed = !spec.mounts.empty() || !spec.root_dir.empty();
   SpawnArgs args;
   args.argv = spec.argv;
-  if (sandboxed) {
+  if (!spec.root_dir.empty()) {
+    // The program is inside the image: bwrap execvp()s it there.
+    SLUICE_ASSIGN_OR_RETURN(args.program, FindBubblewrap());
+    SLUICE_ASSIGN_OR_RETURN(args.argv, SandboxArgv(args.program, spec, args.argv));
+  } else if (sandboxed) {
     // The host filesystem is visible in the sandbox, so a missing program is
     // detected on the host. bwrap execvp()s the command with spec.env's PATH
     // (glibc's default without one), so pass the resolved path only when

@@ -74,6 +74,15 @@ struct ProcessSpec {
   // target missing on the host is created inside the sandbox only (see
   // runner/sandbox.h for how, and its one limitation).
   std::vector<Mount> mounts;
+  // Non-empty: run under bubblewrap with this host directory as the root
+  // filesystem instead of the host's (a container image's root). It is bound
+  // read-write at /, with a fresh /proc and a minimal /dev; `mounts` go on
+  // top, and a target missing in root_dir is created in it, so root_dir
+  // should be a throwaway writable view of the image (runner/overlay.h).
+  // The network is the host's. argv[0] is looked up inside the root by
+  // bubblewrap with env's PATH: check that it exists there first, since a
+  // missing one only shows as bwrap's message and exit code 1.
+  std::string root_dir;
   std::optional<Millis> timeout;
   Millis kill_grace{2000};                     // SIGTERM → SIGKILL delay
   std::string stdin_data;                      // written to stdin, then closed

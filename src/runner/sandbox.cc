@@ -91,8 +91,9 @@ Result<std::vector<std::string>> SandboxArgv(const std::string& bwrap, const Pro
     bool inside_earlier = std::any_of(targets.begin(), targets.end(),
                                       [&](const std::string& t) { return IsAtOrUnder(target, t); });
     targets.push_back(target);
-    // Inside an earlier mount bwrap creates it in that mount's source: fine.
-    if (inside_earlier || Exists(target)) continue;
+    // Inside an earlier mount bwrap creates it in that mount's source, and
+    // in an image root in root_dir: fine.
+    if (inside_earlier || !spec.root_dir.empty() || Exists(target)) continue;
     fs::path dir = fs::path(target).parent_path();
     while (!Exists(dir.string())) dir = dir.parent_path();
     std::error_code ec;
@@ -104,7 +105,10 @@ Result<std::vector<std::string>> SandboxArgv(const std::string& bwrap, const Pro
   }
 
   std::vector<std::string> args{bwrap};
-  if (rebuild.empty()) {
+  if (!spec.root_dir.empty()) {
+    args.insert(args.end(), {"--bind", fs::absolute(spec.root_dir).lexically_normal().string(),
+                             "/", "--proc", "/proc", "--dev", "/dev"});
+  } else if (rebuild.empty()) {
     args.insert(args.end(), {"--dev-bind", "/", "/"});
   } else {
     Rebuild("/", rebuild, args);

@@ -14,6 +14,9 @@
 //    a snapshot of its entries: entries created in it later (on the host or
 //    in the sandbox) are not shared. Target paths at the top level (like
 //    /harness) only rebuild /, which rarely changes.
+//  - With spec.root_dir (a container image's root) that directory is bound
+//    at / instead, with --proc /proc and --dev /dev, and the mounts on top;
+//    bwrap creates missing targets inside root_dir.
 //  - --unshare-pid --die-with-parent: every process of the command dies with
 //    the sandbox, even one that left the process group.
 #pragma once

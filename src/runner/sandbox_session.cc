@@ -227,7 +227,9 @@ Status SandboxSession::SendCommand(char tag, const std::vector<int>& fds) {
 
 Result<ProcessResult> SandboxSession::Run(const ProcessSpec& spec, LineSink& sink,
                                           const Cancellation& cancel) {
-  if (!SameMounts(spec.mounts, mounts_)) return fallback_.Run(spec, sink, cancel);
+  if (!spec.root_dir.empty() || !SameMounts(spec.mounts, mounts_)) {
+    return fallback_.Run(spec, sink, cancel);
+  }
   if (spec.argv.empty()) return Status::InvalidArgument("empty command");
   ProcessResult result;
   if (cancel.cancelled()) {

@@ -103,6 +103,28 @@ TEST_F(SandboxTest, WorkspaceMountedAtPathMissingOnHost) {
   EXPECT_FALSE(fs::exists(target)) << "the mount point leaked onto the host";
 }
 
+TEST_F(SandboxTest, RootDirReplacesTheHostRoot) {
+  // A one-binary "image": busybox-static as /bin/sh.
+  if (!fs::exists("/bin/busybox")) GTEST_SKIP() << "busybox-static is not installed";
+  auto root = TempDir::Create();
+  ASSERT_TRUE(root.ok());
+  ASSERT_TRUE(MakeDirs(root->path() / "bin").ok());
+  fs::copy_file("/bin/busybox", root->path() / "bin/busybox");
+  fs::create_symlink("busybox", root->path() / "bin/sh");
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "echo made > /harness/x; cat /etc/os-release 2>&1 | head -c 0; "
+                           "ls /; test -d /proc/self && echo proc"};
+  spec.root_dir = root->path().string();
+  spec.mounts = {{host_dir_->path().string(), "/harness", false}};
+  spec.working_dir = "/harness";
+  ProcessResult r = Run(spec);
+  EXPECT_EQ(r.exit_code, 0) << sink_.All();
+  EXPECT_THAT(sink_.Stdout(), ElementsAre("bin", "dev", "harness", "proc", "proc"));
+  auto content = ReadFile(host_dir_->path() / "x");
+  ASSERT_TRUE(content.ok());
+  EXPECT_EQ(*content, "made\n");
+}
+
 TEST_F(SandboxTest, MissingTargetBelowAHostDirectoryKeepsItsContent) {
   // Target under the host's existing dir: its other entries stay visible.
   auto parent = TempDir::Create();
