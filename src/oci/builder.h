@@ -33,8 +33,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 
+#include "common/cancellation.h"
 #include "common/diagnostic.h"
 #include "common/status.h"
 #include "oci/dockerfile.h"
@@ -50,6 +53,10 @@ struct BuildRequest {
   std::string target;  // stage name or index; empty: the last stage
   std::string tag;     // tag in the layout
   int64_t epoch = 0;   // SOURCE_DATE_EPOCH: every mtime and "created"
+  // Progress lines ("STEP 2/5: COPY ...", RUN output); may be empty.
+  std::function<void(std::string_view line)> log;
+  // Stops a RUN in progress (and the build) when cancelled; may be null.
+  const Cancellation* cancel = nullptr;
 };
 
 // Builds and tags the image; returns its manifest descriptor.
