@@ -80,6 +80,7 @@ class Builder {
     }
     for (int i = 0; i <= target; ++i) SLUICE_RETURN_IF_ERROR(BuildStage(static_cast<size_t>(i)));
     BuiltStage& last = stages_.back();
+    for (const auto& [key, value] : request_.labels) last.config.config.labels[key] = value;
     return layout_.WriteImage(last.layers, last.config, request_.tag);
   }
 

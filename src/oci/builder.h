@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -53,6 +54,8 @@ struct BuildRequest {
   std::string target;  // stage name or index; empty: the last stage
   std::string tag;     // tag in the layout
   int64_t epoch = 0;   // SOURCE_DATE_EPOCH: every mtime and "created"
+  // Added to the image's labels last, over the Dockerfile's (--label).
+  std::map<std::string, std::string> labels;
   // Progress lines ("STEP 2/5: COPY ...", RUN output); may be empty.
   std::function<void(std::string_view line)> log;
   // Stops a RUN in progress (and the build) when cancelled; may be null.
