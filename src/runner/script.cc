@@ -111,10 +111,14 @@ Result<ScriptResult> RunScript(const ScriptSpec& spec, ProcessRunner& runner, Li
   const fs::path user_file = scratch / "output.env";
   const fs::path capture_file = scratch / "captured-outputs.env";
 
+  // The same files as the script sees them.
+  const bool in_image = !spec.root_dir.empty();
+  const fs::path seen = in_image ? fs::path(kScriptDirInImage) : scratch;
+
   std::string content = WithPrefix(spec.prefix, spec.script);
   if (!spec.output_variables.empty()) {
     if (!content.empty() && content.back() != '\n') content.push_back('\n');
-    content += CaptureLines(spec.output_variables, capture_file.string());
+    content += CaptureLines(spec.output_variables, (seen / capture_file.filename()).string());
   }
   SLUICE_RETURN_IF_ERROR(WriteScratchFile(script_file, content, 0755));
   // Fresh, empty output files: the script appends to them.
@@ -125,12 +129,15 @@ Result<ScriptResult> RunScript(const ScriptSpec& spec, ProcessRunner& runner, Li
   // argv: /proc/<pid>/cmdline is readable by every local user, and a resolved
   // script may hold secret values.
   ProcessSpec process;
-  process.argv = {ShellName(spec.shell), script_file.string()};
+  const std::string shell = in_image ? std::string("/bin/") + ShellName(spec.shell) : ShellName(spec.shell);
+  process.argv = {shell, (seen / script_file.filename()).string()};
   process.env = spec.env;
-  process.env["HARNESS_OUTPUT_FILE"] = user_file.string();
-  process.env["DRONE_OUTPUT"] = user_file.string();
+  process.env["HARNESS_OUTPUT_FILE"] = (seen / user_file.filename()).string();
+  process.env["DRONE_OUTPUT"] = process.env["HARNESS_OUTPUT_FILE"];
   process.working_dir = spec.working_dir;
   process.mounts = spec.mounts;
+  process.root_dir = spec.root_dir;
+  if (in_image) process.mounts.push_back({scratch.string(), std::string(kScriptDirInImage), false});
   process.timeout = spec.timeout;
 
   ScriptResult result;

@@ -19,12 +19,18 @@
 // <scratch_dir>/output.env) themselves; those count as outputs too, and a
 // declared variable set in the shell wins over a line with the same name.
 // Files: runner/output_capture.h.
+//
+// In a container image (root_dir set) the host filesystem is not visible:
+// scratch_dir is then bound at kScriptDirInImage, and the script file, the
+// output files and the variables pointing at them use that path; the shell
+// is /bin/sh or /bin/bash of the image (the caller checks it exists there).
 #pragma once
 
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runner/process.h"
@@ -32,6 +38,10 @@
 namespace sluice::runner {
 
 enum class Shell { kSh, kBash };
+
+// Where scratch_dir appears inside a container image (scripts find it
+// through $DRONE_OUTPUT, not by this name).
+inline constexpr std::string_view kScriptDirInImage = "/sluice/step";
 
 struct ScriptSpec {
   Shell shell = Shell::kSh;
@@ -43,6 +53,7 @@ struct ScriptSpec {
   std::filesystem::path scratch_dir;            // host dir for the script file and output files
   std::string working_dir;                      // as seen by the script
   std::vector<Mount> mounts;                    // empty: run on the host directly
+  std::string root_dir;                         // non-empty: a container image's root (ProcessSpec)
   std::vector<std::string> output_variables;    // names to capture
   std::optional<Millis> timeout;
 };
@@ -56,8 +67,8 @@ struct ScriptResult {
 };
 
 // Runs `spec` through `runner`. Sets HARNESS_OUTPUT_FILE and DRONE_OUTPUT in
-// the environment (host paths; the host filesystem is visible in the
-// sandbox too). Outputs are read whatever the exit status. InvalidArgument
+// the environment (host paths, as the host filesystem is visible in the
+// sandbox too; under kScriptDirInImage in an image). Outputs are read whatever the exit status. InvalidArgument
 // for an output name that is not a shell variable name.
 Result<ScriptResult> RunScript(const ScriptSpec& spec, ProcessRunner& runner, LineSink& sink,
                                const Cancellation& cancel);

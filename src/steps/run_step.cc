@@ -2,6 +2,7 @@
 
 #include "common/files.h"
 #include "common/glob.h"
+#include "steps/container_image.h"
 #include "steps/junit.h"
 #include "steps/output_variables.h"
 #include "steps/script_common.h"
@@ -22,6 +23,7 @@ void RunStep::ValidateSpec(const pipeline::ExecutionNode& step, const pipeline::
                         "Run step spec");
   check.RequireScalar(spec, "command", "Run step spec");
   check.CheckOneOf(spec, "shell", {"Sh", "Bash", "sh", "bash"}, "Run step spec");
+  check.CheckOneOf(spec, "imagePullPolicy", {"Always", "IfNotPresent", "Never"}, "Run step spec");
   check.OptionalMapping(spec, "envVariables", "Run step spec");
   CheckOutputVariables(check, spec);
   YAML::Node reports = spec["reports"];
@@ -57,11 +59,16 @@ engine::StepOutcome RunStep::Execute(engine::StepContext& ctx) const {
   req.prefix = "set -xe";
   Status env = ResolveEnvMap(ctx, spec["envVariables"], "spec.envVariables", &req.env);
   if (!env.ok()) return engine::StepOutcome::Error(env.message());
-  if (spec["image"] && spec["image"].IsScalar()) {
-    auto image = ctx.ResolveString(spec["image"], "spec.image");
-    ctx.Log("[sluice] image " + (image.ok() ? *image : spec["image"].Scalar()) +
-            ": container images are not supported yet; running on the host with the "
-            "workspace at " + ctx.workspace.working_dir);
+  // With `image:` the command runs in the image's root; the root is
+  // unmounted when `image` goes, on every way out of this function.
+  std::unique_ptr<ImageRoot> image;
+  if (spec["image"] && !spec["image"].IsNull()) {
+    auto prepared = PrepareStepImage(ctx, *shell);
+    if (!prepared.ok()) return engine::StepOutcome::Error(prepared.status().message());
+    image = std::move(*prepared);
+    req.env = StepEnvironmentInImage(image->config().config, ctx.env, req.env);
+    req.root_dir = image->root().string();
+    ctx.workspace = WorkspaceInImage(ctx.workspace);
   }
   std::vector<OutputVariable> outputs = ReadOutputVariables(spec["outputVariables"]);
   for (const OutputVariable& o : outputs) req.capture.push_back(o.variable);
@@ -89,7 +96,7 @@ engine::StepOutcome RunStep::Execute(engine::StepContext& ctx) const {
       size_t cut = pat.rfind('/', wild == std::string::npos ? pat.size() : wild);
       std::string dir = cut == std::string::npos ? "." : pat.substr(0, cut == 0 ? 1 : cut);
       std::string rest = cut == std::string::npos ? pat : pat.substr(cut + 1);
-      std::filesystem::path base = ctx.workspace.ToHost(dir);
+      std::filesystem::path base = image ? image->ToHost(ctx.workspace, dir) : ctx.workspace.ToHost(dir);
       for (const auto& file : FindFiles(base, rest)) {
         auto text = ReadFile(file);
         if (!text.ok()) continue;

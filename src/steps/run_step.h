@@ -1,7 +1,9 @@
 // `Run`: a shell command in the stage workspace (CI stages), as Harness CI
 // runs it: `set -xe` first, /harness as the working directory, envVariables,
 // outputVariables read back after the script, JUnit reports parsed whatever
-// the exit code.
+// the exit code. With `image:` the command runs inside that container
+// image's root instead of the host's (steps/container_image.h), with the
+// same workspace, variables, outputs and reports.
 #pragma once
 
 #include "engine/step.h"

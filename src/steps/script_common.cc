@@ -49,7 +49,8 @@ ScriptRun RunStepScript(engine::StepContext& ctx, const ScriptRequest& request) 
   spec.shell = request.shell;
   spec.script = request.script;
   spec.prefix = request.prefix;
-  spec.env = ctx.env;
+  if (request.root_dir.empty()) spec.env = ctx.env;
+  spec.root_dir = request.root_dir;
   for (const auto& [k, v] : request.env) spec.env[k] = v;
   spec.scratch_dir = ctx.workspace.scratch_dir;
   if (request.sandboxed) {

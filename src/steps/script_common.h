@@ -20,6 +20,9 @@ struct ScriptRequest {
   std::map<std::string, std::string> env;   // added on top of the context's env
   std::vector<std::string> capture;         // shell variable names to read back
   bool sandboxed = true;                    // use the workspace mounts
+  // Non-empty: run inside this container image root (steps/container_image.h)
+  // with the workspace mounts; `env` is then the complete environment.
+  std::string root_dir;
 };
 
 struct ScriptRun {

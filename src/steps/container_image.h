@@ -1,0 +1,135 @@
+// A Run step with `image:`: the image made ready for one step, as Harness CI
+// runs a step's container on a VM or local runner, without a Docker daemon.
+//
+// PrepareStepImage() does, in order:
+//  1. Finds the image (steps/image_registry.h: the local store, or a
+//     registry through the step's connectorRef or the reference's host).
+//  2. For a registry image, pulls it into the local store under its full
+//     reference ("127.0.0.1:5000/ml/train:1") by `imagePullPolicy`:
+//     Always pulls every time, IfNotPresent (the default) only when that
+//     tag is missing, Never fails when it is missing. Logs
+//     "image X (sha256:...)" and whether it was pulled.
+//  3. Unpacks it once per manifest digest into <state dir>/rootfs
+//     (oci/rootfs_cache.h), shared by every step and run.
+//  4. Gives the step a throwaway writable view of that root in the step's
+//     scratch dir: an overlay (upper and work dirs in scratch, so the
+//     command may write anywhere in the image and nothing persists into the
+//     cache or the next step); where overlays cannot be mounted (not root)
+//     a private copy of the unpacked root, said once in the step log.
+//  5. Checks the step's shell exists in the image: /bin/sh for Sh, /bin/bash
+//     for Bash, following symlinks inside the image root (/bin/sh ->
+//     busybox). The script's output capture also needs `base64` on the
+//     image's PATH (coreutils or busybox), as outputVariables use it.
+//
+// The step then runs with ProcessSpec::root_dir = root(), the stage's
+// mounts (workspace at /harness, sharedPaths) on top and /harness as the
+// working directory (the image's WorkingDir is not used, as in Harness).
+// The environment is StepEnvironmentInImage(). The image's User is not
+// used: commands run as root inside the sandbox (a log line says so);
+// `runAsUser` is not supported either.
+//
+// Errors are step errors (InvalidArgument / NotFound / FailedPrecondition
+// with what to do): unknown pull policy, image missing with Never or from
+// the local store, a pull that fails, a shell the image lacks. Secrets never
+// appear in them (registry credentials stay inside ImageLocation).
+//
+// Thread-safety: pulls into the local store are serialised within this
+// process (parallel steps may pull the same image); other sluice processes
+// pulling into the same store at the same moment are not guarded against.
+// A PreparedImage belongs to one step.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "engine/step.h"
+#include "oci/image.h"
+#include "oci/layout.h"
+#include "runner/overlay.h"
+#include "runner/script.h"
+#include "steps/image_registry.h"
+
+namespace sluice::steps {
+
+enum class PullPolicy { kAlways, kIfNotPresent, kNever };
+
+// "Always" | "IfNotPresent" | "Never" (case-insensitive); "" is IfNotPresent.
+Result<PullPolicy> ParsePullPolicy(std::string_view text);
+
+using LogFn = std::function<void(std::string_view line)>;
+
+struct LocalImage {
+  std::string tag;           // in the local store
+  oci::Descriptor manifest;  // as stored there
+  bool pulled = false;
+};
+
+// Steps 1-2 above for an already located image: makes sure it is in `store`
+// and returns where. Logs the "image X (sha256:...)" line.
+Result<LocalImage> EnsureLocalImage(const ImageLocation& where, PullPolicy policy,
+                                    const oci::ImageLayout& store, const LogFn& log);
+
+// Steps 3-4: a writable view of an image's root for one step. Unmounts the
+// overlay (if any) when destroyed, on every path out of the step; the files
+// under `scratch_dir` are left to the scratch dir's owner to remove.
+class ImageRoot {
+ public:
+  static Result<std::unique_ptr<ImageRoot>> Prepare(const oci::ImageLayout& store,
+                                                    const oci::Descriptor& manifest,
+                                                    const std::filesystem::path& cache_dir,
+                                                    const std::filesystem::path& scratch_dir,
+                                                    const LogFn& log);
+  ImageRoot(const ImageRoot&) = delete;
+  ImageRoot& operator=(const ImageRoot&) = delete;
+  ~ImageRoot() = default;
+
+  const std::filesystem::path& root() const { return root_; }
+  const oci::ImageConfig& config() const { return config_; }
+  // The host path of `path` as a command in the image sees it: through the
+  // mount of `ws` that holds it (relative paths start at ws.working_dir),
+  // else in root().
+  std::filesystem::path ToHost(const engine::StepWorkspace& ws, const std::string& path) const;
+  
+ private:
+  ImageRoot(std::filesystem::path root, oci::ImageConfig config,
+            std::optional<runner::OverlayMount> overlay)
+      : root_(std::move(root)), config_(std::move(config)), overlay_(std::move(overlay)) {}
+
+  std::filesystem::path root_;
+  oci::ImageConfig config_;
+  std::optional<runner::OverlayMount> overlay_;  // empty for a private copy
+};
+
+// Step 5: OK when `shell`'s program is an executable file in the image
+// root; else FailedPrecondition "image X has no /bin/bash, which shell:
+// Bash needs; use shell: Sh or an image that has bash".
+Status CheckShellInImage(const std::filesystem::path& root, std::string_view image,
+                         runner::Shell shell);
+
+// The environment of a command in the image: the image's Env, then the
+// context's variables (HARNESS_*, stage and pipeline variables) except those
+// that describe the host (PATH, HOME, USER, LOGNAME, TMPDIR), then the
+// step's own, which win. PATH is the image's (or a default) unless the step
+// sets one.
+std::map<std::string, std::string> StepEnvironmentInImage(
+    const oci::ContainerConfig& image, const std::map<std::string, std::string>& context_env,
+    const std::map<std::string, std::string>& step_env);
+
+// The workspace of a step in an image: /harness as the working directory,
+// the stage's mounts (or, for a stage run on the host, its workspace bound
+// at /harness), and scratch_dir/script as the scratch dir, since the script
+// files' dir is bound into the image and must not hold the image's root.
+engine::StepWorkspace WorkspaceInImage(const engine::StepWorkspace& stage);
+
+// Everything above for a Run step: its spec's `image`, `connectorRef` and
+// `imagePullPolicy`, the local store and rootfs cache of ctx.state_dir, the
+// root in ctx.workspace.scratch_dir/image, logs through ctx.Log.
+Result<std::unique_ptr<ImageRoot>> PrepareStepImage(engine::StepContext& ctx, runner::Shell shell);
+
+}  // namespace sluice::steps
