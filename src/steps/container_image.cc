@@ -132,7 +132,7 @@ Result<std::unique_ptr<ImageRoot>> ImageRoot::Prepare(const oci::ImageLayout& st
                                                       const oci::Descriptor& manifest,
                                                       const fs::path& cache_dir,
                                                       const fs::path& scratch_dir,
-                                                      const LogFn& log) {
+                                                      const LogFn& log, bool allow_overlay) {
   SLUICE_ASSIGN_OR_RETURN(oci::Manifest parsed, store.ReadManifest(manifest.digest));
   SLUICE_ASSIGN_OR_RETURN(oci::ImageConfig config, store.ReadConfig(parsed));
   oci::UnpackOptions options;
@@ -141,7 +141,7 @@ Result<std::unique_ptr<ImageRoot>> ImageRoot::Prepare(const oci::ImageLayout& st
                           oci::UnpackImageCached(store, manifest.digest, cache_dir, options));
 
   const fs::path root = scratch_dir / "root";
-  if (runner::OverlayAvailable()) {
+  if (allow_overlay && runner::OverlayAvailable()) {
     auto overlay =
         runner::OverlayMount::Create({lower}, scratch_dir / "upper", scratch_dir / "work", root);
     if (overlay.ok()) {
@@ -149,7 +149,7 @@ Result<std::unique_ptr<ImageRoot>> ImageRoot::Prepare(const oci::ImageLayout& st
           new ImageRoot(root, std::move(config), std::move(*overlay)));
     }
     log("[sluice] " + overlay.status().message() + "; the step runs in a private copy of the image");
-  } else {
+  } else if (allow_overlay) {
     log("[sluice] overlay mounts are not available here (they need root); the step runs in a "
         "private copy of the image");
   }

@@ -75,7 +75,9 @@ struct LocalImage {
 Result<LocalImage> EnsureLocalImage(const ImageLocation& where, PullPolicy policy,
                                     const oci::ImageLayout& store, const LogFn& log);
 
-// Steps 3-4: a writable view of an image's root for one step. Unmounts the
+// Steps 3-4: a writable view of an image's root for one step (a private
+// copy without trying an overlay when !allow_overlay, as tests of the
+// unprivileged path run as root). Unmounts the
 // overlay (if any) when destroyed, on every path out of the step; the files
 // under `scratch_dir` are left to the scratch dir's owner to remove.
 class ImageRoot {
@@ -84,7 +86,8 @@ class ImageRoot {
                                                     const oci::Descriptor& manifest,
                                                     const std::filesystem::path& cache_dir,
                                                     const std::filesystem::path& scratch_dir,
-                                                    const LogFn& log);
+                                                    const LogFn& log,
+                                                    bool allow_overlay = true);
   ImageRoot(const ImageRoot&) = delete;
   ImageRoot& operator=(const ImageRoot&) = delete;
   ~ImageRoot() = default;

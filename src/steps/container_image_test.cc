@@ -193,8 +193,10 @@ TEST_F(ContainerImageTest, ScriptRunsInAThrowawayViewOfTheImage) {
   fs::path workspace = dir_->path() / "ws";
   fs::create_directories(workspace);
 
-  auto run = [&](const std::string& name, const std::string& script) -> runner::ScriptResult {
-    auto root = ImageRoot::Prepare(*store_, *built, cache, dir_->path() / name / "image", Log());
+  auto run = [&](const std::string& name, const std::string& script,
+                 bool overlay) -> runner::ScriptResult {
+    auto root = ImageRoot::Prepare(*store_, *built, cache, dir_->path() / name / "image", Log(),
+                                   overlay);
     EXPECT_TRUE(root.ok()) << root.status().ToString();
     if (!root.ok()) return {};
     runner::ScriptSpec spec;
@@ -218,7 +220,8 @@ TEST_F(ContainerImageTest, ScriptRunsInAThrowawayViewOfTheImage) {
 
   auto first = run("one",
                    "echo $GREETING > greeting; mkdir -p /usr/share/x; touch /usr/share/x/f\n"
-                   "echo EXTRA=1 >> $DRONE_OUTPUT; ANSWER=42");
+                   "echo EXTRA=1 >> $DRONE_OUTPUT; ANSWER=42",
+                   true);
   auto greeting = ReadFile(workspace / "greeting");
   EXPECT_EQ(greeting.ok() ? *greeting : "", "hello\n");
   EXPECT_EQ(first.outputs["ANSWER"], "42");
@@ -227,7 +230,13 @@ TEST_F(ContainerImageTest, ScriptRunsInAThrowawayViewOfTheImage) {
   auto cached = oci::UnpackImageCached(*store_, built->digest, cache);
   ASSERT_TRUE(cached.ok());
   EXPECT_FALSE(fs::exists(*cached / "usr"));
-  run("two", "test ! -e /usr/share/x/f; ANSWER=ok");
+  run("two", "test ! -e /usr/share/x/f; ANSWER=ok", true);
+  // The private copy (no overlay) behaves the same.
+  EXPECT_EQ(run("copy", "test ! -e /usr/share/x/f; touch /usr/f; ANSWER=$GREETING", false)
+                .outputs["ANSWER"],
+            "hello");
+  EXPECT_FALSE(fs::exists(*cached / "usr"));
+  EXPECT_TRUE(fs::exists(dir_->path() / "copy" / "image" / "root" / "usr" / "f"));
 }
 
 }  // namespace
