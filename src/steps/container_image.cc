@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <deque>
-#include <mutex>
+#include <optional>
 
 #include "engine/workspace.h"
 #include "oci/registry.h"
@@ -19,12 +19,6 @@ namespace sluice::steps {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Pull tags the local store (a read-modify-write of index.json): one at a time.
-std::mutex& PullMutex() {
-  static std::mutex mutex;
-  return mutex;
-}
 
 // `path` (absolute, as seen inside the image) on the host, following its
 // symlinks the way the kernel would with `root` as "/": absolute targets
@@ -100,7 +94,6 @@ Result<LocalImage> EnsureLocalImage(const ImageLocation& where, PullPolicy polic
   }
 
   image.tag = where.reference.str();
-  std::lock_guard<std::mutex> lock(PullMutex());
   auto local = store.Resolve(image.tag);
   if (!local.ok() && local.status().code() != StatusCode::kNotFound) return local.status();
   if (policy == PullPolicy::kNever && !local.ok()) {
@@ -233,7 +226,14 @@ Result<std::unique_ptr<ImageRoot>> PrepareStepImage(engine::StepContext& ctx, ru
   SLUICE_ASSIGN_OR_RETURN(ImageLocation where, StepImage(ctx, connector, image));
   SLUICE_ASSIGN_OR_RETURN(oci::ImageLayout store, OpenImageStore(ctx));
   LogFn log = [&ctx](std::string_view line) { ctx.Log(line); };
+  // A pull tags the store: other steps and processes wait meanwhile.
+  std::optional<ImageStoreLock> lock;
+  if (!where.local_store) {
+    SLUICE_ASSIGN_OR_RETURN(ImageStoreLock held, LockImageStore(ctx, ctx.cancel));
+    lock.emplace(std::move(held));
+  }
   SLUICE_ASSIGN_OR_RETURN(LocalImage local, EnsureLocalImage(where, policy, store, log));
+  lock.reset();
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<ImageRoot> root,
                           ImageRoot::Prepare(store, local.manifest, ctx.state_dir / "rootfs",
                                              ctx.workspace.scratch_dir / "image", log));

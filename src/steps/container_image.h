@@ -33,10 +33,10 @@
 // the local store, a pull that fails, a shell the image lacks. Secrets never
 // appear in them (registry credentials stay inside ImageLocation).
 //
-// Thread-safety: pulls into the local store are serialised within this
-// process (parallel steps may pull the same image); other sluice processes
-// pulling into the same store at the same moment are not guarded against.
-// A PreparedImage belongs to one step.
+// Thread-safety: PrepareStepImage pulls under the store's lock
+// (LockImageStore), so steps running at once and other sluice processes
+// taking it do not lose each other's tags; EnsureLocalImage's caller holds
+// that lock for a registry image. An ImageRoot belongs to one step.
 #pragma once
 
 #include <filesystem>
@@ -70,8 +70,9 @@ struct LocalImage {
   bool pulled = false;
 };
 
-// Steps 1-2 above for an already located image: makes sure it is in `store`
-// and returns where. Logs the "image X (sha256:...)" line.
+// Step 2 for an already located image: makes sure it is in `store` and
+// returns where. Logs the "image X (sha256:...)" line. For a registry image
+// the caller holds the store's lock (see above).
 Result<LocalImage> EnsureLocalImage(const ImageLocation& where, PullPolicy policy,
                                     const oci::ImageLayout& store, const LogFn& log);
 

@@ -232,7 +232,7 @@ TEST_F(ContainerImageTest, ScriptRunsInAThrowawayViewOfTheImage) {
   EXPECT_FALSE(fs::exists(*cached / "usr"));
   run("two", "test ! -e /usr/share/x/f; ANSWER=ok", true);
   // The private copy (no overlay) behaves the same.
-  EXPECT_EQ(run("copy", "test ! -e /usr/share/x/f; touch /usr/f; ANSWER=$GREETING", false)
+  EXPECT_EQ(run("copy", "test ! -e /usr/share/x/f; mkdir /usr; touch /usr/f; ANSWER=$GREETING", false)
                 .outputs["ANSWER"],
             "hello");
   EXPECT_FALSE(fs::exists(*cached / "usr"));
