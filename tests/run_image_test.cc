@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 
 #include "oci/registry_test_util.h"
 #include "test_project.h"
@@ -24,7 +25,7 @@ void BuildBusyboxImage(const TestProject& project) {
   fs::path bin = context / "root" / "bin";
   fs::create_directories(bin);
   fs::copy_file("/bin/busybox", bin / "busybox");
-  for (const char* applet : {"sh", "base64", "cat", "mkdir", "test", "touch"}) {
+  for (const char* applet : {"sh", "base64", "cat", "mkdir", "test", "touch", "sleep"}) {
     fs::create_symlink("busybox", bin / applet);
   }
   std::ofstream(context / "Dockerfile")
@@ -143,6 +144,38 @@ TEST(RunImageTest, RegistryImagesArePulledByPolicy) {
   EXPECT_NE(Logs(project, pulled, "Test.again").find("not pulled (imagePullPolicy: IfNotPresent)"),
             std::string::npos);
   EXPECT_NE(Logs(project, pulled, "Test.always").find("pulled from"), std::string::npos);
+
+  // Through a DockerRegistry connector the image names only the repository.
+  project.Write(".harness/connectors/reg.yaml",
+                "connector:\n  identifier: reg\n  name: reg\n  type: DockerRegistry\n  spec:\n"
+                "    dockerRegistryUrl: http://" + (*registry)->host() + "/v2/\n"
+                "    auth:\n      type: Anonymous\n");
+  project.WritePipeline(Pipeline(
+      "conn", {CiStage("Test", {RunStep("viaconnector", "test \"$GREETING\" = from-image",
+                                        {.spec = "image: tools/busybox:1\nconnectorRef: reg\n"
+                                                 "imagePullPolicy: Always\n"})})}));
+  auto connected = project.RunJson({}, {}, &raw);
+  EXPECT_EQ(raw.exit_code, 0) << raw.err << Logs(project, connected, "Test.viaconnector");
+  EXPECT_NE(Logs(project, connected, "Test.viaconnector").find("pulled from " + (*registry)->host()),
+            std::string::npos);
+}
+
+TEST(RunImageTest, TimeoutEndsTheSandboxAndUnmountsTheImage) {
+  TestProject project;
+  BuildBusyboxImage(project);
+  std::string marker = UniqueSleepArg();
+  project.WritePipeline(Pipeline(
+      "slow", {CiStage("Test", {RunStep("slow", "sleep " + marker + " & sleep " + marker,
+                                        {.fields = "timeout: 1s", .spec = "image: busybox:1\n"})})}));
+  RunResult raw;
+  auto ex = project.RunJson({}, {}, &raw);
+  EXPECT_EQ(StatusOf(ex, "Test.slow"), "Expired") << raw.err;
+  auto left = ReapMarker(marker);
+  EXPECT_TRUE(left.empty()) << left.size() << " process(es) were left running";
+  // The overlay over the cached root (its lowerdir) is gone.
+  std::ifstream mounts("/proc/mounts");
+  std::string table((std::istreambuf_iterator<char>(mounts)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(table.find((project.state() / "rootfs").string()), std::string::npos) << table;
 }
 
 }  // namespace
