@@ -5,6 +5,7 @@
 // program and the model, reads back with umoci, and scores an application
 // when its root is run with bubblewrap.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -129,6 +130,59 @@ TEST(ExampleImagesTest, InferenceImageHoldsTheProgramAndTheModelAndPredicts) {
   EXPECT_TRUE(prediction["prediction"] == 0 || prediction["prediction"] == 1) << predicted.output;
   EXPECT_GE(prediction["probability"].get<double>(), 0.0);
   EXPECT_LE(prediction["probability"].get<double>(), 1.0);
+}
+
+TEST(ExampleImagesTest, TrainingImageRunsTheModelTestsInItsShell) {
+  TestProject project;
+  // The base image, as run-demo builds it before the pipeline.
+  ToolRun base = Shell("'" + (SourceDir() / "examples/credit-card/images/busybox/build").string() +
+                       "' '" + SluiceBinary().string() + "' '" + project.root().string() + "'");
+  ASSERT_EQ(base.exit_code, 0) << base.output;
+
+  fs::path workspace = project.scratch() / "credit-card";
+  fs::copy(SourceDir() / "examples/credit-card", workspace, fs::copy_options::recursive);
+  fs::remove_all(workspace / "bin");
+  ToolRun staged = Shell("cd '" + workspace.string() + "' && PATH='" +
+                         kStaticCcapproval.parent_path().string() +
+                         "':\"$PATH\" images/stage-ccapproval");
+  ASSERT_EQ(staged.exit_code, 0) << staged.output;
+  RunResult built = project.Sluice({"image", "build", "-f",
+                                    (workspace / "Dockerfile_Training_Testing").string(), "-t",
+                                    "ccapproval:1", workspace.string()});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+
+  fs::path bundle = project.scratch() / "bundle";
+  auto unpacked = RunRequiredTool({"umoci", "unpack", "--image",
+                                   (project.state() / "images").string() + ":ccapproval:1",
+                                   bundle.string()},
+                                  "umoci");
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().ToString();
+  ASSERT_EQ(unpacked->exit_code, 0) << unpacked->output;
+  fs::path rootfs = bundle / "rootfs";
+  EXPECT_EQ(fs::read_symlink(rootfs / "bin/sh"), "/bin/busybox");
+  EXPECT_EQ(fs::status(rootfs / "tmp").permissions(), fs::perms::all | fs::perms::sticky_bit);
+  auto passwd = ReadFile(rootfs / "etc/passwd");
+  ASSERT_TRUE(passwd.ok());
+  EXPECT_NE(passwd->find("model:x:1000:1000:"), std::string::npos) << *passwd;
+  struct stat home {};
+  ASSERT_EQ(::stat((rootfs / "home/model").c_str(), &home), 0);
+  EXPECT_TRUE(S_ISDIR(home.st_mode));
+  EXPECT_EQ(home.st_uid, 1000u);
+
+  // What the pipeline's test step does, in the image's shell, from its
+  // WORKDIR with its config.yml.
+  std::ifstream config_file(bundle / "config.json");
+  nlohmann::json config = nlohmann::json::parse(config_file, nullptr, false);
+  ASSERT_FALSE(config.is_discarded());
+  std::string workdir = config["process"]["cwd"];
+  EXPECT_EQ(workdir, "/opt/ccapproval");
+  ToolRun tested = InRoot(rootfs, workdir,
+                          "/bin/sh -c 'ccapproval generate --rows 4000 --out output/data.csv && "
+                          "ccapproval train --config config.yml && ccapproval test --metrics "
+                          "output/model_metrics.json --output-dir output --junit "
+                          "output/report.xml --min-accuracy 0 --max-fairness-gap 100'");
+  ASSERT_EQ(tested.exit_code, 0) << tested.output;
+  EXPECT_TRUE(fs::exists(rootfs / "opt/ccapproval/output/report.xml"));
 }
 
 }  // namespace
