@@ -1,9 +1,11 @@
-// The credit-card example's images, built as the demo builds them: the static
-// ccapproval runs in a root holding nothing else, and
-// examples/credit-card/Dockerfile_Inference_Lambda (FROM scratch) built by
-// the real `sluice image build` from a copy of the example holds only the
-// program and the model, reads back with umoci, and scores an application
-// when its root is run with bubblewrap.
+// The credit-card example's images, built as the demo builds them, by the
+// real `sluice image build` from a copy of the example, read back with umoci
+// and run with bubblewrap (the root of the image as the whole filesystem):
+//  - the static ccapproval trains and tests in a root holding nothing else;
+//  - Dockerfile_Inference_Lambda (FROM scratch) holds only the program and
+//    the model, and its entrypoint scores an application;
+//  - the busybox base (images/busybox/build, RUN included) and
+//    Dockerfile_Training_Testing on it run the model tests in the image's sh.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -28,7 +30,7 @@ constexpr char kApplication[] =
     R"({"Num_Children":1,"Group":1,"Income":90999,"Own_Car":0,"Own_Housing":0})";
 
 // Runs `command` (a shell command line, so it can redirect) and returns its
-// output; the test fails when bubblewrap is missing.
+// output; the test fails when sh cannot be started.
 ToolRun Shell(const std::string& command) {
   auto run = RunRequiredTool({"sh", "-c", command}, "dash");
   EXPECT_TRUE(run.ok()) << run.status().ToString();
