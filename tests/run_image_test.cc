@@ -41,7 +41,8 @@ std::string Logs(const TestProject& project, const nlohmann::json& execution,
 
 const char* kReport =
     "cat > /harness/reports/junit.xml <<'XML'\n"
-    "<testsuite name=\"image\" tests=\"1\"><testcase classname=\"t\" name=\"in_image\"/></testsuite>\n"
+    "<testsuite name=\"image\" tests=\"1\"><testcase classname=\"t\" "
+    "name=\"in_image\"/></testsuite>\n"
     "XML\n";
 
 TEST(RunImageTest, StepsRunInsideTheImageWithTheWorkspaceAtHarness) {
@@ -56,11 +57,10 @@ TEST(RunImageTest, StepsRunInsideTheImageWithTheWorkspaceAtHarness) {
                             "echo \"$GREETING $STEP_VAR\" > /harness/greeting\n"
                             "touch /usr/share/scratch/only-here\n"
                             "ACCURACY=0.93",
-                        {.spec = image +
-                                 "envVariables:\n  STEP_VAR: from-step\n"
-                                 "outputVariables:\n  - name: ACCURACY\n"
-                                 "reports:\n  type: JUnit\n  spec:\n    paths:\n"
-                                 "      - /harness/reports/*.xml"}),
+                        {.spec = image + "envVariables:\n  STEP_VAR: from-step\n"
+                                         "outputVariables:\n  - name: ACCURACY\n"
+                                         "reports:\n  type: JUnit\n  spec:\n    paths:\n"
+                                         "      - /harness/reports/*.xml"}),
                 RunStep("read",
                         "test ! -e /usr/share/scratch/only-here\n"
                         "test \"$(cat greeting)\" = \"from-image from-step\"\n"
@@ -94,22 +94,25 @@ TEST(RunImageTest, AShellTheImageLacksFailsTheStep) {
   RunResult raw;
   auto ex = project.RunJson({}, {}, &raw);
   EXPECT_NE(raw.exit_code, 0);
-  EXPECT_NE(FindStep(ex, "Test.bash").dump().find(
-                "image busybox:1 has no /bin/bash, which shell: Bash needs; use shell: Sh or an "
+  EXPECT_NE(
+      FindStep(ex, "Test.bash")
+          .dump()
+          .find("image busybox:1 has no /bin/bash, which shell: Bash needs; use shell: Sh or an "
                 "image that has bash"),
-            std::string::npos)
+      std::string::npos)
       << FindStep(ex, "Test.bash").dump(2);
 }
 
 TEST(RunImageTest, MissingImageNamesTheStore) {
   TestProject project;
-  project.WritePipeline(
-      Pipeline("img", {CiStage("Test", {RunStep("absent", "echo hi", {.spec = "image: absent:2\n"})})}));
+  project.WritePipeline(Pipeline(
+      "img", {CiStage("Test", {RunStep("absent", "echo hi", {.spec = "image: absent:2\n"})})}));
   RunResult raw;
   auto ex = project.RunJson({}, {}, &raw);
   EXPECT_NE(raw.exit_code, 0);
-  EXPECT_NE(FindStep(ex, "Test.absent").dump().find("image absent:2 is not in the local image store"),
-            std::string::npos)
+  EXPECT_NE(
+      FindStep(ex, "Test.absent").dump().find("image absent:2 is not in the local image store"),
+      std::string::npos)
       << FindStep(ex, "Test.absent").dump(2);
 }
 
@@ -148,16 +151,19 @@ TEST(RunImageTest, RegistryImagesArePulledByPolicy) {
   // Through a DockerRegistry connector the image names only the repository.
   project.Write(".harness/connectors/reg.yaml",
                 "connector:\n  identifier: reg\n  name: reg\n  type: DockerRegistry\n  spec:\n"
-                "    dockerRegistryUrl: http://" + (*registry)->host() + "/v2/\n"
-                "    auth:\n      type: Anonymous\n");
+                "    dockerRegistryUrl: http://" +
+                    (*registry)->host() +
+                    "/v2/\n"
+                    "    auth:\n      type: Anonymous\n");
   project.WritePipeline(Pipeline(
       "conn", {CiStage("Test", {RunStep("viaconnector", "test \"$GREETING\" = from-image",
                                         {.spec = "image: tools/busybox:1\nconnectorRef: reg\n"
                                                  "imagePullPolicy: Always\n"})})}));
   auto connected = project.RunJson({}, {}, &raw);
   EXPECT_EQ(raw.exit_code, 0) << raw.err << Logs(project, connected, "Test.viaconnector");
-  EXPECT_NE(Logs(project, connected, "Test.viaconnector").find("pulled from " + (*registry)->host()),
-            std::string::npos);
+  EXPECT_NE(
+      Logs(project, connected, "Test.viaconnector").find("pulled from " + (*registry)->host()),
+      std::string::npos);
 }
 
 TEST(RunImageTest, TimeoutEndsTheSandboxAndUnmountsTheImage) {
@@ -165,8 +171,9 @@ TEST(RunImageTest, TimeoutEndsTheSandboxAndUnmountsTheImage) {
   BuildBusyboxImage(project);
   std::string marker = UniqueSleepArg();
   project.WritePipeline(Pipeline(
-      "slow", {CiStage("Test", {RunStep("slow", "sleep " + marker + " & sleep " + marker,
-                                        {.fields = "timeout: 1s", .spec = "image: busybox:1\n"})})}));
+      "slow",
+      {CiStage("Test", {RunStep("slow", "sleep " + marker + " & sleep " + marker,
+                                {.fields = "timeout: 1s", .spec = "image: busybox:1\n"})})}));
   RunResult raw;
   auto ex = project.RunJson({}, {}, &raw);
   EXPECT_EQ(StatusOf(ex, "Test.slow"), "Expired") << raw.err;

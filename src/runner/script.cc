@@ -129,7 +129,8 @@ Result<ScriptResult> RunScript(const ScriptSpec& spec, ProcessRunner& runner, Li
   // argv: /proc/<pid>/cmdline is readable by every local user, and a resolved
   // script may hold secret values.
   ProcessSpec process;
-  const std::string shell = in_image ? std::string("/bin/") + ShellName(spec.shell) : ShellName(spec.shell);
+  const std::string shell =
+      in_image ? std::string("/bin/") + ShellName(spec.shell) : ShellName(spec.shell);
   process.argv = {shell, (seen / script_file.filename()).string()};
   process.env = spec.env;
   process.env["HARNESS_OUTPUT_FILE"] = (seen / user_file.filename()).string();

@@ -99,8 +99,8 @@ Result<LocalImage> EnsureLocalImage(const ImageLocation& where, PullPolicy polic
   if (policy == PullPolicy::kNever && !local.ok()) {
     return Status::NotFound("image " + where.display +
                             " is not in the local image store and imagePullPolicy is Never: "
-                            "pull it first (sluice image pull " + image.tag +
-                            ") or use imagePullPolicy: IfNotPresent");
+                            "pull it first (sluice image pull " +
+                            image.tag + ") or use imagePullPolicy: IfNotPresent");
   }
   if (policy == PullPolicy::kAlways || !local.ok()) {
     oci::RegistryClient client(where.reference.registry, where.registry, oci::NewCurlTransport());
@@ -124,8 +124,8 @@ Result<LocalImage> EnsureLocalImage(const ImageLocation& where, PullPolicy polic
 Result<std::unique_ptr<ImageRoot>> ImageRoot::Prepare(const oci::ImageLayout& store,
                                                       const oci::Descriptor& manifest,
                                                       const fs::path& cache_dir,
-                                                      const fs::path& scratch_dir,
-                                                      const LogFn& log, bool allow_overlay) {
+                                                      const fs::path& scratch_dir, const LogFn& log,
+                                                      bool allow_overlay) {
   SLUICE_ASSIGN_OR_RETURN(oci::Manifest parsed, store.ReadManifest(manifest.digest));
   SLUICE_ASSIGN_OR_RETURN(oci::ImageConfig config, store.ReadConfig(parsed));
   oci::UnpackOptions options;
@@ -141,7 +141,8 @@ Result<std::unique_ptr<ImageRoot>> ImageRoot::Prepare(const oci::ImageLayout& st
       return std::unique_ptr<ImageRoot>(
           new ImageRoot(root, std::move(config), std::move(*overlay)));
     }
-    log("[sluice] " + overlay.status().message() + "; the step runs in a private copy of the image");
+    log("[sluice] " + overlay.status().message() +
+        "; the step runs in a private copy of the image");
   } else if (allow_overlay) {
     log("[sluice] overlay mounts are not available here (they need root); the step runs in a "
         "private copy of the image");
@@ -185,8 +186,8 @@ Status CheckShellInImage(const fs::path& root, std::string_view image, runner::S
     return Status::Ok();
   }
   return Status::FailedPrecondition(
-      "image " + std::string(image) + " has no " + program + ", which shell: " +
-      (bash ? "Bash" : "Sh") + " needs; use " +
+      "image " + std::string(image) + " has no " + program +
+      ", which shell: " + (bash ? "Bash" : "Sh") + " needs; use " +
       (bash ? "shell: Sh or an image that has bash" : "an image that has a shell at /bin/sh"));
 }
 
@@ -209,7 +210,8 @@ std::map<std::string, std::string> StepEnvironmentInImage(
 Result<std::unique_ptr<ImageRoot>> PrepareStepImage(engine::StepContext& ctx, runner::Shell shell) {
   const YAML::Node& spec = ctx.node.spec;
   SLUICE_ASSIGN_OR_RETURN(std::string image, ctx.ResolveString(spec["image"], "spec.image"));
-  if (image.empty()) return Status::InvalidArgument("spec.image is empty: name an image or remove the field");
+  if (image.empty())
+    return Status::InvalidArgument("spec.image is empty: name an image or remove the field");
   SLUICE_ASSIGN_OR_RETURN(std::string policy_text,
                           ctx.ResolveString(spec["imagePullPolicy"], "spec.imagePullPolicy"));
   SLUICE_ASSIGN_OR_RETURN(PullPolicy policy, ParsePullPolicy(policy_text));
@@ -240,7 +242,8 @@ Result<std::unique_ptr<ImageRoot>> PrepareStepImage(engine::StepContext& ctx, ru
   SLUICE_RETURN_IF_ERROR(CheckShellInImage(root->root(), where.display, shell));
   const std::string& user = root->config().config.user;
   if (!user.empty() && user != "root" && user != "0" && user != "0:0") {
-    ctx.Log("[sluice] the image's USER " + user + " is not used: the step runs as root in its sandbox");
+    ctx.Log("[sluice] the image's USER " + user +
+            " is not used: the step runs as root in its sandbox");
   }
   return root;
 }

@@ -87,8 +87,7 @@ class ImageRoot {
                                                     const oci::Descriptor& manifest,
                                                     const std::filesystem::path& cache_dir,
                                                     const std::filesystem::path& scratch_dir,
-                                                    const LogFn& log,
-                                                    bool allow_overlay = true);
+                                                    const LogFn& log, bool allow_overlay = true);
   ImageRoot(const ImageRoot&) = delete;
   ImageRoot& operator=(const ImageRoot&) = delete;
   ~ImageRoot() = default;
@@ -99,7 +98,7 @@ class ImageRoot {
   // mount of `ws` that holds it (relative paths start at ws.working_dir),
   // else in root().
   std::filesystem::path ToHost(const engine::StepWorkspace& ws, const std::string& path) const;
-  
+
  private:
   ImageRoot(std::filesystem::path root, oci::ImageConfig config,
             std::optional<runner::OverlayMount> overlay)

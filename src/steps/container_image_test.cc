@@ -75,8 +75,9 @@ TEST(PullPolicyTest, ParsesHarnessValues) {
   EXPECT_EQ(*ParsePullPolicy("IfNotPresent"), PullPolicy::kIfNotPresent);
   EXPECT_EQ(*ParsePullPolicy("Always"), PullPolicy::kAlways);
   EXPECT_EQ(*ParsePullPolicy("never"), PullPolicy::kNever);
-  EXPECT_EQ(ParsePullPolicy("Sometimes").status().message(),
-            "spec.imagePullPolicy \"Sometimes\" is not supported (use Always, IfNotPresent or Never)");
+  EXPECT_EQ(
+      ParsePullPolicy("Sometimes").status().message(),
+      "spec.imagePullPolicy \"Sometimes\" is not supported (use Always, IfNotPresent or Never)");
 }
 
 TEST(StepEnvironmentInImageTest, ImageEnvThenContextThenStep) {
@@ -195,8 +196,8 @@ TEST_F(ContainerImageTest, ScriptRunsInAThrowawayViewOfTheImage) {
 
   auto run = [&](const std::string& name, const std::string& script,
                  bool overlay) -> runner::ScriptResult {
-    auto root = ImageRoot::Prepare(*store_, *built, cache, dir_->path() / name / "image", Log(),
-                                   overlay);
+    auto root =
+        ImageRoot::Prepare(*store_, *built, cache, dir_->path() / name / "image", Log(), overlay);
     EXPECT_TRUE(root.ok()) << root.status().ToString();
     if (!root.ok()) return {};
     runner::ScriptSpec spec;
@@ -232,9 +233,10 @@ TEST_F(ContainerImageTest, ScriptRunsInAThrowawayViewOfTheImage) {
   EXPECT_FALSE(fs::exists(*cached / "usr"));
   run("two", "test ! -e /usr/share/x/f; ANSWER=ok", true);
   // The private copy (no overlay) behaves the same.
-  EXPECT_EQ(run("copy", "test ! -e /usr/share/x/f; mkdir /usr; touch /usr/f; ANSWER=$GREETING", false)
-                .outputs["ANSWER"],
-            "hello");
+  EXPECT_EQ(
+      run("copy", "test ! -e /usr/share/x/f; mkdir /usr; touch /usr/f; ANSWER=$GREETING", false)
+          .outputs["ANSWER"],
+      "hello");
   EXPECT_FALSE(fs::exists(*cached / "usr"));
   EXPECT_TRUE(fs::exists(dir_->path() / "copy" / "image" / "root" / "usr" / "f"));
 }

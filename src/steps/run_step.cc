@@ -68,7 +68,7 @@ engine::StepOutcome RunStep::Execute(engine::StepContext& ctx) const {
     image = std::move(*prepared);
     req.env = StepEnvironmentInImage(image->config().config, ctx.env, req.env);
     req.root_dir = image->root().string();
-    ctx.workspace = WorkspaceInImage(ctx.workspace);
+    ctx.workspace = WorkspaceInImage(ctx.workspace);  // what RunStepScript mounts
   }
   std::vector<OutputVariable> outputs = ReadOutputVariables(spec["outputVariables"]);
   for (const OutputVariable& o : outputs) req.capture.push_back(o.variable);
@@ -96,7 +96,8 @@ engine::StepOutcome RunStep::Execute(engine::StepContext& ctx) const {
       size_t cut = pat.rfind('/', wild == std::string::npos ? pat.size() : wild);
       std::string dir = cut == std::string::npos ? "." : pat.substr(0, cut == 0 ? 1 : cut);
       std::string rest = cut == std::string::npos ? pat : pat.substr(cut + 1);
-      std::filesystem::path base = image ? image->ToHost(ctx.workspace, dir) : ctx.workspace.ToHost(dir);
+      std::filesystem::path base =
+          image ? image->ToHost(ctx.workspace, dir) : ctx.workspace.ToHost(dir);
       for (const auto& file : FindFiles(base, rest)) {
         auto text = ReadFile(file);
         if (!text.ok()) continue;
