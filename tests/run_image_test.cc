@@ -56,6 +56,7 @@ TEST(RunImageTest, StepsRunInsideTheImageWithTheWorkspaceAtHarness) {
                         std::string("mkdir -p /harness/reports /usr/share/scratch\n") + kReport +
                             "echo \"$GREETING $STEP_VAR\" > /harness/greeting\n"
                             "touch /usr/share/scratch/only-here\n"
+                            "cat /etc/resolv.conf\n"
                             "ACCURACY=0.93",
                         {.spec = image + "envVariables:\n  STEP_VAR: from-step\n"
                                          "outputVariables:\n  - name: ACCURACY\n"
@@ -72,6 +73,13 @@ TEST(RunImageTest, StepsRunInsideTheImageWithTheWorkspaceAtHarness) {
                               << Logs(project, ex, "Test.read");
   EXPECT_EQ(StatusOf(ex, "Test.write"), "Success");
   EXPECT_EQ(StatusOf(ex, "Test.read"), "Success");
+  // The host's name resolution, as on the host network.
+  std::ifstream resolv("/etc/resolv.conf");
+  std::string host_resolv((std::istreambuf_iterator<char>(resolv)),
+                          std::istreambuf_iterator<char>());
+  std::string first_line = host_resolv.substr(0, host_resolv.find('\n'));
+  EXPECT_NE(Logs(project, ex, "Test.write").find("\n" + first_line + "\n"), std::string::npos)
+      << first_line;
   const auto& write = FindStep(ex, "Test.write");
   EXPECT_EQ(write["details"]["tests"].value("total", -1), 1) << write.dump(2);
   std::string log = Logs(project, ex, "Test.write");

@@ -167,11 +167,18 @@ fs::path ImageRoot::ToHost(const engine::StepWorkspace& ws, const std::string& p
   return root_ / full.relative_path();
 }
 
-engine::StepWorkspace WorkspaceInImage(const engine::StepWorkspace& stage) {
+engine::StepWorkspace WorkspaceInImage(const engine::StepWorkspace& stage, const fs::path& root) {
   engine::StepWorkspace ws = stage;
   ws.working_dir = std::string(engine::kWorkspaceMount);
   if (ws.mounts.empty()) {
     ws.mounts.push_back({stage.host_dir.string(), std::string(engine::kWorkspaceMount), false});
+  }
+  for (const char* file : {"/etc/resolv.conf", "/etc/hosts"}) {
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) continue;
+    // bwrap would follow a symlink in the image, possibly to nowhere.
+    if (fs::is_symlink(fs::symlink_status(root / fs::path(file).relative_path(), ec))) continue;
+    ws.mounts.push_back({file, file, true});
   }
   ws.scratch_dir = stage.scratch_dir / "script";
   return ws;

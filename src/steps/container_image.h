@@ -128,7 +128,11 @@ std::map<std::string, std::string> StepEnvironmentInImage(
 // the stage's mounts (or, for a stage run on the host, its workspace bound
 // at /harness), and scratch_dir/script as the scratch dir, since the script
 // files' dir is bound into the image and must not hold the image's root.
-engine::StepWorkspace WorkspaceInImage(const engine::StepWorkspace& stage);
+// The host's /etc/resolv.conf and /etc/hosts are bound read-only over the
+// image's (the step shares the host's network, as a container on the host
+// network does), except where the image has a symlink there.
+engine::StepWorkspace WorkspaceInImage(const engine::StepWorkspace& stage,
+                                       const std::filesystem::path& root);
 
 // Everything above for a Run step: its spec's `image`, `connectorRef` and
 // `imagePullPolicy`, the local store and rootfs cache of ctx.state_dir, the

@@ -68,7 +68,7 @@ engine::StepOutcome RunStep::Execute(engine::StepContext& ctx) const {
     image = std::move(*prepared);
     req.env = StepEnvironmentInImage(image->config().config, ctx.env, req.env);
     req.root_dir = image->root().string();
-    ctx.workspace = WorkspaceInImage(ctx.workspace);  // what RunStepScript mounts
+    ctx.workspace = WorkspaceInImage(ctx.workspace, image->root());  // what RunStepScript mounts
   }
   std::vector<OutputVariable> outputs = ReadOutputVariables(spec["outputVariables"]);
   for (const OutputVariable& o : outputs) req.capture.push_back(o.variable);
