@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -110,6 +111,81 @@ Result<int64_t> Epoch(const engine::StepContext& ctx) {
   return epoch;
 }
 
+// Aborted, with what was going on.
+StepOutcome Aborted(std::string message) {
+  StepOutcome o = StepOutcome::Error(std::move(message));
+  o.status = engine::NodeStatus::kAborted;
+  return o;
+}
+
+// Where each tag goes (the first names the image in outputs). On failure
+// returns the outcome: Errored for an expression, Failed for the mapping.
+std::optional<StepOutcome> ResolveLocations(const engine::StepContext& ctx,
+                                            BuildAndPushStep::Target target,
+                                            const pipeline::Connector& connector,
+                                            const std::vector<std::string>& tags,
+                                            std::vector<ImageLocation>* out) {
+  auto field = [&](std::string_view key) {
+    return ctx.ResolveString(ctx.node.spec[std::string(key)], "spec." + std::string(key));
+  };
+  const bool ecr = target == BuildAndPushStep::Target::kEcr;
+  Result<std::string> account = ecr ? field("account") : std::string();
+  Result<std::string> region = ecr ? field("region") : std::string();
+  Result<std::string> name = field(ecr ? "imageName" : "repo");
+  for (const auto* r : {&account, &region, &name}) {
+    if (!r->ok()) return StepOutcome::Error(r->status().message());
+  }
+  for (const std::string& tag : tags) {
+    Result<ImageLocation> loc = ecr ? EcrImage(ctx, connector, *account, *region, *name, tag)
+                                    : DockerRegistryImage(ctx, connector, *name, tag);
+    if (!loc.ok()) return Configuration(loc.status().message());
+    out->push_back(std::move(*loc));
+  }
+  return std::nullopt;
+}
+
+// The build of spec's dockerfile, context, target, buildArgs and labels,
+// tagged `tag` in the store. Errors are the expressions' (or
+// SOURCE_DATE_EPOCH's).
+Result<oci::BuildRequest> MakeRequest(engine::StepContext& ctx, std::string tag) {
+  const YAML::Node& spec = ctx.node.spec;
+  oci::BuildRequest request;
+  SLUICE_ASSIGN_OR_RETURN(std::string dockerfile,
+                          ctx.ResolveString(spec["dockerfile"], "spec.dockerfile"));
+  SLUICE_ASSIGN_OR_RETURN(std::string context, ctx.ResolveString(spec["context"], "spec.context"));
+  SLUICE_ASSIGN_OR_RETURN(request.target, ctx.ResolveString(spec["target"], "spec.target"));
+  request.dockerfile = ctx.workspace.ToHost(dockerfile.empty() ? "Dockerfile" : dockerfile);
+  request.context = ctx.workspace.ToHost(context.empty() ? "." : context);
+  SLUICE_ASSIGN_OR_RETURN(auto build_args, ResolveMap(ctx, spec["buildArgs"], "spec.buildArgs"));
+  for (auto& [k, v] : build_args) request.build_args[k] = v;
+  SLUICE_ASSIGN_OR_RETURN(request.labels, ResolveMap(ctx, spec["labels"], "spec.labels"));
+  SLUICE_ASSIGN_OR_RETURN(request.epoch, Epoch(ctx));
+  request.tag = std::move(tag);
+  request.log = [&ctx](std::string_view line) { ctx.Log(line); };
+  request.cancel = &ctx.cancel;
+  return request;
+}
+
+// Pushes the image tagged loc.display in the store to its registry.
+std::optional<StepOutcome> Push(const engine::StepContext& ctx, const oci::ImageLayout& store,
+                                const ImageLocation& loc, nlohmann::json* artifacts) {
+  if (ctx.cancel.cancelled()) return Aborted("cancelled before pushing " + loc.display);
+  oci::RegistryClient client(loc.reference.registry, loc.registry, oci::NewCurlTransport());
+  Result<oci::PushResult> pushed =
+      oci::Push(store, loc.display, client, loc.reference.repository, loc.reference.tag);
+  if (!pushed.ok()) {
+    return StepOutcome::Failure(ErrorType::kConnectivity,
+                                "pushing " + loc.display + ": " + pushed.status().message());
+  }
+  const std::string digest = pushed->manifest.digest.str();
+  ctx.Log("pushed " + loc.display + " to " + loc.reference.str() + "@" + digest + " (" +
+          std::to_string(pushed->blobs_uploaded) + " blob(s) uploaded, " +
+          std::to_string(pushed->blobs_skipped) + " already there)");
+  artifacts->push_back(
+      {{"type", "image"}, {"name", loc.display}, {"digest", digest}, {"url", loc.reference.str()}});
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view BuildAndPushStep::name() const {
@@ -175,10 +251,7 @@ engine::StepOutcome BuildAndPushStep::Execute(engine::StepContext& ctx) const {
               "and cached by content)");
     }
   }
-  auto field = [&](std::string_view key) {
-    return ctx.ResolveString(spec[std::string(key)], "spec." + std::string(key));
-  };
-  Result<std::string> connector_ref = field("connectorRef");
+  Result<std::string> connector_ref = ctx.ResolveString(spec["connectorRef"], "spec.connectorRef");
   if (!connector_ref.ok()) return StepOutcome::Error(connector_ref.status().message());
   const pipeline::Connector* connector = ctx.project.FindConnector(WithoutScope(*connector_ref));
   if (connector == nullptr) {
@@ -188,75 +261,29 @@ engine::StepOutcome BuildAndPushStep::Execute(engine::StepContext& ctx) const {
   Result<std::vector<std::string>> tags = ResolveTags(ctx, spec["tags"]);
   if (!tags.ok()) return StepOutcome::Error(tags.status().message());
   if (tags->empty()) return Configuration("spec.tags resolved to no tag: name at least one");
-
-  // Where each tag goes; the first names the image in outputs.
   std::vector<ImageLocation> locations;
-  for (const std::string& tag : *tags) {
-    Result<ImageLocation> loc = Status::Internal("unreachable");
-    if (target_ == Target::kEcr) {
-      Result<std::string> account = field("account");
-      Result<std::string> region = field("region");
-      Result<std::string> image_name = field("imageName");
-      for (const auto* r : {&account, &region, &image_name}) {
-        if (!r->ok()) return StepOutcome::Error(r->status().message());
-      }
-      loc = EcrImage(ctx, *connector, *account, *region, *image_name, tag);
-    } else {
-      Result<std::string> repo = field("repo");
-      if (!repo.ok()) return StepOutcome::Error(repo.status().message());
-      loc = DockerRegistryImage(ctx, *connector, *repo, tag);
-    }
-    if (!loc.ok()) return Configuration(loc.status().message());
-    locations.push_back(std::move(*loc));
-  }
-
-  oci::BuildRequest request;
-  Result<std::string> dockerfile = field("dockerfile");
-  Result<std::string> context = field("context");
-  Result<std::string> target = field("target");
-  for (const auto* r : {&dockerfile, &context, &target}) {
-    if (!r->ok()) return StepOutcome::Error(r->status().message());
-  }
-  request.dockerfile = ctx.workspace.ToHost(dockerfile->empty() ? "Dockerfile" : *dockerfile);
-  request.context = ctx.workspace.ToHost(context->empty() ? "." : *context);
-  request.target = *target;
-  auto build_args = ResolveMap(ctx, spec["buildArgs"], "spec.buildArgs");
-  if (!build_args.ok()) return StepOutcome::Error(build_args.status().message());
-  for (auto& [k, v] : *build_args) request.build_args[k] = v;
-  auto labels = ResolveMap(ctx, spec["labels"], "spec.labels");
-  if (!labels.ok()) return StepOutcome::Error(labels.status().message());
-  request.labels = std::move(*labels);
-  Result<int64_t> epoch = Epoch(ctx);
-  if (!epoch.ok()) return Configuration(epoch.status().message());
-  request.epoch = *epoch;
-  request.tag = locations.front().display;
-  request.log = [&ctx](std::string_view line) { ctx.Log(line); };
-  request.cancel = &ctx.cancel;
+  if (auto failed = ResolveLocations(ctx, target_, *connector, *tags, &locations)) return *failed;
+  Result<oci::BuildRequest> request = MakeRequest(ctx, locations.front().display);
+  if (!request.ok()) return StepOutcome::Error(request.status().message());
 
   Result<oci::ImageLayout> store = OpenImageStore(ctx);
   if (!store.ok()) return StepOutcome::Error(store.status().message());
   oci::Descriptor image;
   {
+    // Held while the build and the tags change the store's index.
     Result<ImageStoreLock> lock = LockImageStore(ctx, ctx.cancel);
     if (!lock.ok()) {
-      if (lock.status().code() == StatusCode::kAborted) {
-        StepOutcome o = StepOutcome::Error(lock.status().message());
-        o.status = engine::NodeStatus::kAborted;
-        return o;
-      }
-      return StepOutcome::Error(lock.status().message());
+      return lock.status().code() == StatusCode::kAborted
+                 ? Aborted(lock.status().message())
+                 : StepOutcome::Error(lock.status().message());
     }
-    ctx.Log("building " + request.dockerfile.string() + " (context " + request.context.string() +
+    ctx.Log("building " + request->dockerfile.string() + " (context " + request->context.string() +
             ")");
     DiagnosticList diags;
-    Result<oci::Descriptor> built = oci::BuildImage(request, *store, diags);
-    if (ctx.cancel.cancelled()) {
-      StepOutcome o = StepOutcome::Error("cancelled while building");
-      o.status = engine::NodeStatus::kAborted;
-      return o;
-    }
+    Result<oci::Descriptor> built = oci::BuildImage(*request, *store, diags);
+    if (ctx.cancel.cancelled()) return Aborted("cancelled while building");
     if (!built.ok()) {
-      std::string first = ReportDockerfileErrors(ctx, diags, request.dockerfile);
+      std::string first = ReportDockerfileErrors(ctx, diags, request->dockerfile);
       return Configuration(first.empty() ? built.status().message() : first);
     }
     image = *built;
@@ -269,35 +296,16 @@ engine::StepOutcome BuildAndPushStep::Execute(engine::StepContext& ctx) const {
 
   nlohmann::json artifacts = nlohmann::json::array();
   for (const ImageLocation& loc : locations) {
-    if (loc.local_store) {
-      ctx.Log("tagged " + loc.display + " in the local image store");
-      artifacts.push_back({{"type", "image"},
-                           {"name", loc.display},
-                           {"digest", image.digest.str()},
-                           {"url", "oci:" + store->dir().string() + ":" + loc.display}});
+    if (!loc.local_store) {
+      if (auto failed = Push(ctx, *store, loc, &artifacts)) return *failed;
       continue;
     }
-    if (ctx.cancel.cancelled()) {
-      StepOutcome o = StepOutcome::Error("cancelled before pushing " + loc.display);
-      o.status = engine::NodeStatus::kAborted;
-      return o;
-    }
-    oci::RegistryClient client(loc.reference.registry, loc.registry, oci::NewCurlTransport());
-    Result<oci::PushResult> pushed =
-        oci::Push(*store, loc.display, client, loc.reference.repository, loc.reference.tag);
-    if (!pushed.ok()) {
-      return StepOutcome::Failure(ErrorType::kConnectivity,
-                                  "pushing " + loc.display + ": " + pushed.status().message());
-    }
-    ctx.Log("pushed " + loc.display + " to " + loc.reference.str() + "@" +
-            pushed->manifest.digest.str() + " (" + std::to_string(pushed->blobs_uploaded) +
-            " blob(s) uploaded, " + std::to_string(pushed->blobs_skipped) + " already there)");
+    ctx.Log("tagged " + loc.display + " in the local image store");
     artifacts.push_back({{"type", "image"},
                          {"name", loc.display},
-                         {"digest", pushed->manifest.digest.str()},
-                         {"url", loc.reference.str()}});
+                         {"digest", image.digest.str()},
+                         {"url", "oci:" + store->dir().string() + ":" + loc.display}});
   }
-
   StepOutcome outcome = StepOutcome::Success();
   outcome.output = {
       {"image", locations.front().display}, {"digest", image.digest.str()}, {"tags", *tags}};
