@@ -5,6 +5,7 @@
 
 #include "common/files.h"
 #include "oci/builder_copy.h"
+#include "oci/builder_run.h"
 #include "oci/dockerignore.h"
 #include "oci/layer_unpack.h"
 
@@ -13,6 +14,9 @@ namespace sluice::oci {
 namespace {
 
 namespace fs = std::filesystem;
+
+// RUN's PATH when the image sets none (Docker's default).
+constexpr char kDefaultPath[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 // A built stage: its image so far and its filesystem, for COPY --from.
 struct BuiltStage {
@@ -104,10 +108,11 @@ class Builder {
       const BuiltStage& from = stages_[static_cast<size_t>(parent)];
       built.layers = from.layers;
       built.config = from.config;
-      std::error_code ec;
-      fs::copy(from.rootfs->path(), built.rootfs->path(),
-               fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
-      if (ec) return Status::IoError("copying stage " + stage.base + "'s files: " + ec.message());
+      // Unpacked again rather than copied, which keeps owners and devices.
+      for (const Layer& layer : built.layers) {
+        SLUICE_RETURN_IF_ERROR(
+            UnpackLayer(layer.gzip, built.rootfs->path(), RootfsUnpackOptions()));
+      }
       return Status::Ok();
     }
     auto desc = layout_.Resolve(stage.base);
@@ -126,7 +131,7 @@ class Builder {
       layer.digest = manifest.layers[i].digest;
       layer.size = manifest.layers[i].size;
       if (i < built.config.diff_ids.size()) layer.diff_id = built.config.diff_ids[i];
-      SLUICE_RETURN_IF_ERROR(UnpackLayer(layer.gzip, built.rootfs->path()));
+      SLUICE_RETURN_IF_ERROR(UnpackLayer(layer.gzip, built.rootfs->path(), RootfsUnpackOptions()));
       built.layers.push_back(std::move(layer));
     }
     return Status::Ok();
@@ -163,10 +168,10 @@ class Builder {
       bool empty_layer = true;
       switch (in.kind) {
         case InstructionKind::kRun:
-          return Error(in,
-                       "RUN is not supported by this sluice yet; it needs a container "
-                       "runtime. Build the files outside and COPY them, or use docker "
-                       "build or buildah for this Dockerfile");
+          SLUICE_RETURN_IF_ERROR(RunLayer(in, shell, workdir, built));
+          created_by += " " + Joined(ToArgv(in.command, shell));
+          empty_layer = false;
+          break;
         case InstructionKind::kArg:
           break;
         case InstructionKind::kEnv:
@@ -260,8 +265,38 @@ class Builder {
                                  workdir, built.rootfs->path(), tree.path());
     if (!copied.ok()) return Error(in, copied.message());
     SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options));
-    SLUICE_RETURN_IF_ERROR(UnpackLayer(layer.gzip, built.rootfs->path()));
+    SLUICE_RETURN_IF_ERROR(UnpackLayer(layer.gzip, built.rootfs->path(), RootfsUnpackOptions()));
     built.layers.push_back(std::move(layer));
+    return Status::Ok();
+  }
+
+  Status RunLayer(const Instruction& in, const std::vector<std::string>& shell,
+                  const std::string& workdir, BuiltStage& built) {
+    RunSpec spec;
+    spec.argv = ToArgv(in.command, shell);
+    for (const KeyValue& kv : in.run_env) spec.env[kv.key] = kv.value;
+    spec.env.try_emplace("PATH", kDefaultPath);
+    spec.workdir = workdir;
+    spec.epoch = request_.epoch;
+    spec.log = request_.log;
+    spec.cancel = request_.cancel;
+    auto outcome = RunInRootfs(built.rootfs->path(), spec);
+    if (!outcome.ok()) {
+      if (outcome.status().code() != StatusCode::kFailedPrecondition) return outcome.status();
+      return Error(in, outcome.status().message() +
+                           (in.command.exec_form
+                                ? "; install it in an earlier step or use a base image that has it"
+                                : "; use the exec form or a base image with a shell"));
+    }
+    const runner::ProcessResult& process = outcome->process;
+    if (process.exit_code != 0) {
+      std::string how = process.term_signal != 0
+                            ? "was killed by signal " + std::to_string(process.term_signal)
+                            : "failed with exit code " + std::to_string(process.exit_code);
+      return Error(in, "RUN at " + request_.dockerfile.filename().string() + ":" +
+                           std::to_string(in.line) + " " + how + ": " + Joined(spec.argv));
+    }
+    built.layers.push_back(std::move(*outcome->layer));
     return Status::Ok();
   }
 

@@ -1,4 +1,4 @@
-// Building images from a Dockerfile without a daemon (no RUN yet).
+// Building images from a Dockerfile without a daemon.
 //
 // BuildImage() parses the Dockerfile, resolves and builds each stage up to
 // the target (the last stage unless BuildRequest::target names one), and
@@ -19,11 +19,16 @@
 //              update the image config; these, HEALTHCHECK, SHELL and ARG add
 //              an empty-layer history entry. HEALTHCHECK is recorded in the
 //              history only: the image config type has no field for it yet.
-//   RUN        an error at its line: it needs a container runtime.
+//   RUN        runs in the stage's filesystem under bubblewrap, as root
+//              (builder_run.h: the shell, env with build args, WORKDIR,
+//              overlay or snapshot capture, USER not applied to the command);
+//              what it changed is one reproducible layer, whiteouts included.
+//              Its output goes to BuildRequest::log; a failing command is an
+//              error at its line naming the exit code and the command.
 //
 // Every timestamp in the image is SOURCE_DATE_EPOCH (BuildRequest::epoch).
 //
-// Errors: problems in the Dockerfile (syntax, RUN, an unknown stage, a COPY
+// Errors: problems in the Dockerfile (syntax, a failing RUN, an unknown stage, a COPY
 // source that is missing or excluded) go into `diagnostics` at their
 // file:line:column and come back as InvalidArgument; NotFound for a base
 // image not in the layout; IoError for the disk. Thread-safety: builds into
@@ -60,6 +65,8 @@ struct BuildRequest {
   std::function<void(std::string_view line)> log;
   // Stops a RUN in progress (and the build) when cancelled; may be null.
   const Cancellation* cancel = nullptr;
+  // Skip build-cache lookups (every step runs); results are still recorded.
+  bool no_cache = false;
 };
 
 // Builds and tags the image; returns its manifest descriptor.

@@ -2,71 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <map>
-
 #include "common/files.h"
-#include "oci/layer_unpack.h"
+#include "oci/builder_test_util.h"
 #include "oci/test_tools.h"
 
 namespace sluice::oci {
 namespace {
 namespace fs = std::filesystem;
 
-void Write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-  fs::permissions(p, fs::perms(0644));
-}
-
-class BuilderTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto dir = TempDir::Create("builder-test-");
-    ASSERT_TRUE(dir.ok());
-    dir_ = std::make_unique<TempDir>(std::move(*dir));
-    context_ = dir_->path() / "ctx";
-    auto layout = ImageLayout::Open(dir_->path() / "store");
-    ASSERT_TRUE(layout.ok()) << layout.status().message();
-    layout_ = std::make_unique<ImageLayout>(std::move(*layout));
-    Write(context_ / "app/main.py", "print(1)\n");
-    Write(context_ / "app/lib/util.py", "x = 1\n");
-    Write(context_ / "a.txt", "a\n");
-    Write(context_ / "b.txt", "b\n");
-    Write(context_ / "secret.key", "k\n");
-  }
-
-  Result<Descriptor> Build(const std::string& dockerfile, const std::string& tag = "t",
-                           const std::string& target = "", BuildArgs args = {}) {
-    Write(context_ / "Dockerfile", dockerfile);
-    BuildRequest request{
-        context_ / "Dockerfile", context_, std::move(args), target, tag, 1700000000};
-    diagnostics_ = {};
-    return BuildImage(request, *layout_, diagnostics_);
-  }
-
-  // The image's files, unpacked: path -> content ("dir" for directories).
-  std::map<std::string, std::string> Files(const Descriptor& desc) {
-    std::map<std::string, std::string> out;
-    auto root = TempDir::Create("builder-root-");
-    auto manifest = layout_->ReadManifest(desc.digest);
-    EXPECT_TRUE(manifest.ok());
-    for (const auto& l : manifest->layers) {
-      auto blob = layout_->ReadBlob(l.digest);
-      EXPECT_TRUE(UnpackLayer(*blob, root->path()).ok());
-    }
-    for (const auto& e : fs::recursive_directory_iterator(root->path())) {
-      std::string rel = e.path().lexically_relative(root->path()).generic_string();
-      out[rel] = e.is_directory() ? "dir" : *ReadFile(e.path());
-    }
-    return out;
-  }
-
-  std::unique_ptr<TempDir> dir_;
-  fs::path context_;
-  std::unique_ptr<ImageLayout> layout_;
-  DiagnosticList diagnostics_;
-};
+class BuilderTest : public testing::BuilderFixture {};
 
 TEST_F(BuilderTest, ScratchImageWithCopiesAndConfig) {
   auto desc = Build(
@@ -119,14 +63,14 @@ TEST_F(BuilderTest, SameInputsGiveSameDigestWhateverTheMtimes) {
   auto second = Build(dockerfile, "two");
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(first->digest, second->digest);
-  Write(context_ / "a.txt", "changed\n");
+  testing::Write(context_ / "a.txt", "changed\n");
   auto third = Build(dockerfile, "three");
   ASSERT_TRUE(third.ok());
   EXPECT_NE(first->digest, third->digest);
 }
 
 TEST_F(BuilderTest, DockerignoreExcludesFromCopies) {
-  Write(context_ / ".dockerignore", "*.key\napp/lib\n");
+  testing::Write(context_ / ".dockerignore", "*.key\napp/lib\n");
   auto desc = Build("FROM scratch\nCOPY . /\n");
   ASSERT_TRUE(desc.ok()) << desc.status().message();
   auto files = Files(*desc);
@@ -157,16 +101,6 @@ TEST_F(BuilderTest, MultiStageCopyFrom) {
   EXPECT_EQ(Files(*target).count("b.txt"), 0u);
 }
 
-TEST_F(BuilderTest, RunIsAnErrorAtItsLine) {
-  auto desc = Build("FROM scratch\nCOPY a.txt /\nRUN make\n");
-  ASSERT_FALSE(desc.ok());
-  ASSERT_EQ(diagnostics_.error_count(), 1);
-  EXPECT_EQ(diagnostics_.items()[0].location.line, 3);
-  EXPECT_EQ(diagnostics_.items()[0].message.rfind("RUN is not supported by this sluice yet", 0),
-            0u);  // the message opens with it, not "RUN: RUN ..."
-  EXPECT_FALSE(layout_->Resolve("t").ok());
-}
-
 TEST_F(BuilderTest, BaseImageMustBeInTheStore) {
   auto desc = Build("FROM alpine:3.19\n");
   ASSERT_FALSE(desc.ok());
@@ -187,10 +121,10 @@ TEST_F(BuilderTest, BaseImageMustBeInTheStore) {
 }
 
 TEST_F(BuilderTest, AddExtractsALocalTarAndCopyDoesNot) {
-  Write(dir_->path() / "tree/pkg/data.txt", "inside\n");
+  testing::Write(dir_->path() / "tree/pkg/data.txt", "inside\n");
   auto layer = BuildLayer(dir_->path() / "tree", {});
   ASSERT_TRUE(layer.ok());
-  Write(context_ / "pkg.tar.gz", layer->gzip);
+  testing::Write(context_ / "pkg.tar.gz", layer->gzip);
   auto desc = Build("FROM scratch\nADD pkg.tar.gz /opt/\nCOPY pkg.tar.gz /raw/\n");
   ASSERT_TRUE(desc.ok()) << desc.status().message();
   auto files = Files(*desc);

@@ -134,6 +134,10 @@ Result<std::string> WriteLayerTar(const fs::path& root, const LayerOptions& opti
     }
     e.name = p.rel;
     e.mode = st.st_mode & 07777;
+    if (options.keep_owners) {
+      e.uid = st.st_uid;
+      e.gid = st.st_gid;
+    }
     std::string contents;
     if (S_ISDIR(st.st_mode)) {
       e.type = TarType::kDirectory;

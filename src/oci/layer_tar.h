@@ -3,8 +3,8 @@
 //
 // The tar is POSIX ustar, with a PAX extended header only for a name or link
 // target longer than 100 bytes. Entries are sorted by path (bytewise), owners
-// are numeric (0 unless LayerOptions says otherwise) with no user or group
-// names, every mtime is LayerOptions::mtime (SOURCE_DATE_EPOCH, or 0), and a
+// are numeric (0 unless LayerOptions says otherwise: fixed ones, or each
+// file's own) with no user or group names, every mtime is LayerOptions::mtime (SOURCE_DATE_EPOCH, or 0), and a
 // file with several hard links is written once, the later names as hard-link
 // entries to the first. gzip carries no file name and mtime 0. The layer
 // format is persisted (its digests are content addresses): changing any byte
@@ -30,6 +30,9 @@ struct LayerOptions {
   int64_t mtime = 0;  // seconds since the epoch, written on every entry
   uint32_t uid = 0;   // owner written on every entry
   uint32_t gid = 0;
+  // Write each file's own uid and gid instead of `uid`/`gid` (what a RUN
+  // left in an image's filesystem); modes are always the files' own.
+  bool keep_owners = false;
 };
 
 // A diff against the layers below: what the layer holds instead of the
