@@ -291,8 +291,9 @@ Result<ImageLocation> StepImage(const engine::StepContext& ctx,
   while (!image.empty() && std::isspace(static_cast<unsigned char>(image.back()))) {
     image.remove_suffix(1);
   }
-  if (image.empty())
+  if (image.empty()) {
     return Status::InvalidArgument("image is empty: name an image, e.g. ml/train:1");
+  }
   SLUICE_ASSIGN_OR_RETURN(NameParts parts, SplitName(image));
   // A tag the reference leaves out is "latest", as Docker reads it.
   const std::string tag = parts.tag.empty() && !parts.digest ? "latest" : parts.tag;
