@@ -144,6 +144,31 @@ TEST(BuildAndPushTest, EcrWithoutEndpointKeepsTheImageInTheLocalStore) {
   EXPECT_EQ(inspect.Json()["config"]["config"]["Labels"]["version"], "7") << inspect.out;
 }
 
+TEST(BuildAndPushTest, ParallelBuildsKeepEveryTag) {
+  TestProject p;
+  p.Write(".harness/connectors/aws.yaml",
+          "connector:\n  identifier: aws\n  name: aws\n  type: Aws\n  spec: {}\n");
+  std::vector<std::string> builds;
+  for (const std::string name : {"one", "two", "three"}) {
+    builds.push_back(BuildStep(name, "BuildAndPushECR",
+                               "connectorRef: aws\nregion: us-east-1\naccount: '1'\n"
+                               "imageName: ml/" +
+                                   name + "\ntags: [a, b]\n"));
+  }
+  WriteProject(p, {Parallel(builds)});
+  RunResult raw;
+  p.RunJson({"--branch", "main"}, {}, &raw);
+  ASSERT_EQ(raw.exit_code, 0) << raw.err << raw.out;
+  RunResult ls = p.Sluice({"image", "ls"});
+  for (const std::string name : {"one", "two", "three"}) {
+    for (const std::string tag : {"a", "b"}) {
+      EXPECT_NE(ls.out.find("1.dkr.ecr.us-east-1.amazonaws.com/ml/" + name + ":" + tag + " "),
+                std::string::npos)
+          << ls.out;
+    }
+  }
+}
+
 TEST(BuildAndPushTest, EcrWithEndpointPushesToThatRegistry) {
   auto registry = StartRegistry();
   ASSERT_NE(registry, nullptr);

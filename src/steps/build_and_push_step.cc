@@ -266,17 +266,20 @@ engine::StepOutcome BuildAndPushStep::Execute(engine::StepContext& ctx) const {
   Result<oci::BuildRequest> request = MakeRequest(ctx, locations.front().display);
   if (!request.ok()) return StepOutcome::Error(request.status().message());
 
-  Result<oci::ImageLayout> store = OpenImageStore(ctx);
-  if (!store.ok()) return StepOutcome::Error(store.status().message());
+  std::optional<oci::ImageLayout> store;
   oci::Descriptor image;
   {
-    // Held while the build and the tags change the store's index.
+    // Held while the store is created, and while the build and the tags
+    // change its index.
     Result<ImageStoreLock> lock = LockImageStore(ctx, ctx.cancel);
     if (!lock.ok()) {
       return lock.status().code() == StatusCode::kAborted
                  ? Aborted(lock.status().message())
                  : StepOutcome::Error(lock.status().message());
     }
+    Result<oci::ImageLayout> opened = OpenImageStore(ctx);
+    if (!opened.ok()) return StepOutcome::Error(opened.status().message());
+    store.emplace(std::move(*opened));
     ctx.Log("building " + request->dockerfile.string() + " (context " + request->context.string() +
             ")");
     DiagnosticList diags;
