@@ -1,6 +1,6 @@
 // sluice image ls | inspect REF [--remote] | push LOCAL_TAG REMOTE_REF |
 // pull REMOTE_REF [LOCAL_TAG] | build -f DOCKERFILE -t TAG [--build-arg K=V]...
-// [--target STAGE] CONTEXT: the local image store (an OCI image layout in
+// [--target STAGE] [--push] CONTEXT: the local image store (an OCI image layout in
 // <state dir>/images, which skopeo and umoci read too) and copying images
 // between it and registries (oci/transfer.h).
 //
@@ -8,6 +8,8 @@
 // SLUICE_REGISTRY_USER / SLUICE_REGISTRY_PASSWORD and are never printed.
 // `build` builds without a daemon (oci/builder.h; no RUN yet), stamping the
 // image with $SOURCE_DATE_EPOCH (default 0), and prints the manifest digest;
+// with --push it then pushes the image to TAG, read as a registry reference,
+// as `image push TAG TAG` would;
 // Dockerfile errors are printed as file:line:col with the line and a caret.
 // Loopback registries are spoken to over plain HTTP; other hosts need
 // --insecure-registry HOST for that. Exit 0 on success, 1 when the store or
@@ -220,9 +222,17 @@ struct BuildFlags {
   std::vector<std::string> build_args;  // K=V, or K to take $K
   std::string target;
   std::string context;
+  bool push = false;  // then push `tag` to the registry it names
 };
 
-int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags) {
+int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags,
+                      const RegistryFlags& registry_flags) {
+  if (flags.push) {
+    auto ref = oci::ParseImageReference(flags.tag);
+    if (!ref.ok()) {
+      return Fail(ref.status().Annotate("--push needs -t REGISTRY/REPOSITORY:TAG"), kExitUsage);
+    }
+  }
   oci::BuildRequest request;
   request.context = flags.context;
   request.dockerfile = flags.dockerfile.empty() ? request.context / "Dockerfile"
@@ -261,6 +271,7 @@ int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags) {
     return Fail(built.status());
   }
   std::cout << built->digest.str() << "\n";
+  if (flags.push) return PushImage(options, flags.tag, flags.tag, registry_flags);
   return kExitOk;
 }
 
@@ -323,8 +334,13 @@ void AddImageCommand(CLI::App& cli, GlobalOptions& options) {
   build->add_option("--build-arg", build_flags->build_args,
                     "NAME=VALUE for an ARG, or NAME to take $NAME (repeatable)");
   build->add_option("--target", build_flags->target, "The stage to build (default: the last)");
+  build->add_flag("--push", build_flags->push,
+                  "Then push the image to the -t reference (REGISTRY/REPOSITORY:TAG)");
+  AddRegistryFlags(build, *flags);
   build->add_option("context", build_flags->context, "The build context directory")->required();
-  build->callback([&options, build_flags] { std::exit(BuildImageCommand(options, *build_flags)); });
+  build->callback([&options, build_flags, flags] {
+    std::exit(BuildImageCommand(options, *build_flags, *flags));
+  });
 }
 
 }  // namespace sluice::cli

@@ -1,7 +1,7 @@
 #include "steps/image_registry.h"
 
-#include <sys/file.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -66,7 +66,8 @@ Result<Endpoint> ParseEndpoint(const pipeline::Connector& c, std::string_view fi
   Endpoint e;
   auto bad = [&](const std::string& why) {
     return Status::InvalidArgument(Named(c) + ": spec." + std::string(field) + " \"" + text +
-                                   "\" " + why + "; write HOST[:PORT], optionally after http:// "
+                                   "\" " + why +
+                                   "; write HOST[:PORT], optionally after http:// "
                                    "or https://");
   };
   std::string_view rest = text;
@@ -143,8 +144,7 @@ Result<NameParts> SplitName(std::string_view image) {
 bool IsLabel(std::string_view text, std::string_view extra) {
   if (text.empty()) return false;
   for (char ch : text) {
-    if (!std::isalnum(static_cast<unsigned char>(ch)) &&
-        extra.find(ch) == std::string_view::npos) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && extra.find(ch) == std::string_view::npos) {
       return false;
     }
   }
@@ -182,7 +182,8 @@ Result<ImageLocation> Ecr(const engine::StepContext& ctx, const pipeline::Connec
     return Status::InvalidArgument("region \"" + std::string(region) +
                                    "\" is not an AWS region (e.g. us-east-1)");
   }
-  SLUICE_RETURN_IF_ERROR(CheckRepositoryAndTag("imageName", image_name, tag.empty() ? "latest" : tag));
+  SLUICE_RETURN_IF_ERROR(
+      CheckRepositoryAndTag("imageName", image_name, tag.empty() ? "latest" : tag));
   ImageLocation loc;
   const std::string ecr_host =
       std::string(account) + ".dkr.ecr." + std::string(region) + ".amazonaws.com";
@@ -196,9 +197,8 @@ Result<ImageLocation> Ecr(const engine::StepContext& ctx, const pipeline::Connec
     return loc;
   }
   SLUICE_ASSIGN_OR_RETURN(Endpoint endpoint, ParseEndpoint(aws, "ecrEndpoint", endpoint_text));
-  SLUICE_ASSIGN_OR_RETURN(loc.registry,
-                          OptionsFor(aws, "ecrEndpoint", endpoint,
-                                     Field(aws.spec, "insecure") == "true"));
+  SLUICE_ASSIGN_OR_RETURN(loc.registry, OptionsFor(aws, "ecrEndpoint", endpoint,
+                                                   Field(aws.spec, "insecure") == "true"));
   loc.reference.registry = endpoint.host;
   // credential: {type: ManualConfig, spec: {accessKey|accessKeyRef, secretKeyRef}};
   // other credential types (InheritFromDelegate, Irsa) have nothing to send.
@@ -240,9 +240,8 @@ Result<ImageLocation> Docker(const engine::StepContext& ctx, const pipeline::Con
   }
   SLUICE_RETURN_IF_ERROR(CheckRepositoryAndTag("repo", repository, tag.empty() ? "latest" : tag));
   ImageLocation loc;
-  SLUICE_ASSIGN_OR_RETURN(loc.registry,
-                          OptionsFor(registry, "dockerRegistryUrl", endpoint,
-                                     Field(registry.spec, "insecure") == "true"));
+  SLUICE_ASSIGN_OR_RETURN(loc.registry, OptionsFor(registry, "dockerRegistryUrl", endpoint,
+                                                   Field(registry.spec, "insecure") == "true"));
   loc.reference = {endpoint.host, std::string(repository), std::string(tag), digest};
   loc.display = endpoint.host + "/" + std::string(repository);
   if (!tag.empty()) loc.display += ":" + std::string(tag);
@@ -292,7 +291,9 @@ Result<ImageLocation> StepImage(const engine::StepContext& ctx,
   while (!image.empty() && std::isspace(static_cast<unsigned char>(image.back()))) {
     image.remove_suffix(1);
   }
-  if (image.empty()) return Status::InvalidArgument("image is empty: name an image, e.g. ml/train:1");
+  if (image.empty()) {
+    return Status::InvalidArgument("image is empty: name an image, e.g. ml/train:1");
+  }
   SLUICE_ASSIGN_OR_RETURN(NameParts parts, SplitName(image));
   // A tag the reference leaves out is "latest", as Docker reads it.
   const std::string tag = parts.tag.empty() && !parts.digest ? "latest" : parts.tag;
@@ -340,9 +341,7 @@ ImageStoreLock::~ImageStoreLock() {
   if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the lock
 }
 
-ImageStoreLock::ImageStoreLock(ImageStoreLock&& other) noexcept : fd_(other.fd_) {
-  other.fd_ = -1;
-}
+ImageStoreLock::ImageStoreLock(ImageStoreLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
 
 Result<ImageStoreLock> LockImageStore(const engine::StepContext& ctx, const Cancellation& cancel) {
   std::error_code ec;

@@ -76,7 +76,8 @@ Result<ImageLocation> DockerRegistryImage(const engine::StepContext& ctx,
 Result<ImageLocation> StepImage(const engine::StepContext& ctx,
                                 const pipeline::Connector* connector, std::string_view image);
 
-// The local image store of this state directory (created when missing).
+// The local image store of this state directory (created when missing:
+// open it under LockImageStore, as steps running at once may both create it).
 Result<oci::ImageLayout> OpenImageStore(const engine::StepContext& ctx);
 
 // Held while a step changes the local store's index (build and tag, pull):

@@ -41,9 +41,23 @@ class TestStepContext {
     stage_.type = pipeline::StageType::kCI;
     project_.connectors.reserve(16);  // AddConnector's references stay valid
     ctx_ = std::make_unique<engine::StepContext>(engine::StepContext{
-        project_, pipeline_, stage_, node_, "exec1", "stage.step", 0, scope_,
+        project_,
+        pipeline_,
+        stage_,
+        node_,
+        "exec1",
+        "stage.step",
+        0,
+        scope_,
         engine::StepWorkspace{workspace, workspace.string(), {}, workspace / "scratch"},
-        {}, processes_, log, cancel, std::nullopt, masker, clock_, std::move(state_dir)});
+        {},
+        processes_,
+        log,
+        cancel,
+        std::nullopt,
+        masker,
+        clock_,
+        std::move(state_dir)});
   }
 
   // Parses one `connector:` document into the project; fails the test on
