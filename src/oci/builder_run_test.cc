@@ -140,6 +140,28 @@ TEST_F(BuilderRunTest, SameRunGivesTheSameDigests) {
   EXPECT_EQ(first->digest, second->digest);
 }
 
+TEST_F(BuilderRunTest, CachedRunDoesNotRunAgainUntilItsInputsChange) {
+  SKIP_WITHOUT_SANDBOX();
+  std::string dockerfile = std::string(kBusyboxBase) +
+                           "ARG MSG=one\n"
+                           "RUN echo ran-$MSG && echo $MSG > /msg\n"
+                           "COPY a.txt /\n";
+  auto first = Build(dockerfile);
+  ASSERT_TRUE(first.ok()) << first.status().message() << Messages();
+  EXPECT_EQ(std::count(log_.begin(), log_.end(), "ran-one"), 1);
+  auto second = Build(dockerfile);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(std::count(log_.begin(), log_.end(), "ran-one"), 0);
+  EXPECT_EQ(LogCount("(cached)"), 4) << ::testing::PrintToString(log_);
+  EXPECT_EQ(first->digest, second->digest);
+  // A build arg RUN sees is part of its key.
+  auto other = Build(dockerfile, "t", "", {{"MSG", "two"}});
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(std::count(log_.begin(), log_.end(), "ran-two"), 1);
+  EXPECT_EQ(LogCount("(cached)"), 2);
+  EXPECT_EQ(Files(*other)["msg"], "two\n");
+}
+
 // A rootfs with busybox and its applets, for RunInRootfs directly.
 class RunInRootfsTest : public ::testing::Test {
  protected:
