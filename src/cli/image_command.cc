@@ -6,8 +6,10 @@
 //
 // Registry credentials come from --creds USER:PASS or from
 // SLUICE_REGISTRY_USER / SLUICE_REGISTRY_PASSWORD and are never printed.
-// `build` builds without a daemon (oci/builder.h; no RUN yet), stamping the
-// image with $SOURCE_DATE_EPOCH (default 0), and prints the manifest digest;
+// `build` builds without a daemon (oci/builder.h), stamping the image with
+// $SOURCE_DATE_EPOCH (default 0), printing its progress ("STEP n/m: ...",
+// RUN output) to stderr as it goes and the manifest digest to stdout;
+// --no-cache runs every step instead of reusing cached layers.
 // Dockerfile errors are printed as file:line:col with the line and a caret.
 // Loopback registries are spoken to over plain HTTP; other hosts need
 // --insecure-registry HOST for that. Exit 0 on success, 1 when the store or
@@ -220,6 +222,7 @@ struct BuildFlags {
   std::vector<std::string> build_args;  // K=V, or K to take $K
   std::string target;
   std::string context;
+  bool no_cache = false;
 };
 
 int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags) {
@@ -229,6 +232,8 @@ int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags) {
                                                 : std::filesystem::path(flags.dockerfile);
   request.tag = flags.tag;
   request.target = flags.target;
+  request.no_cache = flags.no_cache;
+  request.log = [](std::string_view line) { std::cerr << line << std::endl; };
   for (const std::string& arg : flags.build_args) {
     size_t eq = arg.find('=');
     if (eq == 0) {
@@ -316,13 +321,15 @@ void AddImageCommand(CLI::App& cli, GlobalOptions& options) {
 
   auto build_flags = std::make_shared<BuildFlags>();
   auto* build = cmd->add_subcommand(
-      "build", "Build an image from a Dockerfile into the local store (no RUN yet)");
+      "build", "Build an image from a Dockerfile into the local store");
   build->add_option("-f,--file", build_flags->dockerfile,
                     "The Dockerfile (default: CONTEXT/Dockerfile)");
   build->add_option("-t,--tag", build_flags->tag, "Tag in the local store")->required();
   build->add_option("--build-arg", build_flags->build_args,
                     "NAME=VALUE for an ARG, or NAME to take $NAME (repeatable)");
   build->add_option("--target", build_flags->target, "The stage to build (default: the last)");
+  build->add_flag("--no-cache", build_flags->no_cache,
+                  "Run every step instead of reusing cached layers (results are still cached)");
   build->add_option("context", build_flags->context, "The build context directory")->required();
   build->callback([&options, build_flags] { std::exit(BuildImageCommand(options, *build_flags)); });
 }
