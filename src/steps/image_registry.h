@@ -9,24 +9,35 @@
 //  - Aws connector, for ECR (BuildAndPushECR, and Run steps whose image is
 //    an ECR URI): `spec.ecrEndpoint: HOST[:PORT]` is the registry that
 //    stands in for <account>.dkr.ecr.<region>.amazonaws.com; the repository
-//    is the image name. Credentials (basic auth) come from
-//    `spec.credential.spec.accessKey` (or accessKeyRef) and secretKeyRef.
-//    Without ecrEndpoint: the local store.
+//    is the image name. `http://` before the host is allowed for loopback
+//    hosts, or for others with `spec.insecure: true`. Credentials (basic
+//    auth) come from `spec.credential.spec`: accessKey (or accessKeyRef, a
+//    secret) is the user, secretKeyRef (a secret) the password; without
+//    secretKeyRef, no credentials. Without ecrEndpoint: the local store,
+//    tagged with the ECR URI.
 //  - DockerRegistry connector (BuildAndPushDockerRegistry, Run steps):
-//    `spec.dockerRegistryUrl` (http:// only for loopback hosts, as the
-//    registry client allows; `spec.insecure: true` for others),
+//    `spec.dockerRegistryUrl` (HOST[:PORT] after http:// or https://; a
+//    trailing /v1/ or /v2/ is ignored; http:// only for loopback hosts, as
+//    the registry client allows, `spec.insecure: true` for others),
 //    `spec.auth.type` UsernamePassword (username or usernameRef, and
 //    passwordRef, both secrets references) or Anonymous.
 //  - No connector: a reference whose first component is a registry host
 //    (has a '.' or ':' or is "localhost") is pulled from that registry;
-//    otherwise the local store.
-// Secret values are resolved through the step's scope (so they are masked)
-// and never appear in errors.
+//    otherwise the local store, under the reference exactly as written
+//    (the tag `sluice image build -t` gives, and `sluice image ls` shows).
+// A reference without tag or digest means ":latest" (StepImage). Connector
+// fields are read as written (no expressions); step fields arrive resolved.
+// Secret values are resolved through the step's scope and added to the
+// step's masker; they never appear in errors. Errors are InvalidArgument
+// naming the connector (identifier and file:line) and the field, or the
+// secret store's error for a missing secret. Thread-safety: the functions
+// only read their arguments; LockImageStore serialises writers of the store.
 #pragma once
 
 #include <string>
 #include <string_view>
 
+#include "common/cancellation.h"
 #include "common/status.h"
 #include "engine/step.h"
 #include "oci/layout.h"
@@ -67,5 +78,26 @@ Result<ImageLocation> StepImage(const engine::StepContext& ctx,
 
 // The local image store of this state directory (created when missing).
 Result<oci::ImageLayout> OpenImageStore(const engine::StepContext& ctx);
+
+// Held while a step changes the local store's index (build and tag, pull):
+// an exclusive flock on <state dir>/images.lock, so steps running at once
+// and other sluice processes (`sluice image ...` does not take it yet) do
+// not lose each other's tags. Released when destroyed. Move-only.
+class ImageStoreLock {
+ public:
+  explicit ImageStoreLock(int fd) : fd_(fd) {}
+  ImageStoreLock(ImageStoreLock&& other) noexcept;
+  ImageStoreLock& operator=(ImageStoreLock&&) = delete;
+  ImageStoreLock(const ImageStoreLock&) = delete;
+  ImageStoreLock& operator=(const ImageStoreLock&) = delete;
+  ~ImageStoreLock();
+
+ private:
+  int fd_;
+};
+
+// Waits for the lock; Aborted when `cancel` fires first, IoError when the
+// lock file cannot be opened.
+Result<ImageStoreLock> LockImageStore(const engine::StepContext& ctx, const Cancellation& cancel);
 
 }  // namespace sluice::steps
