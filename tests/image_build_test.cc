@@ -38,6 +38,16 @@ TEST(ImageBuildTest, BuildPrintsTheDigestAndPushes) {
                                    {.env = {{"SOURCE_DATE_EPOCH", "86400"}}});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(again.out, built.out);  // reproducible
+  EXPECT_NE(built.err.find("STEP 3/4: COPY model /srv/\n"), std::string::npos) << built.err;
+  EXPECT_NE(again.err.find("STEP 3/4: COPY model /srv/ (cached)\n"), std::string::npos)
+      << again.err;
+  RunResult uncached =
+      project.Sluice({"image", "build", "--no-cache", "-t", "model:3", "--build-arg", "DIR=/srv",
+                      context.string()},
+                     {.env = {{"SOURCE_DATE_EPOCH", "86400"}}});
+  ASSERT_EQ(uncached.exit_code, 0) << uncached.err;
+  EXPECT_EQ(uncached.err.find("(cached)"), std::string::npos) << uncached.err;
+  EXPECT_EQ(uncached.out, built.out);
 
   RunResult inspect = project.Sluice({"image", "inspect", "model:1"});
   ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
@@ -57,7 +67,8 @@ TEST(ImageBuildTest, DockerfileErrorsPointAtTheLine) {
   fs::path context = WriteContext(project, "FROM scratch\nCOPY model /m/\nRUN make\n");
   RunResult built = project.Sluice({"image", "build", "-t", "x", context.string()});
   EXPECT_EQ(built.exit_code, 1);
-  EXPECT_NE(built.err.find("Dockerfile:3:1: error: RUN is not supported by this sluice yet"),
+  EXPECT_NE(built.err.find("Dockerfile:3:1: error: RUN: the image has no /bin/sh; use the exec "
+                           "form or a base image with a shell"),
             std::string::npos)
       << built.err;
   EXPECT_NE(built.err.find("RUN make\n^"), std::string::npos) << built.err;
