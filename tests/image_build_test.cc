@@ -62,6 +62,30 @@ TEST(ImageBuildTest, BuildPrintsTheDigestAndPushes) {
   EXPECT_NE(push.out.find(digest), std::string::npos) << push.out;
 }
 
+TEST(ImageBuildTest, RunOutputIsPrintedAndAFailingRunNamesItsLine) {
+  if (!fs::exists("/bin/busybox")) GTEST_FAIL() << "install busybox-static for /bin/busybox";
+  TestProject project;
+  fs::path context = WriteContext(project,
+                                  "FROM scratch\nCOPY busybox /bin/busybox\n"
+                                  "RUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n"
+                                  "RUN echo built-in-the-image > /out && cat /out\n");
+  fs::copy_file("/bin/busybox", context / "busybox");
+  RunResult built = project.Sluice({"image", "build", "-t", "run:1", context.string()});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  EXPECT_NE(built.err.find("STEP 4/4: RUN /bin/sh -c echo built-in-the-image > /out && cat "
+                           "/out\nbuilt-in-the-image\n"),
+            std::string::npos)
+      << built.err;
+
+  std::ofstream(context / "Dockerfile", std::ios::app) << "RUN false\n";
+  RunResult failed = project.Sluice({"image", "build", "-t", "run:2", context.string()});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_NE(failed.err.find("Dockerfile:5:1: error: RUN at Dockerfile:5 failed with exit code 1: "
+                            "/bin/sh -c false"),
+            std::string::npos)
+      << failed.err;
+}
+
 TEST(ImageBuildTest, DockerfileErrorsPointAtTheLine) {
   TestProject project;
   fs::path context = WriteContext(project, "FROM scratch\nCOPY model /m/\nRUN make\n");

@@ -237,6 +237,21 @@ TEST_F(RunInRootfsTest, FailedCommandGivesNoLayerAndLeavesTheOverlayRootAlone) {
   EXPECT_TRUE(fs::exists(a / "etc/keep"));
 }
 
+TEST_F(RunInRootfsTest, CancelledRunIsAbortedAndMakesNoLayer) {
+  SKIP_WITHOUT_SANDBOX();
+  fs::path a = MakeRootfs("a");
+  Cancellation cancel;
+  cancel.Cancel();
+  RunSpec spec;
+  spec.argv = {"/bin/sh", "-c", "echo x > /etc/new"};
+  spec.env = {{"PATH", "/bin"}};
+  spec.cancel = &cancel;
+  auto outcome = RunInRootfs(a, spec);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().code(), StatusCode::kAborted);
+  EXPECT_FALSE(fs::exists(a / "etc/new"));
+}
+
 TEST_F(RunInRootfsTest, ProgramsAreLookedUpInsideTheRoot) {
   fs::path a = MakeRootfs("a");
   EXPECT_TRUE(ProgramInRoot(a, "sh", "/usr/bin:/bin"));
