@@ -41,10 +41,9 @@ TEST(ImageBuildTest, BuildPrintsTheDigestAndPushes) {
   EXPECT_NE(built.err.find("STEP 3/4: COPY model /srv/\n"), std::string::npos) << built.err;
   EXPECT_NE(again.err.find("STEP 3/4: COPY model /srv/ (cached)\n"), std::string::npos)
       << again.err;
-  RunResult uncached =
-      project.Sluice({"image", "build", "--no-cache", "-t", "model:3", "--build-arg", "DIR=/srv",
-                      context.string()},
-                     {.env = {{"SOURCE_DATE_EPOCH", "86400"}}});
+  RunResult uncached = project.Sluice({"image", "build", "--no-cache", "-t", "model:3",
+                                       "--build-arg", "DIR=/srv", context.string()},
+                                      {.env = {{"SOURCE_DATE_EPOCH", "86400"}}});
   ASSERT_EQ(uncached.exit_code, 0) << uncached.err;
   EXPECT_EQ(uncached.err.find("(cached)"), std::string::npos) << uncached.err;
   EXPECT_EQ(uncached.out, built.out);

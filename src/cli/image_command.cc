@@ -320,8 +320,8 @@ void AddImageCommand(CLI::App& cli, GlobalOptions& options) {
   });
 
   auto build_flags = std::make_shared<BuildFlags>();
-  auto* build = cmd->add_subcommand(
-      "build", "Build an image from a Dockerfile into the local store");
+  auto* build =
+      cmd->add_subcommand("build", "Build an image from a Dockerfile into the local store");
   build->add_option("-f,--file", build_flags->dockerfile,
                     "The Dockerfile (default: CONTEXT/Dockerfile)");
   build->add_option("-t,--tag", build_flags->tag, "Tag in the local store")->required();
