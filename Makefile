@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all demo test deps test-deps build build-ci bench clean
+.PHONY: all demo test deps test-deps bench-deps build build-ci bench clean
 
 all: build
 
@@ -14,6 +14,9 @@ deps:
 
 test-deps:
 	scripts/install-deps --test
+
+bench-deps:
+	scripts/install-deps --bench
 
 build: deps
 	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
@@ -29,7 +32,7 @@ demo: build
 test: build-ci
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600
 
-bench: test-deps
+bench: bench-deps
 	cmake -S . -B $(BUILD_DIR) -DSLUICE_BUILD_BENCH=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 	bench/run-all $(BUILD_DIR)
