@@ -6,10 +6,12 @@
 //
 // Registry credentials come from --creds USER:PASS or from
 // SLUICE_REGISTRY_USER / SLUICE_REGISTRY_PASSWORD and are never printed.
-// `build` builds without a daemon (oci/builder.h; no RUN yet), stamping the
-// image with $SOURCE_DATE_EPOCH (default 0), and prints the manifest digest;
-// with --push it then pushes the image to TAG, read as a registry reference,
-// as `image push TAG TAG` would;
+// `build` builds without a daemon (oci/builder.h), stamping the image with
+// $SOURCE_DATE_EPOCH (default 0), printing its progress ("STEP n/m: ...",
+// RUN output) to stderr as it goes and the manifest digest to stdout;
+// --no-cache runs every step instead of reusing cached layers; with --push
+// it then pushes the image to TAG, read as a registry reference, as
+// `image push TAG TAG` would;
 // Dockerfile errors are printed as file:line:col with the line and a caret.
 // Loopback registries are spoken to over plain HTTP; other hosts need
 // --insecure-registry HOST for that. Exit 0 on success, 1 when the store or
@@ -223,6 +225,7 @@ struct BuildFlags {
   std::string target;
   std::string context;
   bool push = false;  // then push `tag` to the registry it names
+  bool no_cache = false;
 };
 
 int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags,
@@ -239,6 +242,8 @@ int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags,
                                                 : std::filesystem::path(flags.dockerfile);
   request.tag = flags.tag;
   request.target = flags.target;
+  request.no_cache = flags.no_cache;
+  request.log = [](std::string_view line) { std::cerr << line << std::endl; };
   for (const std::string& arg : flags.build_args) {
     size_t eq = arg.find('=');
     if (eq == 0) {
@@ -326,8 +331,8 @@ void AddImageCommand(CLI::App& cli, GlobalOptions& options) {
   });
 
   auto build_flags = std::make_shared<BuildFlags>();
-  auto* build = cmd->add_subcommand(
-      "build", "Build an image from a Dockerfile into the local store (no RUN yet)");
+  auto* build =
+      cmd->add_subcommand("build", "Build an image from a Dockerfile into the local store");
   build->add_option("-f,--file", build_flags->dockerfile,
                     "The Dockerfile (default: CONTEXT/Dockerfile)");
   build->add_option("-t,--tag", build_flags->tag, "Tag in the local store")->required();
@@ -337,6 +342,8 @@ void AddImageCommand(CLI::App& cli, GlobalOptions& options) {
   build->add_flag("--push", build_flags->push,
                   "Then push the image to the -t reference (REGISTRY/REPOSITORY:TAG)");
   AddRegistryFlags(build, *flags);
+  build->add_flag("--no-cache", build_flags->no_cache,
+                  "Run every step instead of reusing cached layers (results are still cached)");
   build->add_option("context", build_flags->context, "The build context directory")->required();
   build->callback([&options, build_flags, flags] {
     std::exit(BuildImageCommand(options, *build_flags, *flags));

@@ -12,7 +12,7 @@
 namespace sluice::oci {
 namespace fs = std::filesystem;
 
-fs::path BuildCacheDir(const ImageLayout& layout) { return layout.dir() / "sluice-build-cache"; }
+fs::path BuildCacheDir(const ImageLayout& layout) { return layout.dir() / kBuildCacheDirName; }
 
 CacheKey::CacheKey() { Add("sluice-build-cache", "v1"); }
 

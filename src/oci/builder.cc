@@ -4,10 +4,13 @@
 #include <vector>
 
 #include "common/files.h"
+#include "oci/build_cache.h"
+#include "oci/builder_config.h"
 #include "oci/builder_copy.h"
 #include "oci/builder_run.h"
 #include "oci/dockerignore.h"
 #include "oci/layer_unpack.h"
+#include "oci/rootfs_cache.h"
 
 namespace sluice::oci {
 
@@ -23,31 +26,8 @@ struct BuiltStage {
   std::vector<Layer> layers;
   ImageConfig config;
   std::unique_ptr<TempDir> rootfs;
+  std::string base;  // what FROM named, resolved (a manifest digest for an image)
 };
-
-std::string Joined(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
-  return out;
-}
-
-std::vector<std::string> ToArgv(const Command& command, const std::vector<std::string>& shell) {
-  if (command.exec_form) return command.args;
-  std::vector<std::string> argv = shell;
-  argv.push_back(Joined(command.args));
-  return argv;
-}
-
-void SetEnv(ContainerConfig& config, const std::string& key, const std::string& value) {
-  std::string prefix = key + "=";
-  for (std::string& e : config.env) {
-    if (e.starts_with(prefix)) {
-      e = prefix + value;
-      return;
-    }
-  }
-  config.env.push_back(prefix + value);
-}
 
 StageBase BaseOf(const ImageConfig& config) {
   StageBase base;
@@ -62,7 +42,7 @@ StageBase BaseOf(const ImageConfig& config) {
 class Builder {
  public:
   Builder(const BuildRequest& request, const ImageLayout& layout, DiagnosticList& diagnostics)
-      : request_(request), layout_(layout), diagnostics_(diagnostics) {}
+      : request_(request), layout_(layout), diagnostics_(diagnostics), cache_(layout) {}
 
   Result<Descriptor> Run(const std::string& text) {
     std::string file = request_.dockerfile.string();
@@ -82,6 +62,10 @@ class Builder {
     if (ignore_text.ok()) {
       SLUICE_ASSIGN_OR_RETURN(ignore_, ParseDockerignore(*ignore_text));
     }
+    for (int i = 0; i <= target; ++i) {
+      total_steps_ +=
+          1 + static_cast<int>(dockerfile_.stages[static_cast<size_t>(i)].instructions.size());
+    }
     for (int i = 0; i <= target; ++i) SLUICE_RETURN_IF_ERROR(BuildStage(static_cast<size_t>(i)));
     BuiltStage& last = stages_.back();
     for (const auto& [key, value] : request_.labels) last.config.config.labels[key] = value;
@@ -97,17 +81,29 @@ class Builder {
                                    ": " + message);
   }
 
+  // "STEP n/m: <text>", counting steps over the stages being built.
+  void LogStep(const std::string& text) {
+    ++step_;
+    if (request_.log) {
+      request_.log("STEP " + std::to_string(step_) + "/" + std::to_string(total_steps_) + ": " +
+                   text);
+    }
+  }
+
   // The stage's starting image and filesystem.
   Status StartStage(const Stage& stage, BuiltStage& built) {
+    LogStep("FROM " + stage.base + (stage.name.empty() ? "" : " AS " + stage.name));
     SLUICE_ASSIGN_OR_RETURN(TempDir dir, TempDir::Create("sluice-build-"));
     built.rootfs = std::make_unique<TempDir>(std::move(dir));
     built.config.created = Rfc3339Utc(request_.epoch);
+    built.base = stage.base;
     if (stage.base == "scratch") return Status::Ok();
     int parent = FindStage(dockerfile_, stage.base);
     if (parent >= 0 && static_cast<size_t>(parent) < stages_.size()) {
       const BuiltStage& from = stages_[static_cast<size_t>(parent)];
       built.layers = from.layers;
       built.config = from.config;
+      built.base = from.base;
       // Unpacked again rather than copied, which keeps owners and devices.
       for (const Layer& layer : built.layers) {
         SLUICE_RETURN_IF_ERROR(
@@ -122,6 +118,7 @@ class Builder {
                              "\" is not in the local store; pull it first with sluice image pull");
       return Status::NotFound("base image " + stage.base + " is not in the local store");
     }
+    built.base = desc->digest.str();
     SLUICE_ASSIGN_OR_RETURN(Manifest manifest, layout_.ReadManifest(desc->digest));
     SLUICE_ASSIGN_OR_RETURN(built.config, layout_.ReadConfig(manifest));
     built.config.created = Rfc3339Utc(request_.epoch);
@@ -158,111 +155,120 @@ class Builder {
         ResolvedStage resolved,
         ResolveStage(dockerfile_, index, build_args_, BaseOf(built.config), diagnostics_));
     ImageConfig& config = built.config;
-    ContainerConfig& run = config.config;
-    std::vector<std::string> shell = {"/bin/sh", "-c"};
-    std::string workdir = "/";
-    if (!run.working_dir.empty()) workdir = run.working_dir;
-    bool cmd_set = false;  // by this stage, as opposed to inherited
+    StageState state;
+    if (!config.config.working_dir.empty()) state.workdir = config.config.working_dir;
     for (const Instruction& in : resolved.instructions) {
-      std::string created_by(InstructionName(in.kind));
+      std::string text = Describe(in, state.shell);
       bool empty_layer = true;
       switch (in.kind) {
         case InstructionKind::kRun:
-          SLUICE_RETURN_IF_ERROR(RunLayer(in, shell, workdir, built));
-          created_by += " " + Joined(ToArgv(in.command, shell));
+        case InstructionKind::kCopy:
+        case InstructionKind::kAdd:
+          SLUICE_RETURN_IF_ERROR(LayerStep(in, text, state, built));
           empty_layer = false;
-          break;
-        case InstructionKind::kArg:
-          break;
-        case InstructionKind::kEnv:
-          for (const auto& kv : in.pairs) {
-            SetEnv(run, kv.key, kv.value);
-            created_by += " " + kv.key + "=" + kv.value;
-          }
-          break;
-        case InstructionKind::kLabel:
-          for (const auto& kv : in.pairs) {
-            run.labels[kv.key] = kv.value;
-            created_by += " " + kv.key + "=" + kv.value;
-          }
           break;
         case InstructionKind::kWorkdir:
-          workdir = run.working_dir = in.values.at(0);
-          created_by += " " + workdir;
-          break;
-        case InstructionKind::kUser:
-          run.user = in.values.at(0);
-          created_by += " " + run.user;
-          break;
-        case InstructionKind::kStopsignal:
-          run.stop_signal = in.values.at(0);
-          created_by += " " + run.stop_signal;
-          break;
-        case InstructionKind::kExpose:
-          for (const auto& v : in.values) {
-            run.exposed_ports.insert(v.find('/') == std::string::npos ? v + "/tcp" : v);
+          SLUICE_RETURN_IF_ERROR(ApplyConfigInstruction(in, state, config.config));
+          // BuildKit creates a missing working directory in a layer of its own.
+          if (ResolveInRoot(built.rootfs->path(), state.workdir)) {
+            LogStep(text);
+          } else {
+            SLUICE_RETURN_IF_ERROR(LayerStep(in, text, state, built));
+            empty_layer = false;
           }
-          created_by += " " + Joined(in.values);
           break;
-        case InstructionKind::kVolume:
-          for (const auto& v : in.values) run.volumes.insert(v);
-          created_by += " " + Joined(in.values);
-          break;
-        case InstructionKind::kCmd:
-          run.cmd = ToArgv(in.command, shell);
-          cmd_set = true;
-          created_by += " " + Joined(*run.cmd);
-          break;
-        case InstructionKind::kEntrypoint:
-          run.entrypoint = ToArgv(in.command, shell);
-          if (!cmd_set) run.cmd.reset();  // Docker drops an inherited CMD, not this stage's
-          created_by += " " + Joined(*run.entrypoint);
-          break;
-        case InstructionKind::kShell:
-          shell = in.command.args;
-          created_by += " " + Joined(shell);
-          break;
-        case InstructionKind::kHealthcheck:
-          created_by +=
-              in.healthcheck.none ? " NONE" : " CMD " + Joined(in.healthcheck.command.args);
-          break;
-        case InstructionKind::kCopy:
-        case InstructionKind::kAdd: {
-          SLUICE_RETURN_IF_ERROR(CopyLayer(in, workdir, built));
-          created_by += " " + Joined(in.copy.sources) + " " + in.copy.destination;
-          empty_layer = false;
-          break;
+        default: {
+          LogStep(text);
+          Status applied = ApplyConfigInstruction(in, state, config.config);
+          if (!applied.ok()) return Error(in, applied.message());
         }
       }
-      config.history.push_back({config.created, created_by, "", empty_layer});
+      config.history.push_back({config.created, text, "", empty_layer});
     }
     stages_.push_back(std::move(built));
     return Status::Ok();
   }
 
-  Status CopyLayer(const Instruction& in, const std::string& workdir, BuiltStage& built) {
-    const CopySpec& spec = in.copy;
-    fs::path from_root = request_.context;
-    Dockerignore no_ignore;
-    const Dockerignore* ignore = &ignore_;
-    if (!spec.from.empty()) {
-      int from = FindStage(dockerfile_, spec.from);
-      if (from < 0 || static_cast<size_t>(from) >= stages_.size()) {
-        return Error(in, "--from=" + spec.from +
-                             " names no earlier stage; copying from images is not supported yet");
-      }
-      from_root = stages_[static_cast<size_t>(from)].rootfs->path();
-      ignore = &no_ignore;
+  // A step that makes a layer: from the cache when its key is there (and
+  // --no-cache is off), else made and recorded.
+  Status LayerStep(const Instruction& in, const std::string& text, const StageState& state,
+                   BuiltStage& built) {
+    CacheKey key;
+    key.Add("base", built.base);
+    for (const Layer& layer : built.layers) key.Add("layer", layer.diff_id.str());
+    key.Add("config", ToJson(built.config)).Add("instruction", text);
+    fs::path from_root;
+    if (in.kind == InstructionKind::kCopy || in.kind == InstructionKind::kAdd) {
+      SLUICE_ASSIGN_OR_RETURN(from_root, SourceRoot(in));
+      auto inputs = CopyInputs(in.copy, in.kind == InstructionKind::kAdd, from_root,
+                               in.copy.from.empty() ? ignore_ : Dockerignore());
+      if (!inputs.ok()) return Error(in, inputs.status().message());
+      SLUICE_ASSIGN_OR_RETURN(Digest files, DigestOfFiles(from_root, *inputs));
+      key.Add("files", files.str());
+    } else if (in.kind == InstructionKind::kRun) {
+      for (const KeyValue& kv : in.run_env) key.Add("env", kv.key + "=" + kv.value);
+      key.Add("workdir", state.workdir).Add("user", built.config.config.user);
     }
+    Digest digest = key.Finish();
+    if (!request_.no_cache) {
+      SLUICE_ASSIGN_OR_RETURN(std::optional<Layer> cached, cache_.Lookup(digest));
+      if (cached) {
+        LogStep(text + " (cached)");
+        SLUICE_RETURN_IF_ERROR(
+            UnpackLayer(cached->gzip, built.rootfs->path(), RootfsUnpackOptions()));
+        built.layers.push_back(std::move(*cached));
+        return Status::Ok();
+      }
+    }
+    LogStep(text);
+    switch (in.kind) {
+      case InstructionKind::kRun:
+        SLUICE_RETURN_IF_ERROR(RunLayer(in, state, built));
+        break;
+      case InstructionKind::kWorkdir:
+        SLUICE_RETURN_IF_ERROR(WorkdirLayer(state.workdir, built));
+        break;
+      default:
+        SLUICE_RETURN_IF_ERROR(CopyLayer(in, from_root, state.workdir, built));
+    }
+    return cache_.Record(digest, built.layers.back());
+  }
+
+  // Where COPY/ADD reads: the context, an earlier stage or a local image.
+  Result<fs::path> SourceRoot(const Instruction& in) {
+    const std::string& from = in.copy.from;
+    if (from.empty()) return request_.context;
+    int stage = FindStage(dockerfile_, from);
+    if (stage >= 0 && static_cast<size_t>(stage) < stages_.size()) {
+      return stages_[static_cast<size_t>(stage)].rootfs->path();
+    }
+    auto desc = layout_.Resolve(from);
+    if (!desc.ok()) {
+      return Error(in, "--from=" + from +
+                           " names no earlier stage and no image in the local store; "
+                           "pull it first with sluice image pull");
+    }
+    if (!images_) {
+      SLUICE_ASSIGN_OR_RETURN(TempDir dir, TempDir::Create("sluice-build-from-"));
+      images_ = std::make_unique<TempDir>(std::move(dir));
+    }
+    return UnpackImageCached(layout_, desc->digest, images_->path(), RootfsUnpackOptions());
+  }
+
+  Status CopyLayer(const Instruction& in, const fs::path& from_root, const std::string& workdir,
+                   BuiltStage& built) {
+    const CopySpec& spec = in.copy;
     LayerOptions options;
     options.mtime = request_.epoch;
     if (!spec.chown.empty()) {
-      Status chown = ParseChown(spec.chown, options.uid, options.gid);
+      Status chown = ResolveChown(spec.chown, built.rootfs->path(), options.uid, options.gid);
       if (!chown.ok()) return Error(in, chown.message());
     }
     SLUICE_ASSIGN_OR_RETURN(TempDir tree, TempDir::Create("sluice-layer-"));
-    Status copied = CopyIntoTree(spec, in.kind == InstructionKind::kAdd, from_root, *ignore,
-                                 workdir, built.rootfs->path(), tree.path());
+    Dockerignore no_ignore;
+    Status copied = CopyIntoTree(spec, in.kind == InstructionKind::kAdd, from_root,
+                                 spec.from.empty() ? ignore_ : no_ignore, workdir,
+                                 built.rootfs->path(), tree.path());
     if (!copied.ok()) return Error(in, copied.message());
     SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options));
     SLUICE_RETURN_IF_ERROR(UnpackLayer(layer.gzip, built.rootfs->path(), RootfsUnpackOptions()));
@@ -270,13 +276,27 @@ class Builder {
     return Status::Ok();
   }
 
-  Status RunLayer(const Instruction& in, const std::vector<std::string>& shell,
-                  const std::string& workdir, BuiltStage& built) {
+  Status WorkdirLayer(const std::string& workdir, BuiltStage& built) {
+    SLUICE_ASSIGN_OR_RETURN(TempDir tree, TempDir::Create("sluice-layer-"));
+    fs::path dir = tree.path() / fs::path(workdir).relative_path();
+    SLUICE_RETURN_IF_ERROR(MakeDirs(dir));
+    for (fs::path p = dir; p != tree.path(); p = p.parent_path()) {
+      fs::permissions(p, fs::perms(0755));
+    }
+    LayerOptions options;
+    options.mtime = request_.epoch;
+    SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options));
+    SLUICE_RETURN_IF_ERROR(UnpackLayer(layer.gzip, built.rootfs->path(), RootfsUnpackOptions()));
+    built.layers.push_back(std::move(layer));
+    return Status::Ok();
+  }
+
+  Status RunLayer(const Instruction& in, const StageState& state, BuiltStage& built) {
     RunSpec spec;
-    spec.argv = ToArgv(in.command, shell);
+    spec.argv = ToArgv(in.command, state.shell);
     for (const KeyValue& kv : in.run_env) spec.env[kv.key] = kv.value;
     spec.env.try_emplace("PATH", kDefaultPath);
-    spec.workdir = workdir;
+    spec.workdir = state.workdir;
     spec.epoch = request_.epoch;
     spec.log = request_.log;
     spec.cancel = request_.cancel;
@@ -303,10 +323,14 @@ class Builder {
   const BuildRequest& request_;
   const ImageLayout& layout_;
   DiagnosticList& diagnostics_;
+  BuildCache cache_;
   Dockerfile dockerfile_;
   Dockerignore ignore_;
   BuildArgs build_args_;  // the request's over the automatic platform ARGs
   std::vector<BuiltStage> stages_;
+  std::unique_ptr<TempDir> images_;  // images COPY --from names, unpacked
+  int step_ = 0;
+  int total_steps_ = 0;
 };
 
 }  // namespace

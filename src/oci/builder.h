@@ -3,37 +3,47 @@
 // BuildImage() parses the Dockerfile, resolves and builds each stage up to
 // the target (the last stage unless BuildRequest::target names one), and
 // writes the target stage to the image layout under BuildRequest::tag.
+// Progress goes to BuildRequest::log: "STEP n/m: <instruction>" (with
+// " (cached)" for a layer taken from the build cache) and RUN's output.
 //
 //   FROM       scratch, an earlier stage, or an image already tagged in the
 //              layout (anything else: "pull it first with sluice image pull").
 //   COPY/ADD   from the build context (honouring .dockerignore) or, with
-//              --from, from an earlier stage's filesystem; sources may be
-//              globs; a directory source copies its contents; a destination
-//              ending in '/' (or several sources) is a directory; relative
-//              destinations are against WORKDIR; --chown takes numeric
-//              uid[:gid], --chmod an octal mode. ADD of a local tar (plain or
-//              gzip) extracts it. Each COPY/ADD is one reproducible layer
-//              (layer_tar.h): the same inputs give the same digests,
-//              whatever the files' mtimes.
-//   ENV LABEL WORKDIR USER EXPOSE VOLUME CMD ENTRYPOINT STOPSIGNAL
-//              update the image config; these, HEALTHCHECK, SHELL and ARG add
-//              an empty-layer history entry. HEALTHCHECK is recorded in the
-//              history only: the image config type has no field for it yet.
+//              --from, from an earlier stage's filesystem or an image tagged
+//              in the layout; sources may be globs; a directory source copies
+//              its contents; a destination ending in '/' (or several
+//              sources) is a directory; relative destinations are against
+//              WORKDIR; --chown takes user[:group] as numbers or names from
+//              the image's /etc/passwd and /etc/group, --chmod an octal mode.
+//              ADD of a local tar (plain or gzip) extracts it.
 //   RUN        runs in the stage's filesystem under bubblewrap, as root
-//              (builder_run.h: the shell, env with build args, WORKDIR,
-//              overlay or snapshot capture, USER not applied to the command);
-//              what it changed is one reproducible layer, whiteouts included.
-//              Its output goes to BuildRequest::log; a failing command is an
-//              error at its line naming the exit code and the command.
+//              (builder_run.h: the SHELL, the env with the build args, WORKDIR
+//              created if missing, overlay or snapshot capture; USER is not
+//              applied to the command); what it changed is one layer,
+//              whiteouts included. A failing command is an error at its line
+//              naming the exit code and the command.
+//   WORKDIR    sets the working directory and, when it is missing, creates it
+//              in a layer of its own (as BuildKit does).
+//   ENV LABEL USER EXPOSE VOLUME CMD ENTRYPOINT STOPSIGNAL HEALTHCHECK
+//              update the image config (HEALTHCHECK in Docker's JSON shape);
+//              these, SHELL and ARG add an empty-layer history entry. ARG
+//              values reach RUN's environment, never the config.
 //
-// Every timestamp in the image is SOURCE_DATE_EPOCH (BuildRequest::epoch).
+// Every layer is reproducible (layer_tar.h): the same inputs give the same
+// digests whatever the files' mtimes, and every timestamp in the image is
+// SOURCE_DATE_EPOCH (BuildRequest::epoch). Layer steps go through the build
+// cache kept in the layout (build_cache.h): a rebuild of an unchanged
+// Dockerfile runs nothing and gives the same image digest; a changed context
+// file re-runs its COPY and every layer step after it. no_cache skips the
+// lookups (results are still recorded).
 //
-// Errors: problems in the Dockerfile (syntax, a failing RUN, an unknown stage, a COPY
-// source that is missing or excluded) go into `diagnostics` at their
-// file:line:column and come back as InvalidArgument; NotFound for a base
-// image not in the layout; IoError for the disk. Thread-safety: builds into
-// distinct layouts may run concurrently; a build changes the layout's index
-// (see layout.h for serialising that).
+// Errors: problems in the Dockerfile (syntax, a failing RUN, a missing shell,
+// an unknown stage, a COPY source that is missing or excluded, an unknown
+// --chown name) go into `diagnostics` at their file:line:column and come back
+// as InvalidArgument; NotFound for a base image not in the layout; Aborted
+// when cancelled; IoError for the disk. Thread-safety: builds into distinct
+// layouts may run concurrently; a build changes the layout's index and
+// cache (see layout.h for serialising that).
 #pragma once
 
 #include <cstdint>

@@ -1,10 +1,13 @@
 #include "oci/builder_copy.h"
 
 #include <charconv>
+#include <optional>
+#include <set>
 #include <system_error>
 #include <vector>
 
 #include "common/files.h"
+#include "oci/builder_run.h"
 #include "oci/layer_tar.h"
 #include "oci/layer_unpack.h"
 
@@ -92,39 +95,13 @@ Result<fs::perms> ParseChmod(const std::string& text) {
   return fs::perms(mode);
 }
 
-}  // namespace
-
-Status ParseChown(const std::string& text, uint32_t& uid, uint32_t& gid) {
-  size_t colon = text.find(':');
-  std::string u = text.substr(0, colon);
-  std::string g = colon == std::string::npos ? u : text.substr(colon + 1);
-  auto parse = [](const std::string& s, uint32_t& out) {
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return !s.empty() && ec == std::errc() && end == s.data() + s.size();
-  };
-  if (!parse(u, uid) || !parse(g, gid)) {
-    return Status::InvalidArgument(
-        "--chown=" + text +
-        " is not numeric; write uid:gid such as 1000:1000 (user names "
-        "need the image's /etc/passwd, which this sluice does not read)");
-  }
-  return Status::Ok();
-}
-
-Status CopyIntoTree(const CopySpec& spec, bool is_add, const fs::path& from_root,
-                    const Dockerignore& ignore, const std::string& workdir,
-                    const fs::path& image_root, const fs::path& tree) {
-  fs::perms mode{};
-  const fs::perms* chmod = nullptr;
-  if (!spec.chmod.empty()) {
-    SLUICE_ASSIGN_OR_RETURN(mode, ParseChmod(spec.chmod));
-    chmod = &mode;
-  }
-  SLUICE_ASSIGN_OR_RETURN(std::vector<ContextEntry> entries, ListContextFiles(from_root, ignore));
-
-  // Each source, globs expanded, as a context path ("" is the root).
+// Each source of `spec`, globs expanded, as context entries ("" is the
+// root); `wildcard` tells whether there may be several.
+Result<std::vector<ContextEntry>> MatchSources(const CopySpec& spec, bool is_add,
+                                               const std::vector<ContextEntry>& entries,
+                                               bool& wildcard) {
   std::vector<ContextEntry> matches;
-  bool wildcard = spec.sources.size() > 1;
+  wildcard = spec.sources.size() > 1;
   for (const std::string& raw : spec.sources) {
     if (is_add &&
         (raw.starts_with("http://") || raw.starts_with("https://") || raw.starts_with("git@"))) {
@@ -154,6 +131,104 @@ Status CopyIntoTree(const CopySpec& spec, bool is_add, const fs::path& from_root
                                      "\" matches nothing (missing, or excluded by .dockerignore)");
     }
   }
+  return matches;
+}
+
+bool ParseId(const std::string& s, uint32_t& out) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return !s.empty() && ec == std::errc() && end == s.data() + s.size();
+}
+
+// The ':'-separated fields of the line of `file` (/etc/passwd or /etc/group
+// in the image) whose first field is `name`; empty when there is none.
+Result<std::vector<std::string>> FindDatabaseEntry(const fs::path& image_root,
+                                                   const std::string& file,
+                                                   const std::string& name) {
+  std::optional<fs::path> path = ResolveInRoot(image_root, file);
+  if (!path) return std::vector<std::string>();
+  SLUICE_ASSIGN_OR_RETURN(std::string text, ReadFile(*path));
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t eol = text.find('\n', start);
+    if (eol == std::string::npos) eol = text.size();
+    std::string line = text.substr(start, eol - start);
+    start = eol + 1;
+    std::vector<std::string> fields;
+    for (size_t from = 0;;) {
+      size_t colon = line.find(':', from);
+      fields.push_back(line.substr(from, colon - from));
+      if (colon == std::string::npos) break;
+      from = colon + 1;
+    }
+    if (fields[0] == name) return fields;
+  }
+  return std::vector<std::string>();
+}
+
+}  // namespace
+
+Status ResolveChown(const std::string& text, const fs::path& image_root, uint32_t& uid,
+                    uint32_t& gid) {
+  size_t colon = text.find(':');
+  std::string user = text.substr(0, colon);
+  std::string group = colon == std::string::npos ? "" : text.substr(colon + 1);
+  if (user.empty() || (colon != std::string::npos && group.empty())) {
+    return Status::InvalidArgument("--chown=" + text + ": write user[:group], names or numbers");
+  }
+  if (!ParseId(user, uid)) {
+    SLUICE_ASSIGN_OR_RETURN(auto entry, FindDatabaseEntry(image_root, "/etc/passwd", user));
+    if (entry.size() < 4 || !ParseId(entry[2], uid) || !ParseId(entry[3], gid)) {
+      return Status::InvalidArgument("--chown=" + text + ": user \"" + user +
+                                     "\" is not in the image's /etc/passwd; add it in an "
+                                     "earlier step or give a numeric uid");
+    }
+  } else {
+    gid = uid;  // Docker: a numeric user alone is also the group
+  }
+  if (group.empty() || ParseId(group, gid)) return Status::Ok();
+  SLUICE_ASSIGN_OR_RETURN(auto entry, FindDatabaseEntry(image_root, "/etc/group", group));
+  if (entry.size() < 3 || !ParseId(entry[2], gid)) {
+    return Status::InvalidArgument("--chown=" + text + ": group \"" + group +
+                                   "\" is not in the image's /etc/group; add it in an "
+                                   "earlier step or give a numeric gid");
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> CopyInputs(const CopySpec& spec, bool is_add,
+                                            const fs::path& from_root, const Dockerignore& ignore) {
+  SLUICE_ASSIGN_OR_RETURN(std::vector<ContextEntry> entries, ListContextFiles(from_root, ignore));
+  bool wildcard = false;
+  SLUICE_ASSIGN_OR_RETURN(std::vector<ContextEntry> matches,
+                          MatchSources(spec, is_add, entries, wildcard));
+  std::set<std::string> paths;
+  for (const ContextEntry& m : matches) {
+    if (m.type != ContextEntry::Type::kDirectory) {
+      paths.insert(m.path);
+      continue;
+    }
+    std::string prefix = m.path.empty() ? "" : m.path + "/";
+    if (!m.path.empty()) paths.insert(m.path);
+    for (const auto& e : entries) {
+      if (e.path.starts_with(prefix)) paths.insert(e.path);
+    }
+  }
+  return std::vector<std::string>(paths.begin(), paths.end());
+}
+
+Status CopyIntoTree(const CopySpec& spec, bool is_add, const fs::path& from_root,
+                    const Dockerignore& ignore, const std::string& workdir,
+                    const fs::path& image_root, const fs::path& tree) {
+  fs::perms mode{};
+  const fs::perms* chmod = nullptr;
+  if (!spec.chmod.empty()) {
+    SLUICE_ASSIGN_OR_RETURN(mode, ParseChmod(spec.chmod));
+    chmod = &mode;
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::vector<ContextEntry> entries, ListContextFiles(from_root, ignore));
+  bool wildcard = false;
+  SLUICE_ASSIGN_OR_RETURN(std::vector<ContextEntry> matches,
+                          MatchSources(spec, is_add, entries, wildcard));
 
   std::string dest = spec.destination;
   bool dest_is_dir = dest.ends_with('/') || dest == "." || dest.ends_with("/.");

@@ -9,8 +9,10 @@
 // Not thread-safe for the same `tree`.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "oci/dockerfile.h"
@@ -22,8 +24,18 @@ Status CopyIntoTree(const CopySpec& spec, bool is_add, const std::filesystem::pa
                     const Dockerignore& ignore, const std::string& workdir,
                     const std::filesystem::path& image_root, const std::filesystem::path& tree);
 
-// --chown's numeric "uid[:gid]" (gid defaults to uid); InvalidArgument
-// otherwise.
-Status ParseChown(const std::string& text, uint32_t& uid, uint32_t& gid);
+// --chown's "user[:group]", each a number or a name looked up in the
+// image's /etc/passwd or /etc/group under `image_root`. A numeric user alone
+// is also the group; a user name alone takes its primary group.
+// InvalidArgument naming what is missing otherwise.
+Status ResolveChown(const std::string& text, const std::filesystem::path& image_root, uint32_t& uid,
+                    uint32_t& gid);
+
+// The paths (relative to `from_root`, sorted) a COPY/ADD of `spec` reads:
+// every match of its sources and everything under a matched directory --
+// what the build cache hashes. The same source errors as CopyIntoTree.
+Result<std::vector<std::string>> CopyInputs(const CopySpec& spec, bool is_add,
+                                            const std::filesystem::path& from_root,
+                                            const Dockerignore& ignore);
 
 }  // namespace sluice::oci

@@ -21,9 +21,13 @@
 // unpack cannot keep them) and `epoch` as every mtime, so the same command
 // output gives the same digest.
 //
-// USER: the command runs as root whatever the stage's USER says (the runner
-// has no way to switch users inside the image yet); files it creates are
-// owned by root. USER still goes into the image config.
+// USER: the command runs as root whatever the stage's USER says; files it
+// creates are owned by root. USER still goes into the image config.
+// bubblewrap's `--unshare-user --uid N --gid N` was tried (as root here): the
+// command does see uid N, but the namespace maps N to root outside, so every
+// root-owned image file looks owned by N inside and new files land on disk
+// owned by 0 -- the wrong result either way, so it is not used. Doing USER
+// properly needs a setuid step inside the sandbox (a runner change).
 //
 // Errors: FailedPrecondition when the program (argv[0], looked up in the
 // image's PATH) is not in the image -- the message names it; the command's

@@ -140,6 +140,28 @@ TEST_F(BuilderRunTest, SameRunGivesTheSameDigests) {
   EXPECT_EQ(first->digest, second->digest);
 }
 
+TEST_F(BuilderRunTest, CachedRunDoesNotRunAgainUntilItsInputsChange) {
+  SKIP_WITHOUT_SANDBOX();
+  std::string dockerfile = std::string(kBusyboxBase) +
+                           "ARG MSG=one\n"
+                           "RUN echo ran-$MSG && echo $MSG > /msg\n"
+                           "COPY a.txt /\n";
+  auto first = Build(dockerfile);
+  ASSERT_TRUE(first.ok()) << first.status().message() << Messages();
+  EXPECT_EQ(std::count(log_.begin(), log_.end(), "ran-one"), 1);
+  auto second = Build(dockerfile);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(std::count(log_.begin(), log_.end(), "ran-one"), 0);
+  EXPECT_EQ(LogCount("(cached)"), 4) << ::testing::PrintToString(log_);
+  EXPECT_EQ(first->digest, second->digest);
+  // A build arg RUN sees is part of its key.
+  auto other = Build(dockerfile, "t", "", {{"MSG", "two"}});
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(std::count(log_.begin(), log_.end(), "ran-two"), 1);
+  EXPECT_EQ(LogCount("(cached)"), 2);
+  EXPECT_EQ(Files(*other)["msg"], "two\n");
+}
+
 // A rootfs with busybox and its applets, for RunInRootfs directly.
 class RunInRootfsTest : public ::testing::Test {
  protected:
@@ -213,6 +235,21 @@ TEST_F(RunInRootfsTest, FailedCommandGivesNoLayerAndLeavesTheOverlayRootAlone) {
   EXPECT_EQ(outcome->process.exit_code, 7);
   EXPECT_FALSE(outcome->layer.has_value());
   EXPECT_TRUE(fs::exists(a / "etc/keep"));
+}
+
+TEST_F(RunInRootfsTest, CancelledRunIsAbortedAndMakesNoLayer) {
+  SKIP_WITHOUT_SANDBOX();
+  fs::path a = MakeRootfs("a");
+  Cancellation cancel;
+  cancel.Cancel();
+  RunSpec spec;
+  spec.argv = {"/bin/sh", "-c", "echo x > /etc/new"};
+  spec.env = {{"PATH", "/bin"}};
+  spec.cancel = &cancel;
+  auto outcome = RunInRootfs(a, spec);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().code(), StatusCode::kAborted);
+  EXPECT_FALSE(fs::exists(a / "etc/new"));
 }
 
 TEST_F(RunInRootfsTest, ProgramsAreLookedUpInsideTheRoot) {

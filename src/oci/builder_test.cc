@@ -4,6 +4,7 @@
 
 #include "common/files.h"
 #include "oci/builder_test_util.h"
+#include "oci/tar_format.h"
 #include "oci/test_tools.h"
 
 namespace sluice::oci {
@@ -38,7 +39,7 @@ TEST_F(BuilderTest, ScratchImageWithCopiesAndConfig) {
   EXPECT_EQ(files.count("secret.key"), 0u);
   auto manifest = layout_->ReadManifest(desc->digest);
   EXPECT_EQ(files["texts"], "dir");  // an existing directory receives b.txt, not replaced by it
-  EXPECT_EQ(manifest->layers.size(), 4u);
+  EXPECT_EQ(manifest->layers.size(), 5u);  // WORKDIR made /srv
   auto config = layout_->ReadConfig(*manifest);
   ASSERT_TRUE(config.ok());
   const ContainerConfig& c = config->config;
@@ -191,6 +192,115 @@ TEST_F(BuilderTest, SkopeoReadsTheBuiltImage) {
   ASSERT_TRUE(run.ok()) << run.status().message();
   EXPECT_EQ(run->exit_code, 0) << run->output;
   EXPECT_NE(run->output.find("\"k\": \"v\""), std::string::npos) << run->output;
+}
+
+TEST_F(BuilderTest, RebuildHitsTheCacheAndAContextChangeRerunsFromThatCopy) {
+  std::string dockerfile = "FROM scratch\nCOPY a.txt /\nENV X=1\nCOPY b.txt /\nCOPY app /app/\n";
+  auto first = Build(dockerfile);
+  ASSERT_TRUE(first.ok()) << first.status().message() << Messages();
+  EXPECT_EQ(LogCount("(cached)"), 0);
+  EXPECT_EQ(LogCount("STEP 1/5: FROM scratch"), 1) << ::testing::PrintToString(log_);
+  auto second = Build(dockerfile);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(LogCount("(cached)"), 3) << ::testing::PrintToString(log_);
+  EXPECT_EQ(LogCount("STEP 4/5: COPY b.txt / (cached)"), 1) << ::testing::PrintToString(log_);
+  EXPECT_EQ(first->digest, second->digest);
+
+  testing::Write(context_ / "b.txt", "changed\n");
+  auto third = Build(dockerfile);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(LogCount("(cached)"), 1) << ::testing::PrintToString(log_);
+  EXPECT_EQ(LogCount("COPY a.txt / (cached)"), 1);
+  EXPECT_NE(first->digest, third->digest);
+  EXPECT_EQ(Files(*third)["b.txt"], "changed\n");
+  // --no-cache runs every step and still gives the same image.
+  auto uncached = Build(dockerfile, "t", "", {}, /*no_cache=*/true);
+  ASSERT_TRUE(uncached.ok());
+  EXPECT_EQ(LogCount("(cached)"), 0);
+  EXPECT_EQ(uncached->digest, third->digest);
+}
+
+TEST_F(BuilderTest, ChmodOfAContextFileMissesTheCache) {
+  std::string dockerfile = "FROM scratch\nCOPY app /app/\n";
+  ASSERT_TRUE(Build(dockerfile).ok());
+  fs::permissions(context_ / "app/main.py", fs::perms(0755));
+  ASSERT_TRUE(Build(dockerfile).ok());
+  EXPECT_EQ(LogCount("(cached)"), 0);
+}
+
+TEST_F(BuilderTest, ChownNamesComeFromTheImagesPasswdAndGroup) {
+  testing::Write(context_ / "passwd", "root:x:0:0::/root:/bin/sh\napp:x:1001:1002::/home/app:\n");
+  testing::Write(context_ / "group", "root:x:0:\nstaff:x:50:\n");
+  std::string base = "FROM scratch\nCOPY passwd group /etc/\n";
+  for (const auto& [chown, owner] : std::vector<std::pair<std::string, std::string>>{
+           {"app", "1001/1002"}, {"app:staff", "1001/50"}, {"7", "7/7"}, {"app:9", "1001/9"}}) {
+    auto desc = Build(base + "COPY --chown=" + chown + " a.txt /\n");
+    ASSERT_TRUE(desc.ok()) << chown << Messages();
+    auto manifest = layout_->ReadManifest(desc->digest);
+    auto tar = Gunzip(*layout_->ReadBlob(manifest->layers.back().digest));
+    ASSERT_TRUE(tar.ok());
+    auto entries = ParseTar(*tar);
+    ASSERT_TRUE(entries.ok() && entries->size() == 1);
+    EXPECT_EQ(std::to_string((*entries)[0].uid) + "/" + std::to_string((*entries)[0].gid), owner)
+        << chown;
+  }
+  auto missing = Build(base + "COPY --chown=ghost a.txt /\n");
+  ASSERT_FALSE(missing.ok());
+  ASSERT_EQ(diagnostics_.error_count(), 1);
+  EXPECT_EQ(diagnostics_.items()[0].location.line, 3);
+  EXPECT_NE(
+      diagnostics_.items()[0].message.find("user \"ghost\" is not in the image's /etc/passwd"),
+      std::string::npos)
+      << diagnostics_.items()[0].message;
+  auto no_group = Build(base + "COPY --chown=app:wheel a.txt /\n");
+  ASSERT_FALSE(no_group.ok());
+  EXPECT_NE(diagnostics_.items()[0].message.find("group \"wheel\""), std::string::npos);
+}
+
+TEST_F(BuilderTest, HealthcheckGoesIntoTheConfig) {
+  auto desc = Build(
+      "FROM scratch\nHEALTHCHECK --interval=30s --timeout=1m --retries=2 CMD [\"/probe\", "
+      "\"-q\"]\n",
+      "checked");
+  ASSERT_TRUE(desc.ok()) << desc.status().message() << Messages();
+  auto manifest = layout_->ReadManifest(desc->digest);
+  auto json = layout_->ReadBlob(manifest->config.digest);
+  ASSERT_TRUE(json.ok());
+  EXPECT_NE(json->find("\"Healthcheck\":{\"Interval\":30000000000,\"Retries\":2,"
+                       "\"Test\":[\"CMD\",\"/probe\",\"-q\"],\"Timeout\":60000000000}"),
+            std::string::npos)
+      << *json;
+  auto disabled = Build("FROM checked\nHEALTHCHECK NONE\n");
+  ASSERT_TRUE(disabled.ok());
+  auto config = layout_->ReadConfig(*layout_->ReadManifest(disabled->digest));
+  ASSERT_TRUE(config.ok() && config->config.healthcheck.has_value());
+  EXPECT_EQ(config->config.healthcheck->test, (std::vector<std::string>{"NONE"}));
+  EXPECT_FALSE(Build("FROM scratch\nHEALTHCHECK --interval=often CMD true\n").ok());
+  ASSERT_EQ(diagnostics_.error_count(), 1);
+  EXPECT_EQ(diagnostics_.items()[0].location.line, 2);
+}
+
+TEST_F(BuilderTest, CopyFromAnImageInTheStore) {
+  ASSERT_TRUE(Build("FROM scratch\nCOPY a.txt /from-image.txt\n", "other:1").ok());
+  auto desc = Build("FROM scratch\nCOPY --from=other:1 /from-image.txt /copied\n");
+  ASSERT_TRUE(desc.ok()) << desc.status().message() << Messages();
+  EXPECT_EQ(Files(*desc)["copied"], "a\n");
+  auto missing = Build("FROM scratch\nCOPY --from=nowhere:2 /x /x\n");
+  ASSERT_FALSE(missing.ok());
+  ASSERT_EQ(diagnostics_.error_count(), 1);
+  EXPECT_NE(diagnostics_.items()[0].message.find("pull it first with sluice image pull"),
+            std::string::npos);
+}
+
+TEST_F(BuilderTest, WorkdirCreatesTheDirectoryInALayer) {
+  auto desc = Build("FROM scratch\nWORKDIR /srv/app\nWORKDIR /srv\n");
+  ASSERT_TRUE(desc.ok()) << desc.status().message() << Messages();
+  EXPECT_EQ(Files(*desc)["srv/app"], "dir");
+  auto config = layout_->ReadConfig(*layout_->ReadManifest(desc->digest));
+  ASSERT_EQ(config->history.size(), 2u);
+  EXPECT_FALSE(config->history[0].empty_layer);
+  EXPECT_TRUE(config->history[1].empty_layer);  // /srv was there already
+  EXPECT_EQ(config->diff_ids.size(), 1u);
 }
 
 }  // namespace

@@ -195,6 +195,16 @@ std::string ToJson(const ImageConfig& c) {
   if (!cc.exposed_ports.empty()) cfg["ExposedPorts"] = SetJson(cc.exposed_ports);
   if (!cc.volumes.empty()) cfg["Volumes"] = SetJson(cc.volumes);
   if (!cc.stop_signal.empty()) cfg["StopSignal"] = cc.stop_signal;
+  if (cc.healthcheck) {
+    const HealthConfig& h = *cc.healthcheck;
+    json health = {{"Test", h.test}};
+    if (h.interval) health["Interval"] = h.interval;
+    if (h.timeout) health["Timeout"] = h.timeout;
+    if (h.start_period) health["StartPeriod"] = h.start_period;
+    if (h.start_interval) health["StartInterval"] = h.start_interval;
+    if (h.retries) health["Retries"] = h.retries;
+    cfg["Healthcheck"] = health;
+  }
   json diff_ids = json::array();
   for (const auto& d : c.diff_ids) diff_ids.push_back(d.str());
   json j = {{"architecture", c.architecture},
@@ -255,6 +265,22 @@ Result<ImageConfig> ParseImageConfig(std::string_view text) {
     SLUICE_RETURN_IF_ERROR(r.Read(*cfg, "ExposedPorts", "config.ExposedPorts", cc.exposed_ports));
     SLUICE_RETURN_IF_ERROR(r.Read(*cfg, "Volumes", "config.Volumes", cc.volumes));
     SLUICE_RETURN_IF_ERROR(r.Read(*cfg, "StopSignal", "config.StopSignal", cc.stop_signal));
+    const json* health = nullptr;
+    SLUICE_RETURN_IF_ERROR(r.Object(*cfg, "Healthcheck", "config.Healthcheck", health));
+    if (health) {
+      HealthConfig& h = cc.healthcheck.emplace();
+      int64_t retries = 0;
+      SLUICE_RETURN_IF_ERROR(r.Read(*health, "Test", "config.Healthcheck.Test", h.test));
+      SLUICE_RETURN_IF_ERROR(
+          r.Read(*health, "Interval", "config.Healthcheck.Interval", h.interval));
+      SLUICE_RETURN_IF_ERROR(r.Read(*health, "Timeout", "config.Healthcheck.Timeout", h.timeout));
+      SLUICE_RETURN_IF_ERROR(
+          r.Read(*health, "StartPeriod", "config.Healthcheck.StartPeriod", h.start_period));
+      SLUICE_RETURN_IF_ERROR(
+          r.Read(*health, "StartInterval", "config.Healthcheck.StartInterval", h.start_interval));
+      SLUICE_RETURN_IF_ERROR(r.Read(*health, "Retries", "config.Healthcheck.Retries", retries));
+      h.retries = static_cast<int>(retries);
+    }
   }
   const json* rootfs = nullptr;
   SLUICE_RETURN_IF_ERROR(r.Object(doc, "rootfs", "rootfs", rootfs));

@@ -48,6 +48,19 @@ struct Descriptor {
   bool operator==(const Descriptor&) const = default;
 };
 
+// "Healthcheck" of a container config, in Docker's shape (durations in
+// nanoseconds, 0 = the runtime's default). `test` is ["NONE"] (disabled),
+// ["CMD", argv...] or ["CMD-SHELL", command].
+struct HealthConfig {
+  std::vector<std::string> test;
+  int64_t interval = 0;
+  int64_t timeout = 0;
+  int64_t start_period = 0;
+  int64_t start_interval = 0;
+  int retries = 0;
+  bool operator==(const HealthConfig&) const = default;
+};
+
 // The "config" object of an image config: how to run the image.
 struct ContainerConfig {
   std::vector<std::string> env;  // "KEY=value"
@@ -59,6 +72,7 @@ struct ContainerConfig {
   std::set<std::string> exposed_ports;  // "8080/tcp"
   std::set<std::string> volumes;        // "/data"
   std::string stop_signal;
+  std::optional<HealthConfig> healthcheck;
   bool operator==(const ContainerConfig&) const = default;
 };
 

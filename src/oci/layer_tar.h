@@ -4,8 +4,9 @@
 // The tar is POSIX ustar, with a PAX extended header only for a name or link
 // target longer than 100 bytes. Entries are sorted by path (bytewise), owners
 // are numeric (0 unless LayerOptions says otherwise: fixed ones, or each
-// file's own) with no user or group names, every mtime is LayerOptions::mtime (SOURCE_DATE_EPOCH, or 0), and a
-// file with several hard links is written once, the later names as hard-link
+// file's own) with no user or group names, every mtime is
+// LayerOptions::mtime (SOURCE_DATE_EPOCH, or 0), and a file with several
+// hard links is written once, the later names as hard-link
 // entries to the first. gzip carries no file name and mtime 0. The layer
 // format is persisted (its digests are content addresses): changing any byte
 // of the output changes every image digest, so do it only on purpose.

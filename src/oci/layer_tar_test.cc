@@ -168,6 +168,33 @@ TEST(LayerTarTest, DiffHoldsChangesParentsAndWhiteouts) {
   EXPECT_NE(rejected.status().message().find("\"../outside\""), std::string::npos);
 }
 
+TEST(LayerTarTest, KeepOwnersWritesEachFilesOwnerInsteadOfTheFixedOne) {
+  if (::geteuid() != 0) GTEST_SKIP() << "giving a file another owner needs root";
+  auto dir = TempDir::Create("layer-tar-test-");
+  ASSERT_TRUE(dir.ok());
+  Write(dir->path() / "mine", "m");
+  Write(dir->path() / "theirs", "t");
+  ASSERT_EQ(::lchown((dir->path() / "theirs").c_str(), 1001, 1002), 0);
+  auto owners = [&](const LayerOptions& options) {
+    auto tar = WriteLayerTar(dir->path(), options);
+    EXPECT_TRUE(tar.ok());
+    auto entries = ParseTar(*tar);
+    EXPECT_TRUE(entries.ok());
+    std::string out;
+    for (const auto& e : *entries) {
+      out += e.name + "=" + std::to_string(e.uid) + ":" + std::to_string(e.gid) + " ";
+    }
+    return out;
+  };
+  LayerOptions fixed;
+  fixed.uid = 7;
+  fixed.gid = 8;
+  EXPECT_EQ(owners(fixed), "mine=7:8 theirs=7:8 ");
+  LayerOptions keep;
+  keep.keep_owners = true;
+  EXPECT_EQ(owners(keep), "mine=0:0 theirs=1001:1002 ");
+}
+
 TEST(LayerTarTest, SourceDateEpochParsesOnlyDigits) {
   auto v = ParseSourceDateEpoch("1700000000");
   ASSERT_TRUE(v.ok());

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "common/files.h"
@@ -235,8 +236,17 @@ Result<int> ImageLayout::CollectGarbage() const {
       for (const auto& l : m.layers) live.insert(l.digest.hex);
     }
   }
-  int removed = 0;
   std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir_ / kBuildCacheDirName, ec)) {
+    auto text = ReadFile(entry.path());
+    if (!text.ok()) continue;
+    nlohmann::json cached = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    if (!cached.is_object() || !cached["digest"].is_string()) continue;
+    auto digest = ParseDigest(cached["digest"].get<std::string>());
+    if (digest.ok()) live.insert(digest->hex);
+  }
+  ec.clear();  // no cache directory: nothing to keep
+  int removed = 0;
   for (const auto& entry : fs::directory_iterator(dir_ / "blobs" / "sha256", ec)) {
     if (live.count(entry.path().filename().string())) continue;
     if (fs::remove(entry.path(), ec)) ++removed;

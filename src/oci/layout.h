@@ -5,6 +5,8 @@
 //   DIR/index.json            an image index; tags are manifest entries with
 //                             the "org.opencontainers.image.ref.name" annotation
 //   DIR/blobs/sha256/<hex>    content, named by its digest
+//   DIR/sluice-build-cache/   the builder's cache entries (build_cache.h), each
+//                             naming a layer blob here; other tools ignore it
 //
 // Blobs are written atomically (temporary file, then rename) after their
 // digest is checked, so a reader never sees a partial or mislabelled blob,
@@ -33,6 +35,10 @@
 #include "oci/layer_tar.h"
 
 namespace sluice::oci {
+
+// The directory of build cache entries inside a layout: one file per key,
+// a JSON object whose "digest" names a layer blob of the layout.
+inline constexpr std::string_view kBuildCacheDirName = "sluice-build-cache";
 
 class ImageLayout {
  public:
@@ -73,7 +79,9 @@ class ImageLayout {
   Result<std::vector<std::string>> ListTags() const;
 
   // Removes blobs no index entry reaches (through manifests and nested
-  // indexes) and returns how many were removed.
+  // indexes) and no build cache entry names, and returns how many were
+  // removed. (Cache entries are kept: they are what makes a rebuild fast;
+  // delete DIR/sluice-build-cache to let their layers go.)
   Result<int> CollectGarbage() const;
 
  private:
