@@ -270,8 +270,9 @@ class Builder {
                                  spec.from.empty() ? ignore_ : no_ignore, workdir,
                                  built.rootfs->path(), tree.path());
     if (!copied.ok()) return Error(in, copied.message());
-    SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options));
-    SLUICE_RETURN_IF_ERROR(UnpackLayer(layer.gzip, built.rootfs->path(), RootfsUnpackOptions()));
+    std::string tar;  // applied as it is: no need to decompress the layer just made
+    SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options, nullptr, &tar));
+    SLUICE_RETURN_IF_ERROR(UnpackLayer(tar, built.rootfs->path(), RootfsUnpackOptions()));
     built.layers.push_back(std::move(layer));
     return Status::Ok();
   }
@@ -285,8 +286,9 @@ class Builder {
     }
     LayerOptions options;
     options.mtime = request_.epoch;
-    SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options));
-    SLUICE_RETURN_IF_ERROR(UnpackLayer(layer.gzip, built.rootfs->path(), RootfsUnpackOptions()));
+    std::string tar;  // applied as it is: no need to decompress the layer just made
+    SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options, nullptr, &tar));
+    SLUICE_RETURN_IF_ERROR(UnpackLayer(tar, built.rootfs->path(), RootfsUnpackOptions()));
     built.layers.push_back(std::move(layer));
     return Status::Ok();
   }

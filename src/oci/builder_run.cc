@@ -97,9 +97,10 @@ Result<RunOutcome> RunInOverlay(const fs::path& rootfs, const RunSpec& spec) {
   if (outcome.process.exit_code != 0) return outcome;
   SLUICE_ASSIGN_OR_RETURN(LayerChanges changes,
                           ChangesFromOverlayUpper(dir / "upper", MissingMountPoints(rootfs)));
+  std::string tar;  // applied as it is: no need to decompress the layer just made
   SLUICE_ASSIGN_OR_RETURN(outcome.layer,
-                          BuildLayer(dir / "upper", RunLayerOptions(spec.epoch), &changes));
-  SLUICE_RETURN_IF_ERROR(UnpackLayer(outcome.layer->gzip, rootfs, RootfsUnpackOptions()));
+                          BuildLayer(dir / "upper", RunLayerOptions(spec.epoch), &changes, &tar));
+  SLUICE_RETURN_IF_ERROR(UnpackLayer(tar, rootfs, RootfsUnpackOptions()));
   return outcome;
 }
 

@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -179,7 +178,7 @@ Result<std::string> WriteLayerTar(const fs::path& root, const LayerOptions& opti
 }
 
 Result<Layer> BuildLayer(const fs::path& root, const LayerOptions& options,
-                         const LayerChanges* changes) {
+                         const LayerChanges* changes, std::string* tar_out) {
   SLUICE_ASSIGN_OR_RETURN(std::string tar, WriteLayerTar(root, options, changes));
   SLUICE_ASSIGN_OR_RETURN(std::string gz, Gzip(tar));
   Layer layer;
@@ -187,55 +186,8 @@ Result<Layer> BuildLayer(const fs::path& root, const LayerOptions& options,
   layer.digest = Sha256Of(gz);
   layer.size = static_cast<int64_t>(gz.size());
   layer.gzip = std::move(gz);
+  if (tar_out) *tar_out = std::move(tar);
   return layer;
-}
-
-Result<std::string> Gzip(std::string_view data) {
-  z_stream z{};
-  // windowBits 15 + 16 asks zlib for a gzip wrapper; zlib writes mtime 0 and
-  // no file name unless given a header, which keeps the output reproducible.
-  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    return Status::Internal("zlib deflateInit2 failed");
-  }
-  std::string out(deflateBound(&z, static_cast<uLong>(data.size())), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) return Status::Internal("zlib deflate did not finish (data too large?)");
-  return out;
-}
-
-Result<std::string> Gunzip(std::string_view data) {
-  z_stream z{};
-  if (inflateInit2(&z, 15 + 16) != Z_OK) return Status::Internal("zlib inflateInit2 failed");
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  std::string out;
-  char buf[1 << 16];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof buf;
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.append(buf, sizeof buf - z.avail_out);
-    if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // input ended early
-  }
-  inflateEnd(&z);
-  if (rc != Z_STREAM_END) {
-    return Status::InvalidArgument("layer is not valid gzip (" +
-                                   std::string(rc == Z_BUF_ERROR ? "truncated" : "corrupt data") +
-                                   ")");
-  }
-  return out;
-}
-
-bool IsGzip(std::string_view data) {
-  return data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
-         static_cast<unsigned char>(data[1]) == 0x8b;
 }
 
 }  // namespace sluice::oci

@@ -7,7 +7,8 @@
 // file's own) with no user or group names, every mtime is
 // LayerOptions::mtime (SOURCE_DATE_EPOCH, or 0), and a file with several
 // hard links is written once, the later names as hard-link
-// entries to the first. gzip carries no file name and mtime 0. The layer
+// entries to the first. The tar is compressed with Gzip (gzip.h: libdeflate
+// at level 6, in 1 MiB members, no file name, mtime 0). The layer
 // format is persisted (its digests are content addresses): changing any byte
 // of the output changes every image digest, so do it only on purpose.
 //
@@ -24,6 +25,7 @@
 
 #include "common/status.h"
 #include "oci/digest.h"
+#include "oci/gzip.h"
 
 namespace sluice::oci {
 
@@ -62,15 +64,10 @@ Result<int64_t> ParseSourceDateEpoch(std::string_view text);
 Result<std::string> WriteLayerTar(const std::filesystem::path& root, const LayerOptions& options,
                                   const LayerChanges* changes = nullptr);
 
-// WriteLayerTar, compressed, with its digests.
+// WriteLayerTar, compressed, with its digests. When `tar` is given it
+// receives the uncompressed tar too, for a caller that applies the layer
+// right away and so need not decompress it again.
 Result<Layer> BuildLayer(const std::filesystem::path& root, const LayerOptions& options,
-                         const LayerChanges* changes = nullptr);
-
-// Deterministic gzip (no name, mtime 0, default level).
-Result<std::string> Gzip(std::string_view data);
-// Decompresses a gzip stream; InvalidArgument when it is not valid gzip.
-Result<std::string> Gunzip(std::string_view data);
-// Whether `data` starts with the gzip magic bytes.
-bool IsGzip(std::string_view data);
+                         const LayerChanges* changes = nullptr, std::string* tar = nullptr);
 
 }  // namespace sluice::oci

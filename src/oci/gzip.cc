@@ -1,0 +1,109 @@
+#include "oci/gzip.h"
+
+#include <libdeflate.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace sluice::oci {
+namespace {
+
+struct CompressorDeleter {
+  void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+};
+struct DecompressorDeleter {
+  void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+};
+
+// Compresses chunks first, first + stride, ... of `data` into `members`.
+// libdeflate writes the fixed header the format needs (mtime 0, no name).
+bool CompressChunks(std::string_view data, size_t first, size_t stride,
+                    std::vector<std::string>& members) {
+  std::unique_ptr<libdeflate_compressor, CompressorDeleter> c(
+      libdeflate_alloc_compressor(kGzipLevel));
+  if (!c) return false;
+  for (size_t i = first; i < members.size(); i += stride) {
+    std::string_view chunk = data.substr(i * kGzipChunkSize, kGzipChunkSize);
+    std::string& out = members[i];
+    out.resize(libdeflate_gzip_compress_bound(c.get(), chunk.size()));
+    size_t n = libdeflate_gzip_compress(c.get(), chunk.data(), chunk.size(), out.data(), out.size());
+    if (n == 0) return false;  // cannot happen with a buffer of the bound's size
+    out.resize(n);
+  }
+  return true;
+}
+
+// The size of the last member's uncompressed data (its ISIZE trailer,
+// modulo 2^32): exact for a small single-member stream, a hint otherwise.
+size_t LastMemberSize(std::string_view data) {
+  if (data.size() < 18) return 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data() + data.size() - 4);
+  return static_cast<size_t>(p[0]) | static_cast<size_t>(p[1]) << 8 |
+         static_cast<size_t>(p[2]) << 16 | static_cast<size_t>(p[3]) << 24;
+}
+
+}  // namespace
+
+Result<std::string> Gzip(std::string_view data) {
+  size_t chunks = std::max<size_t>(1, (data.size() + kGzipChunkSize - 1) / kGzipChunkSize);
+  std::vector<std::string> members(chunks);
+  size_t workers = std::min<size_t>(chunks, std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<char> ok(workers, 0);
+  {
+    std::vector<std::jthread> threads;
+    for (size_t w = 1; w < workers; ++w) {
+      threads.emplace_back([&, w] { ok[w] = CompressChunks(data, w, workers, members); });
+    }
+    ok[0] = CompressChunks(data, 0, workers, members);
+  }
+  if (std::find(ok.begin(), ok.end(), 0) != ok.end()) {
+    return Status::Internal("libdeflate could not allocate a compressor");
+  }
+  size_t total = 0;
+  for (const std::string& m : members) total += m.size();
+  std::string out;
+  out.reserve(total);
+  for (const std::string& m : members) out += m;
+  return out;
+}
+
+Result<std::string> Gunzip(std::string_view data) {
+  if (!IsGzip(data)) return Status::InvalidArgument("layer is not valid gzip (no gzip header)");
+  std::unique_ptr<libdeflate_decompressor, DecompressorDeleter> d(libdeflate_alloc_decompressor());
+  if (!d) return Status::Internal("libdeflate could not allocate a decompressor");
+  std::string out(std::max(LastMemberSize(data), data.size() * 3), '\0');
+  size_t in_pos = 0, out_len = 0;
+  while (in_pos < data.size()) {
+    if (!IsGzip(data.substr(in_pos))) {
+      return Status::InvalidArgument("layer is not valid gzip (" +
+                                     std::to_string(data.size() - in_pos) +
+                                     " bytes of garbage after the last member)");
+    }
+    size_t used_in = 0, used_out = 0;
+    libdeflate_result r = libdeflate_gzip_decompress_ex(
+        d.get(), data.data() + in_pos, data.size() - in_pos, out.data() + out_len,
+        out.size() - out_len, &used_in, &used_out);
+    if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
+      out.resize(out.size() * 2);
+      continue;
+    }
+    if (r != LIBDEFLATE_SUCCESS) {
+      return Status::InvalidArgument("layer is not valid gzip (corrupt or truncated data at byte " +
+                                     std::to_string(in_pos) + ")");
+    }
+    in_pos += used_in;
+    out_len += used_out;
+  }
+  out.resize(out_len);
+  return out;
+}
+
+bool IsGzip(std::string_view data) {
+  return data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
+         static_cast<unsigned char>(data[1]) == 0x8b;
+}
+
+}  // namespace sluice::oci

@@ -1,0 +1,40 @@
+// gzip for image layers, in memory, with libdeflate.
+//
+// Gzip's output is persisted (a layer blob's digest is the sha256 of these
+// bytes): the same input must always give the same bytes, and changing the
+// compressor, its level or the chunking changes every layer digest sluice
+// makes. The format, version 1: the input is cut into chunks of
+// kGzipChunkSize bytes (the last one shorter; an empty input is one empty
+// chunk); each chunk is one gzip member (RFC 1952: no file name, mtime 0,
+// no extra flags, OS 255 "unknown") compressed by libdeflate 1.x at
+// kGzipLevel; the members are concatenated. Chunks are compressed on
+// several threads, but the result does not depend on how many. Every
+// gzip reader handles several members (Go's compress/gzip as docker,
+// containerd, skopeo and umoci use it; zlib; GNU gzip).
+//
+// Gunzip reads any gzip stream of one or more members and checks each
+// member's CRC-32 and length; bytes after the last member are an error, as
+// in Go's reader. Errors: InvalidArgument for data that is not valid gzip,
+// Internal when libdeflate cannot allocate its state. Both functions are
+// thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace sluice::oci {
+
+inline constexpr int kGzipLevel = 6;
+inline constexpr size_t kGzipChunkSize = size_t{1} << 20;
+
+// Deterministic gzip of `data` as described above.
+Result<std::string> Gzip(std::string_view data);
+// Decompresses a gzip stream of one or more members.
+Result<std::string> Gunzip(std::string_view data);
+// Whether `data` starts with the gzip magic bytes.
+bool IsGzip(std::string_view data);
+
+}  // namespace sluice::oci
