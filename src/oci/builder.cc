@@ -1,6 +1,8 @@
 #include "oci/builder.h"
 
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "common/files.h"
@@ -22,12 +24,33 @@ namespace fs = std::filesystem;
 constexpr char kDefaultPath[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 // A built stage: its image so far and its filesystem, for COPY --from.
+//
+// The filesystem is brought up to date only when a step reads it (RUN,
+// COPY, a WORKDIR check, COPY --from): a build whose layers all come from
+// the cache, or whose last steps only add layers, never unpacks them.
+// Invariant: rootfs holds exactly layers[0, applied).
 struct BuiltStage {
   std::vector<Layer> layers;
+  size_t applied = 0;
+  // Uncompressed tars of unapplied layers this build made, by index: they
+  // are applied as they are instead of being decompressed again.
+  std::map<size_t, std::string> tars;
   ImageConfig config;
   std::unique_ptr<TempDir> rootfs;
   std::string base;  // what FROM named, resolved (a manifest digest for an image)
 };
+
+// Unpacks the layers the stage's filesystem does not hold yet.
+Status ApplyLayers(BuiltStage& built) {
+  for (; built.applied < built.layers.size(); ++built.applied) {
+    auto tar = built.tars.find(built.applied);
+    std::string_view data =
+        tar != built.tars.end() ? std::string_view(tar->second) : built.layers[built.applied].gzip;
+    SLUICE_RETURN_IF_ERROR(UnpackLayer(data, built.rootfs->path(), RootfsUnpackOptions()));
+    if (tar != built.tars.end()) built.tars.erase(tar);
+  }
+  return Status::Ok();
+}
 
 StageBase BaseOf(const ImageConfig& config) {
   StageBase base;
@@ -102,13 +125,10 @@ class Builder {
     if (parent >= 0 && static_cast<size_t>(parent) < stages_.size()) {
       const BuiltStage& from = stages_[static_cast<size_t>(parent)];
       built.layers = from.layers;
+      built.tars = from.tars;
       built.config = from.config;
       built.base = from.base;
-      // Unpacked again rather than copied, which keeps owners and devices.
-      for (const Layer& layer : built.layers) {
-        SLUICE_RETURN_IF_ERROR(
-            UnpackLayer(layer.gzip, built.rootfs->path(), RootfsUnpackOptions()));
-      }
+      // Unpacked again (when needed) rather than copied, which keeps owners and devices.
       return Status::Ok();
     }
     auto desc = layout_.Resolve(stage.base);
@@ -128,7 +148,6 @@ class Builder {
       layer.digest = manifest.layers[i].digest;
       layer.size = manifest.layers[i].size;
       if (i < built.config.diff_ids.size()) layer.diff_id = built.config.diff_ids[i];
-      SLUICE_RETURN_IF_ERROR(UnpackLayer(layer.gzip, built.rootfs->path(), RootfsUnpackOptions()));
       built.layers.push_back(std::move(layer));
     }
     return Status::Ok();
@@ -170,6 +189,7 @@ class Builder {
         case InstructionKind::kWorkdir:
           SLUICE_RETURN_IF_ERROR(ApplyConfigInstruction(in, state, config.config));
           // BuildKit creates a missing working directory in a layer of its own.
+          SLUICE_RETURN_IF_ERROR(ApplyLayers(built));
           if (ResolveInRoot(built.rootfs->path(), state.workdir)) {
             LogStep(text);
           } else {
@@ -214,13 +234,12 @@ class Builder {
       SLUICE_ASSIGN_OR_RETURN(std::optional<Layer> cached, cache_.Lookup(digest));
       if (cached) {
         LogStep(text + " (cached)");
-        SLUICE_RETURN_IF_ERROR(
-            UnpackLayer(cached->gzip, built.rootfs->path(), RootfsUnpackOptions()));
         built.layers.push_back(std::move(*cached));
         return Status::Ok();
       }
     }
     LogStep(text);
+    SLUICE_RETURN_IF_ERROR(ApplyLayers(built));  // the step reads the stage's filesystem
     switch (in.kind) {
       case InstructionKind::kRun:
         SLUICE_RETURN_IF_ERROR(RunLayer(in, state, built));
@@ -240,7 +259,9 @@ class Builder {
     if (from.empty()) return request_.context;
     int stage = FindStage(dockerfile_, from);
     if (stage >= 0 && static_cast<size_t>(stage) < stages_.size()) {
-      return stages_[static_cast<size_t>(stage)].rootfs->path();
+      BuiltStage& source = stages_[static_cast<size_t>(stage)];
+      SLUICE_RETURN_IF_ERROR(ApplyLayers(source));
+      return source.rootfs->path();
     }
     auto desc = layout_.Resolve(from);
     if (!desc.ok()) {
@@ -270,9 +291,9 @@ class Builder {
                                  spec.from.empty() ? ignore_ : no_ignore, workdir,
                                  built.rootfs->path(), tree.path());
     if (!copied.ok()) return Error(in, copied.message());
-    std::string tar;  // applied as it is: no need to decompress the layer just made
+    std::string tar;
     SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options, nullptr, &tar));
-    SLUICE_RETURN_IF_ERROR(UnpackLayer(tar, built.rootfs->path(), RootfsUnpackOptions()));
+    built.tars[built.layers.size()] = std::move(tar);
     built.layers.push_back(std::move(layer));
     return Status::Ok();
   }
@@ -286,9 +307,9 @@ class Builder {
     }
     LayerOptions options;
     options.mtime = request_.epoch;
-    std::string tar;  // applied as it is: no need to decompress the layer just made
+    std::string tar;
     SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options, nullptr, &tar));
-    SLUICE_RETURN_IF_ERROR(UnpackLayer(tar, built.rootfs->path(), RootfsUnpackOptions()));
+    built.tars[built.layers.size()] = std::move(tar);
     built.layers.push_back(std::move(layer));
     return Status::Ok();
   }
@@ -318,7 +339,9 @@ class Builder {
       return Error(in, "RUN at " + request_.dockerfile.filename().string() + ":" +
                            std::to_string(in.line) + " " + how + ": " + Joined(spec.argv));
     }
+    // RunInRootfs left its changes in the filesystem.
     built.layers.push_back(std::move(*outcome->layer));
+    built.applied = built.layers.size();
     return Status::Ok();
   }
 

@@ -220,6 +220,29 @@ TEST_F(BuilderTest, RebuildHitsTheCacheAndAContextChangeRerunsFromThatCopy) {
   EXPECT_EQ(uncached->digest, third->digest);
 }
 
+// Cached layers are unpacked only when a later step reads the stage's
+// filesystem; these steps must still see them: WORKDIR of a directory a
+// cached COPY made (no new layer), a COPY into it, a stage built FROM the
+// stage and a COPY --from it.
+TEST_F(BuilderTest, StepsAfterCachedLayersSeeTheirFiles) {
+  std::string dockerfile =
+      "FROM scratch AS base\nCOPY app /srv/\nWORKDIR /srv\nCOPY a.txt lib/\n"
+      "FROM base\nCOPY --from=base /srv/main.py /copied.py\n";
+  auto first = Build(dockerfile);
+  ASSERT_TRUE(first.ok()) << first.status().message() << Messages();
+  testing::Write(context_ / "a.txt", "changed\n");  // the cache misses from this COPY on
+  auto second = Build(dockerfile);
+  ASSERT_TRUE(second.ok()) << second.status().message() << Messages();
+  EXPECT_EQ(LogCount("COPY app /srv/ (cached)"), 1) << ::testing::PrintToString(log_);
+  auto files = Files(*second);
+  EXPECT_EQ(files["srv/main.py"], "print(1)\n");
+  EXPECT_EQ(files["srv/lib/a.txt"], "changed\n");
+  EXPECT_EQ(files["copied.py"], "print(1)\n");
+  auto manifest = layout_->ReadManifest(second->digest);
+  ASSERT_TRUE(manifest.ok());
+  EXPECT_EQ(manifest->layers.size(), 3u);  // the WORKDIR found /srv: no layer of its own
+}
+
 TEST_F(BuilderTest, ChmodOfAContextFileMissesTheCache) {
   std::string dockerfile = "FROM scratch\nCOPY app /app/\n";
   ASSERT_TRUE(Build(dockerfile).ok());
