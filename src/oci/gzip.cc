@@ -3,6 +3,7 @@
 #include <libdeflate.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <thread>
@@ -18,14 +19,15 @@ struct DecompressorDeleter {
   void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
 };
 
-// Compresses chunks first, first + stride, ... of `data` into `members`.
-// libdeflate writes the fixed header the format needs (mtime 0, no name).
-bool CompressChunks(std::string_view data, size_t first, size_t stride,
+// Compresses the chunks of `data` whose index `next` hands out, each into
+// members[index]; threads share `next`. libdeflate writes the fixed header
+// the format needs (mtime 0, no name).
+bool CompressChunks(std::string_view data, std::atomic<size_t>& next,
                     std::vector<std::string>& members) {
   std::unique_ptr<libdeflate_compressor, CompressorDeleter> c(
       libdeflate_alloc_compressor(kGzipLevel));
   if (!c) return false;
-  for (size_t i = first; i < members.size(); i += stride) {
+  for (size_t i = next++; i < members.size(); i = next++) {
     std::string_view chunk = data.substr(i * kGzipChunkSize, kGzipChunkSize);
     std::string& out = members[i];
     out.resize(libdeflate_gzip_compress_bound(c.get(), chunk.size()));
@@ -52,12 +54,13 @@ Result<std::string> Gzip(std::string_view data) {
   std::vector<std::string> members(chunks);
   size_t workers = std::min<size_t>(chunks, std::max(1u, std::thread::hardware_concurrency()));
   std::vector<char> ok(workers, 0);
+  std::atomic<size_t> next{0};
   {
     std::vector<std::jthread> threads;
     for (size_t w = 1; w < workers; ++w) {
-      threads.emplace_back([&, w] { ok[w] = CompressChunks(data, w, workers, members); });
+      threads.emplace_back([&, w] { ok[w] = CompressChunks(data, next, members); });
     }
-    ok[0] = CompressChunks(data, 0, workers, members);
+    ok[0] = CompressChunks(data, next, members);
   }
   if (std::find(ok.begin(), ok.end(), 0) != ok.end()) {
     return Status::Internal("libdeflate could not allocate a compressor");

@@ -27,7 +27,7 @@
 
 namespace sluice::oci {
 
-inline constexpr int kGzipLevel = 6;
+inline constexpr int kGzipLevel = 3;
 inline constexpr size_t kGzipChunkSize = size_t{1} << 20;
 
 // Deterministic gzip of `data` as described above.

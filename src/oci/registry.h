@@ -98,9 +98,13 @@ class RegistryClient {
   // Uploads `bytes` (monolithic POST+PUT, or PATCH chunks above the
   // threshold) unless the blob is already there; returns its digest.
   Result<Digest> PushBlob(std::string_view repository, std::string_view bytes);
-  // The same for a file, read chunk by chunk: above the threshold at most
-  // chunk_size bytes of it are in memory. IoError when it cannot be read.
-  Result<Digest> PushBlobFile(std::string_view repository, const std::filesystem::path& file);
+  // Uploads a file whose digest the caller knows (a blob of a content-
+  // addressed store), read chunk by chunk: above the threshold at most
+  // chunk_size bytes of it are in memory. It does not ask whether the
+  // registry has the blob (BlobExists does), and the registry checks the
+  // digest against what it received. IoError when the file cannot be read.
+  Status UploadBlobFile(std::string_view repository, const std::filesystem::path& file,
+                        const Digest& digest);
   // Mounts the blob from `from_repository` without sending it. When the
   // registry cannot mount (202), uploads `bytes` instead. Returns whether it
   // was mounted. InvalidArgument when `bytes` do not hash to `digest`.

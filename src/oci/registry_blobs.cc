@@ -81,14 +81,11 @@ Result<Digest> RegistryClient::PushBlob(std::string_view repository, std::string
   return Upload(repository, location, bytes.size(), ReadFrom(bytes), digest);
 }
 
-Result<Digest> RegistryClient::PushBlobFile(std::string_view repository,
-                                            const std::filesystem::path& file) {
-  SLUICE_ASSIGN_OR_RETURN(Digest digest, Sha256OfFile(file));
+Status RegistryClient::UploadBlobFile(std::string_view repository,
+                                      const std::filesystem::path& file, const Digest& digest) {
   std::error_code error;
   size_t size = std::filesystem::file_size(file, error);
   if (error) return Status::IoError("cannot read " + file.string() + ": " + error.message());
-  SLUICE_ASSIGN_OR_RETURN(bool exists, BlobExists(repository, digest));
-  if (exists) return digest;
   SLUICE_ASSIGN_OR_RETURN(std::string location, StartUpload(repository, digest));
   std::ifstream in(file, std::ios::binary);
   auto read = [&](size_t offset, size_t length) -> Result<std::string> {
@@ -101,7 +98,7 @@ Result<Digest> RegistryClient::PushBlobFile(std::string_view repository,
     }
     return chunk;
   };
-  return Upload(repository, location, size, read, digest);
+  return Upload(repository, location, size, read, digest).status();
 }
 
 Result<bool> RegistryClient::MountOrPushBlob(std::string_view repository,

@@ -150,13 +150,16 @@ TEST(RegistryTest, ChunkedUploadOfALargeBlob) {
   auto dir = TempDir::Create("sluice-blobfile-");
   ASSERT_TRUE(dir.ok());
   ASSERT_TRUE(WriteFileAtomic(dir->path() / "layer", big).ok());
-  auto from_file = client->PushBlobFile("big-file", dir->path() / "layer");
-  ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
-  EXPECT_EQ(*from_file, *digest);
+  Status from_file = client->UploadBlobFile("big-file", dir->path() / "layer", *digest);
+  ASSERT_TRUE(from_file.ok()) << from_file.ToString();
   EXPECT_EQ(*client->GetBlob("big-file", *digest), big);
-  auto missing = client->PushBlobFile("big-file", dir->path() / "nope");
-  EXPECT_EQ(missing.status().code(), StatusCode::kIoError);
-  EXPECT_NE(missing.status().message().find("nope"), std::string::npos);
+  Status missing = client->UploadBlobFile("big-file", dir->path() / "nope", *digest);
+  EXPECT_EQ(missing.code(), StatusCode::kIoError);
+  EXPECT_NE(missing.message().find("nope"), std::string::npos);
+  // A file that is not what its digest says is refused by the registry.
+  Status wrong = client->UploadBlobFile("big-file", dir->path() / "layer", Sha256Of("other"));
+  EXPECT_FALSE(wrong.ok());
+  EXPECT_FALSE(*client->BlobExists("big-file", Sha256Of("other")));
 }
 
 TEST(RegistryTest, CrossRepositoryMountAndFallbackUpload) {

@@ -27,7 +27,8 @@ Status PushOneBlob(const ImageLayout& layout, const Descriptor& blob, RegistryCl
       return Status::Ok();
     }
   } else {
-    SLUICE_RETURN_IF_ERROR(client.PushBlobFile(repository, layout.BlobPath(blob.digest)).status());
+    SLUICE_RETURN_IF_ERROR(
+        client.UploadBlobFile(repository, layout.BlobPath(blob.digest), blob.digest));
   }
   ++result.blobs_uploaded;
   result.bytes_sent += blob.size;
