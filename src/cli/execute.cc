@@ -57,7 +57,7 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
   // Signals are blocked before any thread starts (the live printer's ticker
   // included), so only the watcher's sigwait() ever receives them.
   Cancellation cancel;
-  SignalWatcher signals(cancel, "aborting; stopping running steps");
+  SignalWatcher signals(cancel, "aborting", "; stopping running steps");
 
   bool tty = isatty(STDOUT_FILENO) != 0 && !options.json;
   std::ostream& progress_out = options.json ? std::cerr : std::cout;

@@ -6,8 +6,8 @@
 
 namespace sluice::cli {
 
-SignalWatcher::SignalWatcher(Cancellation& cancel, std::string what_stops)
-    : cancel_(cancel), what_stops_(std::move(what_stops)) {
+SignalWatcher::SignalWatcher(Cancellation& cancel, std::string action, std::string detail)
+    : cancel_(cancel), action_(std::move(action)), detail_(std::move(detail)) {
   sigemptyset(&set_);
   sigaddset(&set_, SIGINT);
   sigaddset(&set_, SIGTERM);
@@ -19,7 +19,7 @@ SignalWatcher::SignalWatcher(Cancellation& cancel, std::string what_stops)
       if (sigwait(&set_, &sig) != 0) continue;
       if (done_) return;
       if (sig == SIGINT || sig == SIGTERM) {
-        std::cerr << "\nsluice: " << what_stops_ << " (signal " << sig << ")\n";
+        std::cerr << "\nsluice: " << action_ << " (signal " << sig << ")" << detail_ << "\n";
         cancel_.Cancel();
       }
     }

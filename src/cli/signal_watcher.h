@@ -5,7 +5,7 @@
 // starts afterwards) and received by sigwait() on a thread of the watcher's
 // own: signal handlers may not take the mutex Cancel() needs. Create it
 // before starting any other thread. On a signal it prints
-// "sluice: <what_stops> (signal N)" to stderr and cancels. The destructor
+// "sluice: <action> (signal N)<detail>" to stderr and cancels. The destructor
 // stops the thread and restores the signal mask. Not copyable.
 #pragma once
 
@@ -21,14 +21,15 @@ namespace sluice::cli {
 
 class SignalWatcher {
  public:
-  SignalWatcher(Cancellation& cancel, std::string what_stops);
+  SignalWatcher(Cancellation& cancel, std::string action, std::string detail = "");
   ~SignalWatcher();
   SignalWatcher(const SignalWatcher&) = delete;
   SignalWatcher& operator=(const SignalWatcher&) = delete;
 
  private:
   Cancellation& cancel_;
-  std::string what_stops_;
+  std::string action_;
+  std::string detail_;
   sigset_t set_;
   sigset_t old_;
   std::atomic<bool> done_{false};
