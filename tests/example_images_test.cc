@@ -60,6 +60,39 @@ std::set<std::string> Tree(const fs::path& root) {
   return paths;
 }
 
+// A copy of the example as a pipeline's workspace has it, with the static
+// ccapproval staged into bin/ (images/stage-ccapproval).
+fs::path StagedWorkspace(const TestProject& project) {
+  fs::path workspace = project.scratch() / "credit-card";
+  fs::copy(SourceDir() / "examples/credit-card", workspace, fs::copy_options::recursive);
+  fs::remove_all(workspace / "bin");
+  ToolRun staged = Shell("cd '" + workspace.string() + "' && PATH='" +
+                         kStaticCcapproval.parent_path().string() +
+                         "':\"$PATH\" images/stage-ccapproval");
+  EXPECT_EQ(staged.exit_code, 0) << staged.output;
+  return workspace;
+}
+
+// Builds `dockerfile` of `workspace` as `tag` with sluice, then unpacks it
+// from the project's store with umoci (an independent reader); returns the
+// bundle (rootfs/ and config.json).
+fs::path BuildAndUnpack(const TestProject& project, const fs::path& workspace,
+                        const std::string& dockerfile, const std::string& tag) {
+  RunResult built = project.Sluice(
+      {"image", "build", "-f", (workspace / dockerfile).string(), "-t", tag, workspace.string()});
+  EXPECT_EQ(built.exit_code, 0) << built.err;
+  fs::path bundle = project.scratch() / "bundle";
+  auto unpacked = RunRequiredTool(
+      {"umoci", "unpack", "--image", (project.state() / "images").string() + ":" + tag,
+       bundle.string()},
+      "umoci");
+  EXPECT_TRUE(unpacked.ok()) << unpacked.status().ToString();
+  if (unpacked.ok()) {
+    EXPECT_EQ(unpacked->exit_code, 0) << unpacked->output;
+  }
+  return bundle;
+}
+
 TEST(ExampleImagesTest, StaticCcapprovalTrainsAndTestsInAnEmptyRoot) {
   TestProject project;
   fs::path root = project.scratch() / "root";
@@ -83,30 +116,13 @@ TEST(ExampleImagesTest, InferenceImageHoldsTheProgramAndTheModelAndPredicts) {
   TestProject project;
   // The pipeline's workspace after training: the example, the data set and
   // the model in output/, the static ccapproval staged into bin/.
-  fs::path workspace = project.scratch() / "credit-card";
-  fs::copy(SourceDir() / "examples/credit-card", workspace, fs::copy_options::recursive);
-  fs::remove_all(workspace / "bin");
-  ToolRun staged = Shell("cd '" + workspace.string() + "' && PATH='" +
-                         kStaticCcapproval.parent_path().string() +
-                         "':\"$PATH\" images/stage-ccapproval");
-  ASSERT_EQ(staged.exit_code, 0) << staged.output;
+  fs::path workspace = StagedWorkspace(project);
   ToolRun trained = Shell("cd '" + workspace.string() + "' && bin/ccapproval generate --rows 4000 " +
                           "--out output/data.csv && bin/ccapproval train --config config.yml");
   ASSERT_EQ(trained.exit_code, 0) << trained.output;
 
-  RunResult built = project.Sluice({"image", "build", "-f",
-                                    (workspace / "Dockerfile_Inference_Lambda").string(), "-t",
-                                    "ccapproval-deploy:1", workspace.string()});
-  ASSERT_EQ(built.exit_code, 0) << built.err;
-
-  // umoci reads the local store as an independent reader.
-  fs::path bundle = project.scratch() / "bundle";
-  auto unpacked = RunRequiredTool({"umoci", "unpack", "--image",
-                                   (project.state() / "images").string() + ":ccapproval-deploy:1",
-                                   bundle.string()},
-                                  "umoci");
-  ASSERT_TRUE(unpacked.ok()) << unpacked.status().ToString();
-  ASSERT_EQ(unpacked->exit_code, 0) << unpacked->output;
+  fs::path bundle =
+      BuildAndUnpack(project, workspace, "Dockerfile_Inference_Lambda", "ccapproval-deploy:1");
   fs::path rootfs = bundle / "rootfs";
   // .dockerignore kept the sources and the data set out; FROM scratch: no shell.
   EXPECT_EQ(Tree(rootfs), (std::set<std::string>{"ccapproval", "model", "model/model.json"}));
@@ -141,25 +157,8 @@ TEST(ExampleImagesTest, TrainingImageRunsTheModelTestsInItsShell) {
                        "' '" + SluiceBinary().string() + "' '" + project.root().string() + "'");
   ASSERT_EQ(base.exit_code, 0) << base.output;
 
-  fs::path workspace = project.scratch() / "credit-card";
-  fs::copy(SourceDir() / "examples/credit-card", workspace, fs::copy_options::recursive);
-  fs::remove_all(workspace / "bin");
-  ToolRun staged = Shell("cd '" + workspace.string() + "' && PATH='" +
-                         kStaticCcapproval.parent_path().string() +
-                         "':\"$PATH\" images/stage-ccapproval");
-  ASSERT_EQ(staged.exit_code, 0) << staged.output;
-  RunResult built = project.Sluice({"image", "build", "-f",
-                                    (workspace / "Dockerfile_Training_Testing").string(), "-t",
-                                    "ccapproval:1", workspace.string()});
-  ASSERT_EQ(built.exit_code, 0) << built.err;
-
-  fs::path bundle = project.scratch() / "bundle";
-  auto unpacked = RunRequiredTool({"umoci", "unpack", "--image",
-                                   (project.state() / "images").string() + ":ccapproval:1",
-                                   bundle.string()},
-                                  "umoci");
-  ASSERT_TRUE(unpacked.ok()) << unpacked.status().ToString();
-  ASSERT_EQ(unpacked->exit_code, 0) << unpacked->output;
+  fs::path workspace = StagedWorkspace(project);
+  fs::path bundle = BuildAndUnpack(project, workspace, "Dockerfile_Training_Testing", "ccapproval:1");
   fs::path rootfs = bundle / "rootfs";
   EXPECT_EQ(fs::read_symlink(rootfs / "bin/sh"), "/bin/busybox");
   EXPECT_EQ(fs::status(rootfs / "tmp").permissions(), fs::perms::all | fs::perms::sticky_bit);

@@ -4,6 +4,7 @@
 // the real credit-card example.
 #include <gtest/gtest.h>
 
+#include "oci/test_tools.h"
 #include "test_project.h"
 #include "yaml_builder.h"
 
@@ -269,6 +270,12 @@ TEST_P(StricterTutorialPolicyTest, WarnContinuesAndErrorStopsBeforeDeployment) {
   p.Write(".harness/policysets/Credit_Card_Approval_Policy_Set.yaml",
           PolicySet("Credit_Card_Approval_Policy_Set", severity, "check_fairness_and_accuracy"));
   p.InitGitRepo();
+  // The training image starts FROM the example's base image, which run-demo
+  // builds before the first run.
+  oci::testing::ToolRun base = oci::testing::RunTool(
+      {(SourceDir() / "examples/credit-card/images/busybox/build").string(),
+       SluiceBinary().string(), p.root().string()});
+  ASSERT_EQ(base.exit_code, 0) << base.output;
   RunOptions options;
   options.env["PATH"] = SluiceBinary().parent_path().string() + ":" + std::getenv("PATH");
   options.timeout = std::chrono::minutes(2);

@@ -1,7 +1,6 @@
 #include "cli/execute.h"
 
 #include <poll.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -10,49 +9,13 @@
 
 #include "cli/progress.h"
 #include "cli/render.h"
+#include "cli/signal_watcher.h"
 #include "common/cancellation.h"
 #include "engine/engine.h"
 #include "runner/process.h"
 
 namespace sluice::cli {
 namespace {
-
-// Turns SIGINT/SIGTERM into a cancellation, on a thread of its own (signal
-// handlers may not take the mutex Cancel() needs).
-class SignalWatcher {
- public:
-  explicit SignalWatcher(Cancellation& cancel) : cancel_(cancel) {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    sigaddset(&set_, SIGUSR1);  // used to wake the thread at the end
-    pthread_sigmask(SIG_BLOCK, &set_, &old_);
-    thread_ = std::thread([this] {
-      for (;;) {
-        int sig = 0;
-        if (sigwait(&set_, &sig) != 0) continue;
-        if (done_) return;
-        if (sig == SIGINT || sig == SIGTERM) {
-          std::cerr << "\nsluice: aborting (signal " << sig << "); stopping running steps\n";
-          cancel_.Cancel();
-        }
-      }
-    });
-  }
-  ~SignalWatcher() {
-    done_ = true;
-    pthread_kill(thread_.native_handle(), SIGUSR1);
-    thread_.join();
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-
- private:
-  Cancellation& cancel_;
-  sigset_t set_;
-  sigset_t old_;
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
 
 // Polls the store for `sluice abort` requests made from another process.
 class AbortWatcher {
@@ -94,7 +57,7 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
   // Signals are blocked before any thread starts (the live printer's ticker
   // included), so only the watcher's sigwait() ever receives them.
   Cancellation cancel;
-  SignalWatcher signals(cancel);
+  SignalWatcher signals(cancel, "aborting", "; stopping running steps");
 
   bool tty = isatty(STDOUT_FILENO) != 0 && !options.json;
   std::ostream& progress_out = options.json ? std::cerr : std::cout;

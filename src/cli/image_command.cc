@@ -22,17 +22,20 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "cli/app.h"
+#include "cli/signal_watcher.h"
 #include "common/files.h"
 #include "oci/builder.h"
 #include "oci/layer_tar.h"
 #include "oci/layout.h"
 #include "oci/reference.h"
 #include "oci/registry.h"
+#include "oci/store_lock.h"
 #include "oci/transfer.h"
 
 namespace sluice::cli {
@@ -52,6 +55,13 @@ Result<oci::ImageLayout> OpenStore(const GlobalOptions& options) {
   auto layout = oci::ImageLayout::Open(dir);
   if (!layout.ok()) return layout.status().Annotate("image store " + dir.string());
   return layout;
+}
+
+// For commands that change the store (build, pull): the writers' lock,
+// waited for until `cancel` fires.
+Result<oci::StoreLock> LockStore(const GlobalOptions& options, const Cancellation& cancel) {
+  App app(options);
+  return oci::LockStore(app.StateDir() / "images.lock", cancel);
 }
 
 Result<oci::RegistryCredentials> Credentials(const std::string& creds) {
@@ -206,6 +216,9 @@ int PullImage(const GlobalOptions& options, const std::string& remote, std::stri
   auto ref = oci::ParseImageReference(remote);
   if (!ref.ok()) return Fail(ref.status(), kExitUsage);
   if (local_tag.empty()) local_tag = ref->str();
+  Cancellation never;
+  auto lock = LockStore(options, never);
+  if (!lock.ok()) return Fail(lock.status());
   auto layout = OpenStore(options);
   if (!layout.ok()) return Fail(layout.status());
   auto client = Client(*ref, flags);
@@ -261,6 +274,13 @@ int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags,
     if (!parsed.ok()) return Fail(parsed.status().Annotate("SOURCE_DATE_EPOCH"), kExitUsage);
     request.epoch = *parsed;
   }
+  // Ctrl-C stops a RUN in progress and lets the build clean up its mounts.
+  Cancellation cancel;
+  SignalWatcher signals(cancel, "stopping the build");
+  request.cancel = &cancel;
+  auto locked = LockStore(options, cancel);
+  if (!locked.ok()) return Fail(locked.status());
+  std::optional<oci::StoreLock> lock(std::move(*locked));
   auto layout = OpenStore(options);
   if (!layout.ok()) return Fail(layout.status());
   DiagnosticList diagnostics;
@@ -276,6 +296,7 @@ int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags,
     return Fail(built.status());
   }
   std::cout << built->digest.str() << "\n";
+  lock.reset();  // pushing only reads the store
   if (flags.push) return PushImage(options, flags.tag, flags.tag, registry_flags);
   return kExitOk;
 }

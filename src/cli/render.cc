@@ -129,6 +129,13 @@ void PrintExecutionTree(std::ostream& out, const store::ExecutionRecord& rec,
       out << detail_indent << "tests: " << t.value("total", 0) << " total, " << t.value("failed", 0)
           << " failed, " << t.value("skipped", 0) << " skipped\n";
     }
+    if (n.details.contains("artifacts") && n.details["artifacts"].is_array()) {
+      for (const auto& a : n.details["artifacts"]) {
+        out << detail_indent << a.value("type", "artifact") << " " << a.value("name", "");
+        if (a.contains("digest")) out << " @ " << a.value("digest", "");
+        out << "\n";
+      }
+    }
     PrintWarnings(out, detail_indent, n, color);
     PrintPolicyEvaluations(out, detail_indent, n.path, evaluations);
   }

@@ -1,5 +1,7 @@
 #include "oci/builder.h"
 
+#include <unistd.h>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -117,6 +119,11 @@ class Builder {
   Status StartStage(const Stage& stage, BuiltStage& built) {
     LogStep("FROM " + stage.base + (stage.name.empty() ? "" : " AS " + stage.name));
     SLUICE_ASSIGN_OR_RETURN(TempDir dir, TempDir::Create("sluice-build-"));
+    // The image's / as a RUN after USER sees it (mkdtemp made it 0700).
+    std::error_code ec;
+    fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read |
+                                    fs::perms::group_exec | fs::perms::others_read |
+                                    fs::perms::others_exec, ec);
     built.rootfs = std::make_unique<TempDir>(std::move(dir));
     built.config.created = Rfc3339Utc(request_.epoch);
     built.base = stage.base;
@@ -323,6 +330,18 @@ class Builder {
     spec.epoch = request_.epoch;
     spec.log = request_.log;
     spec.cancel = request_.cancel;
+    if (const std::string& user = built.config.config.user; !user.empty()) {
+      runner::ProcessSpec::User ids;
+      Status resolved = ResolveUser(user, built.rootfs->path(), ids.uid, ids.gid);
+      if (!resolved.ok()) return Error(in, resolved.message());
+      if ((ids.uid != 0 || ids.gid != 0) && ::geteuid() == 0) {
+        spec.user = ids;
+      } else if (ids.uid != 0 || ids.gid != 0) {
+        if (request_.log) {
+          request_.log("USER " + user + " is not applied to RUN: switching users needs root");
+        }
+      }
+    }
     auto outcome = RunInRootfs(built.rootfs->path(), spec);
     if (!outcome.ok()) {
       if (outcome.status().code() != StatusCode::kFailedPrecondition) return outcome.status();

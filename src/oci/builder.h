@@ -16,10 +16,12 @@
 //              WORKDIR; --chown takes user[:group] as numbers or names from
 //              the image's /etc/passwd and /etc/group, --chmod an octal mode.
 //              ADD of a local tar (plain or gzip) extracts it.
-//   RUN        runs in the stage's filesystem under bubblewrap, as root
+//   RUN        runs in the stage's filesystem under bubblewrap, as the
+//              stage's USER (names from the image's /etc/passwd; as root when
+//              sluice itself is not root, with a log line saying so)
 //              (builder_run.h: the SHELL, the env with the build args, WORKDIR
-//              created if missing, overlay or snapshot capture; USER is not
-//              applied to the command); what it changed is one layer,
+//              created if missing, overlay or snapshot capture); what it
+//              changed is one layer,
 //              whiteouts included. A failing command is an error at its line
 //              naming the exit code and the command.
 //   WORKDIR    sets the working directory and, when it is missing, creates it

@@ -139,11 +139,12 @@ bool ParseId(const std::string& s, uint32_t& out) {
   return !s.empty() && ec == std::errc() && end == s.data() + s.size();
 }
 
-// The ':'-separated fields of the line of `file` (/etc/passwd or /etc/group
-// in the image) whose first field is `name`; empty when there is none.
+// The ':'-separated fields of the first line of `file` (/etc/passwd or
+// /etc/group in the image) whose field number `field` is `value` (0: the
+// name, 2: the id); empty when there is none.
 Result<std::vector<std::string>> FindDatabaseEntry(const fs::path& image_root,
-                                                   const std::string& file,
-                                                   const std::string& name) {
+                                                   const std::string& file, size_t field,
+                                                   const std::string& value) {
   std::optional<fs::path> path = ResolveInRoot(image_root, file);
   if (!path) return std::vector<std::string>();
   SLUICE_ASSIGN_OR_RETURN(std::string text, ReadFile(*path));
@@ -160,39 +161,61 @@ Result<std::vector<std::string>> FindDatabaseEntry(const fs::path& image_root,
       if (colon == std::string::npos) break;
       from = colon + 1;
     }
-    if (fields[0] == name) return fields;
+    if (fields.size() > field && fields[field] == value) return fields;
   }
   return std::vector<std::string>();
 }
 
 }  // namespace
 
-Status ResolveChown(const std::string& text, const fs::path& image_root, uint32_t& uid,
-                    uint32_t& gid) {
+namespace {
+
+// How a numeric user without a group gets its gid.
+enum class BareUid { kIsAlsoGid, kPrimaryGroup };
+
+// "user[:group]" for `what` ("--chown=x", "USER x"), as described at
+// ResolveChown and ResolveUser.
+Status ResolveIds(const std::string& text, const fs::path& image_root, BareUid bare,
+                  const std::string& what, uint32_t& uid, uint32_t& gid) {
   size_t colon = text.find(':');
   std::string user = text.substr(0, colon);
   std::string group = colon == std::string::npos ? "" : text.substr(colon + 1);
   if (user.empty() || (colon != std::string::npos && group.empty())) {
-    return Status::InvalidArgument("--chown=" + text + ": write user[:group], names or numbers");
+    return Status::InvalidArgument(what + ": write user[:group], names or numbers");
   }
   if (!ParseId(user, uid)) {
-    SLUICE_ASSIGN_OR_RETURN(auto entry, FindDatabaseEntry(image_root, "/etc/passwd", user));
+    SLUICE_ASSIGN_OR_RETURN(auto entry, FindDatabaseEntry(image_root, "/etc/passwd", 0, user));
     if (entry.size() < 4 || !ParseId(entry[2], uid) || !ParseId(entry[3], gid)) {
-      return Status::InvalidArgument("--chown=" + text + ": user \"" + user +
+      return Status::InvalidArgument(what + ": user \"" + user +
                                      "\" is not in the image's /etc/passwd; add it in an "
                                      "earlier step or give a numeric uid");
     }
+  } else if (bare == BareUid::kIsAlsoGid) {
+    gid = uid;
   } else {
-    gid = uid;  // Docker: a numeric user alone is also the group
+    SLUICE_ASSIGN_OR_RETURN(auto entry, FindDatabaseEntry(image_root, "/etc/passwd", 2, user));
+    if (entry.size() < 4 || !ParseId(entry[3], gid)) gid = 0;
   }
   if (group.empty() || ParseId(group, gid)) return Status::Ok();
-  SLUICE_ASSIGN_OR_RETURN(auto entry, FindDatabaseEntry(image_root, "/etc/group", group));
+  SLUICE_ASSIGN_OR_RETURN(auto entry, FindDatabaseEntry(image_root, "/etc/group", 0, group));
   if (entry.size() < 3 || !ParseId(entry[2], gid)) {
-    return Status::InvalidArgument("--chown=" + text + ": group \"" + group +
+    return Status::InvalidArgument(what + ": group \"" + group +
                                    "\" is not in the image's /etc/group; add it in an "
                                    "earlier step or give a numeric gid");
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status ResolveChown(const std::string& text, const fs::path& image_root, uint32_t& uid,
+                    uint32_t& gid) {
+  return ResolveIds(text, image_root, BareUid::kIsAlsoGid, "--chown=" + text, uid, gid);
+}
+
+Status ResolveUser(const std::string& text, const fs::path& image_root, uint32_t& uid,
+                   uint32_t& gid) {
+  return ResolveIds(text, image_root, BareUid::kPrimaryGroup, "USER " + text, uid, gid);
 }
 
 Result<std::vector<std::string>> CopyInputs(const CopySpec& spec, bool is_add,

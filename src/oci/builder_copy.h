@@ -31,6 +31,12 @@ Status CopyIntoTree(const CopySpec& spec, bool is_add, const std::filesystem::pa
 Status ResolveChown(const std::string& text, const std::filesystem::path& image_root, uint32_t& uid,
                     uint32_t& gid);
 
+// The uid and gid a RUN runs as after `USER text`: "user[:group]" as for
+// --chown, except that a numeric user alone takes its primary group from
+// /etc/passwd when listed there, else gid 0 (as Docker does).
+Status ResolveUser(const std::string& text, const std::filesystem::path& image_root, uint32_t& uid,
+                   uint32_t& gid);
+
 // The paths (relative to `from_root`, sorted) a COPY/ADD of `spec` reads:
 // every match of its sources and everything under a matched directory --
 // what the build cache hashes. The same source errors as CopyIntoTree.

@@ -69,6 +69,7 @@ Result<runner::ProcessResult> Execute(const fs::path& root, const RunSpec& spec)
   process.env = spec.env;
   process.working_dir = spec.workdir;
   process.root_dir = root.string();
+  process.user = spec.user;
   Cancellation never;
   LogSink sink(spec.log);
   runner::LocalProcessRunner runner;

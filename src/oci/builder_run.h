@@ -3,7 +3,7 @@
 //
 // RunInRootfs() runs the command under bubblewrap with a view of `rootfs`
 // as the root filesystem (ProcessSpec::root_dir: a fresh /proc, a minimal
-// /dev, the host's network), as root, in `workdir` (created first when
+// /dev, the host's network), as root or RunSpec::user, in `workdir` (created first when
 // missing, as Docker does), with exactly `env`. Output lines go to `log`.
 // How the changes are captured (RunCapture):
 //
@@ -21,13 +21,9 @@
 // unpack cannot keep them) and `epoch` as every mtime, so the same command
 // output gives the same digest.
 //
-// USER: the command runs as root whatever the stage's USER says; files it
-// creates are owned by root. USER still goes into the image config.
-// bubblewrap's `--unshare-user --uid N --gid N` was tried (as root here): the
-// command does see uid N, but the namespace maps N to root outside, so every
-// root-owned image file looks owned by N inside and new files land on disk
-// owned by 0 -- the wrong result either way, so it is not used. Doing USER
-// properly needs a setuid step inside the sandbox (a runner change).
+// USER: with RunSpec::user the command runs as that uid and gid (no
+// supplementary groups), switched to inside the sandbox by sluice-run-as
+// (runner/process.h); files it creates are owned by it. Without, as root.
 //
 // Errors: FailedPrecondition when the program (argv[0], looked up in the
 // image's PATH) is not in the image -- the message names it; the command's
@@ -64,6 +60,8 @@ struct RunSpec {
   std::function<void(std::string_view line)> log;  // may be empty
   const Cancellation* cancel = nullptr;            // may be null
   RunCapture capture = RunCapture::kAuto;
+  // Set after a USER that is not root: the command runs as this uid/gid.
+  std::optional<runner::ProcessSpec::User> user;
 };
 
 struct RunOutcome {

@@ -110,6 +110,49 @@ TEST_F(BuilderRunTest, RunSeesEnvArgsAndWorkdirAndItsOutputIsLogged) {
   EXPECT_EQ(config->config.env, (std::vector<std::string>{"E=env"}));  // ARGs stay out
 }
 
+TEST_F(BuilderRunTest, RunAfterUserRunsAsThatUserAndOwnsWhatItMakes) {
+  SKIP_WITHOUT_SANDBOX();
+  if (::geteuid() != 0) GTEST_SKIP() << "switching users needs root";
+  fs::create_directories(context_ / "etc");
+  ASSERT_TRUE(WriteFileAtomic(context_ / "etc/passwd",
+                              "root:x:0:0::/root:/bin/sh\nmodel:x:1000:1000::/home/model:/bin/sh\n")
+                  .ok());
+  ASSERT_TRUE(
+      WriteFileAtomic(context_ / "etc/group", "root:x:0:\nmodel:x:1000:\nstaff:x:50:\n").ok());
+  auto desc = Build(std::string(kBusyboxBase) +
+                    "COPY etc /etc/\n"
+                    "RUN mkdir -m 1777 /shared\n"
+                    "USER model\n"
+                    "RUN id -u > /shared/who && id -g >> /shared/who && "
+                    "(touch /not-mine 2>/dev/null || echo denied >> /shared/who)\n"
+                    "USER 1000:staff\n"
+                    "RUN id -g > /shared/group\n");
+  ASSERT_TRUE(desc.ok()) << desc.status().message() << Messages();
+  auto files = Files(*desc);
+  EXPECT_EQ(files["shared/who"], "1000\n1000\ndenied\n");
+  EXPECT_EQ(files["shared/group"], "50\n");
+  auto manifest = layout_->ReadManifest(desc->digest);
+  ASSERT_TRUE(manifest.ok());
+  auto tar = Gunzip(*layout_->ReadBlob(manifest->layers.back().digest));
+  ASSERT_TRUE(tar.ok());
+  auto entries = ParseTar(*tar);
+  ASSERT_TRUE(entries.ok());
+  auto group = std::find_if(entries->begin(), entries->end(),
+                            [](const TarEntry& e) { return e.name == "shared/group"; });
+  ASSERT_NE(group, entries->end());
+  EXPECT_EQ(group->uid, 1000u);
+  EXPECT_EQ(group->gid, 50u);
+}
+
+TEST_F(BuilderRunTest, UserMissingFromTheImageIsAnErrorAtTheRun) {
+  SKIP_WITHOUT_SANDBOX();
+  auto desc = Build(std::string(kBusyboxBase) + "USER ghost\nRUN true\n");
+  ASSERT_FALSE(desc.ok());
+  EXPECT_NE(Messages().find("USER ghost: user \"ghost\" is not in the image's /etc/passwd"),
+            std::string::npos)
+      << Messages();
+}
+
 TEST_F(BuilderRunTest, FailingRunIsAnErrorAtItsLine) {
   SKIP_WITHOUT_SANDBOX();
   auto desc = Build(std::string(kBusyboxBase) + "RUN true\nRUN exit 2\n");

@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 namespace sluice::runner {
 
 Result<std::string> ResolveExecutable(std::string_view name, std::string_view path_list) {
@@ -30,6 +33,21 @@ Result<std::string> ResolveExecutable(std::string_view name, std::string_view pa
 std::string SearchPathOf(const std::map<std::string, std::string>& env) {
   auto it = env.find("PATH");
   return it != env.end() ? it->second : std::string(kDefaultPath);
+}
+
+Result<std::string> FindBesideSelf(std::string_view name, const char* env_override) {
+  if (const char* env = std::getenv(env_override); env != nullptr && *env != '\0') {
+    if (::access(env, X_OK) == 0) return std::string(env);
+    return Status::NotFound(std::string(env_override) + " is not executable: " + env);
+  }
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return Status::NotFound("cannot locate the running executable");
+  std::filesystem::path program = self.parent_path() / name;
+  if (::access(program.c_str(), X_OK) != 0) {
+    return Status::NotFound(program.string() + " is not installed");
+  }
+  return program.string();
 }
 
 }  // namespace sluice::runner

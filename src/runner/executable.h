@@ -22,4 +22,10 @@ Result<std::string> ResolveExecutable(std::string_view name, std::string_view pa
 // PATH from `env`, or kDefaultPath.
 std::string SearchPathOf(const std::map<std::string, std::string>& env);
 
+// A companion program installed beside the running executable (the build
+// folder, or sluice's bin directory), such as sluice-stage-agent: the path
+// in environment variable `env_override` when that is set, else
+// <dir of /proc/self/exe>/<name>. NotFound saying which when not executable.
+Result<std::string> FindBesideSelf(std::string_view name, const char* env_override);
+
 }  // namespace sluice::runner

@@ -33,6 +33,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -83,6 +84,15 @@ struct ProcessSpec {
   // bubblewrap with env's PATH: check that it exists there first, since a
   // missing one only shows as bwrap's message and exit code 1.
   std::string root_dir;
+  // With root_dir: the user and group the command runs as (root when
+  // unset), as after a Dockerfile USER. The switch is made inside the
+  // sandbox by sluice-run-as, a static helper installed beside sluice and
+  // bound at /dev/.sluice-run-as; IoError from Run() when it is missing.
+  struct User {
+    uint32_t uid = 0;
+    uint32_t gid = 0;
+  };
+  std::optional<User> user;
   std::optional<Millis> timeout;
   Millis kill_grace{2000};                     // SIGTERM → SIGKILL delay
   std::string stdin_data;                      // written to stdin, then closed

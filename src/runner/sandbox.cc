@@ -18,6 +18,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr const char* kRunAsName = "sluice-run-as";
+// On bubblewrap's own /dev tmpfs, so nothing is created in the image's root.
+constexpr const char* kRunAsInSandbox = "/dev/.sluice-run-as";
+
 std::string Normalize(const std::string& path) {
   std::string p = fs::path(path).lexically_normal().string();
   while (p.size() > 1 && p.back() == '/') p.pop_back();
@@ -120,6 +124,15 @@ Result<std::vector<std::string>> SandboxArgv(const std::string& bwrap, const Pro
   args.push_back("--unshare-pid");
   args.push_back(command_is_init ? "--as-pid-1" : "--die-with-parent");
   if (!spec.working_dir.empty()) args.insert(args.end(), {"--chdir", spec.working_dir});
+  if (spec.user && !spec.root_dir.empty()) {
+    auto helper = FindBesideSelf(kRunAsName, "SLUICE_RUN_AS");
+    if (!helper.ok()) {
+      return Status::IoError(helper.status().message() +
+                             "; it is needed to run a command as a user other than root");
+    }
+    args.insert(args.end(), {"--ro-bind", *helper, kRunAsInSandbox, "--", kRunAsInSandbox,
+                             std::to_string(spec.user->uid), std::to_string(spec.user->gid)});
+  }
   args.push_back("--");
   args.insert(args.end(), command.begin(), command.end());
   return args;

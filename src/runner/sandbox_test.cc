@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -123,6 +124,30 @@ TEST_F(SandboxTest, RootDirReplacesTheHostRoot) {
   auto content = ReadFile(host_dir_->path() / "x");
   ASSERT_TRUE(content.ok());
   EXPECT_EQ(*content, "made\n");
+}
+
+TEST_F(SandboxTest, RootDirCommandRunsAsTheGivenUser) {
+  if (!fs::exists("/bin/busybox")) GTEST_SKIP() << "busybox-static is not installed";
+  if (::geteuid() != 0) GTEST_SKIP() << "switching users needs root";
+  auto root = TempDir::Create();
+  ASSERT_TRUE(root.ok());
+  ASSERT_TRUE(MakeDirs(root->path() / "bin").ok());
+  ASSERT_TRUE(MakeDirs(root->path() / "owned-by-root").ok());
+  fs::copy_file("/bin/busybox", root->path() / "bin/busybox");
+  fs::create_symlink("busybox", root->path() / "bin/sh");
+  fs::permissions(root->path(), fs::perms::owner_all | fs::perms::group_read |
+                                    fs::perms::group_exec | fs::perms::others_read |
+                                    fs::perms::others_exec);
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "/bin/busybox id -u; /bin/busybox id -g; "
+                           "/bin/busybox touch /owned-by-root/x 2>/dev/null || echo denied"};
+  spec.root_dir = root->path().string();
+  spec.user = ProcessSpec::User{1000, 1001};
+  ProcessResult r = Run(spec);
+  EXPECT_EQ(r.exit_code, 0) << sink_.All();
+  EXPECT_THAT(sink_.Stdout(), ElementsAre("1000", "1001", "denied"));
+  EXPECT_FALSE(fs::exists(root->path() / "dev/.sluice-run-as"))
+      << "the helper is bound on bubblewrap's /dev, not created in the image's root";
 }
 
 TEST_F(SandboxTest, MissingTargetBelowAHostDirectoryKeepsItsContent) {

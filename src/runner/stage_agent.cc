@@ -128,18 +128,7 @@ std::string SearchPath(const std::vector<std::string>& env) {
 }  // namespace
 
 Result<std::string> FindStageAgent() {
-  if (const char* env = std::getenv("SLUICE_STAGE_AGENT"); env != nullptr && *env != '\0') {
-    if (::access(env, X_OK) == 0) return std::string(env);
-    return Status::NotFound(std::string("SLUICE_STAGE_AGENT is not executable: ") + env);
-  }
-  std::error_code ec;
-  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return Status::NotFound("cannot locate the running executable");
-  std::filesystem::path agent = self.parent_path() / kStageAgentName;
-  if (::access(agent.c_str(), X_OK) != 0) {
-    return Status::NotFound(agent.string() + " is not installed");
-  }
-  return agent.string();
+  return FindBesideSelf(kStageAgentName, "SLUICE_STAGE_AGENT");
 }
 
 int RunStageAgent(int control_fd) {

@@ -11,6 +11,7 @@
 #include "oci/builder.h"
 #include "oci/registry_http.h"
 #include "oci/transfer.h"
+#include "steps/build_context.h"
 #include "steps/image_registry.h"
 #include "steps/spec_check.h"
 
@@ -155,11 +156,13 @@ Result<oci::BuildRequest> MakeRequest(engine::StepContext& ctx, std::string tag)
   SLUICE_ASSIGN_OR_RETURN(std::string context, ctx.ResolveString(spec["context"], "spec.context"));
   SLUICE_ASSIGN_OR_RETURN(request.target, ctx.ResolveString(spec["target"], "spec.target"));
   request.dockerfile = ctx.workspace.ToHost(dockerfile.empty() ? "Dockerfile" : dockerfile);
-  request.context = ctx.workspace.ToHost(context.empty() ? "." : context);
+  SLUICE_ASSIGN_OR_RETURN(request.context, HostBuildContext(ctx.workspace, context));
   SLUICE_ASSIGN_OR_RETURN(auto build_args, ResolveMap(ctx, spec["buildArgs"], "spec.buildArgs"));
   for (auto& [k, v] : build_args) request.build_args[k] = v;
   SLUICE_ASSIGN_OR_RETURN(request.labels, ResolveMap(ctx, spec["labels"], "spec.labels"));
   SLUICE_ASSIGN_OR_RETURN(request.epoch, Epoch(ctx));
+  ctx.Log("building " + (dockerfile.empty() ? "Dockerfile" : dockerfile) + " (context " +
+          (context.empty() ? "." : context) + ")");
   request.tag = std::move(tag);
   request.log = [&ctx](std::string_view line) { ctx.Log(line); };
   request.cancel = &ctx.cancel;
@@ -280,8 +283,6 @@ engine::StepOutcome BuildAndPushStep::Execute(engine::StepContext& ctx) const {
     Result<oci::ImageLayout> opened = OpenImageStore(ctx);
     if (!opened.ok()) return StepOutcome::Error(opened.status().message());
     store.emplace(std::move(*opened));
-    ctx.Log("building " + request->dockerfile.string() + " (context " + request->context.string() +
-            ")");
     DiagnosticList diags;
     Result<oci::Descriptor> built = oci::BuildImage(*request, *store, diags);
     if (ctx.cancel.cancelled()) return Aborted("cancelled while building");

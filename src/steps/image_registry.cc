@@ -1,12 +1,6 @@
 #include "steps/image_registry.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <optional>
 
 #include "pipeline/project.h"
@@ -337,30 +331,8 @@ Result<oci::ImageLayout> OpenImageStore(const engine::StepContext& ctx) {
   return layout;
 }
 
-ImageStoreLock::~ImageStoreLock() {
-  if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the lock
-}
-
-ImageStoreLock::ImageStoreLock(ImageStoreLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-
 Result<ImageStoreLock> LockImageStore(const engine::StepContext& ctx, const Cancellation& cancel) {
-  std::error_code ec;
-  std::filesystem::create_directories(ctx.state_dir, ec);
-  const std::filesystem::path path = ctx.state_dir / "images.lock";
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return Status::IoError("cannot open " + path.string() + ": " + std::strerror(errno));
-  }
-  ImageStoreLock lock(fd);
-  // Polls rather than blocks so that a cancelled step stops waiting.
-  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK && errno != EINTR) {
-      return Status::IoError("cannot lock " + path.string() + ": " + std::strerror(errno));
-    }
-    if (cancel.cancelled()) return Status::Aborted("cancelled while waiting for the image store");
-    ::usleep(20 * 1000);
-  }
-  return lock;
+  return oci::LockStore(ctx.state_dir / "images.lock", cancel);
 }
 
 }  // namespace sluice::steps

@@ -43,6 +43,7 @@
 #include "oci/layout.h"
 #include "oci/reference.h"
 #include "oci/registry.h"
+#include "oci/store_lock.h"
 #include "pipeline/ir.h"
 
 namespace sluice::steps {
@@ -80,22 +81,9 @@ Result<ImageLocation> StepImage(const engine::StepContext& ctx,
 // open it under LockImageStore, as steps running at once may both create it).
 Result<oci::ImageLayout> OpenImageStore(const engine::StepContext& ctx);
 
-// Held while a step changes the local store's index (build and tag, pull):
-// an exclusive flock on <state dir>/images.lock, so steps running at once
-// and other sluice processes (`sluice image ...` does not take it yet) do
-// not lose each other's tags. Released when destroyed. Move-only.
-class ImageStoreLock {
- public:
-  explicit ImageStoreLock(int fd) : fd_(fd) {}
-  ImageStoreLock(ImageStoreLock&& other) noexcept;
-  ImageStoreLock& operator=(ImageStoreLock&&) = delete;
-  ImageStoreLock(const ImageStoreLock&) = delete;
-  ImageStoreLock& operator=(const ImageStoreLock&) = delete;
-  ~ImageStoreLock();
-
- private:
-  int fd_;
-};
+// Held while a step changes the local store's index (build and tag, pull),
+// as `sluice image` commands do (oci/store_lock.h).
+using ImageStoreLock = oci::StoreLock;
 
 // Waits for the lock; Aborted when `cancel` fires first, IoError when the
 // lock file cannot be opened.
