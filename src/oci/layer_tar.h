@@ -8,7 +8,7 @@
 // LayerOptions::mtime (SOURCE_DATE_EPOCH, or 0), and a file with several
 // hard links is written once, the later names as hard-link
 // entries to the first. The tar is compressed with Gzip (gzip.h: libdeflate
-// at level 6, in 1 MiB members, no file name, mtime 0). The layer
+// at kGzipLevel, in 1 MiB members, no file name, mtime 0). The layer
 // format is persisted (its digests are content addresses): changing any byte
 // of the output changes every image digest, so do it only on purpose.
 //
