@@ -6,6 +6,7 @@
 #include <cctype>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace sluice::oci {
 namespace {
@@ -46,9 +47,15 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
 class CurlTransport : public HttpTransport {
  public:
   explicit CurlTransport(std::chrono::seconds timeout) : timeout_(timeout) { InitCurlOnce(); }
+  ~CurlTransport() override {
+    for (CURL* h : idle_) curl_easy_cleanup(h);
+  }
+  CurlTransport(const CurlTransport&) = delete;
+  CurlTransport& operator=(const CurlTransport&) = delete;
 
   Result<HttpResponse> Send(const HttpRequest& request) override {
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    auto release = [this](CURL* h) { Release(h); };
+    std::unique_ptr<CURL, decltype(release)> curl(Acquire(), release);
     if (!curl) return Status::Internal("curl_easy_init failed");
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> list(nullptr, curl_slist_free_all);
     // An empty Expect avoids curl's 100-continue pause before large bodies.
@@ -89,7 +96,28 @@ class CurlTransport : public HttpTransport {
   }
 
  private:
+  // Easy handles are kept between requests (reset, not freed), so their
+  // connections to the registry are reused instead of opened per request.
+  CURL* Acquire() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_.empty()) {
+        CURL* h = idle_.back();
+        idle_.pop_back();
+        curl_easy_reset(h);
+        return h;
+      }
+    }
+    return curl_easy_init();
+  }
+  void Release(CURL* h) {
+    std::lock_guard<std::mutex> lock(mu_);
+    idle_.push_back(h);
+  }
+
   const std::chrono::seconds timeout_;
+  std::mutex mu_;
+  std::vector<CURL*> idle_;  // guarded by mu_
 };
 
 }  // namespace

@@ -41,7 +41,9 @@ class HttpTransport {
   virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
-// libcurl, one easy handle per request. `timeout` bounds a whole request.
+// libcurl. Connections are reused between requests (kept-alive easy
+// handles, one per concurrent request); thread-safe. `timeout` bounds a
+// whole request.
 std::unique_ptr<HttpTransport> NewCurlTransport(
     std::chrono::seconds timeout = std::chrono::seconds(300));
 
