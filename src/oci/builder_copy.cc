@@ -64,6 +64,13 @@ Status CopyEntry(const fs::path& src, ContextEntry::Type type, const fs::path& t
     if (!ec) fs::create_symlink(target, dst, ec);
   } else {
     fs::remove_all(dst, ec);
+    // The tree is only read (into the layer) and then removed, so without
+    // --chmod a hard link does instead of a copy; across filesystems, copy.
+    if (!ec && chmod == nullptr) {
+      fs::create_hard_link(src, dst, ec);
+      if (!ec) return Status::Ok();
+      ec.clear();
+    }
     if (!ec) fs::copy_file(src, dst, ec);
     if (!ec) {
       fs::perms mode = chmod ? *chmod : fs::status(src, ec).permissions();
