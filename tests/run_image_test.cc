@@ -122,6 +122,9 @@ TEST(RunImageTest, MissingImageNamesTheStore) {
       FindStep(ex, "Test.absent").dump().find("image absent:2 is not in the local image store"),
       std::string::npos)
       << FindStep(ex, "Test.absent").dump(2);
+  // A failure, not an error: failure strategies (AllErrors, ConfigurationFailure) apply.
+  EXPECT_EQ(FindStep(ex, "Test.absent")["status"], "Failed");
+  EXPECT_EQ(FindStep(ex, "Test.absent")["failureType"], "ConfigurationFailure");
 }
 
 TEST(RunImageTest, RegistryImagesArePulledByPolicy) {

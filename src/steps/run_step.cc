@@ -9,6 +9,33 @@
 #include "steps/spec_check.h"
 
 namespace sluice::steps {
+namespace {
+
+// A step whose image cannot be made ready fails (failure strategies apply),
+// as a container that cannot start does in Harness: a registry that cannot
+// be reached is a Connectivity failure, a missing image or shell a
+// Configuration failure. Other errors leave the step Errored.
+engine::StepOutcome ImageFailure(const Status& status) {
+  using pipeline::ErrorType;
+  switch (status.code()) {
+    case StatusCode::kAborted: {
+      engine::StepOutcome aborted;
+      aborted.status = engine::NodeStatus::kAborted;
+      aborted.failure_message = status.message();
+      return aborted;
+    }
+    case StatusCode::kIoError:
+      return engine::StepOutcome::Failure(ErrorType::kConnectivity, status.message());
+    case StatusCode::kNotFound:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kInvalidArgument:
+      return engine::StepOutcome::Failure(ErrorType::kConfigurationFailure, status.message());
+    default:
+      return engine::StepOutcome::Error(status.message());
+  }
+}
+
+}  // namespace
 
 void RunStep::ValidateSpec(const pipeline::ExecutionNode& step, const pipeline::Stage& stage,
                            DiagnosticList* diags) const {
@@ -64,7 +91,7 @@ engine::StepOutcome RunStep::Execute(engine::StepContext& ctx) const {
   std::unique_ptr<ImageRoot> image;
   if (spec["image"] && !spec["image"].IsNull()) {
     auto prepared = PrepareStepImage(ctx, *shell);
-    if (!prepared.ok()) return engine::StepOutcome::Error(prepared.status().message());
+    if (!prepared.ok()) return ImageFailure(prepared.status());
     image = std::move(*prepared);
     req.env = StepEnvironmentInImage(image->config().config, ctx.env, req.env);
     req.root_dir = image->root().string();
