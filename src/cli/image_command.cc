@@ -10,8 +10,8 @@
 // $SOURCE_DATE_EPOCH (default 0), printing its progress ("STEP n/m: ...",
 // RUN output) to stderr as it goes and the manifest digest to stdout;
 // --no-cache runs every step instead of reusing cached layers; with --push
-// it then pushes the image to TAG, read as a registry reference, as
-// `image push TAG TAG` would;
+// it pushes the image to TAG, read as a registry reference, as `image push
+// TAG TAG` would, each layer's upload starting as soon as it is built;
 // Dockerfile errors are printed as file:line:col with the line and a caret.
 // Loopback registries are spoken to over plain HTTP; other hosts need
 // --insecure-registry HOST for that. Exit 0 on success, 1 when the store or
@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -284,7 +285,25 @@ int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags,
   auto layout = OpenStore(options);
   if (!layout.ok()) return Fail(layout.status());
   DiagnosticList diagnostics;
+  // With --push, each layer starts uploading as soon as it is built, on a
+  // thread of its own with a client of its own, while the build goes on;
+  // the push after the build then finds those blobs there. An upload that
+  // fails here is only retried by that push.
+  std::vector<std::future<void>> uploads;
+  if (flags.push) {
+    request.on_layer = [&](const oci::Layer& layer) {
+      if (layer.gzip.empty()) return;
+      uploads.push_back(std::async(std::launch::async, [&registry_flags, &flags,
+                                                         bytes = layer.gzip] {
+        auto ref = oci::ParseImageReference(flags.tag);
+        if (!ref.ok()) return;
+        auto client = Client(*ref, registry_flags);
+        if (client.ok()) (void)(*client)->PushBlob(ref->repository, bytes);
+      }));
+    };
+  }
   auto built = oci::BuildImage(request, *layout, diagnostics);
+  for (auto& upload : uploads) upload.wait();
   if (!diagnostics.empty()) {
     auto text = ReadFile(request.dockerfile);
     for (const Diagnostic& d : diagnostics.items()) {

@@ -242,6 +242,7 @@ class Builder {
       if (cached) {
         LogStep(text + " (cached)");
         built.layers.push_back(std::move(*cached));
+        if (request_.on_layer) request_.on_layer(built.layers.back());
         return Status::Ok();
       }
     }
@@ -257,7 +258,9 @@ class Builder {
       default:
         SLUICE_RETURN_IF_ERROR(CopyLayer(in, from_root, state.workdir, built));
     }
-    return cache_.Record(digest, built.layers.back());
+    SLUICE_RETURN_IF_ERROR(cache_.Record(digest, built.layers.back()));
+    if (request_.on_layer) request_.on_layer(built.layers.back());
+    return Status::Ok();
   }
 
   // Where COPY/ADD reads: the context, an earlier stage or a local image.

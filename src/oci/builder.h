@@ -75,6 +75,11 @@ struct BuildRequest {
   std::map<std::string, std::string> labels;
   // Progress lines ("STEP 2/5: COPY ...", RUN output); may be empty.
   std::function<void(std::string_view line)> log;
+  // Called on the building thread with each layer the build makes or finds
+  // in its cache (earlier stages' included), once its blob is in the
+  // layout, so a caller can start uploading it while the build goes on;
+  // may be empty.
+  std::function<void(const Layer& layer)> on_layer;
   // Stops a RUN in progress (and the build) when cancelled; may be null.
   const Cancellation* cancel = nullptr;
   // Skip build-cache lookups (every step runs); results are still recorded.
