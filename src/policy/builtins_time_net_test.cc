@@ -4,27 +4,12 @@
 
 #include <string>
 
-#include "policy/query.h"
-#include "policy/value_json.h"
+#include "policy/builtin_test_util.h"
 
 namespace sluice::policy {
 namespace {
 
-// The value of `x` in the single row of `query`, as JSON, or "error: ...".
-std::string X(const std::string& query) {
-  QueryRequest req;
-  req.query = query;
-  req.data = ParseJson("{}").value();
-  req.dialect = ast::Dialect::kV1;
-  req.strict_builtin_errors = true;
-  QueryResult r = RunQuery(req);
-  if (r.error) return "error: " + r.error->message;
-  if (r.rows.size() != 1) return "rows: " + std::to_string(r.rows.size());
-  for (const auto& [name, value] : r.rows[0]) {
-    if (name == "x") return ToJson(value);
-  }
-  return "no x";
-}
+std::string X(const std::string& query) { return testing::EvalQueryX(query); }
 
 TEST(BuiltinsTimeNetTest, NowIsReadOncePerQuery) {
   EXPECT_EQ(X("x := count({time.now_ns() | numbers.range(1, 50)[_]})"), "1");
