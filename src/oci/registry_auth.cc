@@ -1,24 +1,15 @@
 // Authentication: WWW-Authenticate parsing, Basic credentials and Bearer
 // tokens (distribution's token spec), cached per scope.
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
 #include "oci/registry.h"
 
 namespace sluice::oci {
 namespace {
-
-std::string Base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -71,7 +62,7 @@ void RegistryClient::AddAuthorization(HttpRequest& request, const std::string& s
     request.headers["Authorization"] = "Bearer " + it->second;
   } else if (use_basic_ && options_.credentials) {
     request.headers["Authorization"] =
-        "Basic " + Base64(options_.credentials->username + ":" + options_.credentials->password);
+        "Basic " + Base64Encode(options_.credentials->username + ":" + options_.credentials->password);
   }
 }
 
@@ -116,7 +107,7 @@ Status RegistryClient::Authenticate(const HttpResponse& response, const std::str
   HttpRequest token_request{"GET", url, {}, {}};
   if (options_.credentials) {
     token_request.headers["Authorization"] =
-        "Basic " + Base64(options_.credentials->username + ":" + options_.credentials->password);
+        "Basic " + Base64Encode(options_.credentials->username + ":" + options_.credentials->password);
   }
   SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, SendWithRetries(token_request));
   if (reply.status == 401 || reply.status == 403) {

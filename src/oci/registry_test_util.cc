@@ -17,31 +17,11 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
 #include "oci/registry_http.h"
 
 namespace sluice::oci::testing {
 namespace {
-
-// Base64url without padding, as JWTs use it.
-std::string Base64Url(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  while (!out.empty() && out.back() == '=') out.pop_back();
-  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  return out;
-}
-
-std::string Base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 Result<std::string> SignRs256(const std::string& key_pem, std::string_view data) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(
@@ -239,7 +219,7 @@ std::string TokenServer::Answer(const std::string& request) {
            "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
            "\r\nConnection: close\r\n\r\n" + body;
   };
-  if (!username_.empty() && authorization != "Basic " + Base64(username_ + ":" + password_)) {
+  if (!username_.empty() && authorization != "Basic " + Base64Encode(username_ + ":" + password_)) {
     return reply("401 Unauthorized", R"({"details":"bad credentials"})");
   }
   nlohmann::json access = nlohmann::json::array();
@@ -276,10 +256,10 @@ std::string TokenServer::Answer(const std::string& request) {
                            {"iat", now},
                            {"jti", std::to_string(now) + "-" + std::to_string(serial)},
                            {"access", access}};
-  std::string signing_input = Base64Url(header.dump()) + "." + Base64Url(claims.dump());
+  std::string signing_input = Base64UrlEncode(header.dump()) + "." + Base64UrlEncode(claims.dump());
   auto signature = SignRs256(key_pem_, signing_input);
   if (!signature.ok()) return reply("500 Internal Server Error", "{}");
-  std::string token = signing_input + "." + Base64Url(*signature);
+  std::string token = signing_input + "." + Base64UrlEncode(*signature);
   return reply(
       "200 OK",
       nlohmann::json({{"token", token}, {"access_token", token}, {"expires_in", 300}}).dump());

@@ -15,18 +15,16 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base64.h"
 #include "common/status.h"
 
 namespace sluice::policy::jose {
 
-// base64url.decode: unpadded input is padded first (RFC 7515 appendix C),
-// then decoded as Go's base64.URLEncoding does (\r and \n skipped).
-Result<std::string> Base64UrlDecode(std::string_view text);
-// Unpadded base64url (Go's base64.RawURLEncoding).
-std::string Base64UrlEncode(std::string_view bytes);
-// Standard base64 with padding, and Go's StdEncoding decoder.
-std::string Base64Encode(std::string_view bytes);
-Result<std::string> Base64Decode(std::string_view text);
+// Base64 as Go reads it (common/base64.h), under the names the JOSE code uses.
+using ::sluice::Base64Decode;
+using ::sluice::Base64Encode;
+using ::sluice::Base64UrlDecode;
+using ::sluice::Base64UrlEncode;
 
 // One PEM block (Go's encoding/pem): its type ("CERTIFICATE") and bytes.
 struct PemBlock {
