@@ -19,7 +19,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <future>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -31,6 +30,7 @@
 #include "cli/app.h"
 #include "cli/signal_watcher.h"
 #include "common/files.h"
+#include "oci/build_push.h"
 #include "oci/builder.h"
 #include "oci/layer_tar.h"
 #include "oci/layout.h"
@@ -190,6 +190,14 @@ int Inspect(const GlobalOptions& options, const std::string& ref, bool remote,
   return PrintInspect(parsed->str(), raw->digest, raw->media_type, raw->bytes, *config);
 }
 
+// The line a push ends with.
+void PrintPushed(const std::string& local_tag, const oci::ImageReference& ref,
+                 const oci::PushResult& pushed) {
+  std::cout << "pushed " << local_tag << " to " << ref.str() << "@" << pushed.manifest.digest.str()
+            << " (" << HumanSize(pushed.bytes_sent) << " sent in " << pushed.blobs_uploaded
+            << " blob(s), " << pushed.blobs_skipped << " already there)\n";
+}
+
 int PushImage(const GlobalOptions& options, const std::string& local_tag, const std::string& remote,
               const RegistryFlags& flags) {
   auto ref = oci::ParseImageReference(remote);
@@ -205,10 +213,7 @@ int PushImage(const GlobalOptions& options, const std::string& local_tag, const 
   if (!client.ok()) return Fail(client.status(), kExitUsage);
   auto pushed = oci::Push(*layout, local_tag, **client, ref->repository, ref->tag);
   if (!pushed.ok()) return Fail(pushed.status());
-  std::cout << "pushed " << local_tag << " to " << ref->str() << "@"
-            << pushed->manifest.digest.str() << " (" << HumanSize(pushed->bytes_sent) << " sent in "
-            << pushed->blobs_uploaded << " blob(s), " << pushed->blobs_skipped
-            << " already there)\n";
+  PrintPushed(local_tag, *ref, *pushed);
   return kExitOk;
 }
 
@@ -249,6 +254,10 @@ int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags,
     if (!ref.ok()) {
       return Fail(ref.status().Annotate("--push needs -t REGISTRY/REPOSITORY:TAG"), kExitUsage);
     }
+    if (ref->digest) {
+      return Fail(Status::InvalidArgument("--push needs -t REGISTRY/REPOSITORY:TAG, not a digest"),
+                  kExitUsage);
+    }
   }
   oci::BuildRequest request;
   request.context = flags.context;
@@ -285,25 +294,29 @@ int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags,
   auto layout = OpenStore(options);
   if (!layout.ok()) return Fail(layout.status());
   DiagnosticList diagnostics;
-  // With --push, each layer starts uploading as soon as it is built, on a
-  // thread of its own with a client of its own, while the build goes on;
-  // the push after the build then finds those blobs there. An upload that
-  // fails here is only retried by that push.
-  std::vector<std::future<void>> uploads;
+  // With --push, the image is pushed while it is built (build_push.h).
+  std::optional<oci::ImageReference> push_to;
+  std::unique_ptr<oci::RegistryClient> client;
   if (flags.push) {
-    request.on_layer = [&](const oci::Layer& layer) {
-      if (layer.gzip.empty()) return;
-      uploads.push_back(std::async(std::launch::async, [&registry_flags, &flags,
-                                                         bytes = layer.gzip] {
-        auto ref = oci::ParseImageReference(flags.tag);
-        if (!ref.ok()) return;
-        auto client = Client(*ref, registry_flags);
-        if (client.ok()) (void)(*client)->PushBlob(ref->repository, bytes);
-      }));
-    };
+    push_to = *oci::ParseImageReference(flags.tag);
+    auto made = Client(*push_to, registry_flags);
+    if (!made.ok()) return Fail(made.status(), kExitUsage);
+    client = std::move(*made);
   }
-  auto built = oci::BuildImage(request, *layout, diagnostics);
-  for (auto& upload : uploads) upload.wait();
+  Result<oci::Descriptor> built = Status::Ok();
+  std::optional<oci::PushResult> pushed;
+  if (flags.push) {
+    auto both = oci::BuildAndPush(request, *layout, diagnostics, *client, push_to->repository,
+                                  push_to->tag);
+    if (both.ok()) {
+      built = both->image;
+      pushed = both->pushed;
+    } else {
+      built = both.status();
+    }
+  } else {
+    built = oci::BuildImage(request, *layout, diagnostics);
+  }
   if (!diagnostics.empty()) {
     auto text = ReadFile(request.dockerfile);
     for (const Diagnostic& d : diagnostics.items()) {
@@ -315,8 +328,7 @@ int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags,
     return Fail(built.status());
   }
   std::cout << built->digest.str() << "\n";
-  lock.reset();  // pushing only reads the store
-  if (flags.push) return PushImage(options, flags.tag, flags.tag, registry_flags);
+  if (pushed) PrintPushed(flags.tag, *push_to, *pushed);
   return kExitOk;
 }
 

@@ -7,28 +7,45 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace sluice {
 
 namespace fs = std::filesystem;
 
 Result<std::string> ReadFile(const fs::path& path) {
-  // An ifstream opens a directory and reads it as empty, which callers would
-  // then report as an empty or truncated file.
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    return Status::IoError("cannot read " + path.string() + ": is a directory");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError("cannot read " + path.string() + ": " + std::strerror(errno));
+  struct stat st;
+  bool stated = ::fstat(fd, &st) == 0;
+  if (!stated || S_ISDIR(st.st_mode)) {
+    // A directory opens fine; say what it is rather than EISDIR's wording.
+    std::string why = stated ? "is a directory" : std::strerror(errno);
+    ::close(fd);
+    return Status::IoError("cannot read " + path.string() + ": " + why);
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status::IoError("cannot read " + path.string() + ": " + std::strerror(errno));
+  // Reads into a buffer of the file's size, then on (through a small
+  // buffer) until the end: a file that grows meanwhile, or that reports no
+  // size as /proc files do, is still read whole.
+  std::string out(S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0, '\0');
+  size_t used = 0;
+  char more[1 << 14];
+  for (;;) {
+    bool into_out = used < out.size();
+    ssize_t n = into_out ? ::read(fd, out.data() + used, out.size() - used)
+                         : ::read(fd, more, sizeof more);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      ::close(fd);
+      return Status::IoError("error reading " + path.string() + ": " + std::strerror(e));
+    }
+    if (n == 0) break;
+    if (!into_out) out.append(more, static_cast<size_t>(n));
+    used += static_cast<size_t>(n);
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Status::IoError("error reading " + path.string());
-  return ss.str();
+  ::close(fd);
+  out.resize(used);
+  return out;
 }
 
 Status WriteFileAtomic(const fs::path& path, std::string_view content, int mode) {

@@ -2,12 +2,41 @@
 
 #include <openssl/evp.h>
 
+#include <utility>
+
 namespace sluice {
 
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+Sha256Hasher::Sha256Hasher() : context_(EVP_MD_CTX_new()) {
+  EVP_DigestInit_ex(context_, EVP_sha256(), nullptr);
+}
+
+Sha256Hasher::Sha256Hasher(Sha256Hasher&& other) noexcept : context_(other.context_) {
+  other.context_ = nullptr;
+}
+
+Sha256Hasher& Sha256Hasher::operator=(Sha256Hasher&& other) noexcept {
+  std::swap(context_, other.context_);
+  return *this;
+}
+
+Sha256Hasher::~Sha256Hasher() { EVP_MD_CTX_free(context_); }
+
+void Sha256Hasher::Update(std::string_view data) {
+  EVP_DigestUpdate(context_, data.data(), data.size());
+}
+
+std::string Sha256Hasher::FinishHex() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(context_, digest, &length);
+  EVP_DigestInit_ex(context_, EVP_sha256(), nullptr);
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <future>
 #include <map>
 #include <memory>
 #include <string>
@@ -15,6 +16,7 @@
 #include "oci/dockerignore.h"
 #include "oci/layer_unpack.h"
 #include "oci/rootfs_cache.h"
+#include "oci/tar_format.h"
 
 namespace sluice::oci {
 
@@ -52,6 +54,51 @@ Status ApplyLayers(BuiltStage& built) {
     if (tar != built.tars.end()) built.tars.erase(tar);
   }
   return Status::Ok();
+}
+
+// Whether `path` (relative, cleaned; "" is the root) is a real directory in
+// the stage's filesystem: the unpacked layers, then the ones not unpacked
+// yet. Those are read from their tars without unpacking them when they are
+// all tars this build made (held uncompressed) without symlinks or
+// whiteouts -- COPY after COPY, where nothing else needs the files. Anything
+// else is unpacked first, and the filesystem answers.
+Result<bool> IsStageDirectory(BuiltStage& built, const std::string& path) {
+  if (path.empty()) return true;
+  std::vector<std::vector<TarEntry>> pending;
+  for (size_t i = built.applied; i < built.layers.size(); ++i) {
+    auto tar = built.tars.find(i);
+    bool plain = tar != built.tars.end();
+    if (plain) {
+      SLUICE_ASSIGN_OR_RETURN(std::vector<TarEntry> entries, ParseTar(tar->second));
+      for (const TarEntry& e : entries) {
+        plain = plain && e.type != TarType::kSymlink && e.name.find(".wh.") == std::string::npos;
+      }
+      pending.push_back(std::move(entries));
+    }
+    if (!plain) {
+      SLUICE_RETURN_IF_ERROR(ApplyLayers(built));
+      pending.clear();
+      break;
+    }
+  }
+  std::error_code ec;
+  bool directory = fs::is_directory(fs::symlink_status(built.rootfs->path() / path, ec));
+  const std::string inside = path + "/";
+  for (const auto& entries : pending) {
+    for (const TarEntry& e : entries) {
+      std::string_view name = e.name;
+      if (name.ends_with('/')) name.remove_suffix(1);
+      bool is_directory = e.type == TarType::kDirectory;
+      if (name == path) {
+        directory = is_directory;
+      } else if (name.starts_with(inside)) {
+        directory = true;  // something inside it
+      } else if (!is_directory && path.starts_with(std::string(name) + "/")) {
+        directory = false;  // a file where a parent directory was
+      }
+    }
+  }
+  return directory;
 }
 
 StageBase BaseOf(const ImageConfig& config) {
@@ -94,7 +141,10 @@ class Builder {
     for (int i = 0; i <= target; ++i) SLUICE_RETURN_IF_ERROR(BuildStage(static_cast<size_t>(i)));
     BuiltStage& last = stages_.back();
     for (const auto& [key, value] : request_.labels) last.config.config.labels[key] = value;
-    return layout_.WriteImage(last.layers, last.config, request_.tag);
+    ImageDocuments documents = ComposeImage(last.layers, last.config);
+    if (request_.on_image) request_.on_image(documents);
+    while (!recording_.empty()) SLUICE_RETURN_IF_ERROR(WaitForRecord(recording_.begin()->first));
+    return layout_.WriteImage(last.layers, documents, request_.tag);
   }
 
  private:
@@ -104,6 +154,17 @@ class Builder {
                        message.starts_with(name + " ") ? message : name + ": " + message);
     return Status::InvalidArgument(request_.dockerfile.string() + ":" + std::to_string(in.line) +
                                    ": " + message);
+  }
+
+  // Waits until the layer made for cache key `key` is stored, if it is
+  // being stored; its error, if that failed.
+  Status WaitForRecord(const Digest& key) { return WaitForRecord(key.hex); }
+  Status WaitForRecord(const std::string& key_hex) {
+    auto it = recording_.find(key_hex);
+    if (it == recording_.end()) return Status::Ok();
+    Status stored = it->second.get();
+    recording_.erase(it);
+    return stored;
   }
 
   // "STEP n/m: <text>", counting steps over the stages being built.
@@ -238,6 +299,7 @@ class Builder {
     }
     Digest digest = key.Finish();
     if (!request_.no_cache) {
+      SLUICE_RETURN_IF_ERROR(WaitForRecord(digest));  // the same step, made earlier in this build
       SLUICE_ASSIGN_OR_RETURN(std::optional<Layer> cached, cache_.Lookup(digest));
       if (cached) {
         LogStep(text + " (cached)");
@@ -247,18 +309,30 @@ class Builder {
       }
     }
     LogStep(text);
-    SLUICE_RETURN_IF_ERROR(ApplyLayers(built));  // the step reads the stage's filesystem
+    // RUN works in the stage's filesystem; COPY only asks it whether its
+    // destination is a directory, which it may answer without unpacking.
+    if (in.kind == InstructionKind::kRun) SLUICE_RETURN_IF_ERROR(ApplyLayers(built));
+    std::unique_ptr<LayerStream> stream = request_.stream_layer ? request_.stream_layer() : nullptr;
+    LayerBytesSink sink;
+    if (stream) sink = [&stream](std::string_view bytes) { stream->Write(bytes); };
     switch (in.kind) {
       case InstructionKind::kRun:
-        SLUICE_RETURN_IF_ERROR(RunLayer(in, state, built));
+        SLUICE_RETURN_IF_ERROR(RunLayer(in, state, sink, built));
         break;
       case InstructionKind::kWorkdir:
-        SLUICE_RETURN_IF_ERROR(WorkdirLayer(state.workdir, built));
+        SLUICE_RETURN_IF_ERROR(WorkdirLayer(state.workdir, sink, built));
         break;
       default:
-        SLUICE_RETURN_IF_ERROR(CopyLayer(in, from_root, state.workdir, built));
+        SLUICE_RETURN_IF_ERROR(CopyLayer(in, from_root, state.workdir, sink, built));
     }
-    SLUICE_RETURN_IF_ERROR(cache_.Record(digest, built.layers.back()));
+    if (stream) stream->Finish(built.layers.back());
+    // Stored on a thread of its own while the build goes on (the blob is
+    // copied: built.layers may grow meanwhile); Run waits for it.
+    SLUICE_RETURN_IF_ERROR(WaitForRecord(digest));
+    recording_[digest.hex] = std::async(std::launch::async, [this, digest,
+                                                             layer = built.layers.back()] {
+      return cache_.Record(digest, layer);
+    });
     if (request_.on_layer) request_.on_layer(built.layers.back());
     return Status::Ok();
   }
@@ -287,11 +361,12 @@ class Builder {
   }
 
   Status CopyLayer(const Instruction& in, const fs::path& from_root, const std::string& workdir,
-                   BuiltStage& built) {
+                   const LayerBytesSink& sink, BuiltStage& built) {
     const CopySpec& spec = in.copy;
     LayerOptions options;
     options.mtime = request_.epoch;
     if (!spec.chown.empty()) {
+      SLUICE_RETURN_IF_ERROR(ApplyLayers(built));  // names are looked up in /etc/passwd
       Status chown = ResolveChown(spec.chown, built.rootfs->path(), options.uid, options.gid);
       if (!chown.ok()) return Error(in, chown.message());
     }
@@ -299,16 +374,19 @@ class Builder {
     Dockerignore no_ignore;
     Status copied = CopyIntoTree(spec, in.kind == InstructionKind::kAdd, from_root,
                                  spec.from.empty() ? ignore_ : no_ignore, workdir,
-                                 built.rootfs->path(), tree.path());
+                                 [&built](const std::string& path) {
+                                   return IsStageDirectory(built, path);
+                                 },
+                                 tree.path());
     if (!copied.ok()) return Error(in, copied.message());
     std::string tar;
-    SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options, nullptr, &tar));
+    SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options, nullptr, &tar, sink));
     built.tars[built.layers.size()] = std::move(tar);
     built.layers.push_back(std::move(layer));
     return Status::Ok();
   }
 
-  Status WorkdirLayer(const std::string& workdir, BuiltStage& built) {
+  Status WorkdirLayer(const std::string& workdir, const LayerBytesSink& sink, BuiltStage& built) {
     SLUICE_ASSIGN_OR_RETURN(TempDir tree, TempDir::Create("sluice-layer-"));
     fs::path dir = tree.path() / fs::path(workdir).relative_path();
     SLUICE_RETURN_IF_ERROR(MakeDirs(dir));
@@ -318,13 +396,14 @@ class Builder {
     LayerOptions options;
     options.mtime = request_.epoch;
     std::string tar;
-    SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options, nullptr, &tar));
+    SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options, nullptr, &tar, sink));
     built.tars[built.layers.size()] = std::move(tar);
     built.layers.push_back(std::move(layer));
     return Status::Ok();
   }
 
-  Status RunLayer(const Instruction& in, const StageState& state, BuiltStage& built) {
+  Status RunLayer(const Instruction& in, const StageState& state, const LayerBytesSink& sink,
+                  BuiltStage& built) {
     RunSpec spec;
     spec.argv = ToArgv(in.command, state.shell);
     for (const KeyValue& kv : in.run_env) spec.env[kv.key] = kv.value;
@@ -333,6 +412,7 @@ class Builder {
     spec.epoch = request_.epoch;
     spec.log = request_.log;
     spec.cancel = request_.cancel;
+    spec.sink = sink;
     if (const std::string& user = built.config.config.user; !user.empty()) {
       runner::ProcessSpec::User ids;
       Status resolved = ResolveUser(user, built.rootfs->path(), ids.uid, ids.gid);
@@ -376,6 +456,8 @@ class Builder {
   BuildArgs build_args_;  // the request's over the automatic platform ARGs
   std::vector<BuiltStage> stages_;
   std::unique_ptr<TempDir> images_;  // images COPY --from names, unpacked
+  // Layers being stored in the layout and the cache, by cache key (hex).
+  std::map<std::string, std::future<Status>> recording_;
   int step_ = 0;
   int total_steps_ = 0;
 };

@@ -52,6 +52,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -60,9 +61,19 @@
 #include "common/status.h"
 #include "oci/dockerfile.h"
 #include "oci/image.h"
+#include "oci/layer_tar.h"
 #include "oci/layout.h"
 
 namespace sluice::oci {
+
+// Where a layer's compressed bytes go while it is being made (see
+// BuildRequest::stream_layer).
+class LayerStream {
+ public:
+  virtual ~LayerStream() = default;
+  virtual void Write(std::string_view bytes) = 0;
+  virtual void Finish(const Layer& layer) = 0;
+};
 
 struct BuildRequest {
   std::filesystem::path dockerfile;  // read from disk; its name is used in diagnostics
@@ -76,10 +87,20 @@ struct BuildRequest {
   // Progress lines ("STEP 2/5: COPY ...", RUN output); may be empty.
   std::function<void(std::string_view line)> log;
   // Called on the building thread with each layer the build makes or finds
-  // in its cache (earlier stages' included), once its blob is in the
-  // layout, so a caller can start uploading it while the build goes on;
-  // may be empty.
+  // in its cache (earlier stages' included), as soon as it has it (a layer
+  // just made may still be being written to the layout), so a caller can
+  // start uploading it while the build goes on; may be empty.
   std::function<void(const Layer& layer)> on_layer;
+  // Streams each layer the build makes (not the ones it finds in its cache)
+  // while it is compressed: called on the building thread before the
+  // layer's bytes exist, it returns where they go (or null); the build
+  // writes them in order, one call at a time from compressing threads, then
+  // calls Finish with the layer before on_layer. A stream destroyed without
+  // Finish belongs to a layer that was not made. May be empty.
+  std::function<std::unique_ptr<LayerStream>()> stream_layer;
+  // Called on the building thread with the image's config and manifest
+  // once every layer is made, just before they are stored; may be empty.
+  std::function<void(const ImageDocuments& documents)> on_image;
   // Stops a RUN in progress (and the build) when cancelled; may be null.
   const Cancellation* cancel = nullptr;
   // Skip build-cache lookups (every step runs); results are still recorded.

@@ -248,7 +248,7 @@ Result<std::vector<std::string>> CopyInputs(const CopySpec& spec, bool is_add,
 
 Status CopyIntoTree(const CopySpec& spec, bool is_add, const fs::path& from_root,
                     const Dockerignore& ignore, const std::string& workdir,
-                    const fs::path& image_root, const fs::path& tree) {
+                    const ImageDirectoryCheck& is_image_directory, const fs::path& tree) {
   fs::perms mode{};
   const fs::perms* chmod = nullptr;
   if (!spec.chmod.empty()) {
@@ -268,9 +268,8 @@ Status CopyIntoTree(const CopySpec& spec, bool is_add, const fs::path& from_root
                                    "\" must end with '/'");
   }
   fs::path dest_path = tree / CleanSource(dest);
-  std::error_code ec;
-  // Only a real directory counts: a symlink in the image is not followed here.
-  if (fs::is_directory(fs::symlink_status(image_root / CleanSource(dest), ec))) dest_is_dir = true;
+  SLUICE_ASSIGN_OR_RETURN(bool image_directory, is_image_directory(CleanSource(dest)));
+  if (image_directory) dest_is_dir = true;
 
   for (const ContextEntry& m : matches) {
     fs::path src = from_root / m.path;

@@ -3,14 +3,16 @@
 // CopyIntoTree() copies the sources of `spec` from `from_root` (the build
 // context, filtered by `ignore`, or an earlier stage's filesystem) into
 // `tree`, an empty directory standing for the image root, with Docker's
-// rules as builder.h lists them; a destination that is a directory in
-// `image_root` (the stage's filesystem so far) receives the sources inside. Errors are
+// rules as builder.h lists them; a destination that is a directory in the
+// stage's filesystem so far (`is_image_directory`) receives the sources
+// inside. Errors are
 // InvalidArgument with a message meant to follow "COPY: " at the instruction's line, or IoError.
 // Not thread-safe for the same `tree`.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,9 +22,15 @@
 
 namespace sluice::oci {
 
+// Whether `path` ("a/b": relative to the image root, cleaned; "" is the
+// root) is a real directory -- not a symlink to one -- in the stage's
+// filesystem so far.
+using ImageDirectoryCheck = std::function<Result<bool>(const std::string& path)>;
+
 Status CopyIntoTree(const CopySpec& spec, bool is_add, const std::filesystem::path& from_root,
                     const Dockerignore& ignore, const std::string& workdir,
-                    const std::filesystem::path& image_root, const std::filesystem::path& tree);
+                    const ImageDirectoryCheck& is_image_directory,
+                    const std::filesystem::path& tree);
 
 // --chown's "user[:group]", each a number or a name looked up in the
 // image's /etc/passwd or /etc/group under `image_root`. A numeric user alone

@@ -62,6 +62,8 @@ struct RunSpec {
   RunCapture capture = RunCapture::kAuto;
   // Set after a USER that is not root: the command runs as this uid/gid.
   std::optional<runner::ProcessSpec::User> user;
+  // Gets the layer's compressed bytes as they are made; may be empty.
+  LayerBytesSink sink;
 };
 
 struct RunOutcome {

@@ -1,9 +1,11 @@
 #include "oci/digest.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
-#include <fstream>
-#include <memory>
+#include <cerrno>
+#include <cstring>
 
 #include "common/hash.h"
 
@@ -17,20 +19,22 @@ Digest Sha256Of(std::string_view bytes) {
 }
 
 Result<Digest> Sha256OfFile(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::IoError("cannot read " + file.string());
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError("cannot read " + file.string() + ": " + std::strerror(errno));
+  Sha256Hasher hasher;
   char buf[1 << 16];
-  while (in) {
-    in.read(buf, sizeof buf);
-    if (in.gcount() > 0) EVP_DigestUpdate(ctx.get(), buf, static_cast<size_t>(in.gcount()));
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int error = errno;
+      ::close(fd);
+      return Status::IoError("error reading " + file.string() + ": " + std::strerror(error));
+    }
+    hasher.Update(std::string_view(buf, static_cast<size_t>(n)));
   }
-  if (in.bad()) return Status::IoError("error reading " + file.string());
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_DigestFinal_ex(ctx.get(), out, &size);
-  return Digest{"sha256", HexEncode(std::string_view(reinterpret_cast<const char*>(out), size))};
+  ::close(fd);
+  return Digest{"sha256", hasher.FinishHex()};
 }
 
 Result<Digest> ParseDigest(std::string_view text) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -19,21 +20,38 @@ struct DecompressorDeleter {
   void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
 };
 
+// The members of one Gzip call and who has been handed which.
+struct Members {
+  std::vector<std::string> bytes;
+  std::vector<char> done;
+  size_t emitted = 0;  // members [0, emitted) went to on_member
+  std::mutex mutex;
+  const std::function<void(std::string_view)>* on_member = nullptr;
+
+  // Marks member `i` compressed and hands on every member now ready in order.
+  void Finished(size_t i) {
+    if (*on_member == nullptr) return;
+    std::lock_guard<std::mutex> lock(mutex);
+    done[i] = 1;
+    for (; emitted < bytes.size() && done[emitted]; ++emitted) (*on_member)(bytes[emitted]);
+  }
+};
+
 // Compresses the chunks of `data` whose index `next` hands out, each into
-// members[index]; threads share `next`. libdeflate writes the fixed header
+// its member; threads share `next`. libdeflate writes the fixed header
 // the format needs (mtime 0, no name).
-bool CompressChunks(std::string_view data, std::atomic<size_t>& next,
-                    std::vector<std::string>& members) {
+bool CompressChunks(std::string_view data, std::atomic<size_t>& next, Members& members) {
   std::unique_ptr<libdeflate_compressor, CompressorDeleter> c(
       libdeflate_alloc_compressor(kGzipLevel));
   if (!c) return false;
-  for (size_t i = next++; i < members.size(); i = next++) {
+  for (size_t i = next++; i < members.bytes.size(); i = next++) {
     std::string_view chunk = data.substr(i * kGzipChunkSize, kGzipChunkSize);
-    std::string& out = members[i];
+    std::string& out = members.bytes[i];
     out.resize(libdeflate_gzip_compress_bound(c.get(), chunk.size()));
     size_t n = libdeflate_gzip_compress(c.get(), chunk.data(), chunk.size(), out.data(), out.size());
     if (n == 0) return false;  // cannot happen with a buffer of the bound's size
     out.resize(n);
+    members.Finished(i);
   }
   return true;
 }
@@ -49,9 +67,13 @@ size_t LastMemberSize(std::string_view data) {
 
 }  // namespace
 
-Result<std::string> Gzip(std::string_view data) {
+Result<std::string> Gzip(std::string_view data,
+                         const std::function<void(std::string_view member)>& on_member) {
   size_t chunks = std::max<size_t>(1, (data.size() + kGzipChunkSize - 1) / kGzipChunkSize);
-  std::vector<std::string> members(chunks);
+  Members members;
+  members.bytes.resize(chunks);
+  members.done.resize(chunks, 0);
+  members.on_member = &on_member;
   size_t workers = std::min<size_t>(chunks, std::max(1u, std::thread::hardware_concurrency()));
   std::vector<char> ok(workers, 0);
   std::atomic<size_t> next{0};
@@ -66,10 +88,10 @@ Result<std::string> Gzip(std::string_view data) {
     return Status::Internal("libdeflate could not allocate a compressor");
   }
   size_t total = 0;
-  for (const std::string& m : members) total += m.size();
+  for (const std::string& m : members.bytes) total += m.size();
   std::string out;
   out.reserve(total);
-  for (const std::string& m : members) out += m;
+  for (const std::string& m : members.bytes) out += m;
   return out;
 }
 

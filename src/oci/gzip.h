@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -32,8 +33,13 @@ namespace sluice::oci {
 inline constexpr int kGzipLevel = 3;
 inline constexpr size_t kGzipChunkSize = size_t{1} << 20;
 
-// Deterministic gzip of `data` as described above.
-Result<std::string> Gzip(std::string_view data);
+// Deterministic gzip of `data` as described above. `on_member`, when set,
+// receives the members in order as soon as each and all before it are
+// compressed (the concatenation of what it receives is the result), from
+// whichever compressing thread finished it, one call at a time: it may
+// hash or queue the bytes, and should be quick.
+Result<std::string> Gzip(std::string_view data,
+                         const std::function<void(std::string_view member)>& on_member = {});
 // Decompresses a gzip stream of one or more members.
 Result<std::string> Gunzip(std::string_view data);
 // Whether `data` starts with the gzip magic bytes.

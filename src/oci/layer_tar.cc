@@ -1,5 +1,6 @@
 #include "oci/layer_tar.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -9,9 +10,11 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "common/files.h"
+#include "common/hash.h"
 #include "oci/tar_format.h"
 
 namespace sluice::oci {
@@ -23,6 +26,7 @@ namespace {
 struct Planned {
   std::string rel;
   bool whiteout = false;
+  struct stat st {};  // of the file behind `rel` (filled before writing)
 };
 
 Status CheckRelative(std::string_view rel, std::string_view what) {
@@ -84,6 +88,40 @@ Result<std::vector<Planned>> PlanChanges(const LayerChanges& changes) {
   return plan;
 }
 
+// Appends exactly `size` bytes read from `path` (a regular file the caller
+// has just stat'ed) to `out`: straight into the tar buffer, no copy.
+Status AppendFileContents(std::string& out, const fs::path& path, size_t size) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    return Status::IoError("cannot read " + path.string() + " for the layer: " + std::strerror(errno));
+  }
+  size_t at = out.size();
+  out.resize(at + size);
+  size_t got = 0;
+  char probe;
+  ssize_t n = 0;
+  while (got < size) {
+    n = ::read(fd, out.data() + at + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  if (n >= 0 && got == size) {
+    do n = ::read(fd, &probe, 1);
+    while (n < 0 && errno == EINTR);
+  }
+  int error = errno;
+  ::close(fd);
+  if (n < 0) {
+    return Status::IoError("error reading " + path.string() + " for the layer: " + std::strerror(error));
+  }
+  if (got != size || n != 0) {
+    return Status::IoError(path.string() + " changed size while its layer was written; "
+                           "build again once nothing writes to it");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<int64_t> ParseSourceDateEpoch(std::string_view text) {
@@ -113,7 +151,23 @@ Result<std::string> WriteLayerTar(const fs::path& root, const LayerOptions& opti
   std::sort(plan.begin(), plan.end(),
             [](const Planned& a, const Planned& b) { return a.rel < b.rel; });
 
+  // Stat everything first, so the tar buffer is allocated once.
+  size_t total = 2 * 512;
+  for (Planned& p : plan) {
+    if (p.whiteout) continue;
+    fs::path full = root / p.rel;
+    if (::lstat(full.c_str(), &p.st) != 0) {
+      return Status::IoError("cannot read " + full.string() +
+                             " for the layer: " + std::strerror(errno));
+    }
+    // ustar's 11 octal size digits stop just under 8 GiB; layers are held in memory anyway.
+    if (S_ISREG(p.st.st_mode) && p.st.st_size >= (int64_t{1} << 33)) {
+      return Status::InvalidArgument(full.string() + " is 8 GiB or larger, too large for a layer");
+    }
+    total += 3 * 512 + (S_ISREG(p.st.st_mode) ? static_cast<size_t>(p.st.st_size) : 0);
+  }
   std::string out;
+  out.reserve(total);
   std::map<std::pair<dev_t, ino_t>, std::string> first_link;  // hard links: the name written first
   for (const Planned& p : plan) {
     TarEntry e;
@@ -126,18 +180,13 @@ Result<std::string> WriteLayerTar(const fs::path& root, const LayerOptions& opti
       continue;
     }
     fs::path full = root / p.rel;
-    struct stat st;
-    if (::lstat(full.c_str(), &st) != 0) {
-      return Status::IoError("cannot read " + full.string() +
-                             " for the layer: " + std::strerror(errno));
-    }
+    const struct stat& st = p.st;
     e.name = p.rel;
     e.mode = st.st_mode & 07777;
     if (options.keep_owners) {
       e.uid = st.st_uid;
       e.gid = st.st_gid;
     }
-    std::string contents;
     if (S_ISDIR(st.st_mode)) {
       e.type = TarType::kDirectory;
       e.name += "/";
@@ -152,13 +201,11 @@ Result<std::string> WriteLayerTar(const fs::path& root, const LayerOptions& opti
         e.type = TarType::kHardLink;
         e.linkname = it->second;
       } else {
-        // ustar's 11 octal size digits stop just under 8 GiB; layers are held in memory anyway.
-        if (st.st_size >= (int64_t{1} << 33)) {
-          return Status::InvalidArgument(full.string() +
-                                         " is 8 GiB or larger, too large for a layer");
-        }
-        SLUICE_ASSIGN_OR_RETURN(contents, ReadFile(full));
-        e.data = contents;
+        auto size = static_cast<size_t>(st.st_size);
+        AppendTarHeader(out, e, size);
+        SLUICE_RETURN_IF_ERROR(AppendFileContents(out, full, size));
+        AppendTarPadding(out, size);
+        continue;
       }
     } else if (S_ISFIFO(st.st_mode)) {
       e.type = TarType::kFifo;
@@ -178,14 +225,24 @@ Result<std::string> WriteLayerTar(const fs::path& root, const LayerOptions& opti
 }
 
 Result<Layer> BuildLayer(const fs::path& root, const LayerOptions& options,
-                         const LayerChanges* changes, std::string* tar_out) {
+                         const LayerChanges* changes, std::string* tar_out,
+                         const LayerBytesSink& sink) {
   SLUICE_ASSIGN_OR_RETURN(std::string tar, WriteLayerTar(root, options, changes));
-  SLUICE_ASSIGN_OR_RETURN(std::string gz, Gzip(tar));
   Layer layer;
-  layer.diff_id = Sha256Of(tar);
-  layer.digest = Sha256Of(gz);
-  layer.size = static_cast<int64_t>(gz.size());
-  layer.gzip = std::move(gz);
+  {
+    // The tar's digest on a thread of its own while the members compress;
+    // the blob's as they come.
+    std::jthread hash_tar([&] { layer.diff_id = Sha256Of(tar); });
+    Sha256Hasher blob_hash;
+    auto gz = Gzip(tar, [&](std::string_view member) {
+      blob_hash.Update(member);
+      if (sink) sink(member);
+    });
+    if (!gz.ok()) return gz.status();
+    layer.digest = Digest{"sha256", blob_hash.FinishHex()};
+    layer.gzip = std::move(*gz);
+  }
+  layer.size = static_cast<int64_t>(layer.gzip.size());
   if (tar_out) *tar_out = std::move(tar);
   return layer;
 }

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,10 +65,16 @@ Result<int64_t> ParseSourceDateEpoch(std::string_view text);
 Result<std::string> WriteLayerTar(const std::filesystem::path& root, const LayerOptions& options,
                                   const LayerChanges* changes = nullptr);
 
+// Receives a layer's compressed bytes in order while they are being made
+// (see Gzip's on_member), e.g. to upload them meanwhile.
+using LayerBytesSink = std::function<void(std::string_view bytes)>;
+
 // WriteLayerTar, compressed, with its digests. When `tar` is given it
 // receives the uncompressed tar too, for a caller that applies the layer
-// right away and so need not decompress it again.
+// right away and so need not decompress it again. `sink`, when set, gets
+// the blob's bytes as they are compressed.
 Result<Layer> BuildLayer(const std::filesystem::path& root, const LayerOptions& options,
-                         const LayerChanges* changes = nullptr, std::string* tar = nullptr);
+                         const LayerChanges* changes = nullptr, std::string* tar = nullptr,
+                         const LayerBytesSink& sink = {});
 
 }  // namespace sluice::oci

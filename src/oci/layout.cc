@@ -131,20 +131,41 @@ Result<std::string> ImageLayout::ReadBlob(const Digest& digest) const {
   return bytes;
 }
 
-Result<Descriptor> ImageLayout::WriteImage(const std::vector<Layer>& layers, ImageConfig config,
-                                           std::string_view tag) const {
-  SLUICE_RETURN_IF_ERROR(CheckTag(tag));  // before any blob is written
+ImageDocuments ComposeImage(const std::vector<Layer>& layers, ImageConfig config) {
   Manifest manifest;
   config.diff_ids.clear();
   bool add_history = config.history.empty();
   for (const Layer& layer : layers) {
-    SLUICE_ASSIGN_OR_RETURN(Descriptor d, PutBlob(layer.gzip, kMediaTypeLayerGzip, &layer.digest));
-    manifest.layers.push_back(std::move(d));
+    manifest.layers.push_back({std::string(kMediaTypeLayerGzip), layer.digest, layer.size, {}, {}});
     config.diff_ids.push_back(layer.diff_id);
     if (add_history) config.history.push_back({config.created, "sluice layer", "", false});
   }
-  SLUICE_ASSIGN_OR_RETURN(manifest.config, PutBlob(ToJson(config), kMediaTypeConfig));
-  SLUICE_ASSIGN_OR_RETURN(Descriptor m, PutBlob(ToJson(manifest), kMediaTypeManifest));
+  ImageDocuments documents;
+  documents.config = ToJson(config);
+  manifest.config = {std::string(kMediaTypeConfig), Sha256Of(documents.config),
+                     static_cast<int64_t>(documents.config.size()), {}, {}};
+  documents.manifest = ToJson(manifest);
+  documents.manifest_descriptor = {std::string(kMediaTypeManifest), Sha256Of(documents.manifest),
+                                   static_cast<int64_t>(documents.manifest.size()), {}, {}};
+  return documents;
+}
+
+Result<Descriptor> ImageLayout::WriteImage(const std::vector<Layer>& layers, ImageConfig config,
+                                           std::string_view tag) const {
+  return WriteImage(layers, ComposeImage(layers, std::move(config)), tag);
+}
+
+Result<Descriptor> ImageLayout::WriteImage(const std::vector<Layer>& layers,
+                                           const ImageDocuments& documents,
+                                           std::string_view tag) const {
+  SLUICE_RETURN_IF_ERROR(CheckTag(tag));  // before any blob is written
+  for (const Layer& layer : layers) {
+    // A blob already stored under its digest is that content (reads verify it).
+    if (HasBlob(layer.digest)) continue;
+    SLUICE_RETURN_IF_ERROR(PutBlob(layer.gzip, kMediaTypeLayerGzip, &layer.digest).status());
+  }
+  SLUICE_RETURN_IF_ERROR(PutBlob(documents.config, kMediaTypeConfig).status());
+  SLUICE_ASSIGN_OR_RETURN(Descriptor m, PutBlob(documents.manifest, kMediaTypeManifest));
   SLUICE_RETURN_IF_ERROR(Tag(tag, m));
   return m;
 }

@@ -40,6 +40,18 @@ namespace sluice::oci {
 // a JSON object whose "digest" names a layer blob of the layout.
 inline constexpr std::string_view kBuildCacheDirName = "sluice-build-cache";
 
+// An image's config and manifest, serialised as they are stored and pushed.
+struct ImageDocuments {
+  std::string config;
+  std::string manifest;
+  Descriptor manifest_descriptor;  // of `manifest`
+};
+
+// The documents of an image of `layers` and `config`: the config's
+// rootfs.diff_ids are set from `layers`; when it has no history, one entry
+// per layer is added (created = config.created); the manifest is OCI's.
+ImageDocuments ComposeImage(const std::vector<Layer>& layers, ImageConfig config);
+
 class ImageLayout {
  public:
   // Opens the layout in `dir`, creating an empty one when `dir` is missing
@@ -57,11 +69,13 @@ class ImageLayout {
   // The blob's bytes, verified against its digest.
   Result<std::string> ReadBlob(const Digest& digest) const;
 
-  // Stores the layers, the config and an OCI manifest, and tags it. The
-  // config's rootfs.diff_ids are set from `layers`; when it has no history,
-  // one entry per layer is added (created = config.created). Returns the
-  // manifest's descriptor. Writing the same image again changes nothing.
+  // Stores the layers, the config and an OCI manifest (ComposeImage), and
+  // tags it. Returns the manifest's descriptor. Writing the same image again
+  // changes nothing.
   Result<Descriptor> WriteImage(const std::vector<Layer>& layers, ImageConfig config,
+                                std::string_view tag) const;
+  // The same with the documents already composed from `layers`.
+  Result<Descriptor> WriteImage(const std::vector<Layer>& layers, const ImageDocuments& documents,
                                 std::string_view tag) const;
 
   // Points `tag` at `manifest` (replacing what it named before).

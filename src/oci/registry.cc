@@ -66,7 +66,8 @@ Result<HttpResponse> RegistryClient::SendWithRetries(const HttpRequest& request)
   for (int attempt = 0;; ++attempt) {
     Result<HttpResponse> response = transport_->Send(request);
     bool transient = !response.ok() || response->status >= 500;
-    if (!transient || attempt >= options_.max_retries) {
+    // A streamed body cannot be sent again.
+    if (!transient || attempt >= options_.max_retries || request.body_source) {
       if (!response.ok() && attempt > 0) {
         return response.status().Annotate("registry " + host_ + " (after " +
                                           std::to_string(attempt + 1) + " attempts)");
@@ -85,7 +86,8 @@ Result<HttpResponse> RegistryClient::SendWithRetries(const HttpRequest& request)
 Result<HttpResponse> RegistryClient::Send(HttpRequest request, const std::string& scope) {
   AddAuthorization(request, scope);
   SLUICE_ASSIGN_OR_RETURN(HttpResponse response, SendWithRetries(request));
-  if (response.status != 401) return response;
+  // A streamed body is gone once sent: the caller sees the 401 itself.
+  if (response.status != 401 || request.body_source) return response;
   SLUICE_RETURN_IF_ERROR(Authenticate(response, scope));
   AddAuthorization(request, scope);
   return SendWithRetries(request);

@@ -105,6 +105,22 @@ class RegistryClient {
   // digest against what it received. IoError when the file cannot be read.
   Status UploadBlobFile(std::string_view repository, const std::filesystem::path& file,
                         const Digest& digest);
+  // An upload in parts, for bytes that arrive over time (blob_stream.h):
+  // OpenUpload POSTs and returns the session's location; AppendUpload
+  // PATCHes `bytes` as the session's bytes from `offset` on and returns the
+  // location to use next; CloseUpload PUTs the digest of everything sent,
+  // which the registry checks.
+  Result<std::string> OpenUpload(std::string_view repository);
+  Result<std::string> AppendUpload(std::string_view repository, const std::string& location,
+                                   size_t offset, std::string bytes);
+  // The same for bytes read from `source` while they are sent, in one
+  // PATCH without a Content-Range (a streamed upload, as Docker sends
+  // layers): not retried, and a 401 is an error (open the session with
+  // OpenUpload first, which authenticates).
+  Result<std::string> AppendUploadFrom(std::string_view repository, const std::string& location,
+                                       HttpBodySource source);
+  Status CloseUpload(std::string_view repository, const std::string& location,
+                     const Digest& digest);
   // Mounts the blob from `from_repository` without sending it. When the
   // registry cannot mount (202), uploads `bytes` instead. Returns whether it
   // was mounted. InvalidArgument when `bytes` do not hash to `digest`.
@@ -139,8 +155,6 @@ class RegistryClient {
   Result<std::string> RepositoryUrl(std::string_view repository, std::string_view suffix) const;
   // Reads `length` bytes of the blob from `offset`.
   using ReadChunk = std::function<Result<std::string>(size_t offset, size_t length)>;
-  // POST: opens an upload session; returns its Location.
-  Result<std::string> StartUpload(std::string_view repository, const Digest& digest);
   // Sends `size` bytes to the session at `location`: one PUT, or PATCH
   // chunks then an empty PUT, always to the Location of the last reply.
   Result<Digest> Upload(std::string_view repository, std::string location, size_t size,

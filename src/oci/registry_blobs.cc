@@ -44,15 +44,9 @@ Result<Digest> RegistryClient::Upload(std::string_view repository, std::string l
     for (size_t start = 0; start < size; start += options_.chunk_size) {
       SLUICE_ASSIGN_OR_RETURN(std::string chunk,
                               read(start, std::min(options_.chunk_size, size - start)));
-      std::string range = std::to_string(start) + "-" + std::to_string(start + chunk.size() - 1);
-      HttpRequest patch{"PATCH", location, {}, std::move(chunk)};
-      patch.headers["Content-Type"] = "application/octet-stream";
-      patch.headers["Content-Range"] = range;
-      SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send(std::move(patch), scope));
-      if (reply.status != 202) {
-        return Error(reply, repository, what + " (chunk at byte " + std::to_string(start) + ")");
-      }
-      SLUICE_ASSIGN_OR_RETURN(location, ResolveUrl(location, reply.header("location")));
+      auto next = AppendUpload(repository, location, start, std::move(chunk));
+      if (!next.ok()) return next.status().Annotate(what);
+      location = std::move(*next);
     }
   } else {
     SLUICE_ASSIGN_OR_RETURN(last, read(0, size));
@@ -64,20 +58,52 @@ Result<Digest> RegistryClient::Upload(std::string_view repository, std::string l
   return digest;
 }
 
-Result<std::string> RegistryClient::StartUpload(std::string_view repository, const Digest& digest) {
+Result<std::string> RegistryClient::OpenUpload(std::string_view repository) {
   SLUICE_ASSIGN_OR_RETURN(std::string url, RepositoryUrl(repository, "/blobs/uploads/"));
   SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send({"POST", url, {}, {}}, PushScope(repository)));
-  if (reply.status != 202) {
-    return Error(reply, repository, "starting the upload of blob " + digest.str());
-  }
+  if (reply.status != 202) return Error(reply, repository, "starting a blob upload");
   return ResolveUrl(url, reply.header("location"));
+}
+
+Result<std::string> RegistryClient::AppendUpload(std::string_view repository,
+                                                 const std::string& location, size_t offset,
+                                                 std::string bytes) {
+  if (bytes.empty()) return location;
+  std::string range = std::to_string(offset) + "-" + std::to_string(offset + bytes.size() - 1);
+  HttpRequest patch{"PATCH", location, {}, std::move(bytes)};
+  patch.headers["Content-Type"] = "application/octet-stream";
+  patch.headers["Content-Range"] = range;
+  SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send(std::move(patch), PushScope(repository)));
+  if (reply.status != 202) {
+    return Error(reply, repository, "sending a blob's bytes from byte " + std::to_string(offset));
+  }
+  return ResolveUrl(location, reply.header("location"));
+}
+
+Result<std::string> RegistryClient::AppendUploadFrom(std::string_view repository,
+                                                     const std::string& location,
+                                                     HttpBodySource source) {
+  HttpRequest patch{"PATCH", location, {}, {}, std::move(source)};
+  patch.headers["Content-Type"] = "application/octet-stream";
+  SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send(std::move(patch), PushScope(repository)));
+  if (reply.status != 202) return Error(reply, repository, "streaming a blob's bytes");
+  return ResolveUrl(location, reply.header("location"));
+}
+
+Status RegistryClient::CloseUpload(std::string_view repository, const std::string& location,
+                                   const Digest& digest) {
+  HttpRequest put{"PUT", WithDigest(location, digest), {}, {}};
+  put.headers["Content-Type"] = "application/octet-stream";
+  SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send(std::move(put), PushScope(repository)));
+  if (reply.status != 201) return Error(reply, repository, "finishing the upload of blob " + digest.str());
+  return Status::Ok();
 }
 
 Result<Digest> RegistryClient::PushBlob(std::string_view repository, std::string_view bytes) {
   Digest digest = Sha256Of(bytes);
   SLUICE_ASSIGN_OR_RETURN(bool exists, BlobExists(repository, digest));
   if (exists) return digest;
-  SLUICE_ASSIGN_OR_RETURN(std::string location, StartUpload(repository, digest));
+  SLUICE_ASSIGN_OR_RETURN(std::string location, OpenUpload(repository));
   return Upload(repository, location, bytes.size(), ReadFrom(bytes), digest);
 }
 
@@ -86,7 +112,7 @@ Status RegistryClient::UploadBlobFile(std::string_view repository,
   std::error_code error;
   size_t size = std::filesystem::file_size(file, error);
   if (error) return Status::IoError("cannot read " + file.string() + ": " + error.message());
-  SLUICE_ASSIGN_OR_RETURN(std::string location, StartUpload(repository, digest));
+  SLUICE_ASSIGN_OR_RETURN(std::string location, OpenUpload(repository));
   std::ifstream in(file, std::ios::binary);
   auto read = [&](size_t offset, size_t length) -> Result<std::string> {
     std::string chunk(length, '\0');

@@ -21,6 +21,10 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+size_t OnRead(char* buffer, size_t size, size_t count, void* user) {
+  return (*static_cast<const HttpBodySource*>(user))(buffer, size * count);
+}
+
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   std::string_view line(data, size * count);
   auto* headers = static_cast<std::map<std::string, std::string>*>(user);
@@ -79,6 +83,12 @@ class CurlTransport : public HttpTransport {
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
     if (request.method == "HEAD") {
       curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    } else if (request.body_source) {
+      // An upload of unknown size: HTTP/1.1 chunked transfer encoding.
+      curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+      curl_easy_setopt(h, CURLOPT_READFUNCTION, OnRead);
+      curl_easy_setopt(h, CURLOPT_READDATA, &request.body_source);
     } else if (request.method != "GET") {
       curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,11 +19,19 @@
 
 namespace sluice::oci {
 
+// Gives a streamed request body's next bytes: copies at most `capacity` of
+// them to `buffer` and returns how many; 0 ends the body. It may block
+// until it has bytes.
+using HttpBodySource = std::function<size_t(char* buffer, size_t capacity)>;
+
 struct HttpRequest {
   std::string method;  // "GET", "HEAD", "POST", "PUT", "PATCH"
   std::string url;     // absolute
   std::map<std::string, std::string> headers;
   std::string body;
+  // When set, the body is read from here while it is sent (chunked transfer
+  // encoding) instead of from `body`. Such a request can be sent only once.
+  HttpBodySource body_source;
 };
 
 struct HttpResponse {

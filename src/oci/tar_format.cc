@@ -107,7 +107,7 @@ Status ApplyPax(std::string_view body, size_t at, std::string& path, std::string
 
 }  // namespace
 
-void AppendTarEntry(std::string& out, const TarEntry& e) {
+void AppendTarHeader(std::string& out, const TarEntry& e, uint64_t size) {
   if (e.name.size() > kNameLen || e.linkname.size() > 100) {
     std::string pax;
     if (e.name.size() > kNameLen) pax += PaxRecord("path", e.name);
@@ -115,9 +115,18 @@ void AppendTarEntry(std::string& out, const TarEntry& e) {
     AppendHeader(out, "././@PaxHeader", 'x', 0644, 0, 0, pax.size(), e.mtime, "", 0, 0);
     AppendPadded(out, pax);
   }
-  uint64_t size = e.type == TarType::kFile ? e.data.size() : 0;
+  if (e.type != TarType::kFile) size = 0;
   AppendHeader(out, e.name, static_cast<char>(e.type), e.mode, e.uid, e.gid, size, e.mtime,
                e.linkname, e.devmajor, e.devminor);
+}
+
+void AppendTarPadding(std::string& out, uint64_t size) {
+  out.append((kBlock - size % kBlock) % kBlock, '\0');
+}
+
+void AppendTarEntry(std::string& out, const TarEntry& e) {
+  uint64_t size = e.type == TarType::kFile ? e.data.size() : 0;
+  AppendTarHeader(out, e, size);
   if (size > 0) AppendPadded(out, e.data);
 }
 

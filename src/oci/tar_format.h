@@ -38,6 +38,11 @@ struct TarEntry {
 
 // Appends `entry` (header, PAX header when needed, data padded to 512).
 void AppendTarEntry(std::string& out, const TarEntry& entry);
+// The same in parts, for a caller that writes a file's contents straight
+// into `out`: the headers for `size` bytes of data (a kFile's; `entry.data`
+// is ignored), then, after exactly `size` bytes, the padding.
+void AppendTarHeader(std::string& out, const TarEntry& entry, uint64_t size);
+void AppendTarPadding(std::string& out, uint64_t size);
 // Appends the two zero blocks that end an archive.
 void AppendTarEnd(std::string& out);
 

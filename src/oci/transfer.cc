@@ -13,7 +13,15 @@ constexpr std::string_view kDockerLayerGzip = "application/vnd.docker.image.root
 // Sends one blob unless the registry has it, counting what happened.
 Status PushOneBlob(const ImageLayout& layout, const Descriptor& blob, RegistryClient& client,
                    std::string_view repository, const PushOptions& options, PushResult& result) {
-  SLUICE_ASSIGN_OR_RETURN(bool present, client.BlobExists(repository, blob.digest));
+  if (options.uploaded.contains(blob.digest.str())) {
+    ++result.blobs_uploaded;
+    result.bytes_sent += blob.size;
+    return Status::Ok();
+  }
+  bool present = options.present.contains(blob.digest.str());
+  if (!present) {
+    SLUICE_ASSIGN_OR_RETURN(present, client.BlobExists(repository, blob.digest));
+  }
   if (present) {
     ++result.blobs_skipped;
     return Status::Ok();

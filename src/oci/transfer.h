@@ -23,6 +23,7 @@
 // serialised by the caller (see layout.h).
 #pragma once
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,12 @@ struct PushOptions {
   // Another repository on the same registry that may hold the blobs: missing
   // blobs are mounted from it (and uploaded when the registry cannot mount).
   std::string mount_from;
+  // Blobs the repository is known to hold, by digest ("sha256:<hex>"), so
+  // not asked about: ones the caller uploaded moments ago (counted as
+  // uploaded, e.g. while the image was built) and ones it found there
+  // (counted as skipped).
+  std::set<std::string> uploaded;
+  std::set<std::string> present;
 };
 
 struct PushResult {
