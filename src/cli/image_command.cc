@@ -303,20 +303,15 @@ int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags,
     if (!made.ok()) return Fail(made.status(), kExitUsage);
     client = std::move(*made);
   }
-  Result<oci::Descriptor> built = Status::Ok();
-  std::optional<oci::PushResult> pushed;
-  if (flags.push) {
-    auto both = oci::BuildAndPush(request, *layout, diagnostics, *client, push_to->repository,
-                                  push_to->tag);
-    if (both.ok()) {
-      built = both->image;
-      pushed = both->pushed;
-    } else {
-      built = both.status();
-    }
-  } else {
-    built = oci::BuildImage(request, *layout, diagnostics);
-  }
+  std::optional<Result<oci::PushResult>> pushed;
+  auto built = [&]() -> Result<oci::Descriptor> {
+    if (!flags.push) return oci::BuildImage(request, *layout, diagnostics);
+    SLUICE_ASSIGN_OR_RETURN(oci::BuildPushResult both,
+                            oci::BuildAndPush(request, *layout, diagnostics, *client,
+                                              push_to->repository, push_to->tag));
+    pushed = std::move(both.pushed);
+    return both.image;
+  }();
   if (!diagnostics.empty()) {
     auto text = ReadFile(request.dockerfile);
     for (const Diagnostic& d : diagnostics.items()) {
@@ -328,7 +323,9 @@ int BuildImageCommand(const GlobalOptions& options, const BuildFlags& flags,
     return Fail(built.status());
   }
   std::cout << built->digest.str() << "\n";
-  if (pushed) PrintPushed(flags.tag, *push_to, *pushed);
+  if (!pushed) return kExitOk;
+  if (!pushed->ok()) return Fail(pushed->status());
+  PrintPushed(flags.tag, *push_to, **pushed);
   return kExitOk;
 }
 
@@ -392,7 +389,7 @@ void AddImageCommand(CLI::App& cli, GlobalOptions& options) {
                     "NAME=VALUE for an ARG, or NAME to take $NAME (repeatable)");
   build->add_option("--target", build_flags->target, "The stage to build (default: the last)");
   build->add_flag("--push", build_flags->push,
-                  "Then push the image to the -t reference (REGISTRY/REPOSITORY:TAG)");
+                  "Push the image to the -t reference (REGISTRY/REPOSITORY:TAG) while it is built");
   AddRegistryFlags(build, *flags);
   build->add_flag("--no-cache", build_flags->no_cache,
                   "Run every step instead of reusing cached layers (results are still cached)");

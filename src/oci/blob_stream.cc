@@ -5,6 +5,11 @@
 #include <utility>
 
 namespace sluice::oci {
+namespace {
+
+Status Abandoned() { return Status::Aborted("the blob's upload was abandoned before its end"); }
+
+}  // namespace
 
 BlobUploadStream::BlobUploadStream(RegistryClient& client, std::string repository)
     : client_(client), repository_(std::move(repository)), thread_([this] { Run(); }) {}
@@ -50,6 +55,7 @@ void BlobUploadStream::Run() {
       // (a RUN runs before its layer is compressed).
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, more);
+      if (abandoned_) return Abandoned();
     }
     std::string chunk;  // taken from pending_; [0, given) went to the transport
     size_t given = 0;
@@ -70,7 +76,7 @@ void BlobUploadStream::Run() {
       return n;
     };
     SLUICE_ASSIGN_OR_RETURN(location, client_.AppendUploadFrom(repository_, location, source));
-    if (cut_short) return Status::Aborted("the blob's upload was abandoned before its end");
+    if (cut_short) return Abandoned();
     Digest digest;
     {
       std::lock_guard<std::mutex> lock(mutex_);

@@ -11,10 +11,11 @@
 // failed upload) is sent afterwards by an ordinary Push, which also reports
 // the error when the registry keeps refusing.
 //
-// Errors: BuildImage's, with `diagnostics` as BuildImage fills them; then
-// Push's. A build that fails while storing the image in the layout may have
-// pushed it already. Thread-safety: as BuildImage; the client must be usable
-// from several threads (RegistryClient is).
+// Errors: the build's are the call's (BuildImage's, with `diagnostics` as
+// it fills them); a build that fails while storing the image in the layout
+// may have pushed it already. The push's are BuildPushResult::pushed's: the
+// image was built and stored all the same. Thread-safety: as BuildImage;
+// the client must be usable from several threads (RegistryClient is).
 #pragma once
 
 #include <string_view>
@@ -29,8 +30,10 @@
 namespace sluice::oci {
 
 struct BuildPushResult {
-  Descriptor image;   // the manifest in the layout, tagged request.tag
-  PushResult pushed;  // the manifest as pushed and what was sent
+  Descriptor image;  // the manifest in the layout, tagged request.tag
+  // The manifest as pushed and what was sent, or why the push failed (as
+  // Push says it).
+  Result<PushResult> pushed = Status::Internal("the image was not pushed");
 };
 
 // Builds `request` into `layout` and pushes it to `repository`:`tag` on

@@ -315,6 +315,61 @@ TEST_F(BuilderTest, CopyFromAnImageInTheStore) {
             std::string::npos);
 }
 
+// A COPY asks whether its destination is a directory; when earlier COPYs of
+// the same build made it, the answer comes from their layers' tars, not
+// from an unpacked filesystem.
+TEST_F(BuilderTest, CopyIntoADirectoryAnEarlierCopyMadeGoesInside) {
+  auto desc = Build(
+      "FROM scratch\n"
+      "COPY app/ /opt/\n"
+      "COPY a.txt /opt\n"
+      "COPY b.txt /opt/lib\n");
+  ASSERT_TRUE(desc.ok()) << desc.status().message() << Messages();
+  auto files = Files(*desc);
+  EXPECT_EQ(files["opt"], "dir");
+  EXPECT_EQ(files["opt/a.txt"], "a\n") << ::testing::PrintToString(files);
+  EXPECT_EQ(files["opt/main.py"], "print(1)\n");
+  EXPECT_EQ(files["opt/lib"], "dir");  // only the files under it were in a tar's names
+  EXPECT_EQ(files["opt/lib/b.txt"], "b\n") << ::testing::PrintToString(files);
+  EXPECT_EQ(files["opt/lib/util.py"], "x = 1\n");
+  auto manifest = layout_->ReadManifest(desc->digest);
+  ASSERT_TRUE(manifest.ok());
+  ASSERT_EQ(manifest->layers.size(), 3u);
+  auto tar = Gunzip(*layout_->ReadBlob(manifest->layers[1].digest));
+  ASSERT_TRUE(tar.ok());
+  auto entries = ParseTar(*tar);
+  ASSERT_TRUE(entries.ok());
+  std::vector<std::string> names;
+  for (const TarEntry& e : *entries) names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"opt/", "opt/a.txt"}));
+}
+
+TEST_F(BuilderTest, CopyOfAFileOverAFileAnEarlierCopyMadeReplacesIt) {
+  auto desc = Build("FROM scratch\nCOPY a.txt /x\nCOPY b.txt /x\n");
+  ASSERT_TRUE(desc.ok()) << desc.status().message() << Messages();
+  auto files = Files(*desc);
+  EXPECT_EQ(files["x"], "b\n") << ::testing::PrintToString(files);
+  EXPECT_EQ(files.count("x/b.txt"), 0u);
+  // The same for a file deep in a directory an earlier COPY made.
+  auto nested = Build("FROM scratch\nCOPY a.txt /y\nCOPY app/ /z/\nCOPY b.txt /z/lib/util.py\n");
+  ASSERT_TRUE(nested.ok()) << nested.status().message() << Messages();
+  EXPECT_EQ(Files(*nested)["z/lib/util.py"], "b\n");
+}
+
+// The same question when the earlier COPY came from the cache (its tar is
+// not at hand): the stage's filesystem answers.
+TEST_F(BuilderTest, CopyIntoADirectoryACachedCopyMadeGoesInside) {
+  std::string dockerfile = "FROM scratch\nCOPY app/ /opt/\nCOPY a.txt /opt\n";
+  ASSERT_TRUE(Build(dockerfile).ok()) << Messages();
+  testing::Write(context_ / "a.txt", "changed\n");
+  auto desc = Build(dockerfile);
+  ASSERT_TRUE(desc.ok()) << desc.status().message() << Messages();
+  EXPECT_EQ(LogCount("COPY app/ /opt/ (cached)"), 1) << ::testing::PrintToString(log_);
+  auto files = Files(*desc);
+  EXPECT_EQ(files["opt/a.txt"], "changed\n") << ::testing::PrintToString(files);
+  EXPECT_EQ(files["opt/main.py"], "print(1)\n");
+}
+
 TEST_F(BuilderTest, WorkdirCreatesTheDirectoryInALayer) {
   auto desc = Build("FROM scratch\nWORKDIR /srv/app\nWORKDIR /srv\n");
   ASSERT_TRUE(desc.ok()) << desc.status().message() << Messages();

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/files.h"
 #include "oci/test_tools.h"
@@ -52,6 +54,30 @@ TEST(GzipTest, LargeInputIsDeterministicAndReadBackByGnuGzip) {
   auto plain = ReadFile(dir->path() / "layer");
   ASSERT_TRUE(plain.ok());
   EXPECT_TRUE(*plain == data);
+}
+
+TEST(GzipTest, OnMemberReceivesEveryMemberOnceInOrder) {
+  // Five and a bit chunks: six members, compressed on several threads.
+  std::string data = SampleData(kGzipChunkSize * 5 + 4321);
+  std::vector<std::string> members;
+  auto gz = Gzip(data, [&](std::string_view member) { members.emplace_back(member); });
+  ASSERT_TRUE(gz.ok()) << gz.status().message();
+  ASSERT_EQ(members.size(), 6u);
+  std::string joined;
+  for (size_t i = 0; i < members.size(); ++i) {
+    // Each member is the gzip of its own chunk: the order is the data's.
+    auto chunk = Gunzip(members[i]);
+    ASSERT_TRUE(chunk.ok()) << "member " << i << ": " << chunk.status().message();
+    EXPECT_TRUE(*chunk == data.substr(i * kGzipChunkSize, kGzipChunkSize)) << "member " << i;
+    joined += members[i];
+  }
+  EXPECT_TRUE(joined == *gz);
+  EXPECT_TRUE(*gz == *Gzip(data));  // the callback does not change the result
+
+  std::vector<std::string> empty_members;
+  auto empty = Gzip("", [&](std::string_view member) { empty_members.emplace_back(member); });
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty_members, std::vector<std::string>{*empty});  // one member, even for no bytes
 }
 
 TEST(GzipTest, ReadsMembersWrittenByGnuGzip) {

@@ -3,8 +3,13 @@
 // expiring tokens, pages of tags, rewritten manifests).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "oci/registry.h"
 
@@ -12,6 +17,8 @@ namespace sluice::oci {
 namespace {
 
 // An HttpTransport answering with `handler` and recording every request.
+// A streamed body (body_source) is read to its end, in small pieces as
+// libcurl would, into the recorded request's body.
 class ScriptedTransport : public HttpTransport {
  public:
   using Handler = std::function<Result<HttpResponse>(const HttpRequest&)>;
@@ -19,8 +26,13 @@ class ScriptedTransport : public HttpTransport {
       : handler_(std::move(handler)), log_(log) {}
   Result<HttpResponse> Send(const HttpRequest& request) override {
     std::lock_guard lock(mutex_);
-    log_->push_back(request);
-    return handler_(request);
+    HttpRequest sent = request;
+    if (request.body_source) {
+      char buffer[7];
+      while (size_t n = request.body_source(buffer, sizeof buffer)) sent.body.append(buffer, n);
+    }
+    log_->push_back(sent);
+    return handler_(sent);
   }
 
  private:
@@ -205,6 +217,66 @@ TEST(RegistryClientTest, UploadUsesTheLastLocation) {
       f.log[5].url,
       "http://127.0.0.1:5000/v2/app/blobs/uploads/u?_state=s4&digest=sha256%3A" + digest->hex);
   EXPECT_TRUE(f.log[5].body.empty());
+}
+
+// A source giving `pieces` one after the other, at most `capacity` bytes a call.
+HttpBodySource PiecesSource(std::vector<std::string> pieces) {
+  auto left = std::make_shared<std::vector<std::string>>(std::move(pieces));
+  auto at = std::make_shared<size_t>(0);
+  return [left, at](char* buffer, size_t capacity) -> size_t {
+    while (!left->empty() && *at == left->front().size()) {
+      left->erase(left->begin());
+      *at = 0;
+    }
+    if (left->empty()) return 0;
+    size_t n = std::min(capacity, left->front().size() - *at);
+    std::memcpy(buffer, left->front().data() + *at, n);
+    *at += n;
+    return n;
+  };
+}
+
+TEST(RegistryClientTest, AppendUploadFromSendsOnePatchOfWhatTheSourceGave) {
+  Fixture f;
+  auto client = f.Client([](const HttpRequest&) -> Result<HttpResponse> {
+    return Reply(202, "", {{"location", "/v2/app/blobs/uploads/u?_state=next"}});
+  });
+  auto next = client->AppendUploadFrom("app", "http://127.0.0.1:5000/v2/app/blobs/uploads/u",
+                                       PiecesSource({"first piece, ", "", "then the rest"}));
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(*next, "http://127.0.0.1:5000/v2/app/blobs/uploads/u?_state=next");
+  ASSERT_EQ(f.log.size(), 1u);
+  EXPECT_EQ(f.log[0].method, "PATCH");
+  EXPECT_EQ(f.log[0].url, "http://127.0.0.1:5000/v2/app/blobs/uploads/u");
+  EXPECT_EQ(f.log[0].body, "first piece, then the rest");
+  EXPECT_EQ(f.log[0].headers["Content-Type"], "application/octet-stream");
+  EXPECT_EQ(f.log[0].headers.count("Content-Range"), 0u);  // a stream: its length is unknown
+}
+
+// A streamed body is gone once sent: a server error is not retried.
+TEST(RegistryClientTest, AppendUploadFromIsNotRetriedOnAServerError) {
+  Fixture f;
+  auto client = f.Client([](const HttpRequest&) -> Result<HttpResponse> {
+    return Reply(503, R"({"errors":[{"code":"UNAVAILABLE","message":"try later"}]})");
+  });
+  auto next = client->AppendUploadFrom("app", "http://127.0.0.1:5000/v2/app/blobs/uploads/u",
+                                       PiecesSource({"bytes"}));
+  ASSERT_FALSE(next.ok());
+  EXPECT_EQ(next.status().code(), StatusCode::kIoError) << next.status().ToString();
+  EXPECT_NE(next.status().message().find("503"), std::string::npos) << next.status().ToString();
+  EXPECT_EQ(f.log.size(), 1u);
+  EXPECT_EQ(f.log[0].body, "bytes");
+  EXPECT_TRUE(f.sleeps.empty());
+
+  Fixture dropped;
+  auto reset = dropped.Client([](const HttpRequest&) -> Result<HttpResponse> {
+    return Status::IoError("connection reset");
+  });
+  auto lost = reset->AppendUploadFrom("app", "http://127.0.0.1:5000/v2/app/blobs/uploads/u",
+                                      PiecesSource({"bytes"}));
+  EXPECT_EQ(lost.status().code(), StatusCode::kIoError);
+  EXPECT_EQ(dropped.log.size(), 1u);
+  EXPECT_TRUE(dropped.sleeps.empty());
 }
 
 TEST(RegistryClientTest, BlobRedirectsDoNotCarryOurCredentials) {

@@ -265,4 +265,49 @@ std::string TokenServer::Answer(const std::string& request) {
       nlohmann::json({{"token", token}, {"access_token", token}, {"expires_in", 300}}).dump());
 }
 
+Result<HttpResponse> RecordingTransport::Send(const HttpRequest& request) {
+  SentRequest sent{request.method, request.url, request.body.size(), false};
+  HttpRequest counted = request;
+  if (request.body_source) {
+    sent.streamed = true;
+    sent.body_bytes = 0;
+    counted.body_source = [&sent, &request](char* buffer, size_t capacity) {
+      size_t n = request.body_source(buffer, capacity);
+      sent.body_bytes += n;
+      return n;
+    };
+  }
+  Result<HttpResponse> response = curl_->Send(counted);
+  log_->Add(std::move(sent));
+  return response;
+}
+
+void RequestLog::Add(SentRequest request) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  requests_.push_back(std::move(request));
+}
+
+void RequestLog::Clear() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  requests_.clear();
+}
+
+std::vector<SentRequest> RequestLog::Sent(const std::string& method) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<SentRequest> out;
+  for (const SentRequest& r : requests_) {
+    if (r.method == method) out.push_back(r);
+  }
+  return out;
+}
+
+std::string PseudoRandom(size_t size, uint32_t seed) {
+  std::string out(size, '\0');
+  for (char& c : out) {
+    seed = seed * 1664525u + 1013904223u;
+    c = static_cast<char>(seed >> 24);
+  }
+  return out;
+}
+
 }  // namespace sluice::oci::testing

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,7 @@
 
 #include "common/files.h"
 #include "common/status.h"
+#include "oci/registry_http.h"
 #include "oci/test_tools.h"
 
 namespace sluice::oci::testing {
@@ -81,5 +83,41 @@ class TokenServer {
   std::vector<std::string> requests_;  // guarded by mutex_
   std::thread thread_;
 };
+
+// What went over the wire: a request and how many body bytes it carried.
+struct SentRequest {
+  std::string method;
+  std::string url;
+  size_t body_bytes = 0;
+  bool streamed = false;  // the body came from body_source
+};
+
+// The requests a RecordingTransport sent, in order. Thread-safe.
+class RequestLog {
+ public:
+  void Add(SentRequest request);
+  void Clear();
+  // Those whose method is `method`.
+  std::vector<SentRequest> Sent(const std::string& method) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<SentRequest> requests_;  // guarded by mutex_
+};
+
+// Sends through libcurl, recording every request in `log` once it is answered.
+class RecordingTransport : public HttpTransport {
+ public:
+  explicit RecordingTransport(RequestLog* log) : log_(log) {}
+  Result<HttpResponse> Send(const HttpRequest& request) override;
+
+ private:
+  std::unique_ptr<HttpTransport> curl_ = NewCurlTransport();
+  RequestLog* log_;
+};
+
+// `size` bytes that do not compress (like a gzip layer), the same for the
+// same seed.
+std::string PseudoRandom(size_t size, uint32_t seed);
 
 }  // namespace sluice::oci::testing

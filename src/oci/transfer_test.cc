@@ -6,7 +6,11 @@
 
 #include <algorithm>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "common/files.h"
 #include "oci/registry_test_util.h"
@@ -16,6 +20,24 @@ namespace {
 
 using testing::RunRequiredTool;
 using testing::TestRegistry;
+
+// Sends through libcurl, recording "METHOD url" of every request.
+class RecordingTransport : public HttpTransport {
+ public:
+  explicit RecordingTransport(std::vector<std::string>* log) : log_(log) {}
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      log_->push_back(request.method + " " + request.url);
+    }
+    return curl_->Send(request);
+  }
+
+ private:
+  std::unique_ptr<HttpTransport> curl_ = NewCurlTransport();
+  std::mutex mutex_;
+  std::vector<std::string>* log_;
+};
 
 class TransferTest : public ::testing::Test {
  protected:
@@ -112,6 +134,33 @@ TEST_F(TransferTest, PushingTwiceSendsNoBlobTheSecondTime) {
   ASSERT_TRUE(tags.ok());
   std::sort(tags->begin(), tags->end());  // the registry's order is not specified
   EXPECT_EQ(*tags, (std::vector<std::string>{"1.0", "1.1"}));
+}
+
+// Blobs the caller says the registry holds are not asked about nor sent.
+TEST_F(TransferTest, PushTrustsTheBlobsTheCallerSaysAreThere) {
+  ImageLayout source = WriteImage("source");
+  ASSERT_TRUE(Push(source, "v1", *client_, "ml/train", "1.0").ok());
+  auto manifest = source.ReadManifest(source.Resolve("v1")->digest);
+  ASSERT_TRUE(manifest.ok());
+  ASSERT_EQ(manifest->layers.size(), 1u);
+  const Descriptor& layer = manifest->layers[0];
+
+  std::vector<std::string> requests;
+  RegistryClient recorded(registry_->host(), RegistryOptions{},
+                          std::make_unique<RecordingTransport>(&requests));
+  PushOptions known;
+  known.uploaded = {layer.digest.str()};
+  known.present = {manifest->config.digest.str()};
+  auto pushed = Push(source, "v1", recorded, "ml/train", "1.1", known);
+  ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
+  EXPECT_EQ(pushed->blobs_uploaded, 1);
+  EXPECT_EQ(pushed->bytes_sent, layer.size);
+  EXPECT_EQ(pushed->blobs_skipped, 1);
+  EXPECT_EQ(requests, (std::vector<std::string>{"PUT http://" + registry_->host() +
+                                                "/v2/ml/train/manifests/1.1"}));
+  auto remote = client_->GetManifest("ml/train", "1.1");
+  ASSERT_TRUE(remote.ok()) << remote.status().ToString();
+  EXPECT_EQ(remote->digest, pushed->manifest.digest);
 }
 
 TEST_F(TransferTest, PushMountsBlobsFromAnotherRepository) {

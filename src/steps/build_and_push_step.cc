@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/files.h"
 #include "expr/expr.h"
+#include "oci/build_push.h"
 #include "oci/builder.h"
 #include "oci/registry_http.h"
 #include "oci/transfer.h"
@@ -169,13 +171,16 @@ Result<oci::BuildRequest> MakeRequest(engine::StepContext& ctx, std::string tag)
   return request;
 }
 
-// Pushes the image tagged loc.display in the store to its registry.
-std::optional<StepOutcome> Push(const engine::StepContext& ctx, const oci::ImageLayout& store,
-                                const ImageLocation& loc, nlohmann::json* artifacts) {
-  if (ctx.cancel.cancelled()) return Aborted("cancelled before pushing " + loc.display);
-  oci::RegistryClient client(loc.reference.registry, loc.registry, oci::NewCurlTransport());
-  Result<oci::PushResult> pushed =
-      oci::Push(store, loc.display, client, loc.reference.repository, loc.reference.tag);
+std::unique_ptr<oci::RegistryClient> RegistryFor(const ImageLocation& loc) {
+  return std::make_unique<oci::RegistryClient>(loc.reference.registry, loc.registry,
+                                               oci::NewCurlTransport());
+}
+
+// Logs how pushing loc.display went and lists the pushed image among the
+// step's artifacts; the step's failure when it did not.
+std::optional<StepOutcome> ReportPush(const engine::StepContext& ctx, const ImageLocation& loc,
+                                      const Result<oci::PushResult>& pushed,
+                                      nlohmann::json* artifacts) {
   if (!pushed.ok()) {
     return StepOutcome::Failure(ErrorType::kConnectivity,
                                 "pushing " + loc.display + ": " + pushed.status().message());
@@ -187,6 +192,17 @@ std::optional<StepOutcome> Push(const engine::StepContext& ctx, const oci::Image
   artifacts->push_back(
       {{"type", "image"}, {"name", loc.display}, {"digest", digest}, {"url", loc.reference.str()}});
   return std::nullopt;
+}
+
+// Pushes the image tagged loc.display in the store to its registry.
+std::optional<StepOutcome> Push(const engine::StepContext& ctx, const oci::ImageLayout& store,
+                                const ImageLocation& loc, nlohmann::json* artifacts) {
+  if (ctx.cancel.cancelled()) return Aborted("cancelled before pushing " + loc.display);
+  auto client = RegistryFor(loc);
+  return ReportPush(ctx, loc,
+                    oci::Push(store, loc.display, *client, loc.reference.repository,
+                              loc.reference.tag),
+                    artifacts);
 }
 
 }  // namespace
@@ -271,6 +287,12 @@ engine::StepOutcome BuildAndPushStep::Execute(engine::StepContext& ctx) const {
 
   std::optional<oci::ImageLayout> store;
   oci::Descriptor image;
+  // The first location, when it is a registry, is pushed while the image
+  // is built (oci/build_push.h).
+  const ImageLocation& pushed_first = locations.front();
+  std::unique_ptr<oci::RegistryClient> first_registry;
+  if (!pushed_first.local_store) first_registry = RegistryFor(pushed_first);
+  std::optional<Result<oci::PushResult>> first_push;
   {
     // Held while the store is created, and while the build and the tags
     // change its index.
@@ -284,7 +306,15 @@ engine::StepOutcome BuildAndPushStep::Execute(engine::StepContext& ctx) const {
     if (!opened.ok()) return StepOutcome::Error(opened.status().message());
     store.emplace(std::move(*opened));
     DiagnosticList diags;
-    Result<oci::Descriptor> built = oci::BuildImage(*request, *store, diags);
+    Result<oci::Descriptor> built = [&]() -> Result<oci::Descriptor> {
+      if (!first_registry) return oci::BuildImage(*request, *store, diags);
+      SLUICE_ASSIGN_OR_RETURN(oci::BuildPushResult both,
+                              oci::BuildAndPush(*request, *store, diags, *first_registry,
+                                                pushed_first.reference.repository,
+                                                pushed_first.reference.tag));
+      first_push = std::move(both.pushed);
+      return both.image;
+    }();
     if (ctx.cancel.cancelled()) return Aborted("cancelled while building");
     if (!built.ok()) {
       std::string first = ReportDockerfileErrors(ctx, diags, request->dockerfile);
@@ -300,6 +330,10 @@ engine::StepOutcome BuildAndPushStep::Execute(engine::StepContext& ctx) const {
 
   nlohmann::json artifacts = nlohmann::json::array();
   for (const ImageLocation& loc : locations) {
+    if (&loc == &pushed_first && first_push) {
+      if (auto failed = ReportPush(ctx, loc, *first_push, &artifacts)) return *failed;
+      continue;
+    }
     if (!loc.local_store) {
       if (auto failed = Push(ctx, *store, loc, &artifacts)) return *failed;
       continue;
