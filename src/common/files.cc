@@ -31,8 +31,8 @@ Result<std::string> ReadFile(const fs::path& path) {
   char more[1 << 14];
   for (;;) {
     bool into_out = used < out.size();
-    ssize_t n = into_out ? ::read(fd, out.data() + used, out.size() - used)
-                         : ::read(fd, more, sizeof more);
+    ssize_t n =
+        into_out ? ::read(fd, out.data() + used, out.size() - used) : ::read(fd, more, sizeof more);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       int e = errno;

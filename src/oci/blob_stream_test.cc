@@ -28,11 +28,9 @@ class BlobUploadStreamTest : public ::testing::Test {
     auto registry = TestRegistry::Start();
     ASSERT_TRUE(registry.ok()) << registry.status().ToString();
     registry_ = std::move(registry).value();
-    client_ = std::make_unique<RegistryClient>(
-        registry_->host(), RegistryOptions{},
-        std::make_unique<RecordingTransport>(&requests_));
+    client_ = std::make_unique<RegistryClient>(registry_->host(), RegistryOptions{},
+                                               std::make_unique<RecordingTransport>(&requests_));
   }
-
 
   // Whether the registry holds `digest` in "streamed"; fails the test when it cannot say.
   bool Holds(const Digest& digest) {

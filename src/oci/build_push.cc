@@ -173,8 +173,8 @@ class Pusher {
   const std::string tag_;
   std::mutex mutex_;  // guards what follows, except the futures
   std::vector<std::shared_ptr<StreamedLayer>> streamed_;
-  std::set<std::string> seen_;  // cached layers already handled, by digest
-  PushOptions known_;           // what the registry holds now
+  std::set<std::string> seen_;            // cached layers already handled, by digest
+  PushOptions known_;                     // what the registry holds now
   std::map<std::string, int64_t> sizes_;  // of the uploaded blobs
   std::optional<ImageDocuments> documents_;
   PushResult pushed_;

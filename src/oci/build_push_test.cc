@@ -35,9 +35,8 @@ class BuildAndPushTest : public ::testing::Test {
     auto registry = TestRegistry::Start();
     ASSERT_TRUE(registry.ok()) << registry.status().ToString();
     registry_ = std::move(registry).value();
-    client_ = std::make_unique<RegistryClient>(
-        registry_->host(), RegistryOptions{},
-        std::make_unique<RecordingTransport>(&requests_));
+    client_ = std::make_unique<RegistryClient>(registry_->host(), RegistryOptions{},
+                                               std::make_unique<RecordingTransport>(&requests_));
     auto dir = TempDir::Create("build-push-test-");
     ASSERT_TRUE(dir.ok()) << dir.status().ToString();
     dir_ = std::make_unique<TempDir>(std::move(dir).value());
@@ -99,8 +98,8 @@ TEST_F(BuildAndPushTest, PushesTheBuiltImageWhileBuildingIt) {
                                    << registry_->log();
   const PushResult& pushed = *result->pushed;
   // Before this test's own requests: what the push sent.
-  std::vector<SentRequest> heads = requests_.Sent("HEAD"), posts = requests_.Sent("POST"), patches = requests_.Sent("PATCH"),
-                           puts = requests_.Sent("PUT");
+  std::vector<SentRequest> heads = requests_.Sent("HEAD"), posts = requests_.Sent("POST"),
+                           patches = requests_.Sent("PATCH"), puts = requests_.Sent("PUT");
   EXPECT_EQ(result->image.digest, pushed.manifest.digest);
   auto local = layout_->Resolve("local");
   ASSERT_TRUE(local.ok()) << local.status().ToString();

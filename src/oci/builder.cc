@@ -329,10 +329,9 @@ class Builder {
     // Stored on a thread of its own while the build goes on (the blob is
     // copied: built.layers may grow meanwhile); Run waits for it.
     SLUICE_RETURN_IF_ERROR(WaitForRecord(digest));
-    recording_[digest.hex] = std::async(std::launch::async, [this, digest,
-                                                             layer = built.layers.back()] {
-      return cache_.Record(digest, layer);
-    });
+    recording_[digest.hex] = std::async(
+        std::launch::async,
+        [this, digest, layer = built.layers.back()] { return cache_.Record(digest, layer); });
     if (request_.on_layer) request_.on_layer(built.layers.back());
     return Status::Ok();
   }
@@ -372,12 +371,10 @@ class Builder {
     }
     SLUICE_ASSIGN_OR_RETURN(TempDir tree, TempDir::Create("sluice-layer-"));
     Dockerignore no_ignore;
-    Status copied = CopyIntoTree(spec, in.kind == InstructionKind::kAdd, from_root,
-                                 spec.from.empty() ? ignore_ : no_ignore, workdir,
-                                 [&built](const std::string& path) {
-                                   return IsStageDirectory(built, path);
-                                 },
-                                 tree.path());
+    Status copied = CopyIntoTree(
+        spec, in.kind == InstructionKind::kAdd, from_root, spec.from.empty() ? ignore_ : no_ignore,
+        workdir, [&built](const std::string& path) { return IsStageDirectory(built, path); },
+        tree.path());
     if (!copied.ok()) return Error(in, copied.message());
     std::string tar;
     SLUICE_ASSIGN_OR_RETURN(Layer layer, BuildLayer(tree.path(), options, nullptr, &tar, sink));

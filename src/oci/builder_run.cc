@@ -99,8 +99,8 @@ Result<RunOutcome> RunInOverlay(const fs::path& rootfs, const RunSpec& spec) {
   SLUICE_ASSIGN_OR_RETURN(LayerChanges changes,
                           ChangesFromOverlayUpper(dir / "upper", MissingMountPoints(rootfs)));
   std::string tar;  // applied as it is: no need to decompress the layer just made
-  SLUICE_ASSIGN_OR_RETURN(outcome.layer,
-                          BuildLayer(dir / "upper", RunLayerOptions(spec.epoch), &changes, &tar, spec.sink));
+  SLUICE_ASSIGN_OR_RETURN(outcome.layer, BuildLayer(dir / "upper", RunLayerOptions(spec.epoch),
+                                                    &changes, &tar, spec.sink));
   SLUICE_RETURN_IF_ERROR(UnpackLayer(tar, rootfs, RootfsUnpackOptions()));
   return outcome;
 }
@@ -118,7 +118,8 @@ Result<RunOutcome> RunOnSnapshot(const fs::path& rootfs, const RunSpec& spec) {
   if (outcome.process.exit_code != 0) return outcome;
   SLUICE_ASSIGN_OR_RETURN(Snapshot after, TakeSnapshot(rootfs, mount_points));
   LayerChanges changes = DiffSnapshots(before, after);
-  SLUICE_ASSIGN_OR_RETURN(outcome.layer, BuildLayer(rootfs, RunLayerOptions(spec.epoch), &changes, nullptr, spec.sink));
+  SLUICE_ASSIGN_OR_RETURN(
+      outcome.layer, BuildLayer(rootfs, RunLayerOptions(spec.epoch), &changes, nullptr, spec.sink));
   return outcome;
 }
 

@@ -93,7 +93,8 @@ Result<std::vector<Planned>> PlanChanges(const LayerChanges& changes) {
 Status AppendFileContents(std::string& out, const fs::path& path, size_t size) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
-    return Status::IoError("cannot read " + path.string() + " for the layer: " + std::strerror(errno));
+    return Status::IoError("cannot read " + path.string() +
+                           " for the layer: " + std::strerror(errno));
   }
   size_t at = out.size();
   out.resize(at + size);
@@ -113,10 +114,12 @@ Status AppendFileContents(std::string& out, const fs::path& path, size_t size) {
   int error = errno;
   ::close(fd);
   if (n < 0) {
-    return Status::IoError("error reading " + path.string() + " for the layer: " + std::strerror(error));
+    return Status::IoError("error reading " + path.string() +
+                           " for the layer: " + std::strerror(error));
   }
   if (got != size || n != 0) {
-    return Status::IoError(path.string() + " changed size while its layer was written; "
+    return Status::IoError(path.string() +
+                           " changed size while its layer was written; "
                            "build again once nothing writes to it");
   }
   return Status::Ok();

@@ -142,11 +142,17 @@ ImageDocuments ComposeImage(const std::vector<Layer>& layers, ImageConfig config
   }
   ImageDocuments documents;
   documents.config = ToJson(config);
-  manifest.config = {std::string(kMediaTypeConfig), Sha256Of(documents.config),
-                     static_cast<int64_t>(documents.config.size()), {}, {}};
+  manifest.config = {std::string(kMediaTypeConfig),
+                     Sha256Of(documents.config),
+                     static_cast<int64_t>(documents.config.size()),
+                     {},
+                     {}};
   documents.manifest = ToJson(manifest);
-  documents.manifest_descriptor = {std::string(kMediaTypeManifest), Sha256Of(documents.manifest),
-                                   static_cast<int64_t>(documents.manifest.size()), {}, {}};
+  documents.manifest_descriptor = {std::string(kMediaTypeManifest),
+                                   Sha256Of(documents.manifest),
+                                   static_cast<int64_t>(documents.manifest.size()),
+                                   {},
+                                   {}};
   return documents;
 }
 

@@ -95,7 +95,8 @@ Status RegistryClient::CloseUpload(std::string_view repository, const std::strin
   HttpRequest put{"PUT", WithDigest(location, digest), {}, {}};
   put.headers["Content-Type"] = "application/octet-stream";
   SLUICE_ASSIGN_OR_RETURN(HttpResponse reply, Send(std::move(put), PushScope(repository)));
-  if (reply.status != 201) return Error(reply, repository, "finishing the upload of blob " + digest.str());
+  if (reply.status != 201)
+    return Error(reply, repository, "finishing the upload of blob " + digest.str());
   return Status::Ok();
 }
 

@@ -199,10 +199,9 @@ std::optional<StepOutcome> Push(const engine::StepContext& ctx, const oci::Image
                                 const ImageLocation& loc, nlohmann::json* artifacts) {
   if (ctx.cancel.cancelled()) return Aborted("cancelled before pushing " + loc.display);
   auto client = RegistryFor(loc);
-  return ReportPush(ctx, loc,
-                    oci::Push(store, loc.display, *client, loc.reference.repository,
-                              loc.reference.tag),
-                    artifacts);
+  return ReportPush(
+      ctx, loc, oci::Push(store, loc.display, *client, loc.reference.repository, loc.reference.tag),
+      artifacts);
 }
 
 }  // namespace
@@ -308,10 +307,10 @@ engine::StepOutcome BuildAndPushStep::Execute(engine::StepContext& ctx) const {
     DiagnosticList diags;
     Result<oci::Descriptor> built = [&]() -> Result<oci::Descriptor> {
       if (!first_registry) return oci::BuildImage(*request, *store, diags);
-      SLUICE_ASSIGN_OR_RETURN(oci::BuildPushResult both,
-                              oci::BuildAndPush(*request, *store, diags, *first_registry,
-                                                pushed_first.reference.repository,
-                                                pushed_first.reference.tag));
+      SLUICE_ASSIGN_OR_RETURN(
+          oci::BuildPushResult both,
+          oci::BuildAndPush(*request, *store, diags, *first_registry,
+                            pushed_first.reference.repository, pushed_first.reference.tag));
       first_push = std::move(both.pushed);
       return both.image;
     }();
