@@ -1,0 +1,56 @@
+// The packages an image holds, from files of its final filesystem.
+//
+// What is read (the paths IsInventoryPath selects), as Trivy and Syft read
+// it: the OS from etc/os-release (or usr/lib/os-release); Debian packages
+// from var/lib/dpkg/status and distroless var/lib/dpkg/status.d/* (only
+// "install ok installed" paragraphs; Source, with its own version when
+// given as "name (version)"); Alpine packages from lib/apk/db/installed
+// (P, V, A, o, L); Python distributions from */*.dist-info/METADATA and
+// */*.egg-info/PKG-INFO (Name, Version, License or License-Expression;
+// names PEP 503-normalised); npm packages from every
+// node_modules/**/package.json (name, version, license); Go modules and
+// the Go standard library from the .go.buildinfo section of ELF
+// executables (main module, `dep` lines, "stdlib" at the Go version).
+// Each package carries the path it was read from, its layer, and a purl.
+//
+// A file that cannot be parsed adds a warning naming it and is otherwise
+// skipped: an inventory is as complete as the image lets it be. Pure
+// functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scan/findings.h"
+
+namespace sluice::scan {
+
+// Whether the inventory reads `path` (relative, as image_files.h gives
+// paths); `mode` lets executables through for Go build info.
+bool IsInventoryPath(std::string_view path, uint32_t mode);
+
+struct InventoryFile {
+  std::string path;
+  std::string layer_digest;
+  std::string contents;
+};
+
+struct OsInfo {
+  std::string id;          // "debian", "alpine"; empty when unknown
+  std::string version_id;  // "12", "3.19.1"
+  std::string pretty_name;
+};
+
+struct Inventory {
+  OsInfo os;
+  std::vector<Package> packages;  // sorted by ecosystem, name, version, path
+  std::vector<std::string> warnings;
+};
+
+// The inventory of the files IsInventoryPath selected from an image's
+// final filesystem.
+Inventory BuildInventory(const std::vector<InventoryFile>& files);
+
+}  // namespace sluice::scan

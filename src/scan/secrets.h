@@ -1,0 +1,67 @@
+// Finding secrets in image files and in the image config.
+//
+// Built-in rules, as Trivy and gitleaks define them: AWS access key ids and
+// secret access keys, private key blocks, GitHub, GitLab, Slack, Hugging
+// Face, Stripe and PyPI tokens, and generic key/secret/password/token
+// assignments whose value has enough Shannon entropy. A rule is an RE2
+// regex (Go syntax, as those tools use) with the secret in a capture group,
+// optional keywords that must appear (case-insensitively) before the regex
+// runs, and an optional minimum entropy of the secret.
+//
+// A finding gives the rule, the file and line, and the matched text with
+// the secret masked: a finding never carries the secret itself.
+//
+// The allowlist (a YAML file, Trivy's trivy-secret.yaml shape):
+//   disable-rules: [rule-id, ...]
+//   allow-rules:
+//     - id: test-fixtures         # names the entry in messages
+//       path: '^srv/tests/'       # regex on the file path, and/or
+//       regex: 'EXAMPLE'          # regex on the matched secret
+// A finding is dropped when any allow rule matches it (every field an entry
+// gives must match).
+//
+// Errors: InvalidArgument naming the file, the entry and the field for an
+// allowlist that does not parse or a regex RE2 rejects. Thread-safety: a
+// SecretScanner is immutable after Create and may scan from several
+// threads.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "oci/image.h"
+#include "scan/findings.h"
+
+namespace sluice::scan {
+
+class SecretScanner {
+ public:
+  // The built-in rules, less and filtered by the allowlist's text (YAML as
+  // above; empty: none). `allowlist_name` names it in errors.
+  static Result<SecretScanner> Create(std::string_view allowlist_yaml = "",
+                                      std::string_view allowlist_name = "");
+  SecretScanner(SecretScanner&&) noexcept;
+  SecretScanner& operator=(SecretScanner&&) noexcept;
+  ~SecretScanner();
+
+  // The secrets in one file's contents (binary files too: matches stop at
+  // line ends and NULs).
+  std::vector<Finding> ScanFile(std::string_view path, std::string_view layer_digest,
+                                std::string_view contents) const;
+  // The secrets in the config: Env values, Labels, and history's created_by
+  // (where build args and RUN lines show).
+  std::vector<Finding> ScanConfig(const oci::ImageConfig& config) const;
+
+ private:
+  struct Impl;
+  explicit SecretScanner(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Shannon entropy of `text` in bits per character.
+double ShannonEntropy(std::string_view text);
+
+}  // namespace sluice::scan

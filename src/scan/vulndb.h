@@ -1,0 +1,69 @@
+// The local vulnerability database: OSV advisories indexed in SQLite.
+//
+// `sluice vulndb import PATH` fills it from OSV's published layout: a
+// directory of <ID>.json entries (searched recursively), or a zip of them
+// (OSV's per-ecosystem all.zip, or several ecosystems' zips side by side in
+// a directory). Each entry is stored as its JSON text under its id, with one
+// index row per affected (ecosystem, package name); importing an entry
+// again replaces it when its `modified` is newer or equal, so re-importing
+// a refreshed export updates the database. Ecosystems are indexed by their
+// name before any ':' ("Debian:12" under "Debian"); PyPI names
+// PEP 503-normalised.
+//
+// An entry that is not valid JSON, or lacks id, modified or a package name,
+// is skipped and counted, with a warning naming the file (and the zip
+// member); the import goes on. The file format is persisted: the schema
+// carries a version (PRAGMA user_version) and an older or newer database is
+// FailedPrecondition saying to delete and re-import it.
+//
+// Errors: IoError naming the file for the database or an unreadable import
+// source; InvalidArgument for a source that is neither a directory nor a
+// zip. Thread-safety: one VulnDb per thread (SQLite connection); several
+// processes may read while one imports (WAL).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+struct sqlite3;
+
+namespace sluice::scan {
+
+struct VulnDbImport {
+  int64_t imported = 0;  // entries stored (new or newer)
+  int64_t unchanged = 0;  // entries already stored with the same or a newer `modified`
+  int64_t skipped = 0;    // corrupt entries
+  std::vector<std::string> warnings;  // one per skipped entry (at most 100, then a count)
+};
+
+class VulnDb {
+ public:
+  // Opens (creating when missing) the database file.
+  static Result<VulnDb> Open(const std::filesystem::path& file);
+  VulnDb(VulnDb&&) noexcept;
+  VulnDb& operator=(VulnDb&&) noexcept;
+  ~VulnDb();
+
+  Result<VulnDbImport> Import(const std::filesystem::path& source);
+
+  // The JSON text of every entry that names (ecosystem, name) among its
+  // affected packages; `ecosystem` without a ':' suffix.
+  Result<std::vector<std::string>> EntriesFor(std::string_view ecosystem,
+                                              std::string_view name) const;
+
+  // How many entries are stored.
+  Result<int64_t> Count() const;
+
+ private:
+  struct Impl;
+  explicit VulnDb(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sluice::scan
