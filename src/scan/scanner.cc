@@ -1,0 +1,162 @@
+#include "scan/scanner.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <tuple>
+#include <utility>
+
+#include "scan/image_files.h"
+#include "scan/misconfig.h"
+#include "scan/osv.h"
+
+namespace sluice::scan {
+namespace {
+
+// Executables are read for Go build info; only Go binaries are worth
+// keeping until the walk ends.
+constexpr std::string_view kGoBuildInfoMagic = "\xff Go buildinf:";
+// Inventory files larger than this are not read (a Go binary rarely is).
+constexpr int64_t kMaxInventoryFile = 256 << 20;
+
+bool IsExecutable(uint32_t mode) { return (mode & 0111) != 0; }
+
+// The package name advisories use: Debian and Alpine name source packages.
+std::string AdvisoryName(const Package& package) {
+  bool by_source = package.ecosystem == "Debian" || package.ecosystem == "Alpine";
+  return by_source && !package.source_name.empty() ? package.source_name : package.name;
+}
+
+Finding VulnerabilityFinding(const OsvEntry& entry, const OsvMatch& match, const Package& package) {
+  Finding f;
+  f.kind = FindingKind::kVulnerability;
+  f.id = entry.id;
+  f.aliases = entry.aliases;
+  f.title = entry.summary;
+  if (f.title.empty()) f.title = entry.details.substr(0, entry.details.find('\n'));
+  f.description = entry.details;
+  f.severity = match.severity;
+  f.cvss_score = match.cvss_score;
+  f.cvss_vector = match.cvss_vector;
+  f.package_name = package.name;
+  f.installed_version = package.version;
+  f.fixed_version = match.fixed_version;
+  f.ecosystem = package.ecosystem;
+  f.path = package.path;
+  f.layer_digest = package.layer_digest;
+  f.references = entry.references;
+  return f;
+}
+
+// Every advisory of the database that affects a package of `inventory`.
+Status MatchVulnerabilities(const VulnDb& db, const Inventory& inventory, ScanResult& result) {
+  std::set<std::string> reported_bad;  // entries already warned about
+  for (const Package& package : inventory.packages) {
+    SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> entries,
+                            db.EntriesFor(package.ecosystem, AdvisoryName(package)));
+    for (const std::string& json : entries) {
+      auto entry = ParseOsvEntry(json);
+      if (!entry.ok()) {
+        if (reported_bad.insert(json.substr(0, 200)).second) {
+          result.warnings.push_back("skipped an advisory of the database: " +
+                                    entry.status().message());
+        }
+        continue;
+      }
+      OsvMatch match = Affects(*entry, package);
+      if (match.affected) result.findings.push_back(VulnerabilityFinding(*entry, match, package));
+    }
+  }
+  return Status::Ok();
+}
+
+// The final filesystem's files the misconfiguration checks look at:
+// setuid, setgid and world-writable ones.
+std::vector<FileFacts> NotableFiles(const SquashedFiles& squashed) {
+  std::vector<FileFacts> files;
+  for (const auto& [path, entry] : squashed.entries()) {
+    bool notable = (entry.mode & 06000) != 0 || (entry.mode & 0002) != 0;
+    bool relevant = entry.type == LayerEntry::Type::kFile ||
+                    entry.type == LayerEntry::Type::kDirectory;
+    if (notable && relevant) {
+      files.push_back({path, entry.layer_digest, entry.mode,
+                       entry.type == LayerEntry::Type::kDirectory});
+    }
+  }
+  return files;
+}
+
+void SortFindings(std::vector<Finding>& findings) {
+  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return std::make_tuple(b.severity, a.kind, a.id, a.package_name, a.path, a.line) <
+           std::make_tuple(a.severity, b.kind, b.id, b.package_name, b.path, b.line);
+  });
+}
+
+}  // namespace
+
+Result<ScanResult> ScanImage(const oci::ImageLayout& layout, const oci::Descriptor& manifest_desc,
+                             const ScanOptions& options) {
+  SLUICE_ASSIGN_OR_RETURN(oci::Manifest manifest, layout.ReadManifest(manifest_desc.digest));
+  SLUICE_ASSIGN_OR_RETURN(oci::ImageConfig config, layout.ReadConfig(manifest));
+  std::optional<SecretScanner> builtin;
+  const SecretScanner* secrets = options.secrets;
+  if (secrets == nullptr) {
+    SLUICE_ASSIGN_OR_RETURN(builtin, SecretScanner::Create());
+    secrets = &*builtin;
+  }
+
+  ScanResult result;
+  result.manifest_digest = manifest_desc.digest;
+  SquashedFiles squashed;
+  std::map<std::string, InventoryFile, std::less<>> inventory_files;  // the last writer of each
+  WalkOptions walk;
+  walk.max_contents = std::max(options.max_secret_file_size, kMaxInventoryFile);
+  walk.wants_contents = [&](std::string_view path, int64_t size, uint32_t mode) {
+    return size <= options.max_secret_file_size ||
+           (size <= kMaxInventoryFile && IsInventoryPath(path, mode));
+  };
+  SLUICE_RETURN_IF_ERROR(WalkLayers(
+      layout, manifest, walk, [&](const LayerEntry& entry, std::string_view contents) -> Status {
+        squashed.Apply(entry);
+        if (entry.type != LayerEntry::Type::kFile || entry.truncated) return Status::Ok();
+        if (entry.size <= options.max_secret_file_size) {
+          ++result.files_scanned;
+          for (Finding& f : secrets->ScanFile(entry.path, entry.layer_digest, contents)) {
+            result.findings.push_back(std::move(f));
+          }
+        }
+        if (IsInventoryPath(entry.path, entry.mode) &&
+            (!IsExecutable(entry.mode) || contents.find(kGoBuildInfoMagic) != std::string::npos)) {
+          inventory_files[entry.path] = {entry.path, entry.layer_digest, std::string(contents)};
+        }
+        return Status::Ok();
+      }));
+
+  // Only what the final filesystem still holds, as its last layer wrote it.
+  std::vector<InventoryFile> present;
+  for (auto& [path, file] : inventory_files) {
+    const LayerEntry* last = squashed.Find(path);
+    if (last != nullptr && last->type == LayerEntry::Type::kFile &&
+        last->layer_digest == file.layer_digest) {
+      present.push_back(std::move(file));
+    }
+  }
+  inventory_files.clear();
+  result.inventory = BuildInventory(present);
+  present.clear();
+  result.warnings = result.inventory.warnings;
+
+  for (Finding& f : secrets->ScanConfig(config)) result.findings.push_back(std::move(f));
+  for (Finding& f : CheckConfig(config, options.base_name)) result.findings.push_back(std::move(f));
+  for (Finding& f : CheckFiles(NotableFiles(squashed))) result.findings.push_back(std::move(f));
+  if (options.vulndb != nullptr) {
+    SLUICE_RETURN_IF_ERROR(MatchVulnerabilities(*options.vulndb, result.inventory, result));
+    result.vulnerabilities_checked = true;
+  }
+  SortFindings(result.findings);
+  return result;
+}
+
+}  // namespace sluice::scan
