@@ -32,7 +32,7 @@ Finding Secret(std::string path, int line) {
   return f;
 }
 
-TEST(ReportTest, FirstScanCountsEveryFindingAsNew) {
+TEST(ScanReportTest, FirstScanCountsEveryFindingAsNew) {
   std::vector<Finding> findings = {Vulnerability("CVE-1", Severity::kHigh, "openssl"),
                                    Vulnerability("CVE-2", Severity::kMedium, "zlib"),
                                    Vulnerability("CVE-3", Severity::kMedium, "zlib"),
@@ -45,7 +45,7 @@ TEST(ReportTest, FirstScanCountsEveryFindingAsNew) {
   EXPECT_EQ(counts.at(Severity::kCritical), 0);
 }
 
-TEST(ReportTest, NewCountsLeaveOutWhatThePreviousScanFound) {
+TEST(ScanReportTest, NewCountsLeaveOutWhatThePreviousScanFound) {
   std::vector<Finding> findings = {Vulnerability("CVE-1", Severity::kHigh, "openssl"),
                                    Vulnerability("CVE-2", Severity::kLow, "zlib"),
                                    Secret("app/.env", 3)};
@@ -59,7 +59,7 @@ TEST(ReportTest, NewCountsLeaveOutWhatThePreviousScanFound) {
   EXPECT_EQ(counts.new_at(Severity::kCritical), 0);
 }
 
-TEST(ReportTest, SummaryHasTheTutorialsShape) {
+TEST(ScanReportTest, SummaryHasTheTutorialsShape) {
   std::vector<Finding> findings = {Vulnerability("CVE-1", Severity::kHigh, "openssl"),
                                    Vulnerability("CVE-2", Severity::kLow, "zlib")};
   std::set<std::string> previous = {FindingFingerprint(findings[1])};
@@ -74,7 +74,7 @@ TEST(ReportTest, SummaryHasTheTutorialsShape) {
   EXPECT_EQ(summary, expected) << summary.dump(2);
 }
 
-TEST(ReportTest, DetailedJsonListsPackagesAndFindingsWithoutTheSecret) {
+TEST(ScanReportTest, DetailedJsonListsPackagesAndFindingsWithoutTheSecret) {
   ScanResult result;
   result.manifest_digest = {"sha256", std::string(64, 'a')};
   result.inventory.os = {"debian", "12", "Debian GNU/Linux 12 (bookworm)"};
@@ -100,7 +100,7 @@ TEST(ReportTest, DetailedJsonListsPackagesAndFindingsWithoutTheSecret) {
   EXPECT_EQ(doc["summary"]["issuesCount"], 1);
 }
 
-TEST(ReportTest, TableGroupsBySeverityMostSevereFirst) {
+TEST(ScanReportTest, TableGroupsBySeverityMostSevereFirst) {
   ScanResult result;
   result.manifest_digest = {"sha256", std::string(64, 'b')};
   result.findings = {Secret("app/.env", 3), Vulnerability("CVE-1", Severity::kHigh, "openssl"),
