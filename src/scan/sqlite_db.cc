@@ -29,6 +29,9 @@ Status SqlError(sqlite3* db, int rc, std::string_view what) {
           "; another process held the database for more than 5 s, retry when it has finished";
       break;
     case SQLITE_NOTADB:
+      // Perhaps a wrong path: do not advise deleting someone's file.
+      message += "; check the path";
+      break;
     case SQLITE_CORRUPT:
       message += "; delete it and run `sluice vulndb import` again";
       break;

@@ -11,7 +11,7 @@ CREATE TABLE entries (
   id TEXT PRIMARY KEY NOT NULL,
   modified TEXT NOT NULL,
   json TEXT NOT NULL
-) WITHOUT ROWID;
+);
 CREATE TABLE affected (
   ecosystem TEXT NOT NULL,
   name TEXT NOT NULL,
@@ -60,7 +60,10 @@ Status PrepareVulnDbSchema(const SqliteDb& db, const std::filesystem::path& file
   SLUICE_ASSIGN_OR_RETURN(int64_t tables,
                           QueryInt(db, "SELECT count(*) FROM sqlite_master", "reading the schema"));
   if (tables != 0) {
-    return WrongVersion(file, "is an SQLite database but not a sluice vulnerability database");
+    // Perhaps a wrong path: do not advise deleting another program's data.
+    return Status::FailedPrecondition(
+        file.string() + " is an SQLite database but not a sluice vulnerability database; " +
+        "check the path");
   }
   SLUICE_RETURN_IF_ERROR(db.Exec(kCreateTables, "creating the vulnerability database tables"));
   SLUICE_RETURN_IF_ERROR(db.Exec("PRAGMA user_version=" + std::to_string(kVulnDbSchemaVersion),

@@ -81,7 +81,8 @@ Status ReadZip(const fs::path& zip, const VulnDbEntryVisitor& visit) {
     int rc = archive_read_next_header(a.get(), &entry);
     if (rc == ARCHIVE_EOF) return Status::Ok();
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-      return Status::IoError("cannot read zip " + zip.string() + ": " + ArchiveMessage(a.get()));
+      return Status::IoError("cannot read zip " + zip.string() + ": " + ArchiveMessage(a.get()) +
+                             " (is it complete? download it again)");
     }
     const char* raw_name = archive_entry_pathname(entry);
     std::string name = raw_name != nullptr ? raw_name : "";
@@ -89,7 +90,8 @@ Status ReadZip(const fs::path& zip, const VulnDbEntryVisitor& visit) {
     std::string origin = zip.string() + " (member " + name + ")";
     Result<std::string> text = ReadMember(a.get(), entry);
     if (text.status().code() == StatusCode::kIoError) {
-      return Status::IoError("cannot read zip " + origin + ": " + text.status().message());
+      return Status::IoError("cannot read zip " + origin + ": " + text.status().message() +
+                             " (is it complete? download it again)");
     }
     SLUICE_RETURN_IF_ERROR(visit(origin, text));
   }
