@@ -227,6 +227,31 @@ TEST_F(VulnDbTest, WarningsNameTheZipAndTheMember) {
       << result.warnings[0];
 }
 
+TEST_F(VulnDbTest, SkipsAZipMemberWhoseDataIsDamaged) {
+  fs::path zip = Dir() / "all.zip";
+  std::string damaged = OsvEntryText("BAD-1", "2024-01-01T00:00:00Z", "npm", "damaged-package");
+  WriteZip(zip,
+           {{"BAD-1.json", damaged},
+            {"GOOD-1.json", OsvEntryText("GOOD-1", "2024-01-01T00:00:00Z", "npm", "ok")}},
+           /*stored=*/true);
+  // Change one byte of the stored member (still valid JSON): its CRC no
+  // longer matches.
+  std::string bytes = ReadFile(zip).value();
+  size_t at = bytes.find("damaged-package");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = 'D';
+  WriteTextFile(zip, bytes);
+
+  VulnDbImport result = MustImport(zip);
+  EXPECT_EQ(result.imported, 1);
+  EXPECT_EQ(result.skipped, 1);
+  ASSERT_EQ(result.warnings.size(), 1u);
+  EXPECT_EQ(result.warnings[0].rfind(zip.string() + " (member BAD-1.json): skipped: ", 0), 0u)
+      << result.warnings[0];
+  EXPECT_EQ(IdsFor("npm", "ok"), Ids{"GOOD-1"});
+  EXPECT_EQ(IdsFor("npm", "Damaged-package"), Ids{});
+}
+
 TEST_F(VulnDbTest, KeepsAHundredWarningsThenACount) {
   std::vector<std::pair<std::string, std::string>> members;
   for (int i = 0; i < 105; ++i) members.emplace_back("BAD-" + std::to_string(i) + ".json", "{");

@@ -40,15 +40,20 @@ inline void WriteTextFile(const std::filesystem::path& file, const std::string& 
   ASSERT_TRUE(out.good()) << file;
 }
 
-// Writes a zip holding `members` (name, content), deflated as OSV's are.
+// Writes a zip holding `members` (name, content), deflated as OSV's are,
+// or stored uncompressed (so that a test can find and damage a member).
 inline void WriteZip(const std::filesystem::path& file,
-                     const std::vector<std::pair<std::string, std::string>>& members) {
+                     const std::vector<std::pair<std::string, std::string>>& members,
+                     bool stored = false) {
   std::filesystem::create_directories(file.parent_path());
   struct Free {
     void operator()(archive* a) const { archive_write_free(a); }
   };
   std::unique_ptr<archive, Free> a(archive_write_new());
   ASSERT_EQ(archive_write_set_format_zip(a.get()), ARCHIVE_OK);
+  if (stored) {
+    ASSERT_EQ(archive_write_set_format_option(a.get(), "zip", "compression", "store"), ARCHIVE_OK);
+  }
   ASSERT_EQ(archive_write_open_filename(a.get(), file.c_str()), ARCHIVE_OK)
       << archive_error_string(a.get());
   for (const auto& [name, content] : members) {
