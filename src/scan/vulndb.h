@@ -6,19 +6,26 @@
 // a directory). Each entry is stored as its JSON text under its id, with one
 // index row per affected (ecosystem, package name); importing an entry
 // again replaces it when its `modified` is newer or equal, so re-importing
-// a refreshed export updates the database. Ecosystems are indexed by their
-// name before any ':' ("Debian:12" under "Debian"); PyPI names
-// PEP 503-normalised.
+// a refreshed export updates the database (an equal `modified` with the
+// same text is left alone and counted unchanged, so a re-import of the
+// same export writes nothing). `modified` times compare as times (offsets
+// and fractions normalised to UTC), not as written. Ecosystems are indexed
+// by their name before any ':' ("Debian:12" under "Debian"); PyPI names
+// PEP 503-normalised. Other files and zip members than *.json are ignored.
 //
-// An entry that is not valid JSON, or lacks id, modified or a package name,
-// is skipped and counted, with a warning naming the file (and the zip
-// member); the import goes on. The file format is persisted: the schema
-// carries a version (PRAGMA user_version) and an older or newer database is
-// FailedPrecondition saying to delete and re-import it.
+// An entry that is not valid JSON, or lacks id, modified (RFC 3339) or a
+// package name (affected[] items without a package, e.g. GIT-only ones, are
+// not indexed; an entry with none is skipped), is skipped and counted, with
+// a warning naming the file (and the zip member); the import goes on. An
+// import is one transaction: when it fails (an unreadable source or zip) it
+// stores nothing. The file format is persisted: the schema carries a
+// version (PRAGMA user_version; vulndb_schema.h) and an older or newer
+// database is FailedPrecondition saying to delete and re-import it.
 //
-// Errors: IoError naming the file for the database or an unreadable import
-// source; InvalidArgument for a source that is neither a directory nor a
-// zip. Thread-safety: one VulnDb per thread (SQLite connection); several
+// Errors: IoError naming the file for the database (also when it is not an
+// SQLite file) or an unreadable import source; InvalidArgument for a source
+// that is neither a directory nor a zip (nor a *.zip in a directory);
+// FailedPrecondition for another program's SQLite database. Thread-safety: one VulnDb per thread (SQLite connection); several
 // processes may read while one imports (WAL).
 #pragma once
 
@@ -37,7 +44,7 @@ namespace sluice::scan {
 
 struct VulnDbImport {
   int64_t imported = 0;  // entries stored (new or newer)
-  int64_t unchanged = 0;  // entries already stored with the same or a newer `modified`
+  int64_t unchanged = 0;  // already stored with a newer `modified`, or the same and same text
   int64_t skipped = 0;    // corrupt entries
   std::vector<std::string> warnings;  // one per skipped entry (at most 100, then a count)
 };
@@ -53,7 +60,8 @@ class VulnDb {
   Result<VulnDbImport> Import(const std::filesystem::path& source);
 
   // The JSON text of every entry that names (ecosystem, name) among its
-  // affected packages; `ecosystem` without a ':' suffix.
+  // affected packages, in id order; `ecosystem` without a ':' suffix (one
+  // is tolerated and ignored); a PyPI `name` is normalised here.
   Result<std::vector<std::string>> EntriesFor(std::string_view ecosystem,
                                               std::string_view name) const;
 
