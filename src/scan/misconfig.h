@@ -34,6 +34,8 @@ struct FileFacts {
   std::string layer_digest;
   uint32_t mode = 0;  // 07777 bits
   bool directory = false;
+  // A symlink's mode bits (0777) mean nothing: both checks skip it.
+  bool symlink = false;
 };
 
 // `base_name` is the image the build started FROM when known ("" else).
