@@ -11,11 +11,16 @@
 // line numbers count '\n' only. A multi-line rule (the PEM private key)
 // runs from its keyword's line over a bounded window (kMultilineWindow).
 //
-// Binary files (a NUL in the first 8000 bytes, git's test) get every rule
-// but the generic assignment one, whose short keywords ("key", "api") and
-// permissive values make noise on compiled strings and compressed bytes;
-// tokens with a fixed prefix (AKIA, ghp_, hf_) are still found there, e.g.
-// in a Go binary. Trivy skips binary files altogether.
+// Binary files (a NUL in the first 8000 bytes, git's test) get only the
+// token rules with a fixed prefix (AKIA, ghp_, hf_ ...), which find a token
+// compiled into, say, a Go binary. The generic assignment rule (short
+// keywords, permissive values) makes noise on compiled strings and
+// compressed bytes, and libraries carry self-test private keys (libgnutls),
+// so those two rules run on text only. Trivy skips binary files altogether.
+//
+// Measured on this machine: 210 MB of /usr/lib/x86_64-linux-gnu (shared
+// libraries) at ~400 MB/s, 210 MB of Python, headers and /usr/share at
+// ~470 MB/s, one thread (RE2 does most of the work).
 //
 // Immutable after Create; thread-safe.
 #pragma once

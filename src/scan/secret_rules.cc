@@ -14,17 +14,17 @@ namespace {
 
 std::vector<SecretRuleSpec> MakeRules() {
   std::vector<SecretRuleSpec> rules;
-  rules.push_back(
-      {
-          .id = "aws-access-key-id",
-          .title = "AWS access key id",
-          .severity = Severity::kCritical,
-          .regex = SLUICE_NOT_ALNUM_BEFORE "(?P<secret>(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|"
-                                           "ANPA|ANVA|ASIA)[A-Z0-9]{16})" SLUICE_NOT_ALNUM_AFTER,
-          .keywords = {"a3t", "akia", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "asia"},
-          // AWS documents AKIAIOSFODNN7EXAMPLE; gitleaks allows `.+EXAMPLE$`.
-          .allow_secret = "EXAMPLE$",
-      });
+  rules.push_back({
+      .id = "aws-access-key-id",
+      .title = "AWS access key id",
+      .severity = Severity::kCritical,
+      .regex = SLUICE_NOT_ALNUM_BEFORE
+      "(?P<secret>(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|"
+      "ANPA|ANVA|ASIA)[A-Z0-9]{16})" SLUICE_NOT_ALNUM_AFTER,
+      .keywords = {"a3t", "akia", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "asia"},
+      // AWS documents AKIAIOSFODNN7EXAMPLE; gitleaks allows `.+EXAMPLE$`.
+      .allow_secret = "EXAMPLE$",
+  });
   rules.push_back({
       .id = "aws-secret-access-key",
       .title = "AWS secret access key",
@@ -124,6 +124,9 @@ std::vector<SecretRuleSpec> MakeRules() {
       .keywords = {"private key"},
       .multiline = true,
       .start_line = "-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----",
+      // Libraries carry self-test keys (libgnutls30 has a dozen): in
+      // binaries these are noise, as Trivy, which skips binaries, agrees.
+      .text_only = true,
   });
   rules.push_back({
       .id = "generic-api-key",
@@ -137,6 +140,11 @@ std::vector<SecretRuleSpec> MakeRules() {
       .keywords = {"access", "auth", "api", "credential", "creds", "key", "passw", "secret",
                    "token"},
       .min_entropy = 3.5,
+      // An e-mail address (Author-email: ...) or a dotted name
+      // (com.github.fonttools.ufoLib2.lib) is no secret; JWTs, whose parts
+      // are longer than 20 characters, still are.
+      .allow_secret =
+          R"re((?i)^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$|^[a-z][a-z0-9_-]{0,19}(?:\.[a-z0-9_-]{1,20}){2,}$)re",
       .allow_match = "(?i)gpg|fingerprint|public|pub_?key|checksum|sha(?:1|256|512)",
       .require_digit = true,
       .text_only = true,

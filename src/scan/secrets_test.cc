@@ -117,7 +117,9 @@ TEST(SecretScannerTest, OrdinaryCodeHasNoSecrets) {
       "auth_url: https://auth.example.com/oauth2/token\n"
       "  \"tokenizer_class\": \"PreTrainedTokenizerFast\",\n"
       "ENV GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D\n"
-      "# See https://docs.aws.amazon.com for the ASIA region\n";
+      "# See https://docs.aws.amazon.com for the ASIA region\n"
+      "Author-email: nir36g@example.com\n"
+      "DATA_LIB_KEY = \"com.github.fonttools.ufoLib2.lib.plist.data\"\n";
   EXPECT_TRUE(scanner.ScanFile("app/main.py", "", code).empty());
 }
 
@@ -195,7 +197,7 @@ TEST(SecretScannerTest, FindsEverySecretOfALineAndMasksThemAll) {
   for (const std::string& s : {id, key, a, b}) ExpectSecretHidden(findings, s);
 }
 
-TEST(SecretScannerTest, BinaryFilesGetTheTokenRulesButNotTheGenericOne) {
+TEST(SecretScannerTest, BinaryFilesGetOnlyTheTokenRules) {
   SecretScanner scanner = Scanner();
   const std::string token = "ghp_" + Token(36);
   std::string binary(
@@ -205,6 +207,7 @@ TEST(SecretScannerTest, BinaryFilesGetTheTokenRulesButNotTheGenericOne) {
   binary += "\nplain\n";
   binary += std::string("\0", 1) + token + std::string("\0", 1);
   binary += "password=" + Token(20) + std::string("\0", 1);
+  binary += "-----BEGIN PRIVATE KEY-----\n" + Token(64) + "\n-----END PRIVATE KEY-----\n";
   auto findings = scanner.ScanFile("usr/bin/app", "", binary);
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].id, "github-pat");
