@@ -192,7 +192,7 @@ void SecretMatcher::FindInLine(std::string_view text, size_t begin, size_t end, 
       const size_t mb = static_cast<size_t>(groups[0].data() - subject.data());
       const size_t me = mb + groups[0].size();
       // A multi-line match starting on a later line is found from that line.
-      if (begin + mb >= end && mb > 0) break;
+      if (begin + mb >= end) break;
       const re2::StringPiece secret = groups[static_cast<size_t>(rule.secret_group)];
       if (secret.data() == nullptr || secret.empty()) {
         p = std::max(me, p + 1);

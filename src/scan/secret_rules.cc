@@ -7,20 +7,16 @@ namespace sluice::scan::internal {
 
 namespace {
 
-// A letter or digit must not touch a token on either side: "AKIA..." inside
-// a longer random string is not a key id.
-#define SLUICE_NOT_ALNUM_BEFORE "(?:^|[^0-9A-Za-z])"
-#define SLUICE_NOT_ALNUM_AFTER "(?:[^0-9A-Za-z]|$)"
-
 std::vector<SecretRuleSpec> MakeRules() {
   std::vector<SecretRuleSpec> rules;
   rules.push_back({
       .id = "aws-access-key-id",
       .title = "AWS access key id",
       .severity = Severity::kCritical,
-      .regex = SLUICE_NOT_ALNUM_BEFORE
-      "(?P<secret>(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|"
-      "ANPA|ANVA|ASIA)[A-Z0-9]{16})" SLUICE_NOT_ALNUM_AFTER,
+      // Not inside a longer run of letters and digits.
+      .regex = "(?:^|[^0-9A-Za-z])"
+               "(?P<secret>(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16})"
+               "(?:[^0-9A-Za-z]|$)",
       .keywords = {"a3t", "akia", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "asia"},
       // AWS documents AKIAIOSFODNN7EXAMPLE; gitleaks allows `.+EXAMPLE$`.
       .allow_secret = "EXAMPLE$",
@@ -102,7 +98,7 @@ std::vector<SecretRuleSpec> MakeRules() {
       .id = "stripe-secret-token",
       .title = "Stripe secret key",
       .severity = Severity::kCritical,
-      .regex = "(?P<secret>(?:sk|rk)_(?:test|live|prod)_[0-9A-Za-z]{10,99})" SLUICE_NOT_ALNUM_AFTER,
+      .regex = "(?P<secret>(?:sk|rk)_(?:test|live|prod)_[0-9A-Za-z]{10,99})(?:[^0-9A-Za-z]|$)",
       .keywords = {"sk_test_", "sk_live_", "sk_prod_", "rk_test_", "rk_live_", "rk_prod_"},
   });
   rules.push_back({
@@ -152,9 +148,6 @@ std::vector<SecretRuleSpec> MakeRules() {
   });
   return rules;
 }
-
-#undef SLUICE_NOT_ALNUM_BEFORE
-#undef SLUICE_NOT_ALNUM_AFTER
 
 }  // namespace
 

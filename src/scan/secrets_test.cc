@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
+
+#include "scan/secret_rules.h"
 
 namespace sluice::scan {
 namespace {
@@ -101,6 +104,15 @@ TEST(SecretScannerTest, EachBuiltInRuleFindsItsSecretOnItsLineMasked) {
     EXPECT_EQ(f.layer_digest, "sha256:aa");
     EXPECT_NE(f.match.find(c.secret.substr(0, 4) + "****"), std::string::npos) << f.match;
     ExpectSecretHidden(findings, c.secret);
+  }
+}
+
+TEST(SecretScannerTest, EveryBuiltInRuleHasAPlantedSecretCase) {
+  std::set<std::string> covered = {"private-key"};  // PrivateKeyBlockSpansLines
+  for (const RuleCase& c : RuleCases()) covered.insert(c.rule);
+  for (const auto& spec : internal::BuiltinSecretRules()) {
+    EXPECT_TRUE(covered.count(std::string(spec.id))) << spec.id << " has no test case";
+    EXPECT_FALSE(spec.keywords.empty()) << spec.id;
   }
 }
 
