@@ -47,8 +47,11 @@ class SecretScanner {
   SecretScanner& operator=(SecretScanner&&) noexcept;
   ~SecretScanner();
 
-  // The secrets in one file's contents (binary files too: matches stop at
-  // line ends and NULs).
+  // The secrets in one file's contents. Matches stop at line ends and NULs,
+  // except a private key block, which runs to its END line. Binary files
+  // (a NUL in the first 8000 bytes) get the fixed-prefix token rules only,
+  // not the generic assignment or private-key rules (secret_match.h says
+  // why). Findings come in file order, with 1-based lines.
   std::vector<Finding> ScanFile(std::string_view path, std::string_view layer_digest,
                                 std::string_view contents) const;
   // The secrets in the config: Env values, Labels, and history's created_by
