@@ -10,7 +10,10 @@
 // names PEP 503-normalised); npm packages from every
 // node_modules/**/package.json (name, version, license); Go modules and
 // the Go standard library from the .go.buildinfo section of ELF
-// executables (main module, `dep` lines, "stdlib" at the Go version).
+// executables (main module, `dep` lines with `=>` replacements applied,
+// "stdlib" at the Go version written as a module version: go1.19.8 ->
+// v1.19.8; a GOPATH build's main package at "(devel)"; the pre-1.18
+// pointer format only gives a warning).
 // Each package carries the path it was read from, its layer, and a purl.
 //
 // A file that cannot be parsed adds a warning naming it and is otherwise
