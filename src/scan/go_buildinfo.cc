@@ -175,10 +175,35 @@ std::string ParseGoBuildInfoSection(std::string_view section, GoBuildInfo& info)
   return "";
 }
 
+namespace {
+
+std::string_view ScanForBuildInfo(std::string_view elf) {
+  for (size_t at = elf.find(kMagic); at != std::string_view::npos; at = elf.find(kMagic, at + 1)) {
+    if (at % 16 == 0) return elf.substr(at);
+  }
+  return {};
+}
+
+}  // namespace
+
+bool MayHoldGoBuildInfo(std::string_view contents) {
+  if (!IsElf(contents)) return false;
+  std::string_view section;
+  std::string error;
+  return FindElfSection(contents, ".go.buildinfo", section, error) ||
+         !ScanForBuildInfo(contents).empty();
+}
+
 std::string ParseGoBinary(const InventoryFile& file, std::vector<Package>& out) {
   std::string_view section;
   std::string error;
-  if (!FindElfSection(file.contents, ".go.buildinfo", section, error)) return error;
+  if (!FindElfSection(file.contents, ".go.buildinfo", section, error)) {
+    // No usable section headers: they sit at the end of the file, which a
+    // read cut at max_contents loses, or were stripped. Go's own reader
+    // then looks for the magic at a 16-byte aligned offset; so do we.
+    section = ScanForBuildInfo(file.contents);
+    if (section.empty()) return error;
+  }
   GoBuildInfo info;
   error = ParseGoBuildInfoSection(section, info);
   if (!error.empty()) return error;

@@ -126,13 +126,31 @@ TEST(GoBuildInfoTest, PointerFormatOfOldGoIsAWarning) {
   EXPECT_NE(inv.warnings[0].find("1.18"), std::string::npos) << inv.warnings[0];
 }
 
-TEST(GoBuildInfoTest, CutShortElfIsAWarningAndOtherFilesAreSilent) {
-  std::string elf = MinimalElf(BuildInfoSection("go1.22.3", "path\tx\n"));
+TEST(GoBuildInfoTest, ElfCutBeforeItsSectionHeadersIsScannedForTheMagic) {
+  // A read stopped at max_contents loses the section headers at the end.
+  std::string elf = MinimalElf(BuildInfoSection("go1.22.3", "path\texample.com/cut\n"));
   Inventory inv = BuildInventory({File("usr/bin/cut", elf.substr(0, elf.size() - 100)),
                                   File("usr/bin/script", "#!/bin/sh\necho hi\n")});
+  EXPECT_TRUE(inv.warnings.empty()) << inv.warnings[0];
+  EXPECT_NE(FindPackage(inv, "example.com/cut"), nullptr);
+  EXPECT_NE(FindPackage(inv, "stdlib"), nullptr);
+}
+
+TEST(GoBuildInfoTest, BuildInfoCutShortIsAWarning) {
+  std::string section = BuildInfoSection("go1.22.3", "path\texample.com/cut\n");
+  std::string elf = MinimalElf(section);
+  size_t at = elf.find(section);
+  Inventory inv = BuildInventory({File("usr/bin/cut", elf.substr(0, at + 40))});
   EXPECT_TRUE(inv.packages.empty());
   ASSERT_EQ(inv.warnings.size(), 1u);
   EXPECT_NE(inv.warnings[0].find("usr/bin/cut"), std::string::npos) << inv.warnings[0];
+}
+
+TEST(GoBuildInfoTest, IsInventoryContentsKeepsOnlyGoExecutables) {
+  EXPECT_TRUE(IsInventoryContents("usr/bin/app", MinimalElf(BuildInfoSection("go1.22.3", ""))));
+  EXPECT_FALSE(IsInventoryContents("usr/bin/c-program", MinimalElf("data", ".rodata")));
+  EXPECT_FALSE(IsInventoryContents("usr/bin/script", "#!/bin/sh\n"));
+  EXPECT_TRUE(IsInventoryContents("var/lib/dpkg/status", ""));
 }
 
 TEST(GoBuildInfoTest, ElfWithoutBuildInfoGivesNothing) {

@@ -81,6 +81,10 @@ bool IsInventoryPath(std::string_view path, uint32_t mode) {
   return Classify(path) != Kind::kNone || (mode & 0111) != 0;
 }
 
+bool IsInventoryContents(std::string_view path, std::string_view contents) {
+  return Classify(path) != Kind::kNone || internal::MayHoldGoBuildInfo(contents);
+}
+
 Inventory BuildInventory(const std::vector<InventoryFile>& files) {
   Inventory inv;
   inv.os = DetectOs(files);

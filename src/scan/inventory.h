@@ -34,6 +34,12 @@ namespace sluice::scan {
 // paths); `mode` lets executables through for Go build info.
 bool IsInventoryPath(std::string_view path, uint32_t mode);
 
+// Whether a file IsInventoryPath selected is worth keeping for
+// BuildInventory once its contents are read: always, except an executable
+// that is not an ELF file holding Go build info -- most of an image's
+// executables, which a caller can drop at once rather than hold them all.
+bool IsInventoryContents(std::string_view path, std::string_view contents);
+
 struct InventoryFile {
   std::string path;
   std::string layer_digest;

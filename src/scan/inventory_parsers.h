@@ -26,6 +26,9 @@ std::string ParseNpmPackageJson(const InventoryFile& file, std::vector<Package>&
 
 // Whether `contents` starts like an ELF file.
 bool IsElf(std::string_view contents);
+// Whether an ELF file has a .go.buildinfo section or (headers cut off) the
+// build info magic at a 16-byte aligned offset.
+bool MayHoldGoBuildInfo(std::string_view contents);
 // The Go packages of an ELF executable's .go.buildinfo: the main module,
 // its `dep` modules and "stdlib". Nothing (and "") for an ELF file that is
 // not a Go program.
