@@ -11,6 +11,7 @@
 #include "oci/builder_test_util.h"
 #include "oci/layer_tar.h"
 #include "oci/layout.h"
+#include "scan/inventory.h"
 
 namespace sluice::scan {
 namespace {
@@ -255,6 +256,62 @@ TEST(SquashedFilesTest, FileOverDirectoryReplacesItsSubtree) {
   EXPECT_EQ(files.Find("x/child"), nullptr);
   ASSERT_NE(files.Find("x"), nullptr);
   EXPECT_EQ(files.Find("x")->type, LayerEntry::Type::kSymlink);
+}
+
+// The pieces together, as a scanner uses them: walk with the inventory's
+// paths, keep what the squashed filesystem still holds, build the
+// inventory. Each package names the layer its file came from.
+TEST(ImageFilesInventoryTest, PackagesNameTheLayerOfTheFileThatWins) {
+  auto dir = TempDir::Create("image-files-inventory-");
+  ASSERT_TRUE(dir.ok());
+  auto layout = oci::ImageLayout::Open(dir->path() / "store");
+  ASSERT_TRUE(layout.ok());
+  fs::path one = dir->path() / "one", two = dir->path() / "two";
+  Write(one / "usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n");
+  Write(one / "var/lib/dpkg/status", "Package: old\nStatus: install ok installed\nVersion: 1\n");
+  Write(one / "app/node_modules/gone/package.json", R"({"name":"gone","version":"1.0.0"})");
+  Write(two / "var/lib/dpkg/status",
+        "Package: new\nStatus: install ok installed\nVersion: 2\nArchitecture: amd64\n");
+  Write(two / "app/node_modules/kept/package.json", R"({"name":"kept","version":"2.0.0"})");
+  oci::LayerChanges changes;
+  changes.changed = {"var/lib/dpkg/status", "app/node_modules/kept/package.json"};
+  changes.deleted = {"app/node_modules/gone"};
+  auto l0 = oci::BuildLayer(one, {});
+  auto l1 = oci::BuildLayer(two, {}, &changes);
+  ASSERT_TRUE(l0.ok() && l1.ok());
+  auto desc = layout->WriteImage({*l0, *l1}, oci::ImageConfig{}, "t");
+  ASSERT_TRUE(desc.ok());
+  auto manifest = layout->ReadManifest(desc->digest);
+  ASSERT_TRUE(manifest.ok());
+
+  WalkOptions options;
+  options.wants_contents = [](std::string_view path, int64_t, uint32_t mode) {
+    return IsInventoryPath(path, mode);
+  };
+  SquashedFiles squashed;
+  std::map<std::string, InventoryFile> read;
+  Status s = WalkLayers(*layout, *manifest, options, [&](const LayerEntry& e, std::string_view c) {
+    squashed.Apply(e);
+    if (e.type == LayerEntry::Type::kFile && options.wants_contents(e.path, e.size, e.mode)) {
+      read[e.path] = {e.path, e.layer_digest, std::string(c)};
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  std::vector<InventoryFile> files;
+  for (auto& [path, file] : read) {
+    const LayerEntry* last = squashed.Find(path);
+    if (last && last->layer_digest == file.layer_digest) files.push_back(std::move(file));
+  }
+  Inventory inv = BuildInventory(files);
+  EXPECT_EQ(inv.os.id, "debian");
+  ASSERT_EQ(inv.packages.size(), 2u);
+  EXPECT_EQ(inv.packages[0].name, "new");
+  EXPECT_EQ(inv.packages[0].path, "var/lib/dpkg/status");
+  EXPECT_EQ(inv.packages[0].layer_digest, l1->digest.str());
+  EXPECT_EQ(inv.packages[0].purl, "pkg:deb/debian/new@2?arch=amd64&distro=debian-12");
+  EXPECT_EQ(inv.packages[1].name, "kept");
+  EXPECT_EQ(inv.packages[1].layer_digest, l1->digest.str());
 }
 
 }  // namespace
