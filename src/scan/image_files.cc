@@ -104,6 +104,14 @@ bool DescribeEntry(archive_entry* ae, LayerEntry& entry) {
   return true;
 }
 
+// What libarchive says went wrong, for a blob that is truncated, corrupt or
+// not a (compressed) tar at all.
+Status ArchiveError(const std::string& where, archive* a) {
+  const char* why = archive_error_string(a);
+  return Status::IoError(where + ": cannot read the layer (truncated, corrupt or not a tar?): " +
+                         (why ? why : "unknown error"));
+}
+
 // Reads up to `limit` bytes of the current entry's data.
 Status ReadContents(archive* a, int64_t limit, std::string& out, const std::string& where) {
   out.clear();
@@ -113,7 +121,7 @@ Status ReadContents(archive* a, int64_t limit, std::string& out, const std::stri
         std::min<int64_t>(sizeof buf, limit - static_cast<int64_t>(out.size())));
     la_ssize_t n = archive_read_data(a, buf, want);
     if (n < 0) {
-      return Status::IoError(where + ": cannot read " + std::string(archive_error_string(a)));
+      return ArchiveError(where, a);
     }
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
@@ -136,8 +144,7 @@ Status WalkLayer(const oci::ImageLayout& layout, const oci::Descriptor& layer, s
   archive_read_support_filter_none(a.get());
   archive_read_support_format_tar(a.get());
   if (archive_read_open_filename(a.get(), blob.c_str(), 256 * 1024) != ARCHIVE_OK) {
-    return Status::IoError(where + ": cannot open " + blob.string() + ": " +
-                           archive_error_string(a.get()));
+    return ArchiveError(where + ", " + blob.string(), a.get());
   }
 
   LayerEntry entry;
@@ -149,9 +156,7 @@ Status WalkLayer(const oci::ImageLayout& layout, const oci::Descriptor& layer, s
     int rc = archive_read_next_header(a.get(), &ae);
     if (rc == ARCHIVE_EOF) break;
     if (rc < ARCHIVE_WARN) {
-      const char* why = archive_error_string(a.get());
-      return Status::IoError(
-          where + ": not a readable tar (truncated or corrupt?): " + (why ? why : "unknown error"));
+      return ArchiveError(where, a.get());
     }
     if (!DescribeEntry(ae, entry)) continue;
     contents.clear();

@@ -171,6 +171,48 @@ TEST_F(ImageFilesTest, TruncatedBlobIsIoErrorNamingTheLayer) {
   EXPECT_NE(s.message().find(manifest_.layers[0].digest.str()), std::string::npos) << s.message();
 }
 
+// A layer large enough that the cut falls in the middle of the stream,
+// past what opening the archive reads, both when the contents are read and
+// when they are skipped.
+TEST(ImageFilesStreamTest, BlobCutMidStreamIsIoErrorNamingTheLayer) {
+  auto dir = TempDir::Create("image-files-stream-");
+  ASSERT_TRUE(dir.ok());
+  auto layout = oci::ImageLayout::Open(dir->path() / "store");
+  ASSERT_TRUE(layout.ok());
+  std::string noise(3 << 20, '\0');
+  uint64_t x = 88172645463325252u;
+  for (char& c : noise) {  // xorshift: incompressible, so the blob stays large
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  Write(dir->path() / "root/a/big.bin", noise);
+  Write(dir->path() / "root/z/after.txt", "after\n");
+  auto layer = oci::BuildLayer(dir->path() / "root", {});
+  ASSERT_TRUE(layer.ok());
+  auto desc = layout->WriteImage({*layer}, oci::ImageConfig{}, "t");
+  ASSERT_TRUE(desc.ok());
+  auto manifest = layout->ReadManifest(desc->digest);
+  ASSERT_TRUE(manifest.ok());
+  fs::path blob = layout->BlobPath(layer->digest);
+  fs::permissions(blob, fs::perms::owner_write, fs::perm_options::add);
+  fs::resize_file(blob, fs::file_size(blob) * 6 / 10);
+
+  for (bool read_contents : {false, true}) {
+    WalkOptions options;
+    if (read_contents) options.wants_contents = [](auto...) { return true; };
+    bool saw_after = false;
+    Status s = WalkLayers(*layout, *manifest, options, [&](const LayerEntry& e, std::string_view) {
+      saw_after |= e.path == "z/after.txt";
+      return Status::Ok();
+    });
+    EXPECT_EQ(s.code(), StatusCode::kIoError) << read_contents;
+    EXPECT_NE(s.message().find(layer->digest.str()), std::string::npos) << s.message();
+    EXPECT_FALSE(saw_after);
+  }
+}
+
 TEST_F(ImageFilesTest, CorruptBlobIsIoErrorNamingTheLayer) {
   fs::path blob = layout_->BlobPath(manifest_.layers[1].digest);
   fs::permissions(blob, fs::perms::owner_write, fs::perm_options::add);
