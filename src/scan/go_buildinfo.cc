@@ -4,7 +4,7 @@
 // a flags byte (1: big-endian, 2: strings inline) -- and then either (Go >=
 // 1.18) the Go version and the module info as uvarint-length-prefixed
 // strings, or (older) two pointers to Go string headers in the program's
-// address space (which this reader does not follow: a warning says so).
+// address space, found through the section headers.
 #include "scan/inventory_parsers.h"
 
 namespace sluice::scan::internal {
@@ -94,81 +94,119 @@ Package GoPackage(const InventoryFile& file, std::string name, std::string versi
 
 }  // namespace
 
-bool IsElf(std::string_view contents) {
-  return contents.size() >= 4 && contents.substr(0, 4) == std::string_view(
-                                                              "\x7f"
-                                                              "ELF",
-                                                              4);
-}
+bool IsElf(std::string_view contents) { return contents.starts_with("\177ELF"); }
 
-bool FindElfSection(std::string_view elf, std::string_view name, std::string_view& section,
-                    std::string& error) {
-  error.clear();
-  if (!IsElf(elf) || elf.size() < 0x34) {
-    error = "not an ELF file";
-    return false;
-  }
+std::string ReadElfSections(std::string_view elf, std::vector<ElfSection>& sections) {
+  sections.clear();
+  if (!IsElf(elf) || elf.size() < 0x34) return "not an ELF file";
   bool is64 = elf[4] == 2, big = elf[5] == 2;
   if ((elf[4] != 1 && !is64) || (elf[5] != 1 && !big) || (is64 && elf.size() < 0x40)) {
-    error = "unknown ELF class or encoding";
-    return false;
+    return "unknown ELF class or encoding";
   }
   auto u = [&](uint64_t at, size_t width) { return ReadUint(elf, at, width, big); };
   uint64_t shoff = is64 ? u(0x28, 8) : u(0x20, 4);
   uint64_t entsize = is64 ? u(0x3A, 2) : u(0x2E, 2);
   uint64_t shnum = is64 ? u(0x3C, 2) : u(0x30, 2);
   uint64_t shstrndx = is64 ? u(0x3E, 2) : u(0x32, 2);
-  if (shnum == 0) return false;  // no section headers (stripped hard): nothing to find
+  if (shnum == 0) return "";  // no section headers (stripped hard)
   if (entsize < (is64 ? 64u : 40u) || shoff > elf.size() ||
       shnum > (elf.size() - shoff) / entsize || shstrndx >= shnum) {
-    error = "section headers lie outside the file (cut short?)";
-    return false;
+    return "section headers lie outside the file (cut short?)";
   }
-  struct Header {
-    uint64_t name, type, offset, size;
-  };
-  auto header = [&](uint64_t i) {
+  for (uint64_t i = 0; i < shnum; ++i) {
     uint64_t at = shoff + i * entsize;
-    return Header{u(at, 4), u(at + 4, 4), is64 ? u(at + 24, 8) : u(at + 16, 4),
-                  is64 ? u(at + 32, 8) : u(at + 20, 4)};
-  };
-  Header strtab = header(shstrndx);
-  if (strtab.offset > elf.size() || strtab.size > elf.size() - strtab.offset) {
-    error = "section names lie outside the file (cut short?)";
-    return false;
+    ElfSection s;
+    s.type = static_cast<uint32_t>(u(at + 4, 4));
+    s.addr = is64 ? u(at + 16, 8) : u(at + 12, 4);
+    s.offset = is64 ? u(at + 24, 8) : u(at + 16, 4);
+    s.size = is64 ? u(at + 32, 8) : u(at + 20, 4);
+    if (s.type != kShtNobits && (s.offset > elf.size() || s.size > elf.size() - s.offset)) {
+      s.outside = true;  // cut short: nothing of it can be read
+      s.size = 0;
+    }
+    s.name = std::string_view();
+    sections.push_back(s);
+    if (i == shstrndx && sections.back().outside) {
+      sections.clear();
+      return "section names lie outside the file (cut short?)";
+    }
   }
+  // Names last: they index the string table's section.
+  const ElfSection& strtab = sections[shstrndx];
   std::string_view names = elf.substr(strtab.offset, strtab.size);
   for (uint64_t i = 0; i < shnum; ++i) {
-    Header h = header(i);
-    if (h.name >= names.size()) continue;
-    std::string_view n = names.substr(h.name);
-    if (n.substr(0, n.find('\0')) != name) continue;
-    if (h.type == kShtNobits) return false;
-    if (h.offset > elf.size() || h.size > elf.size() - h.offset) {
+    uint64_t name = u(shoff + i * entsize, 4);
+    if (name >= names.size()) continue;
+    std::string_view n = names.substr(name);
+    sections[i].name = n.substr(0, n.find('\0'));
+  }
+  return "";
+}
+
+bool FindElfSection(std::string_view elf, std::string_view name, std::string_view& section,
+                    std::string& error) {
+  std::vector<ElfSection> sections;
+  error = ReadElfSections(elf, sections);
+  for (const ElfSection& s : sections) {
+    if (s.name != name || s.type == kShtNobits) continue;
+    if (s.outside) {
       error = "section " + std::string(name) + " lies outside the file (cut short?)";
       return false;
     }
-    section = elf.substr(h.offset, h.size);
+    section = elf.substr(s.offset, s.size);
     return true;
   }
   return false;
 }
 
-std::string ParseGoBuildInfoSection(std::string_view section, GoBuildInfo& info) {
+bool ReadElfMemory(std::string_view elf, const std::vector<ElfSection>& sections, uint64_t addr,
+                   uint64_t len, std::string_view& out) {
+  for (const ElfSection& s : sections) {
+    if (s.type == kShtNobits || addr < s.addr || addr - s.addr >= s.size) continue;
+    uint64_t from = addr - s.addr;
+    if (len > s.size - from) return false;
+    out = elf.substr(s.offset + from, len);
+    return true;
+  }
+  return false;
+}
+
+std::string ParseGoBuildInfoSection(std::string_view section, GoBuildInfo& info,
+                                    const MemoryReader& read_memory) {
   // The header sits at a 16-byte aligned offset (normally the start).
   size_t at = 0;
   while (at + kHeaderSize <= section.size() && section.substr(at, kMagic.size()) != kMagic) {
     at += 16;
   }
   if (at + kHeaderSize > section.size()) return "no Go build info magic in .go.buildinfo";
+  auto ptr_size = static_cast<uint8_t>(section[at + 14]);
   auto flags = static_cast<uint8_t>(section[at + 15]);
-  if ((flags & 2) == 0) {
-    return "Go build info in the pre-1.18 pointer format, which is not read (Go before 1.18)";
-  }
-  size_t pos = at + kHeaderSize;
   std::string_view version, mod;
-  if (!ReadVarString(section, pos, version) || !ReadVarString(section, pos, mod)) {
-    return "Go build info strings run past .go.buildinfo (cut short?)";
+  if ((flags & 2) != 0) {
+    size_t pos = at + kHeaderSize;
+    if (!ReadVarString(section, pos, version) || !ReadVarString(section, pos, mod)) {
+      return "Go build info strings run past .go.buildinfo (cut short?)";
+    }
+  } else {
+    // Before Go 1.18: pointers to two Go string headers {data, len}.
+    if (ptr_size != 4 && ptr_size != 8) return "Go build info with a bad pointer size";
+    if (!read_memory) {
+      return "Go build info in the pre-1.18 pointer format, without the section headers "
+             "needed to follow its pointers";
+    }
+    bool big = flags != 0;
+    auto read_string = [&](uint64_t header_addr, std::string_view& out) {
+      std::string_view header;
+      if (!read_memory(header_addr, 2u * ptr_size, header)) return false;
+      uint64_t data = ReadUint(header, 0, ptr_size, big);
+      uint64_t len = ReadUint(header, ptr_size, ptr_size, big);
+      out = {};
+      return len == 0 || read_memory(data, len, out);
+    };
+    if (!read_string(ReadUint(section, at + 16, ptr_size, big), version) ||
+        !read_string(ReadUint(section, at + 16 + ptr_size, ptr_size, big), mod)) {
+      return "Go build info pointers lead outside the file (cut short?)";
+    }
   }
   info.go_version = version;
   ParseModInfo(mod, info);
@@ -197,7 +235,14 @@ bool MayHoldGoBuildInfo(std::string_view contents) {
 std::string ParseGoBinary(const InventoryFile& file, std::vector<Package>& out) {
   std::string_view section;
   std::string error;
-  if (!FindElfSection(file.contents, ".go.buildinfo", section, error)) {
+  std::vector<ElfSection> sections;
+  MemoryReader read_memory;
+  if (FindElfSection(file.contents, ".go.buildinfo", section, error)) {
+    error = ReadElfSections(file.contents, sections);
+    read_memory = [&](uint64_t addr, uint64_t len, std::string_view& bytes) {
+      return ReadElfMemory(file.contents, sections, addr, len, bytes);
+    };
+  } else {
     // No usable section headers: they sit at the end of the file, which a
     // read cut at max_contents loses, or were stripped. Go's own reader
     // then looks for the magic at a 16-byte aligned offset; so do we.
@@ -205,7 +250,7 @@ std::string ParseGoBinary(const InventoryFile& file, std::vector<Package>& out) 
     if (section.empty()) return error;
   }
   GoBuildInfo info;
-  error = ParseGoBuildInfoSection(section, info);
+  error = ParseGoBuildInfoSection(section, info, read_memory);
   if (!error.empty()) return error;
 
   // The main module: its path and version, or (GOPATH builds, as Debian

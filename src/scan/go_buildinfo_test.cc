@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "scan/inventory.h"
 #include "scan/inventory_parsers.h"
@@ -37,44 +38,80 @@ std::string BuildInfoSection(const std::string& go_version, const std::string& m
   return s;
 }
 
-// A minimal little-endian ELF64 file whose only sections are .shstrtab
-// and `name` (.go.buildinfo) holding `section`.
-std::string MinimalElf(const std::string& section, const std::string& name = ".go.buildinfo") {
-  const std::string names = std::string("\0.shstrtab\0", 11) + name + std::string(1, '\0');
+struct TestSection {
+  std::string name, bytes;
+  uint64_t addr = 0;
+};
+
+// A minimal little-endian ELF64 file of .shstrtab and `sections`.
+std::string MinimalElf(const std::vector<TestSection>& sections) {
+  std::string names(1, '\0');
+  std::vector<uint32_t> name_at;
+  for (const auto& s : {TestSection{".shstrtab", ""}}) names += s.name + '\0';
+  for (const auto& s : sections) {
+    name_at.push_back(static_cast<uint32_t>(names.size()));
+    names += s.name + '\0';
+  }
   std::string elf(64, '\0');
-  elf[0] = 0x7f;
-  elf[1] = 'E';
-  elf[2] = 'L';
-  elf[3] = 'F';
-  elf[4] = 2;  // 64-bit
-  elf[5] = 1;  // little-endian
-  elf[6] = 1;
+  elf.replace(0, 7, "\177ELF\2\1\1");  // 64-bit, little-endian, version 1
   size_t names_at = elf.size();
   elf += names;
-  elf.resize((elf.size() + 15) / 16 * 16, '\0');
-  size_t section_at = elf.size();
-  elf += section;
+  std::vector<size_t> offsets;
+  for (const auto& s : sections) {
+    elf.resize((elf.size() + 15) / 16 * 16, '\0');
+    offsets.push_back(elf.size());
+    elf += s.bytes;
+  }
   elf.resize((elf.size() + 7) / 8 * 8, '\0');
   size_t shoff = elf.size();
-  elf.resize(shoff + 3 * 64, '\0');
+  size_t count = 2 + sections.size();
+  elf.resize(shoff + count * 64, '\0');
   PutUint(elf, 0x10, 2, 2);   // e_type: executable
   PutUint(elf, 0x12, 62, 2);  // e_machine: x86-64
   PutUint(elf, 0x14, 1, 4);
   PutUint(elf, 0x28, shoff, 8);
   PutUint(elf, 0x34, 64, 2);  // e_ehsize
   PutUint(elf, 0x3A, 64, 2);  // e_shentsize
-  PutUint(elf, 0x3C, 3, 2);   // e_shnum
-  PutUint(elf, 0x3E, 1, 2);   // e_shstrndx
-  auto header = [&](int i, uint32_t name_at, uint32_t type, uint64_t off, uint64_t size) {
+  PutUint(elf, 0x3C, count, 2);
+  PutUint(elf, 0x3E, 1, 2);  // e_shstrndx
+  auto header = [&](size_t i, uint32_t name, uint32_t type, uint64_t addr, uint64_t off,
+                    uint64_t size) {
     size_t at = shoff + 64 * i;
-    PutUint(elf, at, name_at, 4);
+    PutUint(elf, at, name, 4);
     PutUint(elf, at + 4, type, 4);
+    PutUint(elf, at + 16, addr, 8);
     PutUint(elf, at + 24, off, 8);
     PutUint(elf, at + 32, size, 8);
   };
-  header(1, 1, 3, names_at, names.size());       // .shstrtab (SHT_STRTAB)
-  header(2, 11, 1, section_at, section.size());  // .go.buildinfo (SHT_PROGBITS)
+  header(1, 1, 3, 0, names_at, names.size());  // .shstrtab (SHT_STRTAB)
+  for (size_t i = 0; i < sections.size(); ++i) {
+    header(2 + i, name_at[i], 1, sections[i].addr, offsets[i], sections[i].bytes.size());
+  }
   return elf;
+}
+
+std::string MinimalElf(const std::string& section, const std::string& name = ".go.buildinfo") {
+  return MinimalElf({{name, section}});
+}
+
+// A Go 1.16-style program: .go.buildinfo holds pointers to string headers
+// in .rodata.
+std::string PointerFormatElf(const std::string& go_version, const std::string& modinfo,
+                             uint64_t rodata_addr = 0x20000) {
+  std::string info = "\xff Go buildinf:";
+  info += static_cast<char>(8);
+  info += static_cast<char>(0);  // little-endian, pointers
+  info.resize(32, '\0');
+  PutUint(info, 16, 0x20000, 8);
+  PutUint(info, 24, 0x20010, 8);
+  std::string mod = std::string(16, 'S') + modinfo + std::string(16, 'E');
+  std::string rodata(32, '\0');
+  PutUint(rodata, 0, 0x20020, 8);
+  PutUint(rodata, 8, go_version.size(), 8);
+  PutUint(rodata, 16, 0x20020 + go_version.size(), 8);
+  PutUint(rodata, 24, mod.size(), 8);
+  rodata += go_version + mod;
+  return MinimalElf({{".go.buildinfo", info, 0x10000}, {".rodata", rodata, rodata_addr}});
 }
 
 InventoryFile File(const std::string& path, const std::string& contents) {
@@ -117,13 +154,27 @@ TEST(GoBuildInfoTest, ReadsModulesReplacementsAndStdlibFromAMinimalElf) {
   EXPECT_EQ(FindPackage(inv, "stdlib")->purl, "pkg:golang/stdlib@v1.22.3");
 }
 
-TEST(GoBuildInfoTest, PointerFormatOfOldGoIsAWarning) {
-  Inventory inv =
-      BuildInventory({File("usr/bin/old", MinimalElf(BuildInfoSection("go1.16", "", 0)))});
+TEST(GoBuildInfoTest, ReadsThePointerFormatOfGoBefore118) {
+  Inventory inv = BuildInventory(
+      {File("usr/bin/old", PointerFormatElf("go1.16.15",
+                                            "path\texample.com/old\n"
+                                            "mod\texample.com/old\tv0.1.0\th1:a=\n"
+                                            "dep\tgithub.com/pkg/errors\tv0.9.1\th1:b=\n"))});
+  EXPECT_TRUE(inv.warnings.empty()) << inv.warnings[0];
+  ASSERT_EQ(inv.packages.size(), 3u);
+  EXPECT_EQ(FindPackage(inv, "example.com/old")->version, "v0.1.0");
+  EXPECT_EQ(FindPackage(inv, "github.com/pkg/errors")->version, "v0.9.1");
+  EXPECT_EQ(FindPackage(inv, "stdlib")->version, "v1.16.15");
+}
+
+TEST(GoBuildInfoTest, PointersLeadingNowhereAreAWarning) {
+  // .rodata sits elsewhere: the pointers name addresses no section holds.
+  Inventory inv = BuildInventory(
+      {File("usr/bin/old", PointerFormatElf("go1.16", "", /*rodata_addr=*/0x90000))});
   EXPECT_TRUE(inv.packages.empty());
   ASSERT_EQ(inv.warnings.size(), 1u);
   EXPECT_NE(inv.warnings[0].find("usr/bin/old"), std::string::npos);
-  EXPECT_NE(inv.warnings[0].find("1.18"), std::string::npos) << inv.warnings[0];
+  EXPECT_NE(inv.warnings[0].find("pointers"), std::string::npos) << inv.warnings[0];
 }
 
 TEST(GoBuildInfoTest, ElfCutBeforeItsSectionHeadersIsScannedForTheMagic) {

@@ -12,8 +12,8 @@
 // the Go standard library from the .go.buildinfo section of ELF
 // executables (main module, `dep` lines with `=>` replacements applied,
 // "stdlib" at the Go version written as a module version: go1.19.8 ->
-// v1.19.8; a GOPATH build's main package at "(devel)"; the pre-1.18
-// pointer format only gives a warning).
+// v1.19.8; a GOPATH build's main package at "(devel)"; both the inline
+// format of Go >= 1.18 and the older pointer format are read).
 // Each package carries the path it was read from, its layer, and a purl.
 //
 // A file that cannot be parsed adds a warning naming it and is otherwise

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,13 +45,31 @@ struct GoBuildInfo {
   Module main;
   std::vector<Module> deps;
 };
-// Reads a .go.buildinfo section's bytes. An error message when the section
-// cannot be read (too short, no magic, the pre-1.18 pointer format).
-std::string ParseGoBuildInfoSection(std::string_view section, GoBuildInfo& info);
+// A program's bytes at a virtual address, when the file holds them.
+using MemoryReader = std::function<bool(uint64_t addr, uint64_t len, std::string_view& out)>;
+// Reads a .go.buildinfo section's bytes; `read_memory` follows the
+// pointers of the pre-1.18 format (null: that format is only a warning).
+// An error message when the section cannot be read (too short, no magic,
+// strings or pointers running past the file).
+std::string ParseGoBuildInfoSection(std::string_view section, GoBuildInfo& info,
+                                    const MemoryReader& read_memory = nullptr);
+
+struct ElfSection {
+  std::string_view name;
+  uint32_t type = 0;
+  uint64_t addr = 0, offset = 0, size = 0;
+  bool outside = false;  // its bytes lie past the end of the (cut) file
+};
+// The section headers of an ELF file (32/64-bit, either byte order), or an
+// error message; none and "" for a file without section headers.
+std::string ReadElfSections(std::string_view elf, std::vector<ElfSection>& sections);
 // Finds the named section of an ELF file; false when there is none or the
 // headers are broken (`error` then says why).
 bool FindElfSection(std::string_view elf, std::string_view name, std::string_view& section,
                     std::string& error);
+// The bytes at a virtual address, from the section that holds it.
+bool ReadElfMemory(std::string_view elf, const std::vector<ElfSection>& sections, uint64_t addr,
+                   uint64_t len, std::string_view& out);
 
 // Percent-encodes a purl component: keeps [A-Za-z0-9.-_~+:] (and '/'
 // when `keep_slash`).
