@@ -124,7 +124,6 @@ std::string ReadElfSections(std::string_view elf, std::vector<ElfSection>& secti
       s.outside = true;  // cut short: nothing of it can be read
       s.size = 0;
     }
-    s.name = std::string_view();
     sections.push_back(s);
     if (i == shstrndx && sections.back().outside) {
       sections.clear();
@@ -162,7 +161,10 @@ bool FindElfSection(std::string_view elf, std::string_view name, std::string_vie
 bool ReadElfMemory(std::string_view elf, const std::vector<ElfSection>& sections, uint64_t addr,
                    uint64_t len, std::string_view& out) {
   for (const ElfSection& s : sections) {
-    if (s.type == kShtNobits || addr < s.addr || addr - s.addr >= s.size) continue;
+    // Address 0 is where sections that are not loaded (names, symbols) sit.
+    if (s.addr == 0 || s.type == kShtNobits || addr < s.addr || addr - s.addr >= s.size) {
+      continue;
+    }
     uint64_t from = addr - s.addr;
     if (len > s.size - from) return false;
     out = elf.substr(s.offset + from, len);

@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -140,10 +141,9 @@ Status WalkLayer(const oci::ImageLayout& layout, const oci::Descriptor& layer, s
   ArchivePtr a(archive_read_new());
   if (!a) return Status::Internal(where + ": archive_read_new failed");
   archive_read_support_filter_gzip(a.get());
-  archive_read_support_filter_zstd(a.get());  // tar+zstd layers; a no-op when unavailable
   archive_read_support_filter_none(a.get());
   archive_read_support_format_tar(a.get());
-  if (archive_read_open_filename(a.get(), blob.c_str(), 256 * 1024) != ARCHIVE_OK) {
+  if (archive_read_open_filename(a.get(), blob.c_str(), 256 * 1024) < ARCHIVE_WARN) {
     return ArchiveError(where + ", " + blob.string(), a.get());
   }
 

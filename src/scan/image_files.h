@@ -10,8 +10,9 @@
 // file's contents are read only when `wants_contents` says so (and never
 // past `max_contents` bytes: `truncated` then says so). A hard link's
 // entry carries no contents (the tar holds them once, at its source, which
-// comes earlier in the same layer). Layers compressed with zstd are read
-// too when libarchive supports it.
+// comes earlier in the same layer). Layers are gzip-compressed or plain
+// tars (zstd layers are not read: libarchive may run an external zstd
+// program for them).
 //
 // SquashedFiles applies the entries in order as a container runtime would
 // (later layers replace earlier ones, whiteouts delete) to say which paths
