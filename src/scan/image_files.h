@@ -8,7 +8,11 @@
 // directory's lower contents) as entries of their own kinds. Paths are
 // relative, '/'-separated, cleaned ("./usr/bin/x" -> "usr/bin/x"). A
 // file's contents are read only when `wants_contents` says so (and never
-// past `max_contents` bytes: `truncated` then says so).
+// past `max_contents` bytes: `truncated` then says so). A hard link's
+// entry carries no contents (the tar holds them once, at its source, which
+// comes earlier in the same layer). Layers are gzip-compressed or plain
+// tars (zstd layers are not read: libarchive may run an external zstd
+// program for them).
 //
 // SquashedFiles applies the entries in order as a container runtime would
 // (later layers replace earlier ones, whiteouts delete) to say which paths
@@ -42,9 +46,9 @@ struct LayerEntry {
   std::string path;
   uint32_t mode = 0;  // permission bits and setuid/setgid/sticky (07777)
   uint32_t uid = 0, gid = 0;
-  int64_t size = 0;          // of a regular file
-  std::string link_target;   // symlink target or hard-link source path
-  bool truncated = false;    // contents stop at max_contents
+  int64_t size = 0;         // of a regular file
+  std::string link_target;  // symlink target or hard-link source path
+  bool truncated = false;   // contents stop at max_contents
 };
 
 struct WalkOptions {

@@ -10,7 +10,10 @@
 // names PEP 503-normalised); npm packages from every
 // node_modules/**/package.json (name, version, license); Go modules and
 // the Go standard library from the .go.buildinfo section of ELF
-// executables (main module, `dep` lines, "stdlib" at the Go version).
+// executables (main module, `dep` lines with `=>` replacements applied,
+// "stdlib" at the Go version written as a module version: go1.19.8 ->
+// v1.19.8; a GOPATH build's main package at "(devel)"; both the inline
+// format of Go >= 1.18 and the older pointer format are read).
 // Each package carries the path it was read from, its layer, and a purl.
 //
 // A file that cannot be parsed adds a warning naming it and is otherwise
@@ -30,6 +33,12 @@ namespace sluice::scan {
 // Whether the inventory reads `path` (relative, as image_files.h gives
 // paths); `mode` lets executables through for Go build info.
 bool IsInventoryPath(std::string_view path, uint32_t mode);
+
+// Whether a file IsInventoryPath selected is worth keeping for
+// BuildInventory once its contents are read: always, except an executable
+// that is not an ELF file holding Go build info -- most of an image's
+// executables, which a caller can drop at once rather than hold them all.
+bool IsInventoryContents(std::string_view path, std::string_view contents);
 
 struct InventoryFile {
   std::string path;
