@@ -10,12 +10,18 @@
 // last_affected / limit events, "0" meaning the beginning), compared with
 // version_order.h's scheme for the ecosystem; GIT ranges cannot be decided
 // from a version and are ignored. Ecosystems match on their name before any
-// ':' ("Debian:12" matches an image's "Debian"); package names compare
-// exactly, except PyPI's, which compare PEP 503-normalised.
+// ':' ("Debian:12" matches an image's "Debian"; when both name a release,
+// "Debian:11" and "Debian:12", the releases must be the same); package
+// names compare exactly, except PyPI's, which compare PEP 503-normalised.
+// versions[] entries match a version the scheme calls equal ("2.30" is
+// PyPI's "2.30.0"). Range events are ordered by the scheme before they are
+// walked, so their order in the file does not matter.
 //
 // Severity: the highest of the CVSS v3 (else v2) base scores the entry
-// gives, mapped by SeverityForScore; else database_specific.severity
-// (GitHub's words, MODERATE = MEDIUM); else Unassigned.
+// gives (top-level and the matching affected package's severity[]), mapped
+// by SeverityForScore; else database_specific.severity (GitHub's words,
+// MODERATE = MEDIUM); else Unassigned. Vectors that do not score (CVSS 4.0,
+// malformed ones) are skipped.
 //
 // Errors: InvalidArgument naming the field for JSON that is not an OSV
 // entry (missing id or modified, a field of the wrong type, an event
@@ -69,9 +75,13 @@ Result<OsvEntry> ParseOsvEntry(std::string_view json);
 // PEP 503: lower-case, runs of '-', '_' and '.' become one '-'.
 std::string NormalizePypiName(std::string_view name);
 
-// Whether `package` (ecosystem, name, version; for Debian and Alpine the
-// source name and version when set) is affected by `entry`; when it is,
-// the first fixed version of the range that matched ("" when none).
+// Whether `package` (ecosystem, name, version; for Debian, Ubuntu and
+// Alpine the source name and the source version, each when set) is affected
+// by `entry`; when it is, the fix that ends the affected interval holding
+// the version ("" when none: open-ended, last_affected, or only listed in
+// versions[] with no fix above it), and the entry's severity. The first
+// affected[] package that affects the version decides. A withdrawn entry
+// affects nothing.
 struct OsvMatch {
   bool affected = false;
   std::string fixed_version;

@@ -7,6 +7,18 @@
 // OSV's SEMVER ranges (SemVer 2.0: pre-release identifiers, build metadata
 // ignored; a leading 'v' accepted), Alpine (apk's own ordering). Pure
 // functions; thread-safe.
+//
+// Fallbacks for strings a scheme does not define (every comparison is a
+// total order; leading and trailing white space never counts):
+//  * Debian: an epoch that is not a number stays part of the upstream
+//    version; the character rules then apply to whatever is there.
+//  * SemVer: read leniently -- any number of core numbers, missing ones 0
+//    (1.2 == 1.2.0; Maven-like 1.2.3.4 orders too), leading zeros ignored;
+//    a string with no numeric core or an empty pre-release identifier sorts
+//    before every valid version, in byte order.
+//  * Alpine: a version apk would reject sorts, from the token apk rejects,
+//    before one that goes on validly; two versions rejected at the same
+//    token compare the rest byte-wise.
 #pragma once
 
 #include <string_view>
@@ -15,9 +27,10 @@ namespace sluice::scan {
 
 enum class VersionScheme { kDebian, kPep440, kSemver, kAlpine };
 
-// The scheme OSV's ECOSYSTEM ranges use for `ecosystem` ("Debian:12" ->
-// kDebian, "PyPI" -> kPep440, "npm" and "Go" -> kSemver, "Alpine:v3.19" ->
-// kAlpine); kSemver for anything else.
+// The scheme OSV's ECOSYSTEM ranges use for `ecosystem` ("Debian:12" and
+// "Ubuntu:22.04" -> kDebian, "PyPI" -> kPep440, "npm" and "Go" -> kSemver,
+// "Alpine:v3.19", "Wolfi" and "Chainguard" -> kAlpine); kSemver for
+// anything else.
 VersionScheme SchemeForEcosystem(std::string_view ecosystem);
 
 // <0, 0 or >0 as a is older than, the same as or newer than b. Total on
