@@ -3,6 +3,8 @@
 #include "scan/osv.h"
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "common/json_util.h"
 

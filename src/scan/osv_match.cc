@@ -1,6 +1,8 @@
 // Affects(): OSV's evaluation of an entry against one installed package
 // (ossf/osv-schema, "Evaluation"), and the severity the entry gives.
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "scan/cvss.h"
 #include "scan/osv.h"

@@ -44,8 +44,7 @@ TEST(AffectsTest, DebianRangeFromTheBeginningToTheFix) {
   OsvMatch m = Affects(entry, Pkg("Debian", "openssl", "3.0.11-1~deb12u2"));
   EXPECT_TRUE(m.affected);
   EXPECT_EQ(m.fixed_version, "3.0.13-1~deb12u1");
-  EXPECT_TRUE(Affects(entry, Pkg("Debian", "openssl", "1:0.9")).affected ==
-              false);  // epoch 1 > fix
+  EXPECT_FALSE(Affects(entry, Pkg("Debian", "openssl", "1:0.9")).affected);  // epoch 1 > fix
   EXPECT_TRUE(Affects(entry, Pkg("Debian", "openssl", "3.0.13-1~deb11u1")).affected);
   EXPECT_FALSE(Affects(entry, Pkg("Debian", "openssl", "3.0.13-1~deb12u1")).affected);
   EXPECT_FALSE(Affects(entry, Pkg("Debian", "openssl", "3.0.13-1")).affected);
