@@ -61,6 +61,9 @@ void AddSecretCommand(CLI::App& cli, GlobalOptions& options);
 void AddInterveneCommand(CLI::App& cli, GlobalOptions& options);
 void AddPolicyCommand(CLI::App& cli, GlobalOptions& options);
 void AddImageCommand(CLI::App& cli, GlobalOptions& options);
+void AddVulnDbCommand(CLI::App& cli, GlobalOptions& options);
+// `image scan` (image_scan_command.cc), added by AddImageCommand.
+void AddImageScanCommand(CLI::App& image_cmd, GlobalOptions& options);
 // `policy eval` (policy_eval_command.cc) and `policy test`
 // (policy_test_command.cc), added by AddPolicyCommand.
 void AddPolicyEvalCommand(CLI::App& policy_cmd);

@@ -325,6 +325,8 @@ void AddImageCommand(CLI::App& cli, GlobalOptions& options) {
   build->callback([&options, build_flags, flags] {
     std::exit(BuildImageCommand(options, *build_flags, *flags));
   });
+
+  AddImageScanCommand(*cmd, options);
 }
 
 }  // namespace sluice::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   sluice::cli::AddSecretCommand(cli, options);
   sluice::cli::AddPolicyCommand(cli, options);
   sluice::cli::AddImageCommand(cli, options);
+  sluice::cli::AddVulnDbCommand(cli, options);
 
   try {
     cli.parse(argc, argv);

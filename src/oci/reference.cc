@@ -23,10 +23,6 @@ bool IsValidComponent(std::string_view s) {
   return true;
 }
 
-bool LooksLikeHost(std::string_view first) {
-  return first.find('.') != std::string_view::npos || first.find(':') != std::string_view::npos ||
-         first == "localhost";
-}
 
 Status Bad(std::string_view text, const std::string& why) {
   return Status::InvalidArgument("image reference \"" + std::string(text) + "\": " + why +
@@ -77,7 +73,7 @@ Result<ImageReference> ParseImageReference(std::string_view text) {
   }
   std::string_view path = rest;
   if (size_t slash = rest.find('/');
-      slash != std::string_view::npos && LooksLikeHost(rest.substr(0, slash))) {
+      slash != std::string_view::npos && LooksLikeRegistryHost(rest.substr(0, slash))) {
     ref.registry = std::string(rest.substr(0, slash));
     path = rest.substr(slash + 1);
   } else {
@@ -107,6 +103,16 @@ Result<ImageReference> ParseImageReference(std::string_view text) {
   }
   if (ref.tag.empty() && !ref.digest) ref.tag = "latest";
   return ref;
+}
+
+bool LooksLikeRegistryHost(std::string_view component) {
+  return component.find('.') != std::string_view::npos ||
+         component.find(':') != std::string_view::npos || component == "localhost";
+}
+
+bool NamesRegistry(std::string_view text) {
+  size_t slash = text.find('/');
+  return slash != std::string_view::npos && LooksLikeRegistryHost(text.substr(0, slash));
 }
 
 }  // namespace sluice::oci

@@ -38,4 +38,11 @@ Result<ImageReference> ParseImageReference(std::string_view text);
 bool IsValidRepositoryName(std::string_view name);
 bool IsValidTag(std::string_view tag);
 
+// Whether a reference's first '/'-separated component is a registry host
+// (it has a '.' or a ':', or is "localhost"), as Docker decides.
+bool LooksLikeRegistryHost(std::string_view component);
+// Whether `text` names its registry ("127.0.0.1:5000/ml/train:1") rather
+// than leaving it to the default ("ml/train:1", "train:1").
+bool NamesRegistry(std::string_view text);
+
 }  // namespace sluice::oci

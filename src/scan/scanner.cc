@@ -14,13 +14,8 @@
 namespace sluice::scan {
 namespace {
 
-// Executables are read for Go build info; only Go binaries are worth
-// keeping until the walk ends.
-constexpr std::string_view kGoBuildInfoMagic = "\xff Go buildinf:";
 // Inventory files larger than this are not read (a Go binary rarely is).
 constexpr int64_t kMaxInventoryFile = 256 << 20;
-
-bool IsExecutable(uint32_t mode) { return (mode & 0111) != 0; }
 
 // The package name advisories use: Debian and Alpine name source packages.
 std::string AdvisoryName(const Package& package) {
@@ -128,7 +123,7 @@ Result<ScanResult> ScanImage(const oci::ImageLayout& layout, const oci::Descript
           }
         }
         if (IsInventoryPath(entry.path, entry.mode) &&
-            (!IsExecutable(entry.mode) || contents.find(kGoBuildInfoMagic) != std::string::npos)) {
+            IsInventoryContents(entry.path, contents)) {
           inventory_files[entry.path] = {entry.path, entry.layer_digest, std::string(contents)};
         }
         return Status::Ok();

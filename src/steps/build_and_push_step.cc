@@ -343,6 +343,12 @@ engine::StepOutcome BuildAndPushStep::Execute(engine::StepContext& ctx) const {
                          {"digest", image.digest.str()},
                          {"url", "oci:" + store->dir().string() + ":" + loc.display}});
   }
+  if (scans_ && connector->spec && connector->spec["scanOnPush"] &&
+      connector->spec["scanOnPush"].as<std::string>("") == "true") {
+    scans_->StartScan(ctx.state_dir, image);
+    ctx.Log("scan on push (connector " + connector->identifier + "): scanning " +
+            image.digest.str());
+  }
   StepOutcome outcome = StepOutcome::Success();
   outcome.output = {
       {"image", locations.front().display}, {"digest", image.digest.str()}, {"tags", *tags}};

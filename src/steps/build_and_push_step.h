@@ -38,14 +38,20 @@
 // Secrets (registry passwords) are masked and never logged.
 #pragma once
 
+#include <memory>
+
 #include "engine/step.h"
+#include "steps/scan_service.h"
 
 namespace sluice::steps {
 
 class BuildAndPushStep final : public engine::StepType {
  public:
   enum class Target { kEcr, kDockerRegistry };
-  explicit BuildAndPushStep(Target target) : target_(target) {}
+  // With `scans`, a connector's `scanOnPush: true` starts a scan of the
+  // image once it is stored and pushed (scan_service.h).
+  explicit BuildAndPushStep(Target target, std::shared_ptr<ScanService> scans = nullptr)
+      : target_(target), scans_(std::move(scans)) {}
 
   std::string_view name() const override;
   void ValidateSpec(const pipeline::ExecutionNode& step, const pipeline::Stage& stage,
@@ -53,7 +59,9 @@ class BuildAndPushStep final : public engine::StepType {
   engine::StepOutcome Execute(engine::StepContext& ctx) const override;
 
  private:
-  const Target target_;  // constant: the step type is stateless
+  // Constant after construction; the service is thread-safe.
+  const Target target_;
+  const std::shared_ptr<ScanService> scans_;
 };
 
 }  // namespace sluice::steps

@@ -107,10 +107,6 @@ Result<oci::RegistryOptions> OptionsFor(const pipeline::Connector& c, std::strin
   return options;
 }
 
-bool IsHostComponent(std::string_view component) {
-  return component.find('.') != std::string_view::npos ||
-         component.find(':') != std::string_view::npos || component == "localhost";
-}
 
 // "a.b/c:1" → {"a.b/c", "1", nullopt}; "c@sha256:..." → {"c", "", digest}.
 struct NameParts {
@@ -229,7 +225,7 @@ Result<ImageLocation> Docker(const engine::StepContext& ctx, const pipeline::Con
   SLUICE_ASSIGN_OR_RETURN(Endpoint endpoint, ParseEndpoint(registry, "dockerRegistryUrl", url));
   std::string_view repository = repo;
   if (size_t slash = repository.find('/');
-      slash != std::string_view::npos && IsHostComponent(repository.substr(0, slash))) {
+      slash != std::string_view::npos && oci::LooksLikeRegistryHost(repository.substr(0, slash))) {
     repository.remove_prefix(slash + 1);  // the connector's URL wins over a host in `repo`
   }
   SLUICE_RETURN_IF_ERROR(CheckRepositoryAndTag("repo", repository, tag.empty() ? "latest" : tag));
@@ -317,7 +313,7 @@ Result<ImageLocation> StepImage(const engine::StepContext& ctx,
   loc.display = std::string(image);
   loc.reference = std::move(reference);
   size_t slash = image.find('/');
-  loc.local_store = slash == std::string_view::npos || !IsHostComponent(image.substr(0, slash));
+  loc.local_store = slash == std::string_view::npos || !oci::LooksLikeRegistryHost(image.substr(0, slash));
   return loc;
 }
 

@@ -1,16 +1,26 @@
 #include "steps/register.h"
 
+#include <memory>
+
 #include "steps/build_and_push_step.h"
 #include "steps/policy_step.h"
 #include "steps/run_step.h"
+#include "steps/security_scan_step.h"
 #include "steps/shell_script_step.h"
 #include "steps/wait_step.h"
 
 namespace sluice::steps {
 
 void RegisterBuiltinSteps(engine::StepRegistry* registry) {
-  registry->Register(std::make_unique<BuildAndPushStep>(BuildAndPushStep::Target::kEcr));
-  registry->Register(std::make_unique<BuildAndPushStep>(BuildAndPushStep::Target::kDockerRegistry));
+  // Scans started on push are waited for by the scanner steps.
+  auto scans = std::make_shared<ScanService>();
+  registry->Register(std::make_unique<BuildAndPushStep>(BuildAndPushStep::Target::kEcr, scans));
+  registry->Register(
+      std::make_unique<BuildAndPushStep>(BuildAndPushStep::Target::kDockerRegistry, scans));
+  registry->Register(
+      std::make_unique<SecurityScanStep>(SecurityScanStep::Scanner::kAwsEcr, scans));
+  registry->Register(
+      std::make_unique<SecurityScanStep>(SecurityScanStep::Scanner::kAquaTrivy, scans));
   registry->Register(std::make_unique<PolicyStep>());
   registry->Register(std::make_unique<RunStep>());
   registry->Register(std::make_unique<ShellScriptStep>());
