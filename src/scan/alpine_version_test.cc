@@ -4,20 +4,13 @@
 #include <vector>
 
 #include "scan/version_order.h"
+#include "scan/version_test_util.h"
 
 namespace sluice::scan {
 namespace {
 
-int Sign(int c) { return c < 0 ? -1 : (c > 0 ? 1 : 0); }
-
 void ExpectAscending(const std::vector<std::string>& ascending) {
-  for (size_t i = 0; i < ascending.size(); ++i) {
-    for (size_t j = 0; j < ascending.size(); ++j) {
-      int expected = i < j ? -1 : (i > j ? 1 : 0);
-      EXPECT_EQ(Sign(CompareAlpineVersions(ascending[i], ascending[j])), expected)
-          << ascending[i] << " vs " << ascending[j];
-    }
-  }
+  testing::ExpectAscending(VersionScheme::kAlpine, ascending);
 }
 
 TEST(CompareAlpineVersionsTest, RevisionsOrderByNumber) {
@@ -87,8 +80,8 @@ TEST(CompareAlpineVersionsTest, AgreesWithApkToolsOwnTestCases) {
       {"23_foo", "4_beta", 1},
   };
   for (const Case& c : kCases) {
-    EXPECT_EQ(Sign(CompareAlpineVersions(c.a, c.b)), c.expected) << c.a << " vs " << c.b;
-    EXPECT_EQ(Sign(CompareAlpineVersions(c.b, c.a)), -c.expected) << c.b << " vs " << c.a;
+    EXPECT_EQ(testing::Sign(CompareAlpineVersions(c.a, c.b)), c.expected) << c.a << " vs " << c.b;
+    EXPECT_EQ(testing::Sign(CompareAlpineVersions(c.b, c.a)), -c.expected) << c.b << " vs " << c.a;
   }
 }
 

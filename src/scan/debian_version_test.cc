@@ -7,6 +7,7 @@
 
 #include "oci/test_tools.h"
 #include "scan/version_order.h"
+#include "scan/version_test_util.h"
 
 namespace sluice::scan {
 namespace {
@@ -17,11 +18,9 @@ struct Case {
   int expected;  // -1: a < b, 0: equal, 1: a > b
 };
 
-int Sign(int c) { return c < 0 ? -1 : (c > 0 ? 1 : 0); }
-
 void ExpectOrder(const Case& c) {
-  EXPECT_EQ(Sign(CompareDebianVersions(c.a, c.b)), c.expected) << c.a << " vs " << c.b;
-  EXPECT_EQ(Sign(CompareDebianVersions(c.b, c.a)), -c.expected) << c.b << " vs " << c.a;
+  EXPECT_EQ(testing::Sign(CompareDebianVersions(c.a, c.b)), c.expected) << c.a << " vs " << c.b;
+  EXPECT_EQ(testing::Sign(CompareDebianVersions(c.b, c.a)), -c.expected) << c.b << " vs " << c.a;
 }
 
 TEST(CompareDebianVersionsTest, MatchesTheCasesCheckedWithDpkg) {
@@ -164,7 +163,7 @@ TEST(CompareDebianVersionsTest, AgreesWithDpkgOnGeneratedPairs) {
     ASSERT_TRUE(std::getline(lines, verdict)) << "dpkg gave fewer answers than pairs";
     ASSERT_NE(verdict, "error") << "generated a version dpkg rejects: " << a << " or " << b;
     int expected = verdict == "lt" ? -1 : (verdict == "eq" ? 0 : 1);
-    EXPECT_EQ(Sign(CompareDebianVersions(a, b)), expected) << a << " vs " << b;
+    EXPECT_EQ(testing::Sign(CompareDebianVersions(a, b)), expected) << a << " vs " << b;
     ++checked;
     equal += expected == 0;
   }

@@ -7,21 +7,13 @@
 
 #include "oci/test_tools.h"
 #include "scan/version_order.h"
+#include "scan/version_test_util.h"
 
 namespace sluice::scan {
 namespace {
 
-int Sign(int c) { return c < 0 ? -1 : (c > 0 ? 1 : 0); }
-
-// Every version in `ascending` is older than the ones after it.
 void ExpectAscending(const std::vector<std::string>& ascending) {
-  for (size_t i = 0; i < ascending.size(); ++i) {
-    for (size_t j = 0; j < ascending.size(); ++j) {
-      int expected = i < j ? -1 : (i > j ? 1 : 0);
-      EXPECT_EQ(Sign(ComparePep440Versions(ascending[i], ascending[j])), expected)
-          << ascending[i] << " vs " << ascending[j];
-    }
-  }
+  testing::ExpectAscending(VersionScheme::kPep440, ascending);
 }
 
 void ExpectSame(const std::string& a, const std::string& b) {
@@ -158,7 +150,7 @@ for a, b in zip(args[0::2], args[1::2]):
     EXPECT_EQ(valid(b), valid_b == 1) << b;
     if (order == "-") continue;
     ++both_valid;
-    EXPECT_EQ(Sign(ComparePep440Versions(a, b)), std::stoi(order)) << a << " vs " << b;
+    EXPECT_EQ(testing::Sign(ComparePep440Versions(a, b)), std::stoi(order)) << a << " vs " << b;
   }
   EXPECT_GT(both_valid, 100) << "the generator should make many valid pairs";
 }

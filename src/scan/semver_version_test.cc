@@ -4,20 +4,13 @@
 #include <vector>
 
 #include "scan/version_order.h"
+#include "scan/version_test_util.h"
 
 namespace sluice::scan {
 namespace {
 
-int Sign(int c) { return c < 0 ? -1 : (c > 0 ? 1 : 0); }
-
 void ExpectAscending(const std::vector<std::string>& ascending) {
-  for (size_t i = 0; i < ascending.size(); ++i) {
-    for (size_t j = 0; j < ascending.size(); ++j) {
-      int expected = i < j ? -1 : (i > j ? 1 : 0);
-      EXPECT_EQ(Sign(CompareSemverVersions(ascending[i], ascending[j])), expected)
-          << ascending[i] << " vs " << ascending[j];
-    }
-  }
+  testing::ExpectAscending(VersionScheme::kSemver, ascending);
 }
 
 TEST(CompareSemverVersionsTest, PreReleasesOrderAsTheSpecificationsExample) {
