@@ -5,12 +5,14 @@
 // two scans, --fail-on, the table, and an image scanned from a registry.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
 #include <string>
 
 #include "oci/registry_test_util.h"
+#include "oci/test_tools.h"
 #include "test_project.h"
 
 namespace sluice::testing {
@@ -204,6 +206,45 @@ TEST_F(ImageScanTest, ScansAnImageFromARegistry) {
   RunResult missing = elsewhere.Sluice({"image", "scan", "nothing:1"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("not in the local image store"), std::string::npos) << missing.err;
+}
+
+// Where scripts/install-deps --test puts the CycloneDX and SARIF schemas.
+fs::path SchemaDir() {
+  const char* dir = std::getenv("SLUICE_TEST_SCHEMAS");
+  return dir != nullptr ? fs::path(dir) : fs::path("/usr/local/share/sluice/test-schemas");
+}
+
+TEST_F(ImageScanTest, SbomAndSarifValidateAgainstTheirSchemas) {
+  const fs::path schemas = SchemaDir();
+  ASSERT_TRUE(fs::exists(schemas / "bom-1.5.SNAPSHOT.schema.json") &&
+              fs::exists(schemas / "sarif-2.1.0-rtm.5.json"))
+      << "no JSON schemas in " << schemas << ": run scripts/install-deps --test";
+  const fs::path validator = fs::path(SLUICE_SOURCE_DIR) / "tests/tools/validate_json_schema";
+  for (const auto& [format, schema] :
+       {std::pair<std::string, std::string>{"cyclonedx", "bom-1.5.SNAPSHOT.schema.json"},
+        {"sarif", "sarif-2.1.0-rtm.5.json"}}) {
+    RunResult scanned = project_.Sluice({"image", "scan", "scan:1", "--format", format});
+    ASSERT_EQ(scanned.exit_code, 0) << scanned.err;
+    EXPECT_EQ(scanned.out.find(kAwsKeyId), std::string::npos) << format << " shows the secret";
+    fs::path document = project_.scratch() / (format + ".json");
+    Write(document, scanned.out);
+    auto checked = oci::testing::RunRequiredTool(
+        {validator.string(), (schemas / schema).string(), document.string()}, "python3-jsonschema");
+    ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+    EXPECT_EQ(checked->exit_code, 0) << format << " does not validate:\n" << checked->output;
+  }
+  // The validator does find errors: the same SBOM without a component's type.
+  RunResult bom = project_.Sluice({"image", "scan", "scan:1", "--format", "cyclonedx"});
+  nlohmann::json broken = bom.Json();
+  ASSERT_FALSE(broken["components"].empty());
+  broken["components"][0].erase("type");
+  Write(project_.scratch() / "broken.json", broken.dump());
+  auto rejected = oci::testing::RunRequiredTool(
+      {validator.string(), (schemas / "bom-1.5.SNAPSHOT.schema.json").string(),
+       (project_.scratch() / "broken.json").string()},
+      "python3-jsonschema");
+  ASSERT_TRUE(rejected.ok()) << rejected.status().ToString();
+  EXPECT_EQ(rejected->exit_code, 1) << rejected->output;
 }
 
 }  // namespace

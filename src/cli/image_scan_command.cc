@@ -14,9 +14,14 @@
 #include "common/files.h"
 #include "oci/transfer.h"
 #include "scan/report.h"
+#include "scan/report_formats.h"
 #include "scan/scan_history.h"
 #include "scan/scanner.h"
 #include "scan/vulndb.h"
+
+#ifndef SLUICE_VERSION
+#define SLUICE_VERSION "0.0.0"
+#endif
 
 namespace sluice::cli {
 namespace {
@@ -52,8 +57,10 @@ Result<oci::Descriptor> ResolveImage(const GlobalOptions& options, const oci::Im
 }
 
 int Scan(const GlobalOptions& options, const ScanFlags& flags) {
-  if (flags.format != "table" && flags.format != "json") {
-    return Fail(Status::InvalidArgument("--format " + flags.format + ": use table or json"),
+  if (flags.format != "table" && flags.format != "json" && flags.format != "sarif" &&
+      flags.format != "cyclonedx") {
+    return Fail(Status::InvalidArgument("--format " + flags.format +
+                                        ": use table, json, sarif or cyclonedx"),
                 kExitUsage);
   }
   std::optional<scan::Severity> fail_on;
@@ -105,6 +112,10 @@ int Scan(const GlobalOptions& options, const ScanFlags& flags) {
 
   if (flags.format == "json") {
     std::cout << scan::DetailedJson(flags.ref, *result, counts).dump(2) << "\n";
+  } else if (flags.format == "sarif") {
+    std::cout << scan::SarifJson(flags.ref, *result, SLUICE_VERSION).dump(2) << "\n";
+  } else if (flags.format == "cyclonedx") {
+    std::cout << scan::CycloneDxJson(flags.ref, *result, SLUICE_VERSION).dump(2) << "\n";
   } else {
     std::cout << scan::FindingsTable(flags.ref, *result, counts);
   }
@@ -124,7 +135,8 @@ void AddImageScanCommand(CLI::App& image_cmd, GlobalOptions& options) {
       "scan", "Scan an image for vulnerable packages, secrets and misconfigurations");
   scan->add_option("ref", flags->ref, "A tag or digest in the local store, or REGISTRY/REPO:TAG")
       ->required();
-  scan->add_option("--format", flags->format, "table (default) or json");
+  scan->add_option("--format", flags->format,
+                   "table (default), json, sarif (SARIF 2.1.0) or cyclonedx (a CycloneDX 1.5 SBOM)");
   scan->add_option("--fail-on", flags->fail_on,
                    "Exit 1 when a finding is at least this severe: critical, high, medium, low, "
                    "info or none (default)");
