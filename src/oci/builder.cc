@@ -42,6 +42,8 @@ struct BuiltStage {
   ImageConfig config;
   std::unique_ptr<TempDir> rootfs;
   std::string base;  // what FROM named, resolved (a manifest digest for an image)
+  // The image reference FROM named (through earlier stages); empty for scratch.
+  std::string base_name;
 };
 
 // Unpacks the layers the stage's filesystem does not hold yet.
@@ -101,6 +103,14 @@ Result<bool> IsStageDirectory(BuiltStage& built, const std::string& path) {
   return directory;
 }
 
+// Whether an image reference names a tag or a digest ("name:tag",
+// "name@sha256:..."; a ':' before the last '/' is a registry port).
+bool HasTagOrDigest(const std::string& ref) {
+  size_t slash = ref.rfind('/');
+  size_t last = slash == std::string::npos ? 0 : slash;
+  return ref.find('@') != std::string::npos || ref.find(':', last) != std::string::npos;
+}
+
 StageBase BaseOf(const ImageConfig& config) {
   StageBase base;
   for (const std::string& e : config.config.env) {
@@ -141,7 +151,12 @@ class Builder {
     for (int i = 0; i <= target; ++i) SLUICE_RETURN_IF_ERROR(BuildStage(static_cast<size_t>(i)));
     BuiltStage& last = stages_.back();
     for (const auto& [key, value] : request_.labels) last.config.config.labels[key] = value;
-    ImageDocuments documents = ComposeImage(last.layers, last.config);
+    std::map<std::string, std::string> annotations;
+    if (!last.base_name.empty()) {
+      annotations[std::string(kAnnotationBaseName)] = last.base_name;
+      annotations[std::string(kAnnotationBaseDigest)] = last.base;
+    }
+    ImageDocuments documents = ComposeImage(last.layers, last.config, annotations);
     if (request_.on_image) request_.on_image(documents);
     while (!recording_.empty()) SLUICE_RETURN_IF_ERROR(WaitForRecord(recording_.begin()->first));
     return layout_.WriteImage(last.layers, documents, request_.tag);
@@ -196,10 +211,14 @@ class Builder {
       built.tars = from.tars;
       built.config = from.config;
       built.base = from.base;
+      built.base_name = from.base_name;
       // Unpacked again (when needed) rather than copied, which keeps owners and devices.
       return Status::Ok();
     }
     auto desc = layout_.Resolve(stage.base);
+    if (!desc.ok() && !HasTagOrDigest(stage.base)) {
+      desc = layout_.Resolve(stage.base + ":latest");  // as Docker reads "FROM name"
+    }
     if (!desc.ok()) {
       diagnostics_.Error({request_.dockerfile.string(), stage.line, stage.column},
                          "FROM: image \"" + stage.base +
@@ -207,6 +226,7 @@ class Builder {
       return Status::NotFound("base image " + stage.base + " is not in the local store");
     }
     built.base = desc->digest.str();
+    built.base_name = stage.base;
     SLUICE_ASSIGN_OR_RETURN(Manifest manifest, layout_.ReadManifest(desc->digest));
     SLUICE_ASSIGN_OR_RETURN(built.config, layout_.ReadConfig(manifest));
     built.config.created = Rfc3339Utc(request_.epoch);

@@ -315,6 +315,26 @@ TEST_F(BuilderTest, CopyFromAnImageInTheStore) {
             std::string::npos);
 }
 
+// "FROM name" means name:latest, as Docker reads it; the manifest names the
+// base (OCI's base.name and base.digest annotations) for scanners.
+TEST_F(BuilderTest, FromAnUntaggedNameIsLatestAndTheManifestNamesTheBase) {
+  auto base = Build("FROM scratch\nCOPY a.txt /a.txt\n", "base:latest");
+  ASSERT_TRUE(base.ok()) << base.status().message() << Messages();
+  auto desc = Build("FROM base\nCOPY b.txt /b.txt\n");
+  ASSERT_TRUE(desc.ok()) << desc.status().message() << Messages();
+  EXPECT_EQ(Files(*desc)["a.txt"], "a\n");
+  auto manifest = layout_->ReadManifest(desc->digest);
+  ASSERT_TRUE(manifest.ok());
+  EXPECT_EQ(manifest->annotations[std::string(kAnnotationBaseName)], "base");
+  EXPECT_EQ(manifest->annotations[std::string(kAnnotationBaseDigest)], base->digest.str());
+  // Through an earlier stage too; FROM scratch names no base.
+  auto staged = Build("FROM base:latest AS one\nFROM one\nCOPY b.txt /b.txt\n");
+  ASSERT_TRUE(staged.ok()) << staged.status().message() << Messages();
+  EXPECT_EQ(layout_->ReadManifest(staged->digest)->annotations[std::string(kAnnotationBaseName)],
+            "base:latest");
+  EXPECT_TRUE(layout_->ReadManifest(base->digest)->annotations.empty());
+}
+
 // A COPY asks whether its destination is a directory; when earlier COPYs of
 // the same build made it, the answer comes from their layers' tars, not
 // from an unpacked filesystem.

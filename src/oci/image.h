@@ -31,6 +31,11 @@ inline constexpr std::string_view kMediaTypeLayerGzip =
 inline constexpr std::string_view kMediaTypeLayerTar = "application/vnd.oci.image.layer.v1.tar";
 // The index annotation that names a tag in an image layout.
 inline constexpr std::string_view kAnnotationRefName = "org.opencontainers.image.ref.name";
+// The manifest annotations naming the image a build started FROM (OCI's
+// pre-defined keys): its reference as the Dockerfile gave it, and its
+// manifest digest.
+inline constexpr std::string_view kAnnotationBaseName = "org.opencontainers.image.base.name";
+inline constexpr std::string_view kAnnotationBaseDigest = "org.opencontainers.image.base.digest";
 
 struct Platform {
   std::string architecture;  // "amd64"

@@ -131,8 +131,10 @@ Result<std::string> ImageLayout::ReadBlob(const Digest& digest) const {
   return bytes;
 }
 
-ImageDocuments ComposeImage(const std::vector<Layer>& layers, ImageConfig config) {
+ImageDocuments ComposeImage(const std::vector<Layer>& layers, ImageConfig config,
+                            const std::map<std::string, std::string>& annotations) {
   Manifest manifest;
+  manifest.annotations = annotations;
   config.diff_ids.clear();
   bool add_history = config.history.empty();
   for (const Layer& layer : layers) {

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,8 +50,10 @@ struct ImageDocuments {
 
 // The documents of an image of `layers` and `config`: the config's
 // rootfs.diff_ids are set from `layers`; when it has no history, one entry
-// per layer is added (created = config.created); the manifest is OCI's.
-ImageDocuments ComposeImage(const std::vector<Layer>& layers, ImageConfig config);
+// per layer is added (created = config.created); the manifest is OCI's,
+// with `annotations`.
+ImageDocuments ComposeImage(const std::vector<Layer>& layers, ImageConfig config,
+                            const std::map<std::string, std::string>& annotations = {});
 
 class ImageLayout {
  public:

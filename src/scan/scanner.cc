@@ -144,7 +144,14 @@ Result<ScanResult> ScanImage(const oci::ImageLayout& layout, const oci::Descript
   result.warnings = result.inventory.warnings;
 
   for (Finding& f : secrets->ScanConfig(config)) result.findings.push_back(std::move(f));
-  for (Finding& f : CheckConfig(config, options.base_name)) result.findings.push_back(std::move(f));
+  // The base the build started FROM: as the caller knows it, else as the
+  // builder recorded it in the manifest.
+  std::string base_name = options.base_name;
+  if (auto it = manifest.annotations.find(std::string(oci::kAnnotationBaseName));
+      base_name.empty() && it != manifest.annotations.end()) {
+    base_name = it->second;
+  }
+  for (Finding& f : CheckConfig(config, base_name)) result.findings.push_back(std::move(f));
   for (Finding& f : CheckFiles(NotableFiles(squashed))) result.findings.push_back(std::move(f));
   if (options.vulndb != nullptr) {
     SLUICE_RETURN_IF_ERROR(MatchVulnerabilities(*options.vulndb, result.inventory, result));

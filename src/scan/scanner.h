@@ -40,7 +40,8 @@ struct ScanOptions {
   const SecretScanner* secrets = nullptr;
   // Larger files are not searched for secrets.
   int64_t max_secret_file_size = 8 << 20;
-  // The image the build started FROM, when known, for the base-tag check.
+  // The image the build started FROM, for the base-tag check; empty: the
+  // manifest's org.opencontainers.image.base.name annotation, when there.
   std::string base_name;
 };
 
