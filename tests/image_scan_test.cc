@@ -51,12 +51,11 @@ fs::path WriteContext(const TestProject& project) {
         "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n"
         "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n"
         "-----END RSA PRIVATE KEY-----\n");
-  Write(ctx / "Dockerfile",
-        std::string("FROM scratch\nCOPY rootfs/ /\nCOPY key.pem /tmp/key.pem\n"
-                    "COPY busybox /bin/busybox\n"
-                    "RUN [\"/bin/busybox\", \"rm\", \"/tmp/key.pem\"]\n"
-                    "ENV AWS_ACCESS_KEY_ID=") +
-            kAwsKeyId + "\n");
+  Write(ctx / "Dockerfile", std::string("FROM scratch\nCOPY rootfs/ /\nCOPY key.pem /tmp/key.pem\n"
+                                        "COPY busybox /bin/busybox\n"
+                                        "RUN [\"/bin/busybox\", \"rm\", \"/tmp/key.pem\"]\n"
+                                        "ENV AWS_ACCESS_KEY_ID=") +
+                                kAwsKeyId + "\n");
   fs::copy_file("/bin/busybox", ctx / "busybox");
   return ctx;
 }
@@ -100,8 +99,8 @@ fs::path WriteAdvisories(const TestProject& project) {
 std::map<std::string, std::string> FindingsById(const nlohmann::json& scan) {
   std::map<std::string, std::string> out;
   for (const auto& f : scan["findings"]) {
-    out[f["id"].get<std::string>()] = f["kind"].get<std::string>() + " " +
-                                      f["severity"].get<std::string>();
+    out[f["id"].get<std::string>()] =
+        f["kind"].get<std::string>() + " " + f["severity"].get<std::string>();
   }
   return out;
 }
@@ -113,8 +112,7 @@ class ImageScanTest : public ::testing::Test {
     fs::path ctx = WriteContext(project_);
     RunResult built = project_.Sluice({"image", "build", "-t", "scan:1", ctx.string()});
     ASSERT_EQ(built.exit_code, 0) << built.err;
-    RunResult imported =
-        project_.Sluice({"vulndb", "import", WriteAdvisories(project_).string()});
+    RunResult imported = project_.Sluice({"vulndb", "import", WriteAdvisories(project_).string()});
     ASSERT_EQ(imported.exit_code, 0) << imported.err;
     EXPECT_NE(imported.out.find("imported 4 advisories (0 unchanged, 1 skipped)"),
               std::string::npos)

@@ -66,9 +66,9 @@ TEST(SecurityScanTest, AwsEcrWaitsForTheScanOnPushAndSetsStoOutputs) {
   const nlohmann::json& scan = FindStep(ex, "Build.scan");
   EXPECT_EQ(scan["status"], "Success") << scan.dump(2);
   const auto& outputs = scan["outputs"];
-  for (const char* name : {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO", "UNASSIGNED", "TOTAL",
-                           "NEW_CRITICAL", "NEW_HIGH", "NEW_MEDIUM", "NEW_LOW", "NEW_INFO",
-                           "NEW_UNASSIGNED", "NEW_TOTAL"}) {
+  for (const char* name :
+       {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO", "UNASSIGNED", "TOTAL", "NEW_CRITICAL",
+        "NEW_HIGH", "NEW_MEDIUM", "NEW_LOW", "NEW_INFO", "NEW_UNASSIGNED", "NEW_TOTAL"}) {
     EXPECT_TRUE(outputs.contains(name)) << name << " " << outputs.dump();
   }
   EXPECT_GE(std::stoi(outputs.value("CRITICAL", "0")), 1) << outputs.dump();  // the AWS key

@@ -3,7 +3,6 @@
 // REF names an image of the local store, or one in a registry, which is
 // pulled into the store first.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -135,8 +134,9 @@ void AddImageScanCommand(CLI::App& image_cmd, GlobalOptions& options) {
       "scan", "Scan an image for vulnerable packages, secrets and misconfigurations");
   scan->add_option("ref", flags->ref, "A tag or digest in the local store, or REGISTRY/REPO:TAG")
       ->required();
-  scan->add_option("--format", flags->format,
-                   "table (default), json, sarif (SARIF 2.1.0) or cyclonedx (a CycloneDX 1.5 SBOM)");
+  scan->add_option(
+      "--format", flags->format,
+      "table (default), json, sarif (SARIF 2.1.0) or cyclonedx (a CycloneDX 1.5 SBOM)");
   scan->add_option("--fail-on", flags->fail_on,
                    "Exit 1 when a finding is at least this severe: critical, high, medium, low, "
                    "info or none (default)");

@@ -2,7 +2,6 @@
 // OSV advisories (a directory of entries, OSV's all.zip, or a directory of
 // such zips). `sluice image scan` reads it.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <memory>
 #include <string>
@@ -51,7 +50,8 @@ void AddVulnDbCommand(CLI::App& cli, GlobalOptions& options) {
       "import", "Import OSV advisories: a directory of entries, OSV's all.zip, or zips");
   import->add_option("path", *source, "The directory or zip")->required();
   import->add_option("--db", *db, "The database file (default: <state>/vulndb.sqlite)");
-  import->callback([&options, source, db] { std::exit(Import(options, *source, *db)); });
-}
+  import->callback([&options, source, db] { std::exit(Import(options, *source, *db));
+});
+}  // namespace sluice::cli
 
 }  // namespace sluice::cli

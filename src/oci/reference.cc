@@ -23,7 +23,6 @@ bool IsValidComponent(std::string_view s) {
   return true;
 }
 
-
 Status Bad(std::string_view text, const std::string& why) {
   return Status::InvalidArgument("image reference \"" + std::string(text) + "\": " + why +
                                  " (expected [host[:port]/]repository[:tag][@sha256:<hex>])");

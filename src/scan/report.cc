@@ -8,8 +8,9 @@
 namespace sluice::scan {
 namespace {
 
-constexpr Severity kMostSevereFirst[] = {Severity::kCritical, Severity::kHigh, Severity::kMedium,
-                                         Severity::kLow,      Severity::kInfo, Severity::kUnassigned};
+constexpr Severity kMostSevereFirst[] = {Severity::kCritical, Severity::kHigh,
+                                         Severity::kMedium,   Severity::kLow,
+                                         Severity::kInfo,     Severity::kUnassigned};
 
 // "Critical", "Unassigned": the summary's key spelling.
 std::string TitleCase(Severity s) {
@@ -19,8 +20,8 @@ std::string TitleCase(Severity s) {
 }
 
 nlohmann::json PackageJson(const Package& p) {
-  nlohmann::json j = {{"ecosystem", p.ecosystem}, {"name", p.name},  {"version", p.version},
-                      {"purl", p.purl},           {"path", p.path},  {"layer", p.layer_digest}};
+  nlohmann::json j = {{"ecosystem", p.ecosystem}, {"name", p.name}, {"version", p.version},
+                      {"purl", p.purl},           {"path", p.path}, {"layer", p.layer_digest}};
   if (!p.source_name.empty()) j["sourceName"] = p.source_name;
   if (!p.source_version.empty()) j["sourceVersion"] = p.source_version;
   if (!p.arch.empty()) j["arch"] = p.arch;
@@ -115,7 +116,8 @@ std::string FindingsTable(const std::string& target, const ScanResult& result,
   out << (os.pretty_name.empty() ? "unknown OS" : os.pretty_name) << ", "
       << result.inventory.packages.size() << " packages, " << result.files_scanned
       << " files searched for secrets"
-      << (result.vulnerabilities_checked ? "" : "; no vulnerability database (sluice vulndb import)")
+      << (result.vulnerabilities_checked ? ""
+                                         : "; no vulnerability database (sluice vulndb import)")
       << "\n";
   for (Severity s : kMostSevereFirst) {
     std::vector<const Finding*> level;

@@ -15,10 +15,9 @@
 #pragma once
 
 #include <array>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "scan/findings.h"
 #include "scan/scanner.h"

@@ -89,8 +89,8 @@ nlohmann::json CycloneDxJson(const std::string& target, const ScanResult& result
   }
   for (size_t i = 0; i < packages.size(); ++i) {
     const Package& p = packages[i];
-    nlohmann::json c = {{"type", "library"}, {"bom-ref", refs[i]}, {"name", p.name},
-                        {"version", p.version}};
+    nlohmann::json c = {
+        {"type", "library"}, {"bom-ref", refs[i]}, {"name", p.name}, {"version", p.version}};
     if (!p.purl.empty()) c["purl"] = p.purl;
     if (!p.license.empty()) c["licenses"] = {{{"license", {{"name", p.license}}}}};
     c["properties"] = {{{"name", "sluice:path"}, {"value", p.path}},
@@ -166,26 +166,22 @@ nlohmann::json SarifJson(const std::string& target, const ScanResult& result,
               (f.fixed_version.empty() ? ", no fix yet" : ", fixed in " + f.fixed_version) + ")";
     }
     nlohmann::json location = {
-        {"physicalLocation",
-         {{"artifactLocation", {{"uri", f.path.empty() ? target : f.path}}}}}};
+        {"physicalLocation", {{"artifactLocation", {{"uri", f.path.empty() ? target : f.path}}}}}};
     if (f.line > 0) location["physicalLocation"]["region"] = {{"startLine", f.line}};
-    results.push_back({{"ruleId", f.id},
-                       {"ruleIndex", it->second},
-                       {"level", SarifLevel(f.severity)},
-                       {"message", {{"text", text}}},
-                       {"locations", {location}},
-                       {"partialFingerprints", {{"sluiceFinding/v1",
-                                                 Sha256Hex(FindingFingerprint(f))}}}});
+    results.push_back(
+        {{"ruleId", f.id},
+         {"ruleIndex", it->second},
+         {"level", SarifLevel(f.severity)},
+         {"message", {{"text", text}}},
+         {"locations", {location}},
+         {"partialFingerprints", {{"sluiceFinding/v1", Sha256Hex(FindingFingerprint(f))}}}});
   }
-  return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-          {"version", "2.1.0"},
-          {"runs",
-           {{{"tool",
-              {{"driver",
-                {{"name", "sluice"},
-                 {"version", tool_version},
-                 {"rules", rules}}}}},
-             {"results", results}}}}};
+  return {
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+      {"version", "2.1.0"},
+      {"runs",
+       {{{"tool", {{"driver", {{"name", "sluice"}, {"version", tool_version}, {"rules", rules}}}}},
+         {"results", results}}}}};
 }
 
 }  // namespace sluice::scan

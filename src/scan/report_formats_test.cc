@@ -65,11 +65,13 @@ TEST(CycloneDxTest, ListsThePackagesAndTheirVulnerabilities) {
   EXPECT_EQ(bom["specVersion"], "1.5");
   EXPECT_TRUE(std::regex_match(
       bom["serialNumber"].get<std::string>(),
-      std::regex("urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+      std::regex(
+          "urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << bom["serialNumber"];
   EXPECT_EQ(bom, CycloneDxJson("ml/train:1", SampleScan(), "1.2.3"));  // reproducible
   EXPECT_EQ(bom["metadata"]["component"]["type"], "container");
-  EXPECT_EQ(bom["metadata"]["component"]["purl"], "pkg:oci/ml/train@sha256%3A" + std::string(64, 'e'));
+  EXPECT_EQ(bom["metadata"]["component"]["purl"],
+            "pkg:oci/ml/train@sha256%3A" + std::string(64, 'e'));
 
   std::set<std::string> refs;
   for (const auto& c : bom["components"]) {

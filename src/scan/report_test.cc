@@ -118,8 +118,9 @@ TEST(ScanReportTest, TableGroupsBySeverityMostSevereFirst) {
   EXPECT_NE(table.find("openssl 1.0 -> 1.1"), std::string::npos) << table;
   EXPECT_NE(table.find("zlib 1.0 (no fix)"), std::string::npos) << table;
   EXPECT_NE(table.find("no vulnerability database"), std::string::npos) << table;
-  EXPECT_NE(table.find("3 finding(s): 1 CRITICAL, 1 HIGH, 0 MEDIUM, 1 LOW, 0 INFO, 0 UNASSIGNED; 3 new"),
-            std::string::npos)
+  EXPECT_NE(
+      table.find("3 finding(s): 1 CRITICAL, 1 HIGH, 0 MEDIUM, 1 LOW, 0 INFO, 0 UNASSIGNED; 3 new"),
+      std::string::npos)
       << table;
 }
 

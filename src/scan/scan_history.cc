@@ -21,7 +21,8 @@ Result<std::optional<std::set<std::string>>> ScanHistory::Previous(
   if (!doc.is_object() || !doc.contains("fingerprints") || !doc["fingerprints"].is_array()) {
     return Status::InvalidArgument("scan history " + file.string() +
                                    " is not a sluice scan record; delete it to start the "
-                                   "history of " + target + " over");
+                                   "history of " +
+                                   target + " over");
   }
   std::set<std::string> fingerprints;
   for (const auto& f : doc["fingerprints"]) {

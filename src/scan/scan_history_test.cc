@@ -28,8 +28,8 @@ TEST(ScanHistoryTest, RecordsTheFingerprintsPerTarget) {
   ASSERT_TRUE(dir.ok());
   ScanHistory history(dir->path() / "scans");
   oci::Digest image{"sha256", std::string(64, 'c')};
-  ASSERT_TRUE(history.Record("ml/train:1", image, {Vulnerability("CVE-1"), Vulnerability("CVE-2")})
-                  .ok());
+  ASSERT_TRUE(
+      history.Record("ml/train:1", image, {Vulnerability("CVE-1"), Vulnerability("CVE-2")}).ok());
   ASSERT_TRUE(history.Record("ml/serve:1", image, {Vulnerability("CVE-9")}).ok());
   auto train = history.Previous("ml/train:1");
   ASSERT_TRUE(train.ok() && train->has_value());

@@ -72,11 +72,11 @@ std::vector<FileFacts> NotableFiles(const SquashedFiles& squashed) {
   std::vector<FileFacts> files;
   for (const auto& [path, entry] : squashed.entries()) {
     bool notable = (entry.mode & 06000) != 0 || (entry.mode & 0002) != 0;
-    bool relevant = entry.type == LayerEntry::Type::kFile ||
-                    entry.type == LayerEntry::Type::kDirectory;
+    bool relevant =
+        entry.type == LayerEntry::Type::kFile || entry.type == LayerEntry::Type::kDirectory;
     if (notable && relevant) {
-      files.push_back({path, entry.layer_digest, entry.mode,
-                       entry.type == LayerEntry::Type::kDirectory});
+      files.push_back(
+          {path, entry.layer_digest, entry.mode, entry.type == LayerEntry::Type::kDirectory});
     }
   }
   return files;
@@ -122,8 +122,7 @@ Result<ScanResult> ScanImage(const oci::ImageLayout& layout, const oci::Descript
             result.findings.push_back(std::move(f));
           }
         }
-        if (IsInventoryPath(entry.path, entry.mode) &&
-            IsInventoryContents(entry.path, contents)) {
+        if (IsInventoryPath(entry.path, entry.mode) && IsInventoryContents(entry.path, contents)) {
           inventory_files[entry.path] = {entry.path, entry.layer_digest, std::string(contents)};
         }
         return Status::Ok();

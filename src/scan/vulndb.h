@@ -25,8 +25,8 @@
 // Errors: IoError naming the file for the database (also when it is not an
 // SQLite file) or an unreadable import source; InvalidArgument for a source
 // that is neither a directory nor a zip (nor a *.zip in a directory);
-// FailedPrecondition for another program's SQLite database. Thread-safety: one VulnDb per thread (SQLite connection); several
-// processes may read while one imports (WAL).
+// FailedPrecondition for another program's SQLite database. Thread-safety: one VulnDb per thread
+// (SQLite connection); several processes may read while one imports (WAL).
 #pragma once
 
 #include <cstdint>
@@ -43,7 +43,7 @@ struct sqlite3;
 namespace sluice::scan {
 
 struct VulnDbImport {
-  int64_t imported = 0;  // entries stored (new or newer)
+  int64_t imported = 0;   // entries stored (new or newer)
   int64_t unchanged = 0;  // already stored with a newer `modified`, or the same and same text
   int64_t skipped = 0;    // corrupt entries
   std::vector<std::string> warnings;  // one per skipped entry (at most 100, then a count)

@@ -107,7 +107,6 @@ Result<oci::RegistryOptions> OptionsFor(const pipeline::Connector& c, std::strin
   return options;
 }
 
-
 // "a.b/c:1" → {"a.b/c", "1", nullopt}; "c@sha256:..." → {"c", "", digest}.
 struct NameParts {
   std::string name;  // everything before the tag or digest, host included
@@ -313,7 +312,8 @@ Result<ImageLocation> StepImage(const engine::StepContext& ctx,
   loc.display = std::string(image);
   loc.reference = std::move(reference);
   size_t slash = image.find('/');
-  loc.local_store = slash == std::string_view::npos || !oci::LooksLikeRegistryHost(image.substr(0, slash));
+  loc.local_store =
+      slash == std::string_view::npos || !oci::LooksLikeRegistryHost(image.substr(0, slash));
   return loc;
 }
 

@@ -17,8 +17,7 @@ void RegisterBuiltinSteps(engine::StepRegistry* registry) {
   registry->Register(std::make_unique<BuildAndPushStep>(BuildAndPushStep::Target::kEcr, scans));
   registry->Register(
       std::make_unique<BuildAndPushStep>(BuildAndPushStep::Target::kDockerRegistry, scans));
-  registry->Register(
-      std::make_unique<SecurityScanStep>(SecurityScanStep::Scanner::kAwsEcr, scans));
+  registry->Register(std::make_unique<SecurityScanStep>(SecurityScanStep::Scanner::kAwsEcr, scans));
   registry->Register(
       std::make_unique<SecurityScanStep>(SecurityScanStep::Scanner::kAquaTrivy, scans));
   registry->Register(std::make_unique<PolicyStep>());

@@ -55,8 +55,8 @@ std::optional<Result<scan::ScanResult>> ScanService::WaitFor(const oci::Digest& 
           Status::Aborted("cancelled while waiting for the scan of " + manifest.str()));
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      return Result<scan::ScanResult>(Status::Timeout(
-          "the scan of " + manifest.str() + " started on push did not finish in time"));
+      return Result<scan::ScanResult>(Status::Timeout("the scan of " + manifest.str() +
+                                                      " started on push did not finish in time"));
     }
   }
   return scan.get();

@@ -83,8 +83,8 @@ Result<std::string> FindEcrImage(const oci::ImageLayout& store, const ScanSpec& 
   }
   if (found.size() == 1) return found.front();
   if (found.empty()) {
-    return Status::NotFound("no image " + s.image_name + ":" + s.image_tag +
-                            " from ECR" + (s.image_region.empty() ? "" : " in " + s.image_region) +
+    return Status::NotFound("no image " + s.image_name + ":" + s.image_tag + " from ECR" +
+                            (s.image_region.empty() ? "" : " in " + s.image_region) +
                             " in the local image store; a BuildAndPushECR step stores it there "
                             "(sluice image ls lists the store)");
   }
@@ -97,14 +97,15 @@ Result<std::string> FindEcrImage(const oci::ImageLayout& store, const ScanSpec& 
 // AquaTrivy's image: from the local store, else pulled from its registry.
 Result<oci::Descriptor> FindOrPullImage(engine::StepContext& ctx, const oci::ImageLayout& store,
                                         const ScanSpec& s, bool* pulled) {
-  std::string ref = (s.image_domain.empty() ? "" : s.image_domain + "/") + s.image_name + ":" +
-                    s.image_tag;
+  std::string ref =
+      (s.image_domain.empty() ? "" : s.image_domain + "/") + s.image_name + ":" + s.image_tag;
   auto local = store.Resolve(ref);
   if (local.ok() || local.status().code() != StatusCode::kNotFound) return local;
   if (!oci::NamesRegistry(ref)) return local.status();  // never Docker Hub
   SLUICE_ASSIGN_OR_RETURN(oci::ImageReference parsed, oci::ParseImageReference(ref));
   oci::RegistryOptions options;
-  if (!s.access_id.empty()) options.credentials = oci::RegistryCredentials{s.access_id, s.access_token};
+  if (!s.access_id.empty())
+    options.credentials = oci::RegistryCredentials{s.access_id, s.access_token};
   oci::RegistryClient client(parsed.registry, options, oci::NewCurlTransport());
   SLUICE_ASSIGN_OR_RETURN(ImageStoreLock lock, LockImageStore(ctx, ctx.cancel));
   SLUICE_ASSIGN_OR_RETURN(oci::PullResult result, oci::Pull(client, parsed, store, ref));
@@ -114,9 +115,9 @@ Result<oci::Descriptor> FindOrPullImage(engine::StepContext& ctx, const oci::Ima
 
 std::map<std::string, std::string> OutputVariables(const scan::SeverityCounts& counts) {
   std::map<std::string, std::string> out;
-  for (scan::Severity s : {scan::Severity::kCritical, scan::Severity::kHigh,
-                           scan::Severity::kMedium, scan::Severity::kLow, scan::Severity::kInfo,
-                           scan::Severity::kUnassigned}) {
+  for (scan::Severity s :
+       {scan::Severity::kCritical, scan::Severity::kHigh, scan::Severity::kMedium,
+        scan::Severity::kLow, scan::Severity::kInfo, scan::Severity::kUnassigned}) {
     std::string name(scan::SeverityName(s));
     out[name] = std::to_string(counts.at(s));
     out["NEW_" + name] = std::to_string(counts.new_at(s));
@@ -134,12 +135,12 @@ void LogFindings(const engine::StepContext& ctx, const scan::ScanResult& result)
               " more (details in the step's scan)");
       break;
     }
-    std::string where = !f.package_name.empty()
-                            ? f.package_name + " " + f.installed_version +
-                                  (f.fixed_version.empty() ? "" : " (fixed in " + f.fixed_version + ")")
-                            : f.path.empty() ? "image config"
-                                             : "/" + f.path +
-                                                   (f.line > 0 ? ":" + std::to_string(f.line) : "");
+    std::string where =
+        !f.package_name.empty()
+            ? f.package_name + " " + f.installed_version +
+                  (f.fixed_version.empty() ? "" : " (fixed in " + f.fixed_version + ")")
+        : f.path.empty() ? "image config"
+                         : "/" + f.path + (f.line > 0 ? ":" + std::to_string(f.line) : "");
     ctx.Log(std::string(scan::SeverityName(f.severity)) + "  " + f.id + "  " + where + "  " +
             f.title);
   }
@@ -152,17 +153,16 @@ std::string_view SecurityScanStep::name() const {
 }
 
 void SecurityScanStep::ValidateSpec(const pipeline::ExecutionNode& step,
-                                    const pipeline::Stage& /*stage*/,
-                                    DiagnosticList* diags) const {
+                                    const pipeline::Stage& /*stage*/, DiagnosticList* diags) const {
   SpecChecker check(step, diags);
   const std::string where = std::string(name()) + " step spec";
   if (!check.RequireSpec()) return;
   const YAML::Node& spec = check.spec();
-  check.WarnUnknownKeys(spec,
-                        {"mode", "config", "target", "image", "auth", "advanced", "settings",
-                         "ingestion", "privileged", "imagePullPolicy", "resources", "runAsUser",
-                         "outputVariables", "sbom"},
-                        where);
+  check.WarnUnknownKeys(
+      spec,
+      {"mode", "config", "target", "image", "auth", "advanced", "settings", "ingestion",
+       "privileged", "imagePullPolicy", "resources", "runAsUser", "outputVariables", "sbom"},
+      where);
   check.RequireScalar(spec, "mode", where);
   check.CheckOneOf(spec, "mode", {"orchestration", "extraction", "ingestion"}, where);
   if (check.OptionalMapping(spec, "image", where) && spec["image"]) {
@@ -208,21 +208,25 @@ StepOutcome SecurityScanStep::Execute(engine::StepContext& ctx) const {
     display = *tag;
     image = store->Resolve(display);
   } else {
-    display = (s.image_domain.empty() ? "" : s.image_domain + "/") + s.image_name + ":" + s.image_tag;
+    display =
+        (s.image_domain.empty() ? "" : s.image_domain + "/") + s.image_name + ":" + s.image_tag;
     image = FindOrPullImage(ctx, *store, s, &pulled);
   }
   if (!image.ok()) {
     bool remote = image.status().code() == StatusCode::kIoError;
-    return StepOutcome::Failure(remote ? ErrorType::kConnectivity : ErrorType::kConfigurationFailure,
-                                "image " + display + ": " + image.status().message());
+    return StepOutcome::Failure(
+        remote ? ErrorType::kConnectivity : ErrorType::kConfigurationFailure,
+        "image " + display + ": " + image.status().message());
   }
   ctx.Log("scanning " + display + " (" + image->digest.str() + ")" +
           (pulled ? ", pulled into the local image store" : ""));
 
   Millis wait = ctx.timeout.value_or(std::chrono::duration_cast<Millis>(kDefaultWait));
-  std::optional<Result<scan::ScanResult>> on_push = scans_->WaitFor(image->digest, wait, ctx.cancel);
+  std::optional<Result<scan::ScanResult>> on_push =
+      scans_->WaitFor(image->digest, wait, ctx.cancel);
   if (on_push) ctx.Log("the scan started when the image was pushed is done");
-  Result<scan::ScanResult> result = on_push ? std::move(*on_push) : ScanStoredImage(ctx.state_dir, *image);
+  Result<scan::ScanResult> result =
+      on_push ? std::move(*on_push) : ScanStoredImage(ctx.state_dir, *image);
   if (!result.ok()) {
     if (result.status().code() == StatusCode::kAborted) {
       StepOutcome aborted = StepOutcome::Error(result.status().message());
@@ -243,8 +247,9 @@ StepOutcome SecurityScanStep::Execute(engine::StepContext& ctx) const {
   nlohmann::json summary = scan::SummaryJson(counts);
   ctx.Log("Scan Results: " + summary.dump(4));
   if (!result->vulnerabilities_checked) {
-    ctx.Log("no vulnerability database in the state directory: packages were not checked for "
-            "known vulnerabilities (sluice vulndb import)");
+    ctx.Log(
+        "no vulnerability database in the state directory: packages were not checked for "
+        "known vulnerabilities (sluice vulndb import)");
   }
   LogFindings(ctx, *result);
 
@@ -262,9 +267,9 @@ StepOutcome SecurityScanStep::Execute(engine::StepContext& ctx) const {
     }
     if (at_or_above > 0) {
       StepOutcome failed = StepOutcome::Failure(
-          ErrorType::kVerification,
-          std::to_string(at_or_above) + " finding(s) at or above " +
-              std::string(scan::SeverityName(*fail_on)) + " (fail_on_severity) in " + display);
+          ErrorType::kVerification, std::to_string(at_or_above) + " finding(s) at or above " +
+                                        std::string(scan::SeverityName(*fail_on)) +
+                                        " (fail_on_severity) in " + display);
       failed.outputs = std::move(outcome.outputs);
       failed.details = std::move(outcome.details);
       return failed;
