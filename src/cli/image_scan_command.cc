@@ -81,7 +81,13 @@ int Scan(const GlobalOptions& options, const ScanFlags& flags) {
   std::filesystem::path db_file =
       flags.vulndb.empty() ? app.StateDir() / "vulndb.sqlite" : std::filesystem::path(flags.vulndb);
   std::error_code ec;
-  if (!flags.vulndb.empty() || std::filesystem::exists(db_file, ec)) {
+  if (!flags.vulndb.empty() && !std::filesystem::exists(db_file, ec)) {
+    // Opening would create an empty database and report no vulnerabilities.
+    return Fail(Status::NotFound("--vulndb " + flags.vulndb +
+                                 ": no such database; make one with sluice vulndb import"),
+                kExitUsage);
+  }
+  if (std::filesystem::exists(db_file, ec)) {
     auto opened = scan::VulnDb::Open(db_file);
     if (!opened.ok()) return Fail(opened.status());
     db.emplace(std::move(*opened));

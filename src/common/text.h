@@ -12,4 +12,10 @@ namespace sluice {
 // "… (<size> bytes<note>)", e.g. note "; --json shows it all".
 std::string Abbreviate(std::string_view text, size_t max, std::string_view note = "");
 
+// `text` with every byte that is not part of a well-formed UTF-8 sequence
+// (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF)
+// replaced by U+FFFD: file names and package fields from images may be in
+// any encoding, and JSON must be UTF-8.
+std::string ToValidUtf8(std::string_view text);
+
 }  // namespace sluice

@@ -21,4 +21,16 @@ TEST(AbbreviateTest, NeverCutsAUtf8Sequence) {
 }
 
 }  // namespace
+TEST(ToValidUtf8Test, KeepsUtf8AndReplacesEveryInvalidByte) {
+  EXPECT_EQ(ToValidUtf8("plain/ascii"), "plain/ascii");
+  EXPECT_EQ(ToValidUtf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"),
+            "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
+  EXPECT_EQ(ToValidUtf8("caf\xE9"), "caf\xEF\xBF\xBD");            // Latin-1
+  EXPECT_EQ(ToValidUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  EXPECT_EQ(ToValidUtf8("\xED\xA0\x80"),
+            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");               // a surrogate
+  EXPECT_EQ(ToValidUtf8("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // cut short
+  EXPECT_EQ(ToValidUtf8(std::string("a\0b", 3)), std::string("a\0b", 3));
+}
+
 }  // namespace sluice

@@ -26,6 +26,7 @@ BlobUploadStream::~BlobUploadStream() {
 void BlobUploadStream::Write(std::string_view bytes) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (done_) return;  // the upload ended (it failed): nobody would send them
     pending_.append(bytes);
   }
   wake_.notify_all();

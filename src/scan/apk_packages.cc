@@ -8,7 +8,7 @@ namespace {
 
 void Finish(Package& p, const InventoryFile& file, const OsInfo& os, std::vector<Package>& out) {
   if (!p.name.empty() && !p.version.empty()) {
-    p.ecosystem = "Alpine";
+    p.ecosystem = DistroEcosystem("Alpine", os);
     p.path = file.path;
     p.layer_digest = file.layer_digest;
     if (p.source_name == p.name) p.source_name.clear();

@@ -48,7 +48,7 @@ std::string ParseDpkgStatus(const InventoryFile& file, const OsInfo& os,
     if (!IsInstalled(HeaderValue(headers, "Status"))) continue;
 
     Package p;
-    p.ecosystem = "Debian";
+    p.ecosystem = DistroEcosystem("Debian", os);
     p.name = name;
     p.version = version;
     p.arch = HeaderValue(headers, "Architecture");
@@ -65,11 +65,12 @@ std::string ParseDpkgStatus(const InventoryFile& file, const OsInfo& os,
     p.source_name = source;
     p.path = file.path;
     p.layer_digest = file.layer_digest;
-    p.purl = "pkg:deb/debian/" + PurlEncode(p.name) + "@" + PurlEncode(p.version);
+    const std::string distro = os.id == "ubuntu" ? "ubuntu" : "debian";
+    p.purl = "pkg:deb/" + distro + "/" + PurlEncode(p.name) + "@" + PurlEncode(p.version);
     std::string qualifiers;
     if (!p.arch.empty()) qualifiers += "arch=" + PurlEncode(p.arch);
     if (!os.version_id.empty()) {
-      qualifiers += (qualifiers.empty() ? "" : "&") + std::string("distro=debian-") +
+      qualifiers += std::string(qualifiers.empty() ? "" : "&") + "distro=" + distro + "-" +
                     PurlEncode(os.version_id);
     }
     if (!qualifiers.empty()) p.purl += "?" + qualifiers;

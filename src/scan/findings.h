@@ -27,7 +27,9 @@ std::optional<Severity> ParseSeverity(std::string_view word);
 
 // An installed package found in the image.
 struct Package {
-  // OSV's ecosystem name: "Debian", "Alpine", "PyPI", "npm", "Go".
+  // OSV's ecosystem name: "PyPI", "npm", "Go"; a distribution's with the
+  // release its os-release names ("Debian:12", "Ubuntu:22.04",
+  // "Alpine:v3.19"), else the family alone.
   std::string ecosystem;
   std::string name;     // as the ecosystem names it (PyPI: PEP 503 normalised)
   std::string version;  // as installed

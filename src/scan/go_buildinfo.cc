@@ -132,6 +132,12 @@ std::string ReadElfSections(std::string_view elf, std::vector<ElfSection>& secti
   }
   // Names last: they index the string table's section.
   const ElfSection& strtab = sections[shstrndx];
+  // A NOBITS name table has no bytes in the file, wherever it claims to be.
+  if (strtab.type == kShtNobits || strtab.offset > elf.size() ||
+      strtab.size > elf.size() - strtab.offset) {
+    sections.clear();
+    return "section names lie outside the file (cut short?)";
+  }
   std::string_view names = elf.substr(strtab.offset, strtab.size);
   for (uint64_t i = 0; i < shnum; ++i) {
     uint64_t name = u(shoff + i * entsize, 4);

@@ -123,6 +123,22 @@ Inventory BuildInventory(const std::vector<InventoryFile>& files) {
 
 namespace internal {
 
+std::string DistroEcosystem(std::string_view family, const OsInfo& os) {
+  std::string name(family);
+  if (family == "Debian" && os.id == "ubuntu") name = "Ubuntu";
+  bool same_family = (name == "Debian" && os.id == "debian") || (name == "Ubuntu") ||
+                     (name == "Alpine" && os.id == "alpine");
+  if (!same_family || os.version_id.empty()) return name;
+  if (name == "Alpine") {
+    // "3.19.1" -> "v3.19"
+    size_t dot = os.version_id.find('.');
+    size_t second = dot == std::string::npos ? dot : os.version_id.find('.', dot + 1);
+    return name + ":v" + os.version_id.substr(0, second);
+  }
+  if (name == "Debian") return name + ":" + os.version_id.substr(0, os.version_id.find('.'));
+  return name + ":" + os.version_id;
+}
+
 std::string PurlEncode(std::string_view text, bool keep_slash) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

@@ -71,6 +71,12 @@ bool FindElfSection(std::string_view elf, std::string_view name, std::string_vie
 bool ReadElfMemory(std::string_view elf, const std::vector<ElfSection>& sections, uint64_t addr,
                    uint64_t len, std::string_view& out);
 
+// A distribution's packages' OSV ecosystem, with the release the image's
+// OS names when it names one: "Debian:12", "Ubuntu:22.04", "Alpine:v3.19"
+// (apk releases are major.minor with a 'v'); the family alone otherwise.
+// `family` is "Debian" or "Alpine"; an Ubuntu OS makes dpkg's "Ubuntu".
+std::string DistroEcosystem(std::string_view family, const OsInfo& os);
+
 // Percent-encodes a purl component: keeps [A-Za-z0-9.-_~+:] (and '/'
 // when `keep_slash`).
 std::string PurlEncode(std::string_view text, bool keep_slash = false);

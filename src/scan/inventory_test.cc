@@ -16,7 +16,8 @@ InventoryFile File(const std::string& path, const std::string& contents) {
 const Package* Find(const Inventory& inv, const std::string& ecosystem, const std::string& name,
                     const std::string& path = "") {
   for (const auto& p : inv.packages) {
-    if (p.ecosystem == ecosystem && p.name == name && (path.empty() || p.path == path)) return &p;
+    std::string_view family = std::string_view(p.ecosystem).substr(0, p.ecosystem.find(':'));
+    if (family == ecosystem && p.name == name && (path.empty() || p.path == path)) return &p;
   }
   return nullptr;
 }
@@ -140,6 +141,30 @@ TEST(DpkgStatusTest, ReadsDistrolessStatusD) {
   EXPECT_EQ(ssl->path, "var/lib/dpkg/status.d/libssl3");
   EXPECT_EQ(ssl->source_name, "openssl");
   EXPECT_EQ(ssl->purl, "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=arm64");  // no OS known
+  EXPECT_EQ(ssl->ecosystem, "Debian");
+}
+
+// Advisories name a distribution's release: an image's packages carry it
+// when its os-release says which, so a Debian 11 fix never applies to 12.
+TEST(DpkgStatusTest, EcosystemCarriesTheReleaseTheOsNames) {
+  auto with_os = [](const std::string& os_release, const std::string& db_path,
+                    const std::string& db) {
+    return BuildInventory({File("etc/os-release", os_release), File(db_path, db)});
+  };
+  const std::string dpkg = "Package: curl\nStatus: install ok installed\nVersion: 7.74.0-1.3\n";
+  Inventory debian = with_os("ID=debian\nVERSION_ID=\"11\"\n", "var/lib/dpkg/status", dpkg);
+  ASSERT_EQ(debian.packages.size(), 1u);
+  EXPECT_EQ(debian.packages[0].ecosystem, "Debian:11");
+  Inventory ubuntu = with_os("ID=ubuntu\nVERSION_ID=\"22.04\"\n", "var/lib/dpkg/status", dpkg);
+  ASSERT_EQ(ubuntu.packages.size(), 1u);
+  EXPECT_EQ(ubuntu.packages[0].ecosystem, "Ubuntu:22.04");
+  EXPECT_EQ(ubuntu.packages[0].purl.rfind("pkg:deb/ubuntu/curl@", 0), 0u)
+      << ubuntu.packages[0].purl;
+  EXPECT_NE(ubuntu.packages[0].purl.find("distro=ubuntu-22.04"), std::string::npos);
+  Inventory alpine = with_os("ID=alpine\nVERSION_ID=3.19.1\n", "lib/apk/db/installed",
+                             "P:musl\nV:1.2.4-r2\nA:x86_64\n\n");
+  ASSERT_EQ(alpine.packages.size(), 1u);
+  EXPECT_EQ(alpine.packages[0].ecosystem, "Alpine:v3.19");
 }
 
 TEST(ApkInstalledTest, ReadsRecords) {

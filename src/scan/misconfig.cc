@@ -79,12 +79,12 @@ std::vector<std::string> BuildArgNames(std::string_view created_by) {
   }
   size_t i = words[0] == "RUN" ? 1 : 0;
   if (i < words.size() && words[i].size() > 1 && words[i][0] == '|') {
-    int n = 0;
+    size_t n = 0;
     for (char c : words[i].substr(1)) {
       if (!std::isdigit(static_cast<unsigned char>(c))) return out;
-      n = n * 10 + (c - '0');
+      n = std::min<size_t>(n * 10 + static_cast<size_t>(c - '0'), words.size());  // no overflow
     }
-    for (size_t k = i + 1; k < words.size() && k <= i + static_cast<size_t>(n); ++k) {
+    for (size_t k = i + 1; k < words.size() && k <= i + n; ++k) {
       const size_t eq = words[k].find('=');
       if (eq != std::string_view::npos && eq + 1 < words[k].size()) {
         out.emplace_back(words[k].substr(0, eq));

@@ -40,7 +40,9 @@ Status ScanHistory::Record(const std::string& target, const oci::Digest& manifes
   nlohmann::json doc = {
       {"target", target}, {"manifestDigest", manifest.str()}, {"fingerprints", fingerprints}};
   SLUICE_RETURN_IF_ERROR(MakeDirs(dir_));
-  return WriteFileAtomic(FileFor(target), doc.dump());
+  // Findings carry valid UTF-8 (scanner.h); replacing is only a safeguard.
+  return WriteFileAtomic(FileFor(target),
+                         doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace sluice::scan

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "common/text.h"
 #include "scan/image_files.h"
 #include "scan/misconfig.h"
 #include "scan/osv.h"
@@ -19,7 +20,9 @@ constexpr int64_t kMaxInventoryFile = 256 << 20;
 
 // The package name advisories use: Debian and Alpine name source packages.
 std::string AdvisoryName(const Package& package) {
-  bool by_source = package.ecosystem == "Debian" || package.ecosystem == "Alpine";
+  std::string_view family =
+      std::string_view(package.ecosystem).substr(0, package.ecosystem.find(':'));
+  bool by_source = family == "Debian" || family == "Alpine" || family == "Ubuntu";
   return by_source && !package.source_name.empty() ? package.source_name : package.name;
 }
 
@@ -82,6 +85,26 @@ std::vector<FileFacts> NotableFiles(const SquashedFiles& squashed) {
   return files;
 }
 
+// Image file names and package fields may be in any encoding; reports are
+// JSON, which is UTF-8.
+void MakeValidUtf8(ScanResult& result) {
+  for (Package& p : result.inventory.packages) {
+    for (std::string* s : {&p.name, &p.version, &p.source_name, &p.source_version, &p.arch,
+                           &p.license, &p.purl, &p.path}) {
+      *s = ToValidUtf8(*s);
+    }
+  }
+  for (Finding& f : result.findings) {
+    for (std::string* s : {&f.id, &f.title, &f.description, &f.package_name, &f.installed_version,
+                           &f.fixed_version, &f.path, &f.match}) {
+      *s = ToValidUtf8(*s);
+    }
+  }
+  OsInfo& os = result.inventory.os;
+  for (std::string* s : {&os.id, &os.version_id, &os.pretty_name}) *s = ToValidUtf8(*s);
+  for (std::string& w : result.warnings) w = ToValidUtf8(w);
+}
+
 void SortFindings(std::vector<Finding>& findings) {
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
     return std::make_tuple(b.severity, a.kind, a.id, a.package_name, a.path, a.line) <
@@ -105,7 +128,9 @@ Result<ScanResult> ScanImage(const oci::ImageLayout& layout, const oci::Descript
   ScanResult result;
   result.manifest_digest = manifest_desc.digest;
   SquashedFiles squashed;
-  std::map<std::string, InventoryFile, std::less<>> inventory_files;  // the last writer of each
+  // The last writer of each inventory path, with its layer's index (an image
+  // may hold the same layer blob twice).
+  std::map<std::string, std::pair<size_t, InventoryFile>, std::less<>> inventory_files;
   WalkOptions walk;
   walk.max_contents = std::max(options.max_secret_file_size, kMaxInventoryFile);
   walk.wants_contents = [&](std::string_view path, int64_t size, uint32_t mode) {
@@ -123,7 +148,8 @@ Result<ScanResult> ScanImage(const oci::ImageLayout& layout, const oci::Descript
           }
         }
         if (IsInventoryPath(entry.path, entry.mode) && IsInventoryContents(entry.path, contents)) {
-          inventory_files[entry.path] = {entry.path, entry.layer_digest, std::string(contents)};
+          inventory_files[entry.path] = {entry.layer,
+                                         {entry.path, entry.layer_digest, std::string(contents)}};
         }
         return Status::Ok();
       }));
@@ -132,9 +158,8 @@ Result<ScanResult> ScanImage(const oci::ImageLayout& layout, const oci::Descript
   std::vector<InventoryFile> present;
   for (auto& [path, file] : inventory_files) {
     const LayerEntry* last = squashed.Find(path);
-    if (last != nullptr && last->type == LayerEntry::Type::kFile &&
-        last->layer_digest == file.layer_digest) {
-      present.push_back(std::move(file));
+    if (last != nullptr && last->type == LayerEntry::Type::kFile && last->layer == file.first) {
+      present.push_back(std::move(file.second));
     }
   }
   inventory_files.clear();
@@ -156,6 +181,7 @@ Result<ScanResult> ScanImage(const oci::ImageLayout& layout, const oci::Descript
     SLUICE_RETURN_IF_ERROR(MatchVulnerabilities(*options.vulndb, result.inventory, result));
     result.vulnerabilities_checked = true;
   }
+  MakeValidUtf8(result);
   SortFindings(result.findings);
   return result;
 }

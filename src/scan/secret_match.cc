@@ -226,6 +226,17 @@ std::string SecretMatcher::MaskedMatch(std::string_view text, const SecretHit& h
   for (const SecretHit& h : all) {
     if (h.secret_begin < we && ws < h.secret_end) spans.emplace_back(h.secret_begin, h.secret_end);
   }
+  // The same secret written again in view, where no rule matched it, is
+  // masked too: the context must not show what the mask hides.
+  std::string_view window = text.substr(ws, we - ws);
+  for (size_t k = 0, hits_in_view = spans.size(); k < hits_in_view; ++k) {
+    std::string_view secret = text.substr(spans[k].first, spans[k].second - spans[k].first);
+    if (secret.size() < 4) continue;
+    for (size_t at = window.find(secret); at != std::string_view::npos;
+         at = window.find(secret, at + 1)) {
+      spans.emplace_back(ws + at, ws + at + secret.size());
+    }
+  }
   std::sort(spans.begin(), spans.end());
   std::string out;
   size_t i = ws;

@@ -107,6 +107,18 @@ TEST(SecretScannerTest, EachBuiltInRuleFindsItsSecretOnItsLineMasked) {
   }
 }
 
+// The context around a match may hold the same secret again, where no rule
+// matched it (a command line that repeats a password): it is masked too.
+TEST(SecretScannerTest, TheSecretRepeatedInTheContextIsMaskedToo) {
+  SecretScanner scanner = Scanner();
+  const std::string password = "Zx9qT4mLp2Vw8Rk";
+  auto findings = scanner.ScanFile(
+      "run.sh", "sha256:aa", "export DB_PASSWORD=" + password + " && psql -W " + password + "\n");
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].id, "generic-api-key");
+  ExpectSecretHidden(findings, password);
+}
+
 TEST(SecretScannerTest, EveryBuiltInRuleHasAPlantedSecretCase) {
   std::set<std::string> covered = {"private-key"};  // PrivateKeyBlockSpansLines
   for (const RuleCase& c : RuleCases()) covered.insert(c.rule);

@@ -30,11 +30,12 @@ ScanService::~ScanService() {
 void ScanService::StartScan(const std::filesystem::path& state_dir,
                             const oci::Descriptor& manifest) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto [it, added] = scans_.try_emplace(manifest.digest.str());
-  if (!added) return;
-  it->second = std::async(std::launch::async, [state_dir, manifest] {
-                 return ScanStoredImage(state_dir, manifest);
-               }).share();
+  if (scans_.contains(manifest.digest.str())) return;
+  // Started before it is listed: a scan that could not start is not waited for.
+  auto scan = std::async(std::launch::async, [state_dir, manifest] {
+                return ScanStoredImage(state_dir, manifest);
+              }).share();
+  scans_.emplace(manifest.digest.str(), std::move(scan));
 }
 
 std::optional<Result<scan::ScanResult>> ScanService::WaitFor(const oci::Digest& manifest,
