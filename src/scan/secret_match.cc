@@ -157,13 +157,26 @@ std::vector<SecretHit> SecretMatcher::Find(std::string_view text, bool binary) c
   std::stable_sort(hits.begin(), hits.end(), [](const SecretHit& a, const SecretHit& b) {
     return a.match_begin < b.match_begin;
   });
-  // The generic rule yields to a specific rule that found the same secret.
+  // The generic rule yields to a specific rule that found the same secret:
+  // the specific secrets sorted by start, with the furthest end so far, say
+  // at once whether any of them overlaps a generic one.
+  std::vector<std::pair<size_t, size_t>> specific;  // (begin, end)
+  for (const SecretHit& h : hits) {
+    if (!rules_[h.rule].spec->generic) specific.emplace_back(h.secret_begin, h.secret_end);
+  }
+  std::sort(specific.begin(), specific.end());
+  std::vector<size_t> furthest_end(specific.size());
+  for (size_t i = 0; i < specific.size(); ++i) {
+    furthest_end[i] = std::max(specific[i].second, i > 0 ? furthest_end[i - 1] : 0);
+  }
   for (SecretHit& g : hits) {
     if (!rules_[g.rule].spec->generic) continue;
-    for (const SecretHit& s : hits) {
-      if (rules_[s.rule].spec->generic) continue;
-      if (s.secret_begin < g.secret_end && g.secret_begin < s.secret_end) g.report = false;
-    }
+    // The specific secrets starting before g's end; one overlaps g when
+    // any of them ends after g's start.
+    size_t n = static_cast<size_t>(
+        std::lower_bound(specific.begin(), specific.end(), std::make_pair(g.secret_end, size_t{0})) -
+        specific.begin());
+    if (n > 0 && furthest_end[n - 1] > g.secret_begin) g.report = false;
   }
   return hits;
 }
@@ -221,10 +234,18 @@ std::string SecretMatcher::MaskedMatch(std::string_view text, const SecretHit& h
   while (ws > 0 && hit.match_begin - ws < kContext && !EndsLine(text[ws - 1])) --ws;
   size_t we = hit.match_end;
   while (we < text.size() && we - hit.match_end < kContext && !EndsLine(text[we])) ++we;
-  // The secret spans in view, merged where they overlap.
+  // The secret spans in view, merged where they overlap. `all` is sorted by
+  // match_begin and no match is longer than the multi-line window, so only
+  // the hits starting from that far before the view can reach into it.
   std::vector<std::pair<size_t, size_t>> spans;
-  for (const SecretHit& h : all) {
-    if (h.secret_begin < we && ws < h.secret_end) spans.emplace_back(h.secret_begin, h.secret_end);
+  const size_t reach = ws > kMultilineWindow ? ws - kMultilineWindow : 0;
+  auto first = std::lower_bound(all.begin(), all.end(), reach, [](const SecretHit& h, size_t at) {
+    return h.match_begin < at;
+  });
+  for (auto h = first; h != all.end() && h->match_begin < we; ++h) {
+    if (h->secret_begin < we && ws < h->secret_end) {
+      spans.emplace_back(h->secret_begin, h->secret_end);
+    }
   }
   // The same secret written again in view, where no rule matched it, is
   // masked too: the context must not show what the mask hides.

@@ -79,7 +79,9 @@ class SecretMatcher {
 
   // The text around `hit` (its lines, at most kContext bytes either side of
   // the match) with the secret of every hit in `all` that shows masked, on
-  // one line (line breaks become spaces), valid UTF-8.
+  // one line (line breaks become spaces), valid UTF-8; a hit's secret
+  // written again in view is masked too. `all` is Find's result: sorted by
+  // match_begin, no match longer than kMultilineWindow.
   static std::string MaskedMatch(std::string_view text, const SecretHit& hit,
                                  const std::vector<SecretHit>& all);
   static constexpr size_t kContext = 40;
