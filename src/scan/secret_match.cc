@@ -173,9 +173,9 @@ std::vector<SecretHit> SecretMatcher::Find(std::string_view text, bool binary) c
     if (!rules_[g.rule].spec->generic) continue;
     // The specific secrets starting before g's end; one overlaps g when
     // any of them ends after g's start.
-    size_t n = static_cast<size_t>(
-        std::lower_bound(specific.begin(), specific.end(), std::make_pair(g.secret_end, size_t{0})) -
-        specific.begin());
+    size_t n = static_cast<size_t>(std::lower_bound(specific.begin(), specific.end(),
+                                                    std::make_pair(g.secret_end, size_t{0})) -
+                                   specific.begin());
     if (n > 0 && furthest_end[n - 1] > g.secret_begin) g.report = false;
   }
   return hits;
@@ -239,9 +239,8 @@ std::string SecretMatcher::MaskedMatch(std::string_view text, const SecretHit& h
   // the hits starting from that far before the view can reach into it.
   std::vector<std::pair<size_t, size_t>> spans;
   const size_t reach = ws > kMultilineWindow ? ws - kMultilineWindow : 0;
-  auto first = std::lower_bound(all.begin(), all.end(), reach, [](const SecretHit& h, size_t at) {
-    return h.match_begin < at;
-  });
+  auto first = std::lower_bound(all.begin(), all.end(), reach,
+                                [](const SecretHit& h, size_t at) { return h.match_begin < at; });
   for (auto h = first; h != all.end() && h->match_begin < we; ++h) {
     if (h->secret_begin < we && ws < h->secret_end) {
       spans.emplace_back(h->secret_begin, h->secret_end);
