@@ -107,13 +107,10 @@ int Scan(const GlobalOptions& options, const ScanFlags& flags) {
   auto result = scan::ScanImage(*layout, *image, scan_options);
   if (!result.ok()) return Fail(result.status().Annotate("scanning " + flags.ref));
 
-  scan::ScanHistory history(app.StateDir() / "scans");
-  auto previous = history.Previous(flags.ref);
-  if (!previous.ok()) return Fail(previous.status());
-  scan::SeverityCounts counts =
-      scan::CountFindings(result->findings, *previous ? &**previous : nullptr);
-  Status recorded = history.Record(flags.ref, result->manifest_digest, result->findings);
-  if (!recorded.ok()) return Fail(recorded);
+  auto counted =
+      scan::CountAgainstHistory(scan::ScanHistory(app.StateDir() / "scans"), flags.ref, *result);
+  if (!counted.ok()) return Fail(counted.status());
+  const scan::SeverityCounts& counts = *counted;
 
   if (flags.format == "json") {
     std::cout << scan::DetailedJson(flags.ref, *result, counts).dump(2) << "\n";
@@ -124,12 +121,7 @@ int Scan(const GlobalOptions& options, const ScanFlags& flags) {
   } else {
     std::cout << scan::FindingsTable(flags.ref, *result, counts);
   }
-  if (fail_on) {
-    for (const scan::Finding& f : result->findings) {
-      if (f.severity >= *fail_on && f.severity != scan::Severity::kUnassigned) return kExitFailed;
-    }
-  }
-  return kExitOk;
+  return fail_on && scan::CountAtOrAbove(result->findings, *fail_on) > 0 ? kExitFailed : kExitOk;
 }
 
 }  // namespace

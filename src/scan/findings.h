@@ -18,6 +18,11 @@ namespace sluice::scan {
 // score, no severity given) and sorts below kInfo.
 enum class Severity { kUnassigned, kInfo, kLow, kMedium, kHigh, kCritical };
 
+// Every severity, most severe first (Unassigned last), as reports list them.
+inline constexpr Severity kSeveritiesMostSevereFirst[] = {
+    Severity::kCritical, Severity::kHigh, Severity::kMedium,
+    Severity::kLow,      Severity::kInfo, Severity::kUnassigned};
+
 // "CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO", "UNASSIGNED".
 std::string_view SeverityName(Severity severity);
 // Parses a severity word, case-insensitively: the names above, plus

@@ -8,10 +8,6 @@
 namespace sluice::scan {
 namespace {
 
-constexpr Severity kMostSevereFirst[] = {Severity::kCritical, Severity::kHigh,
-                                         Severity::kMedium,   Severity::kLow,
-                                         Severity::kInfo,     Severity::kUnassigned};
-
 // "Critical", "Unassigned": the summary's key spelling.
 std::string TitleCase(Severity s) {
   std::string word(SeverityName(s));
@@ -52,9 +48,9 @@ nlohmann::json FindingJson(const Finding& f) {
   return j;
 }
 
-// Where a finding is, for the table: the versions of a vulnerable package,
-// else the path (and line), else the config.
-std::string Where(const Finding& f) {
+}  // namespace
+
+std::string FindingLocation(const Finding& f) {
   if (!f.package_name.empty()) {
     return f.package_name + " " + f.installed_version +
            (f.fixed_version.empty() ? " (no fix)" : " -> " + f.fixed_version);
@@ -63,10 +59,22 @@ std::string Where(const Finding& f) {
   return "image config";
 }
 
-}  // namespace
-
 int SeverityCounts::total() const { return std::accumulate(all.begin(), all.end(), 0); }
 int SeverityCounts::new_total() const { return std::accumulate(fresh.begin(), fresh.end(), 0); }
+
+int CountAtOrAbove(const std::vector<Finding>& findings, Severity level) {
+  int n = 0;
+  for (const Finding& f : findings) n += f.severity >= level && f.severity != Severity::kUnassigned;
+  return n;
+}
+
+Result<SeverityCounts> CountAgainstHistory(const ScanHistory& history, const std::string& target,
+                                           const ScanResult& result) {
+  SLUICE_ASSIGN_OR_RETURN(std::optional<std::set<std::string>> previous, history.Previous(target));
+  SeverityCounts counts = CountFindings(result.findings, previous ? &*previous : nullptr);
+  SLUICE_RETURN_IF_ERROR(history.Record(target, result.manifest_digest, result.findings));
+  return counts;
+}
 
 SeverityCounts CountFindings(const std::vector<Finding>& findings,
                              const std::set<std::string>* previous) {
@@ -81,7 +89,7 @@ SeverityCounts CountFindings(const std::vector<Finding>& findings,
 
 nlohmann::json SummaryJson(const SeverityCounts& counts) {
   nlohmann::json by_severity = {{"Ignored", 0}, {"ExternalPolicyFailures", 0}};
-  for (Severity s : kMostSevereFirst) {
+  for (Severity s : kSeveritiesMostSevereFirst) {
     by_severity[TitleCase(s)] = counts.at(s);
     by_severity["New" + TitleCase(s)] = counts.new_at(s);
   }
@@ -119,7 +127,7 @@ std::string FindingsTable(const std::string& target, const ScanResult& result,
       << (result.vulnerabilities_checked ? ""
                                          : "; no vulnerability database (sluice vulndb import)")
       << "\n";
-  for (Severity s : kMostSevereFirst) {
+  for (Severity s : kSeveritiesMostSevereFirst) {
     std::vector<const Finding*> level;
     for (const Finding& f : result.findings) {
       if (f.severity == s) level.push_back(&f);
@@ -127,11 +135,11 @@ std::string FindingsTable(const std::string& target, const ScanResult& result,
     if (level.empty()) continue;
     out << "\n" << SeverityName(s) << " (" << level.size() << ")\n";
     for (const Finding* f : level) {
-      out << "  " << f->id << "  " << Where(*f) << "\n      " << f->title << "\n";
+      out << "  " << f->id << "  " << FindingLocation(*f) << "\n      " << f->title << "\n";
     }
   }
   out << "\n" << counts.total() << " finding(s): ";
-  for (Severity s : kMostSevereFirst) {
+  for (Severity s : kSeveritiesMostSevereFirst) {
     out << counts.at(s) << " " << SeverityName(s) << (s == Severity::kUnassigned ? "" : ", ");
   }
   out << "; " << counts.new_total() << " new\n";

@@ -19,7 +19,9 @@
 #include <set>
 #include <string>
 
+#include "common/status.h"
 #include "scan/findings.h"
+#include "scan/scan_history.h"
 #include "scan/scanner.h"
 
 namespace sluice::scan {
@@ -38,6 +40,19 @@ struct SeverityCounts {
 // there was none (everything is new).
 SeverityCounts CountFindings(const std::vector<Finding>& findings,
                              const std::set<std::string>* previous);
+
+// How many findings are at least `level` (Unassigned never is): what a
+// --fail-on / fail_on_severity threshold counts.
+int CountAtOrAbove(const std::vector<Finding>& findings, Severity level);
+
+// The counts of `result` against `target`'s previous scan in `history`,
+// which then records this scan as the target's latest.
+Result<SeverityCounts> CountAgainstHistory(const ScanHistory& history, const std::string& target,
+                                           const ScanResult& result);
+
+// Where a finding is, for people: a vulnerable package's installed and
+// fixed versions, else the file (and line), else "image config".
+std::string FindingLocation(const Finding& finding);
 
 // The summary JSON described above.
 nlohmann::json SummaryJson(const SeverityCounts& counts);

@@ -115,9 +115,7 @@ Result<oci::Descriptor> FindOrPullImage(engine::StepContext& ctx, const oci::Ima
 
 std::map<std::string, std::string> OutputVariables(const scan::SeverityCounts& counts) {
   std::map<std::string, std::string> out;
-  for (scan::Severity s :
-       {scan::Severity::kCritical, scan::Severity::kHigh, scan::Severity::kMedium,
-        scan::Severity::kLow, scan::Severity::kInfo, scan::Severity::kUnassigned}) {
+  for (scan::Severity s : scan::kSeveritiesMostSevereFirst) {
     std::string name(scan::SeverityName(s));
     out[name] = std::to_string(counts.at(s));
     out["NEW_" + name] = std::to_string(counts.new_at(s));
@@ -135,14 +133,8 @@ void LogFindings(const engine::StepContext& ctx, const scan::ScanResult& result)
               " more (details in the step's scan)");
       break;
     }
-    std::string where =
-        !f.package_name.empty()
-            ? f.package_name + " " + f.installed_version +
-                  (f.fixed_version.empty() ? "" : " (fixed in " + f.fixed_version + ")")
-        : f.path.empty() ? "image config"
-                         : "/" + f.path + (f.line > 0 ? ":" + std::to_string(f.line) : "");
-    ctx.Log(std::string(scan::SeverityName(f.severity)) + "  " + f.id + "  " + where + "  " +
-            f.title);
+    ctx.Log(std::string(scan::SeverityName(f.severity)) + "  " + f.id + "  " +
+            scan::FindingLocation(f) + "  " + f.title);
   }
 }
 
@@ -236,13 +228,10 @@ StepOutcome SecurityScanStep::Execute(engine::StepContext& ctx) const {
     return StepOutcome::Error("scanning " + display + ": " + result.status().message());
   }
 
-  scan::ScanHistory history(ctx.state_dir / "scans");
-  auto previous = history.Previous(s.target_name);
-  if (!previous.ok()) return StepOutcome::Error(previous.status().message());
-  scan::SeverityCounts counts =
-      scan::CountFindings(result->findings, *previous ? &**previous : nullptr);
-  Status recorded = history.Record(s.target_name, image->digest, result->findings);
-  if (!recorded.ok()) return StepOutcome::Error(recorded.message());
+  auto counted =
+      scan::CountAgainstHistory(scan::ScanHistory(ctx.state_dir / "scans"), s.target_name, *result);
+  if (!counted.ok()) return StepOutcome::Error(counted.status().message());
+  const scan::SeverityCounts& counts = *counted;
 
   nlohmann::json summary = scan::SummaryJson(counts);
   ctx.Log("Scan Results: " + summary.dump(4));
@@ -261,10 +250,7 @@ StepOutcome SecurityScanStep::Execute(engine::StepContext& ctx) const {
   details["image"] = display;
   outcome.details["scan"] = std::move(details);
   if (fail_on) {
-    int at_or_above = 0;
-    for (const scan::Finding& f : result->findings) {
-      at_or_above += f.severity >= *fail_on && f.severity != scan::Severity::kUnassigned;
-    }
+    int at_or_above = scan::CountAtOrAbove(result->findings, *fail_on);
     if (at_or_above > 0) {
       StepOutcome failed = StepOutcome::Failure(
           ErrorType::kVerification, std::to_string(at_or_above) + " finding(s) at or above " +
