@@ -59,6 +59,15 @@ TEST(ScanReportTest, NewCountsLeaveOutWhatThePreviousScanFound) {
   EXPECT_EQ(counts.new_at(Severity::kCritical), 0);
 }
 
+TEST(ScanReportTest, FailOnCountsFindingsAtOrAboveTheLevelButNeverUnassigned) {
+  std::vector<Finding> findings = {Vulnerability("CVE-1", Severity::kHigh, "openssl"),
+                                   Vulnerability("CVE-2", Severity::kLow, "zlib"),
+                                   Vulnerability("GHSA-x", Severity::kUnassigned, "left-pad")};
+  EXPECT_EQ(CountAtOrAbove(findings, Severity::kCritical), 0);
+  EXPECT_EQ(CountAtOrAbove(findings, Severity::kHigh), 1);
+  EXPECT_EQ(CountAtOrAbove(findings, Severity::kInfo), 2);
+}
+
 TEST(ScanReportTest, SummaryHasTheTutorialsShape) {
   std::vector<Finding> findings = {Vulnerability("CVE-1", Severity::kHigh, "openssl"),
                                    Vulnerability("CVE-2", Severity::kLow, "zlib")};
