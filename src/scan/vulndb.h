@@ -59,6 +59,19 @@ class VulnDb {
 
   Result<VulnDbImport> Import(const std::filesystem::path& source);
 
+  // Stores entries another importer made (debian_security.h), in one
+  // transaction, skipping and counting those that do not parse as Import
+  // does. kWhenNewer is Import's rule; kWhenDifferent also replaces a
+  // stored entry with a newer `modified` when the text differs (for an
+  // importer that rebuilds its own entries from a source it trusts more
+  // than what it stored before).
+  enum class Replace { kWhenNewer, kWhenDifferent };
+  struct EntryText {
+    std::string origin;  // for warnings
+    std::string json;
+  };
+  Result<VulnDbImport> ImportEntries(const std::vector<EntryText>& entries, Replace replace);
+
   // The JSON text of every entry that names (ecosystem, name) among its
   // affected packages, in id order; `ecosystem` without a ':' suffix (one
   // is tolerated and ignored); a PyPI `name` is normalised here.

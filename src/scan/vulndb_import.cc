@@ -16,9 +16,11 @@ constexpr size_t kMaxWarnings = 100;
 
 enum class Stored { kNew, kReplaced, kUnchanged };
 
-// Stores `text` under `keys` unless the stored entry is newer, or has the
-// same `modified` and the same text (so a re-import writes nothing).
-Result<Stored> StoreEntry(VulnDbConnection& impl, const VulnDbKeys& keys, const std::string& text) {
+// Stores `text` under `keys` unless the stored entry is newer (kWhenNewer),
+// or has the same `modified` and the same text (so a re-import writes
+// nothing).
+Result<Stored> StoreEntry(VulnDbConnection& impl, const VulnDbKeys& keys, const std::string& text,
+                          VulnDb::Replace replace) {
   bool exists = false;
   {
     SqlCursor select(impl.select_entry, "reading a stored vulnerability");
@@ -26,8 +28,14 @@ Result<Stored> StoreEntry(VulnDbConnection& impl, const VulnDbKeys& keys, const 
     SLUICE_ASSIGN_OR_RETURN(exists, select.Step());
     if (exists) {
       std::string_view stored_modified = select.Text(0);
-      if (stored_modified > keys.modified) return Stored::kUnchanged;
-      if (stored_modified == keys.modified && select.Text(1) == text) return Stored::kUnchanged;
+      bool same = stored_modified == keys.modified && select.Text(1) == text;
+      if (same) return Stored::kUnchanged;
+      if (replace == VulnDb::Replace::kWhenNewer && stored_modified > keys.modified) {
+        return Stored::kUnchanged;
+      }
+      if (replace == VulnDb::Replace::kWhenDifferent && select.Text(1) == text) {
+        return Stored::kUnchanged;
+      }
     }
   }
   {
@@ -52,44 +60,74 @@ Result<Stored> StoreEntry(VulnDbConnection& impl, const VulnDbKeys& keys, const 
   return exists ? Stored::kReplaced : Stored::kNew;
 }
 
-}  // namespace
+// One import's bookkeeping: counts, and warnings for skipped entries.
+class ImportRun {
+ public:
+  ImportRun(VulnDbConnection& impl, VulnDb::Replace replace) : impl_(impl), replace_(replace) {}
 
-Result<VulnDbImport> VulnDb::Import(const std::filesystem::path& source) {
-  VulnDbImport result;
-  auto skip = [&result](const std::string& origin, const Status& why) {
-    ++result.skipped;
-    if (result.warnings.size() < kMaxWarnings) {
-      result.warnings.push_back(origin + ": skipped: " + why.message());
-    }
-  };
-  auto visit = [&](const std::string& origin, const Result<std::string>& text) -> Status {
+  Status Visit(const std::string& origin, const Result<std::string>& text) {
     if (!text.ok()) {
-      skip(origin, text.status());
+      Skip(origin, text.status());
       return Status::Ok();
     }
     Result<VulnDbKeys> keys = ParseVulnDbKeys(*text);
     if (!keys.ok()) {
-      skip(origin, keys.status());
+      Skip(origin, keys.status());
       return Status::Ok();
     }
-    SLUICE_ASSIGN_OR_RETURN(Stored stored, StoreEntry(*impl_, *keys, *text));
+    SLUICE_ASSIGN_OR_RETURN(Stored stored, StoreEntry(impl_, *keys, *text, replace_));
     if (stored == Stored::kUnchanged) {
-      ++result.unchanged;
+      ++result_.unchanged;
     } else {
-      ++result.imported;
+      ++result_.imported;
     }
     return Status::Ok();
-  };
-
-  SLUICE_ASSIGN_OR_RETURN(SqlTransaction transaction, SqlTransaction::Begin(impl_->db));
-  SLUICE_RETURN_IF_ERROR(ReadVulnDbSource(source, visit));
-  SLUICE_RETURN_IF_ERROR(transaction.Commit().Annotate("importing " + source.string()));
-  if (result.skipped > static_cast<int64_t>(kMaxWarnings)) {
-    result.warnings.push_back("... and " +
-                              std::to_string(result.skipped - static_cast<int64_t>(kMaxWarnings)) +
-                              " more entries skipped");
   }
-  return result;
+
+  VulnDbImport Finish() {
+    if (result_.skipped > static_cast<int64_t>(kMaxWarnings)) {
+      result_.warnings.push_back(
+          "... and " + std::to_string(result_.skipped - static_cast<int64_t>(kMaxWarnings)) +
+          " more entries skipped");
+    }
+    return std::move(result_);
+  }
+
+ private:
+  void Skip(const std::string& origin, const Status& why) {
+    ++result_.skipped;
+    if (result_.warnings.size() < kMaxWarnings) {
+      result_.warnings.push_back(origin + ": skipped: " + why.message());
+    }
+  }
+
+  VulnDbConnection& impl_;
+  VulnDb::Replace replace_;
+  VulnDbImport result_;
+};
+
+}  // namespace
+
+Result<VulnDbImport> VulnDb::Import(const std::filesystem::path& source) {
+  ImportRun run(*impl_, Replace::kWhenNewer);
+  SLUICE_ASSIGN_OR_RETURN(SqlTransaction transaction, SqlTransaction::Begin(impl_->db));
+  SLUICE_RETURN_IF_ERROR(ReadVulnDbSource(
+      source, [&run](const std::string& origin, const Result<std::string>& text) {
+        return run.Visit(origin, text);
+      }));
+  SLUICE_RETURN_IF_ERROR(transaction.Commit().Annotate("importing " + source.string()));
+  return run.Finish();
+}
+
+Result<VulnDbImport> VulnDb::ImportEntries(const std::vector<EntryText>& entries,
+                                           Replace replace) {
+  ImportRun run(*impl_, replace);
+  SLUICE_ASSIGN_OR_RETURN(SqlTransaction transaction, SqlTransaction::Begin(impl_->db));
+  for (const EntryText& entry : entries) {
+    SLUICE_RETURN_IF_ERROR(run.Visit(entry.origin, entry.json));
+  }
+  SLUICE_RETURN_IF_ERROR(transaction.Commit().Annotate("storing advisories"));
+  return run.Finish();
 }
 
 }  // namespace sluice::scan
