@@ -48,7 +48,10 @@ class HttpArchive : public DebianArchive {
       request.method = "GET";
       request.url = url;
       Result<oci::HttpResponse> sent = transport_->Send(request);
-      if (!sent.ok()) return sent.status().Annotate("GET " + url);
+      if (!sent.ok()) {
+        return Status::IoError(sent.status().message() +
+                               " (offline, import from a local mirror directory instead)");
+      }
       oci::HttpResponse& response = *sent;
       if (response.status == 200) return std::move(response.body);
       if (response.status == 404 || response.status == 410) {
