@@ -269,12 +269,10 @@ std::string ParseGoBinary(const InventoryFile& file, std::vector<Package>& out) 
         GoPackage(file, main_path, info.main.version.empty() ? "(devel)" : info.main.version));
   }
   for (const auto& dep : info.deps) out.push_back(GoPackage(file, dep.path, dep.version));
-  // "go1.19.8" (maybe followed by " X:experiment") -> stdlib v1.19.8, in
-  // the form module versions take. A "devel ..." toolchain has no release.
-  std::string_view go = info.go_version;
-  go = go.substr(0, go.find(' '));
-  if (go.starts_with("go") && go.size() > 2) {
-    out.push_back(GoPackage(file, "stdlib", "v" + std::string(go.substr(2))));
+  // The toolchain's release as the standard library's module version. A
+  // "devel ..." toolchain has none.
+  if (std::string stdlib = GoStdlibVersion(info.go_version); !stdlib.empty()) {
+    out.push_back(GoPackage(file, "stdlib", stdlib));
   }
   return "";
 }

@@ -244,5 +244,19 @@ TEST(GoBuildInfoTest, ReadsARealGoBinaryOfThisMachine) {
   EXPECT_TRUE(has_main);
 }
 
+TEST(GoStdlibVersionTest, WritesToolchainReleasesAsTheGoDatabaseDoes) {
+  using internal::GoStdlibVersion;
+  EXPECT_EQ(GoStdlibVersion("go1.19.8"), "v1.19.8");
+  EXPECT_EQ(GoStdlibVersion("go1.21"), "v1.21.0");
+  EXPECT_EQ(GoStdlibVersion("go1.21rc2"), "v1.21.0-rc.2");
+  EXPECT_EQ(GoStdlibVersion("go1.20beta1"), "v1.20.0-beta.1");
+  EXPECT_EQ(GoStdlibVersion("go1.22.3 X:boringcrypto"), "v1.22.3");
+  EXPECT_EQ(GoStdlibVersion("devel go1.23-abcdef Tue"), "");
+  EXPECT_EQ(GoStdlibVersion("go1..2"), "");
+  EXPECT_EQ(GoStdlibVersion("go1.21rc"), "");
+  EXPECT_EQ(GoStdlibVersion("go1.2.3.4"), "");
+  EXPECT_EQ(GoStdlibVersion("go"), "");
+}
+
 }  // namespace
 }  // namespace sluice::scan

@@ -11,8 +11,9 @@
 // node_modules/**/package.json (name, version, license); Go modules and
 // the Go standard library from the .go.buildinfo section of ELF
 // executables (main module, `dep` lines with `=>` replacements applied,
-// "stdlib" at the Go version written as a module version: go1.19.8 ->
-// v1.19.8; a GOPATH build's main package at "(devel)"; both the inline
+// "stdlib" at the Go version as the Go vulnerability database writes it,
+// with a module version's "v": go1.19.8 -> v1.19.8, go1.21rc2 ->
+// v1.21.0-rc.2; a GOPATH build's main package at "(devel)"; both the inline
 // format of Go >= 1.18 and the older pointer format are read).
 // Each package carries the path it was read from, its layer, and a purl.
 //

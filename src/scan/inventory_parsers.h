@@ -30,6 +30,13 @@ bool IsElf(std::string_view contents);
 // Whether an ELF file has a .go.buildinfo section or (headers cut off) the
 // build info magic at a 16-byte aligned offset.
 bool MayHoldGoBuildInfo(std::string_view contents);
+// A Go toolchain version as the standard library's semantic version, the
+// way the Go vulnerability database writes it (with the "v" module
+// versions take): go1.19.8 -> v1.19.8, go1.21 -> v1.21.0, go1.21rc2 ->
+// v1.21.0-rc.2, go1.20beta1 -> v1.20.0-beta.1; a " X:..." suffix is
+// dropped. Empty for anything else ("devel go1.22-abc").
+std::string GoStdlibVersion(std::string_view go_version);
+
 // The Go packages of an ELF executable's .go.buildinfo: the main module,
 // its `dep` modules and "stdlib". Nothing (and "") for an ELF file that is
 // not a Go program.

@@ -118,6 +118,27 @@ TEST(AffectsTest, LastAffectedIncludesThatVersionAndNoFixIsReported) {
   EXPECT_FALSE(Affects(entry, Pkg("Go", "example.com/mod", "v1.2.1")).affected);
 }
 
+// The Go vulnerability database's shape: versions without Go's "v", the
+// standard library as the module "stdlib", a second range opened at a
+// pre-release ("1.21.0-0"). The inventory writes Go's versions with "v"
+// (a toolchain go1.20.10 is stdlib v1.20.10).
+TEST(AffectsTest, GoStandardLibraryAsTheGoDatabaseWritesIt) {
+  OsvEntry entry = Simple("Go", "stdlib", R"("ranges": [{"type": "SEMVER", "events": [
+      {"introduced": "0"}, {"fixed": "1.20.11"}, {"introduced": "1.21.0-0"},
+      {"fixed": "1.21.4"}]}])");
+  OsvMatch old = Affects(entry, Pkg("Go", "stdlib", "v1.19.8"));
+  EXPECT_TRUE(old.affected);
+  EXPECT_EQ(old.fixed_version, "1.20.11");
+  EXPECT_FALSE(Affects(entry, Pkg("Go", "stdlib", "v1.20.11")).affected);
+  EXPECT_FALSE(Affects(entry, Pkg("Go", "stdlib", "v1.20.12")).affected);
+  OsvMatch newer = Affects(entry, Pkg("Go", "stdlib", "v1.21.0"));
+  EXPECT_TRUE(newer.affected);
+  EXPECT_EQ(newer.fixed_version, "1.21.4");
+  EXPECT_TRUE(Affects(entry, Pkg("Go", "stdlib", "v1.21.0-rc.2")).affected);
+  EXPECT_FALSE(Affects(entry, Pkg("Go", "stdlib", "v1.21.4")).affected);
+  EXPECT_FALSE(Affects(entry, Pkg("Go", "golang.org/x/net", "v1.19.8")).affected);
+}
+
 TEST(AffectsTest, LimitsBoundTheRange) {
   OsvEntry limited = Simple("npm", "p", R"("ranges": [{"type": "SEMVER", "events": [
       {"introduced": "0"}, {"limit": "2.0.0"}]}])");
