@@ -16,9 +16,9 @@ constexpr size_t kMaxWarnings = 100;
 
 enum class Stored { kNew, kReplaced, kUnchanged };
 
-// Stores `text` under `keys` unless the stored entry is newer (kWhenNewer),
-// or has the same `modified` and the same text (so a re-import writes
-// nothing).
+// Stores `text` under `keys` unless the stored entry has the same text and
+// `modified` (so a re-import writes nothing), or, with kWhenNewer, a newer
+// `modified`, or, with kWhenDifferent, the same text.
 Result<Stored> StoreEntry(VulnDbConnection& impl, const VulnDbKeys& keys, const std::string& text,
                           VulnDb::Replace replace) {
   bool exists = false;

@@ -168,6 +168,31 @@ TEST_F(VulnDbTest, SameModifiedWithDifferentTextReplacesTheEntry) {
   EXPECT_NE((*entries)[0].find("second"), std::string::npos);
 }
 
+TEST_F(VulnDbTest, ImportEntriesReplacesWhatDiffersWhenAskedToEvenIfOlder) {
+  std::string newer = OsvEntryText("A-1", "2024-02-01T00:00:00Z", "npm", "new");
+  std::string older = OsvEntryText("A-1", "2024-01-01T00:00:00Z", "npm", "old");
+  auto first = db().ImportEntries({{"one", newer}}, VulnDb::Replace::kWhenNewer);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->imported, 1);
+  auto kept = db().ImportEntries({{"two", older}}, VulnDb::Replace::kWhenNewer);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->unchanged, 1);
+  EXPECT_EQ(IdsFor("npm", "new"), Ids{"A-1"});
+
+  auto replaced = db().ImportEntries({{"two", older}, {"three", "{not json"}},
+                                     VulnDb::Replace::kWhenDifferent);
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_EQ(replaced->imported, 1);
+  EXPECT_EQ(replaced->skipped, 1);
+  ASSERT_EQ(replaced->warnings.size(), 1u);
+  EXPECT_EQ(replaced->warnings[0].rfind("three: skipped: ", 0), 0u) << replaced->warnings[0];
+  EXPECT_EQ(IdsFor("npm", "old"), Ids{"A-1"});
+  EXPECT_EQ(IdsFor("npm", "new"), Ids{});
+  auto again = db().ImportEntries({{"two", older}}, VulnDb::Replace::kWhenDifferent);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->unchanged, 1);
+}
+
 TEST_F(VulnDbTest, ComparesModifiedAsTimesNotAsWrittenText) {
   // 10:00+02:00 is 08:00Z, older than 09:00Z although it sorts after it as
   // text; "05Z" is older than "05.5Z" although '.' sorts before 'Z'.
