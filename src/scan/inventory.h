@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,11 +41,32 @@ bool IsInventoryPath(std::string_view path, uint32_t mode);
 // executables, which a caller can drop at once rather than hold them all.
 bool IsInventoryContents(std::string_view path, std::string_view contents);
 
+// What the inventory reads of an executable, without the executable: the
+// Go modules its build info names (the main module, its `dep` modules,
+// "stdlib"), or why they could not be read. A few hundred bytes where the
+// file is megabytes, so a caller may keep this instead of the file.
+struct ExecutableInfo {
+  struct Module {
+    std::string name, version;
+  };
+  std::vector<Module> go_modules;
+  std::string error;  // "" when read, or when the file is no Go program
+};
+
 struct InventoryFile {
   std::string path;
   std::string layer_digest;
   std::string contents;
+  // An executable's ExecutableInfo, which BuildInventory then reads instead
+  // of `contents` (CompactInventoryFile sets it); empty for other files.
+  std::optional<ExecutableInfo> executable;
 };
+
+// Replaces an executable's contents by its ExecutableInfo; other files
+// (os-release, package databases and manifests: small text) are left as
+// they are. BuildInventory gives the same packages and warnings for the
+// file either way.
+void CompactInventoryFile(InventoryFile& file);
 
 struct OsInfo {
   std::string id;          // "debian", "alpine"; empty when unknown
