@@ -199,7 +199,8 @@ nlohmann::json WithoutNewCounts(nlohmann::json report) {
 
 TEST_F(ImageScanTest, RescanFromTheLayerCacheGivesTheSameReportAndNoCacheWritesNone) {
   const fs::path cache = project_.state() / "scan-cache";
-  RunResult uncached = project_.Sluice({"image", "scan", "scan:1", "--format", "json", "--no-cache"});
+  RunResult uncached =
+      project_.Sluice({"image", "scan", "scan:1", "--format", "json", "--no-cache"});
   ASSERT_EQ(uncached.exit_code, 0) << uncached.err;
   EXPECT_FALSE(fs::exists(cache)) << "--no-cache wrote " << cache;
 

@@ -5,9 +5,9 @@
 #include <sstream>
 #include <vector>
 
+#include "scan/go_test_elf.h"
 #include "scan/inventory.h"
 #include "scan/inventory_parsers.h"
-#include "scan/go_test_elf.h"
 
 namespace sluice::scan {
 namespace {

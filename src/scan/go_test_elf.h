@@ -26,7 +26,7 @@ inline std::string Uvarint(uint64_t v) {
 // A .go.buildinfo section as Go >= 1.18 writes it (`flags` 2: inline
 // strings), with the module text wrapped in its 16-byte sentinels.
 inline std::string BuildInfoSection(const std::string& go_version, const std::string& modinfo,
-                             uint8_t flags = 2) {
+                                    uint8_t flags = 2) {
   std::string s = "\xff Go buildinf:";
   s += static_cast<char>(8);
   s += static_cast<char>(flags);
@@ -88,7 +88,8 @@ inline std::string MinimalElf(const std::vector<TestSection>& sections) {
   return elf;
 }
 
-inline std::string MinimalElf(const std::string& section, const std::string& name = ".go.buildinfo") {
+inline std::string MinimalElf(const std::string& section,
+                              const std::string& name = ".go.buildinfo") {
   return MinimalElf({{name, section}});
 }
 

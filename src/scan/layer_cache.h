@@ -27,7 +27,7 @@
 // Load treats a record it cannot read, parse or verify as missing: the
 // layer is then walked again and the record rewritten. Neither is ever an
 // error of the scan. Nothing prunes the directory; it may be deleted at any
-// time (a record is about 100 bytes per file of its layer).
+// time (a record takes about 50 bytes per entry of its layer).
 //
 // Records hold inventory files' text (a dpkg status, a package.json) as
 // the layer does: files are made 0600 in a 0700 directory.
@@ -74,8 +74,8 @@ std::string LayerRecordKey(std::string_view secret_fingerprint, int64_t max_secr
 // A record's bytes, and back: nullopt for bytes that are not a whole,
 // intact record of `layer_digest` under `key`.
 std::string EncodeLayerRecord(const LayerRecord& record, std::string_view key);
-std::optional<LayerRecord> DecodeLayerRecord(std::string_view bytes,
-                                             std::string_view layer_digest, std::string_view key);
+std::optional<LayerRecord> DecodeLayerRecord(std::string_view bytes, std::string_view layer_digest,
+                                             std::string_view key);
 
 class LayerCache {
  public:

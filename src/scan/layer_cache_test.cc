@@ -125,8 +125,8 @@ TEST(LayerCacheTest, RecordOfAnotherLayerOrKeyIsNotRead) {
   std::string bytes = EncodeLayerRecord(SampleRecord(layer), kKey);
   EXPECT_FALSE(DecodeLayerRecord(bytes, oci::Sha256Of("other").str(), kKey));
   EXPECT_FALSE(DecodeLayerRecord(bytes, layer.str(), LayerRecordKey("rules", 1024, 256 << 20)));
-  EXPECT_FALSE(DecodeLayerRecord(bytes, layer.str(), LayerRecordKey("other rules", 8 << 20,
-                                                                    256 << 20)));
+  EXPECT_FALSE(
+      DecodeLayerRecord(bytes, layer.str(), LayerRecordKey("other rules", 8 << 20, 256 << 20)));
 }
 
 TEST(LayerCacheTest, DamagedRecordIsNotRead) {

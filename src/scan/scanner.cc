@@ -109,15 +109,14 @@ Result<LayerRecord> ReadLayer(const oci::ImageLayout& layout, const oci::Manifes
 // Layer `index`'s record: the cache's when it holds one, else read from the
 // blob and then kept in the cache.
 Result<LayerRecord> RecordOf(const oci::ImageLayout& layout, const oci::Manifest& manifest,
-                             size_t index, const SecretScanner& secrets,
-                             const ScanOptions& options, const LayerCache* cache) {
+                             size_t index, const SecretScanner& secrets, const ScanOptions& options,
+                             const LayerCache* cache) {
   if (cache != nullptr) {
     if (std::optional<LayerRecord> kept = cache->Load(manifest.layers[index].digest)) {
       return std::move(*kept);
     }
   }
-  SLUICE_ASSIGN_OR_RETURN(LayerRecord record,
-                          ReadLayer(layout, manifest, index, secrets, options));
+  SLUICE_ASSIGN_OR_RETURN(LayerRecord record, ReadLayer(layout, manifest, index, secrets, options));
   // A record that cannot be kept (a read-only or full disk) only costs the
   // next scan this walk again; the scan's result does not depend on it.
   if (cache != nullptr) static_cast<void>(cache->Store(record));
@@ -181,9 +180,9 @@ Result<ScanResult> ScanImage(const oci::ImageLayout& layout, const oci::Descript
   }
   std::optional<LayerCache> cache;
   if (!options.layer_cache.empty()) {
-    cache.emplace(options.layer_cache, LayerRecordKey(secrets->Fingerprint(),
-                                                      options.max_secret_file_size,
-                                                      kMaxInventoryFile));
+    cache.emplace(
+        options.layer_cache,
+        LayerRecordKey(secrets->Fingerprint(), options.max_secret_file_size, kMaxInventoryFile));
   }
 
   ScanResult result;

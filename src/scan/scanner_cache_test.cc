@@ -75,10 +75,10 @@ class ScannerCacheTest : public ::testing::Test {
     Write(base / "usr/lib/python3/dist-packages/requests-2.25.0.dist-info/METADATA",
           "Metadata-Version: 2.1\nName: requests\nVersion: 2.25.0\nLicense: Apache 2.0\n");
     Write(base / "usr/local/bin/goapp",
-          test_elf::MinimalElf(test_elf::BuildInfoSection(
-              "go1.21.5",
-              "path\texample.com/app\nmod\texample.com/app\tv1.2.3\t\n"
-              "dep\tgolang.org/x/text\tv0.3.7\th1:abc=\n")));
+          test_elf::MinimalElf(
+              test_elf::BuildInfoSection("go1.21.5",
+                                         "path\texample.com/app\nmod\texample.com/app\tv1.2.3\t\n"
+                                         "dep\tgolang.org/x/text\tv0.3.7\th1:abc=\n")));
     fs::permissions(base / "usr/local/bin/goapp", fs::perms(0755));
     Write(base / "usr/bin/su", "#!/bin/true\n");
     fs::permissions(base / "usr/bin/su", fs::perms(04755));
@@ -156,7 +156,7 @@ class ScannerCacheTest : public ::testing::Test {
 };
 
 ino_t Inode(const fs::path& p) {
-  struct stat st{};
+  struct stat st {};
   EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
   return st.st_ino;
 }
@@ -254,8 +254,8 @@ TEST_F(ScannerCacheTest, RecordsHoldNoSecretInClearText) {
     EXPECT_EQ(bytes->find(kAwsKeyId), std::string::npos) << p;
     // Nor the bulk of it (a masked match keeps at most its first 4 characters).
     EXPECT_EQ(bytes->find(std::string(kAwsKeyId).substr(4)), std::string::npos) << p;
-    EXPECT_EQ(fs::status(p).permissions() & fs::perms::all, fs::perms::owner_read |
-                                                                 fs::perms::owner_write);
+    EXPECT_EQ(fs::status(p).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
   }
 }
 

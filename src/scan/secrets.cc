@@ -118,8 +118,8 @@ std::string SecretScanner::Fingerprint() const {
   for (const internal::CompiledSecretRule& rule : impl_->matcher->rules()) {
     const internal::SecretRuleSpec& spec = *rule.spec;
     text += "\nrule ";
-    for (std::string_view field : {spec.id, spec.title, spec.regex, spec.allow_secret,
-                                   spec.allow_match, spec.start_line}) {
+    for (std::string_view field :
+         {spec.id, spec.title, spec.regex, spec.allow_secret, spec.allow_match, spec.start_line}) {
       AddField(text, field);
     }
     for (std::string_view keyword : spec.keywords) AddField(text, keyword);
