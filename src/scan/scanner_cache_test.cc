@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/files.h"
@@ -257,6 +258,22 @@ TEST_F(ScannerCacheTest, RecordsHoldNoSecretInClearText) {
     EXPECT_EQ(fs::status(p).permissions() & fs::perms::all,
               fs::perms::owner_read | fs::perms::owner_write);
   }
+}
+
+TEST_F(ScannerCacheTest, ConcurrentScansShareOneCache) {
+  const std::string expected = Describe(Scan(full_, {}));
+  std::vector<std::string> described(4);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < described.size(); ++i) {
+    threads.emplace_back([&, i] {
+      auto result = ScanImage(*layout_, full_, Cached());
+      described[i] = result.ok() ? Describe(*result) : result.status().message();
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::string& d : described) EXPECT_EQ(d, expected);
+  EXPECT_EQ(Records().size(), 3u);  // no temporary file left behind
+  EXPECT_EQ(Describe(Scan(full_, Cached())), expected);
 }
 
 TEST_F(ScannerCacheTest, CacheThatCannotBeWrittenOnlyCostsTime) {
