@@ -19,6 +19,12 @@
 // A file that cannot be parsed adds a warning naming it and is otherwise
 // skipped: an inventory is as complete as the image lets it be. Pure
 // functions; thread-safe.
+//
+// The scanner's layer cache (layer_cache.h) keeps the files these select
+// (IsInventoryPath, IsInventoryContents) and an executable's ExecutableInfo
+// across runs: a change to either must bump kLayerRecordFormat there, or
+// old records would miss what the new code reads. The parsers of text files
+// run on every scan and need no bump.
 #pragma once
 
 #include <cstdint>
