@@ -153,7 +153,9 @@ TEST(GoBuildInfoTest, CompactedExecutableGivesTheSamePackagesAndWarnings) {
   for (InventoryFile& f : compacted) CompactInventoryFile(f);
   EXPECT_TRUE(compacted[0].contents.empty());
   ASSERT_TRUE(compacted[0].executable.has_value());
-  EXPECT_EQ(compacted[0].executable->go_modules.size(), 3u);  // main, dep, stdlib
+  EXPECT_EQ(compacted[0].executable->go_version, "go1.21.5");
+  EXPECT_EQ(compacted[0].executable->main.version, "v1.2.3");
+  EXPECT_EQ(compacted[0].executable->deps.size(), 1u);
   EXPECT_FALSE(compacted[1].executable->error.empty());
   EXPECT_EQ(compacted[4].contents, files[4].contents);  // text files stay as they are
   EXPECT_FALSE(compacted[4].executable.has_value());

@@ -24,7 +24,8 @@
 // (IsInventoryPath, IsInventoryContents) and an executable's ExecutableInfo
 // across runs: a change to either must bump kLayerRecordFormat there, or
 // old records would miss what the new code reads. The parsers of text files
-// run on every scan and need no bump.
+// and the making of Go packages from an ExecutableInfo run on every scan
+// and need no bump.
 #pragma once
 
 #include <cstdint>
@@ -47,16 +48,22 @@ bool IsInventoryPath(std::string_view path, uint32_t mode);
 // executables, which a caller can drop at once rather than hold them all.
 bool IsInventoryContents(std::string_view path, std::string_view contents);
 
-// What the inventory reads of an executable, without the executable: the
-// Go modules its build info names (the main module, its `dep` modules,
-// "stdlib"), or why they could not be read. A few hundred bytes where the
-// file is megabytes, so a caller may keep this instead of the file.
+// What the inventory reads of an executable, without the executable: its
+// Go build info as written (the toolchain, the main package and module,
+// the `dep` modules with `=>` replacements applied), or why it could not
+// be read. BuildInventory makes the packages from it (the main module or
+// "(devel)", the deps, "stdlib" from the toolchain), so this holds no
+// decision that a later version might make otherwise. A few hundred bytes
+// where the file is megabytes: a caller may keep this instead of the file.
 struct ExecutableInfo {
   struct Module {
-    std::string name, version;
+    std::string path, version;
   };
-  std::vector<Module> go_modules;
-  std::string error;  // "" when read, or when the file is no Go program
+  std::string go_version;    // "go1.21.5"; empty: no Go build info
+  std::string package_path;  // the main package ("path")
+  Module main;               // the main module ("mod")
+  std::vector<Module> deps;  // the `dep` modules
+  std::string error;         // "" when read, or when the file is no Go program
 };
 
 struct InventoryFile {

@@ -30,12 +30,12 @@ bool IsElf(std::string_view contents);
 // Whether an ELF file has a .go.buildinfo section or (headers cut off) the
 // build info magic at a 16-byte aligned offset.
 bool MayHoldGoBuildInfo(std::string_view contents);
-// The Go modules of an ELF executable's .go.buildinfo: the main module,
-// its `dep` modules and "stdlib". Nothing (and no error) for a file that is
-// not a Go program.
+// The Go build info of an ELF executable's .go.buildinfo. Nothing (and no
+// error) for a file that is not a Go program.
 ExecutableInfo ReadExecutableInfo(std::string_view contents);
-// The Go packages of an executable (its `executable` info when set, else
-// what ReadExecutableInfo reads of its contents); the error message.
+// The Go packages of an executable: the main module, its `dep` modules and
+// "stdlib" (from its `executable` info when set, else from what
+// ReadExecutableInfo reads of its contents); the error message.
 std::string ParseGoBinary(const InventoryFile& file, std::vector<Package>& out);
 
 // What the build info of a Go program says.

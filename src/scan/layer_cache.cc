@@ -5,8 +5,9 @@
 //   entries:   type(1 byte) path mode uid gid size link-target truncated(1)
 //   files-scanned
 //   secrets:   every field of a Finding, in the struct's order
-//   inventory: path, then 0 and the contents, or 1, the Go modules (name,
-//              version) and the error of an executable
+//   inventory: path, then 0 and the contents, or 1 and an executable's
+//              ExecutableInfo: Go version, main package, main module (path,
+//              version), deps (path, version each), error
 //   the SHA-256 (64 hex digits) of all the bytes before it
 // About 50 bytes per entry: the Debian minbase layer of bench/image_scan
 // (6,800 entries, 206 MB) makes a 400 KB record, and a rescan of that image
@@ -203,13 +204,18 @@ void PutInventoryFile(Writer& w, const InventoryFile& f) {
     w.String(f.contents);
     return;
   }
+  const ExecutableInfo& info = *f.executable;
   w.Byte(1);
-  w.Unsigned(f.executable->go_modules.size());
-  for (const auto& m : f.executable->go_modules) {
-    w.String(m.name);
+  for (const std::string* s :
+       {&info.go_version, &info.package_path, &info.main.path, &info.main.version}) {
+    w.String(*s);
+  }
+  w.Unsigned(info.deps.size());
+  for (const auto& m : info.deps) {
+    w.String(m.path);
     w.String(m.version);
   }
-  w.String(f.executable->error);
+  w.String(info.error);
 }
 
 InventoryFile GetInventoryFile(Reader& r, const std::string& layer_digest) {
@@ -221,9 +227,13 @@ InventoryFile GetInventoryFile(Reader& r, const std::string& layer_digest) {
     return f;
   }
   ExecutableInfo& info = f.executable.emplace();
-  info.go_modules.resize(r.Count(2));
-  for (auto& m : info.go_modules) {
-    m.name = r.String();
+  for (std::string* s :
+       {&info.go_version, &info.package_path, &info.main.path, &info.main.version}) {
+    *s = r.String();
+  }
+  info.deps.resize(r.Count(2));
+  for (auto& m : info.deps) {
+    m.path = r.String();
     m.version = r.String();
   }
   info.error = r.String();

@@ -54,10 +54,15 @@ LayerRecord SampleRecord(const oci::Digest& layer) {
   r.secrets = {f};
   r.inventory_files.push_back({"var/lib/dpkg/status", r.layer_digest, "Package: a\n"});
   InventoryFile go{"usr/local/bin/app", r.layer_digest, ""};
-  go.executable = ExecutableInfo{{{"example.com/app", "v1.2.3"}, {"stdlib", "v1.21.5"}}, ""};
+  go.executable = ExecutableInfo{"go1.21.5",
+                                 "example.com/app/cmd/app",
+                                 {"example.com/app", "v1.2.3"},
+                                 {{"golang.org/x/text", "v0.3.7"}, {"example.com/lib", ""}},
+                                 ""};
   r.inventory_files.push_back(go);
   InventoryFile broken{"usr/local/bin/broken", r.layer_digest, ""};
-  broken.executable = ExecutableInfo{{}, "Go build info cut short"};
+  broken.executable = ExecutableInfo{};
+  broken.executable->error = "Go build info cut short";
   r.inventory_files.push_back(broken);
   return r;
 }
@@ -103,12 +108,17 @@ void ExpectSameRecord(const LayerRecord& a, const LayerRecord& b) {
     EXPECT_EQ(x.contents, y.contents);
     ASSERT_EQ(x.executable.has_value(), y.executable.has_value());
     if (!x.executable) continue;
-    EXPECT_EQ(x.executable->error, y.executable->error);
-    ASSERT_EQ(x.executable->go_modules.size(), y.executable->go_modules.size());
-    for (size_t m = 0; m < x.executable->go_modules.size(); ++m) {
-      EXPECT_EQ(x.executable->go_modules[m].name, y.executable->go_modules[m].name);
-      EXPECT_EQ(x.executable->go_modules[m].version, y.executable->go_modules[m].version);
+    const ExecutableInfo &xi = *x.executable, &yi = *y.executable;
+    EXPECT_EQ(xi.go_version, yi.go_version);
+    EXPECT_EQ(xi.package_path, yi.package_path);
+    EXPECT_EQ(xi.main.path, yi.main.path);
+    EXPECT_EQ(xi.main.version, yi.main.version);
+    ASSERT_EQ(xi.deps.size(), yi.deps.size());
+    for (size_t m = 0; m < xi.deps.size(); ++m) {
+      EXPECT_EQ(xi.deps[m].path, yi.deps[m].path);
+      EXPECT_EQ(xi.deps[m].version, yi.deps[m].version);
     }
+    EXPECT_EQ(xi.error, yi.error);
   }
 }
 
