@@ -186,6 +186,39 @@ TEST_F(ImageScanTest, ASecondScanFindsNothingNewAndFailOnSetsTheExitCode) {
       << bad.err;
 }
 
+// A JSON report less what depends on the scans before it (the new counts).
+nlohmann::json WithoutNewCounts(nlohmann::json report) {
+  for (nlohmann::json* counts : {&report["summary"], &report["summary"]["issuesBySeverityCount"]}) {
+    for (auto it = counts->begin(); it != counts->end();) {
+      bool is_new = it.key().starts_with("new") || it.key().starts_with("New");
+      it = is_new ? counts->erase(it) : std::next(it);
+    }
+  }
+  return report;
+}
+
+TEST_F(ImageScanTest, RescanFromTheLayerCacheGivesTheSameReportAndNoCacheWritesNone) {
+  const fs::path cache = project_.state() / "scan-cache";
+  RunResult uncached =
+      project_.Sluice({"image", "scan", "scan:1", "--format", "json", "--no-cache"});
+  ASSERT_EQ(uncached.exit_code, 0) << uncached.err;
+  EXPECT_FALSE(fs::exists(cache)) << "--no-cache wrote " << cache;
+
+  RunResult cold = project_.Sluice({"image", "scan", "scan:1", "--format", "json"});
+  ASSERT_EQ(cold.exit_code, 0) << cold.err;
+  ASSERT_TRUE(fs::is_directory(cache));
+  EXPECT_FALSE(fs::is_empty(cache));
+  RunResult warm = project_.Sluice({"image", "scan", "scan:1", "--format", "json"});
+  ASSERT_EQ(warm.exit_code, 0) << warm.err;
+  EXPECT_EQ(WithoutNewCounts(warm.Json()), WithoutNewCounts(cold.Json()));
+  EXPECT_EQ(WithoutNewCounts(warm.Json()), WithoutNewCounts(uncached.Json()));
+  EXPECT_EQ(FindingsById(warm.Json())["private-key"], "secret HIGH");  // from a deleted file
+
+  RunResult help = project_.Sluice({"image", "scan", "--help"});
+  EXPECT_NE(help.out.find("--no-cache"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("<state>/scan-cache"), std::string::npos) << help.out;
+}
+
 TEST_F(ImageScanTest, ScansAnImageFromARegistry) {
   auto registry = oci::testing::TestRegistry::Start({});
   ASSERT_TRUE(registry.ok()) << registry.status().ToString();

@@ -1,7 +1,9 @@
 // sluice image scan REF: the image's packages, known vulnerabilities (from
 // the database `sluice vulndb import` fills), secrets and misconfigurations.
 // REF names an image of the local store, or one in a registry, which is
-// pulled into the store first.
+// pulled into the store first. What each layer gave a scan is kept in
+// <state>/scan-cache (scanner.h), so a rescan reads only layers it has not
+// seen; --no-cache neither reads nor writes it.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -31,6 +33,7 @@ struct ScanFlags {
   std::string fail_on = "none";
   std::string vulndb;            // default: <state>/vulndb.sqlite when it exists
   std::string secret_allowlist;  // trivy-secret.yaml shape
+  bool no_cache = false;         // no <state>/scan-cache
   RegistryFlags registry;
 };
 
@@ -104,6 +107,7 @@ int Scan(const GlobalOptions& options, const ScanFlags& flags) {
   scan::ScanOptions scan_options;
   scan_options.vulndb = db ? &*db : nullptr;
   scan_options.secrets = &*secrets;
+  if (!flags.no_cache) scan_options.layer_cache = app.StateDir() / "scan-cache";
   auto result = scan::ScanImage(*layout, *image, scan_options);
   if (!result.ok()) return Fail(result.status().Annotate("scanning " + flags.ref));
 
@@ -142,6 +146,9 @@ void AddImageScanCommand(CLI::App& image_cmd, GlobalOptions& options) {
                    "The vulnerability database (default: <state>/vulndb.sqlite, when present)");
   scan->add_option("--secret-allowlist", flags->secret_allowlist,
                    "YAML allowlist for secret findings (disable-rules, allow-rules)");
+  scan->add_flag("--no-cache", flags->no_cache,
+                 "Read every layer, without the layer cache (default: what each layer gave a "
+                 "scan is kept in <state>/scan-cache, which may be deleted at any time)");
   AddRegistryFlags(scan, flags->registry);
   scan->callback([&options, flags] { std::exit(Scan(options, *flags)); });
 }

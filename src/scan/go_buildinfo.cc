@@ -5,6 +5,9 @@
 // 1.18) the Go version and the module info as uvarint-length-prefixed
 // strings, or (older) two pointers to Go string headers in the program's
 // address space, found through the section headers.
+#include <optional>
+#include <utility>
+
 #include "scan/inventory_parsers.h"
 
 namespace sluice::scan::internal {
@@ -240,30 +243,43 @@ bool MayHoldGoBuildInfo(std::string_view contents) {
          !ScanForBuildInfo(contents).empty();
 }
 
-std::string ParseGoBinary(const InventoryFile& file, std::vector<Package>& out) {
+ExecutableInfo ReadExecutableInfo(std::string_view contents) {
+  ExecutableInfo out;
+  if (!IsElf(contents)) return out;
   std::string_view section;
-  std::string error;
   std::vector<ElfSection> sections;
   MemoryReader read_memory;
-  if (FindElfSection(file.contents, ".go.buildinfo", section, error)) {
-    error = ReadElfSections(file.contents, sections);
+  if (FindElfSection(contents, ".go.buildinfo", section, out.error)) {
+    out.error = ReadElfSections(contents, sections);
     read_memory = [&](uint64_t addr, uint64_t len, std::string_view& bytes) {
-      return ReadElfMemory(file.contents, sections, addr, len, bytes);
+      return ReadElfMemory(contents, sections, addr, len, bytes);
     };
   } else {
     // No usable section headers: they sit at the end of the file, which a
     // read cut at max_contents loses, or were stripped. Go's own reader
     // then looks for the magic at a 16-byte aligned offset; so do we.
-    section = ScanForBuildInfo(file.contents);
-    if (section.empty()) return error;
+    section = ScanForBuildInfo(contents);
+    if (section.empty()) return out;
   }
   GoBuildInfo info;
-  error = ParseGoBuildInfoSection(section, info, read_memory);
-  if (!error.empty()) return error;
+  out.error = ParseGoBuildInfoSection(section, info, read_memory);
+  if (!out.error.empty()) return out;
+  out.go_version = std::move(info.go_version);
+  out.package_path = std::move(info.path);
+  out.main = {std::move(info.main.path), std::move(info.main.version)};
+  for (auto& dep : info.deps) out.deps.push_back({std::move(dep.path), std::move(dep.version)});
+  return out;
+}
+
+std::string ParseGoBinary(const InventoryFile& file, std::vector<Package>& out) {
+  std::optional<ExecutableInfo> read;
+  const ExecutableInfo& info =
+      file.executable ? *file.executable : read.emplace(ReadExecutableInfo(file.contents));
+  if (!info.error.empty()) return info.error;
 
   // The main module: its path and version, or (GOPATH builds, as Debian
   // packages Go programs) the main package's path at "(devel)".
-  std::string main_path = info.main.path.empty() ? info.path : info.main.path;
+  std::string main_path = info.main.path.empty() ? info.package_path : info.main.path;
   if (!main_path.empty()) {
     out.push_back(
         GoPackage(file, main_path, info.main.version.empty() ? "(devel)" : info.main.version));

@@ -5,94 +5,16 @@
 #include <sstream>
 #include <vector>
 
+#include "scan/go_test_elf.h"
 #include "scan/inventory.h"
 #include "scan/inventory_parsers.h"
 
 namespace sluice::scan {
 namespace {
 
-void PutUint(std::string& out, size_t at, uint64_t v, size_t width) {
-  for (size_t i = 0; i < width; ++i) out[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
-}
-
-std::string Uvarint(uint64_t v) {
-  std::string out;
-  while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  out += static_cast<char>(v);
-  return out;
-}
-
-// A .go.buildinfo section as Go >= 1.18 writes it (`flags` 2: inline
-// strings), with the module text wrapped in its 16-byte sentinels.
-std::string BuildInfoSection(const std::string& go_version, const std::string& modinfo,
-                             uint8_t flags = 2) {
-  std::string s = "\xff Go buildinf:";
-  s += static_cast<char>(8);
-  s += static_cast<char>(flags);
-  s.resize(32, '\0');
-  std::string mod = std::string(16, 'S') + modinfo + std::string(16, 'E');
-  s += Uvarint(go_version.size()) + go_version + Uvarint(mod.size()) + mod;
-  return s;
-}
-
-struct TestSection {
-  std::string name, bytes;
-  uint64_t addr = 0;
-};
-
-// A minimal little-endian ELF64 file of .shstrtab and `sections`.
-std::string MinimalElf(const std::vector<TestSection>& sections) {
-  std::string names(1, '\0');
-  std::vector<uint32_t> name_at;
-  for (const auto& s : {TestSection{".shstrtab", ""}}) names += s.name + '\0';
-  for (const auto& s : sections) {
-    name_at.push_back(static_cast<uint32_t>(names.size()));
-    names += s.name + '\0';
-  }
-  std::string elf(64, '\0');
-  elf.replace(0, 7, "\177ELF\2\1\1");  // 64-bit, little-endian, version 1
-  size_t names_at = elf.size();
-  elf += names;
-  std::vector<size_t> offsets;
-  for (const auto& s : sections) {
-    elf.resize((elf.size() + 15) / 16 * 16, '\0');
-    offsets.push_back(elf.size());
-    elf += s.bytes;
-  }
-  elf.resize((elf.size() + 7) / 8 * 8, '\0');
-  size_t shoff = elf.size();
-  size_t count = 2 + sections.size();
-  elf.resize(shoff + count * 64, '\0');
-  PutUint(elf, 0x10, 2, 2);   // e_type: executable
-  PutUint(elf, 0x12, 62, 2);  // e_machine: x86-64
-  PutUint(elf, 0x14, 1, 4);
-  PutUint(elf, 0x28, shoff, 8);
-  PutUint(elf, 0x34, 64, 2);  // e_ehsize
-  PutUint(elf, 0x3A, 64, 2);  // e_shentsize
-  PutUint(elf, 0x3C, count, 2);
-  PutUint(elf, 0x3E, 1, 2);  // e_shstrndx
-  auto header = [&](size_t i, uint32_t name, uint32_t type, uint64_t addr, uint64_t off,
-                    uint64_t size) {
-    size_t at = shoff + 64 * i;
-    PutUint(elf, at, name, 4);
-    PutUint(elf, at + 4, type, 4);
-    PutUint(elf, at + 16, addr, 8);
-    PutUint(elf, at + 24, off, 8);
-    PutUint(elf, at + 32, size, 8);
-  };
-  header(1, 1, 3, 0, names_at, names.size());  // .shstrtab (SHT_STRTAB)
-  for (size_t i = 0; i < sections.size(); ++i) {
-    header(2 + i, name_at[i], 1, sections[i].addr, offsets[i], sections[i].bytes.size());
-  }
-  return elf;
-}
-
-std::string MinimalElf(const std::string& section, const std::string& name = ".go.buildinfo") {
-  return MinimalElf({{name, section}});
-}
+using test_elf::BuildInfoSection;
+using test_elf::MinimalElf;
+using test_elf::PutUint;
 
 // A Go 1.16-style program: .go.buildinfo holds pointers to string headers
 // in .rodata.
@@ -215,6 +137,41 @@ TEST(GoBuildInfoTest, BuildInfoSectionWithoutMagicIsAWarning) {
   EXPECT_TRUE(inv.packages.empty());
   ASSERT_EQ(inv.warnings.size(), 1u);
   EXPECT_NE(inv.warnings[0].find("magic"), std::string::npos) << inv.warnings[0];
+}
+
+TEST(GoBuildInfoTest, CompactedExecutableGivesTheSamePackagesAndWarnings) {
+  std::string modinfo =
+      "path\texample.com/app\nmod\texample.com/app\tv1.2.3\t\n"
+      "dep\tgolang.org/x/text\tv0.3.7\th1:abc=\n";
+  const std::vector<InventoryFile> files = {
+      File("usr/bin/app", MinimalElf(BuildInfoSection("go1.21.5", modinfo))),
+      File("usr/bin/cut", MinimalElf(BuildInfoSection("go1.21.5", modinfo).substr(0, 40))),
+      File("usr/bin/plain", MinimalElf("not build info", ".data")),
+      File("usr/bin/script", "#!/bin/sh\n"),
+      File("var/lib/dpkg/status", "Package: a\nStatus: install ok installed\nVersion: 1\n")};
+  std::vector<InventoryFile> compacted = files;
+  for (InventoryFile& f : compacted) CompactInventoryFile(f);
+  EXPECT_TRUE(compacted[0].contents.empty());
+  ASSERT_TRUE(compacted[0].executable.has_value());
+  EXPECT_EQ(compacted[0].executable->go_version, "go1.21.5");
+  EXPECT_EQ(compacted[0].executable->main.version, "v1.2.3");
+  EXPECT_EQ(compacted[0].executable->deps.size(), 1u);
+  EXPECT_FALSE(compacted[1].executable->error.empty());
+  EXPECT_EQ(compacted[4].contents, files[4].contents);  // text files stay as they are
+  EXPECT_FALSE(compacted[4].executable.has_value());
+
+  Inventory whole = BuildInventory(files), compact = BuildInventory(compacted);
+  ASSERT_EQ(compact.packages.size(), whole.packages.size());
+  EXPECT_EQ(whole.packages.size(), 4u);
+  for (size_t i = 0; i < whole.packages.size(); ++i) {
+    EXPECT_EQ(compact.packages[i].name, whole.packages[i].name);
+    EXPECT_EQ(compact.packages[i].version, whole.packages[i].version);
+    EXPECT_EQ(compact.packages[i].purl, whole.packages[i].purl);
+    EXPECT_EQ(compact.packages[i].path, whole.packages[i].path);
+    EXPECT_EQ(compact.packages[i].layer_digest, whole.packages[i].layer_digest);
+  }
+  EXPECT_EQ(compact.warnings, whole.warnings);
+  EXPECT_EQ(whole.warnings.size(), 1u);
 }
 
 // A real Go program on this machine: Debian builds Go in GOPATH mode, so

@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 
 #include <algorithm>
+#include <cassert>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -130,8 +131,8 @@ Status ReadContents(archive* a, int64_t limit, std::string& out, const std::stri
   return Status::Ok();
 }
 
-Status WalkLayer(const oci::ImageLayout& layout, const oci::Descriptor& layer, size_t index,
-                 size_t count, const WalkOptions& options, const EntryVisitor& visit) {
+Status WalkOneLayer(const oci::ImageLayout& layout, const oci::Descriptor& layer, size_t index,
+                    size_t count, const WalkOptions& options, const EntryVisitor& visit) {
   const std::string where = LayerName(layer, index, count);
   std::filesystem::path blob = layout.BlobPath(layer.digest);
   std::error_code ec;
@@ -191,10 +192,16 @@ void RemoveBelow(Map& entries, const std::string& path, size_t layer, bool self)
 Status WalkLayers(const oci::ImageLayout& layout, const oci::Manifest& manifest,
                   const WalkOptions& options, const EntryVisitor& visit) {
   for (size_t i = 0; i < manifest.layers.size(); ++i) {
-    SLUICE_RETURN_IF_ERROR(
-        WalkLayer(layout, manifest.layers[i], i, manifest.layers.size(), options, visit));
+    SLUICE_RETURN_IF_ERROR(WalkLayer(layout, manifest, i, options, visit));
   }
   return Status::Ok();
+}
+
+Status WalkLayer(const oci::ImageLayout& layout, const oci::Manifest& manifest, size_t index,
+                 const WalkOptions& options, const EntryVisitor& visit) {
+  assert(index < manifest.layers.size());
+  return WalkOneLayer(layout, manifest.layers[index], index, manifest.layers.size(), options,
+                      visit);
 }
 
 void SquashedFiles::Apply(const LayerEntry& entry) {

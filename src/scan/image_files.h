@@ -12,7 +12,8 @@
 // entry carries no contents (the tar holds them once, at its source, which
 // comes earlier in the same layer). Layers are gzip-compressed or plain
 // tars (zstd layers are not read: libarchive may run an external zstd
-// program for them).
+// program for them). WalkLayer streams one chosen layer of the manifest
+// alike, for a caller that already knows what the others hold (a cache).
 //
 // SquashedFiles applies the entries in order as a container runtime would
 // (later layers replace earlier ones, whiteouts delete) to say which paths
@@ -61,6 +62,10 @@ using EntryVisitor = std::function<Status(const LayerEntry& entry, std::string_v
 
 Status WalkLayers(const oci::ImageLayout& layout, const oci::Manifest& manifest,
                   const WalkOptions& options, const EntryVisitor& visit);
+// The layer at `index` of the manifest's layers (which must hold it): its
+// entries carry that index, and errors name it as WalkLayers would.
+Status WalkLayer(const oci::ImageLayout& layout, const oci::Manifest& manifest, size_t index,
+                 const WalkOptions& options, const EntryVisitor& visit);
 
 // The final filesystem, built from the entries of a walk fed in order.
 class SquashedFiles {

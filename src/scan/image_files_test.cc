@@ -171,6 +171,44 @@ TEST_F(ImageFilesTest, TruncatedBlobIsIoErrorNamingTheLayer) {
   EXPECT_NE(s.message().find(manifest_.layers[0].digest.str()), std::string::npos) << s.message();
 }
 
+TEST_F(ImageFilesTest, WalkLayerGivesOneLayerWithItsIndex) {
+  std::vector<LayerEntry> all, second;
+  ASSERT_TRUE(Walk({}, all).ok());
+  Status s = WalkLayer(*layout_, manifest_, 1, {}, [&](const LayerEntry& e, std::string_view) {
+    second.push_back(e);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  std::vector<std::string> expected;
+  for (const auto& e : all) {
+    if (e.layer == 1) expected.push_back(e.path);
+  }
+  std::vector<std::string> got;
+  for (const auto& e : second) {
+    EXPECT_EQ(e.layer, 1u);
+    EXPECT_EQ(e.layer_digest, manifest_.layers[1].digest.str());
+    got.push_back(e.path);
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_FALSE(got.empty());
+}
+
+TEST_F(ImageFilesTest, WalkLayerOfATruncatedBlobIsIoErrorNamingTheLayer) {
+  fs::path blob = layout_->BlobPath(manifest_.layers[1].digest);
+  fs::permissions(blob, fs::perms::owner_write, fs::perm_options::add);
+  fs::resize_file(blob, fs::file_size(blob) / 2);
+  // The other layer still reads.
+  EXPECT_TRUE(WalkLayer(*layout_, manifest_, 0, {}, [](const LayerEntry&, std::string_view) {
+                return Status::Ok();
+              }).ok());
+  Status s = WalkLayer(*layout_, manifest_, 1, {},
+                       [](const LayerEntry&, std::string_view) { return Status::Ok(); });
+  EXPECT_EQ(s.code(), StatusCode::kIoError);
+  EXPECT_NE(s.message().find("layer " + manifest_.layers[1].digest.str() + " (2 of 2)"),
+            std::string::npos)
+      << s.message();
+}
+
 // A layer large enough that the cut falls in the middle of the stream,
 // past what opening the archive reads, both when the contents are read and
 // when they are skipped.

@@ -85,6 +85,12 @@ bool IsInventoryContents(std::string_view path, std::string_view contents) {
   return Classify(path) != Kind::kNone || internal::MayHoldGoBuildInfo(contents);
 }
 
+void CompactInventoryFile(InventoryFile& file) {
+  if (Classify(file.path) != Kind::kNone || file.executable) return;
+  file.executable = internal::ReadExecutableInfo(file.contents);
+  std::string().swap(file.contents);
+}
+
 Inventory BuildInventory(const std::vector<InventoryFile>& files) {
   Inventory inv;
   inv.os = DetectOs(files);
@@ -105,7 +111,9 @@ Inventory BuildInventory(const std::vector<InventoryFile>& files) {
         break;
       case Kind::kNone:
         // Executables: only ELF files can hold Go build info.
-        if (internal::IsElf(f.contents)) error = internal::ParseGoBinary(f, inv.packages);
+        if (f.executable || internal::IsElf(f.contents)) {
+          error = internal::ParseGoBinary(f, inv.packages);
+        }
         break;
       default:
         break;

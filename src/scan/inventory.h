@@ -20,9 +20,17 @@
 // A file that cannot be parsed adds a warning naming it and is otherwise
 // skipped: an inventory is as complete as the image lets it be. Pure
 // functions; thread-safe.
+//
+// The scanner's layer cache (layer_cache.h) keeps the files these select
+// (IsInventoryPath, IsInventoryContents) and an executable's ExecutableInfo
+// across runs: a change to either must bump kLayerRecordFormat there, or
+// old records would miss what the new code reads. The parsers of text files
+// and the making of Go packages from an ExecutableInfo run on every scan
+// and need no bump.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,11 +49,38 @@ bool IsInventoryPath(std::string_view path, uint32_t mode);
 // executables, which a caller can drop at once rather than hold them all.
 bool IsInventoryContents(std::string_view path, std::string_view contents);
 
+// What the inventory reads of an executable, without the executable: its
+// Go build info as written (the toolchain, the main package and module,
+// the `dep` modules with `=>` replacements applied), or why it could not
+// be read. BuildInventory makes the packages from it (the main module or
+// "(devel)", the deps, "stdlib" from the toolchain), so this holds no
+// decision that a later version might make otherwise. A few hundred bytes
+// where the file is megabytes: a caller may keep this instead of the file.
+struct ExecutableInfo {
+  struct Module {
+    std::string path, version;
+  };
+  std::string go_version;    // "go1.21.5"; empty: no Go build info
+  std::string package_path;  // the main package ("path")
+  Module main;               // the main module ("mod")
+  std::vector<Module> deps;  // the `dep` modules
+  std::string error;         // "" when read, or when the file is no Go program
+};
+
 struct InventoryFile {
   std::string path;
   std::string layer_digest;
   std::string contents;
+  // An executable's ExecutableInfo, which BuildInventory then reads instead
+  // of `contents` (CompactInventoryFile sets it); empty for other files.
+  std::optional<ExecutableInfo> executable;
 };
+
+// Replaces an executable's contents by its ExecutableInfo; other files
+// (os-release, package databases and manifests: small text) are left as
+// they are. BuildInventory gives the same packages and warnings for the
+// file either way.
+void CompactInventoryFile(InventoryFile& file);
 
 struct OsInfo {
   std::string id;          // "debian", "alpine"; empty when unknown

@@ -37,9 +37,12 @@ bool MayHoldGoBuildInfo(std::string_view contents);
 // dropped. Empty for anything else ("devel go1.22-abc").
 std::string GoStdlibVersion(std::string_view go_version);
 
-// The Go packages of an ELF executable's .go.buildinfo: the main module,
-// its `dep` modules and "stdlib". Nothing (and "") for an ELF file that is
-// not a Go program.
+// The Go build info of an ELF executable's .go.buildinfo. Nothing (and no
+// error) for a file that is not a Go program.
+ExecutableInfo ReadExecutableInfo(std::string_view contents);
+// The Go packages of an executable: the main module, its `dep` modules and
+// "stdlib" (from its `executable` info when set, else from what
+// ReadExecutableInfo reads of its contents); the error message.
 std::string ParseGoBinary(const InventoryFile& file, std::vector<Package>& out);
 
 // What the build info of a Go program says.

@@ -9,6 +9,7 @@
 
 #include "common/text.h"
 #include "scan/image_files.h"
+#include "scan/layer_cache.h"
 #include "scan/misconfig.h"
 #include "scan/osv.h"
 
@@ -69,6 +70,59 @@ Status MatchVulnerabilities(const VulnDb& db, const Inventory& inventory, ScanRe
   return Status::Ok();
 }
 
+// What layer `index` gives a scan, read from its blob: every regular file
+// up to the size limit searched for secrets, the inventory's files kept
+// (compacted: an executable's Go modules, not the executable).
+Result<LayerRecord> ReadLayer(const oci::ImageLayout& layout, const oci::Manifest& manifest,
+                              size_t index, const SecretScanner& secrets,
+                              const ScanOptions& options) {
+  LayerRecord record;
+  record.layer_digest = manifest.layers[index].digest.str();
+  WalkOptions walk;
+  walk.max_contents = std::max(options.max_secret_file_size, kMaxInventoryFile);
+  walk.wants_contents = [&](std::string_view path, int64_t size, uint32_t mode) {
+    return size <= options.max_secret_file_size ||
+           (size <= kMaxInventoryFile && IsInventoryPath(path, mode));
+  };
+  SLUICE_RETURN_IF_ERROR(WalkLayer(
+      layout, manifest, index, walk,
+      [&](const LayerEntry& entry, std::string_view contents) -> Status {
+        record.entries.push_back(entry);
+        record.entries.back().layer = 0;
+        if (entry.type != LayerEntry::Type::kFile || entry.truncated) return Status::Ok();
+        if (entry.size <= options.max_secret_file_size) {
+          ++record.files_scanned;
+          for (Finding& f : secrets.ScanFile(entry.path, entry.layer_digest, contents)) {
+            record.secrets.push_back(std::move(f));
+          }
+        }
+        if (IsInventoryPath(entry.path, entry.mode) && IsInventoryContents(entry.path, contents)) {
+          InventoryFile file{entry.path, entry.layer_digest, std::string(contents)};
+          CompactInventoryFile(file);
+          record.inventory_files.push_back(std::move(file));
+        }
+        return Status::Ok();
+      }));
+  return record;
+}
+
+// Layer `index`'s record: the cache's when it holds one, else read from the
+// blob and then kept in the cache.
+Result<LayerRecord> RecordOf(const oci::ImageLayout& layout, const oci::Manifest& manifest,
+                             size_t index, const SecretScanner& secrets, const ScanOptions& options,
+                             const LayerCache* cache) {
+  if (cache != nullptr) {
+    if (std::optional<LayerRecord> kept = cache->Load(manifest.layers[index].digest)) {
+      return std::move(*kept);
+    }
+  }
+  SLUICE_ASSIGN_OR_RETURN(LayerRecord record, ReadLayer(layout, manifest, index, secrets, options));
+  // A record that cannot be kept (a read-only or full disk) only costs the
+  // next scan this walk again; the scan's result does not depend on it.
+  if (cache != nullptr) static_cast<void>(cache->Store(record));
+  return record;
+}
+
 // The final filesystem's files the misconfiguration checks look at:
 // setuid, setgid and world-writable ones.
 std::vector<FileFacts> NotableFiles(const SquashedFiles& squashed) {
@@ -124,6 +178,12 @@ Result<ScanResult> ScanImage(const oci::ImageLayout& layout, const oci::Descript
     SLUICE_ASSIGN_OR_RETURN(builtin, SecretScanner::Create());
     secrets = &*builtin;
   }
+  std::optional<LayerCache> cache;
+  if (!options.layer_cache.empty()) {
+    cache.emplace(
+        options.layer_cache,
+        LayerRecordKey(secrets->Fingerprint(), options.max_secret_file_size, kMaxInventoryFile));
+  }
 
   ScanResult result;
   result.manifest_digest = manifest_desc.digest;
@@ -131,28 +191,20 @@ Result<ScanResult> ScanImage(const oci::ImageLayout& layout, const oci::Descript
   // The last writer of each inventory path, with its layer's index (an image
   // may hold the same layer blob twice).
   std::map<std::string, std::pair<size_t, InventoryFile>, std::less<>> inventory_files;
-  WalkOptions walk;
-  walk.max_contents = std::max(options.max_secret_file_size, kMaxInventoryFile);
-  walk.wants_contents = [&](std::string_view path, int64_t size, uint32_t mode) {
-    return size <= options.max_secret_file_size ||
-           (size <= kMaxInventoryFile && IsInventoryPath(path, mode));
-  };
-  SLUICE_RETURN_IF_ERROR(WalkLayers(
-      layout, manifest, walk, [&](const LayerEntry& entry, std::string_view contents) -> Status {
-        squashed.Apply(entry);
-        if (entry.type != LayerEntry::Type::kFile || entry.truncated) return Status::Ok();
-        if (entry.size <= options.max_secret_file_size) {
-          ++result.files_scanned;
-          for (Finding& f : secrets->ScanFile(entry.path, entry.layer_digest, contents)) {
-            result.findings.push_back(std::move(f));
-          }
-        }
-        if (IsInventoryPath(entry.path, entry.mode) && IsInventoryContents(entry.path, contents)) {
-          inventory_files[entry.path] = {entry.layer,
-                                         {entry.path, entry.layer_digest, std::string(contents)}};
-        }
-        return Status::Ok();
-      }));
+  for (size_t i = 0; i < manifest.layers.size(); ++i) {
+    SLUICE_ASSIGN_OR_RETURN(LayerRecord record, RecordOf(layout, manifest, i, *secrets, options,
+                                                         cache ? &*cache : nullptr));
+    for (LayerEntry& entry : record.entries) {
+      entry.layer = i;
+      squashed.Apply(entry);
+    }
+    result.files_scanned += record.files_scanned;
+    for (Finding& f : record.secrets) result.findings.push_back(std::move(f));
+    for (InventoryFile& file : record.inventory_files) {
+      std::string path = file.path;
+      inventory_files.insert_or_assign(std::move(path), std::make_pair(i, std::move(file)));
+    }
+  }
 
   // Only what the final filesystem still holds, as its last layer wrote it.
   std::vector<InventoryFile> present;

@@ -12,6 +12,18 @@
 // their source package) and every OSV entry that affects its version
 // becomes a finding.
 //
+// With ScanOptions::layer_cache, what each layer gives the scan (its
+// entries, the secrets found in its files, its inventory files) is kept
+// per layer digest (layer_cache.h), and a layer the cache holds is not read
+// again: a rescan, or a scan of another image on the same base, reads only
+// the layers it has not seen. The result is the same with or without the
+// cache. Records are keyed by the secret scanner's rules and allowlist
+// (SecretScanner::Fingerprint) and max_secret_file_size too, so other
+// settings make records of their own. The cache is not the store's: it may
+// be deleted at any time, and a cache that cannot be written only costs
+// time. A layer found in the cache is not read, so a blob damaged after it
+// was recorded goes unnoticed.
+//
 // Errors: NotFound for an image the store does not hold; IoError naming
 // the layer for a blob that cannot be read; the database's errors. A file
 // the inventory cannot parse, or an OSV entry that does not parse, is a
@@ -20,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -43,6 +56,8 @@ struct ScanOptions {
   // The image the build started FROM, for the base-tag check; empty: the
   // manifest's org.opencontainers.image.base.name annotation, when there.
   std::string base_name;
+  // A directory for the layer cache (layer_cache.h); empty: none.
+  std::filesystem::path layer_cache;
 };
 
 struct ScanResult {

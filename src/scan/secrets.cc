@@ -2,13 +2,35 @@
 
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <utility>
 
+#include "common/hash.h"
 #include "scan/secret_allowlist.h"
 #include "scan/secret_match.h"
 
 namespace sluice::scan {
+
+namespace {
+
+// Bump when what ScanFile finds changes without the rules' data changing
+// (the matching or masking code): it is part of Fingerprint().
+constexpr int kMatchingVersion = 1;
+
+constexpr std::string_view kAdvice =
+    "Revoke or rotate this secret, then remove it from the image: deleting it in a later "
+    "layer leaves it in the layer that added it. Pass secrets at run time or with a build "
+    "secret mount (RUN --mount=type=secret).";
+
+// Appends `text` length-prefixed, so that no two field lists hash alike.
+void AddField(std::string& out, std::string_view text) {
+  out += std::to_string(text.size());
+  out += ':';
+  out += text;
+}
+
+}  // namespace
 
 struct SecretScanner::Impl {
   std::unique_ptr<internal::SecretMatcher> matcher;
@@ -32,10 +54,7 @@ struct SecretScanner::Impl {
       f.severity = spec.severity;
       f.title = std::string(spec.title);
       if (!where.empty()) f.title += " in " + std::string(where);
-      f.description =
-          "Revoke or rotate this secret, then remove it from the image: deleting it in a later "
-          "layer leaves it in the layer that added it. Pass secrets at run time or with a build "
-          "secret mount (RUN --mount=type=secret).";
+      f.description = std::string(kAdvice);
       f.path = std::string(path);
       f.layer_digest = std::string(layer_digest);
       f.line = where.empty() ? hit.line : 0;
@@ -88,6 +107,39 @@ std::vector<Finding> SecretScanner::ScanConfig(const oci::ImageConfig& config) c
     add(config.history[i].created_by, "history step " + std::to_string(i + 1));
   }
   return out;
+}
+
+std::string SecretScanner::Fingerprint() const {
+  std::string text = "sluice secret scanner " + std::to_string(kMatchingVersion) + "\n";
+  AddField(text, kAdvice);
+  AddField(text, std::to_string(internal::kMultilineWindow));
+  AddField(text, std::to_string(internal::kBinarySniffBytes));
+  AddField(text, std::to_string(internal::SecretMatcher::kContext));
+  for (const internal::CompiledSecretRule& rule : impl_->matcher->rules()) {
+    const internal::SecretRuleSpec& spec = *rule.spec;
+    text += "\nrule ";
+    for (std::string_view field :
+         {spec.id, spec.title, spec.regex, spec.allow_secret, spec.allow_match, spec.start_line}) {
+      AddField(text, field);
+    }
+    for (std::string_view keyword : spec.keywords) AddField(text, keyword);
+    AddField(text, SeverityName(spec.severity));
+    char flags[96];
+    std::snprintf(flags, sizeof flags, "%.17g %d%d%d%d", spec.min_entropy, spec.require_digit,
+                  spec.multiline, spec.text_only, spec.generic);
+    AddField(text, flags);
+  }
+  for (const std::string& id : impl_->allowlist.disabled_rules) {
+    text += "\ndisabled ";
+    AddField(text, id);
+  }
+  for (const internal::AllowRule& allow : impl_->allowlist.allow_rules) {
+    text += "\nallow ";
+    AddField(text, allow.id);
+    AddField(text, allow.path ? "path " + allow.path->pattern() : "");
+    AddField(text, allow.secret ? "secret " + allow.secret->pattern() : "");
+  }
+  return Sha256Hex(text);
 }
 
 double ShannonEntropy(std::string_view text) {

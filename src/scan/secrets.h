@@ -58,6 +58,15 @@ class SecretScanner {
   // (where build args and RUN lines show).
   std::vector<Finding> ScanConfig(const oci::ImageConfig& config) const;
 
+  // A hash (64 hex digits) of everything that decides what ScanFile finds:
+  // the enabled rules (every field of each), the matching limits and the
+  // allowlist as loaded (disabled rules, each allow rule's id and
+  // patterns). Two scanners with the same fingerprint find the same
+  // secrets in the same files, so results kept under it (the scanner's
+  // layer cache) stay valid; a change to the rules or their matching code
+  // that keeps these the same must bump kMatchingVersion in secrets.cc.
+  std::string Fingerprint() const;
+
  private:
   struct Impl;
   explicit SecretScanner(std::unique_ptr<Impl> impl);

@@ -266,6 +266,29 @@ TEST(SecretScannerTest, ConfigEnvLabelsAndHistory) {
   for (const std::string& s : {id, password, ghp, hf}) ExpectSecretHidden(findings, s);
 }
 
+TEST(SecretScannerTest, FingerprintFollowsTheRulesAndTheAllowlistAsLoaded) {
+  auto fingerprint = [](std::string_view yaml) {
+    auto scanner = SecretScanner::Create(yaml, "allowlist");
+    EXPECT_TRUE(scanner.ok()) << scanner.status().message();
+    return scanner.ok() ? scanner->Fingerprint() : std::string();
+  };
+  const std::string builtin = fingerprint("");
+  EXPECT_EQ(builtin.size(), 64u);
+  EXPECT_EQ(builtin, fingerprint(""));
+  // The same allowlist written otherwise loads the same.
+  EXPECT_EQ(fingerprint("disable-rules: [generic-api-key]\n"),
+            fingerprint("disable-rules:\n  - generic-api-key\n"));
+  std::set<std::string> seen = {builtin};
+  for (std::string_view yaml :
+       {"disable-rules: [generic-api-key]\n", "disable-rules: [aws-access-key-id]\n",
+        "allow-rules:\n  - id: a\n    path: '^tmp/'\n",
+        "allow-rules:\n  - id: a\n    path: '^srv/'\n",
+        "allow-rules:\n  - id: a\n    regex: '^tmp/'\n",
+        "allow-rules:\n  - id: b\n    path: '^tmp/'\n"}) {
+    EXPECT_TRUE(seen.insert(fingerprint(yaml)).second) << yaml;
+  }
+}
+
 TEST(SecretScannerTest, ShannonEntropyInBitsPerCharacter) {
   EXPECT_DOUBLE_EQ(ShannonEntropy(""), 0);
   EXPECT_DOUBLE_EQ(ShannonEntropy("aaaa"), 0);

@@ -19,6 +19,7 @@ Result<scan::ScanResult> ScanStoredImage(const std::filesystem::path& state_dir,
   }
   scan::ScanOptions options;
   options.vulndb = db ? &*db : nullptr;
+  options.layer_cache = state_dir / "scan-cache";
   return scan::ScanImage(layout, manifest, options);
 }
 

@@ -6,10 +6,11 @@
 // it stored to StartScan, which scans it on a thread of its own:
 // ScanStoredImage, the local store of the state directory, the
 // vulnerability database there (<state>/vulndb.sqlite) when there is one,
-// the built-in secret rules. A scanner step (security_scan_step.h) for the
-// same image calls WaitFor and gets that scan's result as soon as it is
-// done -- or nullopt when no scan of the image was started in this
-// process, and then scans the image itself.
+// the built-in secret rules, and the layer cache <state>/scan-cache that
+// `sluice image scan` shares (scanner.h). A scanner step
+// (security_scan_step.h) for the same image calls WaitFor and gets that
+// scan's result as soon as it is done -- or nullopt when no scan of the
+// image was started in this process, and then scans the image itself.
 //
 // One service is shared by the step types of a registry (RegisterBuiltinSteps)
 // and lives as long as they do; its destructor waits for the scans still
