@@ -55,9 +55,9 @@ std::string BuildDeb(const fs::path& archive, const fs::path& work, const std::s
   fs::path doc = tree / "usr/share/doc" / name;
   if (doc_link.empty()) {
     Write(doc / "changelog.Debian", kChangelog);
-    EXPECT_EQ(RunRequiredTool({"gzip", "-9n", (doc / "changelog.Debian").string()}, "gzip")
-                  ->exit_code,
-              0);
+    EXPECT_EQ(
+        RunRequiredTool({"gzip", "-9n", (doc / "changelog.Debian").string()}, "gzip")->exit_code,
+        0);
   } else {
     fs::create_directories(doc.parent_path());
     fs::create_symlink(doc_link, doc);
@@ -67,7 +67,8 @@ std::string BuildDeb(const fs::path& archive, const fs::path& work, const std::s
   auto built = RunRequiredTool({"dpkg-deb", "--root-owner-group", "-Zxz", "--build", tree.string(),
                                 (archive / filename).string()},
                                "dpkg");
-  EXPECT_TRUE(built.ok() && built->exit_code == 0) << (built.ok() ? built->output : built.status().message());
+  EXPECT_TRUE(built.ok() && built->exit_code == 0)
+      << (built.ok() ? built->output : built.status().message());
   std::string deb = Slurp(archive / filename);
   return "Package: " + name + "\nSource: demo\nVersion: " + version +
          "\nArchitecture: all\nFilename: " + filename + "\nSize: " + std::to_string(deb.size()) +
@@ -76,18 +77,18 @@ std::string BuildDeb(const fs::path& archive, const fs::path& work, const std::s
 
 // dists/bookworm-security/{Release, main/binary-amd64/Packages.xz} and the pool.
 void WriteArchive(const fs::path& archive, const fs::path& work) {
-  std::string packages = BuildDeb(archive, work, "libdemo1", "") +
-                         BuildDeb(archive, work, "libdemo-dev", "libdemo1");
+  std::string packages =
+      BuildDeb(archive, work, "libdemo1", "") + BuildDeb(archive, work, "libdemo-dev", "libdemo1");
   fs::path dist = archive / "dists/bookworm-security";
   fs::path index = dist / "main/binary-amd64/Packages";
   Write(index, packages);
   ASSERT_EQ(RunRequiredTool({"xz", "-9", index.string()}, "xz-utils")->exit_code, 0);
   std::string xz = Slurp(index.string() + ".xz");
-  Write(dist / "Release", "Origin: Debian\nSuite: oldstable-security\nVersion: 12\n"
-                          "Codename: bookworm-security\nDate: Wed, 25 Nov 2026 02:22:30 UTC\n"
-                          "SHA256:\n " +
-                              Sha256Hex(xz) + " " + std::to_string(xz.size()) +
-                              " main/binary-amd64/Packages.xz\n");
+  Write(dist / "Release",
+        "Origin: Debian\nSuite: oldstable-security\nVersion: 12\n"
+        "Codename: bookworm-security\nDate: Wed, 25 Nov 2026 02:22:30 UTC\n"
+        "SHA256:\n " +
+            Sha256Hex(xz) + " " + std::to_string(xz.size()) + " main/binary-amd64/Packages.xz\n");
 }
 
 // An image whose dpkg database lists libdemo1 at 1.2-1.
@@ -120,8 +121,8 @@ TEST(DebianSecurityImportTest, ImportsFromAMirrorOverHttpAndFindsTheFixesAnImage
   EXPECT_NE((*server)->log().find("libdemo-dev_1.2-1+deb12u2_all.deb"), std::string::npos);
   EXPECT_NE((*server)->log().find("libdemo1_1.2-1+deb12u2_all.deb"), std::string::npos);
 
-  RunResult built = project.Sluice({"image", "build", "-t", "demo:1",
-                                    WriteContext(project).string()});
+  RunResult built =
+      project.Sluice({"image", "build", "-t", "demo:1", WriteContext(project).string()});
   ASSERT_EQ(built.exit_code, 0) << built.err;
   RunResult scanned = project.Sluice({"image", "scan", "demo:1", "--format", "json"});
   ASSERT_EQ(scanned.exit_code, 0) << scanned.err;

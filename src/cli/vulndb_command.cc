@@ -100,29 +100,29 @@ void AddVulnDbCommand(CLI::App& cli, GlobalOptions& options) {
       "import", "Import OSV advisories: a directory of entries, OSV's all.zip, or zips");
   import->add_option("path", *source, "The directory or zip")->required();
   import->add_option("--db", *db, "The database file (default: <state>/vulndb.sqlite)");
-  import->callback([&options, source, db] { std::exit(Import(options, *source, *db)); });
+  import->callback([&options, source, db] { std::exit(Import(options, *source, *db));
+});
 
-  auto debian = std::make_shared<DebianFlags>();
-  auto* import_debian = vulndb->add_subcommand(
-      "import-debian",
-      "Import the fixes Debian's security archive holds: each CVE its uploads' changelogs cite, "
-      "fixed at that upload's version (changelogs kept in <state>/debian-changelogs)");
-  import_debian
-      ->add_option("archive", debian->archive,
-                   "The archive: an http(s) URL or a local mirror with dists/ and pool/")
-      ->capture_default_str();
-  import_debian->add_option("--suite", debian->options.suite, "The suite")->capture_default_str();
-  import_debian->add_option("--component", debian->options.components, "Components (repeatable)")
-      ->capture_default_str();
-  import_debian->add_option("--arch", debian->options.architecture, "The architecture's index")
-      ->capture_default_str();
-  import_debian->add_flag("--no-changelogs", debian->no_changelogs,
-                          "Only the package index: one advisory per source package, no CVE ids");
-  import_debian->add_option("--jobs", debian->options.jobs, ".deb downloads at once")
-      ->capture_default_str();
-  import_debian->add_option("--db", debian->db,
-                            "The database file (default: <state>/vulndb.sqlite)");
-  import_debian->callback([&options, debian] { std::exit(ImportDebian(options, *debian)); });
+auto debian = std::make_shared<DebianFlags>();
+auto* import_debian = vulndb->add_subcommand(
+    "import-debian",
+    "Import the fixes Debian's security archive holds: each CVE its uploads' changelogs cite, "
+    "fixed at that upload's version (changelogs kept in <state>/debian-changelogs)");
+import_debian
+    ->add_option("archive", debian->archive,
+                 "The archive: an http(s) URL or a local mirror with dists/ and pool/")
+    ->capture_default_str();
+import_debian->add_option("--suite", debian->options.suite, "The suite")->capture_default_str();
+import_debian->add_option("--component", debian->options.components, "Components (repeatable)")
+    ->capture_default_str();
+import_debian->add_option("--arch", debian->options.architecture, "The architecture's index")
+    ->capture_default_str();
+import_debian->add_flag("--no-changelogs", debian->no_changelogs,
+                        "Only the package index: one advisory per source package, no CVE ids");
+import_debian->add_option("--jobs", debian->options.jobs, ".deb downloads at once")
+    ->capture_default_str();
+import_debian->add_option("--db", debian->db, "The database file (default: <state>/vulndb.sqlite)");
+import_debian->callback([&options, debian] { std::exit(ImportDebian(options, *debian)); });
 }  // namespace sluice::cli
 
 }  // namespace sluice::cli

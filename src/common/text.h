@@ -1,4 +1,5 @@
-// Shortening text for people to read (failure messages, the execution tree).
+// Small text helpers: shortening text for people to read (failure
+// messages, the execution tree), UTF-8 repair, ASCII trimming and case.
 #pragma once
 
 #include <cstddef>
@@ -17,5 +18,11 @@ std::string Abbreviate(std::string_view text, size_t max, std::string_view note 
 // replaced by U+FFFD: file names and package fields from images may be in
 // any encoding, and JSON must be UTF-8.
 std::string ToValidUtf8(std::string_view text);
+
+// `text` without leading and trailing spaces, tabs, CRs and LFs.
+std::string_view TrimAsciiSpace(std::string_view text);
+
+// `text` with A-Z lower-cased (other bytes as they are).
+std::string AsciiLower(std::string_view text);
 
 }  // namespace sluice

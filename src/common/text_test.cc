@@ -33,4 +33,14 @@ TEST(ToValidUtf8Test, KeepsUtf8AndReplacesEveryInvalidByte) {
   EXPECT_EQ(ToValidUtf8(std::string("a\0b", 3)), std::string("a\0b", 3));
 }
 
+TEST(TrimAsciiSpaceTest, TrimsBothEnds) {
+  EXPECT_EQ(TrimAsciiSpace(" \t a b\r\n"), "a b");
+  EXPECT_EQ(TrimAsciiSpace(" \n "), "");
+  EXPECT_EQ(TrimAsciiSpace("x"), "x");
+}
+
+TEST(AsciiLowerTest, LowersOnlyAsciiLetters) {
+  EXPECT_EQ(AsciiLower("Urgency=HIGH \xC3\x84"), "urgency=high \xC3\x84");
+}
+
 }  // namespace sluice

@@ -78,8 +78,8 @@ nlohmann::json Entry(const std::string& entry_id, const std::string& alias,
     details += fix.source + " " + fix.version + " (" + fix.distribution +
                (fix.urgency.empty() ? "" : ", urgency=" + fix.urgency) + "):\n" + fix.text;
     nlohmann::json ranges = nlohmann::json::array();
-    ranges.push_back({{"type", "ECOSYSTEM"},
-                      {"events", {{{"introduced", "0"}}, {{"fixed", fix.version}}}}});
+    ranges.push_back(
+        {{"type", "ECOSYSTEM"}, {"events", {{{"introduced", "0"}}, {{"fixed", fix.version}}}}});
     affected.push_back({{"package", {{"ecosystem", ecosystem}, {"name", fix.source}}},
                         {"ranges", ranges},
                         {"database_specific", {{"urgency", fix.urgency}}}});
@@ -119,8 +119,8 @@ std::vector<std::string> DebianSecurityAdvisories(const DebianRelease& release,
                                                   const std::vector<DebianSourceUpdate>& updates) {
   const std::string ecosystem = "Debian:" + release.version;
   const std::string base = BaseCodename(release.codename);
-  std::map<std::string, std::vector<Fix>> by_id;    // advisory id -> fixes
-  std::map<std::string, Fix> uncited;               // entry id -> the upload
+  std::map<std::string, std::vector<Fix>> by_id;  // advisory id -> fixes
+  std::map<std::string, Fix> uncited;             // entry id -> the upload
   for (const DebianSourceUpdate& update : updates) {
     std::map<std::string, Fix> first_fix;  // advisory id -> this source's first fix
     for (const DebianChangelogEntry& entry : update.changelog) {

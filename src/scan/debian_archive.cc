@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "common/text.h"
 #include "scan/debian_changelog.h"
 #include "scan/inventory_parsers.h"
 
@@ -59,12 +60,6 @@ int64_t ToInt(std::string_view text) {
   return text.empty() ? -1 : value;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
 // The text an InRelease file signs; a Release file as it is.
 std::string_view SignedText(std::string_view text) {
   if (text.rfind("-----BEGIN PGP SIGNED MESSAGE-----", 0) != 0) return text;
@@ -107,15 +102,15 @@ Result<DebianRelease> ParseDebianRelease(std::string_view text) {
   std::string_view sums = HeaderValue(headers, "SHA256");
   while (!sums.empty()) {
     size_t nl = sums.find('\n');
-    std::string_view line = Trim(sums.substr(0, nl));
+    std::string_view line = TrimAsciiSpace(sums.substr(0, nl));
     sums = nl == std::string_view::npos ? std::string_view() : sums.substr(nl + 1);
     size_t a = line.find(' ');
     if (a == std::string_view::npos) continue;
-    std::string_view rest = Trim(line.substr(a));
+    std::string_view rest = TrimAsciiSpace(line.substr(a));
     size_t b = rest.find(' ');
     if (b == std::string_view::npos) continue;
     int64_t size = ToInt(rest.substr(0, b));
-    std::string_view name = Trim(rest.substr(b));
+    std::string_view name = TrimAsciiSpace(rest.substr(b));
     if (size < 0 || name.empty()) continue;
     release.files[std::string(name)] = {std::string(line.substr(0, a)), size};
   }
@@ -147,12 +142,12 @@ Result<std::vector<DebianBinaryPackage>> ParseDebianPackages(std::string_view te
     p.architecture = HeaderValue(headers, "Architecture");
     p.size = ToInt(HeaderValue(headers, "Size"));
     p.sha256 = HeaderValue(headers, "SHA256");
-    std::string_view source = Trim(HeaderValue(headers, "Source"));
+    std::string_view source = TrimAsciiSpace(HeaderValue(headers, "Source"));
     p.source_version = p.version;
     if (size_t paren = source.find('('); paren != std::string_view::npos) {
       std::string_view v = source.substr(paren + 1);
-      p.source_version = Trim(v.substr(0, v.find(')')));
-      source = Trim(source.substr(0, paren));
+      p.source_version = TrimAsciiSpace(v.substr(0, v.find(')')));
+      source = TrimAsciiSpace(source.substr(0, paren));
     }
     p.source = source.empty() ? p.name : std::string(source);
     packages.push_back(std::move(p));

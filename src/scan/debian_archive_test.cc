@@ -73,8 +73,9 @@ TEST(ParseDebianPackagesTest, ReadsSourcesAndTheirVersions) {
 }
 
 TEST(ParseDebianPackagesTest, NamesTheParagraphWithoutAFilename) {
-  auto packages = ParseDebianPackages("Package: a\nVersion: 1\nFilename: f\n\nPackage: b\n"
-                                      "Version: 2\n");
+  auto packages = ParseDebianPackages(
+      "Package: a\nVersion: 1\nFilename: f\n\nPackage: b\n"
+      "Version: 2\n");
   ASSERT_FALSE(packages.ok());
   EXPECT_NE(packages.status().message().find("paragraph 2"), std::string::npos);
 }

@@ -7,22 +7,10 @@
 #include <cctype>
 #include <cstdio>
 
+#include "common/text.h"
+
 namespace sluice::scan {
 namespace {
-
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 const RE2& HeaderPattern() {
   static const RE2 pattern(R"(([a-z0-9][a-z0-9+.-]*) \(([^()\s]+)\) ([^;]*);(.*))");
@@ -41,7 +29,7 @@ std::string UrgencyOf(std::string_view keywords) {
   if (at == std::string_view::npos) return "";
   std::string_view value = keywords.substr(at + 8);
   size_t end = value.find_first_of(" ,(\t");
-  return Lower(value.substr(0, end));
+  return AsciiLower(value.substr(0, end));
 }
 
 std::vector<std::string> Words(std::string_view text) {
@@ -101,9 +89,9 @@ bool StartsItem(std::string_view trimmed) {
 }  // namespace
 
 std::string Rfc2822ToRfc3339(std::string_view date) {
-  date = TrimSpaces(date);
+  date = TrimAsciiSpace(date);
   if (size_t comma = date.find(','); comma != std::string_view::npos) {
-    date = TrimSpaces(date.substr(comma + 1));
+    date = TrimAsciiSpace(date.substr(comma + 1));
   }
   std::string text(date);
   int day = 0, year = 0, hour = 0, minute = 0, second = 0;
@@ -154,7 +142,7 @@ Result<std::vector<DebianChangelogEntry>> ParseDebianChangelog(std::string_view 
     std::string_view line = text.substr(at, next - at);
     at = next;
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-    std::string_view trimmed = TrimSpaces(line);
+    std::string_view trimmed = TrimAsciiSpace(line);
 
     if (!in_entry) {
       std::string source, version, distributions, keywords;
@@ -193,7 +181,7 @@ Result<std::vector<DebianChangelogEntry>> ParseDebianChangelog(std::string_view 
     } else if (!item.empty()) {
       item += ' ';
     }
-    item += TrimSpaces(trimmed);
+    item += TrimAsciiSpace(trimmed);
   }
   end_item();
   if (entries.empty()) return Status::InvalidArgument("not a Debian changelog: it has no entries");

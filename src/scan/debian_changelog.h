@@ -39,8 +39,8 @@
 namespace sluice::scan {
 
 struct DebianChangelogCitation {
-  std::string id;    // "CVE-2026-84782"
-  std::string text;  // the change items that cite it, '\n' between items
+  std::string id;                    // "CVE-2026-84782"
+  std::string text;                  // the change items that cite it, '\n' between items
   std::vector<std::string> aliases;  // other ids a CVE's items give it
 };
 

@@ -85,9 +85,8 @@ std::vector<SourceFiles> GroupBySource(std::vector<DebianBinaryPackage> packages
   std::map<std::string, SourceFiles> sources;
   for (DebianBinaryPackage& p : packages) {
     SourceFiles& s = sources[p.source];
-    int order = s.update.version.empty()
-                    ? 1
-                    : CompareDebianVersions(p.source_version, s.update.version);
+    int order =
+        s.update.version.empty() ? 1 : CompareDebianVersions(p.source_version, s.update.version);
     if (order > 0) {
       s.update.source = p.source;
       s.update.version = p.source_version;
@@ -202,8 +201,8 @@ Result<DebianSecurityImport> ImportDebianSecurity(VulnDb& db, const DebianArchiv
     release_text = archive.Read(suite_dir + "/InRelease");
   }
   if (release_text.status().code() == StatusCode::kNotFound) {
-    return Status::NotFound(archive.Where(suite_dir) + " has no Release file: is " +
-                            options.suite + " a suite of this archive?");
+    return Status::NotFound(archive.Where(suite_dir) + " has no Release file: is " + options.suite +
+                            " a suite of this archive?");
   }
   if (!release_text.ok()) return release_text.status();
   Result<DebianRelease> parsed_release = ParseDebianRelease(*release_text);
@@ -233,9 +232,9 @@ Result<DebianSecurityImport> ImportDebianSecurity(VulnDb& db, const DebianArchiv
   };
   auto read_one = [&](SourceFiles& source) {
     DebianSourceUpdate& update = source.update;
-    std::filesystem::path cached =
-        options.changelog_cache.empty() ? std::filesystem::path()
-                                        : options.changelog_cache / CacheName(update);
+    std::filesystem::path cached = options.changelog_cache.empty()
+                                       ? std::filesystem::path()
+                                       : options.changelog_cache / CacheName(update);
     if (!cached.empty()) {
       std::error_code ec;
       if (std::filesystem::is_regular_file(cached, ec)) {

@@ -89,10 +89,10 @@ struct DebianSecurityOptions {
 };
 
 struct DebianSecurityImport {
-  std::string ecosystem;         // "Debian:12"
-  int64_t sources = 0;           // source packages in the suite
-  int64_t changelogs_read = 0;   // from .deb files
-  int64_t changelogs_cached = 0; // from the cache
+  std::string ecosystem;          // "Debian:12"
+  int64_t sources = 0;            // source packages in the suite
+  int64_t changelogs_read = 0;    // from .deb files
+  int64_t changelogs_cached = 0;  // from the cache
   VulnDbImport stored;
   std::vector<std::string> warnings;
 };

@@ -102,8 +102,8 @@ TEST(DebianSecurityAdvisoriesTest, ACveOfSeveralSourcesIsOneEntry) {
 }
 
 TEST(DebianSecurityAdvisoriesTest, ASourceWithoutChangelogGetsOneEntryAtItsVersion) {
-  auto entries = ById(DebianSecurityAdvisories(Bookworm(), {Update("zlib", "1:1.2.13-1+deb12u1",
-                                                                    "")}));
+  auto entries =
+      ById(DebianSecurityAdvisories(Bookworm(), {Update("zlib", "1:1.2.13-1+deb12u1", "")}));
   ASSERT_EQ(entries.size(), 1u);
   const nlohmann::json& e = entries["DEBSEC-zlib-1:1.2.13-1+deb12u1"];
   EXPECT_EQ(e["affected"][0]["ranges"][0]["events"][1]["fixed"], "1:1.2.13-1+deb12u1");

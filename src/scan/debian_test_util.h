@@ -87,11 +87,11 @@ inline std::string MakeDeb(const std::string& package, const std::string& change
     files.push_back({doc, "", doc_link});
   }
   std::string control = "Package: " + package + "\nVersion: 1\nArchitecture: all\n";
-  return WriteArchive("ar", "none",
-                      {{"debian-binary", "2.0\n", ""},
-                       {"control.tar.xz", WriteArchive("tar", "xz", {{"./control", control, ""}}),
-                        ""},
-                       {"data.tar.xz", WriteArchive("tar", "xz", files), ""}});
+  return WriteArchive(
+      "ar", "none",
+      {{"debian-binary", "2.0\n", ""},
+       {"control.tar.xz", WriteArchive("tar", "xz", {{"./control", control, ""}}), ""},
+       {"data.tar.xz", WriteArchive("tar", "xz", files), ""}});
 }
 
 // A changelog entry, as dch writes it.
@@ -132,10 +132,10 @@ inline std::string WriteArchiveTree(const std::filesystem::path& root, const std
   std::filesystem::path dir = root / "dists" / suite;
   EXPECT_TRUE(MakeDirs(dir / "main/binary-amd64").ok());
   EXPECT_TRUE(WriteFileAtomic(dir / "main/binary-amd64/Packages.xz", xz).ok());
-  std::string release = "Origin: Debian\nSuite: oldstable-security\nVersion: 12\nCodename: " +
-                        suite + "\nDate: Wed, 25 Nov 2026 02:22:30 UTC\nSHA256:\n " +
-                        Sha256Hex(xz) + " " + std::to_string(xz.size()) +
-                        " main/binary-amd64/Packages.xz\n";
+  std::string release =
+      "Origin: Debian\nSuite: oldstable-security\nVersion: 12\nCodename: " + suite +
+      "\nDate: Wed, 25 Nov 2026 02:22:30 UTC\nSHA256:\n " + Sha256Hex(xz) + " " +
+      std::to_string(xz.size()) + " main/binary-amd64/Packages.xz\n";
   EXPECT_TRUE(WriteFileAtomic(dir / "Release", release).ok());
   return packages;
 }

@@ -57,7 +57,7 @@ inline constexpr int kLayerRecordFormat = 1;
 
 struct LayerRecord {
   std::string layer_digest;  // "sha256:..."
-  // In walk order; `layer` is 0 (the user knows the layer's index in its
+  // In walk order; `layer` is 0 (the caller knows the layer's index in its
   // manifest) and `layer_digest` is the record's.
   std::vector<LayerEntry> entries;
   std::vector<Finding> secrets;  // ScanFile's findings, in walk order

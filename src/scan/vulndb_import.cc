@@ -111,16 +111,15 @@ class ImportRun {
 Result<VulnDbImport> VulnDb::Import(const std::filesystem::path& source) {
   ImportRun run(*impl_, Replace::kWhenNewer);
   SLUICE_ASSIGN_OR_RETURN(SqlTransaction transaction, SqlTransaction::Begin(impl_->db));
-  SLUICE_RETURN_IF_ERROR(ReadVulnDbSource(
-      source, [&run](const std::string& origin, const Result<std::string>& text) {
+  SLUICE_RETURN_IF_ERROR(
+      ReadVulnDbSource(source, [&run](const std::string& origin, const Result<std::string>& text) {
         return run.Visit(origin, text);
       }));
   SLUICE_RETURN_IF_ERROR(transaction.Commit().Annotate("importing " + source.string()));
   return run.Finish();
 }
 
-Result<VulnDbImport> VulnDb::ImportEntries(const std::vector<EntryText>& entries,
-                                           Replace replace) {
+Result<VulnDbImport> VulnDb::ImportEntries(const std::vector<EntryText>& entries, Replace replace) {
   ImportRun run(*impl_, replace);
   SLUICE_ASSIGN_OR_RETURN(SqlTransaction transaction, SqlTransaction::Begin(impl_->db));
   for (const EntryText& entry : entries) {

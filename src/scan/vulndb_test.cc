@@ -179,8 +179,8 @@ TEST_F(VulnDbTest, ImportEntriesReplacesWhatDiffersWhenAskedToEvenIfOlder) {
   EXPECT_EQ(kept->unchanged, 1);
   EXPECT_EQ(IdsFor("npm", "new"), Ids{"A-1"});
 
-  auto replaced = db().ImportEntries({{"two", older}, {"three", "{not json"}},
-                                     VulnDb::Replace::kWhenDifferent);
+  auto replaced =
+      db().ImportEntries({{"two", older}, {"three", "{not json"}}, VulnDb::Replace::kWhenDifferent);
   ASSERT_TRUE(replaced.ok());
   EXPECT_EQ(replaced->imported, 1);
   EXPECT_EQ(replaced->skipped, 1);
