@@ -96,6 +96,10 @@ struct StepOutcome {
   // it. The step itself replaces an input that held a secret by its masked
   // text (numbers and JSON pieces of a secret are not strings to mask).
   std::optional<store::PolicyEvaluationRecord> policy_evaluation;
+  // What the step published (S3Upload's objects, a publisher plugin's
+  // URLs); the engine fills in execution, node path, attempt and time and
+  // stores them, whatever the step's status.
+  std::vector<store::ArtifactRecord> artifacts;
 
   static StepOutcome Success() { return {}; }
   static StepOutcome Failure(pipeline::ErrorType type, std::string message);

@@ -96,6 +96,21 @@ struct PolicyEvaluationRecord {
   std::vector<PolicyResultRecord> results;
 };
 
+// An artifact an execution published: an object a step uploaded (S3Upload)
+// or a URL a step announced (the artifact-metadata-publisher plugin).
+struct ArtifactRecord {
+  int64_t id = 0;            // assigned by AddArtifacts
+  std::string execution_id;
+  std::string node_path;     // the step
+  int attempt = 0;           // the step attempt
+  std::string name;          // "model_metrics.html"
+  std::string url;           // as published; never holds a credential
+  int64_t size = -1;         // bytes; -1 when unknown (a URL announced only)
+  std::string sha256;        // hex; empty when unknown
+  std::string content_type;  // empty when unknown
+  int64_t created_ms = 0;
+};
+
 // One row of the log index: what AppendLog has written for a node. The log
 // file is the source of truth; after a crash between the file write and the
 // index update the index may lag the file by one call.
