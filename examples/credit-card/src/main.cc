@@ -1,4 +1,4 @@
-// ccapproval: the credit-card demo's data-science CLI (issue 3). This file
+// ccapproval: the credit-card demo's data-science CLI. This file
 // parses the command line and dispatches; the work lives in the library
 // (ccapproval_core), one *_command file per subcommand.
 #include <CLI/CLI.hpp>
