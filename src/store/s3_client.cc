@@ -103,7 +103,9 @@ Result<S3Object> S3Client::PutFileWithDigest(std::string_view bucket, std::strin
   return PutFile(bucket, key, file, content_type, cancel);
 }
 
-S3ClientImpl::S3ClientImpl(S3ClientOptions options) : options_(std::move(options)) {
+S3ClientImpl::S3ClientImpl(S3ClientOptions options)
+    : options_(std::move(options)),
+      part_slots_(std::make_unique<std::counting_semaphore<64>>(options_.parallel)) {
   if (options_.endpoint.empty()) {
     scheme_ = "https";
     host_ = "s3." + options_.region + ".amazonaws.com";

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <semaphore>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -84,6 +85,12 @@ class S3ClientImpl : public S3Client {
   std::string host_;         // endpoint host[:port]; AWS: s3.<region>.amazonaws.com
   std::string base_path_;    // the endpoint's path, without a trailing '/'
   bool virtual_hosted_ = false;
+
+  // A multipart worker holds one of `parallel` slots while a part is in
+  // memory, so that the parts of every upload through this client (the
+  // artifact store uploads several files at once) stay within parallel x
+  // part_size bytes.
+  std::unique_ptr<std::counting_semaphore<64>> part_slots_;
 };
 
 // Splits "http://host:port/base" (InvalidArgument naming `endpoint` when it

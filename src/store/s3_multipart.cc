@@ -1,6 +1,7 @@
 // Multipart upload of one file: parts of part_size read from the file with
-// pread, `parallel` of them in flight at once (so at most parallel x
-// part_size bytes in memory), completed in part order, aborted when any
+// pread, `parallel` of them in flight at once (at most parallel x part_size
+// bytes in memory, across every upload of the client: part_slots_),
+// completed in part order, aborted when any
 // part fails or the upload is cancelled so that no parts are left behind.
 //
 // The file's SHA-256 is computed from the same reads: a worker that has
@@ -12,6 +13,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <semaphore>
 #include <thread>
 
 #include "common/hash.h"
@@ -134,7 +136,17 @@ Result<S3Object> S3ClientImpl::PutMultipart(std::string_view bucket, std::string
   PartQueue queue(parts, sha256 != nullptr);
   auto worker = [&] {
     std::string buffer;
-    for (int64_t number; (number = queue.Take()) != 0;) {
+    for (;;) {
+      // The slot comes before the part number: whoever holds a number can
+      // always read its part, so a worker waiting in Hash() for an earlier
+      // part never waits on a worker that waits for a slot.
+      part_slots_->acquire();
+      struct Release {
+        std::counting_semaphore<64>* slots;
+        ~Release() { slots->release(); }
+      } release{part_slots_.get()};
+      int64_t number = queue.Take();
+      if (number == 0) return;
       int64_t offset = (number - 1) * part_size;
       auto length = static_cast<size_t>(std::min(part_size, size - offset));
       buffer.resize(length);
