@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,8 +47,12 @@ std::string PseudoRandom(size_t size, uint32_t seed) {
   return out;
 }
 
+// The run's files: removed on the way out, Die() included.
+std::unique_ptr<sluice::TempDir> scratch;
+
 [[noreturn]] void Die(const std::string& message) {
   std::fprintf(stderr, "s3_transfer: %s\n", message.c_str());
+  scratch.reset();
   std::exit(1);
 }
 
@@ -78,10 +83,11 @@ int main(int argc, char** argv) {
   if (auto made = (*server)->CreateBucket(kBucket); !made.ok()) Die(made.ToString());
   auto dir = sluice::TempDir::Create("sluice-bench-s3-");
   if (!dir.ok()) Die(dir.status().ToString());
+  scratch = std::make_unique<sluice::TempDir>(std::move(dir).value());
 
-  const fs::path large = dir->path() / "large.bin";
+  const fs::path large = scratch->path() / "large.bin";
   if (!sluice::WriteFileAtomic(large, PseudoRandom(200'000'000, 1)).ok()) Die("cannot write");
-  const fs::path small_dir = dir->path() / "small";
+  const fs::path small_dir = scratch->path() / "small";
   if (!sluice::MakeDirs(small_dir).ok()) Die("cannot make " + small_dir.string());
   std::vector<sluice::store::ArtifactUpload> uploads;
   for (int i = 0; i < 1000; ++i) {

@@ -172,6 +172,16 @@ TEST(S3ClientTest, AHeadWithoutABodyStillSaysNotFound) {
   EXPECT_NE(head.status().message().find("NoSuchKey"), std::string::npos);
 }
 
+TEST(S3ClientTest, AForbiddenHeadSaysWhatToCheck) {
+  auto fake = std::make_shared<FakeTransport>([](auto&) { return Response(403); });
+  auto head = Make(Options(fake))->Head("bkt", "k");
+  EXPECT_EQ(head.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(head.status().message().find("HTTP 403 Forbidden (the answer names no cause: check "
+                                         "the secret key"),
+            std::string::npos)
+      << head.status().message();
+}
+
 TEST(S3ClientTest, NothingIsRetriedOnceCancelled) {
   Cancellation cancel;
   auto fake = std::make_shared<FakeTransport>([&cancel](auto&) {

@@ -43,16 +43,23 @@ std::string Hint(std::string_view code) {
 Status Describe(const S3Call& call, std::string_view endpoint, const oci::HttpResponse& response,
                 const std::optional<S3ErrorBody>& error) {
   std::string code = error ? error->code : "";
+  std::string hint;
   if (code.empty()) {
+    // A HEAD answer has no body, so S3 cannot say why it refused.
     code = response.status == 404   ? (call.key.empty() ? "NoSuchBucket" : "NoSuchKey")
-           : response.status == 403 ? "AccessDenied"
+           : response.status == 403 ? "Forbidden"
                                     : "";
+    if (response.status == 403) {
+      hint = "the answer names no cause: check the secret key, the region, and that the keys "
+             "may read this bucket";
+    }
   }
+  if (hint.empty()) hint = Hint(code);
   std::string text = call.method + " " + S3ClientImpl::Describe(call.bucket, call.key) + " at " +
                      std::string(endpoint) + ": HTTP " + std::to_string(response.status);
   if (!code.empty()) text += " " + code;
   if (error && !error->message.empty()) text += ": " + error->message;
-  if (std::string hint = Hint(code); !hint.empty()) text += " (" + hint + ")";
+  if (!hint.empty()) text += " (" + hint + ")";
   if (code == "NoSuchBucket" || code == "NoSuchKey" || response.status == 404) {
     return Status::NotFound(text);
   }
