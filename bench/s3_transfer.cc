@@ -24,8 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "median.h"
 #include "common/files.h"
+#include "median.h"
 #include "oci/test_tools.h"
 #include "store/artifact_store.h"
 #include "store/s3_client.h"
@@ -134,10 +134,12 @@ int main(int argc, char** argv) {
   double os = Median(ours_small), bs = Median(boto_small);
   std::printf("s3_transfer: Swift s3api on 127.0.0.1, %d runs each, medians (%ld CPUs)\n", runs,
               sysconf(_SC_NPROCESSORS_ONLN));
-  std::printf("  one 200 MB file      sluice %7.2f s   boto3 upload_file %7.2f s   boto3/sluice %.2fx\n",
-              ol, bl, bl / ol);
-  std::printf("  1,000 files of 10 KB sluice %7.2f s   boto3 upload_file loop %7.2f s   "
-              "boto3/sluice %.2fx\n",
-              os, bs, bs / os);
+  std::printf(
+      "  one 200 MB file      sluice %7.2f s   boto3 upload_file %7.2f s   boto3/sluice %.2fx\n",
+      ol, bl, bl / ol);
+  std::printf(
+      "  1,000 files of 10 KB sluice %7.2f s   boto3 upload_file loop %7.2f s   "
+      "boto3/sluice %.2fx\n",
+      os, bs, bs / os);
   return 0;
 }

@@ -25,7 +25,7 @@ class S3ArtifactStore : public ArtifactStore {
     std::vector<ArtifactObject> objects(uploads.size());
     std::atomic<size_t> next{0};
     std::mutex mutex;
-    Status failure = Status::Ok();  // guarded by mutex
+    Status failure = Status::Ok();      // guarded by mutex
     size_t failed_at = uploads.size();  // guarded by mutex: the first failing index
     auto worker = [&] {
       for (size_t i; (i = next++) < uploads.size();) {
@@ -43,13 +43,13 @@ class S3ArtifactStore : public ArtifactStore {
           std::lock_guard lock(mutex);
           if (i < failed_at) {
             failed_at = i;
-            failure = put.status().Annotate("uploading " + upload.file.string() + " as " +
-                                            upload.key);
+            failure =
+                put.status().Annotate("uploading " + upload.file.string() + " as " + upload.key);
           }
           return;
         }
-        objects[i] = ArtifactObject{bucket_, upload.key, put->size, sha256, type,
-                                    client_->ObjectUrl(bucket_, upload.key)};
+        objects[i] = ArtifactObject{bucket_, upload.key, put->size,
+                                    sha256,  type,       client_->ObjectUrl(bucket_, upload.key)};
       }
     };
     size_t threads = std::min<size_t>(std::max(client_->parallel(), 1), uploads.size());
@@ -97,7 +97,8 @@ Result<std::unique_ptr<ArtifactStore>> OpenS3ArtifactStore(std::shared_ptr<S3Cli
     return Status::InvalidArgument("S3 bucket \"" + std::string(bucket) +
                                    "\": a bucket name is 3-63 characters of a-z 0-9 . -");
   }
-  return std::unique_ptr<ArtifactStore>(new S3ArtifactStore(std::move(client), std::string(bucket)));
+  return std::unique_ptr<ArtifactStore>(
+      new S3ArtifactStore(std::move(client), std::string(bucket)));
 }
 
 }  // namespace sluice::store

@@ -68,8 +68,8 @@ TEST_F(S3ArtifactStoreSwiftTest, PutFilesGivesEachObjectInOrderWithSizeDigestAnd
   std::vector<ArtifactUpload> uploads;
   for (int i = 0; i < 9; ++i) {
     std::string name = "metrics-" + std::to_string(i) + ".json";
-    uploads.push_back({Write(name, "{\"i\": " + std::to_string(i) + "}"), "run1/" + name,
-                       "application/json"});
+    uploads.push_back(
+        {Write(name, "{\"i\": " + std::to_string(i) + "}"), "run1/" + name, "application/json"});
   }
   uploads.push_back({Write("model.bin", big), "run1/model.bin", "application/octet-stream"});
   auto put = store_->PutFiles(uploads, nullptr);
@@ -108,8 +108,7 @@ TEST_F(S3ArtifactStoreSwiftTest, AMissingFileFailsTheBatchNamingTheFileAndKey) {
       {dir_->path() / "absent.txt", "run2/absent.txt", "text/plain"}};
   auto put = store_->PutFiles(uploads, nullptr);
   ASSERT_FALSE(put.ok());
-  EXPECT_NE(put.status().message().find("absent.txt"), std::string::npos)
-      << put.status().message();
+  EXPECT_NE(put.status().message().find("absent.txt"), std::string::npos) << put.status().message();
   EXPECT_NE(put.status().message().find("run2/absent.txt"), std::string::npos);
 }
 

@@ -38,8 +38,8 @@ Result<std::string> ReadHashed(const std::filesystem::path& file, std::string* s
 
 Result<EndpointParts> ParseEndpoint(std::string_view endpoint) {
   auto bad = [&](std::string_view why) {
-    return Status::InvalidArgument("S3 endpoint \"" + std::string(endpoint) + "\": " +
-                                   std::string(why) +
+    return Status::InvalidArgument("S3 endpoint \"" + std::string(endpoint) +
+                                   "\": " + std::string(why) +
                                    " (write it as http://HOST:PORT or https://HOST)");
   };
   EndpointParts parts;
@@ -157,8 +157,7 @@ Result<S3Object> S3ClientImpl::PutFile(std::string_view bucket, std::string_view
 
 Result<S3Object> S3ClientImpl::PutFileWithDigest(std::string_view bucket, std::string_view key,
                                                  const std::filesystem::path& file,
-                                                 std::string_view content_type,
-                                                 std::string* sha256,
+                                                 std::string_view content_type, std::string* sha256,
                                                  const CancellationToken* cancel) {
   std::error_code ec;
   auto size = static_cast<int64_t>(std::filesystem::file_size(file, ec));
@@ -168,8 +167,8 @@ Result<S3Object> S3ClientImpl::PutFileWithDigest(std::string_view bucket, std::s
   }
   std::string digest;
   SLUICE_ASSIGN_OR_RETURN(std::string bytes, ReadHashed(file, &digest));
-  S3Call call{"PUT", std::string(bucket), std::string(key), {}, {}, std::move(bytes), digest,
-              cancel};
+  S3Call call{"PUT", std::string(bucket), std::string(key), {},
+              {},    std::move(bytes),    digest,           cancel};
   if (!content_type.empty()) call.headers["Content-Type"] = std::string(content_type);
   int64_t length = static_cast<int64_t>(call.body.size());
   SLUICE_ASSIGN_OR_RETURN(oci::HttpResponse response, Send(std::move(call)));
@@ -182,8 +181,7 @@ Result<S3Object> S3ClientImpl::PutFileWithDigest(std::string_view bucket, std::s
 Result<S3Object> S3ClientImpl::PutBytes(std::string_view bucket, std::string_view key,
                                         std::string_view bytes, std::string_view content_type,
                                         const CancellationToken* cancel) {
-  S3Call call{"PUT", std::string(bucket), std::string(key), {}, {}, std::string(bytes), "",
-              cancel};
+  S3Call call{"PUT", std::string(bucket), std::string(key), {}, {}, std::string(bytes), "", cancel};
   if (!content_type.empty()) call.headers["Content-Type"] = std::string(content_type);
   SLUICE_ASSIGN_OR_RETURN(oci::HttpResponse response, Send(std::move(call)));
   return S3Object{std::string(key), static_cast<int64_t>(bytes.size()),

@@ -81,9 +81,9 @@ class S3ClientImpl : public S3Client {
 
   // Constant after construction.
   S3ClientOptions options_;
-  std::string scheme_;       // "https" for AWS
-  std::string host_;         // endpoint host[:port]; AWS: s3.<region>.amazonaws.com
-  std::string base_path_;    // the endpoint's path, without a trailing '/'
+  std::string scheme_;     // "https" for AWS
+  std::string host_;       // endpoint host[:port]; AWS: s3.<region>.amazonaws.com
+  std::string base_path_;  // the endpoint's path, without a trailing '/'
   bool virtual_hosted_ = false;
 
   // A multipart worker holds one of `parallel` slots while a part is in

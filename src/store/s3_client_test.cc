@@ -79,8 +79,9 @@ TEST(S3ClientTest, ObjectUrlsArePathStyleVirtualHostedOrAws) {
 }
 
 TEST(S3ClientTest, ARequestCarriesTheHostItSignedAndThePayloadHash) {
-  auto fake = std::make_shared<FakeTransport>(
-      [](auto&) { return Response(200, "", {{"etag", "\"abc\""}}); });
+  auto fake = std::make_shared<FakeTransport>([](auto&) {
+    return Response(200, "", {{"etag", "\"abc\""}});
+  });
   S3ClientOptions options = Options(fake);
   options.virtual_hosted = true;
   options.credentials.session_token = "session-token";

@@ -119,10 +119,10 @@ Result<S3Object> S3ClientImpl::PutMultipart(std::string_view bucket, std::string
   const int64_t part_size = options_.part_size;
   const int64_t parts = size == 0 ? 1 : (size + part_size - 1) / part_size;
   if (parts > kMaxParts) {
-    return Status::InvalidArgument(
-        file.string() + ": " + std::to_string(size) + " bytes in parts of " +
-        std::to_string(part_size) + " would take " + std::to_string(parts) +
-        " parts, more than S3's 10000; raise the part size");
+    return Status::InvalidArgument(file.string() + ": " + std::to_string(size) +
+                                   " bytes in parts of " + std::to_string(part_size) +
+                                   " would take " + std::to_string(parts) +
+                                   " parts, more than S3's 10000; raise the part size");
   }
   FileReader reader(file);
   if (!reader.ok()) return Status::IoError("cannot read " + file.string());
@@ -151,8 +151,8 @@ Result<S3Object> S3ClientImpl::PutMultipart(std::string_view bucket, std::string
       auto length = static_cast<size_t>(std::min(part_size, size - offset));
       buffer.resize(length);
       if (!reader.ReadAt(offset, buffer.data(), length)) {
-        queue.Fail(Status::IoError("cannot read " + file.string() + " at byte " +
-                                   std::to_string(offset)));
+        queue.Fail(
+            Status::IoError("cannot read " + file.string() + " at byte " + std::to_string(offset)));
         return;
       }
       if (!queue.Hash(number, buffer)) return;
@@ -198,15 +198,12 @@ Result<S3Object> S3ClientImpl::PutMultipart(std::string_view bucket, std::string
   }
   if (!failure.ok()) {
     // Cleanup runs even after a cancellation: parts left behind cost money.
-    Status aborted = Send({"DELETE",
-                           std::string(bucket),
-                           std::string(key),
-                           {{"uploadId", upload_id}}})
-                         .status();
+    Status aborted =
+        Send({"DELETE", std::string(bucket), std::string(key), {{"uploadId", upload_id}}}).status();
     if (!aborted.ok()) {
-      failure = Status(failure.code(), failure.message() +
-                                           " (the upload could not be aborted either: " +
-                                           aborted.message() + ")");
+      failure = Status(failure.code(),
+                       failure.message() +
+                           " (the upload could not be aborted either: " + aborted.message() + ")");
     }
     return failure;
   }

@@ -50,8 +50,9 @@ Status Describe(const S3Call& call, std::string_view endpoint, const oci::HttpRe
            : response.status == 403 ? "Forbidden"
                                     : "";
     if (response.status == 403) {
-      hint = "the answer names no cause: check the secret key, the region, and that the keys "
-             "may read this bucket";
+      hint =
+          "the answer names no cause: check the secret key, the region, and that the keys "
+          "may read this bucket";
     }
   }
   if (hint.empty()) hint = Hint(code);
@@ -104,10 +105,9 @@ Result<oci::HttpResponse> S3ClientImpl::Send(S3Call call) const {
     query += UriEncode(name, false);
     if (!value.empty()) query += "=" + UriEncode(value, false);
   }
-  std::string payload_hash =
-      options_.unsigned_payload && call.method == "PUT" ? "UNSIGNED-PAYLOAD"
-      : !call.body_sha256.empty()                       ? call.body_sha256
-                                                        : Sha256Hex(call.body);
+  std::string payload_hash = options_.unsigned_payload && call.method == "PUT" ? "UNSIGNED-PAYLOAD"
+                             : !call.body_sha256.empty()                       ? call.body_sha256
+                                                         : Sha256Hex(call.body);
 
   oci::HttpRequest http;
   http.method = call.method;
@@ -167,8 +167,8 @@ Result<oci::HttpResponse> S3ClientImpl::Send(S3Call call) const {
     if (!RetryableStatus(response->status) && !(error && RetryableCode(error->code))) break;
   }
   if (attempts > 1) {
-    return Status(last.code(), last.message() + " (after " + std::to_string(attempts) +
-                                   " attempts)");
+    return Status(last.code(),
+                  last.message() + " (after " + std::to_string(attempts) + " attempts)");
   }
   return last;
 }

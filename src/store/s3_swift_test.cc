@@ -105,8 +105,7 @@ TEST_F(S3SwiftTest, HeadAndGetOfAMissingKeyAreNotFound) {
   EXPECT_EQ(head.status().code(), StatusCode::kNotFound);
   auto got = client->GetBytes(kBucket, "small/absent");
   EXPECT_EQ(got.status().code(), StatusCode::kNotFound);
-  EXPECT_NE(got.status().message().find("NoSuchKey"), std::string::npos)
-      << got.status().message();
+  EXPECT_NE(got.status().message().find("NoSuchKey"), std::string::npos) << got.status().message();
 }
 
 TEST_F(S3SwiftTest, ListV2PagesThroughFiveObjectsTwoAtATime) {
@@ -130,8 +129,8 @@ TEST_F(S3SwiftTest, ListV2PagesThroughFiveObjectsTwoAtATime) {
     ++pages;
   } while (!token.empty() && pages < 10);
   EXPECT_EQ(pages, 3);
-  EXPECT_EQ(keys, (std::vector<std::string>{"paged/0", "paged/1", "paged/2", "paged/3",
-                                            "paged/4"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"paged/0", "paged/1", "paged/2", "paged/3", "paged/4"}));
   auto all = client->ListAll(kBucket, "paged/");
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   EXPECT_EQ(all->size(), 5u);
@@ -190,8 +189,8 @@ TEST_F(S3SwiftTest, APresignedGetWorksWithAPlainHttpGet) {
 
   S3ClientOptions wrong = Options();
   wrong.credentials.secret_access_key = "not-the-secret";
-  auto forged = Client(wrong)->PresignGet(kBucket, "presigned/report.html",
-                                          std::chrono::seconds(300));
+  auto forged =
+      Client(wrong)->PresignGet(kBucket, "presigned/report.html", std::chrono::seconds(300));
   ASSERT_TRUE(forged.ok());
   auto refused = http->Send({"GET", *forged, {}, {}, {}});
   ASSERT_TRUE(refused.ok()) << refused.status().ToString();
@@ -236,7 +235,8 @@ TEST_F(S3SwiftTest, AnUnsignedPayloadPutIsAccepted) {
 TEST_F(S3SwiftTest, KeysWithSpacesDollarPlusAndUtf8RoundTrip) {
   auto client = Client();
   const std::vector<std::string> keys = {"odd keys/with space.txt", "odd keys/$dollar",
-                                         "odd keys/a+b=c&d", "odd keys/r\xC3\xA9sum\xC3\xA9 \xE6\x97\xA5.csv"};
+                                         "odd keys/a+b=c&d",
+                                         "odd keys/r\xC3\xA9sum\xC3\xA9 \xE6\x97\xA5.csv"};
   for (const std::string& key : keys) {
     auto put = client->PutBytes(kBucket, key, key, "text/plain");
     ASSERT_TRUE(put.ok()) << key << ": " << put.status().ToString();

@@ -190,10 +190,9 @@ Status TestS3Server::Launch(const std::vector<int>& ports) {
   }
   SLUICE_RETURN_IF_ERROR(
       WriteFileAtomic(dir / "etc" / "proxy-server.conf", ProxyConfig(dir, ports[3], as.name)));
-  oci::testing::ToolRun rings =
-      oci::testing::RunTool({"/usr/bin/python3", "-c", kBuildRings, (dir / "etc").string(),
-                             std::to_string(ports[0]), std::to_string(ports[1]),
-                             std::to_string(ports[2])});
+  oci::testing::ToolRun rings = oci::testing::RunTool(
+      {"/usr/bin/python3", "-c", kBuildRings, (dir / "etc").string(), std::to_string(ports[0]),
+       std::to_string(ports[1]), std::to_string(ports[2])});
   if (rings.exit_code != 0) {
     return Status::IoError("cannot build the Swift rings: " + rings.output);
   }
@@ -213,9 +212,8 @@ Status TestS3Server::Launch(const std::vector<int>& ports) {
       // Become the server's user first: a change of user clears the
       // parent-death signal, and Swift's own switch to the same user is
       // then no change.
-      if (as.switch_user &&
-          (setgroups(as.groups.size(), as.groups.data()) != 0 || setgid(as.gid) != 0 ||
-           setuid(as.uid) != 0)) {
+      if (as.switch_user && (setgroups(as.groups.size(), as.groups.data()) != 0 ||
+                             setgid(as.gid) != 0 || setuid(as.uid) != 0)) {
         _exit(126);
       }
       // The server dies with the test, even when the test crashes.
@@ -244,8 +242,8 @@ Status TestS3Server::Launch(const std::vector<int>& ports) {
     bool all = true;
     for (size_t s = 0; s < 4; ++s) {
       if (!up[s]) {
-        std::string url = "http://127.0.0.1:" + std::to_string(ports[s]) +
-                          (s == 3 ? "/healthcheck" : "/");
+        std::string url =
+            "http://127.0.0.1:" + std::to_string(ports[s]) + (s == 3 ? "/healthcheck" : "/");
         auto answer = transport->Send({"GET", url, {}, {}, {}});
         up[s] = answer.ok() && (s != 3 || answer->status == 200);
       }

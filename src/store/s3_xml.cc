@@ -1,23 +1,21 @@
 #include "store/s3_xml.h"
 
-#include <pugixml.hpp>
-
 #include <cstdlib>
+#include <pugixml.hpp>
 
 namespace sluice::store {
 namespace {
 
-Result<pugi::xml_node> ParseRoot(pugi::xml_document& doc, std::string_view xml,
-                                 const char* root) {
+Result<pugi::xml_node> ParseRoot(pugi::xml_document& doc, std::string_view xml, const char* root) {
   pugi::xml_parse_result parsed = doc.load_buffer(xml.data(), xml.size());
   if (!parsed) {
-    return Status::IoError(std::string("S3 sent a malformed ") + root + " document: " +
-                           parsed.description());
+    return Status::IoError(std::string("S3 sent a malformed ") + root +
+                           " document: " + parsed.description());
   }
   pugi::xml_node node = doc.child(root);
   if (!node) {
-    return Status::IoError(std::string("S3 sent no ") + root + " document: " +
-                           std::string(xml.substr(0, 200)));
+    return Status::IoError(std::string("S3 sent no ") + root +
+                           " document: " + std::string(xml.substr(0, 200)));
   }
   return node;
 }

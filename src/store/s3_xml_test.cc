@@ -38,7 +38,7 @@ TEST(S3XmlTest, TheLastPageHasNoToken) {
 
 TEST(S3XmlTest, ATruncatedPageWithoutATokenIsAnError) {
   EXPECT_FALSE(ParseListObjectsV2("<ListBucketResult><IsTruncated>true</IsTruncated>"
-                                   "</ListBucketResult>")
+                                  "</ListBucketResult>")
                    .ok());
 }
 
