@@ -15,7 +15,9 @@
 // refuses to keep root), otherwise as the caller.
 //
 // Swift needs several seconds to start: start one per test suite
-// (SetUpTestSuite), not one per test. Not thread-safe; test-only.
+// (SetUpTestSuite), not one per test. Not thread-safe; test-only: built
+// into sluice_tests and sluice_s3_swift_tests; tests/ and bench/ compile
+// it with src/oci/test_tools.cc and link sluice_store.
 #pragma once
 
 #include <sys/types.h>
