@@ -26,6 +26,7 @@ enum class StatusCode {
   kAborted,            // cancelled by the user
   kUnimplemented,
   kInternal,           // a bug in sluice
+  kPermissionDenied,   // credentials refused or lacking permission (a server's 401/403)
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -45,6 +46,7 @@ class [[nodiscard]] Status {
   static Status Aborted(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
   static Status Unimplemented(std::string m) { return {StatusCode::kUnimplemented, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
