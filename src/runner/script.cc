@@ -157,6 +157,10 @@ Result<ScriptResult> RunScript(const ScriptSpec& spec, ProcessRunner& runner, Li
   return result;
 }
 
+std::map<std::string, std::string> ParseOutputFile(std::string_view text) {
+  return ParseDotenv(text);
+}
+
 Result<std::string> CheckScriptSyntax(Shell shell, const std::string& script) {
   // Checked scripts hold placeholders, not resolved values, so `-c` is fine;
   // past ~120 KiB (the kernel caps one argument at 128 KiB) a file is used.

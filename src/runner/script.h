@@ -73,6 +73,11 @@ struct ScriptResult {
 Result<ScriptResult> RunScript(const ScriptSpec& spec, ProcessRunner& runner, LineSink& sink,
                                const Cancellation& cancel);
 
+// The KEY=VALUE lines a step's own program (a plugin's entrypoint) wrote to
+// $DRONE_OUTPUT or $HARNESS_OUTPUT_FILE: dotenv as above ("export " prefix,
+// matching quotes removed, blank and '#' lines skipped, later keys win).
+std::map<std::string, std::string> ParseOutputFile(std::string_view text);
+
 // `sh -n -c` / `bash -n -c` on `script` without running it. A script made
 // only of simple commands of plain words (no quotes, `$`, operators,
 // redirections, comments or reserved words), which cannot be wrong, is

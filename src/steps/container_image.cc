@@ -215,6 +215,12 @@ std::map<std::string, std::string> StepEnvironmentInImage(
 }
 
 Result<std::unique_ptr<ImageRoot>> PrepareStepImage(engine::StepContext& ctx, runner::Shell shell) {
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<ImageRoot> root, PrepareStepImage(ctx));
+  SLUICE_RETURN_IF_ERROR(CheckShellInImage(root->root(), root->display(), shell));
+  return root;
+}
+
+Result<std::unique_ptr<ImageRoot>> PrepareStepImage(engine::StepContext& ctx) {
   const YAML::Node& spec = ctx.node.spec;
   SLUICE_ASSIGN_OR_RETURN(std::string image, ctx.ResolveString(spec["image"], "spec.image"));
   if (image.empty())
@@ -246,13 +252,37 @@ Result<std::unique_ptr<ImageRoot>> PrepareStepImage(engine::StepContext& ctx, ru
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<ImageRoot> root,
                           ImageRoot::Prepare(store, local.manifest, ctx.state_dir / "rootfs",
                                              ctx.workspace.scratch_dir / "image", log));
-  SLUICE_RETURN_IF_ERROR(CheckShellInImage(root->root(), where.display, shell));
+  root->display_ = where.display;
   const std::string& user = root->config().config.user;
   if (!user.empty() && user != "root" && user != "0" && user != "0:0") {
     ctx.Log("[sluice] the image's USER " + user +
             " is not used: the step runs as root in its sandbox");
   }
   return root;
+}
+
+// A step whose image cannot be made ready fails (failure strategies apply),
+// as a container that cannot start does in Harness: a registry that cannot
+// be reached is a Connectivity failure, a missing image or shell a
+// Configuration failure. Other errors leave the step Errored.
+engine::StepOutcome ImageFailureOutcome(const Status& status) {
+  using pipeline::ErrorType;
+  switch (status.code()) {
+    case StatusCode::kAborted: {
+      engine::StepOutcome aborted;
+      aborted.status = engine::NodeStatus::kAborted;
+      aborted.failure_message = status.message();
+      return aborted;
+    }
+    case StatusCode::kIoError:
+      return engine::StepOutcome::Failure(ErrorType::kConnectivity, status.message());
+    case StatusCode::kNotFound:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kInvalidArgument:
+      return engine::StepOutcome::Failure(ErrorType::kConfigurationFailure, status.message());
+    default:
+      return engine::StepOutcome::Error(status.message());
+  }
 }
 
 }  // namespace sluice::steps

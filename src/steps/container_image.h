@@ -94,6 +94,9 @@ class ImageRoot {
 
   const std::filesystem::path& root() const { return root_; }
   const oci::ImageConfig& config() const { return config_; }
+  // The image as logs and errors name it ("busybox:1", "127.0.0.1:5000/a:1");
+  // set by PrepareStepImage.
+  const std::string& display() const { return display_; }
   // The host path of `path` as a command in the image sees it: through the
   // mount of `ws` that holds it (relative paths start at ws.working_dir),
   // else in root().
@@ -107,6 +110,9 @@ class ImageRoot {
   std::filesystem::path root_;
   oci::ImageConfig config_;
   std::optional<runner::OverlayMount> overlay_;  // empty for a private copy
+  std::string display_;
+
+  friend Result<std::unique_ptr<ImageRoot>> PrepareStepImage(engine::StepContext& ctx);
 };
 
 // Step 5: OK when `shell`'s program is an executable file in the image
@@ -134,9 +140,21 @@ std::map<std::string, std::string> StepEnvironmentInImage(
 engine::StepWorkspace WorkspaceInImage(const engine::StepWorkspace& stage,
                                        const std::filesystem::path& root);
 
-// Everything above for a Run step: its spec's `image`, `connectorRef` and
-// `imagePullPolicy`, the local store and rootfs cache of ctx.state_dir, the
-// root in ctx.workspace.scratch_dir/image, logs through ctx.Log.
+// Steps 1-4 for any step with an image: its spec's `image`, `connectorRef`
+// and `imagePullPolicy`, the local store and rootfs cache of
+// ctx.state_dir, the root in ctx.workspace.scratch_dir/image, logs through
+// ctx.Log. A Plugin step uses it as is: it runs the image's own entrypoint,
+// not a shell.
+Result<std::unique_ptr<ImageRoot>> PrepareStepImage(engine::StepContext& ctx);
+
+// Everything above for a Run step: the same, then step 5 for `shell`.
 Result<std::unique_ptr<ImageRoot>> PrepareStepImage(engine::StepContext& ctx, runner::Shell shell);
+
+// The outcome of a step whose image could not be made ready, as a container
+// that cannot start fails in Harness: Aborted when cancelled, a
+// Connectivity failure for a registry that cannot be reached (IoError), a
+// Configuration failure for a missing image, program or shell (NotFound,
+// FailedPrecondition, InvalidArgument); other errors leave the step Errored.
+engine::StepOutcome ImageFailureOutcome(const Status& status);
 
 }  // namespace sluice::steps

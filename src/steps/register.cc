@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "steps/build_and_push_step.h"
+#include "steps/plugin_step.h"
 #include "steps/policy_step.h"
 #include "steps/run_step.h"
 #include "steps/security_scan_step.h"
@@ -20,6 +21,7 @@ void RegisterBuiltinSteps(engine::StepRegistry* registry) {
   registry->Register(std::make_unique<SecurityScanStep>(SecurityScanStep::Scanner::kAwsEcr, scans));
   registry->Register(
       std::make_unique<SecurityScanStep>(SecurityScanStep::Scanner::kAquaTrivy, scans));
+  registry->Register(std::make_unique<PluginStep>());
   registry->Register(std::make_unique<PolicyStep>());
   registry->Register(std::make_unique<RunStep>());
   registry->Register(std::make_unique<ShellScriptStep>());

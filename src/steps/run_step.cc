@@ -1,41 +1,12 @@
 #include "steps/run_step.h"
 
-#include "common/files.h"
-#include "common/glob.h"
 #include "steps/container_image.h"
-#include "steps/junit.h"
 #include "steps/output_variables.h"
+#include "steps/reports.h"
 #include "steps/script_common.h"
 #include "steps/spec_check.h"
 
 namespace sluice::steps {
-namespace {
-
-// A step whose image cannot be made ready fails (failure strategies apply),
-// as a container that cannot start does in Harness: a registry that cannot
-// be reached is a Connectivity failure, a missing image or shell a
-// Configuration failure. Other errors leave the step Errored.
-engine::StepOutcome ImageFailure(const Status& status) {
-  using pipeline::ErrorType;
-  switch (status.code()) {
-    case StatusCode::kAborted: {
-      engine::StepOutcome aborted;
-      aborted.status = engine::NodeStatus::kAborted;
-      aborted.failure_message = status.message();
-      return aborted;
-    }
-    case StatusCode::kIoError:
-      return engine::StepOutcome::Failure(ErrorType::kConnectivity, status.message());
-    case StatusCode::kNotFound:
-    case StatusCode::kFailedPrecondition:
-    case StatusCode::kInvalidArgument:
-      return engine::StepOutcome::Failure(ErrorType::kConfigurationFailure, status.message());
-    default:
-      return engine::StepOutcome::Error(status.message());
-  }
-}
-
-}  // namespace
 
 void RunStep::ValidateSpec(const pipeline::ExecutionNode& step, const pipeline::Stage& stage,
                            DiagnosticList* diags) const {
@@ -53,17 +24,7 @@ void RunStep::ValidateSpec(const pipeline::ExecutionNode& step, const pipeline::
   check.CheckOneOf(spec, "imagePullPolicy", {"Always", "IfNotPresent", "Never"}, "Run step spec");
   check.OptionalMapping(spec, "envVariables", "Run step spec");
   CheckOutputVariables(check, spec);
-  YAML::Node reports = spec["reports"];
-  if (reports && !reports.IsNull()) {
-    if (!reports.IsMap()) {
-      check.Error(reports, "reports must be {type: JUnit, spec: {paths: [...]}}");
-    } else {
-      check.CheckOneOf(reports, "type", {"JUnit"}, "reports");
-      if (!reports["spec"] || !reports["spec"]["paths"] || !reports["spec"]["paths"].IsSequence()) {
-        check.Error(reports, "reports needs spec.paths: a list of globs (e.g. - report.xml)");
-      }
-    }
-  }
+  CheckJUnitReports(check, spec);
 }
 
 std::vector<std::pair<std::string, YAML::Node>> RunStep::Scripts(const pipeline::ExecutionNode& step) const {
@@ -91,7 +52,7 @@ engine::StepOutcome RunStep::Execute(engine::StepContext& ctx) const {
   std::unique_ptr<ImageRoot> image;
   if (spec["image"] && !spec["image"].IsNull()) {
     auto prepared = PrepareStepImage(ctx, *shell);
-    if (!prepared.ok()) return ImageFailure(prepared.status());
+    if (!prepared.ok()) return ImageFailureOutcome(prepared.status());
     image = std::move(*prepared);
     req.env = StepEnvironmentInImage(image->config().config, ctx.env, req.env);
     req.root_dir = image->root().string();
@@ -109,51 +70,7 @@ engine::StepOutcome RunStep::Execute(engine::StepContext& ctx) const {
   TakeOutputs(outputs, run, !typed, ctx, &outcome);
 
   // JUnit reports, parsed whatever the exit code.
-  YAML::Node reports = spec["reports"];
-  if (reports && reports.IsMap() && reports["spec"] && reports["spec"]["paths"]) {
-    TestReport total;
-    int files = 0;
-    for (const YAML::Node& p : reports["spec"]["paths"]) {
-      auto pattern = ctx.ResolveString(p, "spec.reports.spec.paths");
-      if (!pattern.ok()) continue;
-      // Paths are as the script saw them: the directory part before the
-      // first wildcard goes through the mounts, the rest is globbed there.
-      std::string pat = *pattern;
-      size_t wild = pat.find_first_of("*?[");
-      size_t cut = pat.rfind('/', wild == std::string::npos ? pat.size() : wild);
-      std::string dir = cut == std::string::npos ? "." : pat.substr(0, cut == 0 ? 1 : cut);
-      std::string rest = cut == std::string::npos ? pat : pat.substr(cut + 1);
-      std::filesystem::path base =
-          image ? image->ToHost(ctx.workspace, dir) : ctx.workspace.ToHost(dir);
-      for (const auto& file : FindFiles(base, rest)) {
-        auto text = ReadFile(file);
-        if (!text.ok()) continue;
-        std::string shown = (std::filesystem::path(dir) / file.lexically_relative(base)).lexically_normal().string();
-        auto report = ParseJUnit(*text, shown);
-        if (!report.ok()) {
-          ctx.Log("[sluice] " + report.status().message());
-          continue;
-        }
-        ++files;
-        total.Merge(*report);
-      }
-    }
-    if (files == 0) {
-      ctx.Log("[sluice] reports: no JUnit file matched the given paths");
-    } else {
-      ctx.Log("[sluice] tests: " + std::to_string(total.total) + " total, " +
-              std::to_string(total.total - total.failed - total.skipped) + " passed, " +
-              std::to_string(total.failed) + " failed, " + std::to_string(total.skipped) +
-              " skipped (" + std::to_string(files) + " report file(s))");
-      for (const TestCaseResult& c : total.cases) {
-        if (c.outcome == "failed" || c.outcome == "error") {
-          ctx.Log("[sluice]   " + c.outcome + ": " + (c.classname.empty() ? "" : c.classname + ".") +
-                  c.name + (c.message.empty() ? "" : ": " + c.message));
-        }
-      }
-    }
-    outcome.details["tests"] = total.ToJson();
-  }
+  CollectJUnitReports(ctx, spec["reports"], image.get(), &outcome);
   return outcome;
 }
 

@@ -43,6 +43,28 @@ void TakeOutputs(const std::vector<OutputVariable>& declared, const ScriptRun& r
   }
 }
 
+engine::StepOutcome ProcessOutcome(const engine::StepContext& ctx, const runner::ProcessResult& p,
+                                   std::string_view what) {
+  engine::StepOutcome outcome;
+  if (p.cancelled) {
+    outcome.status = engine::NodeStatus::kAborted;
+    outcome.failure_message = "aborted";
+  } else if (p.timed_out) {
+    outcome.status = engine::NodeStatus::kExpired;
+    outcome.failure_type = pipeline::ErrorType::kTimeout;
+    outcome.failure_message = "timed out after " + (ctx.timeout ? FormatDuration(*ctx.timeout)
+                                                                : std::string("its limit"));
+  } else if (p.term_signal != 0) {
+    outcome = engine::StepOutcome::Failure(pipeline::ErrorType::kUnknown,
+                                           "killed by signal " + std::to_string(p.term_signal));
+  } else if (p.exit_code != 0) {
+    outcome = engine::StepOutcome::Failure(
+        pipeline::ErrorType::kUnknown,
+        std::string(what) + " exited with code " + std::to_string(p.exit_code));
+  }
+  return outcome;
+}
+
 ScriptRun RunStepScript(engine::StepContext& ctx, const ScriptRequest& request) {
   ScriptRun run;
   runner::ScriptSpec spec;
@@ -69,22 +91,7 @@ ScriptRun RunStepScript(engine::StepContext& ctx, const ScriptRequest& request) 
   }
   run.values = result->outputs;
   run.missing = result->missing_outputs;
-  const runner::ProcessResult& p = result->process;
-  if (p.cancelled) {
-    run.outcome.status = engine::NodeStatus::kAborted;
-    run.outcome.failure_message = "aborted";
-  } else if (p.timed_out) {
-    run.outcome.status = engine::NodeStatus::kExpired;
-    run.outcome.failure_type = pipeline::ErrorType::kTimeout;
-    run.outcome.failure_message =
-        "timed out after " + (ctx.timeout ? FormatDuration(*ctx.timeout) : std::string("its limit"));
-  } else if (p.term_signal != 0) {
-    run.outcome = engine::StepOutcome::Failure(
-        pipeline::ErrorType::kUnknown, "killed by signal " + std::to_string(p.term_signal));
-  } else if (p.exit_code != 0) {
-    run.outcome = engine::StepOutcome::Failure(
-        pipeline::ErrorType::kUnknown, "command exited with code " + std::to_string(p.exit_code));
-  }
+  run.outcome = ProcessOutcome(ctx, result->process, "command");
   return run;
 }
 

@@ -33,6 +33,12 @@ struct ScriptRun {
 
 ScriptRun RunStepScript(engine::StepContext& ctx, const ScriptRequest& request);
 
+// A finished process as a step's status: Aborted when cancelled, Expired on
+// timeout, Failed for a signal or a non-zero exit ("<what> exited with code
+// N"), else Success.
+engine::StepOutcome ProcessOutcome(const engine::StepContext& ctx, const runner::ProcessResult& p,
+                                   std::string_view what);
+
 // Fills `outcome` with the declared outputs (a declared variable the script
 // never set is "" and, on success, noted in the log) and, when `keep_extra`,
 // every other KEY=VALUE the script wrote to $DRONE_OUTPUT.
