@@ -96,10 +96,10 @@ class S3Client {
   virtual Result<S3Object> PutFile(std::string_view bucket, std::string_view key,
                                    const std::filesystem::path& file,
                                    std::string_view content_type,
-                                   const CancellationToken* cancel = nullptr) = 0;
+                                   const Cancellation* cancel = nullptr) = 0;
   virtual Result<S3Object> PutBytes(std::string_view bucket, std::string_view key,
                                     std::string_view bytes, std::string_view content_type,
-                                    const CancellationToken* cancel = nullptr) = 0;
+                                    const Cancellation* cancel = nullptr) = 0;
   virtual Result<std::string> GetBytes(std::string_view bucket, std::string_view key) = 0;
   virtual Result<S3Object> Head(std::string_view bucket, std::string_view key) = 0;
   virtual Status Delete(std::string_view bucket, std::string_view key) = 0;
