@@ -5,6 +5,7 @@
 #include "steps/build_and_push_step.h"
 #include "steps/policy_step.h"
 #include "steps/run_step.h"
+#include "steps/s3_upload_step.h"
 #include "steps/security_scan_step.h"
 #include "steps/shell_script_step.h"
 #include "steps/wait_step.h"
@@ -22,6 +23,7 @@ void RegisterBuiltinSteps(engine::StepRegistry* registry) {
       std::make_unique<SecurityScanStep>(SecurityScanStep::Scanner::kAquaTrivy, scans));
   registry->Register(std::make_unique<PolicyStep>());
   registry->Register(std::make_unique<RunStep>());
+  registry->Register(std::make_unique<S3UploadStep>());
   registry->Register(std::make_unique<ShellScriptStep>());
   registry->Register(std::make_unique<WaitStep>());
 }
