@@ -28,12 +28,12 @@ void WriteProject(const TestProject& p, const std::string& source_path) {
       "      sourcePath: " +
       source_path + "\n";
   p.WritePipeline(Pipeline(
-      "report",
-      {CiStage("Train",
-               {RunStep("write_report", "mkdir -p /harness/output\ncp " + (p.root() / "report.html").string() +
-                                            " /harness/output/model_metrics.html"),
-                upload},
-               {.spec = "sharedPaths:\n  - /harness/output"})}));
+      "report", {CiStage("Train",
+                         {RunStep("write_report", "mkdir -p /harness/output\ncp " +
+                                                      (p.root() / "report.html").string() +
+                                                      " /harness/output/model_metrics.html"),
+                          upload},
+                         {.spec = "sharedPaths:\n  - /harness/output"})}));
 }
 
 TEST(ArtifactsTest, S3UploadPutsTheReportInTheLocalStoreAndTheExecutionListsIt) {
@@ -75,13 +75,19 @@ TEST(ArtifactsTest, S3UploadPutsTheReportInTheLocalStoreAndTheExecutionListsIt) 
 
   RunResult show = p.Sluice({"executions", "show", id});
   ASSERT_EQ(show.exit_code, 0) << show.err;
-  EXPECT_NE(show.out.find("Artifacts:\n  Train.upload  model_metrics.html (" + std::to_string(kReport.size()) + " B)  " + url), std::string::npos)
+  EXPECT_NE(show.out.find("Artifacts:\n  Train.upload  model_metrics.html (" +
+                          std::to_string(kReport.size()) + " B)  " + url),
+            std::string::npos)
       << show.out;
   RunResult logs = p.Sluice({"executions", "logs", id, "--step", "Train.upload"});
-  EXPECT_NE(logs.out.find("Uploading 1 file to " + (p.state() / "artifacts/mlops-reports").string()),
+  EXPECT_NE(
+      logs.out.find("Uploading 1 file to " + (p.state() / "artifacts/mlops-reports").string()),
+      std::string::npos)
+      << logs.out;
+  EXPECT_NE(logs.out.find("-> harness/output/model_metrics.html (" +
+                          std::to_string(kReport.size()) + " bytes"),
             std::string::npos)
       << logs.out;
-  EXPECT_NE(logs.out.find("-> harness/output/model_metrics.html (" + std::to_string(kReport.size()) + " bytes"), std::string::npos) << logs.out;
 }
 
 TEST(ArtifactsTest, UnmatchedSourcePathFailsTheStepNamingThePattern) {
@@ -92,7 +98,8 @@ TEST(ArtifactsTest, UnmatchedSourcePathFailsTheStepNamingThePattern) {
   EXPECT_NE(raw.exit_code, 0);
   const nlohmann::json& step = FindStep(ex, "Train.upload");
   EXPECT_EQ(step["status"], "Failed");
-  EXPECT_NE(step.value("failureMessage", "").find("spec.sourcePath \"/harness/output/*.pdf\" matches no file"),
+  EXPECT_NE(step.value("failureMessage", "")
+                .find("spec.sourcePath \"/harness/output/*.pdf\" matches no file"),
             std::string::npos)
       << step.dump(2);
   RunResult none = p.Sluice({"executions", "artifacts", ex["id"]});
@@ -114,12 +121,15 @@ TEST(ArtifactsTest, UnknownExecutionIsTheErrorShowGives) {
 TEST(ArtifactsTest, ValidateReportsAMissingSourcePathAtTheStep) {
   TestProject p;
   p.WritePipeline(Pipeline(
-      "v", {CiStage("Train", {"- step:\n    type: S3Upload\n    name: up\n    identifier: up\n    spec:\n"
-                              "      connectorRef: aws\n      region: us-east-1\n      bucket: reports\n"})}));
+      "v",
+      {CiStage("Train",
+               {"- step:\n    type: S3Upload\n    name: up\n    identifier: up\n    spec:\n"
+                "      connectorRef: aws\n      region: us-east-1\n      bucket: reports\n"})}));
   RunResult v = p.Sluice({"validate"});
   EXPECT_EQ(v.exit_code, 1);
   EXPECT_EQ(v.err.rfind(".harness/pipelines/pipeline.yaml:", 0), 0u) << v.err;
-  EXPECT_NE(v.err.find(": error: S3Upload step spec is missing required field \"sourcePath\""), std::string::npos)
+  EXPECT_NE(v.err.find(": error: S3Upload step spec is missing required field \"sourcePath\""),
+            std::string::npos)
       << v.err;
 }
 

@@ -36,7 +36,8 @@ void PrintArtifactsTable(std::ostream& out, const std::vector<store::ArtifactRec
   };
   std::vector<Row> rows = {{"STEP", "NAME", "SIZE", "TYPE", "URL"}};
   for (const store::ArtifactRecord& a : artifacts) {
-    rows.push_back({a.node_path, a.name, FormatSize(a.size), a.content_type.empty() ? "-" : a.content_type, a.url});
+    rows.push_back({a.node_path, a.name, FormatSize(a.size),
+                    a.content_type.empty() ? "-" : a.content_type, a.url});
   }
   size_t step = 0, name = 0, size = 0, type = 0;
   for (const Row& r : rows) {
@@ -45,10 +46,13 @@ void PrintArtifactsTable(std::ostream& out, const std::vector<store::ArtifactRec
     size = std::max(size, r.size.size());
     type = std::max(type, r.type.size());
   }
-  auto pad = [](const std::string& text, size_t width) { return text + std::string(width - text.size(), ' '); };
+  auto pad = [](const std::string& text, size_t width) {
+    return text + std::string(width - text.size(), ' ');
+  };
   for (const Row& r : rows) {
-    out << pad(r.step, step) << "  " << pad(r.name, name) << "  " << std::string(size - r.size.size(), ' ')
-        << r.size << "  " << pad(r.type, type) << "  " << r.url << "\n";
+    out << pad(r.step, step) << "  " << pad(r.name, name) << "  "
+        << std::string(size - r.size.size(), ' ') << r.size << "  " << pad(r.type, type) << "  "
+        << r.url << "\n";
   }
 }
 
@@ -58,14 +62,15 @@ nlohmann::ordered_json ArtifactsJson(const std::vector<store::ArtifactRecord>& a
     return text.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(text);
   };
   for (const store::ArtifactRecord& a : artifacts) {
-    out.push_back({{"step", a.node_path},
-                   {"attempt", a.attempt},
-                   {"name", a.name},
-                   {"url", a.url},
-                   {"size", a.size >= 0 ? nlohmann::ordered_json(a.size) : nlohmann::ordered_json()},
-                   {"sha256", or_null(a.sha256)},
-                   {"contentType", or_null(a.content_type)},
-                   {"createdAt", FormatTimestamp(a.created_ms)}});
+    out.push_back(
+        {{"step", a.node_path},
+         {"attempt", a.attempt},
+         {"name", a.name},
+         {"url", a.url},
+         {"size", a.size >= 0 ? nlohmann::ordered_json(a.size) : nlohmann::ordered_json()},
+         {"sha256", or_null(a.sha256)},
+         {"contentType", or_null(a.content_type)},
+         {"createdAt", FormatTimestamp(a.created_ms)}});
   }
   return out;
 }

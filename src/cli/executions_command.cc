@@ -84,7 +84,8 @@ int Artifacts(App& app, const std::string& id, bool json) {
   if (json) {
     std::cout << ArtifactsJson(*artifacts).dump(2) << "\n";
   } else if (artifacts->empty()) {
-    std::cout << "execution " << rec->id << " published no artifacts (S3Upload steps publish what they upload)\n";
+    std::cout << "execution " << rec->id
+              << " published no artifacts (S3Upload steps publish what they upload)\n";
   } else {
     PrintArtifactsTable(std::cout, *artifacts);
   }
@@ -158,7 +159,8 @@ void AddExecutionsCommand(CLI::App& cli, GlobalOptions& options) {
 
   auto artifacts_id = std::make_shared<std::string>();
   auto artifacts_json = std::make_shared<bool>(false);
-  auto* artifacts = cmd->add_subcommand("artifacts", "What one execution published: step, name, size, type, URL");
+  auto* artifacts =
+      cmd->add_subcommand("artifacts", "What one execution published: step, name, size, type, URL");
   artifacts->add_option("id", *artifacts_id, "Execution id (or a unique prefix)")->required();
   artifacts->add_flag("--json", *artifacts_json, "Print as JSON");
   artifacts->callback([&options, artifacts_id, artifacts_json] {

@@ -262,12 +262,14 @@ TEST_F(EngineTest, FinishedPriorNodesAreAdoptedNotRun) {
 
 TEST_F(EngineTest, PublishedArtifactsAreStoredMaskedForEveryAttemptWhateverTheStatus) {
   std::string spec =
-      "{fail: -1, secret: s3cr3t, artifacts: [{name: report.html, url: 'https://h/report.html?token=s3cr3t'}]}";
+      "{fail: -1, secret: s3cr3t, artifacts: [{name: report.html, url: "
+      "'https://h/report.html?token=s3cr3t'}]}";
   std::string retry =
       "                  failureStrategies:\n                    - onFailure:\n"
       "                        errors: [AllErrors]\n                        action:\n"
       "                          type: Retry\n                          spec:\n"
-      "                            retryCount: 1\n                            retryIntervals: [10ms]\n"
+      "                            retryCount: 1\n                            retryIntervals: "
+      "[10ms]\n"
       "                            onRetryFailure: {action: {type: MarkAsFailure}}\n";
   EXPECT_EQ(Run(Pipeline(CustomStage("a", Step("up", spec, retry)))), NodeStatus::kFailed);
   auto artifacts = store_->GetArtifacts(record_.id);
@@ -286,8 +288,9 @@ TEST_F(EngineTest, PublishedArtifactsAreStoredMaskedForEveryAttemptWhateverTheSt
 }
 
 TEST_F(EngineTest, AdoptedStepKeepsItsArtifacts) {
-  std::string yaml = Pipeline(CustomStage(
-      "a", Step("one", "{artifacts: [{name: m.pkl, url: 'file:///s/m.pkl'}]}") + Step("two", "{fail: -1}")));
+  std::string yaml = Pipeline(
+      CustomStage("a", Step("one", "{artifacts: [{name: m.pkl, url: 'file:///s/m.pkl'}]}") +
+                           Step("two", "{fail: -1}")));
   Run(yaml);
   std::map<std::string, store::NodeRecord> prior = {{"a.one", Node("a.one")}};
   fake_->runs.clear();

@@ -72,7 +72,8 @@ class Engine::Run_ {
                             std::optional<store::PolicyEvaluationRecord> rec);
   // Stores what a step published (name and url masked), for this node and
   // attempt, stamped with the clock.
-  void SaveArtifacts(const std::string& path, int attempt, std::vector<store::ArtifactRecord> artifacts);
+  void SaveArtifacts(const std::string& path, int attempt,
+                     std::vector<store::ArtifactRecord> artifacts);
   void SetDocStatus(const JsonPointer& ptr, NodeStatus s);
   void MarkSubtree(const std::string& prefix, NodeStatus s);
   bool Adopt(const std::string& path, const JsonPointer& ptr, NodeStatus* status);

@@ -87,7 +87,8 @@ Result<std::unique_ptr<store::ArtifactStore>> OpenArtifactLocation(
   }
   S3Location where;
   where.endpoint = endpoint.empty() ? Field(aws.spec, "s3Endpoint") : std::string(endpoint);
-  if (where.endpoint.empty()) return store::OpenLocalArtifactStore(ctx.state_dir / "artifacts", bucket);
+  if (where.endpoint.empty())
+    return store::OpenLocalArtifactStore(ctx.state_dir / "artifacts", bucket);
   where.region = std::string(region);
   const std::string type = Field(Child(aws.spec, "credential"), "type");
   if (type == "ManualConfig") {

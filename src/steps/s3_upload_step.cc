@@ -17,8 +17,8 @@ namespace fs = std::filesystem;
 using engine::StepOutcome;
 using pipeline::ErrorType;
 
-constexpr std::string_view kFields[] = {"connectorRef", "region",      "bucket",    "sourcePath",
-                                        "target",       "endpoint",    "stripPrefix"};
+constexpr std::string_view kFields[] = {"connectorRef", "region",   "bucket",     "sourcePath",
+                                        "target",       "endpoint", "stripPrefix"};
 // Harness fields about the plugin container, which sluice does not start.
 constexpr std::string_view kContainerFields[] = {"resources", "runAsUser", "imagePullPolicy"};
 
@@ -48,11 +48,12 @@ Result<UploadSpec> ResolveSpec(const engine::StepContext& ctx) {
   const YAML::Node& spec = ctx.node.spec;
   UploadSpec s;
   std::pair<std::string_view, std::string*> fields[] = {
-      {"connectorRef", &s.connector_ref}, {"region", &s.region},     {"bucket", &s.bucket},
-      {"sourcePath", &s.source_path},     {"target", &s.target},     {"endpoint", &s.endpoint},
+      {"connectorRef", &s.connector_ref}, {"region", &s.region}, {"bucket", &s.bucket},
+      {"sourcePath", &s.source_path},     {"target", &s.target}, {"endpoint", &s.endpoint},
       {"stripPrefix", &s.strip_prefix}};
   for (auto& [key, out] : fields) {
-    SLUICE_ASSIGN_OR_RETURN(*out, ctx.ResolveString(spec[std::string(key)], "spec." + std::string(key)));
+    SLUICE_ASSIGN_OR_RETURN(*out,
+                            ctx.ResolveString(spec[std::string(key)], "spec." + std::string(key)));
   }
   return s;
 }
@@ -65,7 +66,8 @@ struct Source {
 
 // The files `pattern` names (see the header), sorted. NotFound naming the
 // pattern when there are none.
-Result<std::vector<Source>> FindSources(const engine::StepWorkspace& ws, const std::string& pattern) {
+Result<std::vector<Source>> FindSources(const engine::StepWorkspace& ws,
+                                        const std::string& pattern) {
   const bool absolute = !pattern.empty() && pattern.front() == '/';
   std::vector<std::string> base, rest;
   for (size_t at = 0; at <= pattern.size();) {
@@ -93,7 +95,8 @@ Result<std::vector<Source>> FindSources(const engine::StepWorkspace& ws, const s
     if (fs::is_regular_file(host_base, ec)) out.push_back({host_base, pattern});
   } else {
     std::string rest_pattern;
-    for (const std::string& segment : rest) rest_pattern += (rest_pattern.empty() ? "" : "/") + segment;
+    for (const std::string& segment : rest)
+      rest_pattern += (rest_pattern.empty() ? "" : "/") + segment;
     for (const fs::path& file : FindFiles(host_base, rest_pattern)) {
       std::string rel = file.lexically_relative(host_base).generic_string();
       std::string seen = base_path.empty() ? rel : base_path + (base_path == "/" ? "" : "/") + rel;
@@ -102,15 +105,18 @@ Result<std::vector<Source>> FindSources(const engine::StepWorkspace& ws, const s
   }
   if (out.empty()) {
     return Status::NotFound("spec.sourcePath \"" + pattern + "\" matches no file (looked in " +
-                            host_base.string() + "); check the path and that an earlier step wrote it");
+                            host_base.string() +
+                            "); check the path and that an earlier step wrote it");
   }
   return out;
 }
 
 }  // namespace
 
-std::string S3UploadKey(std::string_view target, std::string_view path, std::string_view strip_prefix) {
-  if (!strip_prefix.empty() && path.rfind(strip_prefix, 0) == 0) path.remove_prefix(strip_prefix.size());
+std::string S3UploadKey(std::string_view target, std::string_view path,
+                        std::string_view strip_prefix) {
+  if (!strip_prefix.empty() && path.rfind(strip_prefix, 0) == 0)
+    path.remove_prefix(strip_prefix.size());
   std::string joined = "/" + std::string(target) + "/" + std::string(path);
   std::string key = fs::path(joined).lexically_normal().generic_string();
   while (!key.empty() && key.front() == '/') key.erase(0, 1);
@@ -146,16 +152,19 @@ StepOutcome S3UploadStep::Execute(engine::StepContext& ctx) const {
   Result<UploadSpec> resolved = ResolveSpec(ctx);
   if (!resolved.ok()) return StepOutcome::Error(resolved.status().message());
   const UploadSpec& s = *resolved;
-  for (auto [field, value] : {std::pair{"connectorRef", &s.connector_ref}, std::pair{"bucket", &s.bucket},
-                              std::pair{"sourcePath", &s.source_path}}) {
-    if (value->empty()) return Configuration("spec." + std::string(field) + " is empty; S3Upload needs it");
+  for (auto [field, value] :
+       {std::pair{"connectorRef", &s.connector_ref}, std::pair{"bucket", &s.bucket},
+        std::pair{"sourcePath", &s.source_path}}) {
+    if (value->empty())
+      return Configuration("spec." + std::string(field) + " is empty; S3Upload needs it");
   }
   const pipeline::Connector* connector = ctx.project.FindConnector(WithoutScope(s.connector_ref));
   if (connector == nullptr) {
-    return Configuration("connector \"" + s.connector_ref + "\" is not defined: add it to .harness/connectors/");
+    return Configuration("connector \"" + s.connector_ref +
+                         "\" is not defined: add it to .harness/connectors/");
   }
-  Result<std::unique_ptr<store::ArtifactStore>> store =
-      OpenArtifactLocation(ctx, *connector, s.endpoint, s.region, s.bucket, engine::HostEnvironment());
+  Result<std::unique_ptr<store::ArtifactStore>> store = OpenArtifactLocation(
+      ctx, *connector, s.endpoint, s.region, s.bucket, engine::HostEnvironment());
   if (!store.ok()) return Configuration(store.status().message());
   Result<std::vector<Source>> sources = FindSources(ctx.workspace, s.source_path);
   if (!sources.ok()) return Configuration(sources.status().message());
@@ -164,15 +173,17 @@ StepOutcome S3UploadStep::Execute(engine::StepContext& ctx) const {
   for (const Source& source : *sources) {
     uploads.push_back({source.host, S3UploadKey(s.target, source.path, s.strip_prefix), ""});
   }
-  ctx.Log("Uploading " + std::to_string(uploads.size()) + (uploads.size() == 1 ? " file" : " files") +
-          " to " + (*store)->Describe());
+  ctx.Log("Uploading " + std::to_string(uploads.size()) +
+          (uploads.size() == 1 ? " file" : " files") + " to " + (*store)->Describe());
   if (ctx.cancel.cancelled()) return Aborted("cancelled before uploading");
   Result<std::vector<store::ArtifactObject>> objects = (*store)->PutFiles(uploads, &ctx.cancel);
   if (!objects.ok()) {
     const Status& failed = objects.status();
     ctx.Log("upload failed: " + failed.message());
-    if (failed.code() == StatusCode::kAborted || ctx.cancel.cancelled()) return Aborted(failed.message());
-    bool input = failed.code() == StatusCode::kInvalidArgument || failed.code() == StatusCode::kNotFound;
+    if (failed.code() == StatusCode::kAborted || ctx.cancel.cancelled())
+      return Aborted(failed.message());
+    bool input =
+        failed.code() == StatusCode::kInvalidArgument || failed.code() == StatusCode::kNotFound;
     return StepOutcome::Failure(input ? ErrorType::kConfigurationFailure : ErrorType::kConnectivity,
                                 failed.message());
   }
@@ -180,8 +191,8 @@ StepOutcome S3UploadStep::Execute(engine::StepContext& ctx) const {
   StepOutcome outcome;
   for (size_t i = 0; i < objects->size(); ++i) {
     const store::ArtifactObject& object = (*objects)[i];
-    ctx.Log((*sources)[i].path + " -> " + object.key + " (" + std::to_string(object.size) + " bytes, " +
-            object.content_type + ") " + object.url);
+    ctx.Log((*sources)[i].path + " -> " + object.key + " (" + std::to_string(object.size) +
+            " bytes, " + object.content_type + ") " + object.url);
     store::ArtifactRecord artifact;
     artifact.name = fs::path(object.key).filename().string();
     artifact.url = object.url;

@@ -22,7 +22,8 @@ connector:
     credential: {type: InheritFromDelegate}
 )";
 
-std::vector<std::string> Validate(std::string_view spec, pipeline::StageType stage_type = pipeline::StageType::kCI) {
+std::vector<std::string> Validate(std::string_view spec,
+                                  pipeline::StageType stage_type = pipeline::StageType::kCI) {
   TestStepContext t("S3Upload", spec);
   pipeline::Stage stage = t.stage();
   stage.type = stage_type;
@@ -30,8 +31,8 @@ std::vector<std::string> Validate(std::string_view spec, pipeline::StageType sta
   S3UploadStep().ValidateSpec(t.node(), stage, &diags);
   std::vector<std::string> out;
   for (const Diagnostic& d : diags.items()) {
-    out.push_back(std::string(d.severity == Severity::kError ? "error " : "warning ") + d.location.ToString() +
-                  ": " + d.message);
+    out.push_back(std::string(d.severity == Severity::kError ? "error " : "warning ") +
+                  d.location.ToString() + ": " + d.message);
   }
   return out;
 }
@@ -39,7 +40,8 @@ std::vector<std::string> Validate(std::string_view spec, pipeline::StageType sta
 TEST(S3UploadStepTest, RequiresHarnessFieldsAtTheirMarks) {
   auto diags = Validate("connectorRef: aws\ntarget: reports\n");
   ASSERT_EQ(diags.size(), 3u) << ::testing::PrintToString(diags);
-  EXPECT_EQ(diags[0], "error pipeline.yaml:1:1: S3Upload step spec is missing required field \"region\"");
+  EXPECT_EQ(diags[0],
+            "error pipeline.yaml:1:1: S3Upload step spec is missing required field \"region\"");
   EXPECT_NE(diags[1].find("\"bucket\""), std::string::npos);
   EXPECT_NE(diags[2].find("\"sourcePath\""), std::string::npos);
 }
@@ -49,22 +51,29 @@ TEST(S3UploadStepTest, AcceptsExpressionsAndWarnsAboutUnknownFields) {
       "connectorRef: <+input>\nregion: us-east-1\nbucket: <+pipeline.variables.bucket>\n"
       "sourcePath: /harness/output/*.html\nstripPrefix: /harness\nendpoint: http://127.0.0.1:9\n");
   EXPECT_TRUE(ok.empty()) << ::testing::PrintToString(ok);
-  auto diags = Validate("connectorRef: a\nregion: r\nbucket: b\nsourcePath: x\ntarget: [a]\nsurprise: 1\n");
+  auto diags =
+      Validate("connectorRef: a\nregion: r\nbucket: b\nsourcePath: x\ntarget: [a]\nsurprise: 1\n");
   ASSERT_EQ(diags.size(), 2u) << ::testing::PrintToString(diags);
-  EXPECT_EQ(diags[0], "warning pipeline.yaml:6:1: S3Upload step spec has unknown field \"surprise\" (ignored)");
+  EXPECT_EQ(
+      diags[0],
+      "warning pipeline.yaml:6:1: S3Upload step spec has unknown field \"surprise\" (ignored)");
   EXPECT_EQ(diags[1].rfind("error pipeline.yaml:5:9: ", 0), 0u) << diags[1];
 }
 
 TEST(S3UploadStepTest, OnlyInCiStages) {
-  auto diags = Validate("connectorRef: a\nregion: r\nbucket: b\nsourcePath: x\n", pipeline::StageType::kCustom);
+  auto diags = Validate("connectorRef: a\nregion: r\nbucket: b\nsourcePath: x\n",
+                        pipeline::StageType::kCustom);
   ASSERT_EQ(diags.size(), 1u);
   EXPECT_NE(diags[0].find("run in CI stages"), std::string::npos);
 }
 
 TEST(S3UploadKeyTest, KeysAreBuiltAsHarnessPluginBuildsThem) {
-  EXPECT_EQ(S3UploadKey("", "/harness/output/model_metrics.html", ""), "harness/output/model_metrics.html");
-  EXPECT_EQ(S3UploadKey("reports/7", "/harness/output/m.html", "/harness/output"), "reports/7/m.html");
-  EXPECT_EQ(S3UploadKey("/reports/", "/harness/output/m.html", "/harness/output/"), "reports/m.html");
+  EXPECT_EQ(S3UploadKey("", "/harness/output/model_metrics.html", ""),
+            "harness/output/model_metrics.html");
+  EXPECT_EQ(S3UploadKey("reports/7", "/harness/output/m.html", "/harness/output"),
+            "reports/7/m.html");
+  EXPECT_EQ(S3UploadKey("/reports/", "/harness/output/m.html", "/harness/output/"),
+            "reports/m.html");
   EXPECT_EQ(S3UploadKey("", "output/./a//b.txt", ""), "output/a/b.txt");
   // A prefix that does not match is left alone, as strings.TrimPrefix does.
   EXPECT_EQ(S3UploadKey("t", "/harness/x.txt", "/other"), "t/harness/x.txt");
@@ -106,10 +115,10 @@ TEST_F(S3UploadExecuteTest, UploadsTheSampleReportToTheLocalStoreAndPublishesIt)
   const std::string html = "<html><body>accuracy 0.93</body></html>\n";
   Write("output/model_metrics.html", html);
   std::string log;
-  engine::StepOutcome out = Run(
-      "connectorRef: account.aws\nregion: us-east-1\nbucket: mlops-reports\n"
-      "sourcePath: /harness/output/model_metrics.html\n",
-      &log);
+  engine::StepOutcome out =
+      Run("connectorRef: account.aws\nregion: us-east-1\nbucket: mlops-reports\n"
+          "sourcePath: /harness/output/model_metrics.html\n",
+          &log);
   ASSERT_EQ(out.status, engine::NodeStatus::kSuccess) << out.failure_message;
   fs::path stored = state() / "artifacts/mlops-reports/harness/output/model_metrics.html";
   EXPECT_EQ(*ReadFile(stored), html);
@@ -121,10 +130,12 @@ TEST_F(S3UploadExecuteTest, UploadsTheSampleReportToTheLocalStoreAndPublishesIt)
   EXPECT_EQ(a.size, static_cast<int64_t>(html.size()));
   EXPECT_EQ(a.sha256, Sha256Hex(html));
   EXPECT_EQ(a.content_type, "text/html; charset=utf-8");
-  EXPECT_NE(log.find("Uploading 1 file to " + (state() / "artifacts/mlops-reports").string()), std::string::npos)
-      << log;
-  EXPECT_NE(log.find("-> harness/output/model_metrics.html (" + std::to_string(html.size()) + " bytes"),
+  EXPECT_NE(log.find("Uploading 1 file to " + (state() / "artifacts/mlops-reports").string()),
             std::string::npos)
+      << log;
+  EXPECT_NE(
+      log.find("-> harness/output/model_metrics.html (" + std::to_string(html.size()) + " bytes"),
+      std::string::npos)
       << log;
 }
 
@@ -147,7 +158,8 @@ TEST_F(S3UploadExecuteTest, GlobsSkipDirectoriesAndKeysTakeTargetAndStripPrefix)
 
 TEST_F(S3UploadExecuteTest, NoMatchFailsNamingThePattern) {
   engine::StepOutcome out =
-      Run("connectorRef: aws\nregion: us-east-1\nbucket: reports\nsourcePath: /harness/output/*.html\n");
+      Run("connectorRef: aws\nregion: us-east-1\nbucket: reports\nsourcePath: "
+          "/harness/output/*.html\n");
   EXPECT_EQ(out.status, engine::NodeStatus::kFailed);
   EXPECT_EQ(out.failure_type, pipeline::ErrorType::kConfigurationFailure);
   EXPECT_NE(out.failure_message.find("spec.sourcePath \"/harness/output/*.html\" matches no file"),
@@ -161,7 +173,8 @@ TEST_F(S3UploadExecuteTest, DirectoryIsSkippedWithAHint) {
   engine::StepOutcome out =
       Run("connectorRef: aws\nregion: us-east-1\nbucket: reports\nsourcePath: /harness/output\n");
   EXPECT_EQ(out.status, engine::NodeStatus::kFailed);
-  EXPECT_NE(out.failure_message.find("write \"/harness/output/**\""), std::string::npos) << out.failure_message;
+  EXPECT_NE(out.failure_message.find("write \"/harness/output/**\""), std::string::npos)
+      << out.failure_message;
 }
 
 TEST_F(S3UploadExecuteTest, UnknownConnectorAndBadBucketAreConfigurationFailures) {
@@ -180,7 +193,8 @@ TEST_F(S3UploadExecuteTest, UnknownConnectorAndBadBucketAreConfigurationFailures
 TEST_F(S3UploadExecuteTest, DotDotInTargetStaysInsideTheBucket) {
   Write("output/a.txt", "a");
   engine::StepOutcome out =
-      Run("connectorRef: aws\nregion: us-east-1\nbucket: reports\nsourcePath: output/a.txt\ntarget: ../../up\n");
+      Run("connectorRef: aws\nregion: us-east-1\nbucket: reports\nsourcePath: "
+          "output/a.txt\ntarget: ../../up\n");
   ASSERT_EQ(out.status, engine::NodeStatus::kSuccess) << out.failure_message;
   EXPECT_TRUE(fs::is_regular_file(state() / "artifacts/reports/up/output/a.txt"));
   EXPECT_FALSE(fs::exists(state() / "up"));
@@ -188,9 +202,10 @@ TEST_F(S3UploadExecuteTest, DotDotInTargetStaysInsideTheBucket) {
 
 TEST_F(S3UploadExecuteTest, EndpointWithoutDelegateKeysSaysWhichVariablesToSet) {
   Write("output/a.txt", "a");
-  TestStepContext t("S3Upload",
-                    "connectorRef: minio\nregion: us-east-1\nbucket: reports\nsourcePath: output/a.txt\n",
-                    nlohmann::json::object(), workspace(), state());
+  TestStepContext t(
+      "S3Upload",
+      "connectorRef: minio\nregion: us-east-1\nbucket: reports\nsourcePath: output/a.txt\n",
+      nlohmann::json::object(), workspace(), state());
   t.AddConnector(R"(
 connector:
   identifier: minio
@@ -204,7 +219,8 @@ connector:
 )");
   engine::StepOutcome out = S3UploadStep().Execute(t.ctx());
   EXPECT_EQ(out.failure_type, pipeline::ErrorType::kConfigurationFailure);
-  EXPECT_NE(out.failure_message.find("needs spec.credential.spec.accessKey (or accessKeyRef) and secretKeyRef"),
+  EXPECT_NE(out.failure_message.find(
+                "needs spec.credential.spec.accessKey (or accessKeyRef) and secretKeyRef"),
             std::string::npos)
       << out.failure_message;
   EXPECT_FALSE(fs::exists(state() / "artifacts"));
@@ -213,10 +229,11 @@ connector:
 TEST_F(S3UploadExecuteTest, EndpointFailureNeverShowsTheSecretKey) {
   Write("output/a.txt", "a");
   const std::string secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-  TestStepContext t("S3Upload",
-                    "connectorRef: aws\nregion: us-east-1\nbucket: reports\nsourcePath: output/a.txt\n"
-                    "endpoint: http://127.0.0.1:9\n",
-                    nlohmann::json{{"s3_secret", secret}}, workspace(), state());
+  TestStepContext t(
+      "S3Upload",
+      "connectorRef: aws\nregion: us-east-1\nbucket: reports\nsourcePath: output/a.txt\n"
+      "endpoint: http://127.0.0.1:9\n",
+      nlohmann::json{{"s3_secret", secret}}, workspace(), state());
   t.AddConnector(R"(
 connector:
   identifier: aws

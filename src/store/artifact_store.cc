@@ -35,12 +35,14 @@ std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\
 Status CheckBucket(std::string_view bucket) {
   auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
   bool ok = bucket.size() >= 3 && bucket.size() <= 63 && alnum(bucket.front()) &&
-            alnum(bucket.back()) &&
-            std::all_of(bucket.begin(), bucket.end(), [&](char c) { return alnum(c) || c == '.' || c == '-'; });
+            alnum(bucket.back()) && std::all_of(bucket.begin(), bucket.end(), [&](char c) {
+              return alnum(c) || c == '.' || c == '-';
+            });
   if (ok) return Status::Ok();
-  return Status::InvalidArgument("bucket " + Quoted(bucket) +
-                                 " is not a bucket name: use 3 to 63 lower-case letters, digits, '.' "
-                                 "and '-', starting and ending with a letter or digit");
+  return Status::InvalidArgument(
+      "bucket " + Quoted(bucket) +
+      " is not a bucket name: use 3 to 63 lower-case letters, digits, '.' "
+      "and '-', starting and ending with a letter or digit");
 }
 
 Status CheckKey(std::string_view key) {
@@ -169,10 +171,12 @@ class LocalArtifactStore final : public ArtifactStore {
     SLUICE_RETURN_IF_ERROR(MakeDirs(incoming));
 
     Fd in(::open(upload.file.c_str(), O_RDONLY | O_CLOEXEC));
-    if (in.get() < 0) return Status::IoError("cannot read " + upload.file.string() + ": " + Errno(errno));
+    if (in.get() < 0)
+      return Status::IoError("cannot read " + upload.file.string() + ": " + Errno(errno));
     std::string tmp_name = (incoming / "upload-XXXXXX").string();
     Fd out(::mkostemp(tmp_name.data(), O_CLOEXEC));
-    if (out.get() < 0) return Status::IoError("cannot create a file in " + incoming.string() + ": " + Errno(errno));
+    if (out.get() < 0)
+      return Status::IoError("cannot create a file in " + incoming.string() + ": " + Errno(errno));
     const fs::path tmp = tmp_name;
     auto fail = [&](Status s) {
       ::unlink(tmp.c_str());
@@ -187,7 +191,8 @@ class LocalArtifactStore final : public ArtifactStore {
       if (cancel != nullptr && cancel->cancelled()) return fail(Status::Aborted("cancelled"));
       ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return fail(Status::IoError("cannot read " + upload.file.string() + ": " + Errno(errno)));
+      if (n < 0)
+        return fail(Status::IoError("cannot read " + upload.file.string() + ": " + Errno(errno)));
       if (n == 0) break;
       std::string_view chunk(buffer.data(), static_cast<size_t>(n));
       hasher.Update(chunk);
@@ -195,12 +200,14 @@ class LocalArtifactStore final : public ArtifactStore {
       while (!chunk.empty()) {
         ssize_t w = ::write(out.get(), chunk.data(), chunk.size());
         if (w < 0 && errno == EINTR) continue;
-        if (w < 0) return fail(Status::IoError("cannot write " + tmp.string() + ": " + Errno(errno)));
+        if (w < 0)
+          return fail(Status::IoError("cannot write " + tmp.string() + ": " + Errno(errno)));
         chunk.remove_prefix(static_cast<size_t>(w));
       }
     }
     ::fchmod(out.get(), 0644);
-    if (::fsync(out.get()) != 0) return fail(Status::IoError("cannot write " + tmp.string() + ": " + Errno(errno)));
+    if (::fsync(out.get()) != 0)
+      return fail(Status::IoError("cannot write " + tmp.string() + ": " + Errno(errno)));
     if (::rename(tmp.c_str(), target.c_str()) != 0) {
       return fail(Status::IoError("cannot store " + target.string() + ": " + Errno(errno)));
     }
@@ -217,7 +224,8 @@ class LocalArtifactStore final : public ArtifactStore {
 
 }  // namespace
 
-Result<std::unique_ptr<ArtifactStore>> OpenLocalArtifactStore(const fs::path& root, std::string_view bucket) {
+Result<std::unique_ptr<ArtifactStore>> OpenLocalArtifactStore(const fs::path& root,
+                                                              std::string_view bucket) {
   SLUICE_RETURN_IF_ERROR(CheckBucket(bucket));
   std::error_code ec;
   fs::path absolute = fs::absolute(root, ec).lexically_normal();

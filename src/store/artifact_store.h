@@ -57,7 +57,7 @@ class ArtifactStore {
   // logs (never a credential).
   virtual std::string Describe() const = 0;
   virtual Result<std::vector<ArtifactObject>> PutFiles(const std::vector<ArtifactUpload>& uploads,
-                                                       const Cancellation* cancel) = 0;
+                                                       const CancellationToken* cancel) = 0;
   // NotFound for a missing key.
   virtual Result<std::string> Get(std::string_view key) const = 0;
   // The objects under `prefix`, by key (sha256 empty: listings do not

@@ -39,9 +39,10 @@ class LocalArtifactStoreTest : public ::testing::Test {
 TEST_F(LocalArtifactStoreTest, PutStoresFilesUnderBucketWithSizeDigestAndFileUrl) {
   const std::string html = "<html>metrics</html>\n";
   const std::string bytes("\0\1\2model", 8);
-  auto put = store_->PutFiles({{Write("model_metrics.html", html), "harness/output/model_metrics.html", ""},
-                               {Write("model.pkl", bytes), "models/model.pkl", "application/x-pickle"}},
-                              nullptr);
+  auto put = store_->PutFiles(
+      {{Write("model_metrics.html", html), "harness/output/model_metrics.html", ""},
+       {Write("model.pkl", bytes), "models/model.pkl", "application/x-pickle"}},
+      nullptr);
   ASSERT_TRUE(put.ok()) << put.status().ToString();
   ASSERT_EQ(put->size(), 2u);
   const ArtifactObject& report = (*put)[0];
@@ -79,8 +80,15 @@ TEST_F(LocalArtifactStoreTest, UrlsArePercentEncoded) {
 
 TEST_F(LocalArtifactStoreTest, KeysThatCouldLeaveTheBucketAreRefused) {
   fs::path file = Write("a.txt", "x");
-  const std::vector<std::string> keys = {"",     "/abs", "../escape", "a/../../b", "a/./b", "a//b",
-                                         "dir/", std::string(1025, 'k'), std::string("nul\0byte", 8)};
+  const std::vector<std::string> keys = {"",
+                                         "/abs",
+                                         "../escape",
+                                         "a/../../b",
+                                         "a/./b",
+                                         "a//b",
+                                         "dir/",
+                                         std::string(1025, 'k'),
+                                         std::string("nul\0byte", 8)};
   for (const std::string& key : keys) {
     auto put = store_->PutFiles({{file, key, ""}}, nullptr);
     ASSERT_FALSE(put.ok()) << "key " << key;
@@ -92,20 +100,24 @@ TEST_F(LocalArtifactStoreTest, KeysThatCouldLeaveTheBucketAreRefused) {
 
 TEST_F(LocalArtifactStoreTest, FailureNamesTheFileAndKeyAndKeepsEarlierObjects) {
   fs::path good = Write("good.txt", "ok");
-  auto put = store_->PutFiles({{good, "good.txt", ""}, {dir_->path() / "missing.txt", "missing.txt", ""}},
-                              nullptr);
+  auto put = store_->PutFiles(
+      {{good, "good.txt", ""}, {dir_->path() / "missing.txt", "missing.txt", ""}}, nullptr);
   ASSERT_FALSE(put.ok());
   EXPECT_EQ(put.status().code(), StatusCode::kIoError);
-  EXPECT_NE(put.status().message().find("missing.txt"), std::string::npos) << put.status().message();
+  EXPECT_NE(put.status().message().find("missing.txt"), std::string::npos)
+      << put.status().message();
   EXPECT_NE(put.status().message().find("\"missing.txt\""), std::string::npos);
   EXPECT_EQ(*store_->Get("good.txt"), "ok");
 }
 
 TEST_F(LocalArtifactStoreTest, ListGivesObjectsUnderPrefixByKey) {
   fs::path file = Write("x.csv", "a,b\n");
-  ASSERT_TRUE(store_->PutFiles({{file, "runs/2/x.csv", ""}, {file, "runs/1/x.csv", ""}, {file, "other.csv", ""}},
-                               nullptr)
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->PutFiles(
+              {{file, "runs/2/x.csv", ""}, {file, "runs/1/x.csv", ""}, {file, "other.csv", ""}},
+              nullptr)
+          .ok());
   auto listed = store_->List("runs/");
   ASSERT_TRUE(listed.ok()) << listed.status().ToString();
   ASSERT_EQ(listed->size(), 2u);

@@ -1,7 +1,6 @@
-#include "store/store.h"
-
 #include <gtest/gtest.h>
 
+#include "store/store.h"
 #include "store/store_test_util.h"
 
 namespace sluice::store {
@@ -30,7 +29,8 @@ TEST(StoreTest, ArtifactsRoundTripInInsertionOrderAndStayWhenNodesAreReplaced) {
   auto store = OpenOrDie(dir.path());
   ExecutionRecord rec = SampleExecution();
   ASSERT_TRUE(store->CreateExecution(&rec).ok());
-  std::vector<ArtifactRecord> first = {Artifact(rec.id, "z_report.html", 42), Artifact(rec.id, "a_model.pkl", 7)};
+  std::vector<ArtifactRecord> first = {Artifact(rec.id, "z_report.html", 42),
+                                       Artifact(rec.id, "a_model.pkl", 7)};
   std::vector<ArtifactRecord> second = {Artifact(rec.id, "announced", -1)};
   second[0].node_path = "Train.publish";
   ASSERT_TRUE(store->AddArtifacts(&first).ok());
@@ -67,7 +67,8 @@ TEST(StoreTest, ArtifactsOfUnknownExecutionWriteNothing) {
   ExecutionRecord rec = SampleExecution();
   ASSERT_TRUE(store->CreateExecution(&rec).ok());
   // The second record names a missing execution: the first is rolled back too.
-  std::vector<ArtifactRecord> mixed = {Artifact(rec.id, "ok.html", 1), Artifact("ghost", "lost.html", 1)};
+  std::vector<ArtifactRecord> mixed = {Artifact(rec.id, "ok.html", 1),
+                                       Artifact("ghost", "lost.html", 1)};
   EXPECT_EQ(store->AddArtifacts(&mixed).code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(mixed[0].id, 0);
   EXPECT_TRUE(store->GetArtifacts(rec.id)->empty());

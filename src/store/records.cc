@@ -100,9 +100,9 @@ const std::string_view kSelectPolicyResults =
 #define SLUICE_ARTIFACT_COLUMNS \
   "execution_id, node_path, attempt, name, url, size, sha256, content_type, created_ms"
 
-const std::string_view kInsertArtifact =
-    "INSERT INTO artifacts (" SLUICE_ARTIFACT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-    "RETURNING id";
+const std::string_view kInsertArtifact = "INSERT INTO artifacts (" SLUICE_ARTIFACT_COLUMNS
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                                         "RETURNING id";
 
 const std::string_view kSelectArtifacts =
     "SELECT id, " SLUICE_ARTIFACT_COLUMNS " FROM artifacts WHERE execution_id = ?1 ORDER BY id";

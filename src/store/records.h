@@ -35,8 +35,8 @@ extern const std::string_view kSelectPolicyEvaluations;  // ?1 = execution id
 extern const std::string_view kSelectPolicyResults;      // ?1 = execution id; evaluation_id first
 
 // Artifacts.
-extern const std::string_view kInsertArtifact;    // RETURNING id
-extern const std::string_view kSelectArtifacts;   // ?1 = execution id
+extern const std::string_view kInsertArtifact;   // RETURNING id
+extern const std::string_view kSelectArtifacts;  // ?1 = execution id
 
 // Log index.
 extern const std::string_view kUpsertLog;

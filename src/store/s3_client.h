@@ -30,7 +30,8 @@
 //   RequestTimeTooSkewed  -> the machine's clock is off by more than 15 min.
 // Codes: NotFound for NoSuchBucket/NoSuchKey/404; PermissionDenied for
 // 403s; InvalidArgument for other 4xx; IoError for connection errors and
-// 5xx after the retries; Cancelled when the token fired.
+// 5xx after the retries; Aborted when the token fired (the Status code of
+// a cancellation).
 //
 // Thread-safety: an S3Client may be used from several threads at once
 // (the transport is shared; credentials are immutable).
@@ -50,6 +51,12 @@
 #include "common/status.h"
 #include "oci/registry_http.h"
 #include "store/sigv4.h"
+
+namespace sluice {
+// What the store's calls watch for cancellation (Ctrl-C, abort, a failure
+// strategy): a Cancellation, by the name the store's contracts use.
+using CancellationToken = Cancellation;
+}  // namespace sluice
 
 namespace sluice::store {
 
@@ -96,10 +103,17 @@ class S3Client {
   virtual Result<S3Object> PutFile(std::string_view bucket, std::string_view key,
                                    const std::filesystem::path& file,
                                    std::string_view content_type,
-                                   const Cancellation* cancel = nullptr) = 0;
+                                   const CancellationToken* cancel = nullptr) = 0;
+  // PutFile that also gives the hex SHA-256 of the bytes it read from the
+  // file, computed while they are read (ArtifactStore records it). The
+  // default reads the file once more.
+  virtual Result<S3Object> PutFileWithDigest(std::string_view bucket, std::string_view key,
+                                             const std::filesystem::path& file,
+                                             std::string_view content_type, std::string* sha256,
+                                             const CancellationToken* cancel = nullptr);
   virtual Result<S3Object> PutBytes(std::string_view bucket, std::string_view key,
                                     std::string_view bytes, std::string_view content_type,
-                                    const Cancellation* cancel = nullptr) = 0;
+                                    const CancellationToken* cancel = nullptr) = 0;
   virtual Result<std::string> GetBytes(std::string_view bucket, std::string_view key) = 0;
   virtual Result<S3Object> Head(std::string_view bucket, std::string_view key) = 0;
   virtual Status Delete(std::string_view bucket, std::string_view key) = 0;
@@ -117,6 +131,8 @@ class S3Client {
   // The object's plain URL (virtual-hosted on AWS, as the endpoint is
   // addressed otherwise); no network, no signature.
   virtual std::string ObjectUrl(std::string_view bucket, std::string_view key) const = 0;
+  // How many requests the client sends at once (S3ClientOptions::parallel).
+  virtual int parallel() const { return 8; }
 };
 
 }  // namespace sluice::store

@@ -93,13 +93,20 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const fs::path& state_dir_arg, 
 Result<SqliteStore::Statements> SqliteStore::Prepare(sqlite3* db) {
   Statements s;
   std::pair<Statement*, std::string_view> all[] = {
-      {&s.insert_execution, sql::kInsertExecution}, {&s.update_execution, sql::kUpdateExecution},
-      {&s.select_execution, sql::kSelectExecution}, {&s.select_by_prefix, sql::kSelectByPrefix},
-      {&s.list_executions, sql::kListExecutions},   {&s.request_abort, sql::kRequestAbort},
-      {&s.select_abort, sql::kSelectAbort},         {&s.put_node, sql::kPutNode},
-      {&s.put_intervention, sql::kPutIntervention}, {&s.take_intervention, sql::kTakeIntervention},
-      {&s.select_nodes, sql::kSelectNodes},         {&s.delete_nodes, sql::kDeleteNodes},
-      {&s.upsert_log, sql::kUpsertLog},             {&s.select_logs, sql::kSelectLogs},
+      {&s.insert_execution, sql::kInsertExecution},
+      {&s.update_execution, sql::kUpdateExecution},
+      {&s.select_execution, sql::kSelectExecution},
+      {&s.select_by_prefix, sql::kSelectByPrefix},
+      {&s.list_executions, sql::kListExecutions},
+      {&s.request_abort, sql::kRequestAbort},
+      {&s.select_abort, sql::kSelectAbort},
+      {&s.put_node, sql::kPutNode},
+      {&s.put_intervention, sql::kPutIntervention},
+      {&s.take_intervention, sql::kTakeIntervention},
+      {&s.select_nodes, sql::kSelectNodes},
+      {&s.delete_nodes, sql::kDeleteNodes},
+      {&s.upsert_log, sql::kUpsertLog},
+      {&s.select_logs, sql::kSelectLogs},
       {&s.insert_policy_evaluation, sql::kInsertPolicyEvaluation},
       {&s.insert_policy_result, sql::kInsertPolicyResult},
       {&s.select_policy_evaluations, sql::kSelectPolicyEvaluations},
@@ -335,8 +342,8 @@ Result<std::vector<PolicyEvaluationRecord>> SqliteStore::GetPolicyEvaluations(
 
 Status SqliteStore::AddArtifacts(std::vector<ArtifactRecord>* records) {
   if (records->empty()) return Status::Ok();
-  const std::string what = "storing the artifacts of " + records->front().node_path + " of execution " +
-                           records->front().execution_id;
+  const std::string what = "storing the artifacts of " + records->front().node_path +
+                           " of execution " + records->front().execution_id;
   SLUICE_RETURN_IF_ERROR(ExecSql(db_.get(), "BEGIN IMMEDIATE", what));
   std::vector<int64_t> ids;
   auto write = [&]() -> Status {
@@ -361,7 +368,8 @@ Status SqliteStore::AddArtifacts(std::vector<ArtifactRecord>* records) {
   return Status::Ok();
 }
 
-Result<std::vector<ArtifactRecord>> SqliteStore::GetArtifacts(const std::string& execution_id) const {
+Result<std::vector<ArtifactRecord>> SqliteStore::GetArtifacts(
+    const std::string& execution_id) const {
   Query q(statements_.select_artifacts, "reading the artifacts of execution " + execution_id);
   q.Bind(1, execution_id);
   std::vector<ArtifactRecord> out;

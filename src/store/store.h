@@ -182,7 +182,8 @@ class Store {
   // (then nothing is written). Callers mask name and url first.
   virtual Status AddArtifacts(std::vector<ArtifactRecord>* records) = 0;
   // In the order they were added; empty for an unknown execution.
-  virtual Result<std::vector<ArtifactRecord>> GetArtifacts(const std::string& execution_id) const = 0;
+  virtual Result<std::vector<ArtifactRecord>> GetArtifacts(
+      const std::string& execution_id) const = 0;
 
   // Log of one node: `logs/<execution_id>/<path>.log`. Append-only; each call
   // writes whole lines with write(2) (a '\n' is added if `lines` lacks a final
