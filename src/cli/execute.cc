@@ -96,13 +96,18 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
   if (!nodes.ok()) return Fail(nodes.status());
   auto evaluations = (*store)->GetPolicyEvaluations(record.id);
   if (!evaluations.ok()) return Fail(evaluations.status());
+  auto artifacts = (*store)->GetArtifacts(record.id);
+  if (!artifacts.ok()) return Fail(artifacts.status());
   if (options.json) {
-    std::cout << ExecutionJson(record, *nodes, *evaluations).dump(2) << "\n";
+    nlohmann::ordered_json out = ExecutionJson(record, *nodes, *evaluations);
+    out["artifacts"] = ArtifactsJson(*artifacts);
+    std::cout << out.dump(2) << "\n";
   } else {
     std::cout << "\n";
     // The final tree adds what the live one leaves out: outputs, failures,
-    // tests, warnings, policy decisions.
+    // tests, warnings, policy decisions, published artifacts.
     PrintExecutionTree(std::cout, record, *nodes, tty, *evaluations);
+    PrintArtifactsSection(std::cout, *artifacts);
   }
   return engine::IsPositive(*result) ? kExitOk : kExitFailed;
 }

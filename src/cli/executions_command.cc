@@ -1,4 +1,4 @@
-// sluice executions list | show ID | logs ID [--step PATH] [--follow]
+// sluice executions list | show ID | artifacts ID | logs ID [--step PATH] [--follow]
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
@@ -61,10 +61,33 @@ int Show(App& app, const std::string& id, bool json) {
   if (!nodes.ok()) return Fail(nodes.status());
   auto evaluations = (*store)->GetPolicyEvaluations(rec->id);
   if (!evaluations.ok()) return Fail(evaluations.status());
+  auto artifacts = (*store)->GetArtifacts(rec->id);
+  if (!artifacts.ok()) return Fail(artifacts.status());
   if (json) {
-    std::cout << ExecutionJson(*rec, *nodes, *evaluations).dump(2) << "\n";
+    nlohmann::ordered_json out = ExecutionJson(*rec, *nodes, *evaluations);
+    out["artifacts"] = ArtifactsJson(*artifacts);
+    std::cout << out.dump(2) << "\n";
   } else {
     PrintExecutionTree(std::cout, *rec, *nodes, isatty(STDOUT_FILENO) != 0, *evaluations);
+    PrintArtifactsSection(std::cout, *artifacts);
+  }
+  return kExitOk;
+}
+
+int Artifacts(App& app, const std::string& id, bool json) {
+  auto store = app.Store();
+  if (!store.ok()) return Fail(store.status());
+  auto rec = (*store)->FindExecution(id);
+  if (!rec.ok()) return Fail(rec.status(), kExitUsage);
+  auto artifacts = (*store)->GetArtifacts(rec->id);
+  if (!artifacts.ok()) return Fail(artifacts.status());
+  if (json) {
+    std::cout << ArtifactsJson(*artifacts).dump(2) << "\n";
+  } else if (artifacts->empty()) {
+    std::cout << "execution " << rec->id
+              << " published no artifacts (S3Upload steps publish what they upload)\n";
+  } else {
+    PrintArtifactsTable(std::cout, *artifacts);
   }
   return kExitOk;
 }
@@ -132,6 +155,17 @@ void AddExecutionsCommand(CLI::App& cli, GlobalOptions& options) {
   show->callback([&options, show_id, show_json] {
     App app(options);
     std::exit(Show(app, *show_id, *show_json));
+  });
+
+  auto artifacts_id = std::make_shared<std::string>();
+  auto artifacts_json = std::make_shared<bool>(false);
+  auto* artifacts =
+      cmd->add_subcommand("artifacts", "What one execution published: step, name, size, type, URL");
+  artifacts->add_option("id", *artifacts_id, "Execution id (or a unique prefix)")->required();
+  artifacts->add_flag("--json", *artifacts_json, "Print as JSON");
+  artifacts->callback([&options, artifacts_id, artifacts_json] {
+    App app(options);
+    std::exit(Artifacts(app, *artifacts_id, *artifacts_json));
   });
 
   auto logs_id = std::make_shared<std::string>();

@@ -33,8 +33,24 @@ void PrintExecutionTree(std::ostream& out, const store::ExecutionRecord& rec,
 //  "policyEvaluations":[{"attempt","status","input","evaluatedAt","results":
 //  [{"policySet","policySetName","policy","severity","status","denyMessages",
 //  "error","durationUs"}]}]}]}]}  (policyEvaluations only on steps that have some)
+// `run --json` and `executions show --json` add "artifacts": ArtifactsJson.
 nlohmann::ordered_json ExecutionJson(const store::ExecutionRecord& rec,
                                      const std::vector<store::NodeRecord>& nodes,
                                      const std::vector<store::PolicyEvaluationRecord>& evaluations);
+
+// Published artifacts (artifacts_render.cc). "1.2 KiB"; "-" for an
+// unknown size (-1).
+std::string FormatSize(int64_t bytes);
+
+// "Artifacts:" and one line per artifact (step, name, size, URL), for the
+// end of an execution's tree; nothing when there are none.
+void PrintArtifactsSection(std::ostream& out, const std::vector<store::ArtifactRecord>& artifacts);
+
+// A table with the columns STEP NAME SIZE TYPE URL.
+void PrintArtifactsTable(std::ostream& out, const std::vector<store::ArtifactRecord>& artifacts);
+
+// [{"step","attempt","name","url","size","sha256","contentType","createdAt"}]
+// (size null when unknown, sha256 and contentType null when empty).
+nlohmann::ordered_json ArtifactsJson(const std::vector<store::ArtifactRecord>& artifacts);
 
 }  // namespace sluice::cli

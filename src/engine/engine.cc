@@ -177,6 +177,18 @@ sluice::Status Engine::Run_::CopyPolicyEvaluations(const std::string& from, cons
   return sluice::Status::Ok();
 }
 
+// Likewise the artifacts a reused step published. Called with mu_ held.
+sluice::Status Engine::Run_::CopyArtifacts(const std::string& from, const std::string& path) {
+  SLUICE_ASSIGN_OR_RETURN(std::vector<store::ArtifactRecord> old, deps_.store.GetArtifacts(from));
+  std::vector<store::ArtifactRecord> copied;
+  for (store::ArtifactRecord& rec : old) {
+    if (rec.node_path != path) continue;
+    rec.execution_id = record_.id;
+    copied.push_back(std::move(rec));
+  }
+  return deps_.store.AddArtifacts(&copied);
+}
+
 bool Engine::Run_::Adopt(const std::string& path, const JsonPointer& ptr, NodeStatus* status) {
   auto it = prior_.find(path);
   if (it == prior_.end()) return false;
@@ -212,6 +224,7 @@ bool Engine::Run_::Adopt(const std::string& path, const JsonPointer& ptr, NodeSt
     sluice::Status st = deps_.store.AppendLog(record_.id, path, log);
     if (!st.ok() && store_error_.ok()) store_error_ = st;
     if (st.ok()) st = CopyPolicyEvaluations(old.execution_id, path);
+    if (st.ok()) st = CopyArtifacts(old.execution_id, path);
     if (!st.ok() && store_error_.ok()) store_error_ = st;
   }
   SetDocStatus(ptr, *s);

@@ -15,7 +15,8 @@ namespace {
 
 // `type: Fake` steps: spec {fail: N} fails the first N attempts (default 0,
 // -1 = always), spec {outputs: {k: v}} sets outputs (expressions resolved),
-// spec {error: Timeout} picks the failure type.
+// spec {error: Timeout} picks the failure type, spec {artifacts: [{name,
+// url}]} publishes artifacts and spec {secret: S} registers S with the masker.
 class FakeStep final : public StepType {
  public:
   std::string_view name() const override { return "Fake"; }
@@ -35,11 +36,21 @@ class FakeStep final : public StepType {
         out.outputs[kv.first.as<std::string>()] = *v;
       }
     }
+    if (spec && spec["secret"]) ctx.masker.Add(spec["secret"].as<std::string>());
+    if (spec && spec["artifacts"]) {
+      for (const auto& a : spec["artifacts"]) {
+        store::ArtifactRecord rec;
+        rec.name = a["name"].as<std::string>();
+        rec.url = a["url"].as<std::string>();
+        out.artifacts.push_back(rec);
+      }
+    }
     if (fail < 0 || ctx.attempt < fail) {
       auto type = pipeline::ErrorType::kUnknown;
       if (spec["error"]) type = *pipeline::ParseErrorType(spec["error"].as<std::string>());
       StepOutcome f = StepOutcome::Failure(type, "scripted failure");
       f.outputs = out.outputs;
+      f.artifacts = out.artifacts;
       return f;
     }
     return out;
@@ -247,6 +258,50 @@ TEST_F(EngineTest, FinishedPriorNodesAreAdoptedNotRun) {
   EXPECT_EQ(fake_->runs, std::vector<std::string>{"a.two"});
   EXPECT_EQ(Node("a.two").outputs["w"], "earlier");
   EXPECT_TRUE(Node("a.one").details.contains("reusedFrom"));
+}
+
+TEST_F(EngineTest, PublishedArtifactsAreStoredMaskedForEveryAttemptWhateverTheStatus) {
+  std::string spec =
+      "{fail: -1, secret: s3cr3t, artifacts: [{name: report.html, url: "
+      "'https://h/report.html?token=s3cr3t'}]}";
+  std::string retry =
+      "                  failureStrategies:\n                    - onFailure:\n"
+      "                        errors: [AllErrors]\n                        action:\n"
+      "                          type: Retry\n                          spec:\n"
+      "                            retryCount: 1\n                            retryIntervals: "
+      "[10ms]\n"
+      "                            onRetryFailure: {action: {type: MarkAsFailure}}\n";
+  EXPECT_EQ(Run(Pipeline(CustomStage("a", Step("up", spec, retry)))), NodeStatus::kFailed);
+  auto artifacts = store_->GetArtifacts(record_.id);
+  ASSERT_TRUE(artifacts.ok()) << artifacts.status().ToString();
+  ASSERT_EQ(artifacts->size(), 2u);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const store::ArtifactRecord& a = (*artifacts)[attempt];
+    EXPECT_EQ(a.execution_id, record_.id);
+    EXPECT_EQ(a.node_path, "a.up");
+    EXPECT_EQ(a.attempt, attempt);
+    EXPECT_EQ(a.name, "report.html");
+    EXPECT_EQ(a.url.find("s3cr3t"), std::string::npos) << a.url;
+    EXPECT_EQ(a.url.rfind("https://h/report.html?token=", 0), 0u) << a.url;
+    EXPECT_GT(a.created_ms, 0);
+  }
+}
+
+TEST_F(EngineTest, AdoptedStepKeepsItsArtifacts) {
+  std::string yaml = Pipeline(
+      CustomStage("a", Step("one", "{artifacts: [{name: m.pkl, url: 'file:///s/m.pkl'}]}") +
+                           Step("two", "{fail: -1}")));
+  Run(yaml);
+  std::map<std::string, store::NodeRecord> prior = {{"a.one", Node("a.one")}};
+  fake_->runs.clear();
+  Run(yaml, prior);
+  EXPECT_EQ(fake_->runs, std::vector<std::string>{"a.two"});
+  auto artifacts = store_->GetArtifacts(record_.id);
+  ASSERT_TRUE(artifacts.ok());
+  ASSERT_EQ(artifacts->size(), 1u);
+  EXPECT_EQ((*artifacts)[0].node_path, "a.one");
+  EXPECT_EQ((*artifacts)[0].url, "file:///s/m.pkl");
+  EXPECT_EQ((*artifacts)[0].execution_id, record_.id);
 }
 
 }  // namespace

@@ -70,10 +70,15 @@ class Engine::Run_ {
   // Stores what a Policy step decided (masked), for this node and attempt.
   void SavePolicyEvaluation(const std::string& path, int attempt,
                             std::optional<store::PolicyEvaluationRecord> rec);
+  // Stores what a step published (name and url masked), for this node and
+  // attempt, stamped with the clock.
+  void SaveArtifacts(const std::string& path, int attempt,
+                     std::vector<store::ArtifactRecord> artifacts);
   void SetDocStatus(const JsonPointer& ptr, NodeStatus s);
   void MarkSubtree(const std::string& prefix, NodeStatus s);
   bool Adopt(const std::string& path, const JsonPointer& ptr, NodeStatus* status);
   sluice::Status CopyPolicyEvaluations(const std::string& from, const std::string& path);
+  sluice::Status CopyArtifacts(const std::string& from, const std::string& path);
   void AdoptBelow(const std::string& path, const JsonPointer& steps);
 
   // --- running -------------------------------------------------------------

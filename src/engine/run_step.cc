@@ -443,6 +443,7 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
                   e_.options_.state_dir};
   StepOutcome outcome = type->Execute(ctx);
   SavePolicyEvaluation(path, attempt, std::move(outcome.policy_evaluation));
+  SaveArtifacts(path, attempt, std::move(outcome.artifacts));
   if (outcome.status == NodeStatus::kExpired) {
     outcome.failure_type = pipeline::ErrorType::kTimeout;
     bool own = n.timeout && (!timeout || *timeout >= *n.timeout);
@@ -474,6 +475,25 @@ void Engine::Run_::SavePolicyEvaluation(const std::string& path, int attempt,
   }
   std::lock_guard<std::mutex> lock(mu_);
   sluice::Status s = deps_.store.AddPolicyEvaluation(&*rec);
+  if (!s.ok() && store_error_.ok()) store_error_ = s;
+}
+
+void Engine::Run_::SaveArtifacts(const std::string& path, int attempt,
+                                 std::vector<store::ArtifactRecord> artifacts) {
+  if (artifacts.empty()) return;
+  const int64_t now = deps_.clock.NowMillis();
+  for (store::ArtifactRecord& a : artifacts) {
+    a.execution_id = record_.id;
+    a.node_path = path;
+    a.attempt = attempt;
+    a.created_ms = now;
+    // A URL may carry a token (a presigned URL's signature is fine to show,
+    // a secret is not).
+    a.name = Mask(a.name);
+    a.url = Mask(a.url);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  sluice::Status s = deps_.store.AddArtifacts(&artifacts);
   if (!s.ok() && store_error_.ok()) store_error_ = s;
 }
 

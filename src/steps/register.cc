@@ -6,6 +6,7 @@
 #include "steps/plugin_step.h"
 #include "steps/policy_step.h"
 #include "steps/run_step.h"
+#include "steps/s3_upload_step.h"
 #include "steps/security_scan_step.h"
 #include "steps/shell_script_step.h"
 #include "steps/wait_step.h"
@@ -24,6 +25,7 @@ void RegisterBuiltinSteps(engine::StepRegistry* registry) {
   registry->Register(std::make_unique<PluginStep>());
   registry->Register(std::make_unique<PolicyStep>());
   registry->Register(std::make_unique<RunStep>());
+  registry->Register(std::make_unique<S3UploadStep>());
   registry->Register(std::make_unique<ShellScriptStep>());
   registry->Register(std::make_unique<WaitStep>());
 }

@@ -2,14 +2,17 @@
 // the execution's published artifacts point: one interface, two backends.
 //
 //  - Local (the embedded default): <state>/artifacts/<bucket>/<key>, one
-//    file per object, written atomically; its URLs are file:// URLs of
-//    those files (the server will serve them later).
+//    file per object, written atomically (a temporary file in
+//    <root>/.incoming, fsynced, renamed into place); its URLs are file://
+//    URLs of those files, percent-encoded (the server will serve them
+//    later). Content types are not stored: Get/List give ContentTypeFor(key).
 //  - S3 (s3_client.h): a bucket of any S3-compatible server.
 //
 // Keys are S3 object keys: non-empty, at most 1024 bytes, no NUL; the
-// local backend also refuses keys with "." or ".." segments or a leading
-// '/' (InvalidArgument), so a key can never name a file outside its bucket
-// directory. Buckets are S3 bucket names (3-63 of a-z 0-9 . -).
+// local backend also refuses keys with "." or ".." segments, empty
+// segments ("a//b", "dir/") or a leading '/' (InvalidArgument), so a key
+// always names one file inside its bucket directory. Buckets are S3 bucket
+// names (3-63 of a-z 0-9 . -, starting and ending with a letter or digit).
 //
 // PutFiles uploads every file of the batch, several at once where the
 // backend can (S3: S3ClientOptions::parallel), and returns the objects in
@@ -57,7 +60,8 @@ class ArtifactStore {
                                                        const CancellationToken* cancel) = 0;
   // NotFound for a missing key.
   virtual Result<std::string> Get(std::string_view key) const = 0;
-  // The objects under `prefix`, by key.
+  // The objects under `prefix`, by key (sha256 empty: listings do not
+  // carry it).
   virtual Result<std::vector<ArtifactObject>> List(std::string_view prefix) const = 0;
   // The URL PutFiles gives the object `key` (no I/O).
   virtual std::string UrlFor(std::string_view key) const = 0;

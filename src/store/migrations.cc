@@ -109,10 +109,29 @@ CREATE TABLE policy_results (
 CREATE INDEX policy_results_by_evaluation ON policy_results (evaluation_id, id);
 )sql";
 
+// Version 4: the artifacts an execution published (ArtifactRecord), kept
+// with the execution, in the order they were added. size -1 = unknown.
+constexpr std::string_view kMigration4 = R"sql(
+CREATE TABLE artifacts (
+  id INTEGER PRIMARY KEY,
+  execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
+  node_path TEXT NOT NULL,
+  attempt INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  url TEXT NOT NULL DEFAULT '',
+  size INTEGER NOT NULL DEFAULT -1,
+  sha256 TEXT NOT NULL DEFAULT '',
+  content_type TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX artifacts_by_execution ON artifacts (execution_id, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
+    {4, kMigration4},
 };
 
 }  // namespace

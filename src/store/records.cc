@@ -97,6 +97,17 @@ const std::string_view kSelectPolicyResults =
     "JOIN policy_evaluations e ON e.id = r.evaluation_id WHERE e.execution_id = ?1 "
     "ORDER BY r.evaluation_id, r.id";
 
+#define SLUICE_ARTIFACT_COLUMNS \
+  "execution_id, node_path, attempt, name, url, size, sha256, content_type, created_ms"
+
+const std::string_view kInsertArtifact = "INSERT INTO artifacts (" SLUICE_ARTIFACT_COLUMNS
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                                         "RETURNING id";
+
+const std::string_view kSelectArtifacts =
+    "SELECT id, " SLUICE_ARTIFACT_COLUMNS " FROM artifacts WHERE execution_id = ?1 ORDER BY id";
+
+#undef SLUICE_ARTIFACT_COLUMNS
 #undef SLUICE_POLICY_RESULT_COLUMNS
 #undef SLUICE_POLICY_EVALUATION_COLUMNS
 #undef SLUICE_EXECUTION_COLUMNS
@@ -252,6 +263,33 @@ Result<std::pair<int64_t, PolicyResultRecord>> ReadPolicyResult(const Query& q) 
   r.error = q.Text(7);
   r.duration_us = q.Int(8);
   return std::make_pair(evaluation, std::move(r));
+}
+
+void BindArtifact(Query& q, const ArtifactRecord& rec) {
+  q.Bind(1, rec.execution_id);
+  q.Bind(2, rec.node_path);
+  q.Bind(3, int64_t{rec.attempt});
+  q.Bind(4, rec.name);
+  q.Bind(5, rec.url);
+  q.Bind(6, rec.size);
+  q.Bind(7, rec.sha256);
+  q.Bind(8, rec.content_type);
+  q.Bind(9, rec.created_ms);
+}
+
+ArtifactRecord ReadArtifact(const Query& q) {
+  ArtifactRecord r;
+  r.id = q.Int(0);
+  r.execution_id = q.Text(1);
+  r.node_path = q.Text(2);
+  r.attempt = static_cast<int>(q.Int(3));
+  r.name = q.Text(4);
+  r.url = q.Text(5);
+  r.size = q.Int(6);
+  r.sha256 = q.Text(7);
+  r.content_type = q.Text(8);
+  r.created_ms = q.Int(9);
+  return r;
 }
 
 }  // namespace sluice::store::sql

@@ -34,6 +34,10 @@ extern const std::string_view kInsertPolicyResult;       // ?1 = evaluation id
 extern const std::string_view kSelectPolicyEvaluations;  // ?1 = execution id
 extern const std::string_view kSelectPolicyResults;      // ?1 = execution id; evaluation_id first
 
+// Artifacts.
+extern const std::string_view kInsertArtifact;   // RETURNING id
+extern const std::string_view kSelectArtifacts;  // ?1 = execution id
+
 // Log index.
 extern const std::string_view kUpsertLog;
 extern const std::string_view kSelectLogs;        // ?1 = execution id
@@ -52,5 +56,8 @@ Result<PolicyEvaluationRecord> ReadPolicyEvaluation(const Query& q);
 void BindPolicyResult(Query& q, const PolicyResultRecord& rec);
 // Reads a kSelectPolicyResults row: (evaluation id, result).
 Result<std::pair<int64_t, PolicyResultRecord>> ReadPolicyResult(const Query& q);
+
+void BindArtifact(Query& q, const ArtifactRecord& rec);
+ArtifactRecord ReadArtifact(const Query& q);
 
 }  // namespace sluice::store::sql

@@ -93,17 +93,26 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const fs::path& state_dir_arg, 
 Result<SqliteStore::Statements> SqliteStore::Prepare(sqlite3* db) {
   Statements s;
   std::pair<Statement*, std::string_view> all[] = {
-      {&s.insert_execution, sql::kInsertExecution}, {&s.update_execution, sql::kUpdateExecution},
-      {&s.select_execution, sql::kSelectExecution}, {&s.select_by_prefix, sql::kSelectByPrefix},
-      {&s.list_executions, sql::kListExecutions},   {&s.request_abort, sql::kRequestAbort},
-      {&s.select_abort, sql::kSelectAbort},         {&s.put_node, sql::kPutNode},
-      {&s.put_intervention, sql::kPutIntervention}, {&s.take_intervention, sql::kTakeIntervention},
-      {&s.select_nodes, sql::kSelectNodes},         {&s.delete_nodes, sql::kDeleteNodes},
-      {&s.upsert_log, sql::kUpsertLog},             {&s.select_logs, sql::kSelectLogs},
+      {&s.insert_execution, sql::kInsertExecution},
+      {&s.update_execution, sql::kUpdateExecution},
+      {&s.select_execution, sql::kSelectExecution},
+      {&s.select_by_prefix, sql::kSelectByPrefix},
+      {&s.list_executions, sql::kListExecutions},
+      {&s.request_abort, sql::kRequestAbort},
+      {&s.select_abort, sql::kSelectAbort},
+      {&s.put_node, sql::kPutNode},
+      {&s.put_intervention, sql::kPutIntervention},
+      {&s.take_intervention, sql::kTakeIntervention},
+      {&s.select_nodes, sql::kSelectNodes},
+      {&s.delete_nodes, sql::kDeleteNodes},
+      {&s.upsert_log, sql::kUpsertLog},
+      {&s.select_logs, sql::kSelectLogs},
       {&s.insert_policy_evaluation, sql::kInsertPolicyEvaluation},
       {&s.insert_policy_result, sql::kInsertPolicyResult},
       {&s.select_policy_evaluations, sql::kSelectPolicyEvaluations},
       {&s.select_policy_results, sql::kSelectPolicyResults},
+      {&s.insert_artifact, sql::kInsertArtifact},
+      {&s.select_artifacts, sql::kSelectArtifacts},
   };
   for (auto& [stmt, text] : all) {
     SLUICE_ASSIGN_OR_RETURN(*stmt, Statement::Prepare(db, text));
@@ -327,6 +336,47 @@ Result<std::vector<PolicyEvaluationRecord>> SqliteStore::GetPolicyEvaluations(
     while (at < out.size() && out[at].id != result.first) ++at;
     if (at == out.size()) return Status::Internal(what + ": a result of an unknown evaluation");
     out[at].results.push_back(std::move(result.second));
+  }
+  return out;
+}
+
+Status SqliteStore::AddArtifacts(std::vector<ArtifactRecord>* records) {
+  if (records->empty()) return Status::Ok();
+  const std::string what = "storing the artifacts of " + records->front().node_path +
+                           " of execution " + records->front().execution_id;
+  SLUICE_RETURN_IF_ERROR(ExecSql(db_.get(), "BEGIN IMMEDIATE", what));
+  std::vector<int64_t> ids;
+  auto write = [&]() -> Status {
+    for (const ArtifactRecord& record : *records) {
+      Query q(statements_.insert_artifact, what);
+      sql::BindArtifact(q, record);
+      SLUICE_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) return Status::Internal(what + ": the INSERT returned no id");
+      ids.push_back(q.Int(0));
+      SLUICE_RETURN_IF_ERROR(q.Run());
+    }
+    return Status::Ok();
+  };
+  Status written = write();
+  if (!written.ok()) {
+    sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    return written;
+  }
+  SLUICE_RETURN_IF_ERROR(ExecSql(db_.get(), "COMMIT", what));
+  // Ids are handed out only once they are committed.
+  for (size_t i = 0; i < ids.size(); ++i) (*records)[i].id = ids[i];
+  return Status::Ok();
+}
+
+Result<std::vector<ArtifactRecord>> SqliteStore::GetArtifacts(
+    const std::string& execution_id) const {
+  Query q(statements_.select_artifacts, "reading the artifacts of execution " + execution_id);
+  q.Bind(1, execution_id);
+  std::vector<ArtifactRecord> out;
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back(sql::ReadArtifact(q));
   }
   return out;
 }

@@ -48,6 +48,9 @@ class SqliteStore final : public Store {
   Result<std::vector<PolicyEvaluationRecord>> GetPolicyEvaluations(
       const std::string& execution_id) const override;
 
+  Status AddArtifacts(std::vector<ArtifactRecord>* records) override;
+  Result<std::vector<ArtifactRecord>> GetArtifacts(const std::string& execution_id) const override;
+
   std::filesystem::path LogPath(const std::string& execution_id, const std::string& node_path) const override;
   Status AppendLog(const std::string& execution_id, const std::string& node_path,
                    std::string_view lines) override;
@@ -59,10 +62,11 @@ class SqliteStore final : public Store {
  private:
   // Cached prepared statements, one per operation (SQL in records.cc).
   struct Statements {
-    Statement insert_execution, update_execution, select_execution, select_by_prefix, list_executions,
-        request_abort, select_abort, put_intervention, take_intervention, put_node, select_nodes, delete_nodes, upsert_log, select_logs,
-        insert_policy_evaluation, insert_policy_result, select_policy_evaluations,
-        select_policy_results;
+    Statement insert_execution, update_execution, select_execution, select_by_prefix,
+        list_executions, request_abort, select_abort, put_intervention, take_intervention, put_node,
+        select_nodes, delete_nodes, upsert_log, select_logs, insert_policy_evaluation,
+        insert_policy_result, select_policy_evaluations, select_policy_results, insert_artifact,
+        select_artifacts;
   };
   static Result<Statements> Prepare(sqlite3* db);
 

@@ -176,6 +176,15 @@ class Store {
   virtual Result<std::vector<PolicyEvaluationRecord>> GetPolicyEvaluations(
       const std::string& execution_id) const = 0;
 
+  // Artifacts, kept with the execution like policy evaluations (a re-run
+  // step adds records). All records are written in one transaction; sets
+  // each record's id. FailedPrecondition if the execution does not exist
+  // (then nothing is written). Callers mask name and url first.
+  virtual Status AddArtifacts(std::vector<ArtifactRecord>* records) = 0;
+  // In the order they were added; empty for an unknown execution.
+  virtual Result<std::vector<ArtifactRecord>> GetArtifacts(
+      const std::string& execution_id) const = 0;
+
   // Log of one node: `logs/<execution_id>/<path>.log`. Append-only; each call
   // writes whole lines with write(2) (a '\n' is added if `lines` lacks a final
   // one; "" writes nothing), visible to readers at once, not fsynced: a crash

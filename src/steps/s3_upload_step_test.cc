@@ -1,0 +1,256 @@
+#include "steps/s3_upload_step.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "common/files.h"
+#include "common/hash.h"
+#include "steps/step_test_util.h"
+
+namespace sluice::steps {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kAws = R"(
+connector:
+  identifier: aws
+  name: aws
+  type: Aws
+  spec:
+    credential: {type: InheritFromDelegate}
+)";
+
+std::vector<std::string> Validate(std::string_view spec,
+                                  pipeline::StageType stage_type = pipeline::StageType::kCI) {
+  TestStepContext t("S3Upload", spec);
+  pipeline::Stage stage = t.stage();
+  stage.type = stage_type;
+  DiagnosticList diags;
+  S3UploadStep().ValidateSpec(t.node(), stage, &diags);
+  std::vector<std::string> out;
+  for (const Diagnostic& d : diags.items()) {
+    out.push_back(std::string(d.severity == Severity::kError ? "error " : "warning ") +
+                  d.location.ToString() + ": " + d.message);
+  }
+  return out;
+}
+
+TEST(S3UploadStepTest, RequiresHarnessFieldsAtTheirMarks) {
+  auto diags = Validate("connectorRef: aws\ntarget: reports\n");
+  ASSERT_EQ(diags.size(), 3u) << ::testing::PrintToString(diags);
+  EXPECT_EQ(diags[0],
+            "error pipeline.yaml:1:1: S3Upload step spec is missing required field \"region\"");
+  EXPECT_NE(diags[1].find("\"bucket\""), std::string::npos);
+  EXPECT_NE(diags[2].find("\"sourcePath\""), std::string::npos);
+}
+
+TEST(S3UploadStepTest, AcceptsExpressionsAndWarnsAboutUnknownFields) {
+  auto ok = Validate(
+      "connectorRef: <+input>\nregion: us-east-1\nbucket: <+pipeline.variables.bucket>\n"
+      "sourcePath: /harness/output/*.html\nstripPrefix: /harness\nendpoint: http://127.0.0.1:9\n");
+  EXPECT_TRUE(ok.empty()) << ::testing::PrintToString(ok);
+  auto diags =
+      Validate("connectorRef: a\nregion: r\nbucket: b\nsourcePath: x\ntarget: [a]\nsurprise: 1\n");
+  ASSERT_EQ(diags.size(), 2u) << ::testing::PrintToString(diags);
+  EXPECT_EQ(
+      diags[0],
+      "warning pipeline.yaml:6:1: S3Upload step spec has unknown field \"surprise\" (ignored)");
+  EXPECT_EQ(diags[1].rfind("error pipeline.yaml:5:9: ", 0), 0u) << diags[1];
+}
+
+TEST(S3UploadStepTest, OnlyInCiStages) {
+  auto diags = Validate("connectorRef: a\nregion: r\nbucket: b\nsourcePath: x\n",
+                        pipeline::StageType::kCustom);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_NE(diags[0].find("run in CI stages"), std::string::npos);
+}
+
+TEST(S3UploadKeyTest, KeysAreBuiltAsHarnessPluginBuildsThem) {
+  EXPECT_EQ(S3UploadKey("", "/harness/output/model_metrics.html", ""),
+            "harness/output/model_metrics.html");
+  EXPECT_EQ(S3UploadKey("reports/7", "/harness/output/m.html", "/harness/output"),
+            "reports/7/m.html");
+  EXPECT_EQ(S3UploadKey("/reports/", "/harness/output/m.html", "/harness/output/"),
+            "reports/m.html");
+  EXPECT_EQ(S3UploadKey("", "output/./a//b.txt", ""), "output/a/b.txt");
+  // A prefix that does not match is left alone, as strings.TrimPrefix does.
+  EXPECT_EQ(S3UploadKey("t", "/harness/x.txt", "/other"), "t/harness/x.txt");
+  // '..' cannot climb above the bucket: the key is cleaned below a root.
+  EXPECT_EQ(S3UploadKey("../../up", "output/a.txt", ""), "up/output/a.txt");
+}
+
+class S3UploadExecuteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto dir = TempDir::Create("s3upload-");
+    ASSERT_TRUE(dir.ok());
+    dir_ = std::make_unique<TempDir>(std::move(*dir));
+    fs::create_directories(workspace() / "output" / "plots");
+  }
+
+  fs::path workspace() const { return dir_->path() / "ws"; }
+  fs::path state() const { return dir_->path() / "state"; }
+
+  void Write(const std::string& rel, const std::string& content) {
+    std::ofstream(workspace() / rel, std::ios::binary) << content;
+  }
+
+  // Runs the step with `spec`; the workspace is mounted at /harness.
+  engine::StepOutcome Run(const std::string& spec, std::string* log = nullptr) {
+    TestStepContext t("S3Upload", spec, nlohmann::json::object(), workspace(), state());
+    t.AddConnector(kAws);
+    t.ctx().workspace.working_dir = "/harness";
+    t.ctx().workspace.mounts = {runner::Mount{workspace().string(), "/harness", false}};
+    engine::StepOutcome out = S3UploadStep().Execute(t.ctx());
+    if (log != nullptr) *log = t.log.All();
+    return out;
+  }
+
+  std::unique_ptr<TempDir> dir_;
+};
+
+TEST_F(S3UploadExecuteTest, UploadsTheSampleReportToTheLocalStoreAndPublishesIt) {
+  const std::string html = "<html><body>accuracy 0.93</body></html>\n";
+  Write("output/model_metrics.html", html);
+  std::string log;
+  engine::StepOutcome out =
+      Run("connectorRef: account.aws\nregion: us-east-1\nbucket: mlops-reports\n"
+          "sourcePath: /harness/output/model_metrics.html\n",
+          &log);
+  ASSERT_EQ(out.status, engine::NodeStatus::kSuccess) << out.failure_message;
+  fs::path stored = state() / "artifacts/mlops-reports/harness/output/model_metrics.html";
+  EXPECT_EQ(*ReadFile(stored), html);
+  EXPECT_TRUE(out.outputs.empty());
+  ASSERT_EQ(out.artifacts.size(), 1u);
+  const store::ArtifactRecord& a = out.artifacts[0];
+  EXPECT_EQ(a.name, "model_metrics.html");
+  EXPECT_EQ(a.url, "file://" + stored.string());
+  EXPECT_EQ(a.size, static_cast<int64_t>(html.size()));
+  EXPECT_EQ(a.sha256, Sha256Hex(html));
+  EXPECT_EQ(a.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(log.find("Uploading 1 file to " + (state() / "artifacts/mlops-reports").string()),
+            std::string::npos)
+      << log;
+  EXPECT_NE(
+      log.find("-> harness/output/model_metrics.html (" + std::to_string(html.size()) + " bytes"),
+      std::string::npos)
+      << log;
+}
+
+TEST_F(S3UploadExecuteTest, GlobsSkipDirectoriesAndKeysTakeTargetAndStripPrefix) {
+  Write("output/a.json", "{}");
+  Write("output/plots/roc.png", "png");
+  Write("output/notes.txt", "n");
+  engine::StepOutcome out = Run(
+      "connectorRef: aws\nregion: us-east-1\nbucket: reports\nsourcePath: output/**/*.[jp][sn]*\n"
+      "target: run-7\nstripPrefix: output/\n");
+  ASSERT_EQ(out.status, engine::NodeStatus::kSuccess) << out.failure_message;
+  ASSERT_EQ(out.artifacts.size(), 2u);
+  EXPECT_EQ(out.artifacts[0].name, "a.json");
+  EXPECT_EQ(out.artifacts[0].content_type, "application/json");
+  EXPECT_EQ(out.artifacts[1].name, "roc.png");
+  EXPECT_TRUE(fs::is_regular_file(state() / "artifacts/reports/run-7/a.json"));
+  EXPECT_TRUE(fs::is_regular_file(state() / "artifacts/reports/run-7/plots/roc.png"));
+  EXPECT_FALSE(fs::exists(state() / "artifacts/reports/run-7/notes.txt"));
+}
+
+TEST_F(S3UploadExecuteTest, NoMatchFailsNamingThePattern) {
+  engine::StepOutcome out =
+      Run("connectorRef: aws\nregion: us-east-1\nbucket: reports\nsourcePath: "
+          "/harness/output/*.html\n");
+  EXPECT_EQ(out.status, engine::NodeStatus::kFailed);
+  EXPECT_EQ(out.failure_type, pipeline::ErrorType::kConfigurationFailure);
+  EXPECT_NE(out.failure_message.find("spec.sourcePath \"/harness/output/*.html\" matches no file"),
+            std::string::npos)
+      << out.failure_message;
+  EXPECT_TRUE(out.artifacts.empty());
+}
+
+TEST_F(S3UploadExecuteTest, DirectoryIsSkippedWithAHint) {
+  Write("output/a.txt", "a");
+  engine::StepOutcome out =
+      Run("connectorRef: aws\nregion: us-east-1\nbucket: reports\nsourcePath: /harness/output\n");
+  EXPECT_EQ(out.status, engine::NodeStatus::kFailed);
+  EXPECT_NE(out.failure_message.find("write \"/harness/output/**\""), std::string::npos)
+      << out.failure_message;
+}
+
+TEST_F(S3UploadExecuteTest, UnknownConnectorAndBadBucketAreConfigurationFailures) {
+  Write("output/a.txt", "a");
+  engine::StepOutcome missing =
+      Run("connectorRef: nope\nregion: us-east-1\nbucket: reports\nsourcePath: output/a.txt\n");
+  EXPECT_EQ(missing.failure_type, pipeline::ErrorType::kConfigurationFailure);
+  EXPECT_NE(missing.failure_message.find("connector \"nope\" is not defined"), std::string::npos);
+  engine::StepOutcome bucket =
+      Run("connectorRef: aws\nregion: us-east-1\nbucket: Bad_Bucket\nsourcePath: output/a.txt\n");
+  EXPECT_EQ(bucket.failure_type, pipeline::ErrorType::kConfigurationFailure);
+  EXPECT_NE(bucket.failure_message.find("\"Bad_Bucket\" is not a bucket name"), std::string::npos)
+      << bucket.failure_message;
+}
+
+TEST_F(S3UploadExecuteTest, DotDotInTargetStaysInsideTheBucket) {
+  Write("output/a.txt", "a");
+  engine::StepOutcome out =
+      Run("connectorRef: aws\nregion: us-east-1\nbucket: reports\nsourcePath: "
+          "output/a.txt\ntarget: ../../up\n");
+  ASSERT_EQ(out.status, engine::NodeStatus::kSuccess) << out.failure_message;
+  EXPECT_TRUE(fs::is_regular_file(state() / "artifacts/reports/up/output/a.txt"));
+  EXPECT_FALSE(fs::exists(state() / "up"));
+}
+
+TEST_F(S3UploadExecuteTest, EndpointWithoutDelegateKeysSaysWhichVariablesToSet) {
+  Write("output/a.txt", "a");
+  TestStepContext t(
+      "S3Upload",
+      "connectorRef: minio\nregion: us-east-1\nbucket: reports\nsourcePath: output/a.txt\n",
+      nlohmann::json::object(), workspace(), state());
+  t.AddConnector(R"(
+connector:
+  identifier: minio
+  name: minio
+  type: Aws
+  spec:
+    s3Endpoint: http://127.0.0.1:9
+    credential:
+      type: ManualConfig
+      spec: {accessKey: AKIDEXAMPLE}
+)");
+  engine::StepOutcome out = S3UploadStep().Execute(t.ctx());
+  EXPECT_EQ(out.failure_type, pipeline::ErrorType::kConfigurationFailure);
+  EXPECT_NE(out.failure_message.find(
+                "needs spec.credential.spec.accessKey (or accessKeyRef) and secretKeyRef"),
+            std::string::npos)
+      << out.failure_message;
+  EXPECT_FALSE(fs::exists(state() / "artifacts"));
+}
+
+TEST_F(S3UploadExecuteTest, EndpointFailureNeverShowsTheSecretKey) {
+  Write("output/a.txt", "a");
+  const std::string secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  TestStepContext t(
+      "S3Upload",
+      "connectorRef: aws\nregion: us-east-1\nbucket: reports\nsourcePath: output/a.txt\n"
+      "endpoint: http://127.0.0.1:9\n",
+      nlohmann::json{{"s3_secret", secret}}, workspace(), state());
+  t.AddConnector(R"(
+connector:
+  identifier: aws
+  name: aws
+  type: Aws
+  spec:
+    credential:
+      type: ManualConfig
+      spec: {accessKey: AKIDEXAMPLE, secretKeyRef: s3_secret}
+)");
+  engine::StepOutcome out = S3UploadStep().Execute(t.ctx());
+  EXPECT_EQ(out.status, engine::NodeStatus::kFailed);
+  EXPECT_FALSE(out.failure_message.empty());
+  EXPECT_EQ(out.failure_message.find(secret), std::string::npos);
+  EXPECT_EQ(t.log.All().find(secret), std::string::npos);
+  EXPECT_EQ(t.masker.Mask(secret).find(secret), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sluice::steps
