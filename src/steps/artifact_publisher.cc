@@ -4,30 +4,17 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "common/text.h"
 #include "oci/reference.h"
 
 namespace sluice::steps {
 
 namespace {
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string Trim(std::string_view text) {
-  size_t b = 0, e = text.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
-  return std::string(text.substr(b, e - b));
-}
-
 bool SupportedUrl(std::string_view url) {
   size_t sep = url.find("://");
   if (sep == std::string_view::npos || sep + 3 >= url.size()) return false;
-  std::string scheme = Lower(url.substr(0, sep));
+  std::string scheme = AsciiLower(url.substr(0, sep));
   return scheme == "http" || scheme == "https" || scheme == "file" || scheme == "s3";
 }
 
@@ -45,7 +32,7 @@ std::string LastSegment(std::string_view url) {
 }  // namespace
 
 bool IsArtifactMetadataPublisher(std::string_view image) {
-  auto ref = oci::ParseImageReference(Trim(image));
+  auto ref = oci::ParseImageReference(std::string(TrimAsciiSpace(image)));
   if (!ref.ok()) return false;
   std::string_view repo = ref->repository;
   if (repo.rfind("library/", 0) == 0) repo.remove_prefix(8);
@@ -58,14 +45,14 @@ Result<std::vector<PublishedFile>> ParseFileUrls(std::string_view text, std::str
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
     if (comma == std::string_view::npos) comma = text.size();
-    std::string item = Trim(text.substr(start, comma - start));
+    std::string item(TrimAsciiSpace(text.substr(start, comma - start)));
     start = comma + 1;
     if (item.empty()) continue;
     PublishedFile file;
     size_t named = item.find(":::");
     if (named != std::string::npos) {
-      file.name = Trim(item.substr(0, named));
-      file.url = Trim(item.substr(named + 3));
+      file.name = TrimAsciiSpace(item.substr(0, named));
+      file.url = TrimAsciiSpace(item.substr(named + 3));
     } else {
       file.url = item;
     }

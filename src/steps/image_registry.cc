@@ -4,47 +4,18 @@
 #include <optional>
 
 #include "pipeline/project.h"
+#include "steps/connector_fields.h"
 
 namespace sluice::steps {
 namespace {
-
-// "connector \"ecr\" (.harness/connectors/ecr.yaml:3:3)": where to look.
-std::string Named(const pipeline::Connector& c) {
-  return "connector \"" + c.identifier + "\" (" + c.location.ToString() + ")";
-}
-
-// The text of a scalar connector field, "" when absent.
-std::string Field(const YAML::Node& parent, std::string_view key) {
-  if (!parent || !parent.IsMap()) return "";
-  const YAML::Node node = parent[std::string(key)];
-  return node && node.IsScalar() ? node.Scalar() : "";
-}
-
-YAML::Node Child(const YAML::Node& parent, std::string_view key) {
-  if (!parent || !parent.IsMap()) return YAML::Node();
-  return parent[std::string(key)];
-}
-
-// The value of the secret a connector field names (`passwordRef: docker_pw`),
-// registered with the masker. The value never appears in errors.
-Result<std::string> SecretOf(const engine::StepContext& ctx, const pipeline::Connector& c,
-                             const std::string& id, std::string_view field) {
-  Result<std::string> value = ctx.scope.GetSecret(id);
-  if (!value.ok()) {
-    return Status(value.status().code(), Named(c) + ": " + std::string(field) + " names secret \"" +
-                                             id + "\": " + value.status().message());
-  }
-  ctx.masker.Add(*value);
-  return value;
-}
 
 // Plain `field` or the secret `field`Ref names; "" when neither is set.
 Result<std::string> PlainOrSecret(const engine::StepContext& ctx, const pipeline::Connector& c,
                                   const YAML::Node& parent, const std::string& field,
                                   std::string_view where) {
-  std::string ref = Field(parent, field + "Ref");
-  if (!ref.empty()) return SecretOf(ctx, c, ref, std::string(where) + "." + field + "Ref");
-  return Field(parent, field);
+  std::string ref = ConnectorField(parent, field + "Ref");
+  if (!ref.empty()) return ConnectorSecret(ctx, c, ref, std::string(where) + "." + field + "Ref");
+  return ConnectorField(parent, field);
 }
 
 // A registry address as connectors write it ("host:5000", "http://host:5000/",
@@ -59,7 +30,7 @@ Result<Endpoint> ParseEndpoint(const pipeline::Connector& c, std::string_view fi
                                std::string text) {
   Endpoint e;
   auto bad = [&](const std::string& why) {
-    return Status::InvalidArgument(Named(c) + ": spec." + std::string(field) + " \"" + text +
+    return Status::InvalidArgument(ConnectorName(c) + ": spec." + std::string(field) + " \"" + text +
                                    "\" " + why +
                                    "; write HOST[:PORT], optionally after http:// "
                                    "or https://");
@@ -98,7 +69,7 @@ Result<oci::RegistryOptions> OptionsFor(const pipeline::Connector& c, std::strin
   if (e.plain_http && !oci::IsLoopbackHost(e.host)) {
     if (!insecure) {
       return Status::InvalidArgument(
-          Named(c) + ": spec." + std::string(field) + " uses http:// for " + e.host +
+          ConnectorName(c) + ": spec." + std::string(field) + " uses http:// for " + e.host +
           ", which is not a loopback address; use https://, or set spec.insecure: true to "
           "allow plain HTTP");
     }
@@ -160,7 +131,7 @@ Result<ImageLocation> Ecr(const engine::StepContext& ctx, const pipeline::Connec
                           std::string_view image_name, std::string_view tag,
                           const std::optional<oci::Digest>& digest) {
   if (aws.type != "Aws") {
-    return Status::InvalidArgument(Named(aws) + " is a " + aws.type +
+    return Status::InvalidArgument(ConnectorName(aws) + " is a " + aws.type +
                                    " connector; an ECR image needs an Aws connector");
   }
   if (!IsLabel(account, "-")) {
@@ -180,29 +151,29 @@ Result<ImageLocation> Ecr(const engine::StepContext& ctx, const pipeline::Connec
   if (!tag.empty()) loc.display += ":" + std::string(tag);
   if (digest) loc.display += "@" + digest->str();
   loc.reference = {ecr_host, std::string(image_name), std::string(tag), digest};
-  const std::string endpoint_text = Field(aws.spec, "ecrEndpoint");
+  const std::string endpoint_text = ConnectorField(aws.spec, "ecrEndpoint");
   if (endpoint_text.empty()) {
     loc.local_store = true;
     return loc;
   }
   SLUICE_ASSIGN_OR_RETURN(Endpoint endpoint, ParseEndpoint(aws, "ecrEndpoint", endpoint_text));
   SLUICE_ASSIGN_OR_RETURN(loc.registry, OptionsFor(aws, "ecrEndpoint", endpoint,
-                                                   Field(aws.spec, "insecure") == "true"));
+                                                   ConnectorField(aws.spec, "insecure") == "true"));
   loc.reference.registry = endpoint.host;
   // credential: {type: ManualConfig, spec: {accessKey|accessKeyRef, secretKeyRef}};
   // other credential types (InheritFromDelegate, Irsa) have nothing to send.
-  const YAML::Node credential_spec = Child(Child(aws.spec, "credential"), "spec");
-  const std::string secret_ref = Field(credential_spec, "secretKeyRef");
+  const YAML::Node credential_spec = ConnectorChild(ConnectorChild(aws.spec, "credential"), "spec");
+  const std::string secret_ref = ConnectorField(credential_spec, "secretKeyRef");
   if (!secret_ref.empty()) {
     SLUICE_ASSIGN_OR_RETURN(std::string user, PlainOrSecret(ctx, aws, credential_spec, "accessKey",
                                                             "spec.credential.spec"));
     if (user.empty()) {
-      return Status::InvalidArgument(Named(aws) +
+      return Status::InvalidArgument(ConnectorName(aws) +
                                      ": spec.credential.spec has secretKeyRef but no accessKey "
                                      "or accessKeyRef (the registry user name)");
     }
     SLUICE_ASSIGN_OR_RETURN(std::string password,
-                            SecretOf(ctx, aws, secret_ref, "spec.credential.spec.secretKeyRef"));
+                            ConnectorSecret(ctx, aws, secret_ref, "spec.credential.spec.secretKeyRef"));
     loc.registry.credentials = oci::RegistryCredentials{std::move(user), std::move(password)};
   }
   return loc;
@@ -212,12 +183,12 @@ Result<ImageLocation> Docker(const engine::StepContext& ctx, const pipeline::Con
                              std::string_view repo, std::string_view tag,
                              const std::optional<oci::Digest>& digest) {
   if (registry.type != "DockerRegistry") {
-    return Status::InvalidArgument(Named(registry) + " is a " + registry.type +
+    return Status::InvalidArgument(ConnectorName(registry) + " is a " + registry.type +
                                    " connector; this image needs a DockerRegistry connector");
   }
-  const std::string url = Field(registry.spec, "dockerRegistryUrl");
+  const std::string url = ConnectorField(registry.spec, "dockerRegistryUrl");
   if (url.empty()) {
-    return Status::InvalidArgument(Named(registry) +
+    return Status::InvalidArgument(ConnectorName(registry) +
                                    ": spec.dockerRegistryUrl is required (e.g. "
                                    "http://127.0.0.1:5000 or https://registry.example.com)");
   }
@@ -230,29 +201,29 @@ Result<ImageLocation> Docker(const engine::StepContext& ctx, const pipeline::Con
   SLUICE_RETURN_IF_ERROR(CheckRepositoryAndTag("repo", repository, tag.empty() ? "latest" : tag));
   ImageLocation loc;
   SLUICE_ASSIGN_OR_RETURN(loc.registry, OptionsFor(registry, "dockerRegistryUrl", endpoint,
-                                                   Field(registry.spec, "insecure") == "true"));
+                                                   ConnectorField(registry.spec, "insecure") == "true"));
   loc.reference = {endpoint.host, std::string(repository), std::string(tag), digest};
   loc.display = endpoint.host + "/" + std::string(repository);
   if (!tag.empty()) loc.display += ":" + std::string(tag);
   if (digest) loc.display += "@" + digest->str();
 
-  const YAML::Node auth = Child(registry.spec, "auth");
-  const std::string auth_type = Field(auth, "type");
+  const YAML::Node auth = ConnectorChild(registry.spec, "auth");
+  const std::string auth_type = ConnectorField(auth, "type");
   if (auth_type == "UsernamePassword") {
-    const YAML::Node auth_spec = Child(auth, "spec");
+    const YAML::Node auth_spec = ConnectorChild(auth, "spec");
     SLUICE_ASSIGN_OR_RETURN(std::string user,
                             PlainOrSecret(ctx, registry, auth_spec, "username", "spec.auth.spec"));
-    const std::string password_ref = Field(auth_spec, "passwordRef");
+    const std::string password_ref = ConnectorField(auth_spec, "passwordRef");
     if (user.empty() || password_ref.empty()) {
-      return Status::InvalidArgument(Named(registry) +
+      return Status::InvalidArgument(ConnectorName(registry) +
                                      ": spec.auth.spec needs username (or usernameRef) and "
                                      "passwordRef (a secret identifier)");
     }
     SLUICE_ASSIGN_OR_RETURN(std::string password,
-                            SecretOf(ctx, registry, password_ref, "spec.auth.spec.passwordRef"));
+                            ConnectorSecret(ctx, registry, password_ref, "spec.auth.spec.passwordRef"));
     loc.registry.credentials = oci::RegistryCredentials{std::move(user), std::move(password)};
   } else if (!auth_type.empty() && auth_type != "Anonymous") {
-    return Status::InvalidArgument(Named(registry) + ": spec.auth.type \"" + auth_type +
+    return Status::InvalidArgument(ConnectorName(registry) + ": spec.auth.type \"" + auth_type +
                                    "\" is not supported: use UsernamePassword or Anonymous");
   }
   return loc;
@@ -296,7 +267,7 @@ Result<ImageLocation> StepImage(const engine::StepContext& ctx,
     if (slash == std::string::npos || marker == std::string_view::npos ||
         host.size() < kSuffix.size() || host.substr(host.size() - kSuffix.size()) != kSuffix) {
       return Status::InvalidArgument(
-          "image \"" + std::string(image) + "\" is not an ECR image, but " + Named(*connector) +
+          "image \"" + std::string(image) + "\" is not an ECR image, but " + ConnectorName(*connector) +
           " is an Aws connector: write <account>.dkr.ecr.<region>.amazonaws.com/<name>:<tag>");
     }
     std::string_view account = host.substr(0, marker);
