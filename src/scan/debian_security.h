@@ -2,14 +2,17 @@
 // scanned offline: `sluice vulndb import-debian ARCHIVE`.
 //
 // What it reads: a suite of a Debian archive -- by default
-// dists/bookworm-security of http://deb.debian.org/debian-security, or a
-// local mirror of it -- its Release file (the index hashes are checked
-// against it), the Packages index of each component for one architecture,
-// and, for each source package there, the changelog inside one of its
-// .deb files at the newest version the suite holds (the smallest binary
-// package that ships the changelog; each .deb checked against the index's
-// SHA256). Changelogs read before are kept in a cache directory, keyed by
-// source package and version, so a later import reads only new uploads.
+// dists/bookworm-security of https://deb.debian.org/debian-security (over
+// TLS: the Release file's OpenPGP signature is not checked, and the hashes
+// chain from it down), or a local mirror of it -- its Release file (the
+// index hashes are checked against it), the Packages index of each
+// component for one architecture, and, for each source package there, the
+// changelog inside one of its .deb files at the newest version the suite
+// holds (the smallest few first, then the package named after the source
+// or its -common package, which own the documentation others link to;
+// each .deb checked against the index's SHA256). Changelogs read before
+// are kept in a cache directory, keyed by source package and version, so
+// a later import reads only new uploads.
 //
 // What it stores (OSV entries in the vulnerability database, ecosystem
 // "Debian:<Release Version>", matched against an image's dpkg packages by
@@ -59,7 +62,7 @@
 
 namespace sluice::scan {
 
-inline constexpr std::string_view kDebianSecurityArchive = "http://deb.debian.org/debian-security";
+inline constexpr std::string_view kDebianSecurityArchive = "https://deb.debian.org/debian-security";
 
 // Where an archive's files are read from: a local directory (a mirror,
 // with dists/ and pool/ under it) or an http:// or https:// URL.
