@@ -18,15 +18,7 @@ namespace {
 
 using store::testing::TestS3Server;
 
-const std::string kMasterKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 const std::string kReport = "<html><body>accuracy 0.93</body></html>\n";
-
-RunOptions WithKey(std::optional<std::string> stdin_text = std::nullopt) {
-  RunOptions o;
-  o.env["SLUICE_MASTER_KEY"] = kMasterKey;
-  o.stdin_text = std::move(stdin_text);
-  return o;
-}
 
 class ArtifactsS3Test : public ::testing::Test {
  protected:
@@ -44,7 +36,7 @@ class ArtifactsS3Test : public ::testing::Test {
   // A project whose CI stage writes the report and uploads it through a
   // ManualConfig Aws connector with the secret key `secret`.
   void WriteProject(const TestProject& p, const std::string& secret) {
-    ASSERT_EQ(p.Sluice({"secret", "set", "s3_secret"}, WithKey(secret + "\n")).exit_code, 0);
+    ASSERT_EQ(p.Sluice({"secret", "set", "s3_secret"}, WithMasterKey(secret + "\n")).exit_code, 0);
     p.Write("report.html", kReport);
     p.Write(".harness/connectors/aws.yaml",
             "connector:\n  identifier: aws\n  name: aws\n  type: Aws\n  spec:\n"
@@ -75,7 +67,7 @@ TEST_F(ArtifactsS3Test, S3UploadPutsTheReportInTheBucketWhereBoto3ReadsIt) {
   TestProject p;
   WriteProject(p, TestS3Server::kSecretKey);
   RunResult raw;
-  auto ex = p.RunJson({}, WithKey(), &raw);
+  auto ex = p.RunJson({}, WithMasterKey(), &raw);
   ASSERT_EQ(raw.exit_code, 0) << raw.err << raw.out;
   ASSERT_EQ(ex["artifacts"].size(), 1u) << ex.dump(2);
   const nlohmann::json& artifact = ex["artifacts"][0];
@@ -102,7 +94,7 @@ TEST_F(ArtifactsS3Test, AWrongSecretFailsTheStepWithS3sWordsAndNeverShowsIt) {
   const std::string wrong = "not-the-Secret-7731";
   WriteProject(p, wrong);
   RunResult raw;
-  auto ex = p.RunJson({}, WithKey(), &raw);
+  auto ex = p.RunJson({}, WithMasterKey(), &raw);
   EXPECT_NE(raw.exit_code, 0);
   const nlohmann::json& step = FindStep(ex, "Train.upload");
   EXPECT_EQ(step["status"], "Failed");

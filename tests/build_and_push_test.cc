@@ -19,15 +19,7 @@ using oci::testing::RegistryAuth;
 using oci::testing::RunRequiredTool;
 using oci::testing::TestRegistry;
 
-const std::string kKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 const std::string kPassword = "reg-Passw0rd-8841";
-
-RunOptions WithKey(std::optional<std::string> stdin_text = std::nullopt) {
-  RunOptions o;
-  o.env["SLUICE_MASTER_KEY"] = kKey;
-  o.stdin_text = std::move(stdin_text);
-  return o;
-}
 
 // A codebase with a COPY-only Dockerfile, cloned by the CI stage, and the
 // pipeline running `steps` in that stage.
@@ -79,7 +71,7 @@ TEST(BuildAndPushTest, DockerRegistryPushesEveryTagWithBasicAuthFromASecret) {
   auth.htpasswd_file = (p.scratch() / "htpasswd").string();
   auto registry = StartRegistry(auth);
   ASSERT_NE(registry, nullptr);
-  ASSERT_EQ(p.Sluice({"secret", "set", "docker_pw"}, WithKey(kPassword + "\n")).exit_code, 0);
+  ASSERT_EQ(p.Sluice({"secret", "set", "docker_pw"}, WithMasterKey(kPassword + "\n")).exit_code, 0);
   p.Write(".harness/connectors/docker.yaml",
           "connector:\n  identifier: docker\n  name: docker\n  type: DockerRegistry\n  spec:\n"
           "    dockerRegistryUrl: http://" +
@@ -94,7 +86,7 @@ TEST(BuildAndPushTest, DockerRegistryPushesEveryTagWithBasicAuthFromASecret) {
                           "tags:\n  - <+pipeline.executionId>\n  - latest\noptimize: true\n"),
                 RunStep("use", "echo '<+execution.steps.push.output.digest>' > " + digest_file)});
   RunResult raw;
-  RunOptions options = WithKey();
+  RunOptions options = WithMasterKey();
   auto ex = p.RunJson({"--branch", "main"}, options, &raw);
   ASSERT_EQ(raw.exit_code, 0) << raw.err << raw.out;
   const nlohmann::json& step = FindStep(ex, "Build.push");

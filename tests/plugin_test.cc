@@ -15,7 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kKey = "8899aabbccddeeff00112233445566778899aabbccddeeff0011223344556677";
 const std::string kToken = "plugin-token-4417";
 
 std::string PluginStep(const std::string& id, const std::string& spec) {
@@ -126,10 +125,8 @@ void BuildPluginImage(const TestProject& project) {
 TEST(PluginTest, PluginImageRunsItsEntrypointWithSettingsAndProducesOutputs) {
   TestProject project;
   BuildPluginImage(project);
-  RunOptions with_key;
-  with_key.env["SLUICE_MASTER_KEY"] = kKey;
-  RunOptions set = with_key;
-  set.stdin_text = kToken + "\n";
+  const RunOptions with_key = WithMasterKey();
+  const RunOptions set = WithMasterKey(kToken + "\n");
   ASSERT_EQ(project.Sluice({"secret", "set", "plugin_token"}, set).exit_code, 0);
   project.WritePipeline(Pipeline(
       "plugin", {CiStage("Build", {PluginStep("greet",

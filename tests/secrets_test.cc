@@ -10,19 +10,11 @@
 namespace sluice::testing {
 namespace {
 
-const std::string kKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 // Quote and backslash so that its JSON-escaped form differs from it.
 const std::string kToken = R"(tok"en\Value-7319)";
 const std::string kLine1 = "first-line-AAAA9";
 const std::string kLine2 = "second-line-BBBB8";
 const std::string kGenerated = "generated-secret-5521";
-
-RunOptions WithKey(std::optional<std::string> stdin_text = std::nullopt) {
-  RunOptions o;
-  o.env["SLUICE_MASTER_KEY"] = kKey;
-  o.stdin_text = std::move(stdin_text);
-  return o;
-}
 
 // Every way the test's secrets could show up.
 std::vector<std::string> Forbidden() {
@@ -46,13 +38,13 @@ void ExpectNoSecrets(const std::string& where, const std::string& text) {
 
 TEST(SecretsTest, SecretsAreMaskedInLogsJsonStoreAndErrors) {
   TestProject p;
-  auto set = p.Sluice({"secret", "set", "token"}, WithKey(kToken + "\n"));
+  auto set = p.Sluice({"secret", "set", "token"}, WithMasterKey(kToken + "\n"));
   ASSERT_EQ(set.exit_code, 0) << set.err;
   EXPECT_EQ(set.out, "secret token stored\n");
-  set = p.Sluice({"secret", "set", "multi"}, WithKey(kLine1 + "\n" + kLine2 + "\n"));
+  set = p.Sluice({"secret", "set", "multi"}, WithMasterKey(kLine1 + "\n" + kLine2 + "\n"));
   ASSERT_EQ(set.exit_code, 0) << set.err;
 
-  auto list = p.Sluice({"secret", "list"}, WithKey());
+  auto list = p.Sluice({"secret", "list"}, WithMasterKey());
   EXPECT_EQ(list.exit_code, 0) << list.err;
   EXPECT_EQ(list.out, "multi\ntoken\n");
 
@@ -80,14 +72,14 @@ generated="generated-$(echo secret)-5521")SH";
                     "      duration: <+secrets.getValue(\"token\")>\n"},
                    {.fields = "when:\n  pipelineStatus: All"})}));
   RunResult raw;
-  auto ex = p.RunJson({}, WithKey(), &raw);
+  auto ex = p.RunJson({}, WithMasterKey(), &raw);
   EXPECT_EQ(raw.exit_code, 1) << raw.err;
   EXPECT_EQ(StatusOf(ex, "S.leak"), "Success");
   EXPECT_EQ(StatusOf(ex, "S.later"), "Success");
   std::string id = ex.value("id", "");
   ASSERT_FALSE(id.empty());
 
-  auto logs = p.Sluice({"executions", "logs", id}, WithKey());
+  auto logs = p.Sluice({"executions", "logs", id}, WithMasterKey());
   EXPECT_EQ(logs.exit_code, 0) << logs.err;
   ExpectNoSecrets("executions logs", logs.out);
   // The lines are there, masked.
@@ -106,9 +98,9 @@ generated="generated-$(echo secret)-5521")SH";
             std::string::npos)
       << FindStep(ex, "W.w").dump(2);
 
-  auto show = p.Sluice({"executions", "show", id}, WithKey());
+  auto show = p.Sluice({"executions", "show", id}, WithMasterKey());
   ExpectNoSecrets("executions show", show.out);
-  auto show_json = p.Sluice({"executions", "show", id, "--json"}, WithKey());
+  auto show_json = p.Sluice({"executions", "show", id, "--json"}, WithMasterKey());
   ExpectNoSecrets("executions show --json", show_json.out);
   ExpectNoSecrets("the state directory", p.StateBytes());
   ExpectNoSecrets("secret list", list.out);
@@ -118,7 +110,7 @@ generated="generated-$(echo secret)-5521")SH";
 // variables are masked too, in sandboxed Run steps as in ShellScript steps.
 TEST(SecretsTest, SecretsThroughVariablesAndEnvAreMasked) {
   TestProject p;
-  ASSERT_EQ(p.Sluice({"secret", "set", "token"}, WithKey(kToken + "\n")).exit_code, 0);
+  ASSERT_EQ(p.Sluice({"secret", "set", "token"}, WithMasterKey(kToken + "\n")).exit_code, 0);
   p.WritePipeline(Pipeline(
       "sec",
       {CiStage("Build",
@@ -130,9 +122,9 @@ TEST(SecretsTest, SecretsThroughVariablesAndEnvAreMasked) {
                                        "    value: <+secrets.getValue(\"token\")>"})})},
       "variables:\n  - name: pw\n    type: Secret\n    value: token"));
   RunResult raw;
-  auto ex = p.RunJson({}, WithKey(), &raw);
+  auto ex = p.RunJson({}, WithMasterKey(), &raw);
   EXPECT_EQ(raw.exit_code, 0) << raw.err;
-  auto logs = p.Sluice({"executions", "logs", ex.value("id", "")}, WithKey());
+  auto logs = p.Sluice({"executions", "logs", ex.value("id", "")}, WithMasterKey());
   ExpectNoSecrets("executions logs", logs.out);
   ExpectNoSecrets("run --json stdout", raw.out);
   ExpectNoSecrets("the state directory", p.StateBytes());
@@ -140,7 +132,7 @@ TEST(SecretsTest, SecretsThroughVariablesAndEnvAreMasked) {
     EXPECT_NE(logs.out.find(line), std::string::npos) << line << " in\n" << logs.out;
   }
   // Streamed logs (-v) are masked as well.
-  auto verbose = p.Sluice({"-v", "run"}, WithKey());
+  auto verbose = p.Sluice({"-v", "run"}, WithMasterKey());
   EXPECT_EQ(verbose.exit_code, 0) << verbose.err;
   EXPECT_NE(verbose.out.find("Deploy.env | env: **************"), std::string::npos) << verbose.out;
   ExpectNoSecrets("run -v stdout", verbose.out);
@@ -149,17 +141,17 @@ TEST(SecretsTest, SecretsThroughVariablesAndEnvAreMasked) {
 
 TEST(SecretsTest, SecretCommandsReportErrors) {
   TestProject p;
-  auto empty = p.Sluice({"secret", "set", "x"}, WithKey(""));
+  auto empty = p.Sluice({"secret", "set", "x"}, WithMasterKey(""));
   EXPECT_EQ(empty.exit_code, 2);
   EXPECT_EQ(empty.err, "sluice: empty value: pipe the secret into stdin\n");
-  auto set = p.Sluice({"secret", "set", "x"}, WithKey("value-1\n"));
+  auto set = p.Sluice({"secret", "set", "x"}, WithMasterKey("value-1\n"));
   ASSERT_EQ(set.exit_code, 0) << set.err;
-  auto rm = p.Sluice({"secret", "rm", "x"}, WithKey());
+  auto rm = p.Sluice({"secret", "rm", "x"}, WithMasterKey());
   EXPECT_EQ(rm.exit_code, 0) << rm.err;
   EXPECT_EQ(rm.out, "secret x removed\n");
-  auto list = p.Sluice({"secret", "list"}, WithKey());
+  auto list = p.Sluice({"secret", "list"}, WithMasterKey());
   EXPECT_EQ(list.out, "");
-  auto rm_again = p.Sluice({"secret", "rm", "x"}, WithKey());
+  auto rm_again = p.Sluice({"secret", "rm", "x"}, WithMasterKey());
   EXPECT_EQ(rm_again.exit_code, 2) << rm_again.out;
 }
 
@@ -168,7 +160,7 @@ TEST(SecretsTest, MissingSecretErrorsTheStepByName) {
   p.WritePipeline(Pipeline(
       "sec", {CustomStage("S", {ShellStep("use", "echo '<+secrets.getValue(\"nope\")>'")})}));
   RunResult raw;
-  auto ex = p.RunJson({}, WithKey(), &raw);
+  auto ex = p.RunJson({}, WithMasterKey(), &raw);
   EXPECT_EQ(raw.exit_code, 1) << raw.err;
   EXPECT_EQ(StatusOf(ex, "S.use"), "Errored");
   std::string message = FindStep(ex, "S.use").value("failureMessage", "");
@@ -185,7 +177,7 @@ namespace {
 // message is masked there too.
 TEST(SecretsTest, SecretsInTestReportsAreMasked) {
   TestProject p;
-  ASSERT_EQ(p.Sluice({"secret", "set", "gen"}, WithKey(kGenerated + "\n")).exit_code, 0);
+  ASSERT_EQ(p.Sluice({"secret", "set", "gen"}, WithMasterKey(kGenerated + "\n")).exit_code, 0);
   std::string command =
       "printf '<testsuite><testcase name=\"auth\" classname=\"c\"><failure message=\"expected %s\"/>"
       "</testcase></testsuite>' \"$TOKEN\" > report.xml";
@@ -193,7 +185,7 @@ TEST(SecretsTest, SecretsInTestReportsAreMasked) {
       "reports", {CiStage("S", {RunStep("t", command,
                                         {.spec = "envVariables:\n  TOKEN: <+secrets.getValue(\"gen\")>\n"
                                                  "reports:\n  type: JUnit\n  spec:\n    paths: [report.xml]"})})}));
-  RunResult raw = p.Sluice({"run", "--json"}, WithKey());
+  RunResult raw = p.Sluice({"run", "--json"}, WithMasterKey());
   ASSERT_EQ(raw.exit_code, 0) << raw.err;
   auto ex = raw.Json();
   EXPECT_EQ(FindStep(ex, "S.t")["details"]["tests"].value("failed", 0), 1);

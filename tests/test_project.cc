@@ -352,4 +352,11 @@ size_t Count(const std::string& haystack, const std::string& needle) {
   return n;
 }
 
+RunOptions WithMasterKey(std::optional<std::string> stdin_text) {
+  RunOptions o;
+  o.env["SLUICE_MASTER_KEY"] = kTestMasterKey;
+  o.stdin_text = std::move(stdin_text);
+  return o;
+}
+
 }  // namespace sluice::testing

@@ -51,6 +51,14 @@ struct RunOptions {
   bool with_project_flag = true;  // prepend -C <project>
 };
 
+// A master key for the encrypted secret store, fixed for tests.
+inline constexpr char kTestMasterKey[] =
+    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+// RunOptions with SLUICE_MASTER_KEY set to kTestMasterKey (for `sluice
+// secret set` and the runs that read those secrets), and `stdin_text`.
+RunOptions WithMasterKey(std::optional<std::string> stdin_text = std::nullopt);
+
 struct RunResult {
   int exit_code = -1;  // the exit status, or 128 + signal when killed by one
   bool timed_out = false;
