@@ -20,6 +20,7 @@
 #include "common/files.h"
 #include "common/hash.h"
 #include "common/text.h"
+#include "store/sigv4.h"
 
 namespace sluice::store {
 namespace {
@@ -62,22 +63,6 @@ Status CheckKey(std::string_view key) {
     rest.remove_prefix(slash + 1);
   }
   return Status::Ok();
-}
-
-// RFC 3986 percent-encoding of a path, keeping '/' and unreserved characters.
-std::string EncodePath(std::string_view path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 std::string Errno(int e) { return std::strerror(e); }
@@ -150,7 +135,7 @@ class LocalArtifactStore final : public ArtifactStore {
   }
 
   std::string UrlFor(std::string_view key) const override {
-    return "file://" + EncodePath((dir_ / std::string(key)).generic_string());
+    return "file://" + UriEncode((dir_ / std::string(key)).generic_string(), /*keep_slash=*/true);
   }
 
  private:

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <charconv>
+#include <cstring>
 #include <system_error>
 
 #include "common/files.h"
@@ -20,7 +22,10 @@ S3Object FromHeaders(std::string_view key, const oci::HttpResponse& response) {
   S3Object object;
   object.key = std::string(key);
   std::string length = response.header("content-length");
-  object.size = length.empty() ? 0 : std::stoll(length);
+  int64_t size = 0;
+  auto [end, error] = std::from_chars(length.data(), length.data() + length.size(), size);
+  // A missing or malformed length (not S3's) reads as unknown: 0.
+  object.size = error == std::errc() && end == length.data() + length.size() ? size : 0;
   object.etag = Unquote(response.header("etag"));
   object.last_modified = response.header("last-modified");
   object.content_type = response.header("content-type");
@@ -37,9 +42,14 @@ Result<std::string> ReadHashed(const std::filesystem::path& file, std::string* s
 }  // namespace
 
 Result<EndpointParts> ParseEndpoint(std::string_view endpoint) {
+  // User info ("http://KEY:SECRET@host") may hold a credential: never shown.
+  std::string shown(endpoint);
+  if (size_t at = shown.find('@'), scheme = shown.find("://");
+      at != std::string::npos && scheme != std::string::npos && scheme < at) {
+    shown.replace(scheme + 3, at - scheme - 3, "***");
+  }
   auto bad = [&](std::string_view why) {
-    return Status::InvalidArgument("S3 endpoint \"" + std::string(endpoint) +
-                                   "\": " + std::string(why) +
+    return Status::InvalidArgument("S3 endpoint \"" + shown + "\": " + std::string(why) +
                                    " (write it as http://HOST:PORT or https://HOST)");
   };
   EndpointParts parts;
@@ -90,14 +100,18 @@ Result<S3Object> S3Client::PutFileWithDigest(std::string_view bucket, std::strin
   if (sha256 != nullptr) {
     Sha256Hasher hasher;
     int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Status::IoError("cannot read " + file.string());
+    if (fd < 0)
+      return Status::IoError("cannot read " + file.string() + ": " + std::strerror(errno));
     std::string buffer(1 << 20, '\0');
     ssize_t n = 0;
     while ((n = read(fd, buffer.data(), buffer.size())) > 0) {
       hasher.Update(std::string_view(buffer.data(), static_cast<size_t>(n)));
     }
+    int read_error = n < 0 ? errno : 0;
     close(fd);
-    if (n < 0) return Status::IoError("cannot read " + file.string());
+    if (n < 0) {
+      return Status::IoError("cannot read " + file.string() + ": " + std::strerror(read_error));
+    }
     *sha256 = hasher.FinishHex();
   }
   return PutFile(bucket, key, file, content_type, cancel);

@@ -13,10 +13,14 @@
 // faster for large bodies; only sensible over https or loopback). Files at
 // or above `multipart_threshold` go up as a multipart upload of
 // `part_size` parts, `parallel` at a time (a failed upload is aborted so
-// no parts are left behind); smaller ones as one PUT. Every call is
-// retried on connection errors, 500, 502, 503, 504 and SlowDown, up to
-// `max_attempts` times with exponential backoff and jitter (base
-// `retry_base`), but never after cancellation.
+// no parts are left behind; parts in memory are at most parallel x
+// part_size across every upload of the client); smaller ones as one PUT,
+// read whole. Every call is retried on connection errors, 500, 502, 503,
+// 504 and SlowDown, up to `max_attempts` times with exponential backoff
+// and jitter (base `retry_base`), but never after cancellation, and the
+// start of a multipart upload is not sent again after a connection error
+// (a lost answer would leave an upload whose id was never seen, which
+// could not be aborted).
 //
 // Errors say what S3 said and what to check: the S3 error Code and Message
 // from the XML body, the HTTP status, the request (method, bucket, key --

@@ -28,6 +28,10 @@ struct S3Call {
   // The body's hex SHA-256 when the caller has it; empty: computed here.
   std::string body_sha256;
   const CancellationToken* cancel = nullptr;
+  // False for a call that must not be sent twice when its answer is lost
+  // (starting a multipart upload: a second start would leave the first
+  // one, whose id was never seen, behind and never aborted).
+  bool retry_lost_answers = true;
 };
 
 class S3ClientImpl : public S3Client {

@@ -210,6 +210,31 @@ TEST(S3ClientTest, CreateRefusesOptionsOutsideS3sLimitsNamingTheField) {
   EXPECT_NE(S3Client::Create(options).status().message().find("region"), std::string::npos);
 }
 
+TEST(S3ClientTest, AnEndpointWithUserInfoIsRefusedWithoutShowingIt) {
+  auto fake = std::make_shared<FakeTransport>([](auto&) { return Response(200); });
+  S3ClientOptions options = Options(fake);
+  options.endpoint = "http://AKIDEXAMPLE:s3cret-Value-42@127.0.0.1:9000";
+  auto made = S3Client::Create(options);
+  ASSERT_EQ(made.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(made.status().message().find("s3cret-Value-42"), std::string::npos)
+      << made.status().message();
+  EXPECT_NE(made.status().message().find("http://***@127.0.0.1:9000"), std::string::npos)
+      << made.status().message();
+}
+
+TEST(S3ClientTest, AMalformedContentLengthReadsAsUnknownSize) {
+  auto fake = std::make_shared<FakeTransport>([](auto&) {
+    oci::HttpResponse r = Response(200);
+    r.headers["content-length"] = "99999999999999999999999";
+    return r;
+  });
+  auto client = S3Client::Create(Options(fake));
+  ASSERT_TRUE(client.ok());
+  auto head = (*client)->Head("bucket", "key");
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  EXPECT_EQ(head->size, 0);
+}
+
 // A multipart protocol in memory: uploads, parts (failing `fail_part`),
 // completion and abort, each request recorded.
 class FakeMultipart {

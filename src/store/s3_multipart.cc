@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <semaphore>
 #include <thread>
@@ -125,11 +126,14 @@ Result<S3Object> S3ClientImpl::PutMultipart(std::string_view bucket, std::string
                                    " parts, more than S3's 10000; raise the part size");
   }
   FileReader reader(file);
-  if (!reader.ok()) return Status::IoError("cannot read " + file.string());
+  if (!reader.ok()) {
+    return Status::IoError("cannot read " + file.string() + ": " + std::strerror(errno));
+  }
 
   S3Call start{"POST", std::string(bucket), std::string(key), {{"uploads", ""}}};
   if (!content_type.empty()) start.headers["Content-Type"] = std::string(content_type);
   start.cancel = cancel;
+  start.retry_lost_answers = false;
   SLUICE_ASSIGN_OR_RETURN(oci::HttpResponse started, Send(std::move(start)));
   SLUICE_ASSIGN_OR_RETURN(std::string upload_id, ParseUploadId(started.body));
 

@@ -151,6 +151,7 @@ Result<oci::HttpResponse> S3ClientImpl::Send(S3Call call) const {
       // signature travels in a header.
       last = Status::IoError(call.method + " " + Describe(call.bucket, call.key) + ": " +
                              response.status().message());
+      if (!call.retry_lost_answers) break;
       continue;
     }
     std::optional<S3ErrorBody> error;
