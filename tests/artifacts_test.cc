@@ -17,6 +17,15 @@ namespace {
 constexpr char kReportBytes[] = "<html><body>accuracy 0.93\r\n\0\xff\xfe</body></html>";
 const std::string kReport(kReportBytes, sizeof kReportBytes - 1);
 
+// The sample's publisher step: the report's AWS URL, whose object the
+// upload stored locally.
+const std::string kPublish =
+    "- step:\n    type: Plugin\n    name: Publish\n    identifier: publish\n"
+    "    spec:\n      connectorRef: account.harnessImage\n"
+    "      image: plugins/artifact-metadata-publisher\n      settings:\n"
+    "        file_urls: https://mlops-reports.s3.us-east-1.amazonaws.com/harness/output/"
+    "model_metrics.html\n";
+
 void WriteProject(const TestProject& p, const std::string& source_path) {
   p.Write("report.html", kReport);
   p.Write(".harness/connectors/aws.yaml",
@@ -32,7 +41,7 @@ void WriteProject(const TestProject& p, const std::string& source_path) {
                          {RunStep("write_report", "mkdir -p /harness/output\ncp " +
                                                       (p.root() / "report.html").string() +
                                                       " /harness/output/model_metrics.html"),
-                          upload},
+                          upload, kPublish},
                          {.spec = "sharedPaths:\n  - /harness/output"})}));
 }
 
@@ -52,19 +61,19 @@ TEST(ArtifactsTest, S3UploadPutsTheReportInTheLocalStoreAndTheExecutionListsIt) 
   const std::string url = "file://" + stored.string();
 
   ASSERT_TRUE(ex["artifacts"].is_array()) << ex.dump(2);
-  ASSERT_EQ(ex["artifacts"].size(), 1u);
+  ASSERT_EQ(ex["artifacts"].size(), 2u);
 
   RunResult table = p.Sluice({"executions", "artifacts", id});
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_NE(table.out.find("STEP"), std::string::npos) << table.out;
-  EXPECT_NE(table.out.find("Train.upload  model_metrics.html"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("Train.upload   model_metrics.html"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find(std::to_string(kReport.size()) + " B"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("text/html; charset=utf-8"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find(url), std::string::npos) << table.out;
 
   nlohmann::json listed = p.Sluice({"executions", "artifacts", id.substr(0, 8), "--json"}).Json();
   ASSERT_TRUE(listed.is_array());
-  ASSERT_EQ(listed.size(), 1u);
+  ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(listed[0]["step"], "Train.upload");
   EXPECT_EQ(listed[0]["attempt"], 0);
   EXPECT_EQ(listed[0]["name"], "model_metrics.html");
@@ -72,6 +81,15 @@ TEST(ArtifactsTest, S3UploadPutsTheReportInTheLocalStoreAndTheExecutionListsIt) 
   EXPECT_EQ(listed[0]["size"], kReport.size());
   EXPECT_EQ(listed[0]["sha256"], Sha256Hex(kReport));
   EXPECT_EQ(listed[0]["contentType"], "text/html; charset=utf-8");
+  EXPECT_EQ(listed[0]["bucket"], "mlops-reports");
+  EXPECT_EQ(listed[0]["key"], "harness/output/model_metrics.html");
+  // The published AWS URL names that object: its size and digest are known.
+  EXPECT_EQ(listed[1]["step"], "Train.publish");
+  EXPECT_EQ(listed[1]["url"],
+            "https://mlops-reports.s3.us-east-1.amazonaws.com/harness/output/model_metrics.html");
+  EXPECT_EQ(listed[1]["size"], kReport.size());
+  EXPECT_EQ(listed[1]["sha256"], Sha256Hex(kReport));
+  EXPECT_EQ(listed[1]["key"], "harness/output/model_metrics.html");
 
   RunResult show = p.Sluice({"executions", "show", id});
   ASSERT_EQ(show.exit_code, 0) << show.err;

@@ -70,6 +70,8 @@ nlohmann::ordered_json ArtifactsJson(const std::vector<store::ArtifactRecord>& a
          {"size", a.size >= 0 ? nlohmann::ordered_json(a.size) : nlohmann::ordered_json()},
          {"sha256", or_null(a.sha256)},
          {"contentType", or_null(a.content_type)},
+         {"bucket", or_null(a.bucket)},
+         {"key", or_null(a.key)},
          {"createdAt", FormatTimestamp(a.created_ms)}});
   }
   return out;

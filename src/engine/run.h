@@ -70,6 +70,8 @@ class Engine::Run_ {
   // Stores what a Policy step decided (masked), for this node and attempt.
   void SavePolicyEvaluation(const std::string& path, int attempt,
                             std::optional<store::PolicyEvaluationRecord> rec);
+  // The execution's artifacts stored so far (StepContext::published).
+  std::vector<store::ArtifactRecord> Published();
   // Stores what a step published (name and url masked), for this node and
   // attempt, stamped with the clock.
   void SaveArtifacts(const std::string& path, int attempt,

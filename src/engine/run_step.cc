@@ -440,7 +440,8 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
                   timeout,
                   e_.masker_,
                   deps_.clock,
-                  e_.options_.state_dir};
+                  e_.options_.state_dir,
+                  [this] { return Published(); }};
   StepOutcome outcome = type->Execute(ctx);
   SavePolicyEvaluation(path, attempt, std::move(outcome.policy_evaluation));
   SaveArtifacts(path, attempt, std::move(outcome.artifacts));
@@ -476,6 +477,14 @@ void Engine::Run_::SavePolicyEvaluation(const std::string& path, int attempt,
   std::lock_guard<std::mutex> lock(mu_);
   sluice::Status s = deps_.store.AddPolicyEvaluation(&*rec);
   if (!s.ok() && store_error_.ok()) store_error_ = s;
+}
+
+std::vector<store::ArtifactRecord> Engine::Run_::Published() {
+  std::lock_guard<std::mutex> lock(mu_);
+  // A store that cannot be read only costs the publisher the details
+  // (size, digest) of what it announces; the write path reports the store.
+  Result<std::vector<store::ArtifactRecord>> stored = deps_.store.GetArtifacts(record_.id);
+  return stored.ok() ? *std::move(stored) : std::vector<store::ArtifactRecord>{};
 }
 
 void Engine::Run_::SaveArtifacts(const std::string& path, int attempt,

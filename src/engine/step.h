@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -69,6 +70,10 @@ struct StepContext {
   const Clock& clock;
   // The state directory (.sluice): the local image store is its images/.
   std::filesystem::path state_dir;
+  // What the execution has published so far (earlier steps' artifacts, in
+  // the order they were stored); empty when not set. A publisher step uses
+  // it to describe an object an upload step stored.
+  std::function<std::vector<store::ArtifactRecord>()> published;
 
   // Resolves the expressions of a spec field. Errors name the field and its
   // file:line:col. A missing (null) field resolves to null / "".

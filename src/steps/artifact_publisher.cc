@@ -6,6 +6,7 @@
 
 #include "common/text.h"
 #include "oci/reference.h"
+#include "store/s3_url.h"
 
 namespace sluice::steps {
 
@@ -110,18 +111,20 @@ Result<std::vector<PublishedFile>> ParseArtifactFile(std::string_view text) {
   return files;
 }
 
-std::vector<store::ArtifactRecord> ArtifactRecords(const std::vector<PublishedFile>& files,
-                                                   const UploadedObjects* uploaded,
-                                                   std::string_view execution_id) {
+std::vector<store::ArtifactRecord> ArtifactRecords(
+    const std::vector<PublishedFile>& files, const std::vector<store::ArtifactRecord>& uploaded) {
   std::vector<store::ArtifactRecord> records;
   for (const PublishedFile& f : files) {
     store::ArtifactRecord r;
-    if (uploaded != nullptr) {
-      if (auto known = uploaded->Find(execution_id, f.url)) {
-        r.size = known->size;
-        r.sha256 = known->sha256;
-        r.content_type = known->content_type;
-      }
+    std::optional<store::S3ObjectRef> named = store::ParseS3ObjectUrl(f.url);
+    for (auto it = uploaded.rbegin(); it != uploaded.rend(); ++it) {
+      if (it->bucket.empty()) continue;  // announced, not stored
+      bool same = it->url == f.url ||
+                  (named && named->bucket == it->bucket && named->key == it->key);
+      if (!same) continue;
+      r = *it;
+      r.id = 0;
+      break;
     }
     r.name = f.name;
     r.url = f.url;

@@ -18,10 +18,10 @@
 // same way after any plugin container, so a plugin image that writes it
 // publishes its links too.
 //
-// Objects a step uploaded earlier in the same execution (S3Upload) may be
-// known with their size, digest and content type: an UploadedObjects handed
-// to ArtifactRecords() fills those in for the URLs it knows. Nothing here
-// requires one.
+// An object a step uploaded earlier in the same execution (S3Upload) is
+// known with its size, digest and content type, which the record takes
+// when the URL names it -- the sample uploads model_metrics.html to the
+// local store and publishes its AWS URL.
 //
 // All functions are pure and thread-safe.
 #pragma once
@@ -62,22 +62,12 @@ std::string ArtifactFileJson(const std::vector<PublishedFile>& files);
 // (not JSON, another kind, or entries without a url).
 Result<std::vector<PublishedFile>> ParseArtifactFile(std::string_view text);
 
-// What a step uploaded earlier in the execution, by URL (extension point
-// for the upload steps; may be absent).
-class UploadedObjects {
- public:
-  virtual ~UploadedObjects() = default;
-  // The object `url` names, uploaded in `execution_id`, with what is known
-  // of it (size, sha256, content type); nullopt when unknown.
-  virtual std::optional<store::ArtifactRecord> Find(std::string_view execution_id,
-                                                    std::string_view url) const = 0;
-};
-
-// One record per file: name and url, the rest unknown unless `uploaded`
-// (may be null) knows the URL. Execution, node path, attempt and time are
-// left to the engine.
-std::vector<store::ArtifactRecord> ArtifactRecords(const std::vector<PublishedFile>& files,
-                                                   const UploadedObjects* uploaded,
-                                                   std::string_view execution_id);
+// One record per file: name and url, the rest unknown unless the URL names
+// an object in `uploaded` (the execution's artifacts so far): the same URL,
+// or an S3 URL (store/s3_url.h) naming the same bucket and key. Then size,
+// digest, content type, bucket and key are the latest such upload's.
+// Execution, node path, attempt and time are left to the engine.
+std::vector<store::ArtifactRecord> ArtifactRecords(
+    const std::vector<PublishedFile>& files, const std::vector<store::ArtifactRecord>& uploaded);
 
 }  // namespace sluice::steps

@@ -85,39 +85,71 @@ TEST(ArtifactPublisherTest, OtherDocumentsAreNotArtifactFiles) {
           .ok());
 }
 
-class FakeUploads final : public UploadedObjects {
- public:
-  std::optional<store::ArtifactRecord> Find(std::string_view execution_id,
-                                            std::string_view url) const override {
-    if (execution_id != "exec1" || url != "s3://bucket/harness/output/m.html") return std::nullopt;
-    store::ArtifactRecord r;
-    r.name = "ignored";
-    r.url = std::string(url);
-    r.size = 42;
-    r.sha256 = std::string(64, 'a');
-    r.content_type = "text/html";
-    return r;
-  }
-};
+store::ArtifactRecord Uploaded(std::string bucket, std::string key, std::string url,
+                               int64_t size) {
+  store::ArtifactRecord r;
+  r.id = 7;
+  r.node_path = "Train.upload";
+  r.name = "stored name";
+  r.url = std::move(url);
+  r.size = size;
+  r.sha256 = std::string(64, 'a');
+  r.content_type = "text/html; charset=utf-8";
+  r.bucket = std::move(bucket);
+  r.key = std::move(key);
+  return r;
+}
 
-TEST(ArtifactPublisherTest, RecordsAreUnknownInSizeUnlessAnUploadKnowsTheUrl) {
+TEST(ArtifactPublisherTest, RecordsAreUnknownInSizeUnlessTheUrlNamesAnUploadedObject) {
   std::vector<PublishedFile> files = {{"m.html", "s3://bucket/harness/output/m.html"},
                                       {"x", "https://elsewhere/x"}};
-  auto plain = ArtifactRecords(files, nullptr, "exec1");
+  auto plain = ArtifactRecords(files, {});
   ASSERT_EQ(plain.size(), 2u);
   EXPECT_EQ(plain[0].name, "m.html");
   EXPECT_EQ(plain[0].url, "s3://bucket/harness/output/m.html");
   EXPECT_EQ(plain[0].size, -1);
   EXPECT_TRUE(plain[0].sha256.empty());
   EXPECT_TRUE(plain[0].content_type.empty());
+  EXPECT_TRUE(plain[0].bucket.empty());
 
-  FakeUploads uploads;
-  auto known = ArtifactRecords(files, &uploads, "exec1");
+  std::vector<store::ArtifactRecord> uploaded = {
+      Uploaded("bucket", "harness/output/m.html", "file:///s/artifacts/bucket/harness/output/m.html",
+               42),
+      Uploaded("other", "x", "https://elsewhere/x", 5)};
+  auto known = ArtifactRecords(files, uploaded);
   EXPECT_EQ(known[0].name, "m.html");
+  EXPECT_EQ(known[0].url, "s3://bucket/harness/output/m.html");
+  EXPECT_EQ(known[0].id, 0);
   EXPECT_EQ(known[0].size, 42);
-  EXPECT_EQ(known[0].content_type, "text/html");
-  EXPECT_EQ(known[1].size, -1);
-  EXPECT_EQ(ArtifactRecords(files, &uploads, "other")[0].size, -1);
+  EXPECT_EQ(known[0].sha256, std::string(64, 'a'));
+  EXPECT_EQ(known[0].content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(known[0].bucket, "bucket");
+  EXPECT_EQ(known[0].key, "harness/output/m.html");
+  // The same URL as the upload's own.
+  EXPECT_EQ(known[1].size, 5);
+  EXPECT_EQ(known[1].bucket, "other");
+}
+
+TEST(ArtifactPublisherTest, AnAwsUrlNamesTheObjectStoredUnderItsBucketAndKeyTheLatestUploadWins) {
+  std::vector<PublishedFile> files = {
+      {"model_metrics.html",
+       "https://mlopswebapp.s3.us-east-1.amazonaws.com/harness/output/model_metrics.html"}};
+  std::vector<store::ArtifactRecord> uploaded = {
+      Uploaded("mlopswebapp", "harness/output/model_metrics.html", "file:///a", 10),
+      Uploaded("mlopswebapp", "harness/output/other.html", "file:///b", 20),
+      Uploaded("mlopswebapp", "harness/output/model_metrics.html", "file:///a", 30)};
+  store::ArtifactRecord announced;  // a URL only announced is never a match
+  announced.url = files[0].url;
+  announced.size = 99;
+  uploaded.push_back(announced);
+  auto records = ArtifactRecords(files, uploaded);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].size, 30);
+  EXPECT_EQ(records[0].name, "model_metrics.html");
+  EXPECT_EQ(records[0].url, files[0].url);
+  // Another bucket with the same key is another object.
+  uploaded = {Uploaded("elsewhere", "harness/output/model_metrics.html", "file:///c", 10)};
+  EXPECT_EQ(ArtifactRecords(files, uploaded)[0].size, -1);
 }
 
 }  // namespace

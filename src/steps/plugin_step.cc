@@ -63,9 +63,16 @@ void TakePluginOutputs(engine::StepContext& ctx, const PluginFiles& files,
 // The step's published links: one log line each, the artifact records and
 // details["artifacts"] (what `sluice executions show` lists).
 void Publish(engine::StepContext& ctx, const std::vector<PublishedFile>& files,
-             const UploadedObjects* uploaded, engine::StepOutcome* outcome) {
-  for (store::ArtifactRecord& r : ArtifactRecords(files, uploaded, ctx.execution_id)) {
-    ctx.Log("[sluice] published " + r.name + ": " + r.url);
+             engine::StepOutcome* outcome) {
+  std::vector<store::ArtifactRecord> uploaded;
+  if (ctx.published) uploaded = ctx.published();
+  for (store::ArtifactRecord& r : ArtifactRecords(files, uploaded)) {
+    std::string line = "[sluice] published " + r.name + ": " + r.url;
+    if (!r.bucket.empty()) {
+      line += " (stored in this execution as " + r.bucket + "/" + r.key + ", " +
+              std::to_string(r.size) + " bytes)";
+    }
+    ctx.Log(line);
     nlohmann::json entry = {{"type", "file"}, {"name", r.name}, {"url", r.url}};
     if (r.size >= 0) entry["size"] = r.size;
     if (!r.sha256.empty()) entry["digest"] = "sha256:" + r.sha256;
@@ -84,8 +91,7 @@ std::string Joined(const std::vector<std::string>& argv) {
 
 // The built-in artifact-metadata-publisher.
 engine::StepOutcome RunPublisher(engine::StepContext& ctx,
-                                 const std::map<std::string, std::string>& plugin_env,
-                                 const UploadedObjects* uploaded) {
+                                 const std::map<std::string, std::string>& plugin_env) {
   auto urls = plugin_env.find("PLUGIN_FILE_URLS");
   if (urls == plugin_env.end()) {
     return engine::StepOutcome::Failure(pipeline::ErrorType::kConfigurationFailure,
@@ -110,7 +116,7 @@ engine::StepOutcome RunPublisher(engine::StepContext& ctx,
     return engine::StepOutcome::Error("cannot write the artifact file: " + written.message());
   }
   engine::StepOutcome outcome;
-  Publish(ctx, *files, uploaded, &outcome);
+  Publish(ctx, *files, &outcome);
   return outcome;
 }
 
@@ -157,8 +163,7 @@ Result<std::vector<std::string>> PluginCommand(engine::StepContext& ctx,
 
 // Any other plugin: its image's own command, as a container.
 engine::StepOutcome RunContainer(engine::StepContext& ctx, std::map<std::string, std::string> env,
-                                 const std::map<std::string, std::string>& plugin_env,
-                                 const UploadedObjects* uploaded) {
+                                 const std::map<std::string, std::string>& plugin_env) {
   const YAML::Node& spec = ctx.node.spec;
   auto prepared = PrepareStepImage(ctx);
   if (!prepared.ok()) return ImageFailureOutcome(prepared.status());
@@ -201,7 +206,7 @@ engine::StepOutcome RunContainer(engine::StepContext& ctx, std::map<std::string,
   if (auto text = ReadFile(artifact_file); text.ok()) {
     auto published = ParseArtifactFile(*text);
     if (published.ok()) {
-      Publish(ctx, *published, uploaded, &outcome);
+      Publish(ctx, *published, &outcome);
     } else {
       ctx.Log("[sluice] the plugin's artifact file was not read: " + published.status().message());
     }
@@ -284,8 +289,8 @@ engine::StepOutcome PluginStep::Execute(engine::StepContext& ctx) const {
   Status resolved = ResolveEnvMap(ctx, spec["envVariables"], "spec.envVariables", &env);
   if (!resolved.ok()) return engine::StepOutcome::Error(resolved.message());
 
-  if (IsArtifactMetadataPublisher(*image)) return RunPublisher(ctx, *plugin_env, uploaded_.get());
-  return RunContainer(ctx, std::move(env), *plugin_env, uploaded_.get());
+  if (IsArtifactMetadataPublisher(*image)) return RunPublisher(ctx, *plugin_env);
+  return RunContainer(ctx, std::move(env), *plugin_env);
 }
 
 }  // namespace sluice::steps

@@ -24,8 +24,7 @@
 // never in the workspace, since they may hold resolved secrets; the
 // `artifact_file` setting moves the artifact file into the workspace.
 //
-// Stateless apart from the UploadedObjects it is given (may be null), which
-// must be thread-safe.
+// Stateless; thread-safe.
 #pragma once
 
 #include <memory>
@@ -37,16 +36,10 @@ namespace sluice::steps {
 
 class PluginStep final : public engine::StepType {
  public:
-  explicit PluginStep(std::shared_ptr<const UploadedObjects> uploaded = nullptr)
-      : uploaded_(std::move(uploaded)) {}
-
   std::string_view name() const override { return "Plugin"; }
   void ValidateSpec(const pipeline::ExecutionNode& step, const pipeline::Stage& stage,
                     DiagnosticList* diags) const override;
   engine::StepOutcome Execute(engine::StepContext& ctx) const override;
-
- private:
-  std::shared_ptr<const UploadedObjects> uploaded_;
 };
 
 }  // namespace sluice::steps

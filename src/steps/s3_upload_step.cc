@@ -199,6 +199,8 @@ StepOutcome S3UploadStep::Execute(engine::StepContext& ctx) const {
     artifact.size = object.size;
     artifact.sha256 = object.sha256;
     artifact.content_type = object.content_type;
+    artifact.bucket = object.bucket;
+    artifact.key = object.key;
     outcome.artifacts.push_back(std::move(artifact));
   }
   return outcome;

@@ -21,6 +21,10 @@ ArtifactRecord Artifact(const std::string& execution_id, std::string name, int64
   a.sha256 = size < 0 ? "" : std::string(64, 'a');
   a.content_type = size < 0 ? "" : "text/html; charset=utf-8";
   a.created_ms = 1'700'000'000'123;
+  if (size >= 0) {
+    a.bucket = "bucket";
+    a.key = "out/" + a.name;
+  }
   return a;
 }
 
@@ -54,10 +58,14 @@ TEST(StoreTest, ArtifactsRoundTripInInsertionOrderAndStayWhenNodesAreReplaced) {
   EXPECT_EQ(a.sha256, std::string(64, 'a'));
   EXPECT_EQ(a.content_type, "text/html; charset=utf-8");
   EXPECT_EQ(a.created_ms, 1'700'000'000'123);
+  EXPECT_EQ(a.bucket, "bucket");
+  EXPECT_EQ(a.key, "out/z_report.html");
   EXPECT_EQ((*got)[1].name, "a_model.pkl");
   EXPECT_EQ((*got)[2].node_path, "Train.publish");
   EXPECT_EQ((*got)[2].size, -1);
   EXPECT_TRUE((*got)[2].sha256.empty());
+  EXPECT_TRUE((*got)[2].bucket.empty());
+  EXPECT_TRUE((*got)[2].key.empty());
   EXPECT_TRUE(store->GetArtifacts("other")->empty());
 }
 

@@ -127,11 +127,19 @@ CREATE TABLE artifacts (
 CREATE INDEX artifacts_by_execution ON artifacts (execution_id, id);
 )sql";
 
+// Version 5: which stored object an artifact is (bucket and key; empty for
+// a URL a step only announced), so a later step or the server finds it.
+constexpr std::string_view kMigration5 = R"sql(
+ALTER TABLE artifacts ADD COLUMN bucket TEXT NOT NULL DEFAULT '';
+ALTER TABLE artifacts ADD COLUMN object_key TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
     {4, kMigration4},
+    {5, kMigration5},
 };
 
 }  // namespace

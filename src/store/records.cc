@@ -98,10 +98,11 @@ const std::string_view kSelectPolicyResults =
     "ORDER BY r.evaluation_id, r.id";
 
 #define SLUICE_ARTIFACT_COLUMNS \
-  "execution_id, node_path, attempt, name, url, size, sha256, content_type, created_ms"
+  "execution_id, node_path, attempt, name, url, size, sha256, content_type, created_ms, bucket, " \
+  "object_key"
 
 const std::string_view kInsertArtifact = "INSERT INTO artifacts (" SLUICE_ARTIFACT_COLUMNS
-                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
                                          "RETURNING id";
 
 const std::string_view kSelectArtifacts =
@@ -275,6 +276,8 @@ void BindArtifact(Query& q, const ArtifactRecord& rec) {
   q.Bind(7, rec.sha256);
   q.Bind(8, rec.content_type);
   q.Bind(9, rec.created_ms);
+  q.Bind(10, rec.bucket);
+  q.Bind(11, rec.key);
 }
 
 ArtifactRecord ReadArtifact(const Query& q) {
@@ -289,6 +292,8 @@ ArtifactRecord ReadArtifact(const Query& q) {
   r.sha256 = q.Text(7);
   r.content_type = q.Text(8);
   r.created_ms = q.Int(9);
+  r.bucket = q.Text(10);
+  r.key = q.Text(11);
   return r;
 }
 

@@ -109,6 +109,10 @@ struct ArtifactRecord {
   std::string sha256;        // hex; empty when unknown
   std::string content_type;  // empty when unknown
   int64_t created_ms = 0;
+  // The stored object (an artifact store's bucket and key) when a step
+  // uploaded it; both empty for a URL only announced.
+  std::string bucket;
+  std::string key;
 };
 
 // One row of the log index: what AppendLog has written for a node. The log
