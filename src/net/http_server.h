@@ -1,0 +1,73 @@
+// An HTTP/1.1 server for sluice's own endpoints: the Lambda Runtime API
+// the function instances call, the invoke and function-URL routes, and
+// later the API and UI. Boost.Beast over Asio, kept out of this header.
+//
+// Model: one or more I/O threads run every connection (keep-alive, one
+// request at a time per connection, no pipelining concurrency). For each
+// request the server calls the handler on an I/O thread with the request
+// and a Responder. The handler must not block: it either answers at once
+// (responder->Send) or keeps the responder and answers later from any
+// thread -- a long poll (the Runtime API's /next) or an invocation waiting
+// for an instance. The connection reads nothing more until the answer is
+// sent. A responder dropped without an answer sends 500. When the client
+// disconnects first, Send is a no-op and `Responder::closed()` turns true
+// (checked, not signalled).
+//
+// Limits: request head 64 KiB, body `max_body_bytes` (413 beyond, with a
+// JSON error body, before the handler is called); a connection idle for
+// `idle_timeout` between requests is closed. Malformed requests get 400 and
+// the connection is closed.
+//
+// Listening: `Listen` binds before returning, so port 0 gives a random
+// free port known at once. Many listeners may share one server (the
+// runtime gives every function instance its own Runtime API port). Binds
+// 127.0.0.1 unless told otherwise.
+//
+// Thread-safe: Listen/Close from any thread; Stop() closes every listener
+// and connection and joins the I/O threads (the destructor calls it).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "net/http_message.h"
+
+namespace sluice::net {
+
+class Responder {
+ public:
+  virtual ~Responder() = default;
+  // Sends the response (once; later calls are ignored). Any thread.
+  virtual void Send(HttpResponse response) = 0;
+  // The client went away (the answer would be dropped).
+  virtual bool closed() const = 0;
+};
+
+using HttpHandler = std::function<void(HttpRequest request, std::shared_ptr<Responder> responder)>;
+
+struct HttpServerOptions {
+  int io_threads = 1;
+  size_t max_body_bytes = 6 * 1024 * 1024 + 100;
+  std::chrono::milliseconds idle_timeout{60'000};
+};
+
+class HttpServer {
+ public:
+  static std::unique_ptr<HttpServer> Create(HttpServerOptions options = {});
+  virtual ~HttpServer() = default;
+
+  // Starts accepting on `address`:`port` (0 = a free port) with `handler`.
+  // Returns the listener's id (for Close) and, in *bound_port, the port.
+  // IoError naming the address when it cannot bind.
+  virtual Result<int> Listen(const std::string& address, uint16_t port, HttpHandler handler,
+                             uint16_t* bound_port) = 0;
+  // Stops accepting on the listener; its open connections finish their
+  // current request and close.
+  virtual void Close(int listener_id) = 0;
+  virtual void Stop() = 0;
+};
+
+}  // namespace sluice::net
