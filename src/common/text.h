@@ -1,5 +1,6 @@
 // Small text helpers: shortening text for people to read (failure
-// messages, the execution tree), UTF-8 repair, ASCII trimming and case.
+// messages, the execution tree), UTF-8 repair, ASCII trimming and case,
+// percent-decoding.
 #pragma once
 
 #include <cstddef>
@@ -24,5 +25,9 @@ std::string_view TrimAsciiSpace(std::string_view text);
 
 // `text` with A-Z lower-cased (other bytes as they are).
 std::string AsciiLower(std::string_view text);
+
+// `text` with each %XX escape replaced by its byte (URL paths and keys); a
+// '%' not followed by two hex digits is kept as it is.
+std::string PercentDecode(std::string_view text);
 
 }  // namespace sluice

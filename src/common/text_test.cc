@@ -20,6 +20,13 @@ TEST(AbbreviateTest, NeverCutsAUtf8Sequence) {
   EXPECT_EQ(Abbreviate("aé b", 2), "a… (5 bytes)");
 }
 
+TEST(TextTest, PercentDecodeReplacesEscapesAndKeepsStrayPercents) {
+  EXPECT_EQ(PercentDecode("%41%62%e2%82%ac"), "Ab\u20ac");
+  EXPECT_EQ(PercentDecode("100%"), "100%");
+  EXPECT_EQ(PercentDecode("%zz%4"), "%zz%4");
+  EXPECT_EQ(PercentDecode("a+b"), "a+b");
+}
+
 }  // namespace
 TEST(ToValidUtf8Test, KeepsUtf8AndReplacesEveryInvalidByte) {
   EXPECT_EQ(ToValidUtf8("plain/ascii"), "plain/ascii");

@@ -33,8 +33,4 @@ struct S3ObjectRef {
 
 std::optional<S3ObjectRef> ParseS3ObjectUrl(std::string_view url);
 
-// `text` with each %XX escape replaced by its byte; a '%' not followed by
-// two hex digits is kept as it is.
-std::string PercentDecode(std::string_view text);
-
 }  // namespace sluice::store

@@ -1,0 +1,311 @@
+#include "net/http_server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace sluice::net {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A blocking HTTP/1.1 client over one TCP connection, precise enough to
+// send malformed and pipelined requests.
+class RawClient {
+ public:
+  explicit RawClient(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    timeval tv{10, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  ~RawClient() { Close(); }
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  bool connected() const { return connected_; }
+
+  void Send(std::string_view bytes) {
+    while (!bytes.empty()) {
+      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (n <= 0) return;
+      bytes.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+
+  // One response: "<status line>\n<headers>\n\n<body>" as read, or "" on EOF.
+  std::string ReadResponse() {
+    size_t head_end;
+    while ((head_end = pending_.find("\r\n\r\n")) == std::string::npos) {
+      if (!Fill()) return "";
+    }
+    std::string head = pending_.substr(0, head_end + 4);
+    size_t length = 0;
+    size_t at = Lower(head).find("content-length:");
+    if (at != std::string::npos) length = std::stoul(head.substr(at + 15));
+    while (pending_.size() < head.size() + length) {
+      if (!Fill()) return "";
+    }
+    std::string response = pending_.substr(0, head.size() + length);
+    pending_.erase(0, head.size() + length);
+    return response;
+  }
+
+  // Whether the server closed the connection (reads EOF).
+  bool ReadsEof() {
+    char c;
+    return ::recv(fd_, &c, 1, 0) == 0;
+  }
+
+ private:
+  static std::string Lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  }
+  bool Fill() {
+    char buf[4096];
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    pending_.append(buf, static_cast<size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string pending_;
+};
+
+std::string Body(const std::string& response) {
+  size_t at = response.find("\r\n\r\n");
+  return at == std::string::npos ? "" : response.substr(at + 4);
+}
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void Start(HttpHandler handler, HttpServerOptions options = {}) {
+    server_ = HttpServer::Create(options);
+    auto id = server_->Listen("127.0.0.1", 0, std::move(handler), &port_);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    listener_ = *id;
+    ASSERT_NE(port_, 0);
+  }
+  std::unique_ptr<HttpServer> server_;
+  uint16_t port_ = 0;
+  int listener_ = 0;
+};
+
+TEST_F(HttpServerTest, AnswersRequestsOnOneKeptAliveConnection) {
+  std::vector<HttpRequest> seen;
+  std::mutex mu;
+  Start([&](HttpRequest request, std::shared_ptr<Responder> responder) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      seen.push_back(request);
+    }
+    HttpResponse r = HttpResponse::Json(201, "{\"got\":\"" + request.body + "\"}");
+    r.set("X-Path", request.path);
+    responder->Send(std::move(r));
+  });
+  RawClient client(port_);
+  ASSERT_TRUE(client.connected());
+  client.Send(
+      "POST /fn/a%20b/live?x=1&y=a+b HTTP/1.1\r\nHost: h\r\nX-Custom: one\r\n"
+      "Content-Length: 3\r\n\r\nabc");
+  std::string first = client.ReadResponse();
+  EXPECT_TRUE(first.starts_with("HTTP/1.1 201 Created\r\n")) << first;
+  EXPECT_NE(first.find("X-Path: /fn/a b/live"), std::string::npos) << first;
+  EXPECT_NE(first.find("Content-Type: application/json"), std::string::npos) << first;
+  EXPECT_EQ(Body(first), "{\"got\":\"abc\"}");
+  client.Send("GET /second HTTP/1.1\r\nHost: h\r\n\r\n");
+  std::string second = client.ReadResponse();
+  EXPECT_TRUE(second.starts_with("HTTP/1.1 201")) << second;
+
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].method, "POST");
+  EXPECT_EQ(seen[0].target, "/fn/a%20b/live?x=1&y=a+b");
+  EXPECT_EQ(seen[0].path, "/fn/a b/live");
+  EXPECT_EQ(seen[0].query, "x=1&y=a+b");
+  EXPECT_EQ(seen[0].query_param("y"), "a b");
+  EXPECT_EQ(seen[0].header("x-custom"), "one");
+  EXPECT_EQ(seen[0].remote_address, "127.0.0.1");
+  EXPECT_EQ(seen[1].method, "GET");
+  EXPECT_EQ(seen[1].body, "");
+}
+
+TEST_F(HttpServerTest, AHandlerAnswersLaterFromAnotherThread) {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::shared_ptr<Responder> held;
+  Start([&](HttpRequest, std::shared_ptr<Responder> responder) {
+    std::lock_guard<std::mutex> lock(mu);
+    held = std::move(responder);
+    cv.notify_all();
+  });
+  RawClient client(port_);
+  client.Send("GET /next HTTP/1.1\r\nHost: h\r\n\r\n");
+  std::thread answer([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return held != nullptr; });
+    held->Send(HttpResponse::Text(200, "event"));
+    held->Send(HttpResponse::Text(500, "ignored: answered once"));
+    held.reset();
+  });
+  std::string response = client.ReadResponse();
+  answer.join();
+  EXPECT_TRUE(response.starts_with("HTTP/1.1 200 OK")) << response;
+  EXPECT_EQ(Body(response), "event");
+}
+
+TEST_F(HttpServerTest, AResponderDroppedUnansweredSends500) {
+  Start([](HttpRequest, std::shared_ptr<Responder>) {});
+  RawClient client(port_);
+  client.Send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+  std::string response = client.ReadResponse();
+  EXPECT_TRUE(response.starts_with("HTTP/1.1 500")) << response;
+  EXPECT_NE(Body(response).find("not answered"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, ABodyOverTheLimitIs413WithoutCallingTheHandler) {
+  std::atomic<int> calls{0};
+  HttpServerOptions options;
+  options.max_body_bytes = 10;
+  Start(
+      [&](HttpRequest, std::shared_ptr<Responder> r) {
+        ++calls;
+        r->Send(HttpResponse::Text(200, "ok"));
+      },
+      options);
+  RawClient client(port_);
+  client.Send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n01234567890");
+  std::string response = client.ReadResponse();
+  EXPECT_TRUE(response.starts_with("HTTP/1.1 413")) << response;
+  EXPECT_NE(Body(response).find("larger than 10 bytes"), std::string::npos) << response;
+  EXPECT_EQ(calls.load(), 0);
+  EXPECT_TRUE(client.ReadsEof());
+}
+
+TEST_F(HttpServerTest, AMalformedRequestIs400AndTheConnectionCloses) {
+  Start([](HttpRequest, std::shared_ptr<Responder> r) { r->Send(HttpResponse::Text(200, "")); });
+  RawClient client(port_);
+  client.Send("NOT HTTP AT ALL\r\n\r\n");
+  std::string response = client.ReadResponse();
+  EXPECT_TRUE(response.starts_with("HTTP/1.1 400")) << response;
+  EXPECT_TRUE(client.ReadsEof());
+}
+
+TEST_F(HttpServerTest, AClientThatLeavesWhileWaitingIsSeenAsClosed) {
+  std::mutex mu;
+  std::shared_ptr<Responder> held;
+  Start([&](HttpRequest, std::shared_ptr<Responder> responder) {
+    std::lock_guard<std::mutex> lock(mu);
+    held = std::move(responder);
+  });
+  {
+    RawClient client(port_);
+    client.Send("GET /next HTTP/1.1\r\nHost: h\r\n\r\n");
+    for (int i = 0; i < 500; ++i) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (held) break;
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+  bool closed = false;
+  for (int i = 0; i < 500 && !closed; ++i) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      ASSERT_NE(held, nullptr);
+      closed = held->closed();
+    }
+    if (!closed) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(closed);
+  std::lock_guard<std::mutex> lock(mu);
+  held->Send(HttpResponse::Text(200, "nobody reads this"));
+}
+
+TEST_F(HttpServerTest, ConnectionCloseIsHonoured) {
+  Start([](HttpRequest, std::shared_ptr<Responder> r) { r->Send(HttpResponse::Text(200, "x")); });
+  RawClient client(port_);
+  client.Send("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+  std::string response = client.ReadResponse();
+  EXPECT_NE(response.find("Connection: close"), std::string::npos) << response;
+  EXPECT_TRUE(client.ReadsEof());
+}
+
+TEST_F(HttpServerTest, ListenersShareTheServerAndCloseAlone) {
+  Start([](HttpRequest, std::shared_ptr<Responder> r) { r->Send(HttpResponse::Text(200, "a")); });
+  uint16_t other_port = 0;
+  auto other = server_->Listen(
+      "127.0.0.1", 0,
+      [](HttpRequest, std::shared_ptr<Responder> r) { r->Send(HttpResponse::Text(200, "b")); },
+      &other_port);
+  ASSERT_TRUE(other.ok());
+  RawClient a(port_), b(other_port);
+  a.Send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+  b.Send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+  EXPECT_EQ(Body(a.ReadResponse()), "a");
+  EXPECT_EQ(Body(b.ReadResponse()), "b");
+
+  server_->Close(*other);
+  bool refused = false;
+  for (int i = 0; i < 500 && !refused; ++i) {
+    refused = !RawClient(other_port).connected();
+    if (!refused) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(refused);
+  RawClient again(port_);
+  again.Send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+  EXPECT_EQ(Body(again.ReadResponse()), "a");
+}
+
+TEST_F(HttpServerTest, AnAddressInUseIsAnErrorNamingIt) {
+  Start([](HttpRequest, std::shared_ptr<Responder> r) { r->Send(HttpResponse::Text(200, "")); });
+  uint16_t ignored = 0;
+  auto taken = server_->Listen("127.0.0.1", port_, nullptr, &ignored);
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.status().code(), StatusCode::kIoError);
+  EXPECT_NE(taken.status().message().find("127.0.0.1:" + std::to_string(port_)),
+            std::string::npos)
+      << taken.status().message();
+  auto bad = server_->Listen("localhost:80", 0, nullptr, &ignored);
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(HttpServerTest, StopEndsWaitingRequestsAndLaterAnswersAreIgnored) {
+  std::mutex mu;
+  std::shared_ptr<Responder> held;
+  Start([&](HttpRequest, std::shared_ptr<Responder> responder) {
+    std::lock_guard<std::mutex> lock(mu);
+    held = std::move(responder);
+  });
+  RawClient client(port_);
+  client.Send("GET /next HTTP/1.1\r\nHost: h\r\n\r\n");
+  for (int i = 0; i < 500; ++i) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (held) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  server_->Stop();
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_NE(held, nullptr);
+  held->Send(HttpResponse::Text(200, "too late"));
+  held.reset();
+  server_.reset();
+}
+
+}  // namespace
+}  // namespace sluice::net
