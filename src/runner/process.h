@@ -84,6 +84,10 @@ struct ProcessSpec {
   // bubblewrap with env's PATH: check that it exists there first, since a
   // missing one only shows as bwrap's message and exit code 1.
   std::string root_dir;
+  // With root_dir: the root is read-only (a function's image, shared by
+  // every instance) instead of bound read-write, with a fresh tmpfs at /tmp
+  // as the only writable place; root_dir may be the shared unpacked image.
+  bool read_only_root = false;
   // With root_dir: the user and group the command runs as (root when
   // unset), as after a Dockerfile USER. The switch is made inside the
   // sandbox by sluice-run-as, a static helper installed beside sluice and

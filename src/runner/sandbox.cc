@@ -68,6 +68,27 @@ void Rebuild(const std::string& dir, const std::set<std::string>& rebuild,
   }
 }
 
+// The image root `root` read-only on bubblewrap's tmpfs root: each top-level
+// entry bound read-only (symlinks recreated), so a fresh /proc, /dev and a
+// writable tmpfs /tmp can go on top even when the image has no such
+// directories; the caller remounts / read-only once the mounts are made.
+void ReadOnlyRoot(const fs::path& root, std::vector<std::string>& args) {
+  std::vector<fs::directory_entry> entries;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(root, ec)) entries.push_back(e);
+  std::sort(entries.begin(), entries.end());
+  for (const auto& e : entries) {
+    const std::string target = "/" + e.path().filename().string();
+    if (target == "/proc" || target == "/dev" || target == "/tmp") continue;
+    if (e.is_symlink(ec)) {
+      args.insert(args.end(), {"--symlink", fs::read_symlink(e.path(), ec).string(), target});
+    } else {
+      args.insert(args.end(), {"--ro-bind", e.path().string(), target});
+    }
+  }
+  args.insert(args.end(), {"--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"});
+}
+
 }  // namespace
 
 Result<std::string> FindBubblewrap() {
@@ -109,7 +130,9 @@ Result<std::vector<std::string>> SandboxArgv(const std::string& bwrap, const Pro
   }
 
   std::vector<std::string> args{bwrap};
-  if (!spec.root_dir.empty()) {
+  if (!spec.root_dir.empty() && spec.read_only_root) {
+    ReadOnlyRoot(fs::absolute(spec.root_dir).lexically_normal(), args);
+  } else if (!spec.root_dir.empty()) {
     args.insert(args.end(), {"--bind", fs::absolute(spec.root_dir).lexically_normal().string(),
                              "/", "--proc", "/proc", "--dev", "/dev"});
   } else if (rebuild.empty()) {
@@ -124,6 +147,7 @@ Result<std::vector<std::string>> SandboxArgv(const std::string& bwrap, const Pro
   args.push_back("--unshare-pid");
   args.push_back(command_is_init ? "--as-pid-1" : "--die-with-parent");
   if (!spec.working_dir.empty()) args.insert(args.end(), {"--chdir", spec.working_dir});
+  if (!spec.root_dir.empty() && spec.read_only_root) args.insert(args.end(), {"--remount-ro", "/"});
   if (spec.user && !spec.root_dir.empty()) {
     auto helper = FindBesideSelf(kRunAsName, "SLUICE_RUN_AS");
     if (!helper.ok()) {

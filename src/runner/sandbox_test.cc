@@ -126,6 +126,31 @@ TEST_F(SandboxTest, RootDirReplacesTheHostRoot) {
   EXPECT_EQ(*content, "made\n");
 }
 
+TEST_F(SandboxTest, AReadOnlyRootHasOnlyATmpfsToWriteAndNeedsNoTmpInTheImage) {
+  if (!fs::exists("/bin/busybox")) GTEST_SKIP() << "busybox-static is not installed";
+  auto root = TempDir::Create();
+  ASSERT_TRUE(root.ok());
+  ASSERT_TRUE(MakeDirs(root->path() / "bin").ok());
+  ASSERT_TRUE(MakeDirs(root->path() / "model").ok());
+  ASSERT_TRUE(WriteFileAtomic(root->path() / "model/m.json", "{}\n").ok());
+  fs::copy_file("/bin/busybox", root->path() / "bin/busybox");
+  fs::create_symlink("busybox", root->path() / "bin/sh");
+  fs::create_symlink("model", root->path() / "m");
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c",
+               "cat /m/m.json; echo t > /tmp/t && cat /tmp/t; "
+               "echo x > /model/x 2>/dev/null || echo model read-only; "
+               "echo x > /new 2>/dev/null || echo root read-only; ls /"};
+  spec.root_dir = root->path().string();
+  spec.read_only_root = true;
+  ProcessResult r = Run(spec);
+  EXPECT_EQ(r.exit_code, 0) << sink_.All();
+  EXPECT_THAT(sink_.Stdout(), ElementsAre("{}", "t", "model read-only", "root read-only", "bin",
+                                          "dev", "m", "model", "proc", "tmp"));
+  EXPECT_FALSE(fs::exists(root->path() / "tmp")) << "nothing is created in the shared root";
+  EXPECT_FALSE(fs::exists(root->path() / "model/x"));
+}
+
 TEST_F(SandboxTest, RootDirCommandRunsAsTheGivenUser) {
   if (!fs::exists("/bin/busybox")) GTEST_SKIP() << "busybox-static is not installed";
   if (::geteuid() != 0) GTEST_SKIP() << "switching users needs root";
