@@ -62,6 +62,9 @@ void AddInterveneCommand(CLI::App& cli, GlobalOptions& options);
 void AddPolicyCommand(CLI::App& cli, GlobalOptions& options);
 void AddImageCommand(CLI::App& cli, GlobalOptions& options);
 void AddVulnDbCommand(CLI::App& cli, GlobalOptions& options);
+void AddFunctionsCommand(CLI::App& cli, GlobalOptions& options);
+// `functions serve` (functions_serve.cc), added by AddFunctionsCommand.
+void AddFunctionsServeCommand(CLI::App& functions_cmd, GlobalOptions& options);
 // `image scan` (image_scan_command.cc), added by AddImageCommand.
 void AddImageScanCommand(CLI::App& image_cmd, GlobalOptions& options);
 // `policy eval` (policy_eval_command.cc) and `policy test`

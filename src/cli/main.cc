@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   sluice::cli::AddPolicyCommand(cli, options);
   sluice::cli::AddImageCommand(cli, options);
   sluice::cli::AddVulnDbCommand(cli, options);
+  sluice::cli::AddFunctionsCommand(cli, options);
 
   try {
     cli.parse(argc, argv);

@@ -1,0 +1,91 @@
+// sluice functions serve [--addr 127.0.0.1:8080]: the function runtime on
+// its own: Lambda's Invoke API and function URLs (serve/invoke_routes.h)
+// for every function in the state directory, until SIGINT or SIGTERM.
+#include <signal.h>
+
+#include <iostream>
+
+#include "cli/app.h"
+#include "net/http_server.h"
+#include "serve/function_runtime.h"
+#include "serve/invoke_routes.h"
+
+namespace sluice::cli {
+namespace {
+
+struct ServeFlags {
+  std::string addr = "127.0.0.1:8080";
+  int threads = 1;
+  int instances = 0;
+};
+
+int Serve(const GlobalOptions& options, const ServeFlags& flags) {
+  size_t colon = flags.addr.rfind(':');
+  int port = -1;
+  try {
+    if (colon != std::string::npos) port = std::stoi(flags.addr.substr(colon + 1));
+  } catch (const std::exception&) {
+  }
+  if (colon == std::string::npos || port < 0 || port > 65535) {
+    return Fail(Status::InvalidArgument("--addr " + flags.addr + ": give HOST:PORT, e.g. 127.0.0.1:8080"),
+                kExitUsage);
+  }
+  const std::string host = flags.addr.substr(0, colon);
+  // Signals are taken by sigwait below, in this thread only.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+  App app(options);
+  auto store = app.Store();
+  if (!store.ok()) return Fail(store.status());
+  serve::RuntimeOptions runtime_options;
+  runtime_options.state_dir = app.StateDir();
+  runtime_options.max_instances_per_version = flags.instances;
+  auto runtime = serve::FunctionRuntime::Start(**store, runtime_options);
+  if (!runtime.ok()) return Fail(runtime.status());
+
+  net::HttpServerOptions server_options;
+  server_options.io_threads = flags.threads;
+  auto server = net::HttpServer::Create(server_options);
+  serve::FunctionRuntime* rt = runtime->get();
+  store::Store* st = *store;
+  uint16_t bound = 0;
+  auto listener = server->Listen(
+      host, static_cast<uint16_t>(port),
+      [rt, st](net::HttpRequest request, std::shared_ptr<net::Responder> responder) {
+        if (!serve::HandleInvokeRoute(*rt, *st, request, responder)) {
+          responder->Send(net::HttpResponse::Json(
+              404, R"({"message":"no such route: use /fn/NAME[/ALIAS] or POST /2015-03-31/functions/NAME/invocations"})"));
+        }
+      },
+      &bound);
+  if (!listener.ok()) return Fail(listener.status());
+  std::cout << "serving functions on http://" << host << ":" << bound
+            << " (function URLs at /fn/NAME[/ALIAS], the Invoke API at "
+               "/2015-03-31/functions/NAME/invocations); Ctrl-C stops"
+            << std::endl;
+  int signal_number = 0;
+  sigwait(&stop, &signal_number);
+  std::cout << "stopping" << std::endl;
+  server->Stop();
+  (*runtime)->Shutdown();
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddFunctionsServeCommand(CLI::App& functions_cmd, GlobalOptions& options) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* serve = functions_cmd.add_subcommand(
+      "serve", "Serve the functions' URLs and the Invoke API until stopped");
+  serve->add_option("--addr", flags->addr, "HOST:PORT to listen on")->capture_default_str();
+  serve->add_option("--threads", flags->threads, "HTTP I/O threads")->capture_default_str();
+  serve->add_option("--instances", flags->instances,
+                    "Instances per function version at most (default: the number of cores)");
+  serve->callback([&options, flags] { std::exit(Serve(options, *flags)); });
+}
+
+}  // namespace sluice::cli
