@@ -6,7 +6,6 @@
 // are std::maps, which is what sorts the keys.
 #include <nlohmann/json.hpp>
 
-#include <cmath>
 #include <limits>
 #include <set>
 #include <string>

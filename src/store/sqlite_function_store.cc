@@ -1,6 +1,5 @@
 #include "store/sqlite_function_store.h"
 
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <set>
