@@ -3,7 +3,8 @@
 // gives the SQLite implementation; in-memory fakes may implement it for
 // unit tests.
 //
-// Errors: NotFound names the function, version or alias that is missing;
+// Errors: NotFound names the function, version or alias that is missing
+// (every call about one function answers NotFound when it does not exist);
 // InvalidArgument names the field and the rule broken (bad name, weight out
 // of range, an alias on $LATEST); IoError for the database. Nothing is
 // half-written: each call is one transaction.
@@ -46,8 +47,9 @@ class FunctionStore {
   virtual Status DeleteFunction(const std::string& name) = 0;
 
   // Snapshots $LATEST as version last_version + 1, unless $LATEST equals the
-  // last published version's configuration: then that version is returned
-  // and nothing is written.
+  // configuration of the highest-numbered version that still exists: then
+  // that version is returned and nothing is written. Concurrent publishes,
+  // from threads or processes, get distinct numbers.
   virtual Result<FunctionVersionRecord> PublishVersion(const std::string& function,
                                                        const std::string& description,
                                                        int64_t now_ms) = 0;
@@ -70,11 +72,13 @@ class FunctionStore {
       const std::string& function) const = 0;
   virtual Status DeleteAlias(const std::string& function, const std::string& name) = 0;
 
-  // Appends the records (ids assigned) and keeps at most `keep_per_function`
-  // newest records of each function touched, deleting older ones.
+  // Appends the records (ids assigned once committed, increasing, never
+  // reused) and keeps at most `keep_per_function` newest records of each
+  // function touched, deleting older ones (<= 0: keeps all). NotFound, and
+  // nothing written, when a record names a function that does not exist.
   virtual Status AddInvocations(std::vector<InvocationRecord>* records, int keep_per_function) = 0;
-  // Newest first; at most `limit` (<= 0: all); only ids below `before_id`
-  // when it is > 0 (paging).
+  // Newest (most recently added) first; at most `limit` (<= 0: all); only
+  // ids below `before_id` when it is > 0 (paging: pass the last id seen).
   virtual Result<std::vector<InvocationRecord>> ListInvocations(const std::string& function,
                                                                 int limit,
                                                                 int64_t before_id) const = 0;

@@ -134,12 +134,71 @@ ALTER TABLE artifacts ADD COLUMN bucket TEXT NOT NULL DEFAULT '';
 ALTER TABLE artifacts ADD COLUMN object_key TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 6: the function runtime's functions (function_records.h). A
+// function's $LATEST configuration and each published version's are
+// FunctionConfigJson text; last_version only grows, so numbers of deleted
+// versions are never handed out again. An alias's additional_version is
+// NULL when it routes to one version only; the foreign keys to
+// function_versions keep a version with an alias on it from being deleted.
+// Invocations are a bounded sample, newest = highest id; AUTOINCREMENT
+// keeps ids of deleted rows from coming back, so an id is a stable cursor.
+constexpr std::string_view kMigration6 = R"sql(
+CREATE TABLE functions (
+  name TEXT PRIMARY KEY,
+  latest_config_json TEXT NOT NULL,
+  last_version INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL DEFAULT 0,
+  updated_ms INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TABLE function_versions (
+  function TEXT NOT NULL REFERENCES functions (name) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  config_json TEXT NOT NULL,
+  config_sha256 TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (function, version)
+) WITHOUT ROWID;
+
+CREATE TABLE function_aliases (
+  function TEXT NOT NULL REFERENCES functions (name) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  additional_version INTEGER,
+  additional_weight REAL NOT NULL DEFAULT 0,
+  description TEXT NOT NULL DEFAULT '',
+  updated_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (function, name),
+  FOREIGN KEY (function, version) REFERENCES function_versions (function, version),
+  FOREIGN KEY (function, additional_version) REFERENCES function_versions (function, version)
+) WITHOUT ROWID;
+CREATE INDEX function_aliases_by_version ON function_aliases (function, version);
+CREATE INDEX function_aliases_by_additional_version
+  ON function_aliases (function, additional_version);
+
+CREATE TABLE invocations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  function TEXT NOT NULL REFERENCES functions (name) ON DELETE CASCADE,
+  qualifier TEXT NOT NULL DEFAULT '',
+  version TEXT NOT NULL DEFAULT '',
+  started_ms INTEGER NOT NULL DEFAULT 0,
+  latency_us INTEGER NOT NULL DEFAULT 0,
+  status INTEGER NOT NULL DEFAULT 0,
+  error_type TEXT NOT NULL DEFAULT '',
+  input TEXT NOT NULL DEFAULT '',
+  output TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX invocations_by_function ON invocations (function, id DESC);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
     {4, kMigration4},
     {5, kMigration5},
+    {6, kMigration6},
 };
 
 }  // namespace

@@ -20,6 +20,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using Lock = std::lock_guard<std::mutex>;
+
 constexpr int kBusyTimeoutMs = 5000;
 constexpr size_t kMaxOpenLogs = 16;
 // FindExecution lists at most this many candidates of an ambiguous prefix.
@@ -87,7 +89,10 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const fs::path& state_dir_arg, 
 
   SLUICE_ASSIGN_OR_RETURN(int version, Migrate(db.get(), SchemaMigrations()));
   SLUICE_ASSIGN_OR_RETURN(Statements statements, Prepare(db.get()));
-  return std::unique_ptr<Store>(new SqliteStore(state_dir, clock, std::move(db), version, std::move(statements)));
+  std::unique_ptr<SqliteStore> store(
+      new SqliteStore(state_dir, clock, std::move(db), version, std::move(statements)));
+  SLUICE_ASSIGN_OR_RETURN(store->functions_, SqliteFunctionStore::Open(store->db_.get(), store->mu_));
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 Result<SqliteStore::Statements> SqliteStore::Prepare(sqlite3* db) {
@@ -130,6 +135,7 @@ SqliteStore::SqliteStore(fs::path state_dir, const Clock& clock, DbPtr db, int s
       logs_(state_dir_ / "logs", kMaxOpenLogs) {}
 
 Status SqliteStore::CreateExecution(ExecutionRecord* rec) {
+  Lock lock(mu_);
   if (rec->id.empty()) rec->id = NewExecutionId();
   const std::string what = "creating execution " + rec->id;
   Query q(statements_.insert_execution, what);
@@ -145,6 +151,7 @@ Status SqliteStore::CreateExecution(ExecutionRecord* rec) {
 }
 
 Status SqliteStore::UpdateExecution(const ExecutionRecord& rec) {
+  Lock lock(mu_);
   const std::string what = "updating execution " + rec.id;
   Query q(statements_.update_execution, what);
   sql::BindExecution(q, rec);
@@ -154,6 +161,7 @@ Status SqliteStore::UpdateExecution(const ExecutionRecord& rec) {
 }
 
 Result<ExecutionRecord> SqliteStore::GetExecution(const std::string& id) const {
+  Lock lock(mu_);
   const std::string what = "reading execution " + id;
   Query q(statements_.select_execution, what);
   q.Bind(1, id);
@@ -177,6 +185,7 @@ Result<ExecutionRecord> SqliteStore::FindExecution(const std::string& id_or_pref
   std::vector<ExecutionRecord> found;
   {
     const std::string what = "looking up execution id prefix " + id_or_prefix;
+    Lock lock(mu_);  // not above: GetExecution takes it too
     Query q(statements_.select_by_prefix, what);
     q.Bind(1, id_or_prefix);
     q.Bind(2, int64_t{kMaxCandidates + 1});
@@ -204,6 +213,7 @@ Result<ExecutionRecord> SqliteStore::FindExecution(const std::string& id_or_pref
 }
 
 Result<std::vector<ExecutionRecord>> SqliteStore::ListExecutions(int limit) const {
+  Lock lock(mu_);
   Query q(statements_.list_executions, "listing executions");
   q.Bind(1, int64_t{limit > 0 ? limit : -1});
   std::vector<ExecutionRecord> out;
@@ -217,6 +227,7 @@ Result<std::vector<ExecutionRecord>> SqliteStore::ListExecutions(int limit) cons
 }
 
 Status SqliteStore::RequestAbort(const std::string& execution_id) {
+  Lock lock(mu_);
   const std::string what = "requesting abort of execution " + execution_id;
   Query q(statements_.request_abort, what);
   q.Bind(1, execution_id);
@@ -226,6 +237,7 @@ Status SqliteStore::RequestAbort(const std::string& execution_id) {
 }
 
 Result<bool> SqliteStore::AbortRequested(const std::string& execution_id) const {
+  Lock lock(mu_);
   const std::string what = "reading the abort flag of execution " + execution_id;
   Query q(statements_.select_abort, what);
   q.Bind(1, execution_id);
@@ -236,6 +248,7 @@ Result<bool> SqliteStore::AbortRequested(const std::string& execution_id) const 
 
 Status SqliteStore::RequestIntervention(const std::string& execution_id, const std::string& node_path,
                                         const std::string& action) {
+  Lock lock(mu_);
   const std::string what = "recording an intervention for " + node_path + " of execution " + execution_id;
   Query q(statements_.put_intervention, what);
   q.Bind(1, execution_id);
@@ -247,6 +260,7 @@ Status SqliteStore::RequestIntervention(const std::string& execution_id, const s
 
 Result<std::string> SqliteStore::TakeIntervention(const std::string& execution_id,
                                                   const std::string& node_path) {
+  Lock lock(mu_);
   const std::string what = "reading the intervention for " + node_path + " of execution " + execution_id;
   Query q(statements_.take_intervention, what);
   q.Bind(1, execution_id);
@@ -256,6 +270,7 @@ Result<std::string> SqliteStore::TakeIntervention(const std::string& execution_i
 }
 
 Status SqliteStore::PutNode(const NodeRecord& node) {
+  Lock lock(mu_);
   const std::string what = "storing node " + node.path + " of execution " + node.execution_id;
   Query q(statements_.put_node, what);
   sql::BindNode(q, node);
@@ -263,6 +278,7 @@ Status SqliteStore::PutNode(const NodeRecord& node) {
 }
 
 Result<std::vector<NodeRecord>> SqliteStore::GetNodes(const std::string& execution_id) const {
+  Lock lock(mu_);
   const std::string what = "reading the nodes of execution " + execution_id;
   Query q(statements_.select_nodes, what);
   q.Bind(1, execution_id);
@@ -277,6 +293,7 @@ Result<std::vector<NodeRecord>> SqliteStore::GetNodes(const std::string& executi
 }
 
 Status SqliteStore::DeleteNodes(const std::string& execution_id, const std::string& path) {
+  Lock lock(mu_);
   const std::string what = "deleting nodes \"" + path + "\" of execution " + execution_id;
   Query q(statements_.delete_nodes, what);
   q.Bind(1, execution_id);
@@ -285,6 +302,7 @@ Status SqliteStore::DeleteNodes(const std::string& execution_id, const std::stri
 }
 
 Status SqliteStore::AddPolicyEvaluation(PolicyEvaluationRecord* record) {
+  Lock lock(mu_);
   const std::string what = "storing the policy evaluation of " + record->node_path + " of execution " +
                            record->execution_id;
   SLUICE_RETURN_IF_ERROR(ExecSql(db_.get(), "BEGIN IMMEDIATE", what));
@@ -314,6 +332,7 @@ Status SqliteStore::AddPolicyEvaluation(PolicyEvaluationRecord* record) {
 
 Result<std::vector<PolicyEvaluationRecord>> SqliteStore::GetPolicyEvaluations(
     const std::string& execution_id) const {
+  Lock lock(mu_);
   const std::string what = "reading the policy evaluations of execution " + execution_id;
   std::vector<PolicyEvaluationRecord> out;
   {
@@ -341,6 +360,7 @@ Result<std::vector<PolicyEvaluationRecord>> SqliteStore::GetPolicyEvaluations(
 }
 
 Status SqliteStore::AddArtifacts(std::vector<ArtifactRecord>* records) {
+  Lock lock(mu_);
   if (records->empty()) return Status::Ok();
   const std::string what = "storing the artifacts of " + records->front().node_path +
                            " of execution " + records->front().execution_id;
@@ -370,7 +390,9 @@ Status SqliteStore::AddArtifacts(std::vector<ArtifactRecord>* records) {
 
 Result<std::vector<ArtifactRecord>> SqliteStore::GetArtifacts(
     const std::string& execution_id) const {
-  Query q(statements_.select_artifacts, "reading the artifacts of execution " + execution_id);
+  Lock lock(mu_);
+  const std::string what = "reading the artifacts of execution " + execution_id;
+  Query q(statements_.select_artifacts, what);
   q.Bind(1, execution_id);
   std::vector<ArtifactRecord> out;
   while (true) {
@@ -387,6 +409,7 @@ fs::path SqliteStore::LogPath(const std::string& execution_id, const std::string
 
 Status SqliteStore::AppendLog(const std::string& execution_id, const std::string& node_path,
                               std::string_view lines) {
+  Lock lock(mu_);
   SLUICE_RETURN_IF_ERROR(CheckLogName("execution id", execution_id));
   SLUICE_RETURN_IF_ERROR(CheckLogName("node path", node_path));
   if (lines.empty()) return Status::Ok();
@@ -411,6 +434,7 @@ Result<std::string> SqliteStore::ReadLog(const std::string& execution_id, const 
 }
 
 Result<std::vector<LogInfo>> SqliteStore::ListLogs(const std::string& execution_id) const {
+  Lock lock(mu_);
   const std::string what = "reading the log index of execution " + execution_id;
   Query q(statements_.select_logs, what);
   q.Bind(1, execution_id);

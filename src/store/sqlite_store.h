@@ -6,17 +6,22 @@
 // statement, hence one committed transaction: in WAL mode with
 // synchronous=NORMAL a commit is a write(2) to the WAL file, which survives
 // the death of the process (not necessarily a power cut).
-// Used from one thread at a time (the connection is opened without sqlite's
-// own mutexes); const methods still run cached statements, hence `mutable`.
+// The connection is opened without sqlite's own mutexes; mu_ serializes the
+// calls instead, each for its whole transaction. The Store is still meant for
+// one thread at a time, but the function store (functions(), on the same
+// connection) is thread-safe and may be used while it runs. Const methods
+// still run cached statements, hence `mutable`.
 #pragma once
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
 #include "store/log_files.h"
+#include "store/sqlite_function_store.h"
 #include "store/statement.h"
 #include "store/store.h"
 
@@ -57,6 +62,8 @@ class SqliteStore final : public Store {
   Result<std::string> ReadLog(const std::string& execution_id, const std::string& node_path) const override;
   Result<std::vector<LogInfo>> ListLogs(const std::string& execution_id) const override;
 
+  FunctionStore& functions() override { return *functions_; }
+
   int schema_version() const override { return schema_version_; }
 
  private:
@@ -80,8 +87,13 @@ class SqliteStore final : public Store {
   DbPtr db_;
   const int schema_version_;
 
+  // Taken by every call that uses the connection, here and in functions_.
+  mutable std::mutex mu_;
+  // Protected by mu_.
   mutable Statements statements_;
   LogFiles logs_;
+  // Set in Open(); declared after db_ so that it is destroyed first.
+  std::unique_ptr<SqliteFunctionStore> functions_;
 };
 
 }  // namespace sluice::store

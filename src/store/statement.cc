@@ -58,6 +58,17 @@ Status ExecSql(sqlite3* db, const std::string& sql, std::string_view what) {
   return Status::Ok();
 }
 
+Status InTransaction(sqlite3* db, std::string_view what, const std::function<Status()>& body) {
+  SLUICE_RETURN_IF_ERROR(ExecSql(db, "BEGIN IMMEDIATE", what));
+  Status done = body();
+  if (done.ok()) done = ExecSql(db, "COMMIT", what);
+  if (!done.ok()) {
+    // Some errors roll back by themselves; a failing ROLLBACK then is harmless.
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  return done;
+}
+
 Result<Statement> Statement::Prepare(sqlite3* db, std::string_view sql) {
   sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
@@ -94,6 +105,16 @@ void Query::Bind(int index, std::string&& value) {
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
 }
 
+void Query::BindDouble(int index, double value) {
+  int rc = sqlite3_bind_double(stmt_, index, value);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+}
+
+void Query::BindNull(int index) {
+  int rc = sqlite3_bind_null(stmt_, index);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+}
+
 Result<bool> Query::Step() {
   sqlite3* db = sqlite3_db_handle(stmt_);
   if (bind_rc_ != SQLITE_OK) return SqliteStatus(db, bind_rc_, what_);
@@ -117,6 +138,10 @@ std::string Query::Text(int column) const {
   if (p == nullptr) return {};
   return std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
 }
+
+double Query::Double(int column) const { return sqlite3_column_double(stmt_, column); }
+
+bool Query::IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 int64_t Query::changes() const { return sqlite3_changes64(sqlite3_db_handle(stmt_)); }
 

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,6 +34,13 @@ Status SqliteStatus(sqlite3* db, int rc, std::string_view what);
 
 // Runs one or more SQL statements that return no rows we need.
 Status ExecSql(sqlite3* db, const std::string& sql, std::string_view what);
+
+// Runs `body` between BEGIN IMMEDIATE and COMMIT: the write lock is taken
+// first, so what `body` reads cannot be changed by another connection
+// before it writes. When `body` or the COMMIT fails, everything is rolled
+// back and that Status returned. The caller keeps other threads off the
+// connection meanwhile.
+Status InTransaction(sqlite3* db, std::string_view what, const std::function<Status()>& body);
 
 class Statement {
  public:
@@ -66,6 +74,10 @@ class Query {
   void Bind(int index, const std::string& value) { Bind(index, std::string_view(value)); }
   void Bind(int index, std::string&& value);
   void Bind(int index, const char* value) { Bind(index, std::string_view(value)); }
+  // Named apart from Bind: an int argument would be ambiguous between
+  // int64_t and double.
+  void BindDouble(int index, double value);
+  void BindNull(int index);
 
   // true: a row is ready to read; false: the statement finished.
   Result<bool> Step();
@@ -74,6 +86,8 @@ class Query {
 
   int64_t Int(int column) const;
   std::string Text(int column) const;
+  double Double(int column) const;
+  bool IsNull(int column) const;
   // Rows changed by the last finished INSERT/UPDATE/DELETE on this connection.
   int64_t changes() const;
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/function_store.h"
 
 namespace sluice {
 class Clock;
@@ -204,6 +205,11 @@ class Store {
                                       const std::string& node_path) const = 0;
   // The log index of an execution, ordered by node path.
   virtual Result<std::vector<LogInfo>> ListLogs(const std::string& execution_id) const = 0;
+
+  // The function runtime's functions, versions, aliases and invocation
+  // samples (function_store.h), in the same database. Owned by the Store;
+  // thread-safe, unlike the Store's own calls.
+  virtual FunctionStore& functions() = 0;
 
   virtual int schema_version() const = 0;
 };

@@ -54,4 +54,19 @@ inline NodeRecord SampleNode(const std::string& execution_id, const std::string&
   return n;
 }
 
+// A function configuration with every field set; `image` tells samples apart.
+inline FunctionConfig SampleFunctionConfig(std::string image = "ccapproval-deploy:7f3c") {
+  FunctionConfig c;
+  c.image = std::move(image);
+  c.image_digest = "sha256:" + std::string(64, 'a');
+  c.command = {"/var/task/ccapproval", "handler"};
+  c.env = {{"MODEL_PATH", "/var/task/model.json"}, {"LOG_LEVEL", "info"}};
+  c.memory_mb = 256;
+  c.timeout_s = 10;
+  c.reserved_concurrency = 4;
+  c.handler = "predict";
+  c.description = "credit-card approval";
+  return c;
+}
+
 }  // namespace sluice::store::testing
