@@ -1,5 +1,6 @@
 // Small text helpers: shortening text for people to read (failure
-// messages, the execution tree), UTF-8 repair, ASCII trimming and case.
+// messages, the execution tree), UTF-8 repair, ASCII trimming and case,
+// and the scope prefix of a Harness reference.
 #pragma once
 
 #include <cstddef>
@@ -24,5 +25,11 @@ std::string_view TrimAsciiSpace(std::string_view text);
 
 // `text` with A-Z lower-cased (other bytes as they are).
 std::string AsciiLower(std::string_view text);
+
+// A Harness reference without its scope: "account.aws" and "org.aws" ->
+// "aws" (one prefix at most); any other text as it is. sluice keeps the
+// entities of every scope -- connectors, policy sets, secrets -- in the
+// one project.
+std::string_view WithoutScope(std::string_view ref);
 
 }  // namespace sluice
