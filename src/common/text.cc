@@ -95,4 +95,11 @@ std::string PercentDecode(std::string_view text) {
   return out;
 }
 
+std::string_view WithoutScope(std::string_view ref) {
+  for (std::string_view scope : {"account.", "org."}) {
+    if (ref.starts_with(scope)) return ref.substr(scope.size());
+  }
+  return ref;
+}
+
 }  // namespace sluice

@@ -1,6 +1,6 @@
 // Small text helpers: shortening text for people to read (failure
 // messages, the execution tree), UTF-8 repair, ASCII trimming and case,
-// percent-decoding.
+// percent-decoding, and the scope prefix of a Harness reference.
 #pragma once
 
 #include <cstddef>
@@ -29,5 +29,11 @@ std::string AsciiLower(std::string_view text);
 // `text` with each %XX escape replaced by its byte (URL paths and keys); a
 // '%' not followed by two hex digits is kept as it is.
 std::string PercentDecode(std::string_view text);
+
+// A Harness reference without its scope: "account.aws" and "org.aws" ->
+// "aws" (one prefix at most); any other text as it is. sluice keeps the
+// entities of every scope -- connectors, policy sets, secrets -- in the
+// one project.
+std::string_view WithoutScope(std::string_view ref);
 
 }  // namespace sluice

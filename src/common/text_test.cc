@@ -50,4 +50,13 @@ TEST(AsciiLowerTest, LowersOnlyAsciiLetters) {
   EXPECT_EQ(AsciiLower("Urgency=HIGH \xC3\x84"), "urgency=high \xC3\x84");
 }
 
+TEST(WithoutScopeTest, DropsOneAccountOrOrgPrefix) {
+  EXPECT_EQ(WithoutScope("account.aws"), "aws");
+  EXPECT_EQ(WithoutScope("org.aws"), "aws");
+  EXPECT_EQ(WithoutScope("aws"), "aws");
+  EXPECT_EQ(WithoutScope("org.account.aws"), "account.aws");
+  EXPECT_EQ(WithoutScope("accountaws"), "accountaws");
+  EXPECT_EQ(WithoutScope("account."), "");
+}
+
 }  // namespace sluice

@@ -2,6 +2,7 @@
 // file_secret_store.cc.
 #include "secrets/secret_store.h"
 
+#include "common/text.h"
 #include "secrets/errors.h"
 
 namespace sluice::secrets {
@@ -46,13 +47,7 @@ Status ValidateSecretId(const std::string& id) {
     return Status::InvalidArgument("secret id \"" + id.substr(0, 32) + "...\" is too long" +
                                    allowed);
   }
-  std::string_view rest = id;
-  for (std::string_view prefix : {"org.", "account."}) {
-    if (rest.starts_with(prefix)) {
-      rest.remove_prefix(prefix.size());
-      break;
-    }
-  }
+  std::string_view rest = WithoutScope(id);
   bool ok = !rest.empty() && IsIdStart(rest.front());
   for (char c : rest) ok = ok && IsIdChar(c);
   if (!ok) {

@@ -70,7 +70,7 @@ struct Resolution {
 };
 
 struct CachedResolution {
-  Result<Resolution> resolution = Status::Unknown("");
+  Result<Resolution> resolution = Status::NotFound("");
   Clock::time_point expires;
 };
 

@@ -54,7 +54,8 @@ Result<store::AwsCredentials> DelegateCredentials(const engine::StepContext& ctx
 Result<std::unique_ptr<store::ArtifactStore>> OpenArtifactLocation(
     const engine::StepContext& ctx, const pipeline::Connector& aws, std::string_view endpoint,
     std::string_view region, std::string_view bucket,
-    const std::map<std::string, std::string>& host_env) {
+    const std::map<std::string, std::string>& host_env,
+    std::shared_ptr<oci::HttpTransport> s3_transport) {
   if (aws.type != "Aws") {
     return Status::InvalidArgument(ConnectorName(aws) + " is a " + aws.type +
                                    " connector; S3Upload needs an Aws connector");
@@ -64,6 +65,7 @@ Result<std::unique_ptr<store::ArtifactStore>> OpenArtifactLocation(
   if (where.endpoint.empty())
     return store::OpenLocalArtifactStore(ctx.state_dir / "artifacts", bucket);
   where.region = std::string(region);
+  where.transport = std::move(s3_transport);
   const std::string type = ConnectorField(ConnectorChild(aws.spec, "credential"), "type");
   if (type == "ManualConfig") {
     SLUICE_ASSIGN_OR_RETURN(where.credentials, ManualCredentials(ctx, aws));

@@ -25,6 +25,7 @@
 
 #include "common/status.h"
 #include "engine/step.h"
+#include "oci/registry_http.h"
 #include "pipeline/project.h"
 #include "store/artifact_store.h"
 #include "store/sigv4.h"
@@ -36,14 +37,18 @@ struct S3Location {
   std::string endpoint;  // "http://127.0.0.1:8090"
   std::string region;    // "us-east-1" when empty
   store::AwsCredentials credentials;
+  // What carries the S3 requests; null: libcurl (tests put a fake S3 here).
+  std::shared_ptr<oci::HttpTransport> transport;
 };
 
 // The store for `bucket` through the Aws connector `aws`; `endpoint` is the
-// step's (resolved) `endpoint` field, "" when absent.
+// step's (resolved) `endpoint` field, "" when absent. S3 requests go
+// through `s3_transport` (null: libcurl).
 Result<std::unique_ptr<store::ArtifactStore>> OpenArtifactLocation(
     const engine::StepContext& ctx, const pipeline::Connector& aws, std::string_view endpoint,
     std::string_view region, std::string_view bucket,
-    const std::map<std::string, std::string>& host_env);
+    const std::map<std::string, std::string>& host_env,
+    std::shared_ptr<oci::HttpTransport> s3_transport = nullptr);
 
 // The bucket on an S3-compatible server (store::S3Client +
 // store::OpenS3ArtifactStore), in s3_artifact_location.cc.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/files.h"
+#include "common/text.h"
 #include "expr/expr.h"
 #include "oci/build_push.h"
 #include "oci/builder.h"
@@ -33,15 +34,6 @@ constexpr std::string_view kCommonFields[] = {"connectorRef", "tags",      "dock
 
 StepOutcome Configuration(std::string message) {
   return StepOutcome::Failure(ErrorType::kConfigurationFailure, std::move(message));
-}
-
-// "account.aws" and "org.aws" name the project's connector "aws": sluice
-// keeps every connector in .harness/connectors.
-std::string_view WithoutScope(std::string_view id) {
-  for (std::string_view prefix : {"account.", "org."}) {
-    if (id.rfind(prefix, 0) == 0) return id.substr(prefix.size());
-  }
-  return id;
 }
 
 // spec.tags: a list, or one expression giving a JSON list or "a,b".

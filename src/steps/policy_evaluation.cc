@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "common/text.h"
 #include "policy/parser.h"
 #include "policy/query.h"
 #include "policy/value_json.h"
@@ -103,13 +104,6 @@ Diagnostic CompileDiagnostic(const std::string& file, const std::string& message
 
 }  // namespace
 
-std::string LocalPolicySetId(const std::string& id) {
-  for (std::string_view scope : {"account.", "org."}) {
-    if (id.rfind(scope, 0) == 0) return id.substr(scope.size());
-  }
-  return id;
-}
-
 std::string_view PolicyStatusName(PolicyStatus status) {
   switch (status) {
     case PolicyStatus::kPass: return "pass";
@@ -126,7 +120,7 @@ Result<PolicySetsOutcome> EvaluatePolicySets(const pipeline::Project& project,
   PolicySetsOutcome out;
   bool stopped = false;  // by `limits`
   for (const std::string& id : set_ids) {
-    const pipeline::PolicySet* set = project.FindPolicySet(LocalPolicySetId(id));
+    const pipeline::PolicySet* set = project.FindPolicySet(WithoutScope(id));
     if (set == nullptr) {
       return Status::NotFound(UnknownSet(project, id));
     }
@@ -206,7 +200,7 @@ void CheckSteps(const pipeline::Project& project, const std::vector<pipeline::Ex
       const std::string id = item.Scalar();
       if (id.find("<+") != std::string::npos) continue;
       const SourceLocation at = pipeline::LocationOf(item, node.location.file);
-      const pipeline::PolicySet* set = project.FindPolicySet(LocalPolicySetId(id));
+      const pipeline::PolicySet* set = project.FindPolicySet(WithoutScope(id));
       if (set == nullptr) {
         diags->Error(at, UnknownSet(project, id));
       } else if (!set->enabled) {

@@ -55,7 +55,8 @@ struct PolicySetsOutcome {
   std::vector<PolicySetOutcome> sets;
 };
 
-// Evaluates the sets named in `set_ids` (LocalPolicySetId applies), in that
+// Evaluates the sets named in `set_ids` ("account.gate" and "org.gate"
+// name the project's "gate": WithoutScope of common/text.h), in that
 // order. An unknown set is NotFound naming the sets the project has; a
 // policy of a set with no file is NotFound naming the file to add.
 // `limits` stops a long evaluation (the policy then errors with
@@ -64,10 +65,6 @@ Result<PolicySetsOutcome> EvaluatePolicySets(const pipeline::Project& project,
                                              const std::vector<std::string>& set_ids,
                                              const policy::Value& input,
                                              const policy::EvalLimits& limits = {});
-
-// "account.gate" / "org.gate" -> "gate": sluice keeps every policy set of
-// every scope in the project's .harness/policysets.
-std::string LocalPolicySetId(const std::string& id);
 
 // Parses and compiles every policy of the project with the dialect of the
 // sets that use it; problems point at file:line:col. They are errors for

@@ -5,6 +5,14 @@
 #include "steps/junit.h"
 
 namespace sluice::steps {
+namespace {
+
+// A paths entry as written, for the log.
+std::string Quoted(const YAML::Node& path) {
+  return "\"" + (path.IsScalar() ? path.Scalar() : std::string("(not a string)")) + "\"";
+}
+
+}  // namespace
 
 void CheckJUnitReports(SpecChecker& check, const YAML::Node& spec) {
   YAML::Node reports = spec["reports"];
@@ -26,7 +34,11 @@ void CollectJUnitReports(engine::StepContext& ctx, const YAML::Node& reports,
   int files = 0;
   for (const YAML::Node& p : reports["spec"]["paths"]) {
     auto pattern = ctx.ResolveString(p, "spec.reports.spec.paths");
-    if (!pattern.ok()) continue;
+    if (!pattern.ok()) {
+      ctx.Log("[sluice] reports: skipped the path " + Quoted(p) + ": " +
+              pattern.status().message());
+      continue;
+    }
     // Paths are as the script saw them: the directory part before the
     // first wildcard goes through the mounts, the rest is globbed there.
     std::string pat = *pattern;
@@ -37,10 +49,13 @@ void CollectJUnitReports(engine::StepContext& ctx, const YAML::Node& reports,
     std::filesystem::path base =
         image ? image->ToHost(ctx.workspace, dir) : ctx.workspace.ToHost(dir);
     for (const auto& file : FindFiles(base, rest)) {
-      auto text = ReadFile(file);
-      if (!text.ok()) continue;
       std::string shown =
           (std::filesystem::path(dir) / file.lexically_relative(base)).lexically_normal().string();
+      auto text = ReadFile(file);
+      if (!text.ok()) {
+        ctx.Log("[sluice] reports: skipped " + shown + ": " + text.status().message());
+        continue;
+      }
       auto report = ParseJUnit(*text, shown);
       if (!report.ok()) {
         ctx.Log("[sluice] " + report.status().message());

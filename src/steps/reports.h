@@ -16,8 +16,9 @@ void CheckJUnitReports(SpecChecker& check, const YAML::Node& spec);
 
 // Parses the files `reports` names (`image`: the step's image, or null for
 // a step on the host or in the stage sandbox), logs the totals and each
-// failed case, and sets outcome->details["tests"]. Unreadable or malformed
-// files are noted in the log and skipped.
+// failed case, and sets outcome->details["tests"]. A path whose expression
+// fails, and unreadable or malformed files, are noted in the log (which
+// path or file, and why) and skipped; the step's status stays as it is.
 void CollectJUnitReports(engine::StepContext& ctx, const YAML::Node& reports,
                          const ImageRoot* image, engine::StepOutcome* outcome);
 

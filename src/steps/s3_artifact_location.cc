@@ -12,6 +12,7 @@ Result<std::unique_ptr<store::ArtifactStore>> OpenS3Location(const S3Location& w
   options.endpoint = where.endpoint;
   if (!where.region.empty()) options.region = where.region;
   options.credentials = where.credentials;
+  options.transport = where.transport;
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<store::S3Client> client,
                           store::S3Client::Create(std::move(options)));
   return store::OpenS3ArtifactStore(std::shared_ptr<store::S3Client>(std::move(client)), bucket);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/glob.h"
+#include "common/text.h"
 #include "engine/environment.h"
 #include "steps/artifact_location.h"
 #include "steps/spec_check.h"
@@ -30,14 +31,6 @@ StepOutcome Aborted(std::string message) {
   StepOutcome o = StepOutcome::Error(std::move(message));
   o.status = engine::NodeStatus::kAborted;
   return o;
-}
-
-// "account.aws" and "org.aws" name the project's connector "aws".
-std::string_view WithoutScope(std::string_view id) {
-  for (std::string_view prefix : {"account.", "org."}) {
-    if (id.rfind(prefix, 0) == 0) return id.substr(prefix.size());
-  }
-  return id;
 }
 
 struct UploadSpec {
@@ -164,7 +157,7 @@ StepOutcome S3UploadStep::Execute(engine::StepContext& ctx) const {
                          "\" is not defined: add it to .harness/connectors/");
   }
   Result<std::unique_ptr<store::ArtifactStore>> store = OpenArtifactLocation(
-      ctx, *connector, s.endpoint, s.region, s.bucket, engine::HostEnvironment());
+      ctx, *connector, s.endpoint, s.region, s.bucket, engine::HostEnvironment(), s3_transport_);
   if (!store.ok()) return Configuration(store.status().message());
   Result<std::vector<Source>> sources = FindSources(ctx.workspace, s.source_path);
   if (!sources.ok()) return Configuration(sources.status().message());
@@ -179,13 +172,14 @@ StepOutcome S3UploadStep::Execute(engine::StepContext& ctx) const {
   Result<std::vector<store::ArtifactObject>> objects = (*store)->PutFiles(uploads, &ctx.cancel);
   if (!objects.ok()) {
     const Status& failed = objects.status();
-    ctx.Log("upload failed: " + failed.message());
-    if (failed.code() == StatusCode::kAborted || ctx.cancel.cancelled())
-      return Aborted(failed.message());
+    // The message holds the server's text, which could echo anything back.
+    const std::string message = ctx.masker.Mask(failed.message());
+    ctx.Log("upload failed: " + message);
+    if (failed.code() == StatusCode::kAborted || ctx.cancel.cancelled()) return Aborted(message);
     bool input =
         failed.code() == StatusCode::kInvalidArgument || failed.code() == StatusCode::kNotFound;
     return StepOutcome::Failure(input ? ErrorType::kConfigurationFailure : ErrorType::kConnectivity,
-                                failed.message());
+                                message);
   }
 
   StepOutcome outcome;

@@ -29,25 +29,37 @@
 // Outcome: Success with no output variables (Harness sets none) and
 // outcome.artifacts: one per object (name = file name, url, size, sha256,
 // content type), which the engine keeps with the execution. The log names
-// each key and size and where the objects went (never a credential).
+// each key and size and where the objects went (never a credential); the
+// server's error text is shown through the step's masker, so a server that
+// echoes a secret back does not show it.
 // Failed (ConfigurationFailure) for a bad connector, field or key, or no
 // matching file; Failed (Connectivity) when the store fails; Aborted when
 // cancelled.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "engine/step.h"
+#include "oci/registry_http.h"
 
 namespace sluice::steps {
 
 class S3UploadStep final : public engine::StepType {
  public:
+  // S3 requests go through `s3_transport`; null: libcurl (tests put a fake
+  // S3 server behind it).
+  explicit S3UploadStep(std::shared_ptr<oci::HttpTransport> s3_transport = nullptr)
+      : s3_transport_(std::move(s3_transport)) {}
+
   std::string_view name() const override { return "S3Upload"; }
   void ValidateSpec(const pipeline::ExecutionNode& step, const pipeline::Stage& stage,
                     DiagnosticList* diags) const override;
   engine::StepOutcome Execute(engine::StepContext& ctx) const override;
+
+ private:
+  std::shared_ptr<oci::HttpTransport> s3_transport_;  // constant after construction
 };
 
 // The object key for a file at `path` (as matched, as commands see it):

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 
 #include "common/files.h"
@@ -226,13 +227,40 @@ connector:
   EXPECT_FALSE(fs::exists(state() / "artifacts"));
 }
 
-TEST_F(S3UploadExecuteTest, EndpointFailureNeverShowsTheSecretKey) {
+// An S3 server that refuses every request as S3 does when the signature
+// is wrong -- its <Error> echoes the StringToSign, the canonical request
+// and the access key id -- and, hostile or broken, also echoes `echo`.
+class RefusingS3 : public oci::HttpTransport {
+ public:
+  explicit RefusingS3(std::string echo) : echo_(std::move(echo)) {}
+  Result<oci::HttpResponse> Send(const oci::HttpRequest& request) override {
+    ++requests_;
+    std::string body =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SignatureDoesNotMatch</Code>"
+        "<Message>The request signature we calculated does not match the signature you "
+        "provided. Check your key and signing method. (" +
+        echo_ +
+        ")</Message><AWSAccessKeyId>AKIDEXAMPLE</AWSAccessKeyId><StringToSign>"
+        "AWS4-HMAC-SHA256\n" +
+        request.headers.at("x-amz-date") + "\n" + echo_ + "</StringToSign><CanonicalRequest>" +
+        request.method + "\n" + echo_ + "</CanonicalRequest><SignatureProvided>" +
+        request.headers.at("authorization") + "</SignatureProvided></Error>";
+    return oci::HttpResponse{403, {{"content-type", "application/xml"}}, std::move(body)};
+  }
+  int requests() const { return requests_; }
+
+ private:
+  std::string echo_;
+  std::atomic<int> requests_{0};
+};
+
+TEST_F(S3UploadExecuteTest, AServerEchoingTheSecretKeyNeverGetsItShown) {
   Write("output/a.txt", "a");
   const std::string secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
   TestStepContext t(
       "S3Upload",
       "connectorRef: aws\nregion: us-east-1\nbucket: reports\nsourcePath: output/a.txt\n"
-      "endpoint: http://127.0.0.1:9\n",
+      "endpoint: http://127.0.0.1:9000\n",
       nlohmann::json{{"s3_secret", secret}}, workspace(), state());
   t.AddConnector(R"(
 connector:
@@ -244,12 +272,20 @@ connector:
       type: ManualConfig
       spec: {accessKey: AKIDEXAMPLE, secretKeyRef: s3_secret}
 )");
-  engine::StepOutcome out = S3UploadStep().Execute(t.ctx());
+  auto server = std::make_shared<RefusingS3>("the secret key is " + secret);
+  engine::StepOutcome out = S3UploadStep(server).Execute(t.ctx());
+  ASSERT_GT(server->requests(), 0);
   EXPECT_EQ(out.status, engine::NodeStatus::kFailed);
-  EXPECT_FALSE(out.failure_message.empty());
-  EXPECT_EQ(out.failure_message.find(secret), std::string::npos);
-  EXPECT_EQ(t.log.All().find(secret), std::string::npos);
-  EXPECT_EQ(t.masker.Mask(secret).find(secret), std::string::npos);
+  EXPECT_NE(out.failure_message.find("SignatureDoesNotMatch"), std::string::npos)
+      << out.failure_message;
+  EXPECT_NE(out.failure_message.find("check the secret key"), std::string::npos)
+      << out.failure_message;
+  const std::string log = t.log.All();
+  EXPECT_NE(log.find("upload failed: "), std::string::npos) << log;
+  for (const std::string& text : {out.failure_message, log}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << text;
+    EXPECT_EQ(text.find("Signature="), std::string::npos) << text;
+  }
 }
 
 }  // namespace

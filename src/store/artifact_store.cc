@@ -32,18 +32,27 @@ constexpr size_t kMaxKeyBytes = 1024;
 
 std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
-// S3's rules: 3-63 of a-z 0-9 . -, starting and ending with a letter or digit.
-Status CheckBucket(std::string_view bucket) {
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  bool ok = bucket.size() >= 3 && bucket.size() <= 63 && alnum(bucket.front()) &&
-            alnum(bucket.back()) && std::all_of(bucket.begin(), bucket.end(), [&](char c) {
-              return alnum(c) || c == '.' || c == '-';
-            });
-  if (ok) return Status::Ok();
-  return Status::InvalidArgument(
-      "bucket " + Quoted(bucket) +
-      " is not a bucket name: use 3 to 63 lower-case letters, digits, '.' "
-      "and '-', starting and ending with a letter or digit");
+// A bucket name as text for a message: printable ASCII as it is, other
+// bytes as '?' (a name may come from anywhere, a terminal should not care).
+std::string Shown(std::string_view text) {
+  std::string shown;
+  for (char c : text) shown += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return shown;
+}
+
+// "192.168.5.4": four dot-separated runs of 1-3 digits.
+bool IsIpv4Form(std::string_view name) {
+  int runs = 0;
+  for (size_t at = 0; at <= name.size(); ++runs) {
+    size_t dot = std::min(name.find('.', at), name.size());
+    std::string_view run = name.substr(at, dot - at);
+    if (run.empty() || run.size() > 3 ||
+        !std::all_of(run.begin(), run.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return false;
+    }
+    at = dot + 1;
+  }
+  return runs == 4;
 }
 
 Status CheckKey(std::string_view key) {
@@ -211,11 +220,37 @@ class LocalArtifactStore final : public ArtifactStore {
 
 Result<std::unique_ptr<ArtifactStore>> OpenLocalArtifactStore(const fs::path& root,
                                                               std::string_view bucket) {
-  SLUICE_RETURN_IF_ERROR(CheckBucket(bucket));
+  SLUICE_RETURN_IF_ERROR(CheckBucketName(bucket));
   std::error_code ec;
   fs::path absolute = fs::absolute(root, ec).lexically_normal();
   if (ec) return Status::IoError("cannot resolve " + root.string() + ": " + ec.message());
   return std::unique_ptr<ArtifactStore>(new LocalArtifactStore(absolute, std::string(bucket)));
+}
+
+Status CheckBucketName(std::string_view bucket) {
+  auto broken = [&](std::string rule) {
+    return Status::InvalidArgument("bucket " + Quoted(Shown(bucket)) +
+                                   " is not a bucket name: " + rule);
+  };
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (bucket.size() < 3 || bucket.size() > 63) {
+    return broken("it has " + std::to_string(bucket.size()) +
+                  " characters; a bucket name has 3 to 63");
+  }
+  for (char c : bucket) {
+    if (!alnum(c) && c != '.' && c != '-') {
+      std::string shown = c >= 0x20 && c < 0x7f ? "'" + std::string(1, c) + "'" : "a control byte";
+      return broken("it holds " + shown + "; use lower-case letters, digits, '.' and '-'");
+    }
+  }
+  if (!alnum(bucket.front()) || !alnum(bucket.back())) {
+    return broken("it must start and end with a lower-case letter or digit");
+  }
+  if (bucket.find("..") != std::string_view::npos) {
+    return broken("it holds \"..\"; periods may not be next to each other");
+  }
+  if (IsIpv4Form(bucket)) return broken("it has the form of an IP address");
+  return Status::Ok();
 }
 
 std::string ContentTypeFor(const fs::path& file) {

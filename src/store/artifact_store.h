@@ -12,7 +12,7 @@
 // local backend also refuses keys with "." or ".." segments, empty
 // segments ("a//b", "dir/") or a leading '/' (InvalidArgument), so a key
 // always names one file inside its bucket directory. Buckets are S3 bucket
-// names (3-63 of a-z 0-9 . -, starting and ending with a letter or digit).
+// names (CheckBucketName) in both backends.
 //
 // PutFiles uploads every file of the batch, several at once where the
 // backend can (S3: S3ClientOptions::parallel), and returns the objects in
@@ -74,6 +74,13 @@ Result<std::unique_ptr<ArtifactStore>> OpenLocalArtifactStore(const std::filesys
 // A bucket through an S3 client (the bucket must exist).
 Result<std::unique_ptr<ArtifactStore>> OpenS3ArtifactStore(std::shared_ptr<S3Client> client,
                                                            std::string_view bucket);
+
+// Ok when `bucket` follows S3's bucket naming rules: 3 to 63 characters;
+// lower-case letters, digits, '.' and '-' only; starting and ending with a
+// letter or digit; no ".."; not in the form of an IPv4 address
+// ("192.168.5.4"). Otherwise InvalidArgument naming the bucket and the
+// rule it breaks. Pure.
+Status CheckBucketName(std::string_view bucket);
 
 // The Content-Type for a file name by its extension ("report.html" ->
 // "text/html; charset=utf-8", ".json" -> "application/json", ".png",

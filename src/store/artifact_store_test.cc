@@ -151,6 +151,48 @@ TEST(LocalArtifactStoreOpenTest, BadBucketNamesAreRefused) {
   }
 }
 
+TEST(CheckBucketNameTest, EachBrokenRuleIsNamedWithTheBucket) {
+  struct Case {
+    std::string_view bucket, rule;
+  };
+  for (const Case& c : {Case{"ab", "it has 2 characters; a bucket name has 3 to 63"},
+                        Case{std::string_view("a\0b", 3), "a control byte"},
+                        Case{"Upper", "it holds 'U'; use lower-case letters"},
+                        Case{"has_underscore", "it holds '_'"},
+                        Case{"-dash", "start and end with a lower-case letter or digit"},
+                        Case{"dot.", "start and end with a lower-case letter or digit"},
+                        Case{"my..bucket", "periods may not be next to each other"},
+                        Case{"192.168.5.4", "the form of an IP address"}}) {
+    Status status = CheckBucketName(c.bucket);
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << c.bucket;
+    EXPECT_NE(status.message().find(" is not a bucket name: "), std::string::npos)
+        << status.message();
+    EXPECT_NE(status.message().find(c.rule), std::string::npos) << status.message();
+  }
+  EXPECT_NE(CheckBucketName("my..bucket").message().find("bucket \"my..bucket\""),
+            std::string::npos);
+  const std::string longest(63, 'a');
+  for (std::string_view good :
+       {std::string_view("abc"), std::string_view("mlops-reports"), std::string_view("my.bucket.2"),
+        std::string_view("192.168.5.4a"), std::string_view("1.2.3"), std::string_view(longest)}) {
+    EXPECT_TRUE(CheckBucketName(good).ok()) << good << ": " << CheckBucketName(good).ToString();
+  }
+}
+
+TEST(S3ArtifactStoreOpenTest, BucketNamesAreCheckedAsTheLocalStoreChecksThem) {
+  S3ClientOptions options;
+  options.credentials = {"AKIDEXAMPLE", "secret", ""};
+  auto client = S3Client::Create(options);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  std::shared_ptr<S3Client> shared = std::move(client).value();
+  for (std::string_view bucket : {"-dash", "dot.", "my..bucket", "10.0.0.1"}) {
+    auto store = OpenS3ArtifactStore(shared, bucket);
+    ASSERT_FALSE(store.ok()) << bucket;
+    EXPECT_EQ(store.status().message(), CheckBucketName(bucket).message());
+  }
+  EXPECT_TRUE(OpenS3ArtifactStore(shared, "mlops-reports").ok());
+}
+
 TEST(ContentTypeTest, ByExtensionCaseInsensitiveWithOctetStreamFallback) {
   EXPECT_EQ(ContentTypeFor("report.html"), "text/html; charset=utf-8");
   EXPECT_EQ(ContentTypeFor("REPORT.HTML"), "text/html; charset=utf-8");

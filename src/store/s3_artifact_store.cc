@@ -1,7 +1,9 @@
 // The S3 backend of ArtifactStore (artifact_store.h): a bucket through one
-// S3Client, whose connections every upload shares.
+// S3Client, whose connections every upload shares. A worker thread that
+// cannot be started is done without: the calling thread is one of them.
 #include <atomic>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "store/artifact_store.h"
@@ -54,7 +56,13 @@ class S3ArtifactStore : public ArtifactStore {
     };
     size_t threads = std::min<size_t>(std::max(client_->parallel(), 1), uploads.size());
     std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    for (size_t t = 1; t < threads; ++t) {
+      try {
+        pool.emplace_back(worker);
+      } catch (const std::system_error&) {
+        break;  // the threads started, and this one, do the work
+      }
+    }
     if (threads > 0) worker();
     for (std::thread& t : pool) t.join();
     if (!failure.ok()) return failure;
@@ -91,12 +99,7 @@ class S3ArtifactStore : public ArtifactStore {
 Result<std::unique_ptr<ArtifactStore>> OpenS3ArtifactStore(std::shared_ptr<S3Client> client,
                                                            std::string_view bucket) {
   if (!client) return Status::InvalidArgument("the S3 artifact store needs an S3 client");
-  if (bucket.size() < 3 || bucket.size() > 63 ||
-      bucket.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") !=
-          std::string_view::npos) {
-    return Status::InvalidArgument("S3 bucket \"" + std::string(bucket) +
-                                   "\": a bucket name is 3-63 characters of a-z 0-9 . -");
-  }
+  SLUICE_RETURN_IF_ERROR(CheckBucketName(bucket));
   return std::unique_ptr<ArtifactStore>(
       new S3ArtifactStore(std::move(client), std::string(bucket)));
 }

@@ -20,7 +20,11 @@
 // and jitter (base `retry_base`), but never after cancellation, and the
 // start of a multipart upload is not sent again after a connection error
 // (a lost answer would leave an upload whose id was never seen, which
-// could not be aborted).
+// could not be aborted). A completion sent again after a lost answer and
+// told NoSuchUpload (the first one did complete) counts as done when HEAD
+// finds the object with the file's size and a multipart ETag of as many
+// parts ("...-N"); otherwise NoSuchUpload is the error. Uploads use the
+// threads that can be started, the calling one at least.
 //
 // Errors say what S3 said and what to check: the S3 error Code and Message
 // from the XML body, the HTTP status, the request (method, bucket, key --

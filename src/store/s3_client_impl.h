@@ -16,6 +16,13 @@
 
 namespace sluice::store {
 
+// What Send saw besides its result, for a caller that must tell "this
+// call failed" from "an attempt whose answer was lost had already done it".
+struct S3SendTrace {
+  bool answer_lost = false;  // an attempt ended in a connection error
+  std::string error_code;    // the S3 error Code of the last answer, "" when none
+};
+
 // One S3 call before signing.
 struct S3Call {
   std::string method;
@@ -32,6 +39,7 @@ struct S3Call {
   // (starting a multipart upload: a second start would leave the first
   // one, whose id was never seen, behind and never aborted).
   bool retry_lost_answers = true;
+  S3SendTrace* trace = nullptr;  // filled in when set
 };
 
 class S3ClientImpl : public S3Client {

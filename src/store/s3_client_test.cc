@@ -222,6 +222,22 @@ TEST(S3ClientTest, AnEndpointWithUserInfoIsRefusedWithoutShowingIt) {
       << made.status().message();
 }
 
+TEST(S3ClientTest, AServerThatEchoesTheSecretKeyDoesNotGetItShown) {
+  S3ClientOptions options = Options(nullptr);
+  const std::string secret = options.credentials.secret_access_key;
+  options.credentials.session_token = "session-token-value";
+  options.transport = std::make_shared<FakeTransport>([&](auto&) {
+    return Response(403, ErrorXml("SignatureDoesNotMatch",
+                                  "signed with " + secret + " and session-token-value"));
+  });
+  auto put = Make(options)->PutBytes("bkt", "k", "body", "");
+  ASSERT_EQ(put.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(put.status().message().find(secret), std::string::npos) << put.status().message();
+  EXPECT_EQ(put.status().message().find("session-token-value"), std::string::npos);
+  EXPECT_NE(put.status().message().find("signed with *** and ***"), std::string::npos)
+      << put.status().message();
+}
+
 TEST(S3ClientTest, AMalformedContentLengthReadsAsUnknownSize) {
   auto fake = std::make_shared<FakeTransport>([](auto&) {
     oci::HttpResponse r = Response(200);
@@ -345,6 +361,78 @@ TEST_F(S3MultipartTest, ACancelledUploadIsAbortedNotCompleted) {
   for (const oci::HttpRequest& request : sent) {
     EXPECT_FALSE(request.method == "POST" && request.url.ends_with("?uploadId=U1"));
   }
+}
+
+// The multipart protocol, but the first CompleteMultipartUpload completes
+// and its answer is lost; the upload is gone after that, and HEAD shows the
+// object with `head_etag`.
+class LostCompleteAnswer {
+ public:
+  LostCompleteAnswer(std::string head_etag, int64_t size)
+      : head_etag_(std::move(head_etag)), size_(size) {}
+  Result<oci::HttpResponse> operator()(const oci::HttpRequest& request) {
+    bool upload_request = request.url.find("uploadId=U1") != std::string::npos;
+    if (request.method == "POST" && upload_request) {
+      if (completes_++ == 0) return Status::IoError("Connection reset by peer");
+    }
+    if (completes_ > 0 && upload_request) {
+      return Response(404, ErrorXml("NoSuchUpload", "The specified upload does not exist."));
+    }
+    if (request.method == "HEAD") {
+      return Response(
+          200, "", {{"etag", "\"" + head_etag_ + "\""}, {"content-length", std::to_string(size_)}});
+    }
+    return protocol_(request);
+  }
+
+ private:
+  FakeMultipart protocol_;
+  std::string head_etag_;
+  int64_t size_;
+  int completes_ = 0;
+};
+
+TEST_F(S3MultipartTest, ACompleteWhoseAnswerWasLostCountsWhenTheObjectIsThere) {
+  auto size = static_cast<int64_t>(content_.size());
+  auto fake = std::make_shared<FakeTransport>(LostCompleteAnswer("0123abcd-3", size));
+  auto put = Make(MultipartOptions(fake))->PutFile("bkt", "k", file(), "", nullptr);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_EQ(put->etag, "0123abcd-3");
+  EXPECT_EQ(put->size, size);
+  for (const oci::HttpRequest& sent : fake->sent()) EXPECT_NE(sent.method, "DELETE");
+}
+
+TEST_F(S3MultipartTest, ACompleteWhoseAnswerWasLostFailsWhenTheObjectIsNotThisUpload) {
+  auto size = static_cast<int64_t>(content_.size());
+  // Another upload's object: a single PUT's ETag, or another part count.
+  for (const std::string& etag : {std::string("0123abcd"), std::string("0123abcd-2")}) {
+    auto fake = std::make_shared<FakeTransport>(LostCompleteAnswer(etag, size));
+    auto put = Make(MultipartOptions(fake))->PutFile("bkt", "k", file(), "", nullptr);
+    ASSERT_FALSE(put.ok()) << etag;
+    EXPECT_NE(put.status().message().find("NoSuchUpload"), std::string::npos)
+        << put.status().message();
+  }
+  auto fake = std::make_shared<FakeTransport>(LostCompleteAnswer("0123abcd-3", size - 1));
+  auto put = Make(MultipartOptions(fake))->PutFile("bkt", "k", file(), "", nullptr);
+  ASSERT_FALSE(put.ok());
+  EXPECT_NE(put.status().message().find("NoSuchUpload"), std::string::npos)
+      << put.status().message();
+}
+
+TEST_F(S3MultipartTest, NoSuchUploadWithoutALostAnswerIsAnError) {
+  FakeMultipart protocol;
+  int heads = 0;
+  auto fake = std::make_shared<FakeTransport>([&](const oci::HttpRequest& request) {
+    if (request.method == "HEAD") ++heads;
+    if (request.method == "POST" && request.url.ends_with("?uploadId=U1")) {
+      return Result<oci::HttpResponse>(
+          Response(404, ErrorXml("NoSuchUpload", "The specified upload does not exist.")));
+    }
+    return protocol(request);
+  });
+  auto put = Make(MultipartOptions(fake))->PutFile("bkt", "k", file(), "", nullptr);
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(heads, 0);
 }
 
 TEST_F(S3MultipartTest, AFileBelowTheThresholdIsOnePut) {

@@ -3,6 +3,13 @@
 // bytes in memory, across every upload of the client: part_slots_),
 // completed in part order, aborted when any
 // part fails or the upload is cancelled so that no parts are left behind.
+// A worker thread that cannot be started is done without: the calling
+// thread is always one of the workers.
+//
+// A CompleteMultipartUpload sent again after its answer was lost may be
+// told NoSuchUpload because the first one did complete; the upload then
+// counts as done when the object is there with this upload's size and a
+// multipart ETag of as many parts ("<md5 of the part md5s>-<parts>").
 //
 // The file's SHA-256 is computed from the same reads: a worker that has
 // read part N waits until parts 1..N-1 have gone through the hasher. Parts
@@ -14,7 +21,9 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <semaphore>
+#include <system_error>
 #include <thread>
 
 #include "common/hash.h"
@@ -111,6 +120,16 @@ class PartQueue {
   Sha256Hasher hasher_;             // guarded by mutex_
 };
 
+// The object a lost-answer CompleteMultipartUpload made, when HEAD finds
+// it with `size` bytes and a multipart ETag of `parts` parts.
+std::optional<S3Object> CompletedEarlier(S3ClientImpl& client, std::string_view bucket,
+                                         std::string_view key, int64_t size, int64_t parts) {
+  Result<S3Object> head = client.Head(bucket, key);
+  if (!head.ok() || head->size != size) return std::nullopt;
+  if (!head->etag.ends_with("-" + std::to_string(parts))) return std::nullopt;
+  return std::move(head).value();
+}
+
 }  // namespace
 
 Result<S3Object> S3ClientImpl::PutMultipart(std::string_view bucket, std::string_view key,
@@ -178,7 +197,14 @@ Result<S3Object> S3ClientImpl::PutMultipart(std::string_view bucket, std::string
   };
   int threads = static_cast<int>(std::min<int64_t>(options_.parallel, parts));
   std::vector<std::thread> pool;
-  for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
+  for (int i = 1; i < threads; ++i) {
+    try {
+      pool.emplace_back(worker);
+    } catch (const std::system_error&) {
+      break;  // the threads started, and this one, do the work
+    }
+  }
+  worker();
   for (std::thread& t : pool) t.join();
 
   Status failure = queue.failure();
@@ -191,11 +217,20 @@ Result<S3Object> S3ClientImpl::PutMultipart(std::string_view bucket, std::string
     complete.body = CompleteMultipartUploadXml(queue.etags());
     complete.headers["Content-Type"] = "application/xml";
     complete.cancel = cancel;
+    S3SendTrace trace;
+    complete.trace = &trace;
     Result<oci::HttpResponse> completed = Send(std::move(complete));
     if (completed.ok()) {
       Result<std::string> parsed = ParseCompleteMultipartUpload(completed->body);
       if (parsed.ok()) etag = *parsed;
       failure = parsed.status();
+    } else if (trace.answer_lost && trace.error_code == "NoSuchUpload") {
+      std::optional<S3Object> done = CompletedEarlier(*this, bucket, key, size, parts);
+      if (done) {
+        etag = done->etag;
+      } else {
+        failure = completed.status();
+      }
     } else {
       failure = completed.status();
     }

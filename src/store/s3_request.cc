@@ -38,10 +38,22 @@ std::string Hint(std::string_view code) {
   return "";
 }
 
+// `text` from the server with the secret key and session token replaced
+// by "***": a hostile or broken server may echo them back.
+std::string WithoutSecrets(std::string text, const AwsCredentials& credentials) {
+  for (const std::string& secret : {credentials.secret_access_key, credentials.session_token}) {
+    if (secret.empty()) continue;
+    for (size_t at = 0; (at = text.find(secret, at)) != std::string::npos; at += 3) {
+      text.replace(at, secret.size(), "***");
+    }
+  }
+  return text;
+}
+
 // The Status for an S3 error answer (a non-2xx status, or an <Error>
-// document in a 200).
+// document in a 200); the server's words never show a credential.
 Status Describe(const S3Call& call, std::string_view endpoint, const oci::HttpResponse& response,
-                const std::optional<S3ErrorBody>& error) {
+                const std::optional<S3ErrorBody>& error, const AwsCredentials& credentials) {
   std::string code = error ? error->code : "";
   std::string hint;
   if (code.empty()) {
@@ -58,8 +70,8 @@ Status Describe(const S3Call& call, std::string_view endpoint, const oci::HttpRe
   if (hint.empty()) hint = Hint(code);
   std::string text = call.method + " " + S3ClientImpl::Describe(call.bucket, call.key) + " at " +
                      std::string(endpoint) + ": HTTP " + std::to_string(response.status);
-  if (!code.empty()) text += " " + code;
-  if (error && !error->message.empty()) text += ": " + error->message;
+  if (!code.empty()) text += " " + WithoutSecrets(code, credentials);
+  if (error && !error->message.empty()) text += ": " + WithoutSecrets(error->message, credentials);
   if (!hint.empty()) text += " (" + hint + ")";
   if (code == "NoSuchBucket" || code == "NoSuchKey" || response.status == 404) {
     return Status::NotFound(text);
@@ -151,6 +163,7 @@ Result<oci::HttpResponse> S3ClientImpl::Send(S3Call call) const {
       // signature travels in a header.
       last = Status::IoError(call.method + " " + Describe(call.bucket, call.key) + ": " +
                              response.status().message());
+      if (call.trace != nullptr) call.trace->answer_lost = true;
       if (!call.retry_lost_answers) break;
       continue;
     }
@@ -161,10 +174,11 @@ Result<oci::HttpResponse> S3ClientImpl::Send(S3Call call) const {
         (call.method == "POST" && response->body.find("<Error>") != std::string::npos)) {
       error = ParseS3Error(response->body);
     }
+    if (call.trace != nullptr) call.trace->error_code = error ? error->code : "";
     bool success = response->status >= 200 && response->status < 300 && !error;
     if (success) return std::move(response).value();
     last = sluice::store::Describe(call, options_.endpoint.empty() ? host_ : options_.endpoint,
-                                   *response, error);
+                                   *response, error, options_.credentials);
     if (!RetryableStatus(response->status) && !(error && RetryableCode(error->code))) break;
   }
   if (attempts > 1) {
