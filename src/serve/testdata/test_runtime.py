@@ -3,7 +3,8 @@
 the Runtime API with nothing but the standard library (an independent
 client). Each event is a JSON object saying what to do:
   {"echo": X}          respond {"echo": X, "pid", "request_id", "deadline_ms",
-                       "arn", "trace_id", "count"}
+                       "arn", "trace_id", "count", "version", "color"} (the
+                       last two from AWS_LAMBDA_FUNCTION_VERSION and COLOR)
   {"sleep": S, ...}    sleep S seconds first
   {"error": M}         post M to /error as Function.TestError
   {"exit": C}          exit with code C without answering
@@ -57,7 +58,9 @@ while True:
     answer = {"echo": event.get("echo"), "pid": os.getpid(), "request_id": rid,
               "deadline_ms": r.getheader("Lambda-Runtime-Deadline-Ms"),
               "arn": r.getheader("Lambda-Runtime-Invoked-Function-Arn"),
-              "trace_id": r.getheader("Lambda-Runtime-Trace-Id"), "count": count}
+              "trace_id": r.getheader("Lambda-Runtime-Trace-Id"), "count": count,
+              "version": os.environ.get("AWS_LAMBDA_FUNCTION_VERSION"),
+              "color": os.environ.get("COLOR")}
     status = post(f"/invocation/{rid}/response", json.dumps(answer))
     if event.get("twice"):
         print("second answer:", post(f"/invocation/{rid}/response", "{}"), flush=True)
