@@ -3,7 +3,8 @@
 // and run with bubblewrap (the root of the image as the whole filesystem):
 //  - the static ccapproval trains and tests in a root holding nothing else;
 //  - Dockerfile_Inference_Lambda (FROM scratch) holds only the program and
-//    the model, and its entrypoint scores an application;
+//    the model; its entrypoint is the Lambda handler, and `ccapproval
+//    predict` in it scores an application;
 //  - the busybox base (images/busybox/build, RUN included) and
 //    Dockerfile_Training_Testing on it run the model tests in the image's sh.
 #include <gtest/gtest.h>
@@ -112,7 +113,7 @@ TEST(ExampleImagesTest, StaticCcapprovalTrainsAndTestsInAnEmptyRoot) {
   EXPECT_TRUE(fs::exists(root / "work/output/model_metrics.html"));
 }
 
-TEST(ExampleImagesTest, InferenceImageHoldsTheProgramAndTheModelAndPredicts) {
+TEST(ExampleImagesTest, InferenceImageRunsTheHandlerAndPredictsWhenAsked) {
   TestProject project;
   // The pipeline's workspace after training: the example, the data set and
   // the model in output/, the static ccapproval staged into bin/.
@@ -132,16 +133,24 @@ TEST(ExampleImagesTest, InferenceImageHoldsTheProgramAndTheModelAndPredicts) {
   nlohmann::json config = nlohmann::json::parse(config_file, nullptr, false);
   ASSERT_FALSE(config.is_discarded());
   EXPECT_EQ(config["process"]["args"],
-            nlohmann::json({"/ccapproval", "predict", "--model", "/model/model.json"}));
+            nlohmann::json({"/ccapproval", "handler", "--model", "/model/model.json"}));
   EXPECT_EQ(config["process"]["user"]["uid"], 1000);
 
-  // The entrypoint, run in the image's root: one application in, one
-  // prediction out.
-  fs::path input = project.scratch() / "application.jsonl";
-  std::ofstream(input) << kApplication << "\n";
+  // The entrypoint is a function: outside a function runtime (no
+  // AWS_LAMBDA_RUNTIME_API) it says so and points at predict.
   std::string entrypoint;
   for (const auto& arg : config["process"]["args"]) entrypoint += arg.get<std::string>() + " ";
-  ToolRun predicted = InRoot(rootfs, "/", entrypoint + "2>/dev/null", input);
+  ToolRun handler = InRoot(rootfs, "/", "--unsetenv AWS_LAMBDA_RUNTIME_API " + entrypoint + "2>&1");
+  EXPECT_EQ(handler.exit_code, 1) << handler.output;
+  EXPECT_NE(handler.output.find("AWS_LAMBDA_RUNTIME_API is not set"), std::string::npos)
+      << handler.output;
+
+  // `ccapproval predict`, run explicitly in the image's root: one
+  // application in, one prediction out.
+  fs::path input = project.scratch() / "application.jsonl";
+  std::ofstream(input) << kApplication << "\n";
+  ToolRun predicted =
+      InRoot(rootfs, "/", "/ccapproval predict --model /model/model.json 2>/dev/null", input);
   ASSERT_EQ(predicted.exit_code, 0) << predicted.output;
   nlohmann::json prediction = nlohmann::json::parse(predicted.output, nullptr, false);
   ASSERT_TRUE(prediction.is_object()) << predicted.output;

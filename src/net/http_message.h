@@ -32,6 +32,9 @@ struct HttpRequest {
   // The value of query parameter `name` (percent-decoded, '+' as space),
   // "" when absent.
   std::string query_param(std::string_view name) const;
+  // Every query parameter in order, names and values decoded as
+  // query_param decodes them; "a&b=" gives ("a", "") and ("b", "").
+  HttpHeaders query_params() const;
 };
 
 struct HttpResponse {

@@ -2,12 +2,14 @@
 // parses the command line and dispatches; the work lives in the library
 // (ccapproval_core), one *_command file per subcommand.
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
 
 #include "common/clock.h"
 #include "generate_command.h"
+#include "handler_command.h"
 #include "ml/model_file.h"
 #include "predict_command.h"
 #include "test_command.h"
@@ -140,6 +142,20 @@ int main(int argc, char** argv) {
       ->required()
       ->check(kPath);
   predict->callback([&] { exit_code = RunPredict(predict_model); });
+
+  ccapproval::HandlerOptions handler_options;
+  auto* handler = cli.add_subcommand(
+      "handler",
+      "Run as the credit-card function: answer the Lambda Runtime API at "
+      "$AWS_LAMBDA_RUNTIME_API (direct events and function-URL events) until it goes away");
+  handler->add_option("--model", handler_options.model, "Model file written by `ccapproval train`")
+      ->check(kPath)
+      ->capture_default_str();
+  handler->callback([&] {
+    const char* api = std::getenv("AWS_LAMBDA_RUNTIME_API");
+    handler_options.runtime_api = api == nullptr ? "" : api;
+    exit_code = ccapproval::RunHandlerCommand(handler_options, std::cerr);
+  });
 
   try {
     cli.parse(argc, argv);
