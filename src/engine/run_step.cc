@@ -441,7 +441,8 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
                   e_.masker_,
                   deps_.clock,
                   e_.options_.state_dir,
-                  [this] { return Published(); }};
+                  [this] { return Published(); },
+                  &deps_.store.functions()};
   StepOutcome outcome = type->Execute(ctx);
   SavePolicyEvaluation(path, attempt, std::move(outcome.policy_evaluation));
   SaveArtifacts(path, attempt, std::move(outcome.artifacts));

@@ -74,6 +74,9 @@ struct StepContext {
   // the order they were stored); empty when not set. A publisher step uses
   // it to describe an object an upload step stored.
   std::function<std::vector<store::ArtifactRecord>()> published;
+  // The function runtime's records in the state database (function
+  // deployments); null when not given.
+  store::FunctionStore* functions = nullptr;
 
   // Resolves the expressions of a spec field. Errors name the field and its
   // file:line:col. A missing (null) field resolves to null / "".
