@@ -40,8 +40,13 @@ std::optional<Service> ParseService(const YAML::Node& doc, const std::string& fi
       s.definition_type = *type;
       s.definition_type_location = ctx.At(*FindField(def_fields, "type"));
     }
-    if (const Field* spec = FindField(def_fields, "spec");
-        spec != nullptr && !spec->value.IsNull() && internal::ExpectMap(ctx, *spec)) {
+    const Field* spec = FindField(def_fields, "spec");
+    if (spec == nullptr || spec->value.IsNull()) {
+      if (s.definition_type == "AwsLambda") {
+        ctx.Error(ctx.At(definition->value),
+                  "an AwsLambda serviceDefinition needs a spec with manifests and artifacts");
+      }
+    } else if (internal::ExpectMap(ctx, *spec)) {
       s.definition_spec = spec->value;
       if (const Field* vars = FindField(Fields(spec->value), "variables")) {
         s.variables = internal::ParseVariables(ctx, *vars);

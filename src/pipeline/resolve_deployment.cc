@@ -59,19 +59,21 @@ YAML::Node Merge(const YAML::Node& base, const YAML::Node& over) {
     return out;
   }
   if (base.IsSequence() && over.IsSequence() && AllKeyed(base) && AllKeyed(over)) {
+    // Never assign to a YAML::Node that aliases another: yaml-cpp would
+    // rewrite the aliased node (here, the service's own definition).
     YAML::Node out(YAML::NodeType::Sequence);
     std::set<std::string> used;
-    for (const YAML::Node& item : base) {
+    auto merged = [&](const YAML::Node& item) -> YAML::Node {
       const std::string key = ElementKey(item);
-      YAML::Node merged = item;
       for (const YAML::Node& o : over) {
         if (ElementKey(o) == key) {
-          merged = Merge(item, o);
           used.insert(key);
+          return Merge(item, o);
         }
       }
-      out.push_back(merged);
-    }
+      return item;
+    };
+    for (const YAML::Node& item : base) out.push_back(merged(item));
     for (const YAML::Node& o : over) {
       if (!used.count(ElementKey(o))) out.push_back(o);
     }
@@ -159,9 +161,7 @@ struct Resolver {
       return nullptr;
     }
     out->service = found;
-    YAML::Node definition(YAML::NodeType::Map);
-    definition["type"] = found->definition_type;
-    definition["spec"] = found->definition_spec;
+    YAML::Node merged_spec = found->definition_spec;
     out->service_variables = found->variables;
     if (const Field* inputs = FindField(fields, "serviceInputs");
         inputs != nullptr && !inputs->value.IsNull() && !IsInput(inputs->value) &&
@@ -179,7 +179,7 @@ struct Resolver {
                                            found->definition_type_location.ToString() + ")");
         }
         YAML::Node over_spec = internal::ValueOf(over, "spec");
-        definition["spec"] = Merge(found->definition_spec, over_spec);
+        merged_spec.reset(Merge(found->definition_spec, over_spec));
         // Variables given here override the service's by name; parsed in
         // the stage's file so their errors point there.
         if (over_spec.IsDefined() && over_spec.IsMap()) {
@@ -198,6 +198,10 @@ struct Resolver {
         }
       }
     }
+    // Built once, assigned once (see Merge).
+    YAML::Node definition(YAML::NodeType::Map);
+    definition["type"] = found->definition_type;
+    definition["spec"] = merged_spec;
     out->service_definition = definition;
     return found;
   }
