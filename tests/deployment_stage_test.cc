@@ -128,7 +128,8 @@ TEST(DeploymentStageTest, StepsSeeTheServiceEnvironmentInfrastructureAndArtifact
   p.WritePipeline(DeployPipeline(
       "ccapproval",
       "echo \"<+service.name> <+env.name> <+infra.region> <+artifact.imagePath>:<+artifact.tag> "
-      "<+artifact.image>\" | tee '" + out + "'"));
+      "<+artifact.image>\" | tee '" +
+          out + "'"));
   auto r = p.Sluice({"run", "--input", "tag=v42"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(p.ReadScratch("seen"),

@@ -27,8 +27,8 @@ std::string RegistryHost(std::string url) {
     if (url.rfind(scheme, 0) == 0) url = url.substr(std::string_view(scheme).size());
   }
   url = url.substr(0, url.find('/'));
-  for (const char* hub : {"index.docker.io", "registry.hub.docker.com", "docker.io",
-                          "registry-1.docker.io"}) {
+  for (const char* hub :
+       {"index.docker.io", "registry.hub.docker.com", "docker.io", "registry-1.docker.io"}) {
     if (url == hub) return "";
   }
   return url;
@@ -80,8 +80,9 @@ Status BindDeployment(const pipeline::Stage& stage, const pipeline::Project& pro
       problems += (problems.empty() ? "" : "; ") + diag.location.ToString() + ": " + diag.message;
     }
     if (problems.empty()) {
-      problems = "the stage's service, environment or infrastructure is still a runtime input "
-                 "(<+input>): pass it with --input or an input set";
+      problems =
+          "the stage's service, environment or infrastructure is still a runtime input "
+          "(<+input>): pass it with --input or an input set";
     }
     return Status::InvalidArgument("Deployment stage \"" + stage.identifier + "\": " + problems);
   }
@@ -127,8 +128,8 @@ Status BindDeployment(const pipeline::Stage& stage, const pipeline::Project& pro
     }
     doc.Set(base / "env" / "variables" / v.name, *value);
   }
-  const std::string infra_where = infra.location.ToString() + ": infrastructure definition \"" +
-                                  infra.identifier + "\" ";
+  const std::string infra_where =
+      infra.location.ToString() + ": infrastructure definition \"" + infra.identifier + "\" ";
   for (const auto& [key, text] :
        {std::pair<const char*, std::string>{"connectorRef", infra.connector_ref},
         {"region", infra.region}}) {
@@ -138,8 +139,8 @@ Status BindDeployment(const pipeline::Stage& stage, const pipeline::Project& pro
   }
   if (d->primary_artifact != nullptr) {
     const pipeline::ArtifactSource& a = *d->primary_artifact;
-    const std::string where =
-        svc.file + ": artifact source \"" + a.identifier + "\" of service \"" + svc.identifier + "\" ";
+    const std::string where = svc.file + ": artifact source \"" + a.identifier +
+                              "\" of service \"" + svc.identifier + "\" ";
     nlohmann::json artifact = {{"identifier", a.identifier}, {"type", a.type}};
     for (const auto& [key, text] :
          {std::pair<const char*, std::string>{"connectorRef", a.connector_ref},

@@ -105,7 +105,8 @@ std::string Pipeline(const std::string& primary, const std::string& tag_line) {
                         - identifier: ecr
                           type: Ecr
                           spec:
-)" + tag_line + R"(          environment:
+)" + tag_line +
+         R"(          environment:
             environmentRef: lambda_env
             infrastructureDefinitions:
               - identifier: infra

@@ -83,10 +83,9 @@ NodeStatus Engine::Run_::RunStage(const pipeline::Stage& stage) {
 
   // What a Deployment stage deploys, before its variables so they may use it.
   if (stage.type == pipeline::StageType::kDeployment) {
-    Status bound = BindDeployment(stage, deps_.project, doc_, stage_scope,
-                                  [&](const pipeline::Variable& v) {
-                                    return ResolveVariable(v, stage_scope);
-                                  });
+    Status bound = BindDeployment(
+        stage, deps_.project, doc_, stage_scope,
+        [&](const pipeline::Variable& v) { return ResolveVariable(v, stage_scope); });
     if (!bound.ok()) return fail_stage(bound.message());
   }
 

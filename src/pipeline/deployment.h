@@ -127,7 +127,7 @@ struct AwsLambdaServiceSpec {
   std::vector<LambdaManifest> manifests;
   std::string primary_artifact_ref;  // as written; "" when absent
   std::vector<ArtifactSource> sources;
-  bool sources_are_input = false;    // `sources: <+input>` (given by the stage)
+  bool sources_are_input = false;  // `sources: <+input>` (given by the stage)
 
   const LambdaManifest* FunctionDefinition() const;
   std::vector<const LambdaManifest*> AliasDefinitions() const;

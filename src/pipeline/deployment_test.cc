@@ -201,8 +201,8 @@ TEST_F(DeploymentTest, LoadsServicesEnvironmentsAndInfrastructures) {
 TEST_F(DeploymentTest, ParsesTheAwsLambdaServiceDefinition) {
   DiagnosticList diags;
   YAML::Node doc = YAML::Load(std::string(kService));
-  auto spec = ParseAwsLambdaServiceSpec(doc["service"]["serviceDefinition"]["spec"], "s.yaml",
-                                        &diags);
+  auto spec =
+      ParseAwsLambdaServiceSpec(doc["service"]["serviceDefinition"]["spec"], "s.yaml", &diags);
   ASSERT_TRUE(spec.has_value());
   EXPECT_TRUE(diags.empty());
   ASSERT_EQ(spec->manifests.size(), 2u);
@@ -278,7 +278,7 @@ TEST_F(DeploymentTest, ResolvesTheStageWithServiceInputsOverridingTheService) {
   ASSERT_TRUE(d->aws_lambda.has_value());
   ASSERT_NE(d->primary_artifact, nullptr);
   EXPECT_EQ(d->primary_artifact->identifier, "ccapprovaldeploy");
-  EXPECT_EQ(d->primary_artifact->tag, "v42");  // from serviceInputs
+  EXPECT_EQ(d->primary_artifact->tag, "v42");                       // from serviceInputs
   EXPECT_EQ(d->primary_artifact->image_path, "ccapproval-deploy");  // from the service
   EXPECT_EQ(d->aws_lambda->sources.size(), 2u);
   ASSERT_EQ(d->service_variables.size(), 2u);
@@ -383,8 +383,8 @@ TEST_F(DeploymentTest, PrimaryArtifactRefMustNameASource) {
 TEST_F(DeploymentTest, ManifestPathsMapToTheFileStoreOrTheProjectRoot) {
   YAML::Node doc = YAML::Load(std::string(kService));
   DiagnosticList diags;
-  auto spec = ParseAwsLambdaServiceSpec(doc["service"]["serviceDefinition"]["spec"], "s.yaml",
-                                        &diags);
+  auto spec =
+      ParseAwsLambdaServiceSpec(doc["service"]["serviceDefinition"]["spec"], "s.yaml", &diags);
   ASSERT_TRUE(spec.has_value());
   const LambdaManifest& harness = *spec->FunctionDefinition();
   const LambdaManifest& git = *spec->AliasDefinitions()[0];

@@ -64,7 +64,7 @@ struct Service {
   std::string description;
   std::string definition_type;  // serviceDefinition.type: AwsLambda, Kubernetes, ...
   SourceLocation definition_type_location;
-  YAML::Node definition_spec;   // serviceDefinition.spec as written (may be null)
+  YAML::Node definition_spec;       // serviceDefinition.spec as written (may be null)
   std::vector<Variable> variables;  // serviceDefinition.spec.variables
   std::string file;
   SourceLocation location;
@@ -94,8 +94,8 @@ struct InfrastructureDefinition {
   SourceLocation environment_ref_location;
   std::string deployment_type;  // AwsLambda, Kubernetes, ...
   SourceLocation deployment_type_location;
-  std::string type;             // infrastructure type: AwsLambda, KubernetesDirect, ...
-  YAML::Node spec;              // as written (may be null)
+  std::string type;  // infrastructure type: AwsLambda, KubernetesDirect, ...
+  YAML::Node spec;   // as written (may be null)
   // spec.connectorRef and spec.region as written ("" when absent); either
   // may be an expression, resolved where the stage runs.
   std::string connector_ref;

@@ -50,8 +50,10 @@ std::optional<LambdaManifest> ParseManifest(const ParseContext& ctx, const YAML:
   auto outer = Fields(item);
   const Field* wrapper = FindField(outer, "manifest");
   if (!item.IsMap() || wrapper == nullptr) {
-    ctx.Error(ctx.At(item), "each element of \"manifests\" must be a mapping {manifest: "
-                            "{identifier, type, spec}}, not " + internal::Describe(item, outer));
+    ctx.Error(ctx.At(item),
+              "each element of \"manifests\" must be a mapping {manifest: "
+              "{identifier, type, spec}}, not " +
+                  internal::Describe(item, outer));
     return std::nullopt;
   }
   if (!internal::ExpectMap(ctx, *wrapper)) return std::nullopt;
@@ -69,8 +71,9 @@ std::optional<LambdaManifest> ParseManifest(const ParseContext& ctx, const YAML:
       m.kind = LambdaManifestKind::kAliasDefinition;
     } else {
       ctx.Error(ctx.At(*FindField(fields, "type")),
-                "manifest type \"" + *type + "\" is not one an AwsLambda service uses (expected "
-                "AwsLambdaFunctionDefinition or AwsLambdaFunctionAliasDefinition)");
+                "manifest type \"" + *type +
+                    "\" is not one an AwsLambda service uses (expected "
+                    "AwsLambdaFunctionDefinition or AwsLambdaFunctionAliasDefinition)");
       ok = false;
     }
   }
@@ -89,8 +92,9 @@ std::optional<LambdaManifest> ParseManifest(const ParseContext& ctx, const YAML:
     internal::WarnUnknownKeys(ctx, spec_fields, {"files"}, "Harness store spec");
     m.paths = internal::GetStringList(ctx, FindField(spec_fields, "files"));
     if (m.paths.empty()) {
-      ctx.Error(ctx.At(store), "a Harness store needs spec.files: File Store paths such as "
-                               "/lambda/function.json (read from .harness/filestore/)");
+      ctx.Error(ctx.At(store),
+                "a Harness store needs spec.files: File Store paths such as "
+                "/lambda/function.json (read from .harness/filestore/)");
       ok = false;
     }
   } else if (store_type && IsGitStore(*store_type)) {
@@ -102,14 +106,15 @@ std::optional<LambdaManifest> ParseManifest(const ParseContext& ctx, const YAML:
     m.connector_ref = internal::GetString(ctx, FindField(spec_fields, "connectorRef")).value_or("");
     m.branch = internal::GetString(ctx, FindField(spec_fields, "branch")).value_or("");
     if (m.paths.empty()) {
-      ctx.Error(ctx.At(store), "a " + *store_type +
-                                   " store needs spec.paths: files relative to the project root");
+      ctx.Error(ctx.At(store),
+                "a " + *store_type + " store needs spec.paths: files relative to the project root");
       ok = false;
     }
   } else if (store_type) {
-    ctx.Error(ctx.At(*FindField(store_fields, "type")),
-              "manifest store type \"" + *store_type +
-                  "\" is not supported (supported: Harness, Git, Github, GitLab, Bitbucket, Local)");
+    ctx.Error(
+        ctx.At(*FindField(store_fields, "type")),
+        "manifest store type \"" + *store_type +
+            "\" is not supported (supported: Harness, Git, Github, GitLab, Bitbucket, Local)");
     ok = false;
   } else {
     ok = false;
@@ -123,8 +128,9 @@ std::optional<LambdaManifest> ParseManifest(const ParseContext& ctx, const YAML:
 std::optional<ArtifactSource> ParseSource(const ParseContext& ctx, const YAML::Node& item) {
   auto fields = Fields(item);
   if (!item.IsMap()) {
-    ctx.Error(ctx.At(item), "each artifact source must be a mapping {identifier, type, spec}, not " +
-                                internal::KindName(item));
+    ctx.Error(ctx.At(item),
+              "each artifact source must be a mapping {identifier, type, spec}, not " +
+                  internal::KindName(item));
     return std::nullopt;
   }
   internal::WarnUnknownKeys(ctx, fields, {"identifier", "type", "spec"}, "artifact source");
@@ -144,15 +150,16 @@ std::optional<ArtifactSource> ParseSource(const ParseContext& ctx, const YAML::N
   }
   const Field* spec = FindField(fields, "spec");
   if (spec == nullptr || !internal::ExpectMap(ctx, *spec)) {
-    if (spec == nullptr) ctx.Error(ctx.At(item), "artifact source is missing required field \"spec\"");
+    if (spec == nullptr)
+      ctx.Error(ctx.At(item), "artifact source is missing required field \"spec\"");
     return std::nullopt;
   }
   auto spec_fields = Fields(spec->value);
   if (*type == "Ecr") {
-    internal::WarnUnknownKeys(ctx, spec_fields,
-                              {"connectorRef", "region", "registryId", "imagePath", "tag",
-                               "tagRegex", "digest"},
-                              "Ecr artifact source spec");
+    internal::WarnUnknownKeys(
+        ctx, spec_fields,
+        {"connectorRef", "region", "registryId", "imagePath", "tag", "tagRegex", "digest"},
+        "Ecr artifact source spec");
   } else {
     internal::WarnUnknownKeys(ctx, spec_fields,
                               {"connectorRef", "imagePath", "tag", "tagRegex", "digest"},
@@ -167,8 +174,8 @@ std::optional<ArtifactSource> ParseSource(const ParseContext& ctx, const YAML::N
   s.image_path = get("imagePath");
   s.tag = get("tag");
   if (s.image_path.empty()) {
-    ctx.Error(ctx.At(spec->key), "artifact source \"" + s.identifier +
-                                     "\" is missing required field \"imagePath\"");
+    ctx.Error(ctx.At(spec->key),
+              "artifact source \"" + s.identifier + "\" is missing required field \"imagePath\"");
   }
   if (*type == "Ecr" && s.region.empty()) {
     ctx.Error(ctx.At(spec->key),
@@ -207,8 +214,10 @@ std::optional<AwsLambdaServiceSpec> ParseAwsLambdaServiceSpec(const YAML::Node& 
       if (!m) continue;
       ids.Add(ctx, m->identifier, m->location);
       if (m->kind == LambdaManifestKind::kFunctionDefinition && out.FunctionDefinition()) {
-        ctx.Error(m->location, "an AwsLambda service has one AwsLambdaFunctionDefinition manifest; "
-                               "\"" + m->identifier + "\" is a second one");
+        ctx.Error(m->location,
+                  "an AwsLambda service has one AwsLambdaFunctionDefinition manifest; "
+                  "\"" +
+                      m->identifier + "\" is a second one");
         continue;
       }
       out.manifests.push_back(std::move(*m));
@@ -221,8 +230,9 @@ std::optional<AwsLambdaServiceSpec> ParseAwsLambdaServiceSpec(const YAML::Node& 
   }
   const YAML::Node primary = internal::ValueOf(internal::ValueOf(spec, "artifacts"), "primary");
   if (!primary.IsDefined() || !primary.IsMap()) {
-    ctx.Error(ctx.At(spec), "an AwsLambda service needs artifacts.primary: the image to run "
-                            "(sources of type Ecr or DockerRegistry)");
+    ctx.Error(ctx.At(spec),
+              "an AwsLambda service needs artifacts.primary: the image to run "
+              "(sources of type Ecr or DockerRegistry)");
     return out;
   }
   auto primary_fields = Fields(primary);
@@ -264,11 +274,10 @@ Result<std::filesystem::path> ManifestLocalPath(const std::filesystem::path& pro
   }
   std::filesystem::path joined = std::filesystem::path(rel).lexically_normal();
   if (joined.empty() || *joined.begin() == "..") {
-    return Status::InvalidArgument("manifest \"" + manifest.identifier + "\" path \"" + path +
-                                   "\" leaves " +
-                                   (manifest.store_type == "Harness" ? ".harness/filestore/"
-                                                                     : "the project") +
-                                   "; use a path inside it");
+    return Status::InvalidArgument(
+        "manifest \"" + manifest.identifier + "\" path \"" + path + "\" leaves " +
+        (manifest.store_type == "Harness" ? ".harness/filestore/" : "the project") +
+        "; use a path inside it");
   }
   return base / joined;
 }

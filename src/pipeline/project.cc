@@ -13,10 +13,10 @@
 namespace sluice::pipeline {
 
 namespace fs = std::filesystem;
+using internal::EntityRoot;
 using internal::Field;
 using internal::Fields;
 using internal::FindField;
-using internal::EntityRoot;
 using internal::ParseContext;
 
 const Pipeline* Project::FindPipeline(std::string_view identifier) const {
@@ -352,8 +352,8 @@ Result<Project> LoadProject(const fs::path& path, DiagnosticList* diags) {
   for (const InfrastructureDefinition& infra : project.infrastructures) {
     if (project.FindEnvironment(infra.environment_ref) == nullptr) {
       diags->Error(infra.environment_ref_location,
-                   "infrastructure definition \"" + infra.identifier + "\" belongs to environment \"" +
-                       infra.environment_ref +
+                   "infrastructure definition \"" + infra.identifier +
+                       "\" belongs to environment \"" + infra.environment_ref +
                        "\", which the project does not have: add .harness/environments/" +
                        infra.environment_ref + ".yaml (or correct environmentRef)");
     }

@@ -130,8 +130,9 @@ struct Resolver {
       return nullptr;
     }
     if (const Field* many = FindField(spec, "services")) {
-      ctx.Error(ctx.At(many->key), "deploying several services in one stage is not supported "
-                                   "yet: use service: {serviceRef: ...} and one stage per service");
+      ctx.Error(ctx.At(many->key),
+                "deploying several services in one stage is not supported "
+                "yet: use service: {serviceRef: ...} and one stage per service");
       return nullptr;
     }
     const Field* service = FindField(spec, "service");
@@ -146,8 +147,9 @@ struct Resolver {
     internal::WarnUnknownKeys(ctx, fields, {"serviceRef", "serviceInputs", "useFromStage"},
                               "service");
     if (const Field* from = FindField(fields, "useFromStage")) {
-      ctx.Error(ctx.At(from->key), "service.useFromStage is not supported yet: name the service "
-                                   "with serviceRef");
+      ctx.Error(ctx.At(from->key),
+                "service.useFromStage is not supported yet: name the service "
+                "with serviceRef");
       return nullptr;
     }
     auto ref = Reference(ctx, fields, "serviceRef", "service", service->value, &input_pending);
@@ -218,8 +220,10 @@ struct Resolver {
         ParseAwsLambdaServiceSpec(out->service_definition["spec"], service.file, &merged);
     for (const Diagnostic& d : merged.items()) {
       if (d.severity == Severity::kError && !known.count(d.message)) {
-        ctx.Error(stage.location, "service \"" + service.identifier + "\" with the serviceInputs "
-                                  "of stage \"" + stage.identifier + "\": " + d.message);
+        ctx.Error(stage.location, "service \"" + service.identifier +
+                                      "\" with the serviceInputs "
+                                      "of stage \"" +
+                                      stage.identifier + "\": " + d.message);
       }
     }
     if (!out->aws_lambda) return;
@@ -253,8 +257,9 @@ struct Resolver {
   void ResolveEnvironment(const std::vector<Field>& spec, DeploymentStage* out) {
     for (const char* key : {"environments", "environmentGroup"}) {
       if (const Field* f = FindField(spec, key)) {
-        ctx.Error(ctx.At(f->key), std::string(key) + " (deploying to several environments) is "
-                                  "not supported yet: use environment: {environmentRef: ...}");
+        ctx.Error(ctx.At(f->key), std::string(key) +
+                                      " (deploying to several environments) is "
+                                      "not supported yet: use environment: {environmentRef: ...}");
         return;
       }
     }
@@ -276,11 +281,11 @@ struct Resolver {
     }
     if (!internal::ExpectMap(ctx, *env)) return;
     auto fields = Fields(env->value);
-    internal::WarnUnknownKeys(ctx, fields,
-                              {"environmentRef", "deployToAll", "infrastructureDefinitions",
-                               "environmentInputs", "serviceOverrideInputs", "gitOpsClusters",
-                               "provisioner"},
-                              "environment");
+    internal::WarnUnknownKeys(
+        ctx, fields,
+        {"environmentRef", "deployToAll", "infrastructureDefinitions", "environmentInputs",
+         "serviceOverrideInputs", "gitOpsClusters", "provisioner"},
+        "environment");
     auto ref = Reference(ctx, fields, "environmentRef", "environment", env->value, &input_pending);
     const Environment* found = nullptr;
     if (ref) {
@@ -296,9 +301,10 @@ struct Resolver {
     }
     if (const Field* all = FindField(fields, "deployToAll")) {
       if (internal::GetBool(ctx, all).value_or(false)) {
-        ctx.Error(ctx.At(*all), "deployToAll: deploying to every infrastructure of an "
-                                "environment is not supported yet; list one infrastructure "
-                                "definition");
+        ctx.Error(ctx.At(*all),
+                  "deployToAll: deploying to every infrastructure of an "
+                  "environment is not supported yet; list one infrastructure "
+                  "definition");
         return;
       }
     }
@@ -323,8 +329,10 @@ struct Resolver {
     }
     const YAML::Node item = infras->value[0];
     if (!item.IsMap()) {
-      ctx.Error(ctx.At(item), "infrastructureDefinitions elements are mappings {identifier: ...}, "
-                              "not " + internal::KindName(item));
+      ctx.Error(ctx.At(item),
+                "infrastructureDefinitions elements are mappings {identifier: ...}, "
+                "not " +
+                    internal::KindName(item));
       return;
     }
     auto item_fields = Fields(item);
@@ -371,19 +379,17 @@ std::unique_ptr<DeploymentStage> ResolveDeploymentStage(const Stage& stage, cons
   const std::string& want = out->deployment_type;
   if (!want.empty() && type != nullptr) {
     if (service != nullptr && service->definition_type != want) {
-      r.ctx.Error(r.ctx.At(*type), "deploymentType " + want + " does not match service \"" +
-                                       service->identifier + "\", whose serviceDefinition.type is " +
-                                       service->definition_type + " (" +
-                                       service->definition_type_location.ToString() + ")");
+      r.ctx.Error(r.ctx.At(*type),
+                  "deploymentType " + want + " does not match service \"" + service->identifier +
+                      "\", whose serviceDefinition.type is " + service->definition_type + " (" +
+                      service->definition_type_location.ToString() + ")");
     }
     if (out->infrastructure != nullptr && out->infrastructure->deployment_type != want) {
-      r.ctx.Error(r.ctx.At(*type), "deploymentType " + want +
-                                       " does not match infrastructure definition \"" +
-                                       out->infrastructure->identifier +
-                                       "\", whose deploymentType is " +
-                                       out->infrastructure->deployment_type + " (" +
-                                       out->infrastructure->deployment_type_location.ToString() +
-                                       ")");
+      r.ctx.Error(r.ctx.At(*type),
+                  "deploymentType " + want + " does not match infrastructure definition \"" +
+                      out->infrastructure->identifier + "\", whose deploymentType is " +
+                      out->infrastructure->deployment_type + " (" +
+                      out->infrastructure->deployment_type_location.ToString() + ")");
     }
   }
   if (service != nullptr && want == "AwsLambda" && service->definition_type == "AwsLambda") {
