@@ -1,5 +1,7 @@
 #include "engine/context.h"
 
+#include "engine/deployment_context.h"
+
 namespace sluice::engine {
 
 void ExpressionDocument::Set(const JsonPointer& where, nlohmann::json value) {
@@ -89,6 +91,16 @@ Result<expr::Value> NodeScope::Lookup(const std::vector<std::string>& path) cons
                                           : StagePointer(pos_.stage_id) / "spec" / "execution",
                     "stage");
   }
+  if (IsDeploymentRoot(root)) {
+    const JsonPointer base =
+        pos_.stage_id.empty() ? JsonPointer() : DeploymentPointer(pos_.stage_id);
+    if (base.empty() || doc_.Get(base).is_null()) {
+      return Status::NotFound("\"" + root +
+                              "\" is only known inside a Deployment stage (its service, "
+                              "environment and infrastructure)");
+    }
+    return doc_.Walk(base, path, 0);
+  }
   if (root == "steps") return relative(pos_.steps, "step list");
   if (root == "step") return relative(pos_.step, "step");
   if (root == "stepGroup") return relative(pos_.step_group, "step group");
@@ -97,7 +109,8 @@ Result<expr::Value> NodeScope::Lookup(const std::vector<std::string>& path) cons
   }
   return Status::NotFound("unknown expression root \"" + root +
                           "\" (known: pipeline, stage, step, steps, stepGroup, execution, "
-                          "codebase, trigger, secrets, org, project, account)");
+                          "codebase, trigger, secrets, org, project, account; in Deployment "
+                          "stages service, serviceVariables, env, infra, artifact, artifacts)");
 }
 
 Result<std::string> NodeScope::GetSecret(std::string_view id) const { return secrets_.Get(id); }

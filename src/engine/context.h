@@ -11,7 +11,9 @@
 //   org, project, account: {identifier}; codebase: {...}; trigger: null
 // A NodeScope maps the relative roots onto it: `stage` → the current stage,
 // `execution` → its spec.execution, `steps` → the enclosing step list,
-// `step` → the current step, `stepGroup` → the enclosing group.
+// `step` → the current step, `stepGroup` → the enclosing group; in a
+// Deployment stage `service`, `serviceVariables`, `env`, `infra`, `artifact`
+// and `artifacts` → what that stage deploys (deployment_context.h).
 // Thread-safe: every access takes the document's mutex.
 #pragma once
 

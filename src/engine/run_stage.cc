@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "engine/deployment_context.h"
 #include "engine/run.h"
 
 namespace sluice::engine {
@@ -79,6 +80,14 @@ NodeStatus Engine::Run_::RunStage(const pipeline::Stage& stage) {
     MarkSubtree(path, NodeStatus::kSkipped);
     return NodeStatus::kErrored;
   };
+
+  // What a Deployment stage deploys, before its variables so they may use it.
+  if (stage.type == pipeline::StageType::kDeployment) {
+    Status bound = BindDeployment(
+        stage, deps_.project, doc_, stage_scope,
+        [&](const pipeline::Variable& v) { return ResolveVariable(v, stage_scope); });
+    if (!bound.ok()) return fail_stage(bound.message());
+  }
 
   // Stage variables, then the workspace.
   for (const pipeline::Variable& v : stage.variables) {

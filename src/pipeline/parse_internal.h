@@ -125,6 +125,12 @@ YAML::Node LoadYamlText(std::string_view text, const std::string& file, Diagnost
 // and pipeline/stage variables. Implemented in references.cc.
 void CheckExpressions(const Pipeline& p, DiagnosticList* diags);
 
+// The `<root_key>:` mapping of an entity document (`connector:`,
+// `service:`, ...), with unknown top-level keys warned about; null after an
+// error when the document is not such a mapping.
+const Field* EntityRoot(const ParseContext& ctx, const YAML::Node& doc,
+                        const std::vector<Field>& top, std::string_view root_key);
+
 // Warns that a key is accepted but has no effect yet.
 void WarnNotSupported(const ParseContext& ctx, const Field& field, std::string_view what);
 

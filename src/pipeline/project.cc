@@ -7,11 +7,13 @@
 #include <system_error>
 
 #include "common/files.h"
+#include "pipeline/deployment.h"
 #include "pipeline/parse_internal.h"
 
 namespace sluice::pipeline {
 
 namespace fs = std::filesystem;
+using internal::EntityRoot;
 using internal::Field;
 using internal::Fields;
 using internal::FindField;
@@ -52,9 +54,29 @@ const PolicySource* Project::FindPolicy(std::string_view identifier) const {
   return nullptr;
 }
 
-namespace {
+const Service* Project::FindService(std::string_view identifier) const {
+  for (const Service& s : services) {
+    if (s.identifier == identifier) return &s;
+  }
+  return nullptr;
+}
 
-// The `<root_key>:` mapping of an entity document, or an error.
+const Environment* Project::FindEnvironment(std::string_view identifier) const {
+  for (const Environment& e : environments) {
+    if (e.identifier == identifier) return &e;
+  }
+  return nullptr;
+}
+
+const InfrastructureDefinition* Project::FindInfrastructure(std::string_view identifier) const {
+  for (const InfrastructureDefinition& i : infrastructures) {
+    if (i.identifier == identifier) return &i;
+  }
+  return nullptr;
+}
+
+namespace internal {
+
 const Field* EntityRoot(const ParseContext& ctx, const YAML::Node& doc,
                         const std::vector<Field>& top, std::string_view root_key) {
   const Field* root = FindField(top, root_key);
@@ -70,7 +92,7 @@ const Field* EntityRoot(const ParseContext& ctx, const YAML::Node& doc,
   return root;
 }
 
-}  // namespace
+}  // namespace internal
 
 std::optional<InputSet> ParseInputSet(const YAML::Node& doc, const std::string& file,
                                       DiagnosticList* diags) {
@@ -311,6 +333,9 @@ Result<Project> LoadProject(const fs::path& path, DiagnosticList* diags) {
   load_entities("inputsets", ParseInputSet, project.input_sets);
   load_entities("connectors", ParseConnector, project.connectors);
   load_entities("policysets", ParsePolicySet, project.policy_sets);
+  load_entities("services", ParseService, project.services);
+  load_entities("environments", ParseEnvironment, project.environments);
+  load_entities("infrastructures", ParseInfrastructureDefinition, project.infrastructures);
   for (const fs::path& file : FilesWithExtension(harness / "policies", {".rego"})) {
     const std::string name = relative(file);
     auto text = ReadSource(file, name, &project, diags);
@@ -321,6 +346,18 @@ Result<Project> LoadProject(const fs::path& path, DiagnosticList* diags) {
   ReportDuplicates(project.input_sets, "input set", diags);
   ReportDuplicates(project.connectors, "connector", diags);
   ReportDuplicates(project.policy_sets, "policy set", diags);
+  ReportDuplicates(project.services, "service", diags);
+  ReportDuplicates(project.environments, "environment", diags);
+  ReportDuplicates(project.infrastructures, "infrastructure definition", diags);
+  for (const InfrastructureDefinition& infra : project.infrastructures) {
+    if (project.FindEnvironment(infra.environment_ref) == nullptr) {
+      diags->Error(infra.environment_ref_location,
+                   "infrastructure definition \"" + infra.identifier +
+                       "\" belongs to environment \"" + infra.environment_ref +
+                       "\", which the project does not have: add .harness/environments/" +
+                       infra.environment_ref + ".yaml (or correct environmentRef)");
+    }
+  }
   for (const PolicySet& set : project.policy_sets) {
     for (const PolicyEntry& entry : set.policies) {
       if (project.FindPolicy(entry.identifier) == nullptr) {
@@ -337,6 +374,7 @@ Result<Project> LoadProject(const fs::path& path, DiagnosticList* diags) {
                          s.pipeline_identifier + "\", which this project does not have");
     }
   }
+  ValidateDeploymentStages(project, diags);
   return project;
 }
 

@@ -2,8 +2,12 @@
 //
 // A project is a directory holding `.harness/pipelines/*.yaml`,
 // `.harness/inputsets/*.yaml`, `.harness/connectors/*.yaml`,
-// `.harness/policysets/*.yaml` and `.harness/policies/*.rego` (other entity
-// folders are read by later modules).
+// `.harness/policysets/*.yaml`, `.harness/policies/*.rego` and the
+// deployment entities (entities.h): `.harness/services/*.yaml`,
+// `.harness/environments/*.yaml`, `.harness/infrastructures/*.yaml`. For a
+// project directory, loading also resolves every Deployment stage against
+// those entities (deployment.h), so unknown references are reported with
+// the rest.
 //
 // POLICY SET FORMAT (one document per file; the local form of Harness's
 // policy set entity):
@@ -32,6 +36,7 @@
 
 #include "common/diagnostic.h"
 #include "common/status.h"
+#include "pipeline/entities.h"
 #include "pipeline/ir.h"
 
 namespace sluice::pipeline {
@@ -43,6 +48,9 @@ struct Project {
   std::vector<Connector> connectors;
   std::vector<PolicySet> policy_sets;
   std::vector<PolicySource> policies;
+  std::vector<Service> services;
+  std::vector<Environment> environments;
+  std::vector<InfrastructureDefinition> infrastructures;
   // File text by the name used in SourceLocation::file, for printing diagnostics.
   std::map<std::string, std::string> sources;
 
@@ -51,6 +59,9 @@ struct Project {
   const Connector* FindConnector(std::string_view identifier) const;
   const PolicySet* FindPolicySet(std::string_view identifier) const;
   const PolicySource* FindPolicy(std::string_view identifier) const;
+  const Service* FindService(std::string_view identifier) const;
+  const Environment* FindEnvironment(std::string_view identifier) const;
+  const InfrastructureDefinition* FindInfrastructure(std::string_view identifier) const;
 };
 
 // What the validator needs to know about step types without depending on the
@@ -92,6 +103,18 @@ std::optional<Connector> ParseConnector(const YAML::Node& doc, const std::string
 // Parses one `policySet:` document (.harness/policysets); see the format above.
 std::optional<PolicySet> ParsePolicySet(const YAML::Node& doc, const std::string& file,
                                         DiagnosticList* diags);
+
+// Parse one `service:` / `environment:` / `infrastructureDefinition:`
+// document (.harness/services, .harness/environments,
+// .harness/infrastructures; formats in entities.h). Missing required fields
+// and wrong shapes are diagnostics; nullopt when the entity is unusable.
+std::optional<Service> ParseService(const YAML::Node& doc, const std::string& file,
+                                    DiagnosticList* diags);
+std::optional<Environment> ParseEnvironment(const YAML::Node& doc, const std::string& file,
+                                            DiagnosticList* diags);
+std::optional<InfrastructureDefinition> ParseInfrastructureDefinition(const YAML::Node& doc,
+                                                                      const std::string& file,
+                                                                      DiagnosticList* diags);
 
 // Syntax-checks a script without running it: returns the shell's messages
 // ("line 2: unexpected EOF ...") or "" when fine. `shell` is "sh" or "bash".

@@ -1,0 +1,156 @@
+// Deployment stages: the service, environment and infrastructure a stage
+// names, as its steps see them, and as `sluice validate` checks them.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "test_project.h"
+
+namespace sluice::testing {
+namespace {
+
+constexpr char kService[] = R"(service:
+  identifier: ccapproval
+  name: creditcardapproval-lambda-service
+  serviceDefinition:
+    type: AwsLambda
+    spec:
+      manifests:
+        - manifest:
+            identifier: lambdadefinition
+            type: AwsLambdaFunctionDefinition
+            spec:
+              store:
+                type: Harness
+                spec:
+                  files:
+                    - /lambda/function.json
+      artifacts:
+        primary:
+          primaryArtifactRef: <+input>
+          sources:
+            - identifier: ccapprovaldeploy
+              type: Ecr
+              spec:
+                connectorRef: mlopsawsconnector
+                region: us-east-1
+                registryId: "123456789012"
+                imagePath: ccapproval-deploy
+                tag: <+input>
+)";
+
+constexpr char kEnvironment[] = R"(environment:
+  identifier: lambda_env
+  name: lambda-env
+  type: PreProduction
+)";
+
+constexpr char kInfrastructure[] = R"(infrastructureDefinition:
+  identifier: aws_lambda_infra
+  name: aws-lambda-infra
+  environmentRef: lambda_env
+  deploymentType: AwsLambda
+  type: AwsLambda
+  spec:
+    connectorRef: mlopsawsconnector
+    region: us-east-1
+)";
+
+constexpr char kConnector[] = R"(connector:
+  identifier: mlopsawsconnector
+  name: mlopsawsconnector
+  type: Aws
+  spec:
+    credential:
+      type: InheritFromDelegate
+)";
+
+std::string DeployPipeline(const std::string& service_ref, const std::string& script) {
+  return R"(pipeline:
+  identifier: deploy
+  name: deploy
+  stages:
+    - stage:
+        identifier: lambdadeployment
+        name: lambdadeployment
+        type: Deployment
+        spec:
+          deploymentType: AwsLambda
+          service:
+            serviceRef: )" +
+         service_ref + R"(
+            serviceInputs:
+              serviceDefinition:
+                type: AwsLambda
+                spec:
+                  artifacts:
+                    primary:
+                      primaryArtifactRef: ccapprovaldeploy
+                      sources:
+                        - identifier: ccapprovaldeploy
+                          type: Ecr
+                          spec:
+                            tag: <+input>
+          environment:
+            environmentRef: lambda_env
+            deployToAll: false
+            infrastructureDefinitions:
+              - identifier: aws_lambda_infra
+          execution:
+            steps:
+              - step:
+                  type: ShellScript
+                  name: show
+                  identifier: show
+                  spec:
+                    shell: Bash
+                    source:
+                      type: Inline
+                      spec:
+                        script: |-
+                          )" +
+         script + "\n";
+}
+
+void WriteEntities(const TestProject& p) {
+  p.Write(".harness/services/ccapproval.yaml", kService);
+  p.Write(".harness/environments/lambda_env.yaml", kEnvironment);
+  p.Write(".harness/infrastructures/aws_lambda_infra.yaml", kInfrastructure);
+  p.Write(".harness/connectors/mlopsawsconnector.yaml", kConnector);
+  p.Write(".harness/filestore/lambda/function.json",
+          "{\"functionName\": \"creditcardapplicationlambda\"}\n");
+}
+
+TEST(DeploymentStageTest, StepsSeeTheServiceEnvironmentInfrastructureAndArtifact) {
+  TestProject p;
+  WriteEntities(p);
+  const std::string out = (p.scratch() / "seen").string();
+  p.WritePipeline(DeployPipeline(
+      "ccapproval",
+      "echo \"<+service.name> <+env.name> <+infra.region> <+artifact.imagePath>:<+artifact.tag> "
+      "<+artifact.image>\" | tee '" +
+          out + "'"));
+  auto r = p.Sluice({"run", "--input", "tag=v42"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(p.ReadScratch("seen"),
+            "creditcardapproval-lambda-service lambda-env us-east-1 ccapproval-deploy:v42 "
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/ccapproval-deploy:v42\n");
+}
+
+TEST(DeploymentStageTest, ValidateReportsAnUnknownServiceRefAtItsLine) {
+  TestProject p;
+  WriteEntities(p);
+  p.WritePipeline(DeployPipeline("ccaproval", "echo <+service.name>"), "deploy.yaml");
+  auto r = p.Sluice({"validate"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            ".harness/pipelines/deploy.yaml:12:25: error: unknown service \"ccaproval\": no file "
+            "in .harness/services/ defines it (services: ccapproval); add "
+            ".harness/services/ccaproval.yaml\n"
+            "            serviceRef: ccaproval\n"
+            "                        ^\n"
+            "1 error\n");
+}
+
+}  // namespace
+}  // namespace sluice::testing
