@@ -33,7 +33,9 @@ Result<std::string> StringField(const json& doc, const std::string& field) {
 
 Result<int> IntField(const json& doc, const std::string& field) {
   const json& v = doc.at(field);
-  if (!v.is_number_integer()) return FieldError(field, "must be an integer, not " + JsonTypeName(v));
+  if (!v.is_number_integer()) {
+    return FieldError(field, "must be an integer, not " + JsonTypeName(v));
+  }
   // Unsigned values above INT64_MAX read back negative as int64_t; compare as
   // the type nlohmann parsed.
   if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t{std::numeric_limits<int>::max()}) {
