@@ -4,9 +4,8 @@
 // function_versions.config_json) and hashed (config_sha256): its keys and
 // their spelling are part of the database format. nlohmann::json's objects
 // are std::maps, which is what sorts the keys.
-#include <nlohmann/json.hpp>
-
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 
@@ -93,15 +92,15 @@ Result<FunctionConfig> ParseFunctionConfigJson(const std::string& text) {
   try {
     doc = json::parse(text);
   } catch (const json::exception& e) {
-    return Status::InvalidArgument(std::string(kWhere) + " is not valid JSON: " +
-                                   JsonParseErrorMessage(e));
+    return Status::InvalidArgument(std::string(kWhere) +
+                                   " is not valid JSON: " + JsonParseErrorMessage(e));
   }
   if (!doc.is_object()) {
     return Status::InvalidArgument(std::string(kWhere) + " must be a JSON object, not " +
                                    JsonTypeName(doc));
   }
   static const std::set<std::string> kFields = {
-      "command", "description", "env",     "handler",  "image", "image_digest",
+      "command",   "description",          "env",      "handler", "image", "image_digest",
       "memory_mb", "reserved_concurrency", "timeout_s"};
   for (const auto& [key, value] : doc.items()) {
     if (kFields.count(key) == 0) return FieldError(key, "is not a configuration field");
