@@ -28,7 +28,8 @@ class FunctionAliasTest : public ::testing::Test {
     store_ = OpenOrDie(dir_.path());
     ASSERT_NE(store_, nullptr);
     for (int i = 1; i <= 3; ++i) {
-      ASSERT_TRUE(fns().PutFunction("fn", SampleFunctionConfig("img:" + std::to_string(i)), kT0).ok());
+      ASSERT_TRUE(
+          fns().PutFunction("fn", SampleFunctionConfig("img:" + std::to_string(i)), kT0).ok());
       ASSERT_TRUE(fns().PublishVersion("fn", "", kT0).ok());
     }
   }
@@ -145,7 +146,8 @@ TEST_F(FunctionAliasTest, DeleteVersionIsRefusedWhileAnAliasPointsAtIt) {
       << primary.message();
   Status additional = fns().DeleteVersion("fn", 2);
   EXPECT_EQ(additional.code(), StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(Contains(additional.message(), "alias \"live\" points at it")) << additional.message();
+  EXPECT_TRUE(Contains(additional.message(), "alias \"live\" points at it"))
+      << additional.message();
   EXPECT_TRUE(fns().GetVersion("fn", 1).ok());
 
   ASSERT_TRUE(Put("live", 3).ok());
@@ -165,7 +167,8 @@ TEST_F(FunctionAliasTest, ListIsByNameAndDeleteRemoves) {
   ASSERT_TRUE(fns().DeleteAlias("fn", "canary").ok());
   Status again = fns().DeleteAlias("fn", "canary");
   EXPECT_EQ(again.code(), StatusCode::kNotFound);
-  EXPECT_TRUE(Contains(again.message(), "function \"fn\" has no alias \"canary\"")) << again.message();
+  EXPECT_TRUE(Contains(again.message(), "function \"fn\" has no alias \"canary\""))
+      << again.message();
   EXPECT_EQ(fns().ListAliases("fn")->size(), 1u);
 }
 

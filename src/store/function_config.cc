@@ -4,9 +4,8 @@
 // function_versions.config_json) and hashed (config_sha256): its keys and
 // their spelling are part of the database format. nlohmann::json's objects
 // are std::maps, which is what sorts the keys.
-#include <nlohmann/json.hpp>
-
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 
@@ -33,7 +32,9 @@ Result<std::string> StringField(const json& doc, const std::string& field) {
 
 Result<int> IntField(const json& doc, const std::string& field) {
   const json& v = doc.at(field);
-  if (!v.is_number_integer()) return FieldError(field, "must be an integer, not " + JsonTypeName(v));
+  if (!v.is_number_integer()) {
+    return FieldError(field, "must be an integer, not " + JsonTypeName(v));
+  }
   // Unsigned values above INT64_MAX read back negative as int64_t; compare as
   // the type nlohmann parsed.
   if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t{std::numeric_limits<int>::max()}) {
@@ -91,15 +92,15 @@ Result<FunctionConfig> ParseFunctionConfigJson(const std::string& text) {
   try {
     doc = json::parse(text);
   } catch (const json::exception& e) {
-    return Status::InvalidArgument(std::string(kWhere) + " is not valid JSON: " +
-                                   JsonParseErrorMessage(e));
+    return Status::InvalidArgument(std::string(kWhere) +
+                                   " is not valid JSON: " + JsonParseErrorMessage(e));
   }
   if (!doc.is_object()) {
     return Status::InvalidArgument(std::string(kWhere) + " must be a JSON object, not " +
                                    JsonTypeName(doc));
   }
   static const std::set<std::string> kFields = {
-      "command", "description", "env",     "handler",  "image", "image_digest",
+      "command",   "description",          "env",      "handler", "image", "image_digest",
       "memory_mb", "reserved_concurrency", "timeout_s"};
   for (const auto& [key, value] : doc.items()) {
     if (kFields.count(key) == 0) return FieldError(key, "is not a configuration field");

@@ -39,9 +39,9 @@ TEST(FunctionConfigJsonTest, EqualConfigsGiveTheSameText) {
 }
 
 TEST(FunctionConfigJsonTest, ParseErrorNamesTheMissingField) {
-  auto parsed = ParseFunctionConfigJson(
-      R"({"command":[],"description":"","env":{},"handler":"","image":"",)"
-      R"("image_digest":"","reserved_concurrency":-1,"timeout_s":3})");
+  auto parsed =
+      ParseFunctionConfigJson(R"({"command":[],"description":"","env":{},"handler":"","image":"",)"
+                              R"("image_digest":"","reserved_concurrency":-1,"timeout_s":3})");
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(Contains(parsed.status().message(), "\"memory_mb\" is missing"))
@@ -105,7 +105,8 @@ TEST(FunctionNameTest, RefusesEmptyLongAndOtherCharacters) {
   EXPECT_EQ(empty.code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(Contains(empty.message(), "function name is empty")) << empty.message();
   Status long_name = CheckFunctionName(std::string(65, 'f'));
-  EXPECT_TRUE(Contains(long_name.message(), "65 characters long; at most 64")) << long_name.message();
+  EXPECT_TRUE(Contains(long_name.message(), "65 characters long; at most 64"))
+      << long_name.message();
   Status slash = CheckFunctionName("fn/other");
   EXPECT_TRUE(Contains(slash.message(), "\"fn/other\" may hold only")) << slash.message();
 }

@@ -9,10 +9,10 @@ namespace sluice::store::sql {
 #define SLUICE_FUNCTION_COLUMNS "name, latest_config_json, last_version, created_ms, updated_ms"
 #define SLUICE_VERSION_COLUMNS \
   "function, version, config_json, config_sha256, description, created_ms"
-#define SLUICE_ALIAS_COLUMNS                                                              \
+#define SLUICE_ALIAS_COLUMNS                                                      \
   "function, name, version, additional_version, additional_weight, description, " \
   "updated_ms"
-#define SLUICE_INVOCATION_COLUMNS                                                    \
+#define SLUICE_INVOCATION_COLUMNS                                                     \
   "function, qualifier, version, started_ms, latency_us, status, error_type, input, " \
   "output"
 
@@ -29,21 +29,20 @@ const std::string_view kListFunctions =
 const std::string_view kDeleteFunction = "DELETE FROM functions WHERE name = ?1";
 const std::string_view kSetLastVersion = "UPDATE functions SET last_version = ?2 WHERE name = ?1";
 
-const std::string_view kInsertVersion = "INSERT INTO function_versions (" SLUICE_VERSION_COLUMNS
-                                        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-const std::string_view kSelectVersion = "SELECT " SLUICE_VERSION_COLUMNS
-                                        " FROM function_versions WHERE function = ?1 AND version = ?2";
+const std::string_view kInsertVersion =
+    "INSERT INTO function_versions (" SLUICE_VERSION_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+const std::string_view kSelectVersion =
+    "SELECT " SLUICE_VERSION_COLUMNS " FROM function_versions WHERE function = ?1 AND version = ?2";
 const std::string_view kSelectLastVersion =
     "SELECT " SLUICE_VERSION_COLUMNS
     " FROM function_versions WHERE function = ?1 ORDER BY version DESC LIMIT 1";
-const std::string_view kListVersions = "SELECT " SLUICE_VERSION_COLUMNS
-                                       " FROM function_versions WHERE function = ?1 ORDER BY version";
+const std::string_view kListVersions =
+    "SELECT " SLUICE_VERSION_COLUMNS " FROM function_versions WHERE function = ?1 ORDER BY version";
 const std::string_view kDeleteVersion =
     "DELETE FROM function_versions WHERE function = ?1 AND version = ?2";
 
-const std::string_view kPutAlias =
-    "INSERT OR REPLACE INTO function_aliases (" SLUICE_ALIAS_COLUMNS
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+const std::string_view kPutAlias = "INSERT OR REPLACE INTO function_aliases (" SLUICE_ALIAS_COLUMNS
+                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 const std::string_view kSelectAlias =
     "SELECT " SLUICE_ALIAS_COLUMNS " FROM function_aliases WHERE function = ?1 AND name = ?2";
 const std::string_view kListAliases =
@@ -51,7 +50,8 @@ const std::string_view kListAliases =
 const std::string_view kAliasesOfVersion =
     "SELECT name FROM function_aliases WHERE function = ?1 AND "
     "(version = ?2 OR additional_version = ?2) ORDER BY name";
-const std::string_view kDeleteAlias = "DELETE FROM function_aliases WHERE function = ?1 AND name = ?2";
+const std::string_view kDeleteAlias =
+    "DELETE FROM function_aliases WHERE function = ?1 AND name = ?2";
 
 const std::string_view kInsertInvocation =
     "INSERT INTO invocations (" SLUICE_INVOCATION_COLUMNS
@@ -88,8 +88,7 @@ Result<FunctionConfig> ReadConfig(const Query& q, int column, std::string_view c
 Result<FunctionRecord> ReadFunction(const Query& q) {
   FunctionRecord r;
   r.name = q.Text(0);
-  SLUICE_ASSIGN_OR_RETURN(r.latest,
-                          ReadConfig(q, 1, "latest_config_json", "function " + r.name));
+  SLUICE_ASSIGN_OR_RETURN(r.latest, ReadConfig(q, 1, "latest_config_json", "function " + r.name));
   r.last_version = q.Int(2);
   r.created_ms = q.Int(3);
   r.updated_ms = q.Int(4);
@@ -109,9 +108,9 @@ Result<FunctionVersionRecord> ReadVersion(const Query& q) {
   FunctionVersionRecord r;
   r.function = q.Text(0);
   r.version = q.Int(1);
-  SLUICE_ASSIGN_OR_RETURN(r.config, ReadConfig(q, 2, "config_json",
-                                               "version " + std::to_string(r.version) +
-                                                   " of function " + r.function));
+  SLUICE_ASSIGN_OR_RETURN(
+      r.config, ReadConfig(q, 2, "config_json",
+                           "version " + std::to_string(r.version) + " of function " + r.function));
   r.config_sha256 = q.Text(3);
   r.description = q.Text(4);
   r.created_ms = q.Int(5);

@@ -14,11 +14,11 @@ namespace sluice::store::sql {
 
 // Functions. Rows are (name, latest_config_json, last_version, created_ms,
 // updated_ms).
-extern const std::string_view kPutFunction;      // ?1 name, ?2 config, ?3 now; RETURNING the row
-extern const std::string_view kSelectFunction;   // ?1 name
+extern const std::string_view kPutFunction;     // ?1 name, ?2 config, ?3 now; RETURNING the row
+extern const std::string_view kSelectFunction;  // ?1 name
 extern const std::string_view kListFunctions;
-extern const std::string_view kDeleteFunction;   // ?1 name
-extern const std::string_view kSetLastVersion;   // ?1 name, ?2 version
+extern const std::string_view kDeleteFunction;  // ?1 name
+extern const std::string_view kSetLastVersion;  // ?1 name, ?2 version
 
 // Versions. Rows are (function, version, config_json, config_sha256,
 // description, created_ms).
@@ -31,16 +31,16 @@ extern const std::string_view kDeleteVersion;      // ?1 function, ?2 version
 // Aliases. Rows are (function, name, version, additional_version,
 // additional_weight, description, updated_ms).
 extern const std::string_view kPutAlias;
-extern const std::string_view kSelectAlias;        // ?1 function, ?2 name
-extern const std::string_view kListAliases;        // ?1 function
-extern const std::string_view kAliasesOfVersion;   // ?1 function, ?2 version; names
-extern const std::string_view kDeleteAlias;        // ?1 function, ?2 name
+extern const std::string_view kSelectAlias;       // ?1 function, ?2 name
+extern const std::string_view kListAliases;       // ?1 function
+extern const std::string_view kAliasesOfVersion;  // ?1 function, ?2 version; names
+extern const std::string_view kDeleteAlias;       // ?1 function, ?2 name
 
 // Invocations. Rows are (id, function, qualifier, version, started_ms,
 // latency_us, status, error_type, input, output).
-extern const std::string_view kInsertInvocation;   // RETURNING id
-extern const std::string_view kPruneInvocations;   // ?1 function, ?2 how many to keep
-extern const std::string_view kListInvocations;    // ?1 function, ?2 before id, ?3 limit
+extern const std::string_view kInsertInvocation;  // RETURNING id
+extern const std::string_view kPruneInvocations;  // ?1 function, ?2 how many to keep
+extern const std::string_view kListInvocations;   // ?1 function, ?2 before id, ?3 limit
 
 Result<FunctionRecord> ReadFunction(const Query& q);
 

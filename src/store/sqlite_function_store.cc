@@ -21,8 +21,9 @@ Status NoSuchFunction(const std::string& name) {
 }
 
 Status NoSuchVersion(const std::string& function, int64_t version) {
-  return Status::NotFound("function \"" + function + "\" has no version " + std::to_string(version) +
-                          "; `sluice functions versions " + function + "` lists them");
+  return Status::NotFound("function \"" + function + "\" has no version " +
+                          std::to_string(version) + "; `sluice functions versions " + function +
+                          "` lists them");
 }
 
 Status NoSuchAlias(const std::string& function, const std::string& name) {
@@ -145,7 +146,8 @@ Status SqliteFunctionStore::CheckFunctionExistsLocked(const std::string& name) c
 Result<FunctionVersionRecord> SqliteFunctionStore::VersionLocked(const std::string& function,
                                                                  int64_t version) const {
   {
-    const std::string what = "reading version " + std::to_string(version) + " of function " + function;
+    const std::string what =
+        "reading version " + std::to_string(version) + " of function " + function;
     Query q(statements_.select_version, what);
     q.Bind(1, function);
     q.Bind(2, version);
@@ -276,7 +278,8 @@ Result<std::vector<FunctionVersionRecord>> SqliteFunctionStore::ListVersions(
 
 Status SqliteFunctionStore::DeleteVersion(const std::string& function, int64_t version) {
   Lock lock(mu_);
-  const std::string what = "deleting version " + std::to_string(version) + " of function " + function;
+  const std::string what =
+      "deleting version " + std::to_string(version) + " of function " + function;
   return InTransaction(db_, what, [&]() -> Status {
     SLUICE_RETURN_IF_ERROR(VersionLocked(function, version).status());
     std::vector<std::string> aliases;
@@ -295,9 +298,8 @@ Status SqliteFunctionStore::DeleteVersion(const std::string& function, int64_t v
       for (const std::string& a : aliases) names += (names.empty() ? "\"" : ", \"") + a + "\"";
       return Status::FailedPrecondition(
           "version " + std::to_string(version) + " of function \"" + function +
-          "\" cannot be deleted: alias" + (aliases.size() > 1 ? "es " : " ") + names +
-          " point" + (aliases.size() > 1 ? "" : "s") +
-          " at it; move or delete the alias first");
+          "\" cannot be deleted: alias" + (aliases.size() > 1 ? "es " : " ") + names + " point" +
+          (aliases.size() > 1 ? "" : "s") + " at it; move or delete the alias first");
     }
     Query q(statements_.delete_version, what);
     q.Bind(1, function);

@@ -59,8 +59,8 @@ class SqliteFunctionStore final : public FunctionStore {
   struct Statements {
     Statement put_function, select_function, list_functions, delete_function, set_last_version,
         insert_version, select_version, select_last_version, list_versions, delete_version,
-        put_alias, select_alias, list_aliases, aliases_of_version, delete_alias,
-        insert_invocation, prune_invocations, list_invocations;
+        put_alias, select_alias, list_aliases, aliases_of_version, delete_alias, insert_invocation,
+        prune_invocations, list_invocations;
   };
 
   SqliteFunctionStore(sqlite3* db, std::mutex& mu, Statements statements);

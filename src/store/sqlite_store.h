@@ -87,9 +87,9 @@ class SqliteStore final : public Store {
   DbPtr db_;
   const int schema_version_;
 
-  // Taken by every call that uses the connection, here and in functions_.
+  // Taken by every call that uses the connection, here and in functions_;
+  // statements_ is protected by it.
   mutable std::mutex mu_;
-  // Protected by mu_.
   mutable Statements statements_;
   LogFiles logs_;
   // Set in Open(); declared after db_ so that it is destroyed first.
