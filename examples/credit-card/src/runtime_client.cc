@@ -155,9 +155,10 @@ Result<Invocation> RuntimeClient::Next() {
   Request request{http::verb::get, std::string(kPrefix) + "/invocation/next", 11};
   SLUICE_ASSIGN_OR_RETURN(Response response, connection_->RoundTrip(request));
   if (response.result_int() != 200) {
+    std::string said =
+        response.body().empty() ? "" : ": " + sluice::Abbreviate(response.body(), 200);
     return Status::IoError("the Runtime API answered " + std::to_string(response.result_int()) +
-                           " to GET " + std::string(request.target()) + ": " +
-                           sluice::Abbreviate(response.body(), 200));
+                           " to GET " + std::string(request.target()) + said);
   }
   Invocation invocation;
   invocation.request_id = std::string(response["Lambda-Runtime-Aws-Request-Id"]);
