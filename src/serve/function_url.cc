@@ -25,8 +25,8 @@ std::string DumpJson(const Json& value) {
 bool IsTextualContentType(std::string_view content_type) {
   std::string type = AsciiLower(TrimAsciiSpace(content_type.substr(0, content_type.find(';'))));
   auto ends_with = [&](std::string_view suffix) {
-    return type.size() >= suffix.size() && type.compare(type.size() - suffix.size(), suffix.size(),
-                                                        suffix) == 0;
+    return type.size() >= suffix.size() &&
+           type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   return type.starts_with("text/") || type == "application/json" || ends_with("+json") ||
          type == "application/xml" || ends_with("+xml") ||
@@ -55,8 +55,8 @@ std::vector<std::string> SplitCookies(const net::HttpRequest& request) {
       const size_t semicolon = header.find(';');
       std::string_view cookie = TrimAsciiSpace(header.substr(0, semicolon));
       if (!cookie.empty()) cookies.emplace_back(cookie);
-      header = semicolon == std::string_view::npos ? std::string_view()
-                                                   : header.substr(semicolon + 1);
+      header =
+          semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
     }
   }
   return cookies;

@@ -122,9 +122,7 @@ FakeRuntimeApi::~FakeRuntimeApi() {
   state_->thread.join();
 }
 
-std::string FakeRuntimeApi::address() const {
-  return "127.0.0.1:" + std::to_string(state_->port);
-}
+std::string FakeRuntimeApi::address() const { return "127.0.0.1:" + std::to_string(state_->port); }
 
 std::vector<FakeRuntimeApi::Request> FakeRuntimeApi::requests() const {
   std::lock_guard<std::mutex> lock(state_->mutex);

@@ -62,8 +62,7 @@ Result<json> ApplicationInBody(const json& event, const std::string& example) {
   auto body = event.find("body");
   if (body == event.end() || body->is_null() ||
       (body->is_string() && body->get_ref<const std::string&>().empty())) {
-    return Status::InvalidArgument("the request body is empty; send the application as " +
-                                   example);
+    return Status::InvalidArgument("the request body is empty; send the application as " + example);
   }
   if (!body->is_string()) {
     return Status::InvalidArgument("the event's \"body\" must be a string, got " +
@@ -74,9 +73,10 @@ Result<json> ApplicationInBody(const json& event, const std::string& example) {
   if (base64 != event.end() && *base64 == true) {
     Result<std::string> decoded = sluice::Base64Decode(text);
     if (!decoded.ok()) {
-      return Status::InvalidArgument("the request body is marked isBase64Encoded but is not "
-                                     "base64: " +
-                                     decoded.status().message());
+      return Status::InvalidArgument(
+          "the request body is marked isBase64Encoded but is not "
+          "base64: " +
+          decoded.status().message());
     }
     text = std::move(*decoded);
   }
@@ -99,8 +99,7 @@ std::string HandleEvent(const sluice::ml::ModelFile& model, std::string_view eve
   const json& application = url_event ? **from_body : *event;
   Result<Score> score = ScoreApplication(model, application);
   if (!score.ok()) return BadRequest(url_event, score.status().message());
-  return Response(200, url_event,
-                  "{\"prediction\": " + std::to_string(score->prediction) + "}");
+  return Response(200, url_event, "{\"prediction\": " + std::to_string(score->prediction) + "}");
 }
 
 }  // namespace ccapproval

@@ -31,15 +31,15 @@ int RunHandlerCommand(const HandlerOptions& options, std::ostream& err) {
                 "`ccapproval predict --model " +
                     options.model.string() + "`");
   }
-  sluice::Result<std::unique_ptr<RuntimeClient>> client = RuntimeClient::Create(options.runtime_api);
+  sluice::Result<std::unique_ptr<RuntimeClient>> client =
+      RuntimeClient::Create(options.runtime_api);
   if (!client.ok()) return Fail(err, client.status().message());
 
   sluice::Result<sluice::ml::ModelFile> model = sluice::ml::LoadModel(options.model);
   sluice::Status usable = model.ok() ? CheckScoringModel(*model) : model.status();
   if (!usable.ok()) {
     const std::string message = "cannot load the model: " + usable.message();
-    sluice::Result<int> posted =
-        (*client)->PostInitError({"Runtime.ModelLoadError", message});
+    sluice::Result<int> posted = (*client)->PostInitError({"Runtime.ModelLoadError", message});
     if (!posted.ok()) err << "ccapproval handler: " << posted.status().message() << "\n";
     return Fail(err, message);
   }

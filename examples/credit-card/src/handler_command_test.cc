@@ -60,8 +60,7 @@ TEST(HandlerCommandTest, MissingModelIsAnInitErrorAndExitsNonZero) {
   options.runtime_api = api.address();
   std::ostringstream err;
   EXPECT_EQ(RunHandlerCommand(options, err), 1);
-  EXPECT_NE(err.str().find("ccapproval handler: error: cannot load the model: "),
-            std::string::npos)
+  EXPECT_NE(err.str().find("ccapproval handler: error: cannot load the model: "), std::string::npos)
       << err.str();
 
   std::vector<FakeRuntimeApi::Request> requests = api.requests();

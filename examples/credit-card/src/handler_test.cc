@@ -113,8 +113,7 @@ TEST(HandlerTest, EmptyOrMissingUrlBodyIs400) {
 
 TEST(HandlerTest, UrlBodyMarkedBase64ThatIsNotIs400) {
   std::string message = BadRequestMessage(HandleEvent(Model(), UrlEvent("{!}", true)), true);
-  EXPECT_NE(message.find("marked isBase64Encoded but is not base64"), std::string::npos)
-      << message;
+  EXPECT_NE(message.find("marked isBase64Encoded but is not base64"), std::string::npos) << message;
 }
 
 TEST(HandlerTest, EventVersion2WithoutRequestContextIsADirectEvent) {

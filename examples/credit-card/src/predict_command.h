@@ -13,6 +13,7 @@
 // share of approvals in the leaf reached, 0 when the model never saw one.
 // Models with classes other than 0 and 1 are rejected.
 // Feature values are cast to float32 first, as the tree was fitted on them.
+// The scoring itself is scoring.h's, shared with `ccapproval handler`.
 //
 // ERRORS: the first line that is not a JSON object, lacks a feature, or has
 // a non-numeric or out-of-range value stops the run with InvalidArgument

@@ -32,9 +32,10 @@ using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
 Status BadApi(std::string_view api, const std::string& why) {
-  return Status::InvalidArgument("AWS_LAMBDA_RUNTIME_API must be IP:PORT, the Runtime API's "
-                                 "loopback address such as 127.0.0.1:9001; got \"" +
-                                 std::string(api) + "\": " + why);
+  return Status::InvalidArgument(
+      "AWS_LAMBDA_RUNTIME_API must be IP:PORT, the Runtime API's "
+      "loopback address such as 127.0.0.1:9001; got \"" +
+      std::string(api) + "\": " + why);
 }
 
 Result<tcp::endpoint> ParseApi(std::string_view api) {
@@ -87,8 +88,8 @@ struct RuntimeClient::Connection {
   // or an end of stream before any answer: the request goes once more, on
   // a new connection.
   Result<Response> RoundTrip(Request& request) {
-    const std::string what = std::string(request.method_string()) + " " +
-                             std::string(request.target());
+    const std::string what =
+        std::string(request.method_string()) + " " + std::string(request.target());
     request.set(http::field::host, api);
     request.set(http::field::user_agent, "ccapproval");
     request.keep_alive(true);
@@ -155,15 +156,17 @@ Result<Invocation> RuntimeClient::Next() {
   Request request{http::verb::get, std::string(kPrefix) + "/invocation/next", 11};
   SLUICE_ASSIGN_OR_RETURN(Response response, connection_->RoundTrip(request));
   if (response.result_int() != 200) {
+    std::string said =
+        response.body().empty() ? "" : ": " + sluice::Abbreviate(response.body(), 200);
     return Status::IoError("the Runtime API answered " + std::to_string(response.result_int()) +
-                           " to GET " + std::string(request.target()) + ": " +
-                           sluice::Abbreviate(response.body(), 200));
+                           " to GET " + std::string(request.target()) + said);
   }
   Invocation invocation;
   invocation.request_id = std::string(response["Lambda-Runtime-Aws-Request-Id"]);
   if (invocation.request_id.empty()) {
-    return Status::IoError("the Runtime API sent an invocation without a "
-                           "Lambda-Runtime-Aws-Request-Id header");
+    return Status::IoError(
+        "the Runtime API sent an invocation without a "
+        "Lambda-Runtime-Aws-Request-Id header");
   }
   invocation.event = std::move(response.body());
   invocation.trace_id = std::string(response["Lambda-Runtime-Trace-Id"]);
@@ -225,9 +228,9 @@ Status ServeInvocations(RuntimeClient& client, const InvocationHandler& handler,
       log << "ccapproval handler: invocation " << id << ": the response (" << body.size()
           << " bytes) is larger than the Runtime API accepts; posting an error instead\n";
       posted_to = "error";
-      status = client.PostError(id, {"Function.ResponseSizeTooLarge",
-                                     "the response is " + std::to_string(body.size()) +
-                                         " bytes, more than the Runtime API accepts"});
+      status = client.PostError(
+          id, {"Function.ResponseSizeTooLarge", "the response is " + std::to_string(body.size()) +
+                                                    " bytes, more than the Runtime API accepts"});
     }
     if (!status.ok()) return status.status();
     if (*status >= 500) {

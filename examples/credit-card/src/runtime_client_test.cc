@@ -74,9 +74,8 @@ TEST(RuntimeClientTest, HandlerErrorIsPostedToErrorAndTheLoopGoesOn) {
   ASSERT_EQ(requests.size(), 5u);
   EXPECT_EQ(requests[1].target, "/2018-06-01/runtime/invocation/id-1/error");
   EXPECT_EQ(requests[1].error_type, "Function.InvalidArgument");
-  EXPECT_EQ(requests[1].body,
-            R"({"errorMessage":"feature \"Income\" is missing",)"
-            R"("errorType":"Function.InvalidArgument","stackTrace":[]})");
+  EXPECT_EQ(requests[1].body, R"({"errorMessage":"feature \"Income\" is missing",)"
+                              R"("errorType":"Function.InvalidArgument","stackTrace":[]})");
   EXPECT_EQ(requests[3].target, "/2018-06-01/runtime/invocation/id-2/response");
   EXPECT_EQ(requests[3].error_type, "");
 }
@@ -98,8 +97,8 @@ TEST(RuntimeClientTest, HandlerExceptionIsPostedAsAnUnhandledException) {
 }
 
 TEST(RuntimeClientTest, InvocationCarriesTheHeadersAndTheTraceIdIsExported) {
-  FakeRuntimeApi api({{"id-1", "{}", "Root=1-5e1b4151-5ac6c58f;Parent=1;Sampled=1"},
-                      {"id-2", "{}", ""}});
+  FakeRuntimeApi api(
+      {{"id-1", "{}", "Root=1-5e1b4151-5ac6c58f;Parent=1;Sampled=1"}, {"id-2", "{}", ""}});
   std::vector<Invocation> seen;
   std::vector<std::string> trace_env;
   sluice::Status s = Serve(api, [&](const Invocation& invocation) -> sluice::Result<std::string> {
@@ -124,8 +123,7 @@ TEST(RuntimeClientTest, ServerErrorToAPostStopsTheLoop) {
   FakeRuntimeApi api({{"id-1", "{}", ""}, {"id-2", "{}", ""}}, {.post_status = 500});
   sluice::Status s = Serve(api, Echo);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("answered 500 to the response of invocation id-1"),
-            std::string::npos)
+  EXPECT_NE(s.message().find("answered 500 to the response of invocation id-1"), std::string::npos)
       << s.message();
   EXPECT_EQ(api.requests().size(), 2u);
 }
