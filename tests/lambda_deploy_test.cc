@@ -1,0 +1,239 @@
+// Deploying the credit-card function with a Deployment stage: the inference
+// image (Dockerfile_Inference_Lambda, the static ccapproval handler and a
+// trained model) built into the local image store under its ECR name, an
+// AwsLambda service, environment and infrastructure, and AwsLambdaDeploy;
+// then the function answers through `sluice functions invoke`, which runs
+// it in the function runtime (bubblewrap over the image's root).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "oci/test_tools.h"
+#include "test_project.h"
+
+namespace sluice::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using oci::testing::RunRequiredTool;
+
+const fs::path kStaticCcapproval = CCAPPROVAL_STATIC;
+constexpr char kImage[] = "123456789012.dkr.ecr.us-east-1.amazonaws.com/ccapproval-deploy";
+constexpr char kTutorialEvent[] =
+    R"({"Num_Children": 2, "Income": 500000, "Own_Car": 1, "Own_Housing": 1})";
+
+constexpr char kEntities[] = R"(service:
+  identifier: ccapproval
+  name: creditcardapproval-lambda-service
+  serviceDefinition:
+    type: AwsLambda
+    spec:
+      manifests:
+        - manifest:
+            identifier: lambdadefinition
+            type: AwsLambdaFunctionDefinition
+            spec:
+              store:
+                type: Harness
+                spec:
+                  files:
+                    - /lambda/function.json
+        - manifest:
+            identifier: lambdaalias
+            type: AwsLambdaFunctionAliasDefinition
+            spec:
+              store:
+                type: Harness
+                spec:
+                  files:
+                    - /lambda/alias.json
+      artifacts:
+        primary:
+          primaryArtifactRef: ccapprovaldeploy
+          sources:
+            - identifier: ccapprovaldeploy
+              type: Ecr
+              spec:
+                connectorRef: mlopsawsconnector
+                region: us-east-1
+                registryId: "123456789012"
+                imagePath: ccapproval-deploy
+                tag: <+input>
+)";
+
+constexpr char kPipeline[] = R"(pipeline:
+  identifier: deploy
+  name: deploy
+  variables:
+    - name: fail_after_deploy
+      type: String
+      value: <+input>
+  stages:
+    - stage:
+        identifier: lambdadeployment
+        name: lambdadeployment
+        type: Deployment
+        spec:
+          deploymentType: AwsLambda
+          service:
+            serviceRef: ccapproval
+            serviceInputs:
+              serviceDefinition:
+                type: AwsLambda
+                spec:
+                  artifacts:
+                    primary:
+                      primaryArtifactRef: ccapprovaldeploy
+                      sources:
+                        - identifier: ccapprovaldeploy
+                          type: Ecr
+                          spec:
+                            tag: <+input>
+          environment:
+            environmentRef: lambda_env
+            deployToAll: false
+            infrastructureDefinitions:
+              - identifier: aws_lambda_infra
+          execution:
+            steps:
+              - step:
+                  type: AwsLambdaDeploy
+                  name: Deploy Aws Lambda
+                  identifier: deployawslambda
+                  timeout: 10m
+                  spec: {}
+              - step:
+                  type: ShellScript
+                  name: check
+                  identifier: check
+                  spec:
+                    shell: Bash
+                    source:
+                      type: Inline
+                      spec:
+                        script: test "<+pipeline.variables.fail_after_deploy>" != "true"
+            rollbackSteps:
+              - step:
+                  type: AwsLambdaRollback
+                  name: Aws Lambda rollback
+                  identifier: awslambdarollback
+                  timeout: 10m
+                  spec: {}
+        failureStrategies:
+          - onFailure:
+              errors:
+                - AllErrors
+              action:
+                type: StageRollback
+)";
+
+class LambdaDeployTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    p_.Write(".harness/services/ccapproval.yaml", kEntities);
+    p_.Write(".harness/environments/lambda_env.yaml",
+             "environment:\n  identifier: lambda_env\n  name: lambda-env\n  type: PreProduction\n");
+    p_.Write(".harness/infrastructures/aws_lambda_infra.yaml",
+             "infrastructureDefinition:\n  identifier: aws_lambda_infra\n  name: aws-lambda-infra\n"
+             "  environmentRef: lambda_env\n  deploymentType: AwsLambda\n  type: AwsLambda\n"
+             "  spec:\n    connectorRef: mlopsawsconnector\n    region: us-east-1\n");
+    p_.Write(".harness/connectors/mlopsawsconnector.yaml",
+             "connector:\n  identifier: mlopsawsconnector\n  name: mlopsawsconnector\n  type: Aws\n"
+             "  spec:\n    credential:\n      type: InheritFromDelegate\n");
+    // Each run publishes a new version: the run number is in the configuration.
+    p_.Write(".harness/filestore/lambda/function.json",
+             "{\"functionName\": \"creditcardapplicationlambda\", \"timeout\": 10,\n"
+             " \"environment\": {\"variables\": {\"DEPLOYED_BY\": \"<+pipeline.sequenceId>\"}}}\n");
+    p_.Write(".harness/filestore/lambda/alias.json", "{\"name\": \"live\"}\n");
+    p_.WritePipeline(kPipeline);
+    BuildImage("v1");
+  }
+
+  // The inference image with a freshly trained model, tagged kImage:tag.
+  void BuildImage(const std::string& tag) {
+    fs::path ctx = p_.scratch() / "ctx";
+    fs::create_directories(ctx / "bin");
+    fs::create_directories(ctx / "output");
+    fs::copy_file(kStaticCcapproval, ctx / "bin/ccapproval", fs::copy_options::overwrite_existing);
+    fs::copy_file(SourceDir() / "examples/credit-card/config.yml", ctx / "config.yml",
+                  fs::copy_options::overwrite_existing);
+    auto trained = RunRequiredTool(
+        {"sh", "-c",
+         "cd '" + ctx.string() + "' && bin/ccapproval generate --rows 5000 --out output/data.csv "
+                                 ">/dev/null && bin/ccapproval train --config config.yml >/dev/null"},
+        "dash");
+    ASSERT_TRUE(trained.ok() && trained->exit_code == 0)
+        << (trained.ok() ? trained->output : trained.status().ToString());
+    RunResult built = p_.Sluice({"image", "build", "-f",
+                                 (SourceDir() / "examples/credit-card/Dockerfile_Inference_Lambda")
+                                     .string(),
+                                 "-t", std::string(kImage) + ":" + tag, ctx.string()});
+    ASSERT_EQ(built.exit_code, 0) << built.err;
+  }
+
+  RunResult Deploy(const std::string& tag, bool fail_after) {
+    return p_.Sluice({"run", "--input", "tag=" + tag, "--input",
+                      std::string("fail_after_deploy=") + (fail_after ? "true" : "false")});
+  }
+
+  nlohmann::json Versions() {
+    return p_.Sluice({"functions", "versions", "creditcardapplicationlambda", "--json"}).Json();
+  }
+
+  TestProject p_;
+};
+
+TEST_F(LambdaDeployTest, TheDeployedFunctionAnswersTheTutorialsEventThroughItsAlias) {
+  RunResult run = Deploy("v1", false);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  RunResult logs = p_.Sluice({"executions", "logs", "--step", "lambdadeployment.deployawslambda",
+                              p_.Sluice({"executions", "list", "--json"}).Json()[0]["id"]});
+  EXPECT_NE(logs.out.find("Function: [creditcardapplicationlambda] does not exist. Create and "
+                          "Publish."),
+            std::string::npos)
+      << logs.out;
+  EXPECT_NE(logs.out.find("Published new version: [1]"), std::string::npos) << logs.out;
+  EXPECT_NE(logs.out.find("Function URL: http://127.0.0.1:8080/fn/creditcardapplicationlambda/live"),
+            std::string::npos)
+      << logs.out;
+
+  nlohmann::json v = Versions();
+  ASSERT_EQ(v["versions"].size(), 2u) << v.dump(2);  // $LATEST and 1
+  EXPECT_EQ(v["versions"][1]["image"], std::string(kImage) + ":v1");
+  EXPECT_EQ(v["aliases"][0]["name"], "live");
+  EXPECT_EQ(v["aliases"][0]["version"], 1);
+
+  RunResult invoked = p_.Sluice({"functions", "invoke", "creditcardapplicationlambda",
+                                 "--qualifier", "live", "--payload", kTutorialEvent});
+  ASSERT_EQ(invoked.exit_code, 0) << invoked.err;
+  EXPECT_EQ(invoked.out, "{\"statusCode\": 200, \"body\": \"{\\\"prediction\\\": 1}\"}\n");
+  EXPECT_NE(invoked.err.find("executed version: 1"), std::string::npos) << invoked.err;
+}
+
+TEST_F(LambdaDeployTest, AMissingImageFailsTheDeployAndTheFunctionKeepsServing) {
+  ASSERT_EQ(Deploy("v1", false).exit_code, 0);
+  RunResult broken = Deploy("v9", false);
+  EXPECT_NE(broken.exit_code, 0);
+  nlohmann::json v = Versions();
+  EXPECT_EQ(v["versions"].size(), 2u) << "no version was published: " << v.dump(2);
+  EXPECT_EQ(v["aliases"][0]["version"], 1);
+  RunResult invoked = p_.Sluice({"functions", "invoke", "creditcardapplicationlambda",
+                                 "--qualifier", "live", "--payload", kTutorialEvent});
+  EXPECT_EQ(invoked.exit_code, 0) << invoked.err;
+}
+
+TEST_F(LambdaDeployTest, AFailureAfterTheDeployRollsTheAliasBack) {
+  ASSERT_EQ(Deploy("v1", false).exit_code, 0);
+  RunResult failed = Deploy("v1", true);  // publishes version 2, then the check fails
+  EXPECT_NE(failed.exit_code, 0);
+  nlohmann::json v = Versions();
+  ASSERT_EQ(v["versions"].size(), 3u) << v.dump(2);  // the version stays, immutable
+  EXPECT_EQ(v["aliases"][0]["version"], 1) << "the alias is back on the previous version";
+  RunResult invoked = p_.Sluice({"functions", "invoke", "creditcardapplicationlambda",
+                                 "--qualifier", "live", "--payload", kTutorialEvent});
+  EXPECT_EQ(invoked.exit_code, 0) << invoked.err;
+  EXPECT_NE(invoked.err.find("executed version: 1"), std::string::npos) << invoked.err;
+}
+
+}  // namespace
+}  // namespace sluice::testing
