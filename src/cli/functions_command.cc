@@ -3,6 +3,7 @@
 //                | serve (functions_serve.cc)
 // The function runtime's records (src/serve) from the command line, as the
 // AWS CLI's `aws lambda` does for Lambda.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -46,9 +47,14 @@ int List(App& app, bool json) {
                  "AwsLambdaDeploy step)\n";
     return kExitOk;
   }
+  int name_width = 4, image_width = 5;
+  for (const store::FunctionRecord& f : *all) {
+    name_width = std::max(name_width, static_cast<int>(f.name.size()));
+    image_width = std::max(image_width, static_cast<int>(f.latest.image.size()));
+  }
   if (!json) {
-    std::printf("%-32s  %-40s  %8s  %-24s  %s\n", "NAME", "IMAGE", "VERSIONS", "UPDATED",
-                "ALIASES");
+    std::printf("%-*s  %-*s  %8s  %-24s  %s\n", name_width, "NAME", image_width, "IMAGE",
+                "VERSIONS", "UPDATED", "ALIASES");
   }
   for (const store::FunctionRecord& f : *all) {
     auto aliases = fns.ListAliases(f.name);
@@ -66,7 +72,8 @@ int List(App& app, bool json) {
     }
     std::string alias_text;
     for (const auto& alias : *aliases) alias_text += (alias_text.empty() ? "" : ", ") + AliasText(alias);
-    std::printf("%-32s  %-40s  %8lld  %-24s  %s\n", f.name.c_str(), f.latest.image.c_str(),
+    std::printf("%-*s  %-*s  %8lld  %-24s  %s\n", name_width, f.name.c_str(), image_width,
+                f.latest.image.c_str(),
                 static_cast<long long>(f.last_version), FormatTimestamp(f.updated_ms).c_str(),
                 alias_text.empty() ? "-" : alias_text.c_str());
   }
