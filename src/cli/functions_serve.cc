@@ -41,15 +41,19 @@ int Serve(const GlobalOptions& options, const ServeFlags& flags) {
   App app(options);
   auto store = app.Store();
   if (!store.ok()) return Fail(store.status());
+  // One server for the routes and the instances' Runtime API: an
+  // invocation stays on its I/O threads from request to answer.
+  net::HttpServerOptions server_options;
+  server_options.io_threads = flags.threads;
+  server_options.max_body_bytes = serve::kRuntimeApiMaxBody;
+  auto server = net::HttpServer::Create(server_options);
   serve::RuntimeOptions runtime_options;
   runtime_options.state_dir = app.StateDir();
   runtime_options.max_instances_per_version = flags.instances;
+  runtime_options.runtime_api_server = server.get();
   auto runtime = serve::FunctionRuntime::Start(**store, runtime_options);
   if (!runtime.ok()) return Fail(runtime.status());
 
-  net::HttpServerOptions server_options;
-  server_options.io_threads = flags.threads;
-  auto server = net::HttpServer::Create(server_options);
   serve::FunctionRuntime* rt = runtime->get();
   store::Store* st = *store;
   uint16_t bound = 0;
@@ -70,8 +74,9 @@ int Serve(const GlobalOptions& options, const ServeFlags& flags) {
   int signal_number = 0;
   sigwait(&stop, &signal_number);
   std::cout << "stopping" << std::endl;
-  server->Stop();
+  server->Close(*listener);
   (*runtime)->Shutdown();
+  server->Stop();
   return kExitOk;
 }
 

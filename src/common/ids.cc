@@ -33,10 +33,12 @@ std::string NewExecutionId() {
 
 std::string RandomHex(int n) {
   static constexpr char kHex[] = "0123456789abcdef";
+  std::string bytes(static_cast<size_t>(n > 0 ? n : 0), '\0');
+  Fill(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size());  // one call, not one per byte
   std::string out;
-  uint8_t b;
-  for (int i = 0; i < n; ++i) {
-    Fill(&b, 1);
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) {
+    const auto b = static_cast<uint8_t>(c);
     out += kHex[b >> 4];
     out += kHex[b & 15];
   }

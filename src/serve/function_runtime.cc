@@ -95,10 +95,14 @@ class RuntimeImpl final : public FunctionRuntime {
         return FunctionInstanceSpec(dir, InstanceIdentity{function, version, region}, config);
       };
     }
-    net::HttpServerOptions api;
-    api.max_body_bytes = 16 * 1024 * 1024;  // the pool answers 413 above 6 MiB itself
-    api.idle_timeout = std::chrono::hours(24);  // a warm instance waits in /next
-    runtime_api_ = net::HttpServer::Create(api);
+    if (options_.runtime_api_server != nullptr) {
+      runtime_api_ = options_.runtime_api_server;
+    } else {
+      net::HttpServerOptions api;
+      api.max_body_bytes = kRuntimeApiMaxBody;  // the pool answers 413 above 6 MiB itself
+      own_runtime_api_ = net::HttpServer::Create(api);
+      runtime_api_ = own_runtime_api_.get();
+    }
     background_ = std::thread([this] { Background(); });
   }
   ~RuntimeImpl() override { Shutdown(); }
@@ -168,7 +172,7 @@ class RuntimeImpl final : public FunctionRuntime {
     for (auto& [key, pool] : pools) pool->Shutdown();
     FlushRecords();
     logs_.Flush();
-    runtime_api_->Stop();
+    if (own_runtime_api_) own_runtime_api_->Stop();
   }
 
  private:
@@ -349,7 +353,8 @@ class RuntimeImpl final : public FunctionRuntime {
   RuntimeOptions options_;
   std::unique_ptr<runner::ProcessRunner> own_runner_;
   FunctionLogs logs_;
-  std::unique_ptr<net::HttpServer> runtime_api_;
+  std::unique_ptr<net::HttpServer> own_runtime_api_;
+  net::HttpServer* runtime_api_ = nullptr;
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -36,11 +36,16 @@
 #include <string>
 
 #include "common/status.h"
+#include "net/http_server.h"
 #include "runner/process.h"
 #include "serve/version_pool.h"
 #include "store/store.h"
 
 namespace sluice::serve {
+
+// The request bodies a server carrying Runtime API listeners must take: the
+// pool itself refuses answers over 6 MiB with Lambda's error.
+inline constexpr size_t kRuntimeApiMaxBody = 16 * 1024 * 1024;
 
 struct RuntimeOptions {
   std::filesystem::path state_dir;  // images/, rootfs/, functions/logs/
@@ -56,6 +61,11 @@ struct RuntimeOptions {
   // Runs the instances (a LocalProcessRunner when null; must outlive the
   // runtime).
   runner::ProcessRunner* processes = nullptr;
+  // Serves the instances' Runtime API listeners: a server of its own when
+  // null; else this one (must outlive the runtime and take request bodies
+  // above 6 MiB), so the invoke routes and the Runtime API share its I/O
+  // threads instead of handing each invocation between two servers.
+  net::HttpServer* runtime_api_server = nullptr;
   // Makes a version's instance process; FunctionInstanceSpec when empty.
   std::function<Result<runner::ProcessSpec>(const std::string& function, const std::string& version,
                                             const store::FunctionConfig& config)>
