@@ -235,5 +235,22 @@ TEST_F(LambdaDeployTest, AFailureAfterTheDeployRollsTheAliasBack) {
   EXPECT_NE(invoked.err.find("executed version: 1"), std::string::npos) << invoked.err;
 }
 
+TEST_F(LambdaDeployTest, ASecretInTheFunctionsEnvironmentIsRefusedAndNeverStored) {
+  const std::string secret = "s3cr3t-model-key-value";
+  ASSERT_EQ(p_.Sluice({"secret", "set", "model_key"}, WithMasterKey(secret + "\n")).exit_code, 0);
+  p_.Write(".harness/filestore/lambda/function.json",
+           "{\"functionName\": \"creditcardapplicationlambda\",\n"
+           " \"environment\": {\"variables\": {\"KEY\": \"<+secrets.getValue('model_key')>\"}}}\n");
+  RunResult run = p_.Sluice({"run", "--input", "tag=v1", "--input", "fail_after_deploy=false"},
+                            WithMasterKey());
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_EQ(run.out.find(secret), std::string::npos);
+  EXPECT_EQ(run.err.find(secret), std::string::npos);
+  EXPECT_NE((run.out + run.err).find("environment.variables.KEY holds a secret"), std::string::npos)
+      << run.out << run.err;
+  RunResult list = p_.Sluice({"functions", "list", "--json"});
+  EXPECT_EQ(list.Json().size(), 0u) << list.out;
+}
+
 }  // namespace
 }  // namespace sluice::testing

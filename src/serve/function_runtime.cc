@@ -277,6 +277,7 @@ class RuntimeImpl final : public FunctionRuntime {
     o.name = function + ":" + target.version;
     o.process = std::move(spec);
     o.timeout = milliseconds(std::max(1, target.config.timeout_s) * 1000LL);
+    o.memory_mb = target.config.memory_mb;
     o.max_instances = target.config.reserved_concurrency > 0
                           ? std::min(target.config.reserved_concurrency,
                                      options_.max_instances_per_version)

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -429,7 +430,11 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
     responder->Send(net::HttpResponse::Json(202, R"({"status":"OK"})"));
     Clock::duration took = Clock::now() - p.sent_at;
     Log("END RequestId: " + rid);
-    std::string report = "REPORT RequestId: " + rid + "\tDuration: " + Millis(took) + " ms";
+    const auto billed = std::max<int64_t>(
+        1, (duration_cast<microseconds>(took).count() + 999) / 1000);  // whole ms, as Lambda bills
+    std::string report = "REPORT RequestId: " + rid + "\tDuration: " + Millis(took) +
+                         " ms\tBilled Duration: " + std::to_string(billed) +
+                         " ms\tMemory Size: " + std::to_string(options_.memory_mb) + " MB";
     if (outcome.init_duration.count() > 0) report += "\tInit Duration: " + Millis(outcome.init_duration) + " ms";
     Log(report);
     fire->push_back([done = std::move(p.invocation.done), o = std::move(outcome)]() mutable {

@@ -78,6 +78,7 @@ struct VersionPoolOptions {
   // AWS_LAMBDA_RUNTIME_API to env.
   runner::ProcessSpec process;
   std::chrono::milliseconds timeout{3000};  // per invocation
+  int memory_mb = 128;                      // for the REPORT line (not enforced)
   int max_instances = 2;
   int max_queue = 1024;
   std::chrono::milliseconds idle_ttl{300'000};

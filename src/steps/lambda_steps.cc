@@ -175,6 +175,13 @@ StepOutcome AwsLambdaDeployStep::Execute(engine::StepContext& ctx) const {
   if (!text.ok()) return ConfigFailure(text.status().message());
   auto function = ParseFunctionDefinition(text->second, text->first);
   if (!function.ok()) return ConfigFailure(function.status().message());
+  for (const auto& [name, value] : function->config.env) {
+    if (ctx.masker.Mask(value) != value) {
+      return ConfigFailure(text->first + ": environment.variables." + name +
+                           " holds a secret; function configurations are stored in the state "
+                           "database in clear, so sluice does not deploy secrets into them");
+    }
+  }
   serve::DeployPlan plan;
   plan.function = function->function_name;
   plan.config = function->config;
