@@ -11,7 +11,9 @@ client). Each event is a JSON object saying what to do:
   {"big": N}           respond with N bytes ("x" * N as a JSON string)
   {"twice": true}      respond, then respond again to the same id (prints
                        the second answer's status)
-With INIT_ERROR set in the environment it posts /init/error and exits."""
+A function URL's event (payload format 2.0) is read from its body, and its
+rawPath comes back as "path". With INIT_ERROR set in the environment it
+posts /init/error and exits."""
 import http.client
 import json
 import os
@@ -41,6 +43,11 @@ while True:
     conn.request("GET", base + "/invocation/next")
     r = conn.getresponse()
     event = json.loads(r.read())
+    if isinstance(event, dict) and event.get("version") == "2.0" and "requestContext" in event:
+        # A function URL's event: what to do is its body; the path is echoed.
+        raw_path = event.get("rawPath")
+        event = json.loads(event.get("body") or "{}")
+        event["path"] = raw_path
     rid = r.getheader("Lambda-Runtime-Aws-Request-Id")
     count += 1
     if "sleep" in event:
@@ -55,7 +62,8 @@ while True:
     if "big" in event:
         post(f"/invocation/{rid}/response", json.dumps("x" * event["big"]))
         continue
-    answer = {"echo": event.get("echo"), "pid": os.getpid(), "request_id": rid,
+    answer = {"echo": event.get("echo"), "path": event.get("path"), "pid": os.getpid(),
+              "request_id": rid,
               "deadline_ms": r.getheader("Lambda-Runtime-Deadline-Ms"),
               "arn": r.getheader("Lambda-Runtime-Invoked-Function-Arn"),
               "trace_id": r.getheader("Lambda-Runtime-Trace-Id"), "count": count,
