@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/hash.h"
 #include "common/ids.h"
 #include "serve/function_image.h"
@@ -25,10 +26,6 @@ using std::chrono::milliseconds;
 
 constexpr size_t kMaxEventBytes = 6 * 1024 * 1024;
 
-int64_t EpochMillis() {
-  return duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // A version-4 UUID, as Lambda's request ids are.
 std::string NewRequestId() {
   std::string hex = RandomHex(16);
@@ -40,7 +37,7 @@ std::string NewRequestId() {
 
 std::string NewTraceId() {
   char epoch[16];
-  std::snprintf(epoch, sizeof epoch, "%08llx", static_cast<unsigned long long>(EpochMillis() / 1000));
+  std::snprintf(epoch, sizeof epoch, "%08llx", static_cast<unsigned long long>(DefaultClock().NowMillis() / 1000));
   return "Root=1-" + std::string(epoch) + "-" + RandomHex(12) + ";Parent=" + RandomHex(8) +
          ";Sampled=0";
 }
@@ -142,7 +139,7 @@ class RuntimeImpl final : public FunctionRuntime {
     inv.payload = std::move(request.payload);
     inv.function_arn = Arn(request.function, request.qualifier == "$LATEST" ? "" : request.qualifier);
     inv.trace_id = request.trace_id.empty() ? NewTraceId() : request.trace_id;
-    const int64_t started_ms = EpochMillis();
+    const int64_t started_ms = DefaultClock().NowMillis();
     const Clock::time_point started = Clock::now();
     std::string features = request.features.empty() ? inv.payload : std::move(request.features);
     inv.done = [this, done = std::move(done), function = request.function,

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "oci/registry_http.h"
 #include "serve/deploy.h"
+#include "serve/test_runtime.h"
 #include "store/store_test_util.h"
 
 namespace sluice::serve {
@@ -20,7 +21,7 @@ using namespace std::chrono_literals;
 class InvokeRoutesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "needs /usr/bin/python3";
+    if (!testing::HavePython()) GTEST_SKIP() << "needs /usr/bin/python3";
     store_ = store::testing::OpenOrDie(dir_.path());
     net::HttpServerOptions server_options;
     server_options.max_body_bytes = kRuntimeApiMaxBody;
@@ -29,17 +30,7 @@ class InvokeRoutesTest : public ::testing::Test {
     o.state_dir = dir_.path();
     o.refresh = 0ms;
     o.runtime_api_server = server_.get();
-    o.instance_spec = [](const std::string&, const std::string& version,
-                         const store::FunctionConfig& config) -> Result<runner::ProcessSpec> {
-      runner::ProcessSpec spec;
-      spec.argv = {"/usr/bin/python3",
-                   std::string(SLUICE_SOURCE_DIR) + "/src/serve/testdata/test_runtime.py"};
-      spec.env = config.env;
-      spec.env["PATH"] = "/usr/bin:/bin";
-      spec.env["AWS_LAMBDA_FUNCTION_VERSION"] = version;
-      spec.kill_grace = 100ms;
-      return spec;
-    };
+    o.instance_spec = testing::TestInstanceSpec;
     auto runtime = FunctionRuntime::Start(*store_, o);
     ASSERT_TRUE(runtime.ok());
     runtime_ = std::move(*runtime);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/cancellation.h"
+#include "common/clock.h"
 
 namespace sluice::serve {
 namespace {
@@ -33,10 +34,6 @@ std::string ErrorJson(std::string_view type, std::string_view message) {
 
 net::HttpResponse ApiError(int status, std::string_view type, std::string_view message) {
   return net::HttpResponse::Json(status, ErrorJson(type, message));
-}
-
-int64_t EpochMillis() {
-  return duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string Millis(Clock::duration d) {
@@ -91,7 +88,7 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
       } else {
         Pending p;
         p.deadline = Clock::now() + options_.timeout;
-        p.deadline_epoch_ms = EpochMillis() + options_.timeout.count();
+        p.deadline_epoch_ms = DefaultClock().NowMillis() + options_.timeout.count();
         p.invocation = std::move(invocation);
         queue_.push_back(std::move(p));
         Pump(&fire);

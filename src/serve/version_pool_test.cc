@@ -10,6 +10,8 @@
 #include <set>
 #include <thread>
 
+#include "serve/test_runtime.h"
+
 namespace sluice::serve {
 namespace {
 
@@ -21,7 +23,7 @@ using Kind = InvocationOutcome::Kind;
 class VersionPoolTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "needs /usr/bin/python3";
+    if (!testing::HavePython()) GTEST_SKIP() << "needs /usr/bin/python3";
     net::HttpServerOptions server_options;
     server_options.max_body_bytes = 16 * 1024 * 1024;
     server_ = net::HttpServer::Create(server_options);
@@ -33,10 +35,7 @@ class VersionPoolTest : public ::testing::Test {
   VersionPoolOptions Options() {
     VersionPoolOptions o;
     o.name = "test-fn:3";
-    o.process.argv = {"/usr/bin/python3",
-                      std::string(SLUICE_SOURCE_DIR) + "/src/serve/testdata/test_runtime.py"};
-    o.process.env = {{"PATH", "/usr/bin:/bin"}};
-    o.process.kill_grace = std::chrono::milliseconds(100);
+    o.process = testing::TestRuntimeProcess();
     o.timeout = 10s;
     o.log = [this](std::string_view line) {
       std::lock_guard<std::mutex> lock(log_mu_);
