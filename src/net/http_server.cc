@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <map>
@@ -88,7 +87,7 @@ HttpRequest ToRequest(const http::request<http::string_body>& in, const tcp::end
   HttpRequest out;
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
-  std::string_view target = in.target();
+  const std::string_view target = out.target;
   size_t q = target.find('?');
   out.path = PercentDecode(target.substr(0, q));
   if (q != std::string_view::npos) out.query = std::string(target.substr(q + 1));
@@ -108,7 +107,7 @@ http::response<http::string_body> ToBeast(HttpResponse in, unsigned version, boo
   out.version(version);
   out.result(static_cast<unsigned>(in.status));
   std::string_view reason = StatusReason(in.status);
-  if (!reason.empty()) out.reason(reason);
+  if (!reason.empty()) out.reason(boost::beast::string_view(reason.data(), reason.size()));
   for (auto& [name, value] : in.headers) {
     std::string lower = AsciiLower(name);
     if (lower == "content-length" || lower == "connection" || lower == "transfer-encoding") {
@@ -210,8 +209,9 @@ class ServerImpl final : public HttpServer {
   asio::awaitable<void> Accept(std::shared_ptr<tcp::acceptor> acceptor,
                                std::shared_ptr<HttpHandler> handler) {
     for (;;) {
-      auto [ec, socket] = co_await acceptor->async_accept(asio::make_strand(io_),
-                                                          asio::as_tuple(asio::use_awaitable));
+      error_code ec;
+      tcp::socket socket = co_await acceptor->async_accept(
+          asio::make_strand(io_), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
         continue;  // a failed accept (out of descriptors) leaves the listener open
@@ -232,8 +232,9 @@ class ServerImpl final : public HttpServer {
       parser.header_limit(kHeaderLimit);
       parser.body_limit(options_.max_body_bytes);
       stream.expires_after(options_.idle_timeout);
-      auto [read_ec, n] =
-          co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      error_code read_ec;
+      co_await http::async_read(stream, buffer, parser,
+                                asio::redirect_error(asio::use_awaitable, read_ec));
       if (read_ec) {
         if (read_ec == http::error::body_limit) {
           co_await Reply(stream,
@@ -256,24 +257,21 @@ class ServerImpl final : public HttpServer {
 
       auto exchange = std::make_shared<Exchange>(state_, stream.get_executor());
       (*handler)(ToRequest(request, peer), std::make_shared<HeldResponder>(exchange));
+      // Notice a client that goes away while the answer is awaited: a
+      // readable socket with nothing to read. Pipelined bytes stop the watch.
+      tcp::socket& peer_socket = stream.socket();
+      peer_socket.async_wait(tcp::socket::wait_read,
+                             [exchange, &peer_socket](const error_code& wait_ec) {
+                               if (!wait_ec && !exchange->answered() && PeerClosed(peer_socket)) {
+                                 exchange->MarkClosed();
+                               }
+                             });
       while (!exchange->answered()) {
-        // Wait for the answer, and notice a client that goes away meanwhile.
-        using namespace asio::experimental::awaitable_operators;
-        auto result = co_await (
-            exchange->wake().async_wait(asio::as_tuple(asio::use_awaitable)) ||
-            stream.socket().async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable)));
-        if (result.index() == 1 && !exchange->answered()) {
-          if (PeerClosed(stream.socket())) {
-            exchange->MarkClosed();
-            // The handler may still answer; nobody will read it. Wait for
-            // it anyway, so the exchange is not dropped under the handler.
-            co_await exchange->wake().async_wait(asio::as_tuple(asio::use_awaitable));
-            co_return;
-          }
-          // Pipelined bytes: stop watching, keep waiting for the answer.
-          co_await exchange->wake().async_wait(asio::as_tuple(asio::use_awaitable));
-        }
+        error_code wake_ec;  // cancelled by Send: the answer is there
+        co_await exchange->wake().async_wait(asio::redirect_error(asio::use_awaitable, wake_ec));
       }
+      error_code ignored;
+      peer_socket.cancel(ignored);  // ends the watch (its handler sees operation_aborted)
       bool ok = co_await Reply(stream, exchange->Take(), version, keep_alive);
       if (!ok || !keep_alive) co_return;
     }
@@ -282,8 +280,8 @@ class ServerImpl final : public HttpServer {
   static asio::awaitable<bool> Reply(beast::tcp_stream& stream, HttpResponse response,
                                      unsigned version, bool keep_alive) {
     auto message = ToBeast(std::move(response), version, keep_alive);
-    auto [ec, n] =
-        co_await http::async_write(stream, message, asio::as_tuple(asio::use_awaitable));
+    error_code ec;
+    co_await http::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
     if (!keep_alive || ec) {
       error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);

@@ -171,7 +171,7 @@ Result<Invocation> RuntimeClient::Next() {
   invocation.event = std::move(response.body());
   invocation.trace_id = std::string(response["Lambda-Runtime-Trace-Id"]);
   invocation.function_arn = std::string(response["Lambda-Runtime-Invoked-Function-Arn"]);
-  std::string_view deadline = response["Lambda-Runtime-Deadline-Ms"];
+  const auto deadline = response["Lambda-Runtime-Deadline-Ms"];
   int64_t ms = 0;
   auto [end, ec] = std::from_chars(deadline.data(), deadline.data() + deadline.size(), ms);
   if (ec == std::errc() && end == deadline.data() + deadline.size()) invocation.deadline_ms = ms;
