@@ -146,8 +146,13 @@ Result<std::filesystem::path> ManifestLocalPath(const std::filesystem::path& pro
                                                 const LambdaManifest& manifest,
                                                 const std::string& path);
 
-// What a Deployment stage deploys, and where.
+// What a Deployment stage deploys, and where. Not copyable: primary_artifact
+// points into aws_lambda.
 struct DeploymentStage {
+  DeploymentStage() = default;
+  DeploymentStage(const DeploymentStage&) = delete;
+  DeploymentStage& operator=(const DeploymentStage&) = delete;
+
   std::string deployment_type;  // spec.deploymentType
   const Service* service = nullptr;
   const Environment* environment = nullptr;
@@ -167,8 +172,7 @@ struct DeploymentStage {
 // diagnostic) or when a reference is still `<+input>` (no diagnostic: it is
 // known at run time). `stage.spec` must come from a parsed pipeline; its
 // marks place the diagnostics in stage.location.file.
-// DeploymentStage is not copyable: it points into itself and `project`,
-// which must outlive it.
+// The result points into `project`, which must outlive it.
 std::unique_ptr<DeploymentStage> ResolveDeploymentStage(const Stage& stage, const Project& project,
                                                         DiagnosticList* diags);
 
