@@ -157,17 +157,18 @@ class LambdaDeployTest : public ::testing::Test {
     fs::copy_file(kStaticCcapproval, ctx / "bin/ccapproval", fs::copy_options::overwrite_existing);
     fs::copy_file(SourceDir() / "examples/credit-card/config.yml", ctx / "config.yml",
                   fs::copy_options::overwrite_existing);
-    auto trained = RunRequiredTool(
-        {"sh", "-c",
-         "cd '" + ctx.string() + "' && bin/ccapproval generate --rows 5000 --out output/data.csv "
-                                 ">/dev/null && bin/ccapproval train --config config.yml >/dev/null"},
-        "dash");
+    auto trained =
+        RunRequiredTool({"sh", "-c",
+                         "cd '" + ctx.string() +
+                             "' && bin/ccapproval generate --rows 5000 --out output/data.csv "
+                             ">/dev/null && bin/ccapproval train --config config.yml >/dev/null"},
+                        "dash");
     ASSERT_TRUE(trained.ok() && trained->exit_code == 0)
         << (trained.ok() ? trained->output : trained.status().ToString());
-    RunResult built = p_.Sluice({"image", "build", "-f",
-                                 (SourceDir() / "examples/credit-card/Dockerfile_Inference_Lambda")
-                                     .string(),
-                                 "-t", std::string(kImage) + ":" + tag, ctx.string()});
+    RunResult built =
+        p_.Sluice({"image", "build", "-f",
+                   (SourceDir() / "examples/credit-card/Dockerfile_Inference_Lambda").string(),
+                   "-t", std::string(kImage) + ":" + tag, ctx.string()});
     ASSERT_EQ(built.exit_code, 0) << built.err;
   }
 
@@ -193,8 +194,9 @@ TEST_F(LambdaDeployTest, TheDeployedFunctionAnswersTheTutorialsEventThroughItsAl
             std::string::npos)
       << logs.out;
   EXPECT_NE(logs.out.find("Published new version: [1]"), std::string::npos) << logs.out;
-  EXPECT_NE(logs.out.find("Function URL: http://127.0.0.1:8080/fn/creditcardapplicationlambda/live"),
-            std::string::npos)
+  EXPECT_NE(
+      logs.out.find("Function URL: http://127.0.0.1:8080/fn/creditcardapplicationlambda/live"),
+      std::string::npos)
       << logs.out;
 
   nlohmann::json v = Versions();

@@ -71,10 +71,11 @@ int List(App& app, bool json) {
       continue;
     }
     std::string alias_text;
-    for (const auto& alias : *aliases) alias_text += (alias_text.empty() ? "" : ", ") + AliasText(alias);
+    for (const auto& alias : *aliases)
+      alias_text += (alias_text.empty() ? "" : ", ") + AliasText(alias);
     std::printf("%-*s  %-*s  %8lld  %-24s  %s\n", name_width, f.name.c_str(), image_width,
-                f.latest.image.c_str(),
-                static_cast<long long>(f.last_version), FormatTimestamp(f.updated_ms).c_str(),
+                f.latest.image.c_str(), static_cast<long long>(f.last_version),
+                FormatTimestamp(f.updated_ms).c_str(),
                 alias_text.empty() ? "-" : alias_text.c_str());
   }
   if (json) std::cout << out.dump(2) << "\n";
@@ -93,12 +94,15 @@ int Versions(App& app, const std::string& name, bool json) {
   if (!aliases.ok()) return Fail(aliases.status());
   if (json) {
     nlohmann::json v = nlohmann::json::array();
-    v.push_back({{"version", "$LATEST"}, {"image", fn->latest.image},
+    v.push_back({{"version", "$LATEST"},
+                 {"image", fn->latest.image},
                  {"imageDigest", fn->latest.image_digest},
                  {"updatedAt", FormatTimestamp(fn->updated_ms)}});
     for (const auto& r : *versions) {
-      v.push_back({{"version", std::to_string(r.version)}, {"image", r.config.image},
-                   {"imageDigest", r.config.image_digest}, {"description", r.description},
+      v.push_back({{"version", std::to_string(r.version)},
+                   {"image", r.config.image},
+                   {"imageDigest", r.config.image_digest},
+                   {"description", r.description},
                    {"createdAt", FormatTimestamp(r.created_ms)}});
     }
     nlohmann::json a = nlohmann::json::array();
@@ -218,8 +222,7 @@ int Remove(App& app, const std::string& name) {
   return kExitOk;
 }
 
-int Invoke(App& app, const std::string& name, const std::string& qualifier,
-           std::string payload) {
+int Invoke(App& app, const std::string& name, const std::string& qualifier, std::string payload) {
   if (payload.starts_with("@")) {
     auto text = ReadFile(payload.substr(1));
     if (!text.ok()) return Fail(text.status(), kExitUsage);
@@ -240,8 +243,9 @@ int Invoke(App& app, const std::string& name, const std::string& qualifier,
   std::cout << r.body << "\n";
   if (!r.executed_version.empty()) std::cerr << "executed version: " << r.executed_version << "\n";
   if (r.status != 200 || !r.function_error.empty()) {
-    std::cerr << "sluice: " << (r.function_error.empty() ? r.error_type : r.error_type + " (" +
-                                                                              r.function_error + ")")
+    std::cerr << "sluice: "
+              << (r.function_error.empty() ? r.error_type
+                                           : r.error_type + " (" + r.function_error + ")")
               << "; `sluice functions logs " << name << "` shows the function's log\n";
     return kExitFailed;
   }

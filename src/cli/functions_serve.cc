@@ -27,8 +27,9 @@ int Serve(const GlobalOptions& options, const ServeFlags& flags) {
   } catch (const std::exception&) {
   }
   if (colon == std::string::npos || port < 0 || port > 65535) {
-    return Fail(Status::InvalidArgument("--addr " + flags.addr + ": give HOST:PORT, e.g. 127.0.0.1:8080"),
-                kExitUsage);
+    return Fail(
+        Status::InvalidArgument("--addr " + flags.addr + ": give HOST:PORT, e.g. 127.0.0.1:8080"),
+        kExitUsage);
   }
   const std::string host = flags.addr.substr(0, colon);
   // Signals are taken by sigwait below, in this thread only.
@@ -62,7 +63,8 @@ int Serve(const GlobalOptions& options, const ServeFlags& flags) {
       [rt, st](net::HttpRequest request, std::shared_ptr<net::Responder> responder) {
         if (!serve::HandleInvokeRoute(*rt, *st, request, responder)) {
           responder->Send(net::HttpResponse::Json(
-              404, R"({"message":"no such route: use /fn/NAME[/ALIAS] or POST /2015-03-31/functions/NAME/invocations"})"));
+              404,
+              R"({"message":"no such route: use /fn/NAME[/ALIAS] or POST /2015-03-31/functions/NAME/invocations"})"));
         }
       },
       &bound);

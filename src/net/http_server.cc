@@ -146,7 +146,8 @@ class ServerImpl final : public HttpServer {
                      uint16_t* bound_port) override {
     error_code ec;
     asio::ip::address ip = asio::ip::make_address(address, ec);
-    if (ec) return Status::InvalidArgument("cannot listen on \"" + address + "\": not an IP address");
+    if (ec)
+      return Status::InvalidArgument("cannot listen on \"" + address + "\": not an IP address");
     auto acceptor = std::make_shared<tcp::acceptor>(asio::make_strand(io_));
     tcp::endpoint endpoint(ip, port);
     std::string where = address + ":" + std::to_string(port);
@@ -237,11 +238,11 @@ class ServerImpl final : public HttpServer {
                                 asio::redirect_error(asio::use_awaitable, read_ec));
       if (read_ec) {
         if (read_ec == http::error::body_limit) {
-          co_await Reply(stream,
-                         HttpResponse::Json(413, R"({"message":"the request body is larger than )" +
-                                                     std::to_string(options_.max_body_bytes) +
-                                                     R"( bytes"})"),
-                         11, false);
+          co_await Reply(
+              stream,
+              HttpResponse::Json(413, R"({"message":"the request body is larger than )" +
+                                          std::to_string(options_.max_body_bytes) + R"( bytes"})"),
+              11, false);
         } else if (read_ec != http::error::end_of_stream && read_ec != beast::error::timeout &&
                    read_ec != asio::error::eof && read_ec != asio::error::connection_reset &&
                    read_ec != asio::error::operation_aborted) {

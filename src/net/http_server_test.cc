@@ -278,8 +278,7 @@ TEST_F(HttpServerTest, AnAddressInUseIsAnErrorNamingIt) {
   auto taken = server_->Listen("127.0.0.1", port_, nullptr, &ignored);
   ASSERT_FALSE(taken.ok());
   EXPECT_EQ(taken.status().code(), StatusCode::kIoError);
-  EXPECT_NE(taken.status().message().find("127.0.0.1:" + std::to_string(port_)),
-            std::string::npos)
+  EXPECT_NE(taken.status().message().find("127.0.0.1:" + std::to_string(port_)), std::string::npos)
       << taken.status().message();
   auto bad = server_->Listen("localhost:80", 0, nullptr, &ignored);
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);

@@ -25,9 +25,8 @@
 // Thread-compatible (the store is thread-safe).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -49,7 +48,7 @@ struct DeployRecord {
   bool created = false;  // the function did not exist before
   store::FunctionConfig previous_latest;
   int64_t previous_last_version = 0;
-  int64_t version = 0;  // what the deploy published
+  int64_t version = 0;       // what the deploy published
   bool new_version = false;  // false when the configuration was unchanged
   struct AliasBefore {
     std::string name;
@@ -62,7 +61,8 @@ struct DeployRecord {
   static Result<DeployRecord> FromJson(const nlohmann::json& json);
 };
 
-Result<DeployRecord> Deploy(store::FunctionStore& functions, const DeployPlan& plan, int64_t now_ms);
+Result<DeployRecord> Deploy(store::FunctionStore& functions, const DeployPlan& plan,
+                            int64_t now_ms);
 
 Status ShiftTraffic(store::FunctionStore& functions, const std::string& function,
                     const std::string& alias, int64_t new_version, double percent, int64_t now_ms);

@@ -37,8 +37,9 @@ Result<runner::ProcessSpec> FunctionInstanceSpec(const fs::path& state_dir,
   }
   SLUICE_ASSIGN_OR_RETURN(oci::Manifest manifest, layout.ReadManifest(*digest));
   SLUICE_ASSIGN_OR_RETURN(oci::ImageConfig image, layout.ReadConfig(manifest));
-  SLUICE_ASSIGN_OR_RETURN(fs::path root, oci::UnpackImageCached(layout, *digest, state_dir / "rootfs",
-                                                                oci::RootfsUnpackOptions()));
+  SLUICE_ASSIGN_OR_RETURN(
+      fs::path root,
+      oci::UnpackImageCached(layout, *digest, state_dir / "rootfs", oci::RootfsUnpackOptions()));
   const oci::ContainerConfig& c = image.config;
 
   runner::ProcessSpec spec;

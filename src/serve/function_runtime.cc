@@ -37,7 +37,8 @@ std::string NewRequestId() {
 
 std::string NewTraceId() {
   char epoch[16];
-  std::snprintf(epoch, sizeof epoch, "%08llx", static_cast<unsigned long long>(DefaultClock().NowMillis() / 1000));
+  std::snprintf(epoch, sizeof epoch, "%08llx",
+                static_cast<unsigned long long>(DefaultClock().NowMillis() / 1000));
   return "Root=1-" + std::string(epoch) + "-" + RandomHex(12) + ";Parent=" + RandomHex(8) +
          ";Sampled=0";
 }
@@ -105,8 +106,8 @@ class RuntimeImpl final : public FunctionRuntime {
   ~RuntimeImpl() override { Shutdown(); }
 
   std::string Arn(const std::string& function, const std::string& qualifier) const override {
-    std::string arn = "arn:aws:lambda:" + options_.region + ":" + options_.account_id +
-                      ":function:" + function;
+    std::string arn =
+        "arn:aws:lambda:" + options_.region + ":" + options_.account_id + ":function:" + function;
     if (!qualifier.empty()) arn += ":" + qualifier;
     return arn;
   }
@@ -123,9 +124,9 @@ class RuntimeImpl final : public FunctionRuntime {
       const Status& s = resolved.status();
       done(s.code() == StatusCode::kNotFound
                ? ErrorResult(404, "ResourceNotFoundException", "User", s.message())
-               : s.code() == StatusCode::kInvalidArgument
-                     ? ErrorResult(400, "InvalidParameterValueException", "User", s.message())
-                     : ErrorResult(500, "ServiceException", "Service", s.message()));
+           : s.code() == StatusCode::kInvalidArgument
+               ? ErrorResult(400, "InvalidParameterValueException", "User", s.message())
+               : ErrorResult(500, "ServiceException", "Service", s.message()));
       return;
     }
     const Target& target = Pick(*resolved);
@@ -137,7 +138,8 @@ class RuntimeImpl final : public FunctionRuntime {
     Invocation inv;
     inv.request_id = NewRequestId();
     inv.payload = std::move(request.payload);
-    inv.function_arn = Arn(request.function, request.qualifier == "$LATEST" ? "" : request.qualifier);
+    inv.function_arn =
+        Arn(request.function, request.qualifier == "$LATEST" ? "" : request.qualifier);
     inv.trace_id = request.trace_id.empty() ? NewTraceId() : request.trace_id;
     const int64_t started_ms = DefaultClock().NowMillis();
     const Clock::time_point started = Clock::now();
@@ -275,10 +277,10 @@ class RuntimeImpl final : public FunctionRuntime {
     o.process = std::move(spec);
     o.timeout = milliseconds(std::max(1, target.config.timeout_s) * 1000LL);
     o.memory_mb = target.config.memory_mb;
-    o.max_instances = target.config.reserved_concurrency > 0
-                          ? std::min(target.config.reserved_concurrency,
-                                     options_.max_instances_per_version)
-                          : options_.max_instances_per_version;
+    o.max_instances =
+        target.config.reserved_concurrency > 0
+            ? std::min(target.config.reserved_concurrency, options_.max_instances_per_version)
+            : options_.max_instances_per_version;
     o.max_queue = options_.max_queue_per_version;
     o.idle_ttl = options_.idle_ttl;
     o.log = [this, function](std::string_view line) { logs_.Append(function, line); };
@@ -289,9 +291,9 @@ class RuntimeImpl final : public FunctionRuntime {
     return it->second;
   }
 
-  void Record(const std::string& function, const std::string& qualifier,
-              const std::string& version, int64_t started_ms, microseconds latency,
-              const InvokeResult& r, const std::string& features) {
+  void Record(const std::string& function, const std::string& qualifier, const std::string& version,
+              int64_t started_ms, microseconds latency, const InvokeResult& r,
+              const std::string& features) {
     std::lock_guard<std::mutex> lock(records_mu_);
     // At most records_per_second per function: a budget refilled each second.
     Budget& b = budgets_[function];

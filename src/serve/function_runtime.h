@@ -48,12 +48,12 @@ namespace sluice::serve {
 inline constexpr size_t kRuntimeApiMaxBody = 16 * 1024 * 1024;
 
 struct RuntimeOptions {
-  std::filesystem::path state_dir;  // images/, rootfs/, functions/logs/
+  std::filesystem::path state_dir;    // images/, rootfs/, functions/logs/
   int max_instances_per_version = 0;  // 0: the number of cores (at least 2)
   int max_queue_per_version = 1024;
   std::chrono::milliseconds idle_ttl{300'000};
   std::chrono::milliseconds refresh{500};
-  int records_per_second = 50;  // per function
+  int records_per_second = 50;    // per function
   int keep_invocations = 10'000;  // per function
   size_t record_bytes = 4096;     // of input and of output, per record
   std::string region = "us-east-1";

@@ -113,9 +113,9 @@ TEST_F(FunctionRuntimeTest, AWeightedAliasSplitsTrafficBetweenItsVersions) {
   StartRuntime();
   DeployRecord first = DeployOrDie("red", {"live"});
   DeployRecord second = DeployOrDie("blue", {"live"}, /*canary=*/true);
-  ASSERT_TRUE(
-      ShiftTraffic(store_->functions(), "fn", "live", second.version, 25, DefaultClock().NowMillis())
-          .ok());
+  ASSERT_TRUE(ShiftTraffic(store_->functions(), "fn", "live", second.version, 25,
+                           DefaultClock().NowMillis())
+                  .ok());
   const int n = 400;
   int blue = 0;
   for (int i = 0; i < n; ++i) {
@@ -133,9 +133,9 @@ TEST_F(FunctionRuntimeTest, AWeightedAliasSplitsTrafficBetweenItsVersions) {
   EXPECT_GT(blue, 60);
   EXPECT_LT(blue, 140);
 
-  ASSERT_TRUE(
-      ShiftTraffic(store_->functions(), "fn", "live", second.version, 100, DefaultClock().NowMillis())
-          .ok());
+  ASSERT_TRUE(ShiftTraffic(store_->functions(), "fn", "live", second.version, 100,
+                           DefaultClock().NowMillis())
+                  .ok());
   for (int i = 0; i < 20; ++i) EXPECT_EQ(Call("live", {{"echo", i}}).executed_version, "2");
 }
 

@@ -35,10 +35,10 @@
 namespace sluice::serve {
 
 struct UrlEventContext {
-  std::string raw_path;      // "/" or "/predict"
-  std::string request_id;    // uuid
-  std::string api_id;        // stands for the URL id: the function name
-  std::string domain_name;   // the Host header, "127.0.0.1:8080"
+  std::string raw_path;     // "/" or "/predict"
+  std::string request_id;   // uuid
+  std::string api_id;       // stands for the URL id: the function name
+  std::string domain_name;  // the Host header, "127.0.0.1:8080"
   std::string account_id = "000000000000";
   int64_t time_epoch_ms = 0;
 };

@@ -31,8 +31,8 @@ void HandleInvoke(FunctionRuntime& runtime, store::Store& store, const net::Http
   std::string name = request.path.substr(
       kInvokePrefix.size(), request.path.size() - kInvokePrefix.size() - kInvokeSuffix.size());
   if (request.method != "POST") {
-    responder->Send(net::HttpResponse::Json(
-        405, R"({"Type":"User","message":"the Invoke API takes POST"})"));
+    responder->Send(
+        net::HttpResponse::Json(405, R"({"Type":"User","message":"the Invoke API takes POST"})"));
     return;
   }
   if (name == "function") {
@@ -48,13 +48,13 @@ void HandleInvoke(FunctionRuntime& runtime, store::Store& store, const net::Http
   const std::string_view type = request.header("X-Amz-Invocation-Type");
   if (type == "DryRun") {
     auto fn = store.functions().GetFunction(invoke.function);
-    responder->Send(fn.ok() ? net::HttpResponse{204, {}, ""}
-                            : net::HttpResponse::Json(
-                                  404, nlohmann::json{{"Type", "User"},
-                                                      {"message", "Function not found: " +
-                                                                      runtime.Arn(invoke.function,
-                                                                                  "")}}
-                                           .dump()));
+    responder->Send(fn.ok()
+                        ? net::HttpResponse{204, {}, ""}
+                        : net::HttpResponse::Json(
+                              404, nlohmann::json{{"Type", "User"},
+                                                  {"message", "Function not found: " +
+                                                                  runtime.Arn(invoke.function, "")}}
+                                       .dump()));
     return;
   }
   if (type == "Event") {
@@ -80,7 +80,8 @@ void HandleUrl(FunctionRuntime& runtime, const net::HttpRequest& request,
     if (next != std::string_view::npos) raw_path = std::string(rest.substr(next));
   }
   if (function.empty()) {
-    responder->Send(UrlMessage(404, "no function named in the URL: use /fn/NAME or /fn/NAME/ALIAS"));
+    responder->Send(
+        UrlMessage(404, "no function named in the URL: use /fn/NAME or /fn/NAME/ALIAS"));
     return;
   }
   UrlEventContext context;

@@ -58,8 +58,7 @@ class InvokeRoutesTest : public ::testing::Test {
   }
 
   oci::HttpResponse Call(const std::string& method, const std::string& path,
-                         const std::string& body,
-                         std::map<std::string, std::string> headers = {}) {
+                         const std::string& body, std::map<std::string, std::string> headers = {}) {
     oci::HttpRequest r;
     r.method = method;
     r.url = "http://127.0.0.1:" + std::to_string(port_) + path;
@@ -101,12 +100,12 @@ TEST_F(InvokeRoutesTest, DryRunAndEventInvocationsAnswerAtOnce) {
   oci::HttpResponse dry = Call("POST", "/2015-03-31/functions/fn/invocations", "{}",
                                {{"X-Amz-Invocation-Type", "DryRun"}});
   EXPECT_EQ(dry.status, 204);
-  oci::HttpResponse event = Call("POST", "/2015-03-31/functions/fn/invocations",
-                                 R"({"echo": 2})", {{"X-Amz-Invocation-Type", "Event"}});
+  oci::HttpResponse event = Call("POST", "/2015-03-31/functions/fn/invocations", R"({"echo": 2})",
+                                 {{"X-Amz-Invocation-Type", "Event"}});
   EXPECT_EQ(event.status, 202);
   // The emulator's route name "function" is the only function there is.
-  oci::HttpResponse only = Call("POST", "/2015-03-31/functions/function/invocations",
-                                R"({"echo": 3})");
+  oci::HttpResponse only =
+      Call("POST", "/2015-03-31/functions/function/invocations", R"({"echo": 3})");
   EXPECT_EQ(only.status, 200) << only.body;
 }
 

@@ -1,9 +1,9 @@
 #include "serve/version_pool.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <algorithm>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -81,9 +81,8 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
              "the function runtime is shutting down", &fire);
       } else if (static_cast<int>(queue_.size()) >= options_.max_queue) {
         Fail(std::move(invocation), InvocationOutcome::Kind::kThrottled, "TooManyRequestsException",
-             "Rate exceeded: " + options_.name + " has " +
-                 std::to_string(options_.max_instances) + " busy instances and " +
-                 std::to_string(queue_.size()) + " invocations waiting",
+             "Rate exceeded: " + options_.name + " has " + std::to_string(options_.max_instances) +
+                 " busy instances and " + std::to_string(queue_.size()) + " invocations waiting",
              &fire);
       } else {
         Pending p;
@@ -117,7 +116,8 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
           Log("END RequestId: " + p.invocation.request_id);
           TimedOut(std::move(p.invocation), &fire);
           Kill(in);
-        } else if (!in.current && in.started && in.waiting && now - in.idle_since >= options_.idle_ttl) {
+        } else if (!in.current && in.started && in.waiting &&
+                   now - in.idle_since >= options_.idle_ttl) {
           Kill(in);
         }
       }
@@ -357,12 +357,12 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
       } else if (request.method == "POST" && path.starts_with(kInvocation) &&
                  (path.ends_with("/response") || path.ends_with("/error"))) {
         bool error = path.ends_with("/error");
-        std::string rid = path.substr(kInvocation.size(), path.size() - kInvocation.size() -
-                                                              (error ? 6 : 9));
+        std::string rid =
+            path.substr(kInvocation.size(), path.size() - kInvocation.size() - (error ? 6 : 9));
         OnResult(in, rid, error, std::move(request), std::move(responder), &fire);
       } else {
-        responder->Send(ApiError(404, "InvalidRequest",
-                                 "no Runtime API route " + request.method + " " + path));
+        responder->Send(
+            ApiError(404, "InvalidRequest", "no Runtime API route " + request.method + " " + path));
       }
     }
     for (auto& f : fire) f();
@@ -395,11 +395,12 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
                 std::vector<std::function<void()>>* fire) {
     if (!in.current || !in.current_sent || in.current->invocation.request_id != rid) {
       if (in.answered.contains(rid)) {
-        responder->Send(ApiError(403, "InvalidStateTransition",
-                                 "request " + rid + " was already answered"));
+        responder->Send(
+            ApiError(403, "InvalidStateTransition", "request " + rid + " was already answered"));
       } else {
-        responder->Send(ApiError(400, "InvalidRequestID", "no invocation with request id " + rid +
-                                                              " is running on this instance"));
+        responder->Send(
+            ApiError(400, "InvalidRequestID",
+                     "no invocation with request id " + rid + " is running on this instance"));
       }
       return;
     }
@@ -432,7 +433,8 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
     std::string report = "REPORT RequestId: " + rid + "\tDuration: " + Millis(took) +
                          " ms\tBilled Duration: " + std::to_string(billed) +
                          " ms\tMemory Size: " + std::to_string(options_.memory_mb) + " MB";
-    if (outcome.init_duration.count() > 0) report += "\tInit Duration: " + Millis(outcome.init_duration) + " ms";
+    if (outcome.init_duration.count() > 0)
+      report += "\tInit Duration: " + Millis(outcome.init_duration) + " ms";
     Log(report);
     fire->push_back([done = std::move(p.invocation.done), o = std::move(outcome)]() mutable {
       if (done) done(std::move(o));
@@ -452,8 +454,8 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
       InvocationOutcome outcome;
       outcome.kind = InvocationOutcome::Kind::kRuntimeError;
       outcome.error_type = type;
-      outcome.body = request.body.empty() ? ErrorJson(type, "the runtime failed to start")
-                                          : request.body;
+      outcome.body =
+          request.body.empty() ? ErrorJson(type, "the runtime failed to start") : request.body;
       fire->push_back([done = std::move(p.invocation.done), o = std::move(outcome)]() mutable {
         if (done) done(std::move(o));
       });

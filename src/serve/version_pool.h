@@ -68,7 +68,7 @@ struct Invocation {
   std::string request_id;  // a UUID
   std::string payload;     // the event
   std::string function_arn;
-  std::string trace_id;    // "Root=1-...;Parent=...;Sampled=0"
+  std::string trace_id;  // "Root=1-...;Parent=...;Sampled=0"
   std::function<void(InvocationOutcome)> done;
 };
 

@@ -119,8 +119,8 @@ std::vector<store::ArtifactRecord> ArtifactRecords(
     std::optional<store::S3ObjectRef> named = store::ParseS3ObjectUrl(f.url);
     for (auto it = uploaded.rbegin(); it != uploaded.rend(); ++it) {
       if (it->bucket.empty()) continue;  // announced, not stored
-      bool same = it->url == f.url ||
-                  (named && named->bucket == it->bucket && named->key == it->key);
+      bool same =
+          it->url == f.url || (named && named->bucket == it->bucket && named->key == it->key);
       if (!same) continue;
       r = *it;
       r.id = 0;

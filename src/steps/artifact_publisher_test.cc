@@ -85,8 +85,7 @@ TEST(ArtifactPublisherTest, OtherDocumentsAreNotArtifactFiles) {
           .ok());
 }
 
-store::ArtifactRecord Uploaded(std::string bucket, std::string key, std::string url,
-                               int64_t size) {
+store::ArtifactRecord Uploaded(std::string bucket, std::string key, std::string url, int64_t size) {
   store::ArtifactRecord r;
   r.id = 7;
   r.node_path = "Train.upload";
@@ -113,8 +112,8 @@ TEST(ArtifactPublisherTest, RecordsAreUnknownInSizeUnlessTheUrlNamesAnUploadedOb
   EXPECT_TRUE(plain[0].bucket.empty());
 
   std::vector<store::ArtifactRecord> uploaded = {
-      Uploaded("bucket", "harness/output/m.html", "file:///s/artifacts/bucket/harness/output/m.html",
-               42),
+      Uploaded("bucket", "harness/output/m.html",
+               "file:///s/artifacts/bucket/harness/output/m.html", 42),
       Uploaded("other", "x", "https://elsewhere/x", 5)};
   auto known = ArtifactRecords(files, uploaded);
   EXPECT_EQ(known[0].name, "m.html");

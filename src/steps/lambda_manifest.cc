@@ -145,8 +145,9 @@ Result<LambdaAliasDefinition> ParseAliasDefinition(std::string_view text, std::s
   LambdaAliasDefinition def;
   SLUICE_ASSIGN_OR_RETURN(def.name, StringField(doc, "name", file));
   if (def.name.empty()) {
-    return Status::InvalidArgument(std::string(file) + ": name is required (the alias to point at "
-                                                       "the new version)");
+    return Status::InvalidArgument(std::string(file) +
+                                   ": name is required (the alias to point at "
+                                   "the new version)");
   }
   if (Status s = store::CheckAliasName(def.name); !s.ok()) {
     return Status::InvalidArgument(std::string(file) + ": name: " + s.message());

@@ -50,8 +50,8 @@ TEST(LambdaManifestTest, MistakesNameTheFileAndTheField) {
       << range.status().message();
   auto broken = ParseFunctionDefinition("{\"functionName\": ", "f.json");
   EXPECT_NE(broken.status().message().find("f.json:"), std::string::npos);
-  auto env = ParseFunctionDefinition(R"({"functionName": "f", "environment": {"variables": {"A": []}}})",
-                                     "f.json");
+  auto env = ParseFunctionDefinition(
+      R"({"functionName": "f", "environment": {"variables": {"A": []}}})", "f.json");
   EXPECT_NE(env.status().message().find("environment.variables.A must be a string"),
             std::string::npos);
 }

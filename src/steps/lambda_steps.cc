@@ -29,8 +29,10 @@ void CheckDeploymentStage(const pipeline::ExecutionNode& step, const pipeline::S
   SpecChecker check(step, diags);
   if (stage.type != pipeline::StageType::kDeployment) {
     check.Error(step.spec ? step.spec : YAML::Node(),
-                std::string(type) + " steps run in Deployment stages (deploymentType: AwsLambda), "
-                                    "not in stage \"" + stage.identifier + "\"");
+                std::string(type) +
+                    " steps run in Deployment stages (deploymentType: AwsLambda), "
+                    "not in stage \"" +
+                    stage.identifier + "\"");
   }
 }
 
@@ -87,9 +89,9 @@ Result<std::pair<std::string, std::string>> ReadManifest(engine::StepContext& ct
   if (manifest.paths.empty()) {
     return Status::InvalidArgument("manifest " + manifest.identifier + " names no file");
   }
-  SLUICE_ASSIGN_OR_RETURN(std::filesystem::path file,
-                          pipeline::ManifestLocalPath(ctx.project.root, manifest,
-                                                      manifest.paths.front()));
+  SLUICE_ASSIGN_OR_RETURN(
+      std::filesystem::path file,
+      pipeline::ManifestLocalPath(ctx.project.root, manifest, manifest.paths.front()));
   auto text = ReadFile(file);
   if (!text.ok()) {
     return Status::NotFound("manifest " + manifest.identifier + ": cannot read " + file.string() +
@@ -105,8 +107,8 @@ Result<std::pair<std::string, std::string>> ReadManifest(engine::StepContext& ct
 Result<std::pair<std::string, std::string>> ArtifactImage(engine::StepContext& ctx,
                                                           const pipeline::ArtifactSource& source) {
   auto field = [&](const std::string& value, const char* name) {
-    return ctx.ResolveString(YAML::Node(value), std::string("artifact source ") +
-                                                    source.identifier + " " + name);
+    return ctx.ResolveString(YAML::Node(value),
+                             std::string("artifact source ") + source.identifier + " " + name);
   };
   SLUICE_ASSIGN_OR_RETURN(std::string connector_ref, field(source.connector_ref, "connectorRef"));
   SLUICE_ASSIGN_OR_RETURN(std::string image_path, field(source.image_path, "imagePath"));
@@ -129,7 +131,8 @@ Result<std::pair<std::string, std::string>> ArtifactImage(engine::StepContext& c
     SLUICE_ASSIGN_OR_RETURN(where, DockerRegistryImage(ctx, *connector, image_path, tag));
   } else {
     return Status::InvalidArgument("artifact source " + source.identifier + " has type \"" +
-                                   source.type + "\"; AwsLambda services take Ecr or DockerRegistry");
+                                   source.type +
+                                   "\"; AwsLambda services take Ecr or DockerRegistry");
   }
   SLUICE_ASSIGN_OR_RETURN(ImageStoreLock lock, LockImageStore(ctx, ctx.cancel));
   SLUICE_ASSIGN_OR_RETURN(oci::ImageLayout store, OpenImageStore(ctx));
@@ -161,7 +164,8 @@ StepOutcome AwsLambdaDeployStep::Execute(engine::StepContext& ctx) const {
     std::string message = "stage \"" + ctx.stage.identifier +
                           "\" does not name an AwsLambda service, environment and infrastructure";
     for (const Diagnostic& d : diags.items()) {
-      if (d.severity == Severity::kError) message += "; " + d.location.ToString() + ": " + d.message;
+      if (d.severity == Severity::kError)
+        message += "; " + d.location.ToString() + ": " + d.message;
     }
     return ConfigFailure(message);
   }
@@ -207,19 +211,21 @@ StepOutcome AwsLambdaDeployStep::Execute(engine::StepContext& ctx) const {
   auto runnable = serve::FunctionInstanceSpec(
       ctx.state_dir, serve::InstanceIdentity{plan.function, "$LATEST"}, plan.config);
   if (!runnable.ok()) {
-    return StepOutcome::Failure(ErrorType::kConfigurationFailure,
-                                runnable.status().message() +
-                                    "; nothing was deployed, the function serves as before");
+    return StepOutcome::Failure(
+        ErrorType::kConfigurationFailure,
+        runnable.status().message() + "; nothing was deployed, the function serves as before");
   }
 
   auto record = serve::Deploy(*ctx.functions, plan, ctx.clock.NowMillis());
-  if (!record.ok()) return StepOutcome::Error("deploying " + plan.function + ": " + record.status().message());
-  ctx.Log(record->created ? "Function: [" + plan.function + "] does not exist. Create and Publish."
-                          : "Function: [" + plan.function + "] already exists. Update and Publish.");
+  if (!record.ok())
+    return StepOutcome::Error("deploying " + plan.function + ": " + record.status().message());
+  ctx.Log(record->created
+              ? "Function: [" + plan.function + "] does not exist. Create and Publish."
+              : "Function: [" + plan.function + "] already exists. Update and Publish.");
   ctx.Log("Image: " + plan.config.image + " (" + plan.config.image_digest + ")");
-  ctx.Log(record->new_version ? "Published new version: [" + std::to_string(record->version) + "]"
-                              : "Configuration unchanged: version [" +
-                                    std::to_string(record->version) + "]");
+  ctx.Log(record->new_version
+              ? "Published new version: [" + std::to_string(record->version) + "]"
+              : "Configuration unchanged: version [" + std::to_string(record->version) + "]");
   std::string aliases;
   for (const auto& a : record->aliases) {
     aliases += (aliases.empty() ? "" : ",") + a.name;
@@ -253,8 +259,7 @@ void AwsLambdaTrafficShiftStep::ValidateSpec(const pipeline::ExecutionNode& step
   CheckDeploymentStage(step, stage, name(), diags);
   SpecChecker check(step, diags);
   if (!check.RequireSpec()) return;
-  check.WarnUnknownKeys(check.spec(),
-                        {"trafficPercentage", "errorRateThreshold", "minInvocations"},
+  check.WarnUnknownKeys(check.spec(), {"trafficPercentage", "errorRateThreshold", "minInvocations"},
                         "AwsLambdaTrafficShift step spec");
   check.RequireScalar(check.spec(), "trafficPercentage", "AwsLambdaTrafficShift step spec");
   check.OptionalScalar(check.spec(), "errorRateThreshold", "AwsLambdaTrafficShift step spec");
@@ -266,7 +271,8 @@ StepOutcome AwsLambdaTrafficShiftStep::Execute(engine::StepContext& ctx) const {
   auto number = [&ctx](const char* field, double fallback) -> Result<double> {
     const YAML::Node& node = ctx.node.spec[field];
     if (!node) return fallback;
-    SLUICE_ASSIGN_OR_RETURN(std::string text, ctx.ResolveString(node, std::string("spec.") + field));
+    SLUICE_ASSIGN_OR_RETURN(std::string text,
+                            ctx.ResolveString(node, std::string("spec.") + field));
     char* end = nullptr;
     double v = std::strtod(text.c_str(), &end);
     if (text.empty() || end == nullptr || *end != '\0') {
