@@ -12,6 +12,7 @@
 // DIR and prints their paths. Exits 0 when every check passes, 1 otherwise.
 // Chromium is Debian's (/usr/lib/chromium/chromium, or $CHROMIUM).
 import { mkdirSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
@@ -64,6 +65,36 @@ async function screenshot(page, name) {
   const path = join(args.out, name);
   await page.screenshot({ path, fullPage: true });
   console.log(`screenshot: ${path}`);
+}
+
+// One request with its target sent exactly as written (fetch and URL would
+// normalise "%2e%2e" away before it left).
+function raw(method, target) {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(base);
+    const req = request({ hostname, port, method, path: target }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+// The static files over the real server: no way out of the directory,
+// GET and HEAD only, the security headers on every answer.
+for (const target of ['/%2e%2e/%2e%2e/README.md', '/..%2f..%2fREADME.md', '/../../README.md',
+                      '/%2e%2e%2fweb%2findex.html']) {
+  const r = await raw('GET', target);
+  check(r.status === 404, `GET ${target} stays inside the directory (${r.status})`);
+}
+{
+  const r = await raw('POST', '/index.html');
+  check(r.status === 405 && r.headers.allow === 'GET, HEAD', `POST /index.html is refused (${r.status})`);
+  const css = await raw('GET', '/style.css');
+  check(css.headers['content-type'] === 'text/css; charset=utf-8' &&
+          css.headers['x-content-type-options'] === 'nosniff',
+        `style.css is text/css with nosniff (${css.headers['content-type']})`);
 }
 
 const browser = await chromium.launch({
