@@ -5,7 +5,7 @@ const TITLES = {
   approved: 'Approved',
   denied: 'Denied',
   invalid: 'Please check your entries',
-  failed: 'Something went wrong',
+  failed: 'No decision yet',
 };
 
 const form = document.getElementById('application');

@@ -59,5 +59,5 @@ export function readAnswer(status, text) {
 
 // The message when the function cannot be reached at all.
 export const UNREACHABLE_MESSAGE =
-  'The credit-card function could not be reached. Check that `sluice functions serve` is ' +
-  'running, then try again.';
+  'The credit-card function could not be reached. Check that the server ' +
+  '(sluice functions serve) is running, then try again.';
