@@ -5,9 +5,8 @@
 // through playwright-core (installed by `npm ci --prefix tests/browser`,
 // which `scripts/install-deps --test` runs). The script's screenshots stay
 // in the build directory (WEB_APP_OUTPUT_DIR) for people to look at.
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <iostream>
 #include <regex>
@@ -34,27 +33,29 @@ class WebAppTest : public ::testing::Test {
     fs::create_directories(ctx / "output");
     fs::copy_file(kStaticCcapproval, ctx / "bin/ccapproval");
     fs::copy_file(SourceDir() / "examples/credit-card/config.yml", ctx / "config.yml");
-    auto trained = RunRequiredTool(
-        {"sh", "-c",
-         "cd '" + ctx.string() + "' && bin/ccapproval generate --rows 5000 --out output/data.csv "
-                                 ">/dev/null && bin/ccapproval train --config config.yml >/dev/null"},
-        "dash");
+    auto trained =
+        RunRequiredTool({"sh", "-c",
+                         "cd '" + ctx.string() +
+                             "' && bin/ccapproval generate --rows 5000 --out output/data.csv "
+                             ">/dev/null && bin/ccapproval train --config config.yml >/dev/null"},
+                        "dash");
     ASSERT_TRUE(trained.ok() && trained->exit_code == 0)
         << (trained.ok() ? trained->output : trained.status().ToString());
-    RunResult built = p_.Sluice(
-        {"image", "build", "-f",
-         (SourceDir() / "examples/credit-card/Dockerfile_Inference_Lambda").string(), "-t", kImage,
-         ctx.string()});
+    RunResult built =
+        p_.Sluice({"image", "build", "-f",
+                   (SourceDir() / "examples/credit-card/Dockerfile_Inference_Lambda").string(),
+                   "-t", kImage, ctx.string()});
     ASSERT_EQ(built.exit_code, 0) << built.err;
-    RunResult deployed = p_.Sluice(
-        {"functions", "deploy", "creditcardapplicationlambda", "--image", kImage, "--timeout", "10"});
+    RunResult deployed = p_.Sluice({"functions", "deploy", "creditcardapplicationlambda", "--image",
+                                    kImage, "--timeout", "10"});
     ASSERT_EQ(deployed.exit_code, 0) << deployed.out << deployed.err;
   }
 
   // Starts `sluice functions serve` on a free port; returns its base URL.
   std::string Serve(const fs::path& static_dir) {
-    server_ = p_.Start({"functions", "serve", "--addr", "127.0.0.1:0", "--static", static_dir.string()},
-                       {.timeout = std::chrono::minutes(5)});
+    server_ =
+        p_.Start({"functions", "serve", "--addr", "127.0.0.1:0", "--static", static_dir.string()},
+                 {.timeout = std::chrono::minutes(5)});
     std::smatch match;
     const std::regex serving(R"(serving functions on (http://127\.0\.0\.1:[0-9]+))");
     std::string out;

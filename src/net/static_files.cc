@@ -102,7 +102,8 @@ HttpResponse StaticFiles::Answer(const HttpRequest& request) const {
 
   uintmax_t size = fs::file_size(real, ec);
   if (ec || size > kMaxFileBytes) {
-    return Secured(HttpResponse::Text(500, "the file cannot be served (too large or unreadable)\n"));
+    return Secured(
+        HttpResponse::Text(500, "the file cannot be served (too large or unreadable)\n"));
   }
   HttpResponse response;
   if (!head) {

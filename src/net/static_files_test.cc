@@ -125,7 +125,7 @@ TEST_F(StaticFilesTest, MissingFilesAreNotFoundWithoutNamingPaths) {
 TEST_F(StaticFilesTest, DotDotSegmentsCannotLeaveTheRoot) {
   // The server hands over percent-decoded paths: "/%2e%2e/" arrives as "/../".
   for (const char* path : {"/../outside.txt", "/docs/../../outside.txt", "/docs/../index.html",
-                                  "/./index.html", "/..", "//etc/passwd"}) {
+                           "/./index.html", "/..", "//etc/passwd"}) {
     EXPECT_EQ(Get(path).status, 404) << path;
   }
 }
