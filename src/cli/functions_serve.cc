@@ -1,12 +1,16 @@
-// sluice functions serve [--addr 127.0.0.1:8080]: the function runtime on
-// its own: Lambda's Invoke API and function URLs (serve/invoke_routes.h)
-// for every function in the state directory, until SIGINT or SIGTERM.
+// sluice functions serve [--addr 127.0.0.1:8080] [--static DIR]: the
+// function runtime on its own: Lambda's Invoke API and function URLs
+// (serve/invoke_routes.h) for every function in the state directory, until
+// SIGINT or SIGTERM. With --static, every other path is a file of DIR
+// (net/static_files.h), so a web page and the function it calls share an
+// origin.
 #include <signal.h>
 
 #include <iostream>
 
 #include "cli/app.h"
 #include "net/http_server.h"
+#include "net/static_files.h"
 #include "serve/function_runtime.h"
 #include "serve/invoke_routes.h"
 
@@ -17,6 +21,7 @@ struct ServeFlags {
   std::string addr = "127.0.0.1:8080";
   int threads = 1;
   int instances = 0;
+  std::string static_dir;
 };
 
 int Serve(const GlobalOptions& options, const ServeFlags& flags) {
@@ -39,6 +44,13 @@ int Serve(const GlobalOptions& options, const ServeFlags& flags) {
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
+  std::shared_ptr<const net::StaticFiles> files;
+  if (!flags.static_dir.empty()) {
+    auto opened = net::StaticFiles::Open(flags.static_dir);
+    if (!opened.ok()) return Fail(opened.status().Annotate("--static"), kExitUsage);
+    files = std::make_shared<const net::StaticFiles>(std::move(*opened));
+  }
+
   App app(options);
   auto store = app.Store();
   if (!store.ok()) return Fail(store.status());
@@ -60,8 +72,11 @@ int Serve(const GlobalOptions& options, const ServeFlags& flags) {
   uint16_t bound = 0;
   auto listener = server->Listen(
       host, static_cast<uint16_t>(port),
-      [rt, st](net::HttpRequest request, std::shared_ptr<net::Responder> responder) {
-        if (!serve::HandleInvokeRoute(*rt, *st, request, responder)) {
+      [rt, st, files](net::HttpRequest request, std::shared_ptr<net::Responder> responder) {
+        if (serve::HandleInvokeRoute(*rt, *st, request, responder)) return;
+        if (files) {
+          responder->Send(files->Answer(request));
+        } else {
           responder->Send(net::HttpResponse::Json(
               404,
               R"({"message":"no such route: use /fn/NAME[/ALIAS] or POST /2015-03-31/functions/NAME/invocations"})"));
@@ -71,8 +86,9 @@ int Serve(const GlobalOptions& options, const ServeFlags& flags) {
   if (!listener.ok()) return Fail(listener.status());
   std::cout << "serving functions on http://" << host << ":" << bound
             << " (function URLs at /fn/NAME[/ALIAS], the Invoke API at "
-               "/2015-03-31/functions/NAME/invocations); Ctrl-C stops"
-            << std::endl;
+               "/2015-03-31/functions/NAME/invocations"
+            << (files ? ", the files of " + files->root().string() + " at /" : std::string())
+            << "); Ctrl-C stops" << std::endl;
   int signal_number = 0;
   sigwait(&stop, &signal_number);
   std::cout << "stopping" << std::endl;
@@ -92,6 +108,8 @@ void AddFunctionsServeCommand(CLI::App& functions_cmd, GlobalOptions& options) {
   serve->add_option("--threads", flags->threads, "HTTP I/O threads")->capture_default_str();
   serve->add_option("--instances", flags->instances,
                     "Instances per function version at most (default: the number of cores)");
+  serve->add_option("--static", flags->static_dir,
+                    "Also serve the files of DIR at / (GET and HEAD; index.html for a directory)");
   serve->callback([&options, flags] { std::exit(Serve(options, *flags)); });
 }
 
