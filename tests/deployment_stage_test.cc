@@ -4,66 +4,11 @@
 
 #include <string>
 
+#include "lambda_entities.h"
 #include "test_project.h"
 
 namespace sluice::testing {
 namespace {
-
-constexpr char kService[] = R"(service:
-  identifier: ccapproval
-  name: creditcardapproval-lambda-service
-  serviceDefinition:
-    type: AwsLambda
-    spec:
-      manifests:
-        - manifest:
-            identifier: lambdadefinition
-            type: AwsLambdaFunctionDefinition
-            spec:
-              store:
-                type: Harness
-                spec:
-                  files:
-                    - /lambda/function.json
-      artifacts:
-        primary:
-          primaryArtifactRef: <+input>
-          sources:
-            - identifier: ccapprovaldeploy
-              type: Ecr
-              spec:
-                connectorRef: mlopsawsconnector
-                region: us-east-1
-                registryId: "123456789012"
-                imagePath: ccapproval-deploy
-                tag: <+input>
-)";
-
-constexpr char kEnvironment[] = R"(environment:
-  identifier: lambda_env
-  name: lambda-env
-  type: PreProduction
-)";
-
-constexpr char kInfrastructure[] = R"(infrastructureDefinition:
-  identifier: aws_lambda_infra
-  name: aws-lambda-infra
-  environmentRef: lambda_env
-  deploymentType: AwsLambda
-  type: AwsLambda
-  spec:
-    connectorRef: mlopsawsconnector
-    region: us-east-1
-)";
-
-constexpr char kConnector[] = R"(connector:
-  identifier: mlopsawsconnector
-  name: mlopsawsconnector
-  type: Aws
-  spec:
-    credential:
-      type: InheritFromDelegate
-)";
 
 std::string DeployPipeline(const std::string& service_ref, const std::string& script) {
   return R"(pipeline:
@@ -113,12 +58,7 @@ std::string DeployPipeline(const std::string& service_ref, const std::string& sc
 }
 
 void WriteEntities(const TestProject& p) {
-  p.Write(".harness/services/ccapproval.yaml", kService);
-  p.Write(".harness/environments/lambda_env.yaml", kEnvironment);
-  p.Write(".harness/infrastructures/aws_lambda_infra.yaml", kInfrastructure);
-  p.Write(".harness/connectors/mlopsawsconnector.yaml", kConnector);
-  p.Write(".harness/filestore/lambda/function.json",
-          "{\"functionName\": \"creditcardapplicationlambda\"}\n");
+  WriteLambdaEntities(p, "{\"functionName\": \"creditcardapplicationlambda\"}\n");
 }
 
 TEST(DeploymentStageTest, StepsSeeTheServiceEnvironmentInfrastructureAndArtifact) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "oci/test_tools.h"
+#include "lambda_entities.h"
 #include "test_project.h"
 
 namespace sluice::testing {
@@ -130,21 +131,10 @@ constexpr char kPipeline[] = R"(pipeline:
 class LambdaDeployTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    p_.Write(".harness/services/ccapproval.yaml", kEntities);
-    p_.Write(".harness/environments/lambda_env.yaml",
-             "environment:\n  identifier: lambda_env\n  name: lambda-env\n  type: PreProduction\n");
-    p_.Write(".harness/infrastructures/aws_lambda_infra.yaml",
-             "infrastructureDefinition:\n  identifier: aws_lambda_infra\n  name: aws-lambda-infra\n"
-             "  environmentRef: lambda_env\n  deploymentType: AwsLambda\n  type: AwsLambda\n"
-             "  spec:\n    connectorRef: mlopsawsconnector\n    region: us-east-1\n");
-    p_.Write(".harness/connectors/mlopsawsconnector.yaml",
-             "connector:\n  identifier: mlopsawsconnector\n  name: mlopsawsconnector\n  type: Aws\n"
-             "  spec:\n    credential:\n      type: InheritFromDelegate\n");
     // Each run publishes a new version: the run number is in the configuration.
-    p_.Write(".harness/filestore/lambda/function.json",
+    WriteLambdaEntities(p_,
              "{\"functionName\": \"creditcardapplicationlambda\", \"timeout\": 10,\n"
              " \"environment\": {\"variables\": {\"DEPLOYED_BY\": \"<+pipeline.sequenceId>\"}}}\n");
-    p_.Write(".harness/filestore/lambda/alias.json", "{\"name\": \"live\"}\n");
     p_.WritePipeline(kPipeline);
     BuildImage("v1");
   }
