@@ -12,4 +12,10 @@ std::string NewExecutionId();
 // Hex of `n` random bytes.
 std::string RandomHex(int n);
 
+// Hex of `n` pseudo-random bytes from a per-thread generator seeded once
+// from the OS: for identifiers that must not collide but need not be
+// unpredictable (request and trace ids), where a system call each would
+// show in the cost of a request. Never for tokens or keys.
+std::string QuickRandomHex(int n);
+
 }  // namespace sluice

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/text.h"
+#include "net/http_wire.h"
 
 namespace sluice::net {
 namespace {
@@ -36,18 +37,24 @@ struct ServerState {
 // `wake` (a timer that never expires on its own) until Send cancels it.
 class Exchange final : public Responder, public std::enable_shared_from_this<Exchange> {
  public:
-  Exchange(std::shared_ptr<ServerState> server, asio::any_io_executor strand)
-      : server_(std::move(server)), strand_(std::move(strand)), wake_(strand_) {
+  Exchange(std::shared_ptr<ServerState> server, asio::any_io_executor loop)
+      : server_(std::move(server)), loop_(std::move(loop)), wake_(loop_) {
     wake_.expires_at(asio::steady_timer::time_point::max());
   }
   ~Exchange() override = default;
 
   void Send(HttpResponse response) override {
     if (sent_.exchange(true)) return;
+    if (inline_thread_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
+      // Answered from inside the handler call, on the connection's own
+      // loop: no wake-up needed.
+      response_ = std::move(response);
+      return;
+    }
     std::lock_guard<std::mutex> lock(server_->mu);
     if (!server_->running) return;
-    // The timer belongs to the connection's strand.
-    asio::post(strand_, [self = shared_from_this(), r = std::move(response)]() mutable {
+    // The timer belongs to the connection's loop.
+    asio::post(loop_, [self = shared_from_this(), r = std::move(response)]() mutable {
       self->response_ = std::move(r);
       self->wake_.cancel();
     });
@@ -55,17 +62,21 @@ class Exchange final : public Responder, public std::enable_shared_from_this<Exc
   bool closed() const override { return closed_.load(); }
 
   void MarkClosed() { closed_ = true; }
+  // Brackets the handler call: a Send from that thread meanwhile is inline.
+  void BeginInline() { inline_thread_.store(std::this_thread::get_id()); }
+  void EndInline() { inline_thread_.store(std::thread::id()); }
   bool answered() const { return response_.has_value(); }
   HttpResponse Take() { return std::move(*response_); }
   asio::steady_timer& wake() { return wake_; }
 
  private:
   std::shared_ptr<ServerState> server_;
-  asio::any_io_executor strand_;
+  asio::any_io_executor loop_;
   asio::steady_timer wake_;
-  std::optional<HttpResponse> response_;  // on the strand
+  std::optional<HttpResponse> response_;  // on the loop
   std::atomic<bool> sent_{false};
   std::atomic<bool> closed_{false};
+  std::atomic<std::thread::id> inline_thread_{};
 };
 
 // What the handler holds: answering through it wakes the connection; if it
@@ -102,25 +113,6 @@ HttpRequest ToRequest(const http::request<http::string_body>& in, const tcp::end
   return out;
 }
 
-http::response<http::string_body> ToBeast(HttpResponse in, unsigned version, bool keep_alive) {
-  http::response<http::string_body> out;
-  out.version(version);
-  out.result(static_cast<unsigned>(in.status));
-  std::string_view reason = StatusReason(in.status);
-  if (!reason.empty()) out.reason(boost::beast::string_view(reason.data(), reason.size()));
-  for (auto& [name, value] : in.headers) {
-    std::string lower = AsciiLower(name);
-    if (lower == "content-length" || lower == "connection" || lower == "transfer-encoding") {
-      continue;
-    }
-    out.insert(name, value);
-  }
-  out.body() = std::move(in.body);
-  out.keep_alive(keep_alive);
-  out.prepare_payload();
-  return out;
-}
-
 // Whether the peer closed its end (a read would return end of file),
 // without consuming anything it sent.
 bool PeerClosed(tcp::socket& socket) {
@@ -133,11 +125,15 @@ class ServerImpl final : public HttpServer {
  public:
   explicit ServerImpl(HttpServerOptions options)
       : options_(options),
-        io_(std::max(options.io_threads, 1)),
-        guard_(asio::make_work_guard(io_)),
         state_(std::make_shared<ServerState>()) {
-    for (int i = 0; i < std::max(options_.io_threads, 1); ++i) {
-      threads_.emplace_back([this] { io_.run(); });
+    // One event loop per thread, each connection on one of them: a
+    // connection's handlers never run concurrently and need no strand.
+    const int threads = std::max(options_.io_threads, 1);
+    for (int i = 0; i < threads; ++i) {
+      loops_.push_back(std::make_unique<Loop>());
+    }
+    for (auto& loop : loops_) {
+      threads_.emplace_back([io = &loop->io] { io->run(); });
     }
   }
   ~ServerImpl() override { Stop(); }
@@ -148,7 +144,7 @@ class ServerImpl final : public HttpServer {
     asio::ip::address ip = asio::ip::make_address(address, ec);
     if (ec)
       return Status::InvalidArgument("cannot listen on \"" + address + "\": not an IP address");
-    auto acceptor = std::make_shared<tcp::acceptor>(asio::make_strand(io_));
+    auto acceptor = std::make_shared<tcp::acceptor>(NextLoop());
     tcp::endpoint endpoint(ip, port);
     std::string where = address + ":" + std::to_string(port);
     if (acceptor->open(endpoint.protocol(), ec); ec) return BindError(where, ec);
@@ -196,8 +192,10 @@ class ServerImpl final : public HttpServer {
       std::lock_guard<std::mutex> lock(state_->mu);
       state_->running = false;
     }
-    guard_.reset();
-    io_.stop();
+    for (auto& loop : loops_) {
+      loop->guard.reset();
+      loop->io.stop();
+    }
     for (std::thread& t : threads_) t.join();
     threads_.clear();
   }
@@ -207,12 +205,17 @@ class ServerImpl final : public HttpServer {
     return Status::IoError("cannot listen on " + where + ": " + ec.message());
   }
 
+  // The loops take new connections in turn.
+  asio::io_context& NextLoop() {
+    return loops_[next_loop_.fetch_add(1, std::memory_order_relaxed) % loops_.size()]->io;
+  }
+
   asio::awaitable<void> Accept(std::shared_ptr<tcp::acceptor> acceptor,
                                std::shared_ptr<HttpHandler> handler) {
     for (;;) {
       error_code ec;
       tcp::socket socket = co_await acceptor->async_accept(
-          asio::make_strand(io_), asio::redirect_error(asio::use_awaitable, ec));
+          NextLoop(), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
         continue;  // a failed accept (out of descriptors) leaves the listener open
@@ -223,76 +226,133 @@ class ServerImpl final : public HttpServer {
     }
   }
 
+  // The connection's idle timeout, checked by one timer that re-arms
+  // itself rather than by a timer per request: it closes the socket once
+  // nothing has happened for `idle_timeout` while no answer is awaited.
+  struct Connection {
+    explicit Connection(tcp::socket s) : socket(std::move(s)), idle(socket.get_executor()) {}
+    tcp::socket socket;
+    asio::steady_timer idle;
+    std::chrono::steady_clock::time_point last_active = std::chrono::steady_clock::now();
+    bool awaiting_answer = false;
+    bool ended = false;
+  };
+
+  static void WatchIdle(const std::shared_ptr<Connection>& c, std::chrono::milliseconds timeout) {
+    c->idle.expires_at(c->last_active + timeout);
+    c->idle.async_wait([c, timeout](const error_code& ec) {
+      if (ec || c->ended) return;
+      if (c->awaiting_answer || std::chrono::steady_clock::now() - c->last_active < timeout) {
+        WatchIdle(c, timeout);
+        return;
+      }
+      error_code ignored;
+      c->socket.close(ignored);  // its pending read ends with an error
+    });
+  }
+
   asio::awaitable<void> Serve(tcp::socket socket, std::shared_ptr<HttpHandler> handler) {
-    beast::tcp_stream stream(std::move(socket));
+    auto c = std::make_shared<Connection>(std::move(socket));
+    WatchIdle(c, options_.idle_timeout);
+    co_await ServeRequests(*c, *handler);
+    c->ended = true;
+    error_code ignored;
+    c->idle.cancel(ignored);
+  }
+
+  // Reads requests and answers them in order. Answers given while the next
+  // request is already buffered (a pipelining client, such as a runtime
+  // posting its response and asking for the next event at once) wait in
+  // `out` and leave together in one write.
+  asio::awaitable<void> ServeRequests(Connection& c, const HttpHandler& handler) {
+    tcp::socket& socket = c.socket;
     beast::flat_buffer buffer;
+    std::string out;
     error_code ec;
-    const tcp::endpoint peer = stream.socket().remote_endpoint(ec);
+    const tcp::endpoint peer = socket.remote_endpoint(ec);
     for (;;) {
+      if (!out.empty() && buffer.size() == 0 && !co_await Write(c, out)) co_return;
       http::request_parser<http::string_body> parser;
       parser.header_limit(kHeaderLimit);
       parser.body_limit(options_.max_body_bytes);
-      stream.expires_after(options_.idle_timeout);
       error_code read_ec;
-      co_await http::async_read(stream, buffer, parser,
+      co_await http::async_read(socket, buffer, parser,
                                 asio::redirect_error(asio::use_awaitable, read_ec));
+      c.last_active = std::chrono::steady_clock::now();
       if (read_ec) {
+        std::optional<HttpResponse> refusal;
         if (read_ec == http::error::body_limit) {
-          co_await Reply(
-              stream,
-              HttpResponse::Json(413, R"({"message":"the request body is larger than )" +
-                                          std::to_string(options_.max_body_bytes) + R"( bytes"})"),
-              11, false);
-        } else if (read_ec != http::error::end_of_stream && read_ec != beast::error::timeout &&
-                   read_ec != asio::error::eof && read_ec != asio::error::connection_reset &&
-                   read_ec != asio::error::operation_aborted) {
-          co_await Reply(stream, HttpResponse::Json(400, R"({"message":"malformed HTTP request"})"),
-                         11, false);
+          refusal = HttpResponse::Json(413, R"({"message":"the request body is larger than )" +
+                                                std::to_string(options_.max_body_bytes) +
+                                                R"( bytes"})");
+        } else if (read_ec != http::error::end_of_stream && read_ec != asio::error::eof &&
+                   read_ec != asio::error::connection_reset &&
+                   read_ec != asio::error::operation_aborted &&
+                   read_ec != asio::error::bad_descriptor) {
+          refusal = HttpResponse::Json(400, R"({"message":"malformed HTTP request"})");
         }
+        if (refusal) AppendResponse(*refusal, ResponseFraming{11, false, false}, &out);
+        if (!out.empty()) co_await Write(c, out);
+        ShutdownSend(socket);
         co_return;
       }
-      stream.expires_never();
       http::request<http::string_body> request = parser.release();
-      const bool keep_alive = request.keep_alive();
-      const unsigned version = request.version();
+      const ResponseFraming framing{static_cast<int>(request.version()), request.keep_alive(),
+                                    request.method() == http::verb::head};
 
-      auto exchange = std::make_shared<Exchange>(state_, stream.get_executor());
-      (*handler)(ToRequest(request, peer), std::make_shared<HeldResponder>(exchange));
-      // Notice a client that goes away while the answer is awaited: a
-      // readable socket with nothing to read. Pipelined bytes stop the watch.
-      tcp::socket& peer_socket = stream.socket();
-      peer_socket.async_wait(tcp::socket::wait_read,
-                             [exchange, &peer_socket](const error_code& wait_ec) {
-                               if (!wait_ec && !exchange->answered() && PeerClosed(peer_socket)) {
-                                 exchange->MarkClosed();
-                               }
-                             });
-      while (!exchange->answered()) {
-        error_code wake_ec;  // cancelled by Send: the answer is there
-        co_await exchange->wake().async_wait(asio::redirect_error(asio::use_awaitable, wake_ec));
+      auto exchange = std::make_shared<Exchange>(state_, socket.get_executor());
+      exchange->BeginInline();
+      handler(ToRequest(request, peer), std::make_shared<HeldResponder>(exchange));
+      exchange->EndInline();
+      if (!exchange->answered()) {
+        // A long poll, or work elsewhere: what is ready goes out first.
+        if (!out.empty() && !co_await Write(c, out)) co_return;
+        c.awaiting_answer = true;
+        // Notice a client that goes away while the answer is awaited: a
+        // readable socket with nothing to read. Pipelined bytes stop the
+        // watch.
+        socket.async_wait(tcp::socket::wait_read, [exchange, &socket](const error_code& wait_ec) {
+          if (!wait_ec && !exchange->answered() && PeerClosed(socket)) exchange->MarkClosed();
+        });
+        while (!exchange->answered()) {
+          error_code wake_ec;  // cancelled by Send: the answer is there
+          co_await exchange->wake().async_wait(asio::redirect_error(asio::use_awaitable, wake_ec));
+        }
+        error_code ignored;
+        socket.cancel(ignored);  // ends the watch (its handler sees operation_aborted)
+        c.awaiting_answer = false;
+        c.last_active = std::chrono::steady_clock::now();
       }
-      error_code ignored;
-      peer_socket.cancel(ignored);  // ends the watch (its handler sees operation_aborted)
-      bool ok = co_await Reply(stream, exchange->Take(), version, keep_alive);
-      if (!ok || !keep_alive) co_return;
+      AppendResponse(exchange->Take(), framing, &out);
+      if (!framing.keep_alive) {
+        co_await Write(c, out);
+        ShutdownSend(socket);
+        co_return;
+      }
     }
   }
 
-  static asio::awaitable<bool> Reply(beast::tcp_stream& stream, HttpResponse response,
-                                     unsigned version, bool keep_alive) {
-    auto message = ToBeast(std::move(response), version, keep_alive);
+  static asio::awaitable<bool> Write(Connection& c, std::string& out) {
     error_code ec;
-    co_await http::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
-    if (!keep_alive || ec) {
-      error_code ignored;
-      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    }
+    co_await asio::async_write(c.socket, asio::buffer(out),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    out.clear();
+    c.last_active = std::chrono::steady_clock::now();
     co_return !ec;
   }
 
+  static void ShutdownSend(tcp::socket& socket) {
+    error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
   HttpServerOptions options_;
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  struct Loop {
+    asio::io_context io{1};
+    asio::executor_work_guard<asio::io_context::executor_type> guard{asio::make_work_guard(io)};
+  };
+  std::vector<std::unique_ptr<Loop>> loops_;
+  std::atomic<size_t> next_loop_{0};
   std::shared_ptr<ServerState> state_;
   std::vector<std::thread> threads_;
 

@@ -2,16 +2,22 @@
 // the function instances call, the invoke and function-URL routes, and
 // later the API and UI. Boost.Beast over Asio, kept out of this header.
 //
-// Model: one or more I/O threads run every connection (keep-alive, one
-// request at a time per connection, no pipelining concurrency). For each
-// request the server calls the handler on an I/O thread with the request
-// and a Responder. The handler must not block: it either answers at once
-// (responder->Send) or keeps the responder and answers later from any
-// thread -- a long poll (the Runtime API's /next) or an invocation waiting
-// for an instance. The connection reads nothing more until the answer is
-// sent. A responder dropped without an answer sends 500. When the client
-// disconnects first, Send is a no-op and `Responder::closed()` turns true
-// (checked, not signalled).
+// Model: `io_threads` event loops, one thread each; every connection lives
+// on one loop (new connections take the loops in turn), keep-alive, one
+// request at a time per connection. For each request the server calls the
+// handler on the connection's thread with the request and a Responder.
+// The handler must not block: it either answers at once (responder->Send
+// during the call, which costs no wake-up) or keeps the responder and
+// answers later from any thread -- a long poll (the Runtime API's /next)
+// or an invocation waiting for an instance. The connection reads nothing
+// more until the answer is ready. A responder dropped without an answer
+// sends 500. When the client disconnects first, Send is a no-op and
+// `Responder::closed()` turns true (checked, not signalled).
+//
+// Pipelining: requests a client sent back to back are answered in order,
+// and answers ready while the next request is already buffered leave
+// together in one write (a runtime posting a response and asking for the
+// next event at once costs one round trip).
 //
 // Limits: request head 64 KiB, body `max_body_bytes` (413 beyond, with a
 // JSON error body, before the handler is called); a connection idle for

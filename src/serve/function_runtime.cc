@@ -28,7 +28,7 @@ constexpr size_t kMaxEventBytes = 6 * 1024 * 1024;
 
 // A version-4 UUID, as Lambda's request ids are.
 std::string NewRequestId() {
-  std::string hex = RandomHex(16);
+  std::string hex = QuickRandomHex(16);
   hex[12] = '4';
   hex[16] = "89ab"[std::stoi(hex.substr(16, 1), nullptr, 16) & 3];
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
@@ -39,7 +39,7 @@ std::string NewTraceId() {
   char epoch[16];
   std::snprintf(epoch, sizeof epoch, "%08llx",
                 static_cast<unsigned long long>(DefaultClock().NowMillis() / 1000));
-  return "Root=1-" + std::string(epoch) + "-" + RandomHex(12) + ";Parent=" + RandomHex(8) +
+  return "Root=1-" + std::string(epoch) + "-" + QuickRandomHex(12) + ";Parent=" + QuickRandomHex(8) +
          ";Sampled=0";
 }
 

@@ -86,7 +86,7 @@ void HandleUrl(FunctionRuntime& runtime, const net::HttpRequest& request,
   }
   UrlEventContext context;
   context.raw_path = raw_path;
-  context.request_id = RandomHex(16);
+  context.request_id = QuickRandomHex(16);
   context.api_id = function;
   context.domain_name = std::string(request.header("Host"));
   context.time_epoch_ms = DefaultClock().NowMillis();

@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
@@ -10,6 +11,8 @@
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
+#include <vector>
 #include <utility>
 
 #include "common/text.h"
@@ -27,6 +30,8 @@ namespace {
 constexpr std::string_view kPrefix = "/2018-06-01/runtime";
 // Lambda's synchronous payload limit, 6 MiB, and the emulator's slack.
 constexpr uint64_t kMaxEventBytes = 6 * 1024 * 1024 + 100;
+// The largest response the Runtime API takes: 6 MiB.
+constexpr size_t kMaxResponseBytes = 6 * 1024 * 1024;
 
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
@@ -68,98 +73,13 @@ std::string ErrorBody(const FunctionError& error) {
 
 bool Accepted(int status) { return status >= 200 && status < 300; }
 
-}  // namespace
-
-struct RuntimeClient::Connection {
-  std::string api;  // as given, for messages
-  tcp::endpoint endpoint;
-  asio::io_context io;
-  tcp::socket socket{io};
-  boost::beast::flat_buffer buffer;
-
-  void Close() {
-    boost::system::error_code ignored;
-    socket.close(ignored);
-    buffer.clear();
-  }
-
-  // Sends `request` and reads the answer over the kept connection. A
-  // connection the server closed while it was idle shows as a failed write
-  // or an end of stream before any answer: the request goes once more, on
-  // a new connection.
-  Result<Response> RoundTrip(Request& request) {
-    const std::string what =
-        std::string(request.method_string()) + " " + std::string(request.target());
-    request.set(http::field::host, api);
-    request.set(http::field::user_agent, "ccapproval");
-    request.keep_alive(true);
-    request.prepare_payload();
-    for (int attempt = 0;; ++attempt) {
-      const bool reused = socket.is_open();
-      boost::system::error_code ec;
-      if (!reused) {
-        socket.connect(endpoint, ec);
-        if (ec) {
-          Close();
-          return Status::IoError("cannot connect to the Runtime API at " + api + ": " +
-                                 ec.message());
-        }
-        socket.set_option(tcp::no_delay(true), ec);
-      }
-      http::write(socket, request, ec);
-      if (!ec) {
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(kMaxEventBytes);
-        http::read(socket, buffer, parser, ec);
-        if (!ec) {
-          Response response = parser.release();
-          if (!response.keep_alive()) Close();
-          return response;
-        }
-      }
-      Close();
-      const bool closed_while_idle = ec == http::error::end_of_stream ||
-                                     ec == asio::error::connection_reset ||
-                                     ec == asio::error::broken_pipe;
-      if (!(reused && attempt == 0 && closed_while_idle)) {
-        return Status::IoError("the Runtime API at " + api + " did not answer " + what + ": " +
-                               ec.message());
-      }
-    }
-  }
-
-  Result<int> Post(const std::string& path, const std::string& body,
-                   const std::string& error_type) {
-    Request request{http::verb::post, std::string(kPrefix) + path, 11};
-    request.set(http::field::content_type, "application/json");
-    if (!error_type.empty()) request.set("Lambda-Runtime-Function-Error-Type", error_type);
-    request.body() = body;
-    SLUICE_ASSIGN_OR_RETURN(Response response, RoundTrip(request));
-    return static_cast<int>(response.result_int());
-  }
-};
-
-RuntimeClient::RuntimeClient(std::unique_ptr<Connection> connection)
-    : connection_(std::move(connection)) {}
-
-RuntimeClient::~RuntimeClient() = default;
-
-Result<std::unique_ptr<RuntimeClient>> RuntimeClient::Create(std::string_view api) {
-  SLUICE_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ParseApi(api));
-  auto connection = std::make_unique<Connection>();
-  connection->api = std::string(api);
-  connection->endpoint = endpoint;
-  return std::unique_ptr<RuntimeClient>(new RuntimeClient(std::move(connection)));
-}
-
-Result<Invocation> RuntimeClient::Next() {
-  Request request{http::verb::get, std::string(kPrefix) + "/invocation/next", 11};
-  SLUICE_ASSIGN_OR_RETURN(Response response, connection_->RoundTrip(request));
+// The answer to GET /next as an invocation, or why it is none.
+Result<Invocation> ToInvocation(Response response) {
   if (response.result_int() != 200) {
     std::string said =
         response.body().empty() ? "" : ": " + sluice::Abbreviate(response.body(), 200);
     return Status::IoError("the Runtime API answered " + std::to_string(response.result_int()) +
-                           " to GET " + std::string(request.target()) + said);
+                           " to GET " + std::string(kPrefix) + "/invocation/next" + said);
   }
   Invocation invocation;
   invocation.request_id = std::string(response["Lambda-Runtime-Aws-Request-Id"]);
@@ -178,12 +98,159 @@ Result<Invocation> RuntimeClient::Next() {
   return invocation;
 }
 
+}  // namespace
+
+struct RuntimeClient::Connection {
+  std::string api;  // as given, for messages
+  tcp::endpoint endpoint;
+  asio::io_context io;
+  tcp::socket socket{io};
+  boost::beast::flat_buffer buffer;
+
+  void Close() {
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    buffer.clear();
+  }
+
+  static std::string Describe(const Request& request) {
+    return std::string(request.method_string()) + " " + std::string(request.target());
+  }
+
+  // Sends `requests` in one write (HTTP/1.1 pipelining) and reads their
+  // answers in order over the kept connection. A connection the server
+  // closed while it was idle shows as a failed write or an end of stream
+  // before any answer: everything goes once more, on a new connection. A
+  // server that closes the connection after an answer has not read what
+  // followed: the rest goes again on a new connection (so every request
+  // after the first must be safe to repeat, as GET /next is).
+  Result<std::vector<Response>> RoundTrips(const std::vector<Request*>& requests) {
+    for (Request* request : requests) {
+      request->set(http::field::host, api);
+      request->set(http::field::user_agent, "ccapproval");
+      request->keep_alive(true);
+      request->prepare_payload();
+    }
+    std::vector<Response> answers;
+    bool retried = false;
+    while (answers.size() < requests.size()) {
+      const bool reused = socket.is_open();
+      boost::system::error_code ec;
+      if (!reused) {
+        socket.connect(endpoint, ec);
+        if (ec) {
+          Close();
+          return Status::IoError("cannot connect to the Runtime API at " + api + ": " +
+                                 ec.message());
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+      }
+      std::ostringstream wire;
+      for (size_t i = answers.size(); i < requests.size(); ++i) wire << *requests[i];
+      asio::write(socket, asio::buffer(wire.str()), ec);
+      const size_t before = answers.size();
+      bool closed = false;
+      while (!ec && answers.size() < requests.size()) {
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(kMaxEventBytes);
+        http::read(socket, buffer, parser, ec);
+        if (ec) break;
+        answers.push_back(parser.release());
+        if (!answers.back().keep_alive()) {
+          Close();
+          closed = true;
+          break;
+        }
+      }
+      if (closed || answers.size() == requests.size()) continue;
+      Close();
+      const bool closed_by_server = ec == http::error::end_of_stream ||
+                                    ec == asio::error::connection_reset ||
+                                    ec == asio::error::broken_pipe;
+      const bool progressed = answers.size() > before;
+      if (closed_by_server && (progressed || (reused && !retried))) {
+        retried = retried || !progressed;
+        continue;
+      }
+      return Status::IoError("the Runtime API at " + api + " did not answer " +
+                             Describe(*requests[answers.size()]) + ": " + ec.message());
+    }
+    return answers;
+  }
+
+  Result<Response> RoundTrip(Request& request) {
+    SLUICE_ASSIGN_OR_RETURN(std::vector<Response> answers, RoundTrips({&request}));
+    return std::move(answers.front());
+  }
+
+  static Request PostRequest(const std::string& path, const std::string& body,
+                             const std::string& error_type) {
+    Request request{http::verb::post, std::string(kPrefix) + path, 11};
+    request.set(http::field::content_type, "application/json");
+    if (!error_type.empty()) request.set("Lambda-Runtime-Function-Error-Type", error_type);
+    request.body() = body;
+    return request;
+  }
+
+  static Request NextRequest() {
+    return Request{http::verb::get, std::string(kPrefix) + "/invocation/next", 11};
+  }
+
+  Result<int> Post(const std::string& path, const std::string& body,
+                   const std::string& error_type) {
+    Request request = PostRequest(path, body, error_type);
+    SLUICE_ASSIGN_OR_RETURN(Response response, RoundTrip(request));
+    return static_cast<int>(response.result_int());
+  }
+
+  // The post and GET /next in one round trip; *posted gets the post's
+  // status.
+  Result<Invocation> PostAndNext(const std::string& path, const std::string& body,
+                                 const std::string& error_type, int* posted) {
+    Request post = PostRequest(path, body, error_type);
+    Request next = NextRequest();
+    SLUICE_ASSIGN_OR_RETURN(std::vector<Response> answers, RoundTrips({&post, &next}));
+    *posted = static_cast<int>(answers[0].result_int());
+    return ToInvocation(std::move(answers[1]));
+  }
+};
+
+RuntimeClient::RuntimeClient(std::unique_ptr<Connection> connection)
+    : connection_(std::move(connection)) {}
+
+RuntimeClient::~RuntimeClient() = default;
+
+Result<std::unique_ptr<RuntimeClient>> RuntimeClient::Create(std::string_view api) {
+  SLUICE_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ParseApi(api));
+  auto connection = std::make_unique<Connection>();
+  connection->api = std::string(api);
+  connection->endpoint = endpoint;
+  return std::unique_ptr<RuntimeClient>(new RuntimeClient(std::move(connection)));
+}
+
+Result<Invocation> RuntimeClient::Next() {
+  Request request = Connection::NextRequest();
+  SLUICE_ASSIGN_OR_RETURN(Response response, connection_->RoundTrip(request));
+  return ToInvocation(std::move(response));
+}
+
 Result<int> RuntimeClient::PostResponse(const std::string& request_id, const std::string& body) {
   return connection_->Post("/invocation/" + request_id + "/response", body, "");
 }
 
 Result<int> RuntimeClient::PostError(const std::string& request_id, const FunctionError& error) {
   return connection_->Post("/invocation/" + request_id + "/error", ErrorBody(error), error.type);
+}
+
+Result<Invocation> RuntimeClient::PostResponseAndNext(const std::string& request_id,
+                                                     const std::string& body, int* posted) {
+  return connection_->PostAndNext("/invocation/" + request_id + "/response", body, "", posted);
+}
+
+Result<Invocation> RuntimeClient::PostErrorAndNext(const std::string& request_id,
+                                                  const FunctionError& error, int* posted) {
+  return connection_->PostAndNext("/invocation/" + request_id + "/error", ErrorBody(error),
+                                  error.type, posted);
 }
 
 Result<int> RuntimeClient::PostInitError(const FunctionError& error) {
@@ -213,8 +280,10 @@ std::pair<std::string, std::optional<FunctionError>> RunHandler(const Invocation
 
 Status ServeInvocations(RuntimeClient& client, const InvocationHandler& handler,
                         std::ostream& log) {
+  Result<Invocation> next = client.Next();
   for (;;) {
-    SLUICE_ASSIGN_OR_RETURN(Invocation invocation, client.Next());
+    if (!next.ok()) return next.status();
+    const Invocation invocation = *std::move(next);
     if (invocation.trace_id.empty()) {
       ::unsetenv("_X_AMZN_TRACE_ID");
     } else {
@@ -222,23 +291,23 @@ Status ServeInvocations(RuntimeClient& client, const InvocationHandler& handler,
     }
     auto [body, error] = RunHandler(handler, invocation);
     const std::string& id = invocation.request_id;
-    std::string posted_to = error ? "error" : "response";
-    Result<int> status = error ? client.PostError(id, *error) : client.PostResponse(id, body);
-    if (status.ok() && *status == 413 && !error) {
+    if (!error && body.size() > kMaxResponseBytes) {
       log << "ccapproval handler: invocation " << id << ": the response (" << body.size()
           << " bytes) is larger than the Runtime API accepts; posting an error instead\n";
-      posted_to = "error";
-      status = client.PostError(
-          id, {"Function.ResponseSizeTooLarge", "the response is " + std::to_string(body.size()) +
-                                                    " bytes, more than the Runtime API accepts"});
+      error = FunctionError{"Function.ResponseSizeTooLarge",
+                            "the response is " + std::to_string(body.size()) +
+                                " bytes, more than the Runtime API accepts"};
     }
-    if (!status.ok()) return status.status();
-    if (*status >= 500) {
-      return Status::IoError("the Runtime API answered " + std::to_string(*status) + " to the " +
+    const char* posted_to = error ? "error" : "response";
+    int posted = 0;
+    next = error ? client.PostErrorAndNext(id, *error, &posted)
+                 : client.PostResponseAndNext(id, body, &posted);
+    if (posted >= 500) {
+      return Status::IoError("the Runtime API answered " + std::to_string(posted) + " to the " +
                              posted_to + " of invocation " + id + "; the runtime stops");
     }
-    if (!Accepted(*status)) {
-      log << "ccapproval handler: invocation " << id << ": the Runtime API answered " << *status
+    if (posted != 0 && !Accepted(posted)) {
+      log << "ccapproval handler: invocation " << id << ": the Runtime API answered " << posted
           << " to its " << posted_to << "\n";
     }
   }

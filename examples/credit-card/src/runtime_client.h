@@ -11,7 +11,9 @@
 // loads NSS modules at run time), and the API is always on loopback.
 //
 // ServeInvocations is the runtime's loop: next -> handler -> response, one
-// invocation at a time, for as long as the API answers. A handler's error
+// invocation at a time, for as long as the API answers; each response
+// goes out together with the request for the next event. A response over
+// 6 MiB is posted as a Function.ResponseSizeTooLarge error. A handler's error
 // (or exception) is posted to /error, with errorType and the
 // Lambda-Runtime-Function-Error-Type header "Function.<StatusCodeName>"
 // ("Function.UnhandledException" for an exception), and the loop goes on.
@@ -64,6 +66,13 @@ class RuntimeClient {
   // answered (202 when accepted); IoError when it could not be asked.
   sluice::Result<int> PostResponse(const std::string& request_id, const std::string& body);
   sluice::Result<int> PostError(const std::string& request_id, const FunctionError& error);
+  // The same posts with GET /next in the same write (HTTP/1.1 pipelining):
+  // one round trip answers an invocation and fetches the next one. *posted
+  // gets the status the API answered to the post (0 when no answer came).
+  sluice::Result<Invocation> PostResponseAndNext(const std::string& request_id,
+                                                 const std::string& body, int* posted);
+  sluice::Result<Invocation> PostErrorAndNext(const std::string& request_id,
+                                              const FunctionError& error, int* posted);
   // Before the first Next: initialisation failed (the runtime exits next).
   sluice::Result<int> PostInitError(const FunctionError& error);
 

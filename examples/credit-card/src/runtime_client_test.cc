@@ -119,13 +119,27 @@ TEST(RuntimeClientTest, InvocationCarriesTheHeadersAndTheTraceIdIsExported) {
   EXPECT_EQ(trace_env[1], "<unset>");
 }
 
+TEST(RuntimeClientTest, ResponseAndTheNextRequestLeaveTogether) {
+  FakeRuntimeApi api({{"id-1", "{}", ""}, {"id-2", "{}", ""}});
+  std::vector<size_t> seen_by_handler;
+  sluice::Status s = Serve(api, [&](const Invocation& invocation) -> sluice::Result<std::string> {
+    seen_by_handler.push_back(api.requests().size());
+    return Echo(invocation);
+  });
+  EXPECT_FALSE(s.ok());
+  // The second invocation arrived in answer to the GET that went out with
+  // the first response: the API had seen three requests by then.
+  EXPECT_EQ(seen_by_handler, (std::vector<size_t>{1, 3}));
+}
+
 TEST(RuntimeClientTest, ServerErrorToAPostStopsTheLoop) {
   FakeRuntimeApi api({{"id-1", "{}", ""}, {"id-2", "{}", ""}}, {.post_status = 500});
   sluice::Status s = Serve(api, Echo);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("answered 500 to the response of invocation id-1"), std::string::npos)
       << s.message();
-  EXPECT_EQ(api.requests().size(), 2u);
+  // The GET that went with the post was answered, but not acted on.
+  EXPECT_EQ(api.requests().size(), 3u);
 }
 
 TEST(RuntimeClientTest, RefusedResponseIsLoggedAndTheLoopGoesOn) {
@@ -140,16 +154,32 @@ TEST(RuntimeClientTest, RefusedResponseIsLoggedAndTheLoopGoesOn) {
   EXPECT_EQ(log.find("answer to"), std::string::npos) << "the response is not logged: " << log;
 }
 
-TEST(RuntimeClientTest, TooLargeResponseBecomesAnError) {
+TEST(RuntimeClientTest, TooLargeResponseIsPostedAsAnError) {
+  FakeRuntimeApi api({{"id-1", "{}", ""}});
+  std::string log;
+  sluice::Status s = Serve(
+      api,
+      [](const Invocation&) -> sluice::Result<std::string> {
+        return std::string(6 * 1024 * 1024 + 1, 'x');
+      },
+      &log);
+  EXPECT_FALSE(s.ok());
+  std::vector<FakeRuntimeApi::Request> requests = api.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[1].target, "/2018-06-01/runtime/invocation/id-1/error");
+  EXPECT_EQ(requests[1].error_type, "Function.ResponseSizeTooLarge");
+  EXPECT_NE(log.find("larger than the Runtime API accepts"), std::string::npos) << log;
+}
+
+TEST(RuntimeClientTest, ResponseTheApiFindsTooLargeIsLogged) {
   FakeRuntimeApi api({{"id-1", "{}", ""}}, {.post_status = 413});
   std::string log;
   sluice::Status s = Serve(api, Echo, &log);
   EXPECT_FALSE(s.ok());
-  std::vector<FakeRuntimeApi::Request> requests = api.requests();
-  ASSERT_EQ(requests.size(), 4u);
-  EXPECT_EQ(requests[1].target, "/2018-06-01/runtime/invocation/id-1/response");
-  EXPECT_EQ(requests[2].target, "/2018-06-01/runtime/invocation/id-1/error");
-  EXPECT_EQ(requests[2].error_type, "Function.ResponseSizeTooLarge");
+  EXPECT_EQ(api.requests().size(), 3u);
+  EXPECT_NE(log.find("invocation id-1: the Runtime API answered 413 to its response"),
+            std::string::npos)
+      << log;
 }
 
 TEST(RuntimeClientTest, ConnectionClosedByTheServerIsOpenedAgain) {
