@@ -6,7 +6,9 @@
 // origin.
 #include <signal.h>
 
+#include <algorithm>
 #include <iostream>
+#include <thread>
 
 #include "cli/app.h"
 #include "net/http_server.h"
@@ -19,7 +21,7 @@ namespace {
 
 struct ServeFlags {
   std::string addr = "127.0.0.1:8080";
-  int threads = 1;
+  int threads = 0;  // 0: the number of cores
   int instances = 0;
   std::string static_dir;
 };
@@ -57,7 +59,9 @@ int Serve(const GlobalOptions& options, const ServeFlags& flags) {
   // One server for the routes and the instances' Runtime API: an
   // invocation stays on its I/O threads from request to answer.
   net::HttpServerOptions server_options;
-  server_options.io_threads = flags.threads;
+  server_options.io_threads =
+      flags.threads > 0 ? flags.threads
+                        : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   server_options.max_body_bytes = serve::kRuntimeApiMaxBody;
   auto server = net::HttpServer::Create(server_options);
   serve::RuntimeOptions runtime_options;
@@ -105,9 +109,9 @@ void AddFunctionsServeCommand(CLI::App& functions_cmd, GlobalOptions& options) {
   CLI::App* serve = functions_cmd.add_subcommand(
       "serve", "Serve the functions' URLs and the Invoke API until stopped");
   serve->add_option("--addr", flags->addr, "HOST:PORT to listen on")->capture_default_str();
-  serve->add_option("--threads", flags->threads, "HTTP I/O threads")->capture_default_str();
+  serve->add_option("--threads", flags->threads, "HTTP I/O threads (default: the number of cores)");
   serve->add_option("--instances", flags->instances,
-                    "Instances per function version at most (default: the number of cores)");
+                    "Instances per function version at most (default: twice the number of cores)");
   serve->add_option("--static", flags->static_dir,
                     "Also serve the files of DIR at / (GET and HEAD; index.html for a directory)");
   serve->callback([&options, flags] { std::exit(Serve(options, *flags)); });

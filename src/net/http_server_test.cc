@@ -170,6 +170,111 @@ TEST_F(HttpServerTest, AHandlerAnswersLaterFromAnotherThread) {
   EXPECT_EQ(Body(response), "event");
 }
 
+TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrderEvenWhenOneWaits) {
+  std::mutex mu;
+  std::shared_ptr<Responder> held;
+  Start([&](HttpRequest request, std::shared_ptr<Responder> responder) {
+    if (request.path == "/later") {
+      std::lock_guard<std::mutex> lock(mu);
+      held = std::move(responder);
+      return;
+    }
+    responder->Send(HttpResponse::Text(200, request.path));
+  });
+  RawClient client(port_);
+  client.Send(
+      "POST /one HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx"
+      "GET /two HTTP/1.1\r\nHost: h\r\n\r\n"
+      "GET /later HTTP/1.1\r\nHost: h\r\n\r\n"
+      "GET /three HTTP/1.1\r\nHost: h\r\n\r\n");
+  EXPECT_EQ(Body(client.ReadResponse()), "/one");
+  EXPECT_EQ(Body(client.ReadResponse()), "/two");
+  std::thread answer([&] {
+    for (;;) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (held) {
+        held->Send(HttpResponse::Text(200, "/later"));
+        held.reset();
+        return;
+      }
+      std::this_thread::sleep_for(1ms);
+    }
+  });
+  EXPECT_EQ(Body(client.ReadResponse()), "/later");
+  EXPECT_EQ(Body(client.ReadResponse()), "/three");
+  answer.join();
+}
+
+TEST_F(HttpServerTest, AnIdleConnectionIsClosedButAWaitingOneIsNot) {
+  std::mutex mu;
+  std::shared_ptr<Responder> held;
+  HttpServerOptions options;
+  options.idle_timeout = 200ms;
+  Start(
+      [&](HttpRequest request, std::shared_ptr<Responder> responder) {
+        if (request.path == "/wait") {
+          std::lock_guard<std::mutex> lock(mu);
+          held = std::move(responder);
+          return;
+        }
+        responder->Send(HttpResponse::Text(200, "ok"));
+      },
+      options);
+  RawClient idle(port_);
+  idle.Send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n");
+  EXPECT_EQ(Body(idle.ReadResponse()), "ok");
+  EXPECT_TRUE(idle.ReadsEof());  // closed once idle past the timeout
+
+  RawClient waiting(port_);
+  waiting.Send("GET /wait HTTP/1.1\r\nHost: h\r\n\r\n");
+  std::this_thread::sleep_for(600ms);  // three idle timeouts
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    ASSERT_NE(held, nullptr);
+    EXPECT_FALSE(held->closed());
+    held->Send(HttpResponse::Text(200, "at last"));
+    held.reset();
+  }
+  EXPECT_EQ(Body(waiting.ReadResponse()), "at last");
+}
+
+TEST_F(HttpServerTest, ConnectionsOnDifferentLoopsAnswerEachOther) {
+  // A request on one connection is answered by the handler of a request on
+  // another: across I/O threads, as an invocation and its instance are.
+  std::mutex mu;
+  std::shared_ptr<Responder> waiting;
+  HttpServerOptions options;
+  options.io_threads = 3;
+  Start(
+      [&](HttpRequest request, std::shared_ptr<Responder> responder) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (request.path == "/wait") {
+          waiting = std::move(responder);
+        } else if (waiting) {
+          waiting->Send(HttpResponse::Text(200, "from " + request.path));
+          waiting.reset();
+          responder->Send(HttpResponse::Text(200, "delivered"));
+        } else {
+          responder->Send(HttpResponse::Text(409, "nobody waits"));
+        }
+      },
+      options);
+  for (int round = 0; round < 6; ++round) {
+    RawClient waiter(port_);
+    RawClient sender(port_);
+    waiter.Send("GET /wait HTTP/1.1\r\nHost: h\r\n\r\n");
+    std::string answer;
+    for (int tries = 0; tries < 1000; ++tries) {
+      sender.Send("GET /send" + std::to_string(round) + " HTTP/1.1\r\nHost: h\r\n\r\n");
+      answer = Body(sender.ReadResponse());
+      if (answer == "delivered") break;
+      std::this_thread::sleep_for(1ms);
+    }
+    ASSERT_EQ(answer, "delivered");
+    EXPECT_EQ(Body(waiter.ReadResponse()), "from /send" + std::to_string(round));
+  }
+}
+
 TEST_F(HttpServerTest, AResponderDroppedUnansweredSends500) {
   Start([](HttpRequest, std::shared_ptr<Responder>) {});
   RawClient client(port_);

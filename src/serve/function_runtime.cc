@@ -80,7 +80,7 @@ class RuntimeImpl final : public FunctionRuntime {
         logs_(options_.state_dir / "functions" / "logs") {
     if (options_.max_instances_per_version <= 0) {
       options_.max_instances_per_version =
-          std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+          std::max(2, 2 * static_cast<int>(std::thread::hardware_concurrency()));
     }
     if (options_.processes == nullptr) {
       own_runner_ = std::make_unique<runner::LocalProcessRunner>();

@@ -49,7 +49,9 @@ inline constexpr size_t kRuntimeApiMaxBody = 16 * 1024 * 1024;
 
 struct RuntimeOptions {
   std::filesystem::path state_dir;    // images/, rootfs/, functions/logs/
-  int max_instances_per_version = 0;  // 0: the number of cores (at least 2)
+  // 0: twice the number of cores. An instance waits on its Runtime API
+  // round trips, so a core keeps two busy.
+  int max_instances_per_version = 0;
   int max_queue_per_version = 1024;
   std::chrono::milliseconds idle_ttl{300'000};
   std::chrono::milliseconds refresh{500};
