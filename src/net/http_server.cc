@@ -1,7 +1,5 @@
 #include "net/http_server.h"
 
-#include <sys/socket.h>
-
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -59,9 +57,6 @@ class Exchange final : public Responder, public std::enable_shared_from_this<Exc
       self->wake_.cancel();
     });
   }
-  bool closed() const override { return closed_.load(); }
-
-  void MarkClosed() { closed_ = true; }
   // Brackets the handler call: a Send from that thread meanwhile is inline.
   void BeginInline() { inline_thread_.store(std::this_thread::get_id()); }
   void EndInline() { inline_thread_.store(std::thread::id()); }
@@ -75,7 +70,6 @@ class Exchange final : public Responder, public std::enable_shared_from_this<Exc
   asio::steady_timer wake_;
   std::optional<HttpResponse> response_;  // on the loop
   std::atomic<bool> sent_{false};
-  std::atomic<bool> closed_{false};
   std::atomic<std::thread::id> inline_thread_{};
 };
 
@@ -88,7 +82,6 @@ class HeldResponder final : public Responder {
     exchange_->Send(HttpResponse::Json(500, R"({"message":"the request was not answered"})"));
   }
   void Send(HttpResponse response) override { exchange_->Send(std::move(response)); }
-  bool closed() const override { return exchange_->closed(); }
 
  private:
   std::shared_ptr<Exchange> exchange_;
@@ -111,14 +104,6 @@ HttpRequest ToRequest(const http::request<http::string_body>& in, const tcp::end
   out.remote_port = peer.port();
   out.version = in.version();
   return out;
-}
-
-// Whether the peer closed its end (a read would return end of file),
-// without consuming anything it sent.
-bool PeerClosed(tcp::socket& socket) {
-  char byte;
-  ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
 class ServerImpl final : public HttpServer {
@@ -308,18 +293,10 @@ class ServerImpl final : public HttpServer {
         // A long poll, or work elsewhere: what is ready goes out first.
         if (!out.empty() && !co_await Write(c, out)) co_return;
         c.awaiting_answer = true;
-        // Notice a client that goes away while the answer is awaited: a
-        // readable socket with nothing to read. Pipelined bytes stop the
-        // watch.
-        socket.async_wait(tcp::socket::wait_read, [exchange, &socket](const error_code& wait_ec) {
-          if (!wait_ec && !exchange->answered() && PeerClosed(socket)) exchange->MarkClosed();
-        });
         while (!exchange->answered()) {
           error_code wake_ec;  // cancelled by Send: the answer is there
           co_await exchange->wake().async_wait(asio::redirect_error(asio::use_awaitable, wake_ec));
         }
-        error_code ignored;
-        socket.cancel(ignored);  // ends the watch (its handler sees operation_aborted)
         c.awaiting_answer = false;
         c.last_active = std::chrono::steady_clock::now();
       }

@@ -11,8 +11,7 @@
 // answers later from any thread -- a long poll (the Runtime API's /next)
 // or an invocation waiting for an instance. The connection reads nothing
 // more until the answer is ready. A responder dropped without an answer
-// sends 500. When the client disconnects first, Send is a no-op and
-// `Responder::closed()` turns true (checked, not signalled).
+// sends 500. An answer to a client that has gone is dropped.
 //
 // Pipelining: requests a client sent back to back are answered in order,
 // and answers ready while the next request is already buffered leave
@@ -48,8 +47,6 @@ class Responder {
   virtual ~Responder() = default;
   // Sends the response (once; later calls are ignored). Any thread.
   virtual void Send(HttpResponse response) = 0;
-  // The client went away (the answer would be dropped).
-  virtual bool closed() const = 0;
 };
 
 using HttpHandler = std::function<void(HttpRequest request, std::shared_ptr<Responder> responder)>;
