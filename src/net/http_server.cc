@@ -256,13 +256,20 @@ class ServerImpl final : public HttpServer {
     error_code ec;
     const tcp::endpoint peer = socket.remote_endpoint(ec);
     for (;;) {
-      if (!out.empty() && buffer.size() == 0 && !co_await Write(c, out)) co_return;
       http::request_parser<http::string_body> parser;
       parser.header_limit(kHeaderLimit);
       parser.body_limit(options_.max_body_bytes);
       error_code read_ec;
-      co_await http::async_read(socket, buffer, parser,
-                                asio::redirect_error(asio::use_awaitable, read_ec));
+      // Answers wait only for a next request that is wholly buffered:
+      // before the socket is read, they go out.
+      if (!out.empty() && !ParseBuffered(parser, buffer, read_ec) && !read_ec &&
+          !co_await Write(c, out)) {
+        co_return;
+      }
+      if (!read_ec && !parser.is_done()) {
+        co_await http::async_read(socket, buffer, parser,
+                                  asio::redirect_error(asio::use_awaitable, read_ec));
+      }
       c.last_active = std::chrono::steady_clock::now();
       if (read_ec) {
         std::optional<HttpResponse> refusal;
@@ -307,6 +314,22 @@ class ServerImpl final : public HttpServer {
         co_return;
       }
     }
+  }
+
+  // Feeds `parser` what `buffer` holds, without reading the socket; true
+  // when that was a whole request. A malformed request sets `ec`.
+  static bool ParseBuffered(http::request_parser<http::string_body>& parser,
+                            beast::flat_buffer& buffer, error_code& ec) {
+    while (buffer.size() > 0 && !parser.is_done()) {
+      const size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == http::error::need_more) {
+        ec = {};
+        break;
+      }
+      if (ec || used == 0) break;
+    }
+    return !ec && parser.is_done();
   }
 
   static asio::awaitable<bool> Write(Connection& c, std::string& out) {

@@ -205,6 +205,24 @@ TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrderEvenWhenOneWaits) {
   answer.join();
 }
 
+TEST_F(HttpServerTest, AnAnswerDoesNotWaitForAPartlySentNextRequest) {
+  Start([](HttpRequest request, std::shared_ptr<Responder> responder) {
+    responder->Send(HttpResponse::Text(200, request.path + ":" + request.body));
+  });
+  RawClient client(port_);
+  // The second request's head is complete, its body is not: the first
+  // answer must not wait for the rest.
+  client.Send(
+      "GET /one HTTP/1.1\r\nHost: h\r\n\r\n"
+      "POST /two HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nab");
+  EXPECT_EQ(Body(client.ReadResponse()), "/one:");
+  client.Send("cd");
+  EXPECT_EQ(Body(client.ReadResponse()), "/two:abcd");
+  client.Send("GET /thr");  // and a partial head
+  client.Send("ee HTTP/1.1\r\nHost: h\r\n\r\n");
+  EXPECT_EQ(Body(client.ReadResponse()), "/three:");
+}
+
 TEST_F(HttpServerTest, AnIdleConnectionIsClosedButAWaitingOneIsNot) {
   std::mutex mu;
   std::shared_ptr<Responder> held;
