@@ -68,8 +68,11 @@ struct Resolution {
 };
 
 struct CachedResolution {
+  std::string function;
+  std::string qualifier;
   Result<Resolution> resolution = Status::NotFound("");
-  Clock::time_point expires;
+  Clock::time_point expires;    // re-read from the store after this
+  Clock::time_point last_used;  // dropped when unused for long
 };
 
 class RuntimeImpl final : public FunctionRuntime {
@@ -198,18 +201,50 @@ class RuntimeImpl final : public FunctionRuntime {
     return r;
   }
 
+  // From the cache, kept fresh by the background thread, so that an I/O
+  // thread never waits on the store for a function it has seen before
+  // (the store may be busy writing invocation samples).
   Result<Resolution> Resolve(const std::string& function, const std::string& qualifier) {
+    if (options_.refresh.count() <= 0) return ResolveFromStore(function, qualifier);
     const std::string key = function + "\n" + qualifier;
     const Clock::time_point now = Clock::now();
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = resolutions_.find(key);
-      if (it != resolutions_.end() && it->second.expires > now) return it->second.resolution;
+      if (it != resolutions_.end()) {
+        it->second.last_used = now;
+        return it->second.resolution;
+      }
     }
     Result<Resolution> fresh = ResolveFromStore(function, qualifier);
     std::lock_guard<std::mutex> lock(mu_);
-    resolutions_[key] = CachedResolution{fresh, now + options_.refresh};
+    resolutions_[key] = CachedResolution{function, qualifier, fresh, now + options_.refresh, now};
     return fresh;
+  }
+
+  // Re-reads the resolutions older than `refresh`; forgets those unused
+  // for a minute. Background thread only.
+  void RefreshResolutions(Clock::time_point now) {
+    std::vector<std::pair<std::string, std::string>> due;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto it = resolutions_.begin(); it != resolutions_.end();) {
+        if (now - it->second.last_used > std::chrono::minutes(1)) {
+          it = resolutions_.erase(it);
+          continue;
+        }
+        if (it->second.expires <= now) due.emplace_back(it->second.function, it->second.qualifier);
+        ++it;
+      }
+    }
+    for (const auto& [function, qualifier] : due) {
+      Result<Resolution> fresh = ResolveFromStore(function, qualifier);
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = resolutions_.find(function + "\n" + qualifier);
+      if (it == resolutions_.end()) continue;
+      it->second.resolution = std::move(fresh);
+      it->second.expires = now + options_.refresh;
+    }
   }
 
   Result<Target> VersionTarget(const std::string& function, int64_t version) {
@@ -340,6 +375,7 @@ class RuntimeImpl final : public FunctionRuntime {
       for (auto& pool : pools) pool->Reap(now);
       logs_.Flush();
       FlushRecords();
+      RefreshResolutions(now);
       lock.lock();
     }
   }

@@ -5,8 +5,10 @@
 // Qualifiers: "" or "$LATEST" is the function's current configuration; a
 // number is that published version; anything else is an alias, which picks
 // its version per invocation -- its additional version with probability
-// additional_weight, else its main one. What the store says is re-read at
-// most every `refresh` (a deploy from another process is seen that soon).
+// additional_weight, else its main one. What the store says is read once
+// per function and qualifier and re-read in the background every
+// `refresh` (a deploy from another process is seen that soon), so an
+// invocation never waits on the store for a function seen before.
 // A changed $LATEST gets new instances; the old ones finish and are reaped.
 //
 // Answers (InvokeResult::status is the Invoke API's HTTP status):
@@ -54,7 +56,7 @@ struct RuntimeOptions {
   int max_instances_per_version = 0;
   int max_queue_per_version = 1024;
   std::chrono::milliseconds idle_ttl{300'000};
-  std::chrono::milliseconds refresh{500};
+  std::chrono::milliseconds refresh{500};  // 0: read the store for every invocation
   int records_per_second = 50;    // per function
   int keep_invocations = 10'000;  // per function
   size_t record_bytes = 4096;     // of input and of output, per record
