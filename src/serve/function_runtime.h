@@ -15,7 +15,12 @@
 //        JSON as the body (Lambda's X-Amz-Function-Error)
 //   404  ResourceNotFoundException: no such function, version or alias
 //   413  RequestEntityTooLargeException: an event over 6 MiB
-//   429  TooManyRequestsException: every instance busy and the queue full
+//   429  TooManyRequestsException: every instance busy and the queue full;
+//        or, at once and never queued, as many invocations of the function
+//        running as its reserved concurrency -- counted over all its
+//        versions and aliases, the setting being $LATEST's as in Lambda --
+//        with body {"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded",
+//        "Type":"User","message":"Rate Exceeded."}
 //   500  ServiceException: the version cannot run here (image missing...)
 // Error bodies other than the function's own are {"Type":"User"|"Service",
 // "message":"..."} with Lambda's exception name in error_type.
