@@ -160,6 +160,7 @@ class RuntimeImpl final : public FunctionRuntime {
     inv.function_arn =
         Arn(request.function, request.qualifier == "$LATEST" ? "" : request.qualifier);
     inv.trace_id = request.trace_id.empty() ? NewTraceId() : request.trace_id;
+    inv.tail_log = request.tail_log;
     const int64_t started_ms = DefaultClock().NowMillis();
     const Clock::time_point started = Clock::now();
     std::string features = request.features.empty() ? inv.payload : std::move(request.features);
@@ -222,6 +223,7 @@ class RuntimeImpl final : public FunctionRuntime {
     r.request_id = rid;
     r.executed_version = version;
     r.body = std::move(o.body);
+    r.log_tail = std::move(o.log);
     switch (o.kind) {
       case InvocationOutcome::Kind::kResponse:
         break;

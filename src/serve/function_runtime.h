@@ -85,6 +85,9 @@ struct InvokeRequest {
   // What to record as the input features (a function URL's body rather
   // than its envelope); the payload when empty.
   std::string features;
+  // Lambda's LogType Tail: the invocation's log comes back in
+  // InvokeResult::log_tail.
+  bool tail_log = false;
 };
 
 struct InvokeResult {
@@ -94,6 +97,9 @@ struct InvokeResult {
   std::string function_error;    // "Unhandled" or ""
   std::string error_type;        // "Function.Unhandled", "ResourceNotFoundException"...
   std::string request_id;
+  // With InvokeRequest::tail_log: the last 4 KiB of the invocation's log
+  // (START, the function's output, END and REPORT, or the error).
+  std::string log_tail;
 };
 
 class FunctionRuntime {

@@ -238,5 +238,50 @@ TEST_F(FunctionRuntimeTest, ReservedConcurrencyBoundsTheFunctionOverAllItsVersio
   EXPECT_EQ(Call("", {{"echo", 1}}).status, 200);
 }
 
+TEST_F(FunctionRuntimeTest, AnInstanceOverItsMemorySizeIsKilledAndReplaced) {
+  memory_mb_ = 64;
+  StartRuntime();
+  DeployOrDie("red");
+  InvokeResult before = Call("", {{"echo", 1}});
+  ASSERT_EQ(before.status, 200) << before.body;
+  // 200 MB held until the reaper's next sample kills the instance.
+  InvokeResult killed = Call("", {{"alloc", 200}, {"sleep", 60}});
+  EXPECT_EQ(killed.status, 200);
+  EXPECT_EQ(killed.function_error, "Unhandled");
+  EXPECT_EQ(killed.error_type, "Runtime.OutOfMemory");
+  auto body = nlohmann::json::parse(killed.body);
+  EXPECT_EQ(body["errorType"], "Runtime.OutOfMemory");
+  EXPECT_EQ(body["errorMessage"], "RequestId: " + killed.request_id +
+                                      " Error: Runtime exited with error: signal: killed");
+  InvokeResult after = Call("", {{"echo", 2}});
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_NE(nlohmann::json::parse(after.body)["pid"], nlohmann::json::parse(before.body)["pid"]);
+  runtime_->Shutdown();  // writes the log
+  EXPECT_NE(Log().find("Runtime.OutOfMemory"), std::string::npos) << Log();
+}
+
+TEST_F(FunctionRuntimeTest, TheReportLineGivesTheInstancesPeakMemory) {
+  StartRuntime();
+  DeployOrDie("red");
+  // 40 MB allocated and kept: the instance's peak stays above it, and each
+  // later REPORT says so once the reaper has sampled it.
+  ASSERT_EQ(Call("", {{"alloc", 40}}).status, 200);
+  int used_mb = 0;
+  for (int i = 0; i < 300 && used_mb < 40; ++i) {
+    InvokeRequest r;
+    r.function = "fn";
+    r.payload = R"({"sleep": 0.1})";
+    r.tail_log = true;
+    InvokeResult res = runtime_->InvokeAndWait(std::move(r));
+    ASSERT_EQ(res.status, 200) << res.body;
+    constexpr std::string_view kUsed = "\tMax Memory Used: ";
+    size_t at = res.log_tail.find(kUsed);
+    ASSERT_NE(at, std::string::npos) << res.log_tail;
+    used_mb = std::atoi(res.log_tail.c_str() + at + kUsed.size());
+  }
+  EXPECT_GE(used_mb, 40);
+  EXPECT_LT(used_mb, 128);
+}
+
 }  // namespace
 }  // namespace sluice::serve
