@@ -244,7 +244,6 @@ TEST_F(LambdaDeployTest, ASecretInTheFunctionsEnvironmentIsRefusedAndNeverStored
   EXPECT_EQ(list.Json().size(), 0u) << list.out;
 }
 
-
 // A canary: the new version gets half of the alias's traffic, the alias is
 // invoked many times (as a user's smoke-test step would), a wait, then the
 // rest of the traffic -- unless the new version's error rate is above the
@@ -401,15 +400,24 @@ TEST_F(LambdaCanaryTest, AHealthyNewVersionTakesAllTheTraffic) {
   ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
   const std::string shift = StepLog("all");
   EXPECT_NE(shift.find("version 2: 0 errors in"), std::string::npos) << shift;
-  EXPECT_NE(shift.find("Alias live of creditcardapplicationlambda: 100% of the traffic to version 2"),
-            std::string::npos)
+  EXPECT_NE(
+      shift.find("Alias live of creditcardapplicationlambda: 100% of the traffic to version 2"),
+      std::string::npos)
       << shift;
   nlohmann::json v = Versions();
   EXPECT_EQ(v["aliases"][0]["version"], 2) << v.dump(2);
   EXPECT_FALSE(v["aliases"][0].contains("additionalVersionWeights")) << v.dump(2);
-  RunResult invoked = InvokeLive();
+  RunResult invoked =
+      p_.Sluice({"functions", "invoke", "creditcardapplicationlambda", "--qualifier", "live",
+                 "--log-type", "Tail", "--payload", kTutorialEvent});
   EXPECT_EQ(invoked.exit_code, 0) << invoked.err;
   EXPECT_NE(invoked.err.find("executed version: 2"), std::string::npos) << invoked.err;
+  // --log-type Tail: the invocation's log on stderr.
+  EXPECT_NE(invoked.err.find("START RequestId: "), std::string::npos) << invoked.err;
+  EXPECT_NE(invoked.err.find(" Version: 2\n"), std::string::npos) << invoked.err;
+  EXPECT_NE(invoked.err.find("END RequestId: "), std::string::npos) << invoked.err;
+  EXPECT_NE(invoked.err.find("REPORT RequestId: "), std::string::npos) << invoked.err;
+  EXPECT_NE(invoked.err.find("Max Memory Used: "), std::string::npos) << invoked.err;
 }
 
 }  // namespace
