@@ -102,8 +102,13 @@ HttpRequest ToRequest(const http::request<http::string_body>& in, const tcp::end
   return out;
 }
 
-http::response<http::string_body> ToBeast(HttpResponse in, unsigned version, bool keep_alive) {
+// For a HEAD request the answer carries GET's Content-Length -- the
+// handler's own Content-Length header when it left the body out, else its
+// body's size -- and no body.
+http::response<http::string_body> ToBeast(HttpResponse in, unsigned version, bool keep_alive,
+                                          bool head = false) {
   http::response<http::string_body> out;
+  std::optional<uint64_t> head_length;
   out.version(version);
   out.result(static_cast<unsigned>(in.status));
   std::string_view reason = StatusReason(in.status);
@@ -111,6 +116,8 @@ http::response<http::string_body> ToBeast(HttpResponse in, unsigned version, boo
   for (auto& [name, value] : in.headers) {
     std::string lower = AsciiLower(name);
     if (lower == "content-length" || lower == "connection" || lower == "transfer-encoding") {
+      if (head && lower == "content-length")
+        head_length = std::strtoull(value.c_str(), nullptr, 10);
       continue;
     }
     out.insert(name, value);
@@ -118,6 +125,10 @@ http::response<http::string_body> ToBeast(HttpResponse in, unsigned version, boo
   out.body() = std::move(in.body);
   out.keep_alive(keep_alive);
   out.prepare_payload();
+  if (head) {
+    out.content_length(head_length.value_or(out.body().size()));
+    out.body().clear();
+  }
   return out;
 }
 
@@ -255,6 +266,7 @@ class ServerImpl final : public HttpServer {
       http::request<http::string_body> request = parser.release();
       const bool keep_alive = request.keep_alive();
       const unsigned version = request.version();
+      const bool head = request.method() == http::verb::head;
 
       auto exchange = std::make_shared<Exchange>(state_, stream.get_executor());
       (*handler)(ToRequest(request, peer), std::make_shared<HeldResponder>(exchange));
@@ -273,14 +285,14 @@ class ServerImpl final : public HttpServer {
       }
       error_code ignored;
       peer_socket.cancel(ignored);  // ends the watch (its handler sees operation_aborted)
-      bool ok = co_await Reply(stream, exchange->Take(), version, keep_alive);
+      bool ok = co_await Reply(stream, exchange->Take(), version, keep_alive, head);
       if (!ok || !keep_alive) co_return;
     }
   }
 
   static asio::awaitable<bool> Reply(beast::tcp_stream& stream, HttpResponse response,
-                                     unsigned version, bool keep_alive) {
-    auto message = ToBeast(std::move(response), version, keep_alive);
+                                     unsigned version, bool keep_alive, bool head = false) {
+    auto message = ToBeast(std::move(response), version, keep_alive, head);
     error_code ec;
     co_await http::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
     if (!keep_alive || ec) {
