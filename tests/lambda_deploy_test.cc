@@ -244,5 +244,181 @@ TEST_F(LambdaDeployTest, ASecretInTheFunctionsEnvironmentIsRefusedAndNeverStored
   EXPECT_EQ(list.Json().size(), 0u) << list.out;
 }
 
+// A canary: the new version gets half of the alias's traffic, the alias is
+// invoked many times (as a user's smoke-test step would), a wait, then the
+// rest of the traffic -- unless the new version's error rate is above the
+// threshold, when the stage rolls back.
+constexpr char kCanaryPipeline[] = R"(pipeline:
+  identifier: canary
+  name: canary
+  variables:
+    - name: sluice
+      type: String
+      value: <+input>
+  stages:
+    - stage:
+        identifier: lambdacanary
+        name: lambdacanary
+        type: Deployment
+        spec:
+          deploymentType: AwsLambda
+          service:
+            serviceRef: ccapproval
+            serviceInputs:
+              serviceDefinition:
+                type: AwsLambda
+                spec:
+                  artifacts:
+                    primary:
+                      primaryArtifactRef: ccapprovaldeploy
+                      sources:
+                        - identifier: ccapprovaldeploy
+                          type: Ecr
+                          spec:
+                            tag: v1
+          environment:
+            environmentRef: lambda_env
+            deployToAll: false
+            infrastructureDefinitions:
+              - identifier: aws_lambda_infra
+          execution:
+            steps:
+              - step:
+                  type: AwsLambdaDeploy
+                  name: deploy
+                  identifier: deploy
+                  timeout: 10m
+                  spec: {}
+              - step:
+                  type: AwsLambdaTrafficShift
+                  name: half
+                  identifier: half
+                  timeout: 10m
+                  spec:
+                    trafficPercentage: 50
+              - step:
+                  type: ShellScript
+                  name: smoke
+                  identifier: smoke
+                  timeout: 10m
+                  spec:
+                    shell: Bash
+                    source:
+                      type: Inline
+                      spec:
+                        script: |
+                          for i in $(seq 30); do
+                            <+pipeline.variables.sluice> functions invoke creditcardapplicationlambda --qualifier live --payload '{"Num_Children": 2, "Income": 500000, "Own_Car": 1, "Own_Housing": 1}' || true
+                          done
+              - step:
+                  type: Wait
+                  name: bake
+                  identifier: bake
+                  spec:
+                    duration: 1s
+              - step:
+                  type: AwsLambdaTrafficShift
+                  name: all
+                  identifier: all
+                  timeout: 10m
+                  spec:
+                    trafficPercentage: 100
+                    errorRateThreshold: 10
+                    minInvocations: 5
+            rollbackSteps:
+              - step:
+                  type: AwsLambdaRollback
+                  name: rollback
+                  identifier: rollback
+                  timeout: 10m
+                  spec: {}
+        failureStrategies:
+          - onFailure:
+              errors:
+                - AllErrors
+              action:
+                type: StageRollback
+)";
+
+class LambdaCanaryTest : public LambdaDeployTest {
+ protected:
+  void SetUp() override {
+    LambdaDeployTest::SetUp();
+    p_.WritePipeline(kCanaryPipeline);
+  }
+
+  RunResult Canary() {
+    const std::string sluice = SluiceBinary().string() + " -C " + p_.root().string();
+    return p_.Sluice({"run", "--input", "sluice=" + sluice}, {.timeout = std::chrono::minutes(5)});
+  }
+
+  std::string StepLog(const std::string& step) {
+    return p_
+        .Sluice({"executions", "logs", "--step", "lambdacanary." + step,
+                 p_.Sluice({"executions", "list", "--json"}).Json()[0]["id"]})
+        .out;
+  }
+
+  RunResult InvokeLive() {
+    return p_.Sluice({"functions", "invoke", "creditcardapplicationlambda", "--qualifier", "live",
+                      "--payload", kTutorialEvent});
+  }
+};
+
+TEST_F(LambdaCanaryTest, AFailingNewVersionStopsTheCanaryAndTheStageRollsBack) {
+  RunResult first = Canary();
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  // Version 2 cannot find its model: every invocation of it is a function error.
+  WriteLambdaEntities(p_,
+                      "{\"functionName\": \"creditcardapplicationlambda\", \"timeout\": 10,\n"
+                      " \"imageConfig\": {\"entryPoint\": [\"/ccapproval\", \"handler\", "
+                      "\"--model\", \"/model/missing.json\"]}}\n");
+  RunResult failed = Canary();
+  EXPECT_NE(failed.exit_code, 0) << failed.out << failed.err;
+  const std::string shift = StepLog("all");
+  EXPECT_NE(shift.find("the canary is failing; not shifting"), std::string::npos) << shift;
+  EXPECT_NE(shift.find("threshold 10.0%"), std::string::npos) << shift;
+  const std::string rollback = StepLog("rollback");
+  EXPECT_NE(rollback.find("Alias live of creditcardapplicationlambda back to version 1."),
+            std::string::npos)
+      << rollback;
+
+  nlohmann::json v = Versions();
+  ASSERT_EQ(v["versions"].size(), 3u) << v.dump(2);
+  EXPECT_EQ(v["aliases"][0]["version"], 1) << v.dump(2);
+  EXPECT_FALSE(v["aliases"][0].contains("additionalVersionWeights")) << v.dump(2);
+  for (int i = 0; i < 5; ++i) {
+    RunResult invoked = InvokeLive();
+    EXPECT_EQ(invoked.exit_code, 0) << invoked.err;
+    EXPECT_NE(invoked.err.find("executed version: 1"), std::string::npos) << invoked.err;
+  }
+}
+
+TEST_F(LambdaCanaryTest, AHealthyNewVersionTakesAllTheTraffic) {
+  ASSERT_EQ(Canary().exit_code, 0);
+  RunResult second = Canary();
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  const std::string shift = StepLog("all");
+  EXPECT_NE(shift.find("version 2: 0 errors in"), std::string::npos) << shift;
+  EXPECT_NE(
+      shift.find("Alias live of creditcardapplicationlambda: 100% of the traffic to version 2"),
+      std::string::npos)
+      << shift;
+  nlohmann::json v = Versions();
+  EXPECT_EQ(v["aliases"][0]["version"], 2) << v.dump(2);
+  EXPECT_FALSE(v["aliases"][0].contains("additionalVersionWeights")) << v.dump(2);
+  RunResult invoked =
+      p_.Sluice({"functions", "invoke", "creditcardapplicationlambda", "--qualifier", "live",
+                 "--log-type", "Tail", "--payload", kTutorialEvent});
+  EXPECT_EQ(invoked.exit_code, 0) << invoked.err;
+  EXPECT_NE(invoked.err.find("executed version: 2"), std::string::npos) << invoked.err;
+  // --log-type Tail: the invocation's log on stderr.
+  EXPECT_NE(invoked.err.find("START RequestId: "), std::string::npos) << invoked.err;
+  EXPECT_NE(invoked.err.find(" Version: 2\n"), std::string::npos) << invoked.err;
+  EXPECT_NE(invoked.err.find("END RequestId: "), std::string::npos) << invoked.err;
+  EXPECT_NE(invoked.err.find("REPORT RequestId: "), std::string::npos) << invoked.err;
+  EXPECT_NE(invoked.err.find("Max Memory Used: "), std::string::npos) << invoked.err;
+}
+
 }  // namespace
 }  // namespace sluice::testing

@@ -1,5 +1,6 @@
 // sluice functions list | versions NAME | deploy NAME --image REF | alias NAME ALIAS VERSION
-//                | rm NAME | invoke NAME [--qualifier Q] --payload JSON | logs NAME
+//                | rm NAME | invoke NAME [--qualifier Q] [--log-type Tail] --payload JSON
+//                | logs NAME
 //                | serve (functions_serve.cc)
 // The function runtime's records (src/serve) from the command line, as the
 // AWS CLI's `aws lambda` does for Lambda.
@@ -222,7 +223,12 @@ int Remove(App& app, const std::string& name) {
   return kExitOk;
 }
 
-int Invoke(App& app, const std::string& name, const std::string& qualifier, std::string payload) {
+int Invoke(App& app, const std::string& name, const std::string& qualifier, std::string payload,
+           const std::string& log_type) {
+  if (!log_type.empty() && log_type != "Tail" && log_type != "None") {
+    return Fail(Status::InvalidArgument("--log-type " + log_type + ": give Tail or None"),
+                kExitUsage);
+  }
   if (payload.starts_with("@")) {
     auto text = ReadFile(payload.substr(1));
     if (!text.ok()) return Fail(text.status(), kExitUsage);
@@ -238,9 +244,11 @@ int Invoke(App& app, const std::string& name, const std::string& qualifier, std:
   request.function = name;
   request.qualifier = qualifier;
   request.payload = payload.empty() ? "{}" : payload;
+  request.tail_log = log_type == "Tail";
   serve::InvokeResult r = (*runtime)->InvokeAndWait(std::move(request));
   (*runtime)->Shutdown();
   std::cout << r.body << "\n";
+  std::cerr << r.log_tail;
   if (!r.executed_version.empty()) std::cerr << "executed version: " << r.executed_version << "\n";
   if (r.status != 200 || !r.function_error.empty()) {
     std::cerr << "sluice: "
@@ -266,7 +274,7 @@ void AddFunctionsCommand(CLI::App& cli, GlobalOptions& options) {
   cmd->require_subcommand(1);
   struct Flags {
     bool json = false;
-    std::string name, alias_name, weight, qualifier, payload;
+    std::string name, alias_name, weight, qualifier, payload, log_type;
     int64_t version = 0;
     size_t tail = 64 * 1024;
     DeployFlags deploy;
@@ -328,9 +336,11 @@ void AddFunctionsCommand(CLI::App& cli, GlobalOptions& options) {
   invoke->add_option("NAME", f->name, "Function name")->required();
   invoke->add_option("--qualifier", f->qualifier, "Version or alias (default $LATEST)");
   invoke->add_option("--payload", f->payload, "The event: JSON, or @FILE")->required();
+  invoke->add_option("--log-type", f->log_type,
+                     "Tail: print the invocation's log (its last 4 KB) to stderr");
   invoke->callback([&options, f] {
     App app(options);
-    std::exit(Invoke(app, f->name, f->qualifier, f->payload));
+    std::exit(Invoke(app, f->name, f->qualifier, f->payload, f->log_type));
   });
 
   CLI::App* logs = cmd->add_subcommand("logs", "A function's log (START, END, REPORT, its output)");

@@ -106,7 +106,10 @@ HttpResponse StaticFiles::Answer(const HttpRequest& request) const {
         HttpResponse::Text(500, "the file cannot be served (too large or unreadable)\n"));
   }
   HttpResponse response;
-  if (!head) {
+  if (head) {
+    // The server sends this as the length without a body (http_server.cc).
+    response.set("Content-Length", std::to_string(size));
+  } else {
     auto body = ReadFile(real);
     if (!body.ok()) return Secured(HttpResponse::Text(500, "the file cannot be read\n"));
     response.body = std::move(*body);

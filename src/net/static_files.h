@@ -22,7 +22,9 @@
 // own files, no inline scripts or styles) and X-Content-Type-Options:
 // nosniff. Error bodies are plain text and never show filesystem paths.
 //
-// HEAD answers carry the headers of GET and an empty body.
+// HEAD answers carry the headers of GET, Content-Length included (the
+// file's size, set as a header: the HttpServer sends it for a HEAD request
+// instead of the empty body's), and an empty body; the file is not read.
 //
 // Thread-safe: constant after Open; Answer may run on many threads.
 #pragma once

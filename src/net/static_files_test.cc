@@ -1,11 +1,16 @@
 #include "net/static_files.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "common/files.h"
+#include "net/http_server.h"
 
 namespace sluice::net {
 namespace {
@@ -86,6 +91,48 @@ TEST_F(StaticFilesTest, HeadAnswersTheHeadersWithoutABody) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "");
   EXPECT_EQ(r.header("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(r.header("Content-Length"), "10");  // GET's: "export {};"
+}
+
+// Over HTTP: HEAD's Content-Length is GET's, and no body follows (the next
+// answer on the connection starts right after HEAD's headers).
+TEST_F(StaticFilesTest, HeadOverHttpGivesGetsContentLengthAndNoBody) {
+  std::unique_ptr<HttpServer> server = HttpServer::Create({});
+  uint16_t port = 0;
+  const StaticFiles& files = *files_;
+  auto listener = server->Listen(
+      "127.0.0.1", 0,
+      [&files](HttpRequest request, std::shared_ptr<Responder> responder) {
+        responder->Send(files.Answer(request));
+      },
+      &port);
+  ASSERT_TRUE(listener.ok()) << listener.status().ToString();
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string requests =
+      "HEAD /index.html HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(requests.size()));
+  std::string received;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) received.append(buf, n);
+  ::close(fd);
+  server->Stop();
+
+  const size_t head_end = received.find("\r\n\r\n");
+  ASSERT_NE(head_end, std::string::npos) << received;
+  const std::string head = received.substr(0, head_end + 2);
+  EXPECT_TRUE(head.starts_with("HTTP/1.1 200")) << head;
+  EXPECT_NE(head.find("Content-Length: 13\r\n"), std::string::npos) << head;  // <h1>home</h1>
+  const std::string rest = received.substr(head_end + 4);
+  EXPECT_TRUE(rest.starts_with("HTTP/1.1 200")) << "a body followed HEAD's headers: " << rest;
+  EXPECT_NE(rest.find("Content-Length: 13\r\n"), std::string::npos) << rest;
+  EXPECT_TRUE(rest.ends_with("\r\n\r\n<h1>home</h1>")) << rest;
 }
 
 TEST_F(StaticFilesTest, OtherMethodsAreRefusedWithAllow) {

@@ -65,6 +65,15 @@ struct Resolution {
   Target main;
   std::optional<Target> additional;
   double weight = 0;
+  // The function's reserved concurrency (a function-level setting, as in
+  // Lambda: $LATEST's, whatever the qualifier); <= 0 when none.
+  int reserved_concurrency = 0;
+};
+
+// The invocations of one function running now, over all its versions and
+// aliases, against its reserved concurrency.
+struct InFlight {
+  std::atomic<int> running{0};
 };
 
 struct CachedResolution {
@@ -133,8 +142,18 @@ class RuntimeImpl final : public FunctionRuntime {
       return;
     }
     const Target& target = Pick(*resolved);
+    std::shared_ptr<InFlight> in_flight;
+    if (resolved->reserved_concurrency > 0) {
+      in_flight = InFlightOf(request.function);
+      if (in_flight->running.fetch_add(1) >= resolved->reserved_concurrency) {
+        in_flight->running.fetch_sub(1);
+        done(Throttled());
+        return;
+      }
+    }
     Result<std::shared_ptr<VersionPool>> pool = PoolFor(request.function, target);
     if (!pool.ok()) {
+      if (in_flight) in_flight->running.fetch_sub(1);
       done(ErrorResult(500, "ServiceException", "Service", pool.status().message()));
       return;
     }
@@ -144,12 +163,15 @@ class RuntimeImpl final : public FunctionRuntime {
     inv.function_arn =
         Arn(request.function, request.qualifier == "$LATEST" ? "" : request.qualifier);
     inv.trace_id = request.trace_id.empty() ? NewTraceId() : request.trace_id;
+    inv.tail_log = request.tail_log;
     const int64_t started_ms = DefaultClock().NowMillis();
     const Clock::time_point started = Clock::now();
     std::string features = request.features.empty() ? inv.payload : std::move(request.features);
     inv.done = [this, done = std::move(done), function = request.function,
                 qualifier = request.qualifier, version = target.version, rid = inv.request_id,
-                features = std::move(features), started, started_ms](InvocationOutcome o) mutable {
+                features = std::move(features), started, started_ms,
+                in_flight = std::move(in_flight)](InvocationOutcome o) mutable {
+      if (in_flight) in_flight->running.fetch_sub(1);
       InvokeResult r = ToResult(std::move(o), version, rid);
       Record(function, qualifier, version, started_ms,
              duration_cast<microseconds>(Clock::now() - started), r, features);
@@ -178,12 +200,33 @@ class RuntimeImpl final : public FunctionRuntime {
   }
 
  private:
+  // Lambda's answer to an invocation beyond the function's reserved
+  // concurrency: 429 at once, never queued.
+  static InvokeResult Throttled() {
+    InvokeResult r;
+    r.status = 429;
+    r.error_type = "TooManyRequestsException";
+    r.body = nlohmann::json{{"Reason", "ReservedFunctionConcurrentInvocationLimitExceeded"},
+                            {"Type", "User"},
+                            {"message", "Rate Exceeded."}}
+                 .dump();
+    return r;
+  }
+
+  std::shared_ptr<InFlight> InFlightOf(const std::string& function) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::shared_ptr<InFlight>& slot = in_flight_[function];
+    if (!slot) slot = std::make_shared<InFlight>();
+    return slot;
+  }
+
   static InvokeResult ToResult(InvocationOutcome o, const std::string& version,
                                const std::string& rid) {
     InvokeResult r;
     r.request_id = rid;
     r.executed_version = version;
     r.body = std::move(o.body);
+    r.log_tail = std::move(o.log);
     switch (o.kind) {
       case InvocationOutcome::Kind::kResponse:
         break;
@@ -263,6 +306,7 @@ class RuntimeImpl final : public FunctionRuntime {
       return fn.status();
     }
     Resolution r;
+    r.reserved_concurrency = fn->latest.reserved_concurrency;
     if (qualifier.empty() || qualifier == "$LATEST") {
       r.main = Target{"$LATEST", fn->latest, Sha256Hex(store::FunctionConfigJson(fn->latest))};
       return r;
@@ -397,6 +441,7 @@ class RuntimeImpl final : public FunctionRuntime {
   bool stopping_ = false;
   std::map<std::string, CachedResolution> resolutions_;
   std::map<std::string, std::shared_ptr<VersionPool>> pools_;
+  std::map<std::string, std::shared_ptr<InFlight>> in_flight_;  // by function
   std::thread background_;
 
   std::mutex records_mu_;

@@ -17,7 +17,12 @@
 //        JSON as the body (Lambda's X-Amz-Function-Error)
 //   404  ResourceNotFoundException: no such function, version or alias
 //   413  RequestEntityTooLargeException: an event over 6 MiB
-//   429  TooManyRequestsException: every instance busy and the queue full
+//   429  TooManyRequestsException: every instance busy and the queue full;
+//        or, at once and never queued, as many invocations of the function
+//        running as its reserved concurrency -- counted over all its
+//        versions and aliases, the setting being $LATEST's as in Lambda --
+//        with body {"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded",
+//        "Type":"User","message":"Rate Exceeded."}
 //   500  ServiceException: the version cannot run here (image missing...)
 // Error bodies other than the function's own are {"Type":"User"|"Service",
 // "message":"..."} with Lambda's exception name in error_type.
@@ -84,6 +89,9 @@ struct InvokeRequest {
   // What to record as the input features (a function URL's body rather
   // than its envelope); the payload when empty.
   std::string features;
+  // Lambda's LogType Tail: the invocation's log comes back in
+  // InvokeResult::log_tail.
+  bool tail_log = false;
 };
 
 struct InvokeResult {
@@ -93,6 +101,9 @@ struct InvokeResult {
   std::string function_error;    // "Unhandled" or ""
   std::string error_type;        // "Function.Unhandled", "ResourceNotFoundException"...
   std::string request_id;
+  // With InvokeRequest::tail_log: the last 4 KiB of the invocation's log
+  // (START, the function's output, END and REPORT, or the error).
+  std::string log_tail;
 };
 
 class FunctionRuntime {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -45,6 +46,8 @@ class FunctionRuntimeTest : public ::testing::Test {
     c.image_digest = "sha256:" + std::string(64, 'a');
     c.env["COLOR"] = color;
     c.timeout_s = 10;
+    c.reserved_concurrency = reserved_concurrency_;
+    c.memory_mb = memory_mb_;
     return c;
   }
 
@@ -68,6 +71,13 @@ class FunctionRuntimeTest : public ::testing::Test {
     return runtime_->InvokeAndWait(std::move(r));
   }
 
+  std::string Log() {
+    auto log = FunctionLogs::Tail(dir_.path() / "functions" / "logs", "fn", 1 << 20);
+    return log.ok() ? *log : log.status().ToString();
+  }
+
+  int reserved_concurrency_ = -1;
+  int memory_mb_ = 128;
   TempDir dir_ = store::testing::MakeStateDir();
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<FunctionRuntime> runtime_;
@@ -194,6 +204,83 @@ TEST_F(FunctionRuntimeTest, InvocationsAreRecordedAndLogged) {
   EXPECT_NE(log->find(" Version: 1"), std::string::npos) << *log;
   EXPECT_NE(log->find("REPORT RequestId: "), std::string::npos) << *log;
   EXPECT_NE(log->find("runtime started"), std::string::npos) << *log;
+}
+
+TEST_F(FunctionRuntimeTest, ReservedConcurrencyBoundsTheFunctionOverAllItsVersionsAndAliases) {
+  reserved_concurrency_ = 2;
+  StartRuntime();
+  DeployOrDie("red", {"live"});
+  DeployOrDie("blue");  // version 2; live stays on 1
+  // One invocation on the alias, one on version 2: the function's two.
+  std::vector<std::future<InvokeResult>> running;
+  for (const char* qualifier : {"live", "2"}) {
+    auto promise = std::make_shared<std::promise<InvokeResult>>();
+    running.push_back(promise->get_future());
+    InvokeRequest r;
+    r.function = "fn";
+    r.qualifier = qualifier;
+    r.payload = R"({"sleep": 1})";
+    runtime_->Invoke(std::move(r), [promise](InvokeResult res) { promise->set_value(res); });
+  }
+  for (const char* qualifier : {"", "1", "2", "live"}) {
+    InvokeResult throttled = Call(qualifier, {{"echo", 1}});
+    EXPECT_EQ(throttled.status, 429) << qualifier;
+    EXPECT_EQ(throttled.error_type, "TooManyRequestsException");
+    EXPECT_EQ(nlohmann::json::parse(throttled.body),
+              nlohmann::json({{"Reason", "ReservedFunctionConcurrentInvocationLimitExceeded"},
+                              {"Type", "User"},
+                              {"message", "Rate Exceeded."}}));
+    EXPECT_TRUE(throttled.executed_version.empty());
+  }
+  for (auto& f : running) EXPECT_EQ(f.get().status, 200);
+  // Their slots are free again.
+  EXPECT_EQ(Call("live", {{"echo", 1}}).status, 200);
+  EXPECT_EQ(Call("", {{"echo", 1}}).status, 200);
+}
+
+TEST_F(FunctionRuntimeTest, AnInstanceOverItsMemorySizeIsKilledAndReplaced) {
+  memory_mb_ = 64;
+  StartRuntime();
+  DeployOrDie("red");
+  InvokeResult before = Call("", {{"echo", 1}});
+  ASSERT_EQ(before.status, 200) << before.body;
+  // 200 MB held until the reaper's next sample kills the instance.
+  InvokeResult killed = Call("", {{"alloc", 200}, {"sleep", 60}});
+  EXPECT_EQ(killed.status, 200);
+  EXPECT_EQ(killed.function_error, "Unhandled");
+  EXPECT_EQ(killed.error_type, "Runtime.OutOfMemory");
+  auto body = nlohmann::json::parse(killed.body);
+  EXPECT_EQ(body["errorType"], "Runtime.OutOfMemory");
+  EXPECT_EQ(body["errorMessage"], "RequestId: " + killed.request_id +
+                                      " Error: Runtime exited with error: signal: killed");
+  InvokeResult after = Call("", {{"echo", 2}});
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_NE(nlohmann::json::parse(after.body)["pid"], nlohmann::json::parse(before.body)["pid"]);
+  runtime_->Shutdown();  // writes the log
+  EXPECT_NE(Log().find("Runtime.OutOfMemory"), std::string::npos) << Log();
+}
+
+TEST_F(FunctionRuntimeTest, TheReportLineGivesTheInstancesPeakMemory) {
+  StartRuntime();
+  DeployOrDie("red");
+  // 40 MB allocated and kept: the instance's peak stays above it, and each
+  // later REPORT says so once the reaper has sampled it.
+  ASSERT_EQ(Call("", {{"alloc", 40}}).status, 200);
+  int used_mb = 0;
+  for (int i = 0; i < 300 && used_mb < 40; ++i) {
+    InvokeRequest r;
+    r.function = "fn";
+    r.payload = R"({"sleep": 0.1})";
+    r.tail_log = true;
+    InvokeResult res = runtime_->InvokeAndWait(std::move(r));
+    ASSERT_EQ(res.status, 200) << res.body;
+    constexpr std::string_view kUsed = "\tMax Memory Used: ";
+    size_t at = res.log_tail.find(kUsed);
+    ASSERT_NE(at, std::string::npos) << res.log_tail;
+    used_mb = std::atoi(res.log_tail.c_str() + at + kUsed.size());
+  }
+  EXPECT_GE(used_mb, 40);
+  EXPECT_LT(used_mb, 128);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
 #include "common/clock.h"
 #include "common/ids.h"
 #include "serve/function_url.h"
@@ -19,6 +20,7 @@ net::HttpResponse InvokeApiResponse(const InvokeResult& r) {
   if (!r.executed_version.empty()) out.set("X-Amz-Executed-Version", r.executed_version);
   if (!r.function_error.empty()) out.set("X-Amz-Function-Error", r.function_error);
   if (r.status != 200 && !r.error_type.empty()) out.set("X-Amzn-ErrorType", r.error_type);
+  if (!r.log_tail.empty()) out.set("X-Amz-Log-Result", Base64Encode(r.log_tail));
   return out;
 }
 
@@ -45,6 +47,7 @@ void HandleInvoke(FunctionRuntime& runtime, store::Store& store, const net::Http
   invoke.qualifier = request.query_param("Qualifier");
   invoke.payload = request.body.empty() ? "{}" : request.body;
   invoke.trace_id = std::string(request.header("X-Amzn-Trace-Id"));
+  invoke.tail_log = request.header("X-Amz-Log-Type") == "Tail";
   const std::string_view type = request.header("X-Amz-Invocation-Type");
   if (type == "DryRun") {
     auto fn = store.functions().GetFunction(invoke.function);

@@ -5,6 +5,8 @@
 //        Lambda's Invoke API. The body is the event; the answer is the
 //        function's result with X-Amz-Executed-Version, X-Amzn-RequestId
 //        and, for a function error, X-Amz-Function-Error: Unhandled.
+//        X-Amz-Log-Type: Tail adds X-Amz-Log-Result, base64 of the last
+//        4 KiB of the invocation's log (START, its output, END, REPORT).
 //        X-Amz-Invocation-Type: Event answers 202 at once and runs it;
 //        DryRun answers 204 once the function and qualifier resolve. The
 //        name "function" (the Runtime Interface Emulator's only route)

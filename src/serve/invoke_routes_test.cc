@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
 #include "common/clock.h"
 #include "oci/registry_http.h"
 #include "serve/deploy.h"
@@ -130,6 +131,39 @@ TEST_F(InvokeRoutesTest, AFunctionUrlSendsTheVersion2EventAndReturnsTheJsonAnswe
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(Call("GET", "/elsewhere", "").status, 404);
   EXPECT_EQ(Call("GET", "/elsewhere", "").body, "not ours");
+}
+
+// The function sleeps after printing: its output comes through a pipe,
+// its answer over HTTP, and the log is taken when the answer arrives.
+TEST_F(InvokeRoutesTest, LogTypeTailReturnsTheInvocationsLogInBase64) {
+  oci::HttpResponse r = Call("POST", "/2015-03-31/functions/fn/invocations?Qualifier=live",
+                             R"({"print": "scoring one applicant", "sleep": 0.2, "echo": 1})",
+                             {{"X-Amz-Log-Type", "Tail"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string rid(r.header("x-amzn-requestid"));
+  auto log = Base64Decode(r.header("x-amz-log-result"));
+  ASSERT_TRUE(log.ok()) << r.header("x-amz-log-result");
+  EXPECT_TRUE(log->starts_with("START RequestId: " + rid + " Version: 1\n")) << *log;
+  EXPECT_NE(log->find("scoring one applicant\n"), std::string::npos) << *log;
+  EXPECT_NE(log->find("END RequestId: " + rid + "\n"), std::string::npos) << *log;
+  EXPECT_NE(log->find("REPORT RequestId: " + rid + "\tDuration: "), std::string::npos) << *log;
+  EXPECT_NE(log->find("\tMax Memory Used: "), std::string::npos) << *log;
+  EXPECT_EQ(log->find("runtime started"), std::string::npos) << "not this invocation's: " << *log;
+
+  // Only the last 4 KiB.
+  const std::string long_line(3000, 'y');
+  oci::HttpResponse chatty =
+      Call("POST", "/2015-03-31/functions/fn/invocations",
+           nlohmann::json{{"print", long_line + "\n" + long_line}, {"sleep", 0.2}}.dump(),
+           {{"X-Amz-Log-Type", "Tail"}});
+  auto chatty_log = Base64Decode(chatty.header("x-amz-log-result"));
+  ASSERT_TRUE(chatty_log.ok());
+  EXPECT_EQ(chatty_log->size(), 4096u);
+  EXPECT_NE(chatty_log->find("REPORT RequestId: "), std::string::npos);
+
+  oci::HttpResponse plain =
+      Call("POST", "/2015-03-31/functions/fn/invocations?Qualifier=live", R"({"echo": 1})");
+  EXPECT_TRUE(plain.header("x-amz-log-result").empty());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "serve/version_pool.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -16,6 +17,7 @@
 
 #include "common/cancellation.h"
 #include "common/clock.h"
+#include "serve/instance_memory.h"
 
 namespace sluice::serve {
 namespace {
@@ -27,6 +29,7 @@ using std::chrono::milliseconds;
 
 constexpr std::string_view kApi = "/2018-06-01/runtime/";
 constexpr std::string_view kInvocation = "/2018-06-01/runtime/invocation/";
+constexpr size_t kLogTailBytes = 4096;
 
 std::string ErrorJson(std::string_view type, std::string_view message) {
   return nlohmann::json{{"errorMessage", message}, {"errorType", type}}.dump();
@@ -64,6 +67,32 @@ struct Instance {
   std::set<std::string> answered;  // request ids already answered (for 403)
   Cancellation cancel;
   std::thread thread;
+  // Memory, sampled by WatchMemory.
+  std::vector<pid_t> pids;  // found by their AWS_LAMBDA_RUNTIME_API
+  int64_t peak_bytes = 0;
+  bool out_of_memory = false;
+  std::atomic<bool> sampled{false};  // FirstSample ran
+  // The log of a current invocation with tail_log; its own lock, since the
+  // instance's output lines arrive on the instance's thread.
+  std::atomic<bool> tailing{false};
+  std::mutex tail_mu;
+  std::string tail;
+
+  void Tail(std::string_view line) {
+    std::lock_guard<std::mutex> lock(tail_mu);
+    tail.append(line).push_back('\n');
+    if (tail.size() > 2 * kLogTailBytes) tail.erase(0, tail.size() - kLogTailBytes);
+  }
+  // The collected log with `last` appended, its last 4 KiB; stops collecting.
+  std::string TakeTail(std::string_view last) {
+    if (!tailing.exchange(false)) return "";
+    std::lock_guard<std::mutex> lock(tail_mu);
+    std::string out = std::move(tail);
+    tail.clear();
+    out.append(last);
+    if (out.size() > kLogTailBytes) out.erase(0, out.size() - kLogTailBytes);
+    return out;
+  }
 };
 
 class PoolImpl final : public VersionPool, public std::enable_shared_from_this<PoolImpl> {
@@ -114,7 +143,7 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
           Pending p = std::move(*in.current);
           in.current.reset();
           Log("END RequestId: " + p.invocation.request_id);
-          TimedOut(std::move(p.invocation), &fire);
+          TimedOut(std::move(p.invocation), &fire, &in);
           Kill(in);
         } else if (!in.current && in.started && in.waiting &&
                    now - in.idle_since >= options_.idle_ttl) {
@@ -124,6 +153,7 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
     }
     for (auto& f : fire) f();
     for (std::thread& t : finished) t.join();
+    WatchMemory();
   }
 
   void Shutdown() override {
@@ -175,22 +205,30 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
   }
 
   static void Fail(Invocation invocation, InvocationOutcome::Kind kind, std::string type,
-                   const std::string& message, std::vector<std::function<void()>>* fire) {
+                   const std::string& message, std::vector<std::function<void()>>* fire,
+                   std::string log = "") {
     InvocationOutcome outcome;
     outcome.kind = kind;
     outcome.error_type = type;
     outcome.body = ErrorJson(type, message);
+    outcome.log = std::move(log);
     fire->push_back([done = std::move(invocation.done), o = std::move(outcome)]() mutable {
       if (done) done(std::move(o));
     });
   }
 
-  void TimedOut(Invocation invocation, std::vector<std::function<void()>>* fire) {
+  // `in`: the instance it ran on, when it got that far.
+  void TimedOut(Invocation invocation, std::vector<std::function<void()>>* fire,
+                Instance* in = nullptr) {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f", options_.timeout.count() / 1000.0);
-    Log(invocation.request_id + " Task timed out after " + seconds + " seconds");
+    const std::string line =
+        invocation.request_id + " Task timed out after " + seconds + " seconds";
+    Log(line);
+    std::string log =
+        in ? in->TakeTail("END RequestId: " + invocation.request_id + "\n" + line + "\n") : "";
     Fail(std::move(invocation), InvocationOutcome::Kind::kRuntimeError, "Sandbox.Timeout",
-         std::string("Task timed out after ") + seconds + " seconds", fire);
+         std::string("Task timed out after ") + seconds + " seconds", fire, std::move(log));
   }
 
   // Hands queued invocations to instances, starting new ones as allowed.
@@ -244,7 +282,14 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
     r.body = p.invocation.payload;
     in.current_sent = true;
     p.sent_at = Clock::now();
-    Log("START RequestId: " + p.invocation.request_id + " Version: " + version_label());
+    const std::string start =
+        "START RequestId: " + p.invocation.request_id + " Version: " + version_label();
+    Log(start);
+    if (p.invocation.tail_log) {
+      std::lock_guard<std::mutex> lock(in.tail_mu);
+      in.tail = start + "\n";
+    }
+    in.tailing = p.invocation.tail_log;
     next->Send(std::move(r));
   }
 
@@ -263,8 +308,9 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
     const int id = in->id;
     auto listener = server_.Listen(
         "127.0.0.1", 0,
-        [weak, id](net::HttpRequest request, std::shared_ptr<net::Responder> responder) {
+        [weak, id, in](net::HttpRequest request, std::shared_ptr<net::Responder> responder) {
           if (auto pool = weak.lock()) {
+            if (!in->sampled.load(std::memory_order_relaxed)) pool->FirstSample(*in);
             pool->OnApi(id, std::move(request), std::move(responder));
           } else {
             responder->Send(ApiError(500, "Runtime.Shutdown", "the function runtime stopped"));
@@ -293,11 +339,14 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
   void RunInstance(std::shared_ptr<Instance> in, runner::ProcessSpec spec) {
     struct Sink final : runner::LineSink {
       PoolImpl* pool;
+      Instance* in;
       void OnLine(runner::StreamKind, std::string_view line) override {
         if (pool->options_.log) pool->options_.log(line);
+        if (in->tailing) in->Tail(line);
       }
     } sink;
     sink.pool = this;
+    sink.in = in.get();
     Result<runner::ProcessResult> result = runner_.Run(spec, sink, in->cancel);
     std::string why;
     if (!result.ok()) {
@@ -321,9 +370,19 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
         Pending p = std::move(*in->current);
         in->current.reset();
         std::string type = in->started ? "Runtime.ExitError" : "Runtime.InitError";
-        Log("RequestId: " + p.invocation.request_id + " Error: " + why);
-        Fail(std::move(p.invocation), InvocationOutcome::Kind::kRuntimeError, type,
-             options_.name + ": " + why, &fire);
+        std::string message = options_.name + ": " + why;
+        std::string line = "RequestId: " + p.invocation.request_id + " Error: " + why;
+        if (in->out_of_memory) {
+          // Lambda's words for an environment killed over its memory size.
+          type = "Runtime.OutOfMemory";
+          message = line = "RequestId: " + p.invocation.request_id +
+                           " Error: Runtime exited with error: signal: killed";
+        }
+        Log(line);
+        Log(type);
+        std::string log = in->TakeTail(line + "\n" + type + "\n");
+        Fail(std::move(p.invocation), InvocationOutcome::Kind::kRuntimeError, type, message, &fire,
+             std::move(log));
       }
       finished_.push_back(std::move(in->thread));
       instances_.erase(in->id);
@@ -331,6 +390,62 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
     }
     gone_.notify_all();
     for (auto& f : fire) f();
+  }
+
+  static std::string RuntimeApiEntry(uint16_t port) {
+    return "AWS_LAMBDA_RUNTIME_API=127.0.0.1:" + std::to_string(port);
+  }
+
+  // An instance's first sample, at its first Runtime API request (its init
+  // done), so that its first REPORT has a figure: once per instance, on
+  // the I/O thread, outside the lock.
+  void FirstSample(Instance& in) {
+    if (in.sampled.exchange(true)) return;
+    std::vector<pid_t> pids = ProcessesWithEnvironment(RuntimeApiEntry(in.port));
+    const int64_t peak = ProcessTreePeakBytes(pids);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (in.pids.empty()) in.pids = std::move(pids);
+    in.peak_bytes = std::max(in.peak_bytes, peak);
+  }
+
+  // Samples the instances' memory and kills those over memory_mb. /proc
+  // is read outside the lock; an instance's processes are looked up by
+  // their environment until found.
+  void WatchMemory() {
+    struct Probe {
+      int id;
+      uint16_t port;
+      std::vector<pid_t> pids;
+      int64_t peak = 0;
+    };
+    std::vector<Probe> probes;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& [id, in] : instances_) {
+        if (!in->dying) probes.push_back({id, in->port, in->pids});
+      }
+    }
+    for (Probe& p : probes) {
+      if (p.pids.empty()) {
+        p.pids = ProcessesWithEnvironment(RuntimeApiEntry(p.port));
+      }
+      p.peak = ProcessTreePeakBytes(p.pids);
+    }
+    const int64_t limit = int64_t{options_.memory_mb} << 20;
+    std::lock_guard<std::mutex> lock(mu_);
+    for (Probe& p : probes) {
+      auto it = instances_.find(p.id);
+      if (it == instances_.end() || it->second->dying) continue;
+      Instance& in = *it->second;
+      in.pids = std::move(p.pids);
+      in.peak_bytes = std::max(in.peak_bytes, p.peak);
+      if (options_.memory_mb > 0 && in.peak_bytes > limit) {
+        Log("instance of " + options_.name + " used " + std::to_string(in.peak_bytes >> 20) +
+            " MB, over its " + std::to_string(options_.memory_mb) + " MB: killed");
+        in.out_of_memory = true;
+        Kill(in);
+      }
+    }
   }
 
   void Kill(Instance& in) {
@@ -430,12 +545,16 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
     Log("END RequestId: " + rid);
     const auto billed = std::max<int64_t>(
         1, (duration_cast<microseconds>(took).count() + 999) / 1000);  // whole ms, as Lambda bills
-    std::string report = "REPORT RequestId: " + rid + "\tDuration: " + Millis(took) +
-                         " ms\tBilled Duration: " + std::to_string(billed) +
-                         " ms\tMemory Size: " + std::to_string(options_.memory_mb) + " MB";
+    std::string report =
+        "REPORT RequestId: " + rid + "\tDuration: " + Millis(took) +
+        " ms\tBilled Duration: " + std::to_string(billed) +
+        " ms\tMemory Size: " + std::to_string(options_.memory_mb) + " MB" +
+        "\tMax Memory Used: " + std::to_string((in.peak_bytes + (1 << 20) - 1) >> 20) + " MB";
     if (outcome.init_duration.count() > 0)
       report += "\tInit Duration: " + Millis(outcome.init_duration) + " ms";
     Log(report);
+    if (p.invocation.tail_log)
+      outcome.log = in.TakeTail("END RequestId: " + rid + "\n" + report + "\n");
     fire->push_back([done = std::move(p.invocation.done), o = std::move(outcome)]() mutable {
       if (done) done(std::move(o));
     });

@@ -34,6 +34,20 @@
 // are stopped by Reap(). A pool never restarts instances on its own: a
 // broken image fails each invocation once, with the reason.
 //
+// Memory: Reap() also samples each instance's processes from /proc
+// (serve/instance_memory.h; also once when an instance first calls the
+// Runtime API, never per invocation) and kills one whose peak is over
+// `memory_mb`;
+// its invocation fails with Runtime.OutOfMemory ("Runtime exited with
+// error: signal: killed", as Lambda says) and the next invocation gets a
+// new instance. The peak so far is the REPORT line's "Max Memory Used".
+//
+// Log tail: an invocation with `tail_log` gets the lines logged for it --
+// START, what the instance wrote meanwhile, END and REPORT or the error --
+// in InvocationOutcome::log, the last 4 KiB, as Lambda's LogType Tail. The
+// instance's output comes through a pipe and its answer over HTTP, so a
+// line written just before answering may miss it.
+//
 // Thread-safety: every public method may be called from any thread;
 // `done` callbacks run on the server's I/O threads or the pool's own,
 // never under the pool's lock, exactly once per invocation.
@@ -62,6 +76,7 @@ struct InvocationOutcome {
   std::string body;
   std::string error_type;  // "Function.Unhandled", "Sandbox.Timeout", "Runtime.ExitError"...
   std::chrono::microseconds init_duration{0};  // > 0 when a cold start served it
+  std::string log;                             // with Invocation::tail_log: its log's last 4 KiB
 };
 
 struct Invocation {
@@ -69,6 +84,7 @@ struct Invocation {
   std::string payload;     // the event
   std::string function_arn;
   std::string trace_id;  // "Root=1-...;Parent=...;Sampled=0"
+  bool tail_log = false;  // collect its log into InvocationOutcome::log
   std::function<void(InvocationOutcome)> done;
 };
 
@@ -78,7 +94,7 @@ struct VersionPoolOptions {
   // AWS_LAMBDA_RUNTIME_API to env.
   runner::ProcessSpec process;
   std::chrono::milliseconds timeout{3000};  // per invocation
-  int memory_mb = 128;                      // for the REPORT line (not enforced)
+  int memory_mb = 128;                      // per instance, enforced by Reap(); 0: no limit
   int max_instances = 2;
   int max_queue = 1024;
   std::chrono::milliseconds idle_ttl{300'000};
@@ -97,8 +113,9 @@ class VersionPool {
   virtual ~VersionPool() = default;
 
   virtual void Invoke(Invocation invocation) = 0;
-  // Fails overdue invocations (killing their instances) and stops idle
-  // instances; call it periodically (the runtime does every 100 ms).
+  // Fails overdue invocations (killing their instances), stops idle
+  // instances and kills those over their memory size; call it periodically
+  // (the runtime does every 100 ms).
   virtual void Reap(std::chrono::steady_clock::time_point now) = 0;
   // Stops every instance and fails what is queued or running
   // (Runtime.Shutdown); waits until the instance processes are gone.

@@ -5,7 +5,9 @@ client). Each event is a JSON object saying what to do:
   {"echo": X}          respond {"echo": X, "pid", "request_id", "deadline_ms",
                        "arn", "trace_id", "count", "version", "color"} (the
                        last two from AWS_LAMBDA_FUNCTION_VERSION and COLOR)
-  {"sleep": S, ...}    sleep S seconds first
+  {"print": T, ...}    print T on stdout first
+  {"alloc": MB, ...}   then allocate MB megabytes, written to and kept
+  {"sleep": S, ...}    then sleep S seconds
   {"error": M}         post M to /error as Function.TestError
   {"exit": C}          exit with code C without answering
   {"big": N}           respond with N bytes ("x" * N as a JSON string)
@@ -39,6 +41,7 @@ if os.environ.get("INIT_ERROR"):
 
 print("runtime started", flush=True)
 count = 0
+kept = []
 while True:
     conn.request("GET", base + "/invocation/next")
     r = conn.getresponse()
@@ -50,6 +53,10 @@ while True:
         event["path"] = raw_path
     rid = r.getheader("Lambda-Runtime-Aws-Request-Id")
     count += 1
+    if "print" in event:
+        print(event["print"], flush=True)
+    if "alloc" in event:
+        kept.append(bytearray(b"x") * (event["alloc"] * 1024 * 1024))
     if "sleep" in event:
         time.sleep(event["sleep"])
     if "exit" in event:
