@@ -17,9 +17,9 @@ TEST(IdsTest, ExecutionIdsAreUrlSafeAndDistinct) {
     std::string id = NewExecutionId();
     ASSERT_EQ(id.size(), 22u);
     EXPECT_NE(id[0], '-');
-    EXPECT_EQ(id.find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"),
-              std::string::npos);
+    EXPECT_EQ(
+        id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"),
+        std::string::npos);
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 1000u);

@@ -109,8 +109,7 @@ HttpRequest ToRequest(const http::request<http::string_body>& in, const tcp::end
 class ServerImpl final : public HttpServer {
  public:
   explicit ServerImpl(HttpServerOptions options)
-      : options_(options),
-        state_(std::make_shared<ServerState>()) {
+      : options_(options), state_(std::make_shared<ServerState>()) {
     // One event loop per thread, each connection on one of them: a
     // connection's handlers never run concurrently and need no strand.
     const int threads = std::max(options_.io_threads, 1);
@@ -274,9 +273,9 @@ class ServerImpl final : public HttpServer {
       if (read_ec) {
         std::optional<HttpResponse> refusal;
         if (read_ec == http::error::body_limit) {
-          refusal = HttpResponse::Json(413, R"({"message":"the request body is larger than )" +
-                                                std::to_string(options_.max_body_bytes) +
-                                                R"( bytes"})");
+          refusal =
+              HttpResponse::Json(413, R"({"message":"the request body is larger than )" +
+                                          std::to_string(options_.max_body_bytes) + R"( bytes"})");
         } else if (read_ec != http::error::end_of_stream && read_ec != asio::error::eof &&
                    read_ec != asio::error::connection_reset &&
                    read_ec != asio::error::operation_aborted &&

@@ -25,7 +25,6 @@ struct ResponseFraming {
   bool head = false;  // the request was HEAD
 };
 
-void AppendResponse(const HttpResponse& response, const ResponseFraming& framing,
-                    std::string* out);
+void AppendResponse(const HttpResponse& response, const ResponseFraming& framing, std::string* out);
 
 }  // namespace sluice::net

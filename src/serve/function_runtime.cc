@@ -39,8 +39,8 @@ std::string NewTraceId() {
   char epoch[16];
   std::snprintf(epoch, sizeof epoch, "%08llx",
                 static_cast<unsigned long long>(DefaultClock().NowMillis() / 1000));
-  return "Root=1-" + std::string(epoch) + "-" + QuickRandomHex(12) + ";Parent=" + QuickRandomHex(8) +
-         ";Sampled=0";
+  return "Root=1-" + std::string(epoch) + "-" + QuickRandomHex(12) +
+         ";Parent=" + QuickRandomHex(8) + ";Sampled=0";
 }
 
 InvokeResult ErrorResult(int status, std::string type, std::string_view kind,

@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "common/text.h"
 
@@ -243,12 +243,12 @@ Result<int> RuntimeClient::PostError(const std::string& request_id, const Functi
 }
 
 Result<Invocation> RuntimeClient::PostResponseAndNext(const std::string& request_id,
-                                                     const std::string& body, int* posted) {
+                                                      const std::string& body, int* posted) {
   return connection_->PostAndNext("/invocation/" + request_id + "/response", body, "", posted);
 }
 
 Result<Invocation> RuntimeClient::PostErrorAndNext(const std::string& request_id,
-                                                  const FunctionError& error, int* posted) {
+                                                   const FunctionError& error, int* posted) {
   return connection_->PostAndNext("/invocation/" + request_id + "/error", ErrorBody(error),
                                   error.type, posted);
 }
