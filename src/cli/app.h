@@ -26,6 +26,7 @@ struct GlobalOptions {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;    // the pipeline failed / validation errors
 inline constexpr int kExitUsage = 2;     // bad flags or input
+inline constexpr int kExitWaiting = 3;   // the execution waits for an approval
 
 class App {
  public:

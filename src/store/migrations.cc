@@ -192,6 +192,46 @@ CREATE TABLE invocations (
 CREATE INDEX invocations_by_function ON invocations (function, id DESC);
 )sql";
 
+// Version 7: approvals. One row per HarnessApproval step that asked (its
+// settings as resolved when it first ran, and where it stands), and every
+// approve or reject in order. JSON columns as in version 1.
+constexpr std::string_view kMigration7 = R"sql(
+CREATE TABLE approvals (
+  execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
+  node_path TEXT NOT NULL,
+  pipeline_id TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  user_groups_json TEXT NOT NULL DEFAULT '[]',
+  minimum_count INTEGER NOT NULL DEFAULT 1,
+  disallow_executor INTEGER NOT NULL DEFAULT 0,
+  executor TEXT NOT NULL DEFAULT '',
+  approver_inputs_json TEXT NOT NULL DEFAULT '[]',
+  include_history INTEGER NOT NULL DEFAULT 0,
+  requested_ms INTEGER NOT NULL DEFAULT 0,
+  deadline_ms INTEGER NOT NULL DEFAULT 0,
+  decided_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (execution_id, node_path)
+);
+CREATE INDEX approvals_by_status ON approvals (status, requested_ms);
+
+CREATE TABLE approval_activities (
+  id INTEGER PRIMARY KEY,
+  execution_id TEXT NOT NULL,
+  node_path TEXT NOT NULL,
+  user TEXT NOT NULL,
+  email TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL,
+  comments TEXT NOT NULL DEFAULT '',
+  inputs_json TEXT NOT NULL DEFAULT '{}',
+  at_ms INTEGER NOT NULL DEFAULT 0,
+  source TEXT NOT NULL DEFAULT '',
+  FOREIGN KEY (execution_id, node_path) REFERENCES approvals (execution_id, node_path)
+    ON DELETE CASCADE
+);
+CREATE INDEX approval_activities_by_step ON approval_activities (execution_id, node_path, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kMigration1},
     {2, kMigration2},
@@ -199,6 +239,7 @@ constexpr Migration kMigrations[] = {
     {4, kMigration4},
     {5, kMigration5},
     {6, kMigration6},
+    {7, kMigration7},
 };
 
 }  // namespace

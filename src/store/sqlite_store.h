@@ -21,6 +21,7 @@
 
 #include "common/clock.h"
 #include "store/log_files.h"
+#include "store/sqlite_approval_store.h"
 #include "store/sqlite_function_store.h"
 #include "store/statement.h"
 #include "store/store.h"
@@ -63,6 +64,7 @@ class SqliteStore final : public Store {
   Result<std::vector<LogInfo>> ListLogs(const std::string& execution_id) const override;
 
   FunctionStore& functions() override { return *functions_; }
+  ApprovalStore& approvals() override { return *approvals_; }
 
   int schema_version() const override { return schema_version_; }
 
@@ -94,6 +96,7 @@ class SqliteStore final : public Store {
   LogFiles logs_;
   // Set in Open(); declared after db_ so that it is destroyed first.
   std::unique_ptr<SqliteFunctionStore> functions_;
+  std::unique_ptr<SqliteApprovalStore> approvals_;
 };
 
 }  // namespace sluice::store

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/approval_store.h"
 #include "store/function_store.h"
 
 namespace sluice {
@@ -210,6 +211,8 @@ class Store {
   // samples (function_store.h), in the same database. Owned by the Store;
   // thread-safe, unlike the Store's own calls.
   virtual FunctionStore& functions() = 0;
+  // HarnessApproval requests and what approvers did (approval_store.h).
+  virtual ApprovalStore& approvals() = 0;
 
   virtual int schema_version() const = 0;
 };
