@@ -21,6 +21,7 @@
 
 #include "common/clock.h"
 #include "store/log_files.h"
+#include "store/sqlite_auth_store.h"
 #include "store/sqlite_function_store.h"
 #include "store/statement.h"
 #include "store/store.h"
@@ -63,6 +64,8 @@ class SqliteStore final : public Store {
   Result<std::vector<LogInfo>> ListLogs(const std::string& execution_id) const override;
 
   FunctionStore& functions() override { return *functions_; }
+  AuthStore& auth() override { return *auth_; }
+  AuditLog& audit() override { return *audit_; }
 
   int schema_version() const override { return schema_version_; }
 
@@ -92,8 +95,10 @@ class SqliteStore final : public Store {
   mutable std::mutex mu_;
   mutable Statements statements_;
   LogFiles logs_;
-  // Set in Open(); declared after db_ so that it is destroyed first.
+  // Set in Open(); declared after db_ so that they are destroyed first.
   std::unique_ptr<SqliteFunctionStore> functions_;
+  std::unique_ptr<SqliteAuthStore> auth_;
+  std::unique_ptr<SqliteAuditLog> audit_;
 };
 
 }  // namespace sluice::store
