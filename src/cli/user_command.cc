@@ -94,7 +94,7 @@ void AddUserCommand(CLI::App& cli, GlobalOptions& options) {
   add->add_option("--email", add_args->email, "E-mail address (user groups may list it)");
   add->add_option("--display-name", add_args->display_name, "Name to show");
   add->add_option("--role", add_args->role, "viewer | executor | approver | admin")
-      ->default_str("viewer");
+      ->capture_default_str();
   add->add_flag("--password-stdin", add_args->password_stdin,
                 "Read the password from one line of stdin");
   add->callback([&options, add_args] {

@@ -29,8 +29,9 @@ std::vector<std::string> ParseUsers(const ParseContext& ctx, const Field& field)
   std::set<std::string> seen;
   for (const YAML::Node& item : field.value) {
     if (!item.IsScalar() || item.Scalar().empty()) {
-      ctx.Error(ctx.At(item), "elements of \"users\" must be user names or e-mail addresses, not " +
-                                  internal::KindName(item));
+      const std::string kind = item.IsScalar() ? "an empty string" : internal::KindName(item);
+      ctx.Error(ctx.At(item),
+                "elements of \"users\" must be user names or e-mail addresses, not " + kind);
       continue;
     }
     if (!seen.insert(item.Scalar()).second) {

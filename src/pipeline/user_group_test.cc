@@ -125,16 +125,17 @@ TEST_F(UserGroupTest, ReportsMalformedGroupsAtTheirLocation) {
   EXPECT_THAT(out, HasSubstr(".harness/usergroups/b.yaml:4:7: error: elements of \"users\" must "
                              "be user names or e-mail addresses, not a mapping"));
   EXPECT_THAT(out, HasSubstr(".harness/usergroups/b.yaml:5:7: error: elements of \"users\" must "
-                             "be user names or e-mail addresses, not "));
+                             "be user names or e-mail addresses, not an empty string"));
   EXPECT_THAT(out, HasSubstr(".harness/usergroups/b.yaml:7:7: warning: user \"dan\" is listed "
                              "twice"));
   EXPECT_THAT(out, HasSubstr(".harness/usergroups/b.yaml:8:3: warning: unknown key \"roles\" in "
                              "userGroup"));
-  EXPECT_THAT(out, HasSubstr(".harness/usergroups/c.yaml:3:10: error: \"users\" must be a list"));
+  EXPECT_THAT(out, HasSubstr(".harness/usergroups/c.yaml:3:10: error: \"users\" must be a list, "
+                             "not a string (\"alice\")"));
   EXPECT_THAT(out, HasSubstr(".harness/usergroups/c.yaml:2:3: warning: user group \"c\" has no "
                              "users"));
-  EXPECT_THAT(out, HasSubstr(".harness/usergroups/d.yaml:1:1:"));
-  EXPECT_THAT(out, HasSubstr("userGroup"));
+  EXPECT_THAT(out, HasSubstr(".harness/usergroups/d.yaml:1:1: error: expected a userGroup "
+                             "document (a mapping with a top-level \"userGroup:\" key)"));
 }
 
 TEST_F(UserGroupTest, DuplicateIdentifiersAreErrors) {

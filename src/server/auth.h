@@ -30,6 +30,11 @@
 // SHA-256, and none of them appears in a Status, the audit log or the
 // store.
 //
+// Blocking: Authenticate (Basic) and Login verify an Argon2id hash (tens of
+// milliseconds, 64 MiB) and a failure sleeps its delay, so call them from a
+// worker thread, never from net::HttpServer's I/O threads, whose handlers
+// must not block (http_server.h). Tokens and sessions cost one lookup.
+//
 // Thread-safe: one Authenticator serves every request thread. The stores
 // and the clock it is given must outlive it.
 #pragma once
