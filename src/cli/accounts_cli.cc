@@ -1,12 +1,13 @@
 // What `sluice user` and `sluice token` share: reading passwords (from a
 // terminal without echo, or one line of stdin for scripts) and reporting
 // errors.
+#include "cli/accounts_cli.h"
+
 #include <termios.h>
 #include <unistd.h>
 
 #include <iostream>
 
-#include "cli/accounts_cli.h"
 #include "common/clock.h"
 #include "server/password.h"
 

@@ -34,16 +34,17 @@ class AccountsCliFixture : public ::testing::Test {
     err_.str("");
     prompts_.clear();
     terminal_lines_ = std::move(terminal_lines);
-    io_ = std::make_unique<CommandIo>(CommandIo{
-        in_, out_, err_, terminal,
-        [this](std::string_view prompt) -> Result<std::string> {
-          prompts_.emplace_back(prompt);
-          if (terminal_lines_.empty()) return Status::InvalidArgument("no password entered");
-          std::string line = terminal_lines_.front();
-          terminal_lines_.erase(terminal_lines_.begin());
-          return line;
-        },
-        server::Actor{"local:tester", ""}});
+    io_ = std::make_unique<CommandIo>(
+        CommandIo{in_, out_, err_, terminal,
+                  [this](std::string_view prompt) -> Result<std::string> {
+                    prompts_.emplace_back(prompt);
+                    if (terminal_lines_.empty())
+                      return Status::InvalidArgument("no password entered");
+                    std::string line = terminal_lines_.front();
+                    terminal_lines_.erase(terminal_lines_.begin());
+                    return line;
+                  },
+                  server::Actor{"local:tester", ""}});
     return *io_;
   }
 

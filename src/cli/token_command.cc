@@ -1,10 +1,9 @@
 // sluice token create --user NAME [--label L] [--expires 30d] | list
 // [--user NAME] [--json] | revoke ID: API tokens for sluice server's API
 // (`Authorization: Bearer <token>`). A token is printed once, when created.
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli/accounts_cli.h"
 #include "common/clock.h"
@@ -23,8 +22,8 @@ int RunTokenCreate(App& app, const TokenCreateArgs& args, CommandIo& io) {
   if (!args.expires.empty()) {
     auto ttl = ParseDuration(args.expires);
     if (!ttl.ok()) {
-      return ReportError(io, Status::InvalidArgument("--expires \"" + args.expires + "\": " +
-                                                     ttl.status().message() +
+      return ReportError(io, Status::InvalidArgument("--expires \"" + args.expires +
+                                                     "\": " + ttl.status().message() +
                                                      " (for example 12h, 30d, 1w)"));
     }
     ttl_ms = ttl->count();
@@ -53,16 +52,15 @@ int RunTokenList(App& app, const std::string& user, bool json, CommandIo& io) {
   if (json) {
     nlohmann::json out = nlohmann::json::array();
     for (const store::ApiTokenRecord& t : *tokens) {
-      out.push_back({{"id", t.id},
-                     {"user", t.user},
-                     {"label", t.label},
-                     {"createdAt", FormatTimestamp(t.created_ms)},
-                     {"lastUsedAt", t.last_used_ms > 0 ? nlohmann::json(FormatTimestamp(
-                                                             t.last_used_ms))
-                                                       : nlohmann::json(nullptr)},
-                     {"expiresAt", t.expires_ms.has_value()
-                                       ? nlohmann::json(FormatTimestamp(*t.expires_ms))
-                                       : nlohmann::json(nullptr)}});
+      out.push_back(
+          {{"id", t.id},
+           {"user", t.user},
+           {"label", t.label},
+           {"createdAt", FormatTimestamp(t.created_ms)},
+           {"lastUsedAt", t.last_used_ms > 0 ? nlohmann::json(FormatTimestamp(t.last_used_ms))
+                                             : nlohmann::json(nullptr)},
+           {"expiresAt", t.expires_ms.has_value() ? nlohmann::json(FormatTimestamp(*t.expires_ms))
+                                                  : nlohmann::json(nullptr)}});
     }
     io.out << out.dump(2) << "\n";
     return kExitOk;
@@ -72,8 +70,8 @@ int RunTokenList(App& app, const std::string& user, bool json, CommandIo& io) {
     return kExitOk;
   }
   char line[512];
-  std::snprintf(line, sizeof line, "%-16s  %-16s  %-20s  %-24s  %-24s  %s\n", "ID", "USER",
-                "LABEL", "CREATED", "LAST USED", "EXPIRES");
+  std::snprintf(line, sizeof line, "%-16s  %-16s  %-20s  %-24s  %-24s  %s\n", "ID", "USER", "LABEL",
+                "CREATED", "LAST USED", "EXPIRES");
   io.out << line;
   for (const store::ApiTokenRecord& t : *tokens) {
     std::snprintf(line, sizeof line, "%-16s  %-16s  %-20s  %-24s  %-24s  %s\n", t.id.c_str(),

@@ -1,9 +1,8 @@
 // sluice user add NAME [--email E] [--role R] [--password-stdin] | passwd NAME
 // | rm NAME | list [--json]: the users sluice server signs in.
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli/accounts_cli.h"
 #include "common/clock.h"
@@ -34,7 +33,8 @@ int RunUserPasswd(App& app, const std::string& name, bool password_stdin, Comman
   server::Accounts accounts = AccountsOf(**store);
   auto password = ReadNewPassword(io, password_stdin);
   if (!password.ok()) return ReportError(io, password.status());
-  if (Status s = accounts.SetPassword(io.actor, name, *password); !s.ok()) return ReportError(io, s);
+  if (Status s = accounts.SetPassword(io.actor, name, *password); !s.ok())
+    return ReportError(io, s);
   io.out << "password of " << name << " changed; its browser sessions were ended\n";
   return kExitOk;
 }

@@ -16,8 +16,8 @@ class UserCommandTest : public testing::AccountsCliFixture {};
 
 TEST_F(UserCommandTest, AddReadsOneLineOfStdinAndAuditsTheLocalUser) {
   App app(options_);
-  UserAddArgs args{.name = "alice", .email = "alice@example.com", .role = "approver",
-                   .password_stdin = true};
+  UserAddArgs args{
+      .name = "alice", .email = "alice@example.com", .role = "approver", .password_stdin = true};
   ASSERT_EQ(RunUserAdd(app, args, Io("s3cret-pass\nignored\n")), kExitOk) << err_.str();
   EXPECT_EQ(out_.str(), "user alice added with role approver\n");
   auto alice = Store().auth().GetUser("alice");
@@ -56,15 +56,14 @@ TEST_F(UserCommandTest, AddRefusesDifferingPasswordsAndNoTerminal) {
 
 TEST_F(UserCommandTest, AddRefusesBadNamesRolesAndWeakPasswordsBeforeStoring) {
   App app(options_);
-  EXPECT_EQ(RunUserAdd(app, {.name = "x", .role = "root", .password_stdin = true},
-                       Io("long-enough\n")),
-            kExitUsage);
+  EXPECT_EQ(
+      RunUserAdd(app, {.name = "x", .role = "root", .password_stdin = true}, Io("long-enough\n")),
+      kExitUsage);
   EXPECT_EQ(err_.str(), "sluice: invalid role \"root\": use viewer, executor, approver or admin\n");
   EXPECT_EQ(RunUserAdd(app, {.name = "bad name", .password_stdin = true}, Io("long-enough\n")),
             kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("invalid user name \"bad name\""));
-  EXPECT_EQ(RunUserAdd(app, {.name = "carol", .password_stdin = true}, Io("short\n")),
-            kExitUsage);
+  EXPECT_EQ(RunUserAdd(app, {.name = "carol", .password_stdin = true}, Io("short\n")), kExitUsage);
   EXPECT_EQ(err_.str(), "sluice: the password is too short: use at least 8 characters\n");
   EXPECT_EQ(RunUserAdd(app, {.name = "carol", .password_stdin = true}, Io("")), kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("stdin is empty"));

@@ -31,8 +31,7 @@ Status Accounts::Audited(const Actor& actor, std::string_view action, std::strin
 }
 
 Status Accounts::AddUser(const Actor& actor, const NewUser& user) {
-  const nlohmann::json detail = {{"role", std::string(RoleName(user.role))},
-                                 {"email", user.email}};
+  const nlohmann::json detail = {{"role", std::string(RoleName(user.role))}, {"email", user.email}};
   auto add = [&]() -> Status {
     SLUICE_RETURN_IF_ERROR(store::CheckUserName(user.name));
     SLUICE_RETURN_IF_ERROR(CheckEmail(user.email));

@@ -30,7 +30,7 @@ namespace sluice::server {
 
 struct NewUser {
   std::string name;
-  std::string email;  // optional
+  std::string email;         // optional
   std::string display_name;  // optional
   Role role = Role::kViewer;
   std::string password;  // in clear; CheckNewPassword applies

@@ -28,7 +28,8 @@ constexpr std::string_view kInvalidSession =
 
 bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
   });
 }
 
@@ -115,7 +116,8 @@ Authenticator::Authenticator(store::AuthStore& users, store::AuditLog& audit,
       clock_(clock),
       options_(options),
       sleep_(sleep ? std::move(sleep)
-                   : SleepFn([](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); })) {}
+                   : SleepFn([](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); })) {
+}
 
 Result<Principal> Authenticator::Authenticate(const net::HttpRequest& request,
                                               std::string_view remote_address) {
@@ -134,8 +136,7 @@ Result<Principal> Authenticator::Authenticate(const net::HttpRequest& request,
             "malformed Authorization header: Basic needs the base64 of user:password");
       }
       std::string_view pair(*decoded);
-      return CheckPassword(pair.substr(0, colon), pair.substr(colon + 1), remote_address,
-                           "login");
+      return CheckPassword(pair.substr(0, colon), pair.substr(colon + 1), remote_address, "login");
     }
     return Status::PermissionDenied("unsupported Authorization scheme \"" +
                                     std::string(scheme.substr(0, 32)) +
@@ -227,9 +228,8 @@ Result<std::string> Authenticator::Logout(const Principal& principal,
                                           std::string_view remote_address) {
   if (principal.method == AuthMethod::kSession) {
     SLUICE_RETURN_IF_ERROR(users_.DeleteSession(principal.session_digest));
-    SLUICE_RETURN_IF_ERROR(WriteAudit(audit_, clock_,
-                                      {principal.user, std::string(remote_address)}, "logout",
-                                      principal.user, kOutcomeSuccess));
+    SLUICE_RETURN_IF_ERROR(WriteAudit(audit_, clock_, {principal.user, std::string(remote_address)},
+                                      "logout", principal.user, kOutcomeSuccess));
   }
   return SessionCookie("", 0);
 }

@@ -39,13 +39,12 @@
 // and the clock it is given must outlive it.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,7 +68,7 @@ std::string_view AuthMethodName(AuthMethod method);
 
 // The authenticated party of a request.
 struct Principal {
-  std::string user;   // "" when anonymous
+  std::string user;  // "" when anonymous
   std::string email;
   Role role = Role::kViewer;
   std::vector<std::string> groups;  // identifiers of the user groups listing the user

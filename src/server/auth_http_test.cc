@@ -57,10 +57,9 @@ class AuthHttpTest : public testing::AuthFixture {
     AuthFixture::SetUp();
     AddUser("alice", Role::kExecutor);
     AddUser("victor", Role::kViewer);
-    auth_ = std::make_unique<Authenticator>(store_->auth(), store_->audit(),
-                                            std::vector<pipeline::UserGroup>{}, clock_,
-                                            AuthOptions{.secure_cookies = false},
-                                            [](std::chrono::milliseconds) {});
+    auth_ = std::make_unique<Authenticator>(
+        store_->auth(), store_->audit(), std::vector<pipeline::UserGroup>{}, clock_,
+        AuthOptions{.secure_cookies = false}, [](std::chrono::milliseconds) {});
     server_ = net::HttpServer::Create();
     auto listener = server_->Listen(
         "127.0.0.1", 0,
@@ -107,16 +106,16 @@ class AuthHttpTest : public testing::AuthFixture {
     if (Status s = auth_->Authorize(*principal, action); !s.ok()) {
       return net::HttpResponse::Text(403, s.message());
     }
-    return net::HttpResponse::Text(200, principal->user + " via " +
-                                            std::string(AuthMethodName(principal->method)));
+    return net::HttpResponse::Text(
+        200, principal->user + " via " + std::string(AuthMethodName(principal->method)));
   }
 
   std::string Send(const std::string& method, const std::string& path,
                    const std::string& headers = "", const std::string& body = "") {
-    return Exchange(port_, method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" +
-                               std::to_string(port_) + "\r\nConnection: close\r\n" + headers +
-                               "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-                               body);
+    return Exchange(port_,
+                    method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
+                        "\r\nConnection: close\r\n" + headers +
+                        "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
   }
 
   std::unique_ptr<Authenticator> auth_;
@@ -141,8 +140,8 @@ TEST_F(AuthHttpTest, ABrowserSignsInUsesItsCookieWithTheCsrfTokenAndSignsOut) {
   EXPECT_THAT(no_csrf, HasSubstr("missing X-CSRF-Token header"));
   EXPECT_THAT(Send("POST", "/run", cookie + "X-CSRF-Token: " + csrf + "\r\n"),
               StartsWith("HTTP/1.1 200"));
-  std::string cross = Send("POST", "/run",
-                           cookie + "X-CSRF-Token: " + csrf + "\r\nOrigin: http://evil.example\r\n");
+  std::string cross = Send(
+      "POST", "/run", cookie + "X-CSRF-Token: " + csrf + "\r\nOrigin: http://evil.example\r\n");
   EXPECT_THAT(cross, StartsWith("HTTP/1.1 403"));
 
   std::string logout = Send("POST", "/logout", cookie + "X-CSRF-Token: " + csrf + "\r\n");

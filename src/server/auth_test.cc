@@ -14,10 +14,10 @@
 namespace sluice::server {
 namespace {
 
+using std::chrono::milliseconds;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using std::chrono::milliseconds;
 
 constexpr std::string_view kRemote = "127.0.0.1";
 
@@ -62,9 +62,9 @@ class AuthTest : public testing::AuthFixture {
   }
 
   void MakeAuthenticator(AuthOptions options) {
-    auth_ = std::make_unique<Authenticator>(
-        store_->auth(), store_->audit(), groups_, clock_, options,
-        [this](milliseconds d) { sleeps_.push_back(d.count()); });
+    auth_ =
+        std::make_unique<Authenticator>(store_->auth(), store_->audit(), groups_, clock_, options,
+                                        [this](milliseconds d) { sleeps_.push_back(d.count()); });
   }
 
   std::string TokenFor(const std::string& user, std::optional<int64_t> ttl_ms = std::nullopt) {
@@ -272,11 +272,11 @@ TEST_F(AuthTest, CookieUnsafeRequestsNeedTheSessionsCsrfToken) {
   Status wrong = auth_->CheckUnsafeRequest(
       WithCookie(login->session_id, "POST", {{"X-CSRF-Token", NewCsrfToken()}}), *p);
   EXPECT_EQ(wrong.message(), "invalid X-CSRF-Token header: send the CSRF token of this session");
-  EXPECT_TRUE(auth_->CheckUnsafeRequest(
-                      WithCookie(login->session_id, "POST",
-                                 {{"x-csrf-token", login->csrf_token},
-                                  {"Origin", "http://127.0.0.1:8080"}}),
-                      *p)
+  EXPECT_TRUE(auth_
+                  ->CheckUnsafeRequest(WithCookie(login->session_id, "POST",
+                                                  {{"x-csrf-token", login->csrf_token},
+                                                   {"Origin", "http://127.0.0.1:8080"}}),
+                                       *p)
                   .ok());
 }
 

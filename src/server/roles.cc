@@ -26,9 +26,7 @@ constexpr Permission kPermissions[] = {
     {Action::kReadAudit, "audit.read", Role::kAdmin},
 };
 
-const Permission& PermissionOf(Action action) {
-  return kPermissions[static_cast<int>(action)];
-}
+const Permission& PermissionOf(Action action) { return kPermissions[static_cast<int>(action)]; }
 
 }  // namespace
 

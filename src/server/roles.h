@@ -28,8 +28,8 @@ std::string_view RoleName(Role role);
 Result<Role> ParseRole(std::string_view name);
 
 enum class Action {
-  kRead,          // any GET of pipelines, executions, logs, artifacts
-  kRun,           // start an execution
+  kRead,  // any GET of pipelines, executions, logs, artifacts
+  kRun,   // start an execution
   kAbort,
   kRetry,
   kResume,

@@ -50,8 +50,8 @@ class AuthFixture : public ::testing::Test {
   std::string AuditText() {
     std::string text;
     for (const auto& r : AuditTrail()) {
-      text += r.actor + " " + r.action + " " + r.target + " " + r.outcome + " " +
-              r.remote_address + " " + r.detail.dump() + "\n";
+      text += r.actor + " " + r.action + " " + r.target + " " + r.outcome + " " + r.remote_address +
+              " " + r.detail.dump() + "\n";
     }
     return text;
   }

@@ -25,11 +25,11 @@ namespace sluice::store {
 
 // Which records Query returns. Empty strings and zero times match all.
 struct AuditQuery {
-  int64_t from_ms = 0;  // time_ms >= from_ms
-  int64_t to_ms = 0;    // time_ms < to_ms when > 0
-  std::string actor;    // exact
-  std::string action;   // exact
-  int limit = 100;      // at most this many (<= 0: 100; capped at 1000)
+  int64_t from_ms = 0;    // time_ms >= from_ms
+  int64_t to_ms = 0;      // time_ms < to_ms when > 0
+  std::string actor;      // exact
+  std::string action;     // exact
+  int limit = 100;        // at most this many (<= 0: 100; capped at 1000)
   int64_t before_id = 0;  // paging: only ids below this when > 0 (the last id seen)
 };
 

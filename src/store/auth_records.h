@@ -9,9 +9,8 @@
 // shown once and never stored.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -26,7 +25,7 @@ struct UserRecord {
   std::string role;           // viewer | executor | approver | admin
   std::string password_hash;  // crypto_pwhash_str output; "" = password sign-in disabled
   int64_t created_ms = 0;
-  bool disabled = false;      // a disabled user cannot sign in by any means
+  bool disabled = false;  // a disabled user cannot sign in by any means
 };
 
 // An API token: `Authorization: Bearer <token>`.
@@ -36,7 +35,7 @@ struct ApiTokenRecord {
   std::string label;         // what it is for, free text
   std::string token_sha256;  // hex SHA-256 of the token; unique
   int64_t created_ms = 0;
-  int64_t last_used_ms = 0;  // 0 = never used
+  int64_t last_used_ms = 0;           // 0 = never used
   std::optional<int64_t> expires_ms;  // nullopt = never expires
 };
 
@@ -53,12 +52,12 @@ struct SessionRecord {
 // One line of the audit log: who did what to what, when, from where, and
 // how it ended. Append-only: there is no update or delete.
 struct AuditRecord {
-  int64_t id = 0;      // assigned by AuditLog::Append, increasing
+  int64_t id = 0;  // assigned by AuditLog::Append, increasing
   int64_t time_ms = 0;
-  std::string actor;   // a user name, "local:<os user>", or "" when unknown
-  std::string action;  // "login", "user.add", "token.revoke", ...
-  std::string target;  // what it acted on: a user name, a token id, ...
-  std::string outcome;  // success | denied | error
+  std::string actor;           // a user name, "local:<os user>", or "" when unknown
+  std::string action;          // "login", "user.add", "token.revoke", ...
+  std::string target;          // what it acted on: a user name, a token id, ...
+  std::string outcome;         // success | denied | error
   std::string remote_address;  // "" for local actions
   nlohmann::json detail = nlohmann::json::object();  // never holds a secret
 };

@@ -5,8 +5,8 @@ namespace sluice::store {
 
 Status CheckUserName(const std::string& name) {
   auto allowed = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '@' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '@' || c == '-';
   };
   bool ok = !name.empty() && name.size() <= 64 && name.front() != '-';
   for (char c : name) ok = ok && allowed(c);

@@ -140,8 +140,7 @@ TEST(AuthStoreTest, TokensAreFoundByHashTouchedAndRevoked) {
 TEST(AuthStoreTest, TokensNeedAUserAndAHashAndNeverRepeatOne) {
   TempDir dir = MakeStateDir();
   auto store = OpenOrDie(dir.path());
-  EXPECT_EQ(store->auth().CreateToken(SampleToken("tok_1", "ghost")).code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(store->auth().CreateToken(SampleToken("tok_1", "ghost")).code(), StatusCode::kNotFound);
   ASSERT_TRUE(store->auth().CreateUser(SampleUser()).ok());
   ApiTokenRecord no_hash = SampleToken("tok_1", "alice");
   no_hash.token_sha256 = "secret-in-clear";

@@ -46,7 +46,8 @@ Status SqliteAuditLog::Append(AuditRecord* record) {
                                    "\" must be a JSON object");
   }
   // Replacement of invalid UTF-8 keeps a stray byte from failing the write.
-  std::string detail = record->detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string detail =
+      record->detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   Lock lock(mu_);
   store::Query q(insert_, "appending to the audit log");
   q.Bind(1, record->time_ms);

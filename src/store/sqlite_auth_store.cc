@@ -72,8 +72,8 @@ Status NoSuchToken(const std::string& id) {
 Result<std::unique_ptr<SqliteAuthStore>> SqliteAuthStore::Open(sqlite3* db, std::mutex& mu) {
   Statements s;
   const std::pair<Statement*, std::string> all[] = {
-      {&s.insert_user, "INSERT INTO users (" + std::string(kUserColumns) +
-                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+      {&s.insert_user,
+       "INSERT INTO users (" + std::string(kUserColumns) + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       {&s.select_user, Sql("SELECT ", kUserColumns, " FROM users WHERE name = ?1")},
       {&s.list_users, Sql("SELECT ", kUserColumns, " FROM users ORDER BY name")},
       {&s.update_user,
