@@ -23,8 +23,7 @@ int RunTokenCreate(App& app, const TokenCreateArgs& args, CommandIo& io) {
     auto ttl = ParseDuration(args.expires);
     if (!ttl.ok()) {
       return ReportError(io, Status::InvalidArgument("--expires \"" + args.expires +
-                                                     "\": " + ttl.status().message() +
-                                                     " (for example 12h, 30d, 1w)"));
+                                                     "\": " + ttl.status().message()));
     }
     ttl_ms = ttl->count();
   }

@@ -8,8 +8,9 @@
 // the death of the process (not necessarily a power cut).
 // The connection is opened without sqlite's own mutexes; mu_ serializes the
 // calls instead, each for its whole transaction. The Store is still meant for
-// one thread at a time, but the function store (functions(), on the same
-// connection) is thread-safe and may be used while it runs. Const methods
+// one thread at a time, but the function store, the auth store and the
+// audit log (functions(), auth(), audit(), on the same connection) are
+// thread-safe and may be used while it runs. Const methods
 // still run cached statements, hence `mutable`.
 #pragma once
 
