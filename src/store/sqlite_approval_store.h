@@ -15,7 +15,7 @@ namespace sluice::store {
 
 class SqliteApprovalStore final : public ApprovalStore {
  public:
-  // Prepares the statements on `db`, whose schema must include migration 7.
+  // Prepares the statements on `db`, whose schema must include migration 8.
   static Result<std::unique_ptr<SqliteApprovalStore>> Open(sqlite3* db, std::mutex& mu);
   SqliteApprovalStore(const SqliteApprovalStore&) = delete;
   SqliteApprovalStore& operator=(const SqliteApprovalStore&) = delete;
