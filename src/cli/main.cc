@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   sluice::cli::AddRetryCommand(cli, options);
   sluice::cli::AddAbortCommand(cli, options);
   sluice::cli::AddInterveneCommand(cli, options);
+  sluice::cli::AddApproveCommand(cli, options);
   sluice::cli::AddSecretCommand(cli, options);
   sluice::cli::AddPolicyCommand(cli, options);
   sluice::cli::AddImageCommand(cli, options);

@@ -242,6 +242,8 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
 // Version 8: approvals. One row per HarnessApproval step that asked (its
 // settings as resolved when it first ran, and where it stands), and every
 // approve or reject in order. JSON columns as in version 1.
