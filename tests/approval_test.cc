@@ -10,28 +10,28 @@
 namespace sluice::testing {
 namespace {
 
-constexpr char kApprovalStage[] = R"(stage:
-  identifier: Approve
-  name: Approve
-  type: Approval
-  spec:
-    execution:
-      steps:
-        - step:
-            identifier: approve_model
-            name: approve model
-            type: HarnessApproval
-            timeout: 1d
-            spec:
-              approvalMessage: Deploy the credit-card model?
-              includePipelineExecutionHistory: true
-              approvers:
-                userGroups: [account.model_approvers]
-                minimumCount: 1
-                disallowPipelineExecutor: true
-              approverInputs:
-                - name: region
-                  defaultValue: eu-west-1
+constexpr char kApprovalStage[] = R"(- stage:
+    identifier: Approve
+    name: Approve
+    type: Approval
+    spec:
+      execution:
+        steps:
+          - step:
+              identifier: approve_model
+              name: approve model
+              type: HarnessApproval
+              timeout: 1d
+              spec:
+                approvalMessage: Deploy the credit-card model?
+                includePipelineExecutionHistory: true
+                approvers:
+                  userGroups: [account.model_approvers]
+                  minimumCount: 1
+                  disallowPipelineExecutor: true
+                approverInputs:
+                  - name: region
+                    defaultValue: eu-west-1
 )";
 
 class ApprovalTest : public ::testing::Test {
