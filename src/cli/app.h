@@ -26,6 +26,7 @@ struct GlobalOptions {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;    // the pipeline failed / validation errors
 inline constexpr int kExitUsage = 2;     // bad flags or input
+inline constexpr int kExitWaiting = 3;   // the execution waits for an approval
 
 class App {
  public:
@@ -63,6 +64,9 @@ void AddPolicyCommand(CLI::App& cli, GlobalOptions& options);
 void AddImageCommand(CLI::App& cli, GlobalOptions& options);
 void AddVulnDbCommand(CLI::App& cli, GlobalOptions& options);
 void AddFunctionsCommand(CLI::App& cli, GlobalOptions& options);
+void AddUserCommand(CLI::App& cli, GlobalOptions& options);
+void AddTokenCommand(CLI::App& cli, GlobalOptions& options);
+void AddApproveCommand(CLI::App& cli, GlobalOptions& options);
 // `functions serve` (functions_serve.cc), added by AddFunctionsCommand.
 void AddFunctionsServeCommand(CLI::App& functions_cmd, GlobalOptions& options);
 // `image scan` (image_scan_command.cc), added by AddImageCommand.

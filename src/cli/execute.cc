@@ -109,6 +109,20 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
     PrintExecutionTree(std::cout, record, *nodes, tty, *evaluations);
     PrintArtifactsSection(std::cout, *artifacts);
   }
+  if (*result == engine::NodeStatus::kApprovalWaiting) {
+    // Nothing holds the execution while it waits: say how it goes on.
+    auto waiting = (*store)->approvals().ApprovalsOf(record.id);
+    std::ostream& hint = options.json ? std::cerr : std::cout;
+    if (waiting.ok()) {
+      for (const store::ApprovalRecord& a : *waiting) {
+        if (a.status != "Waiting") continue;
+        hint << "\nWaiting for approval at " << a.node_path << ": " << a.message << "\n"
+             << "  sluice approve " << record.id << " " << a.node_path
+             << " [--reject] [--comment TEXT]\n";
+      }
+    }
+    return kExitWaiting;
+  }
   return engine::IsPositive(*result) ? kExitOk : kExitFailed;
 }
 

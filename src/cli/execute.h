@@ -23,4 +23,10 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
             store::ExecutionRecord& record, const std::map<std::string, store::NodeRecord>& prior,
             const ExecuteOptions& options);
 
+// `sluice resume ID`: continues an execution that is not finished (its
+// process died, or it waited for an approval) in the foreground; returns
+// the exit code. Refuses one still run by a live process.
+int ResumeExecution(const GlobalOptions& global, const std::string& id, bool json,
+                    bool no_sandbox);
+
 }  // namespace sluice::cli

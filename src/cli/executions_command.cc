@@ -42,10 +42,10 @@ int List(App& app, int limit, bool json) {
     std::cout << "no executions yet (start one with `sluice run`)\n";
     return kExitOk;
   }
-  std::printf("%-22s  %-30s  %5s  %-13s  %-24s  %s\n", "ID", "PIPELINE", "#", "STATUS", "STARTED", "DURATION");
+  std::printf("%-22s  %-30s  %5s  %-16s  %-24s  %s\n", "ID", "PIPELINE", "#", "STATUS", "STARTED", "DURATION");
   for (const auto& r : *list) {
     std::string duration = r.ended_ms > 0 ? FormatDuration(Millis(r.ended_ms - r.started_ms)) : "-";
-    std::printf("%-22s  %-30s  %5lld  %-13s  %-24s  %s\n", r.id.c_str(), r.pipeline_id.c_str(),
+    std::printf("%-22s  %-30s  %5lld  %-16s  %-24s  %s\n", r.id.c_str(), r.pipeline_id.c_str(),
                 static_cast<long long>(r.sequence_id), r.status.c_str(),
                 FormatTimestamp(r.started_ms).c_str(), duration.c_str());
   }

@@ -26,11 +26,14 @@ int main(int argc, char** argv) {
   sluice::cli::AddRetryCommand(cli, options);
   sluice::cli::AddAbortCommand(cli, options);
   sluice::cli::AddInterveneCommand(cli, options);
+  sluice::cli::AddApproveCommand(cli, options);
   sluice::cli::AddSecretCommand(cli, options);
   sluice::cli::AddPolicyCommand(cli, options);
   sluice::cli::AddImageCommand(cli, options);
   sluice::cli::AddVulnDbCommand(cli, options);
   sluice::cli::AddFunctionsCommand(cli, options);
+  sluice::cli::AddUserCommand(cli, options);
+  sluice::cli::AddTokenCommand(cli, options);
 
   try {
     cli.parse(argc, argv);

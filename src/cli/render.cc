@@ -87,6 +87,7 @@ std::string StatusMark(const std::string& status, bool color) {
       {"Skipped", "-", "\033[90m"},         {"Running", "▶", "\033[36m"},
       {"WaitStepRunning", "…", "\033[36m"}, {"NotStarted", "·", "\033[90m"},
       {"ApprovalRejected", "✗", "\033[31m"}, {"InterventionWaiting", "?", "\033[35m"},
+      {"ApprovalWaiting", "?", "\033[35m"},
   };
   for (const Mark& m : kMarks) {
     if (status == m.status) return color ? std::string(m.color) + m.mark + "\033[0m" : m.mark;

@@ -19,7 +19,10 @@ bool ProcessAlive(int64_t pid) {
   return pid > 0 && pid != getpid() && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
 }
 
-int Resume(const GlobalOptions& global, const std::string& id, bool json, bool no_sandbox) {
+}  // namespace
+
+int ResumeExecution(const GlobalOptions& global, const std::string& id, bool json,
+                    bool no_sandbox) {
   App app(global);
   auto store = app.Store();
   if (!store.ok()) return Fail(store.status());
@@ -64,8 +67,6 @@ int Resume(const GlobalOptions& global, const std::string& id, bool json, bool n
   return Execute(app, recorded->project, recorded->pipeline, *rec, prior, options);
 }
 
-}  // namespace
-
 void AddResumeCommand(CLI::App& cli, GlobalOptions& options) {
   auto id = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
@@ -74,7 +75,7 @@ void AddResumeCommand(CLI::App& cli, GlobalOptions& options) {
   cmd->add_option("id", *id, "Execution id (or a unique prefix)")->required();
   cmd->add_flag("--json", *json, "Print the finished execution as JSON");
   cmd->add_flag("--no-sandbox", *no_sandbox, "Run CI steps in the host workspace folder");
-  cmd->callback([&options, id, json, no_sandbox] { std::exit(Resume(options, *id, *json, *no_sandbox)); });
+  cmd->callback([&options, id, json, no_sandbox] { std::exit(ResumeExecution(options, *id, *json, *no_sandbox)); });
 }
 
 }  // namespace sluice::cli

@@ -380,6 +380,18 @@ Result<NodeStatus> Engine::Run_::Run() {
   }
 
   NodeStatus result = RunStages(pipeline_.stages);
+  if (parked_ && !Aborted()) {
+    // Waiting for an approval: not finished; resumed once it is decided.
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!store_error_.ok()) return store_error_;
+    }
+    record_.status = std::string(StatusName(NodeStatus::kApprovalWaiting));
+    record_.ended_ms = 0;
+    record_.runner_pid = 0;
+    SLUICE_RETURN_IF_ERROR(deps_.store.UpdateExecution(record_));
+    return NodeStatus::kApprovalWaiting;
+  }
   if (pipeline_rollback_ && !Aborted()) RunPipelineRollback();
   if (Aborted()) result = NodeStatus::kAborted;
 

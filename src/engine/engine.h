@@ -14,6 +14,13 @@
 // execution with a note in its log); anything else runs. Resuming the same
 // execution after a crash re-runs the interrupted step and says so in its log.
 //
+// Waiting for an approval holds nothing: a step that answers
+// ApprovalWaiting (HarnessApproval before its decision) ends Run() with
+// that status once whatever was already running in parallel has finished.
+// No other step of its stage and no later stage starts; the execution is
+// stored as ApprovalWaiting with no runner, and resuming it runs the step
+// again, which then finds its decision.
+//
 // Threading: Run() blocks; it may be aborted from any thread by cancelling
 // the Cancellation handed in. Observers are called from worker threads.
 #pragma once

@@ -131,6 +131,7 @@ class Engine::Run_ {
 
   FinishedSet finished_stages_;
   std::atomic<bool> pipeline_rollback_{false};
+  std::atomic<bool> parked_{false};  // a step waits for an approval
   std::mutex ran_mu_;
   std::vector<const pipeline::Stage*> ran_stages_;  // guarded by ran_mu_; for PipelineRollback
 

@@ -10,7 +10,7 @@ namespace sluice::engine {
 
 NodeStatus Engine::Run_::RunStages(const std::vector<pipeline::StageNode>& stages) {
   for (const pipeline::StageNode& sn : stages) {
-    if (Aborted()) break;
+    if (Aborted() || parked_) break;
     if (sn.kind == pipeline::StageNode::Kind::kStage) {
       finished_stages_.Set(sn.stage.identifier, RunStage(sn.stage));
       continue;
@@ -24,6 +24,7 @@ NodeStatus Engine::Run_::RunStages(const std::vector<pipeline::StageNode>& stage
     for (std::thread& t : threads) t.join();
     for (size_t i = 0; i < results.size(); ++i) finished_stages_.Set(sn.parallel[i].identifier, results[i]);
   }
+  if (parked_ && !Aborted()) return NodeStatus::kApprovalWaiting;
   return finished_stages_.Current();
 }
 
@@ -129,6 +130,11 @@ NodeStatus Engine::Run_::RunStage(const pipeline::Stage& stage) {
   list.rollback = &st.rollback;
   Cancellation stage_cancel(&cancel_);
   RunList(st, stage.steps, list, stage_cancel);
+  if (st.parked && !Aborted()) {
+    SetStatus(path, NodeStatus::kApprovalWaiting);
+    SetDocStatus(ptr, NodeStatus::kApprovalWaiting);
+    return NodeStatus::kApprovalWaiting;
+  }
 
   if (st.rollback && !Aborted()) {
     StepList rb;

@@ -57,6 +57,9 @@ struct StageRun {
   std::atomic<bool> stop{false};           // remaining steps do not run
   std::atomic<bool> rollback{false};       // run rollbackSteps at the end
   std::atomic<bool> expired{false};        // the stage timeout fired
+  // A step waits for an approval: no other step of the stage starts, and
+  // the execution stops until the approval is decided (engine.h).
+  std::atomic<bool> parked{false};
   StrategyChain strategies;                // the stage's own list
   // Runs the stage's steps: one sandbox for all of them (runner/sandbox_session.h),
   // ended with the stage. Null until the workspace is ready.

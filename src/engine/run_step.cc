@@ -10,7 +10,10 @@ namespace sluice::engine {
 
 NodeStatus Engine::Run_::RunList(StageRun& st, const std::vector<pipeline::ExecutionNode>& list,
                              StepList& owner, Cancellation& cancel) {
-  for (const pipeline::ExecutionNode& n : list) RunElement(st, n, owner, cancel);
+  for (const pipeline::ExecutionNode& n : list) {
+    if (st.parked) break;  // the rest waits for the approval
+    RunElement(st, n, owner, cancel);
+  }
   return st.finished.Current();
 }
 
@@ -47,7 +50,7 @@ NodeStatus Engine::Run_::RunGroup(StageRun& st, const pipeline::ExecutionNode& g
     st.finished.Set(path, adopted);
     return adopted;
   }
-  if (Aborted() || cancel.cancelled()) return NodeStatus::kNotStarted;
+  if (Aborted() || cancel.cancelled() || st.parked) return NodeStatus::kNotStarted;
   if (*owner.stop) {
     SetStatus(path, NodeStatus::kSkipped, "skipped: the stage is rolling back or stopping");
     MarkSubtree(path, NodeStatus::kSkipped);
@@ -108,7 +111,7 @@ NodeStatus Engine::Run_::RunGroup(StageRun& st, const pipeline::ExecutionNode& g
       child_results.push_back(RunElement(st, child, inner, cancel));
     }
     const pipeline::FailureAction* retry = retry_request.exchange(nullptr);
-    if (retry == nullptr || Aborted() || cancel.cancelled()) break;
+    if (retry == nullptr || Aborted() || cancel.cancelled() || st.parked) break;
     if (group_attempt >= retry->retry_count) {
       Log(path, "[sluice] RetryStepGroup: " + std::to_string(retry->retry_count) +
                     " retries used; the failure stands");
@@ -122,6 +125,14 @@ NodeStatus Engine::Run_::RunGroup(StageRun& st, const pipeline::ExecutionNode& g
     ::poll(&p, 1, static_cast<int>(wait.count()));
     st.finished.EraseBelow(path);
     stop = false;
+  }
+  if (st.parked && !Aborted() &&
+      std::any_of(child_results.begin(), child_results.end(),
+                  [](NodeStatus s) { return !IsTerminal(s); })) {
+    // Part of the group waits for an approval: it goes on once decided.
+    SetStatus(path, NodeStatus::kApprovalWaiting);
+    SetDocStatus(ptr, NodeStatus::kApprovalWaiting);
+    return NodeStatus::kApprovalWaiting;
   }
   if (rollback && !Aborted()) {
     StepList rb;
@@ -167,7 +178,7 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
     st.finished.Set(path, adopted);
     return adopted;
   }
-  if (Aborted() || cancel.cancelled()) return NodeStatus::kNotStarted;
+  if (Aborted() || cancel.cancelled() || st.parked) return NodeStatus::kNotStarted;
   if (*owner.stop) {
     SetStatus(path, NodeStatus::kSkipped, "skipped: the stage is rolling back or stopping");
     SetDocStatus(ptr, NodeStatus::kSkipped);
@@ -200,10 +211,14 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
   }
 
   bool resumed = false;
+  int64_t waiting_since = 0;  // a step that waited for an approval keeps its start
   {
     auto it = prior_.find(path);
-    resumed = it != prior_.end() && it->second.execution_id == record_.id &&
-              it->second.status == StatusName(NodeStatus::kRunning);
+    const bool same = it != prior_.end() && it->second.execution_id == record_.id;
+    resumed = same && it->second.status == StatusName(NodeStatus::kRunning);
+    if (same && it->second.status == StatusName(NodeStatus::kApprovalWaiting)) {
+      waiting_since = it->second.started_ms;
+    }
   }
   if (resumed) {
     Log(path, "[sluice] resumed: this step was interrupted when sluice stopped, so it runs again");
@@ -222,12 +237,21 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
       std::lock_guard<std::mutex> lock(mu_);
       store::NodeRecord& rec = Node(path);
       rec.attempt = attempt;
-      rec.started_ms = deps_.clock.NowMillis();
+      rec.started_ms = waiting_since > 0 ? waiting_since : deps_.clock.NowMillis();
     }
     SetStatus(path, n.type == "Wait" ? NodeStatus::kWaitStepRunning : NodeStatus::kRunning);
     SetDocStatus(ptr, NodeStatus::kRunning);
     doc_.Set(ptr / "retryCount", attempt);
     outcome = ExecuteOnce(st, n, path, scope, attempt, cancel);
+    if (outcome.status == NodeStatus::kApprovalWaiting && !Aborted()) {
+      // Nothing more runs in this stage and no later stage starts; the
+      // execution stops and runs this step again when it is resumed.
+      SetStatus(path, NodeStatus::kApprovalWaiting, outcome.failure_message);
+      SetDocStatus(ptr, NodeStatus::kApprovalWaiting);
+      st.parked = true;
+      parked_ = true;
+      return NodeStatus::kApprovalWaiting;
+    }
     if (outcome.status == NodeStatus::kSuccess) {
       final = NodeStatus::kSuccess;
       break;
@@ -442,7 +466,8 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
                   deps_.clock,
                   e_.options_.state_dir,
                   [this] { return Published(); },
-                  &deps_.store.functions()};
+                  &deps_.store.functions(),
+                  &deps_.store.approvals()};
   StepOutcome outcome = type->Execute(ctx);
   SavePolicyEvaluation(path, attempt, std::move(outcome.policy_evaluation));
   SaveArtifacts(path, attempt, std::move(outcome.artifacts));

@@ -77,6 +77,8 @@ struct StepContext {
   // The function runtime's records in the state database (function
   // deployments); null when not given.
   store::FunctionStore* functions = nullptr;
+  // Approval requests and decisions (HarnessApproval); null when not given.
+  store::ApprovalStore* approvals = nullptr;
 
   // Resolves the expressions of a spec field. Errors name the field and its
   // file:line:col. A missing (null) field resolves to null / "".
@@ -87,7 +89,10 @@ struct StepContext {
 };
 
 struct StepOutcome {
-  NodeStatus status = NodeStatus::kSuccess;  // Success, Failed, Errored, Expired, Aborted
+  // Success, Failed, Errored, Expired, Aborted, ApprovalRejected; or
+  // ApprovalWaiting: the step waits for a decision that is not there yet --
+  // the execution stops (engine.h) and runs the step again when resumed.
+  NodeStatus status = NodeStatus::kSuccess;
   pipeline::ErrorType failure_type = pipeline::ErrorType::kUnknown;
   std::string failure_message;
   std::map<std::string, std::string> outputs;  // outputVariables

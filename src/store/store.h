@@ -23,6 +23,9 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/approval_store.h"
+#include "store/audit_log.h"
+#include "store/auth_store.h"
 #include "store/function_store.h"
 
 namespace sluice {
@@ -210,8 +213,16 @@ class Store {
   // samples (function_store.h), in the same database. Owned by the Store;
   // thread-safe, unlike the Store's own calls.
   virtual FunctionStore& functions() = 0;
+  // HarnessApproval requests and what approvers did (approval_store.h).
+  virtual ApprovalStore& approvals() = 0;
 
   virtual int schema_version() const = 0;
+
+  // Users, API tokens and browser sessions (auth_store.h), and the audit
+  // log (audit_log.h), in the same database. Owned by the Store;
+  // thread-safe, like functions().
+  virtual AuthStore& auth() = 0;
+  virtual AuditLog& audit() = 0;
 };
 
 }  // namespace sluice::store
