@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   sluice::cli::AddImageCommand(cli, options);
   sluice::cli::AddVulnDbCommand(cli, options);
   sluice::cli::AddFunctionsCommand(cli, options);
+  sluice::cli::AddUserCommand(cli, options);
+  sluice::cli::AddTokenCommand(cli, options);
 
   try {
     cli.parse(argc, argv);

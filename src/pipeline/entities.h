@@ -42,6 +42,18 @@
 //       connectorRef: mlopsawsconnector
 //       region: us-east-1
 //
+//   userGroup:                        # .harness/usergroups/approvers.yaml
+//     identifier: model_approvers     # what approvers.userGroups names
+//     name: Model approvers
+//     description: who may release a model
+//     tags: {team: ml}
+//     orgIdentifier: default          # kept, not used locally
+//     projectIdentifier: mlops
+//     users:                          # sluice user names or e-mail addresses
+//       - alice
+//       - bob@example.com
+//     notificationConfigs: []         # accepted, not used
+//
 // Identifiers are the names references use; they are not held to Harness's
 // identifier pattern because the tutorial's own names (with '-') must load.
 // The IR is immutable once loaded and may be read from many threads.
@@ -49,7 +61,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/diagnostic.h"
@@ -102,6 +116,23 @@ struct InfrastructureDefinition {
   std::string region;
   std::string file;
   SourceLocation location;
+};
+
+// `userGroup:` — people named together, for approvals and permissions.
+struct UserGroup {
+  std::string identifier;
+  std::string name;
+  std::string description;
+  std::map<std::string, std::string> tags;
+  std::string org_identifier;
+  std::string project_identifier;
+  std::vector<std::string> users;  // as written: user names or e-mail addresses
+  std::string file;
+  SourceLocation location;
+
+  // Whether `user_name` or `email` is listed (names exactly, e-mail
+  // addresses ignoring case; an empty argument matches nothing).
+  bool HasMember(std::string_view user_name, std::string_view email) const;
 };
 
 }  // namespace sluice::pipeline

@@ -75,6 +75,13 @@ const InfrastructureDefinition* Project::FindInfrastructure(std::string_view ide
   return nullptr;
 }
 
+const UserGroup* Project::FindUserGroup(std::string_view identifier) const {
+  for (const UserGroup& g : user_groups) {
+    if (g.identifier == identifier) return &g;
+  }
+  return nullptr;
+}
+
 namespace internal {
 
 const Field* EntityRoot(const ParseContext& ctx, const YAML::Node& doc,
@@ -336,6 +343,7 @@ Result<Project> LoadProject(const fs::path& path, DiagnosticList* diags) {
   load_entities("services", ParseService, project.services);
   load_entities("environments", ParseEnvironment, project.environments);
   load_entities("infrastructures", ParseInfrastructureDefinition, project.infrastructures);
+  load_entities("usergroups", ParseUserGroup, project.user_groups);
   for (const fs::path& file : FilesWithExtension(harness / "policies", {".rego"})) {
     const std::string name = relative(file);
     auto text = ReadSource(file, name, &project, diags);
@@ -349,6 +357,7 @@ Result<Project> LoadProject(const fs::path& path, DiagnosticList* diags) {
   ReportDuplicates(project.services, "service", diags);
   ReportDuplicates(project.environments, "environment", diags);
   ReportDuplicates(project.infrastructures, "infrastructure definition", diags);
+  ReportDuplicates(project.user_groups, "user group", diags);
   for (const InfrastructureDefinition& infra : project.infrastructures) {
     if (project.FindEnvironment(infra.environment_ref) == nullptr) {
       diags->Error(infra.environment_ref_location,

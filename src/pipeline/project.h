@@ -4,7 +4,8 @@
 // `.harness/inputsets/*.yaml`, `.harness/connectors/*.yaml`,
 // `.harness/policysets/*.yaml`, `.harness/policies/*.rego` and the
 // deployment entities (entities.h): `.harness/services/*.yaml`,
-// `.harness/environments/*.yaml`, `.harness/infrastructures/*.yaml`. For a
+// `.harness/environments/*.yaml`, `.harness/infrastructures/*.yaml`, and
+// the user groups `.harness/usergroups/*.yaml` (entities.h). For a
 // project directory, loading also resolves every Deployment stage against
 // those entities (deployment.h), so unknown references are reported with
 // the rest.
@@ -51,6 +52,7 @@ struct Project {
   std::vector<Service> services;
   std::vector<Environment> environments;
   std::vector<InfrastructureDefinition> infrastructures;
+  std::vector<UserGroup> user_groups;
   // File text by the name used in SourceLocation::file, for printing diagnostics.
   std::map<std::string, std::string> sources;
 
@@ -62,6 +64,7 @@ struct Project {
   const Service* FindService(std::string_view identifier) const;
   const Environment* FindEnvironment(std::string_view identifier) const;
   const InfrastructureDefinition* FindInfrastructure(std::string_view identifier) const;
+  const UserGroup* FindUserGroup(std::string_view identifier) const;
 };
 
 // What the validator needs to know about step types without depending on the
@@ -115,6 +118,11 @@ std::optional<Environment> ParseEnvironment(const YAML::Node& doc, const std::st
 std::optional<InfrastructureDefinition> ParseInfrastructureDefinition(const YAML::Node& doc,
                                                                       const std::string& file,
                                                                       DiagnosticList* diags);
+
+// Parses one `userGroup:` document (.harness/usergroups; format in
+// entities.h). nullopt when it has no usable identifier.
+std::optional<UserGroup> ParseUserGroup(const YAML::Node& doc, const std::string& file,
+                                        DiagnosticList* diags);
 
 // Syntax-checks a script without running it: returns the shell's messages
 // ("line 2: unexpected EOF ...") or "" when fine. `shell` is "sh" or "bash".

@@ -320,7 +320,7 @@ TEST(FunctionStoreMigrationTest, DatabaseFromBeforeFunctionsOpensWithItsData) {
   }
   auto store = OpenOrDie(dir.path());
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->schema_version(), 6);
+  EXPECT_EQ(store->schema_version(), 7);
   auto old = store->GetExecution("old-execution");
   ASSERT_TRUE(old.ok()) << old.status().ToString();
   EXPECT_EQ(old->sequence_id, 3);

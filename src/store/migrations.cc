@@ -192,6 +192,58 @@ CREATE TABLE invocations (
 CREATE INDEX invocations_by_function ON invocations (function, id DESC);
 )sql";
 
+// Users, API tokens, browser sessions and the audit log (auth_records.h).
+// Secrets are never stored: passwords as Argon2id hash strings, tokens and
+// session ids as hex SHA-256. The audit log refuses UPDATE and DELETE.
+constexpr std::string_view kMigration7 = R"sql(
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  email TEXT NOT NULL DEFAULT '',
+  display_name TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'executor', 'approver', 'admin')),
+  password_hash TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+  label TEXT NOT NULL DEFAULT '',
+  token_sha256 TEXT NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL,
+  last_used_ms INTEGER NOT NULL DEFAULT 0,
+  expires_ms INTEGER
+);
+CREATE INDEX api_tokens_by_user ON api_tokens (user_name);
+CREATE TABLE sessions (
+  id_sha256 TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  remote_address TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_by_user ON sessions (user_name);
+CREATE INDEX sessions_by_expiry ON sessions (expires_ms);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_ms INTEGER NOT NULL,
+  actor TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL,
+  remote_address TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_log_by_time ON audit_log (time_ms);
+CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
+CREATE INDEX audit_log_by_action ON audit_log (action, id);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kMigration1},
     {2, kMigration2},
@@ -199,6 +251,7 @@ constexpr Migration kMigrations[] = {
     {4, kMigration4},
     {5, kMigration5},
     {6, kMigration6},
+    {7, kMigration7},
 };
 
 }  // namespace

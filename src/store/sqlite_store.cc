@@ -93,6 +93,8 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const fs::path& state_dir_arg, 
       new SqliteStore(state_dir, clock, std::move(db), version, std::move(statements)));
   SLUICE_ASSIGN_OR_RETURN(store->functions_,
                           SqliteFunctionStore::Open(store->db_.get(), store->mu_));
+  SLUICE_ASSIGN_OR_RETURN(store->auth_, SqliteAuthStore::Open(store->db_.get(), store->mu_));
+  SLUICE_ASSIGN_OR_RETURN(store->audit_, SqliteAuditLog::Open(store->db_.get(), store->mu_));
   return std::unique_ptr<Store>(std::move(store));
 }
 

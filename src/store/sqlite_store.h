@@ -8,8 +8,9 @@
 // the death of the process (not necessarily a power cut).
 // The connection is opened without sqlite's own mutexes; mu_ serializes the
 // calls instead, each for its whole transaction. The Store is still meant for
-// one thread at a time, but the function store (functions(), on the same
-// connection) is thread-safe and may be used while it runs. Const methods
+// one thread at a time, but the function store, the auth store and the
+// audit log (functions(), auth(), audit(), on the same connection) are
+// thread-safe and may be used while it runs. Const methods
 // still run cached statements, hence `mutable`.
 #pragma once
 
@@ -21,6 +22,7 @@
 
 #include "common/clock.h"
 #include "store/log_files.h"
+#include "store/sqlite_auth_store.h"
 #include "store/sqlite_function_store.h"
 #include "store/statement.h"
 #include "store/store.h"
@@ -63,6 +65,8 @@ class SqliteStore final : public Store {
   Result<std::vector<LogInfo>> ListLogs(const std::string& execution_id) const override;
 
   FunctionStore& functions() override { return *functions_; }
+  AuthStore& auth() override { return *auth_; }
+  AuditLog& audit() override { return *audit_; }
 
   int schema_version() const override { return schema_version_; }
 
@@ -92,8 +96,10 @@ class SqliteStore final : public Store {
   mutable std::mutex mu_;
   mutable Statements statements_;
   LogFiles logs_;
-  // Set in Open(); declared after db_ so that it is destroyed first.
+  // Set in Open(); declared after db_ so that they are destroyed first.
   std::unique_ptr<SqliteFunctionStore> functions_;
+  std::unique_ptr<SqliteAuthStore> auth_;
+  std::unique_ptr<SqliteAuditLog> audit_;
 };
 
 }  // namespace sluice::store

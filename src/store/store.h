@@ -23,6 +23,8 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/audit_log.h"
+#include "store/auth_store.h"
 #include "store/function_store.h"
 
 namespace sluice {
@@ -212,6 +214,12 @@ class Store {
   virtual FunctionStore& functions() = 0;
 
   virtual int schema_version() const = 0;
+
+  // Users, API tokens and browser sessions (auth_store.h), and the audit
+  // log (audit_log.h), in the same database. Owned by the Store;
+  // thread-safe, like functions().
+  virtual AuthStore& auth() = 0;
+  virtual AuditLog& audit() = 0;
 };
 
 }  // namespace sluice::store
