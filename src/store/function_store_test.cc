@@ -320,7 +320,7 @@ TEST(FunctionStoreMigrationTest, DatabaseFromBeforeFunctionsOpensWithItsData) {
   }
   auto store = OpenOrDie(dir.path());
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->schema_version(), 7);
+  EXPECT_EQ(store->schema_version(), 8);
   auto old = store->GetExecution("old-execution");
   ASSERT_TRUE(old.ok()) << old.status().ToString();
   EXPECT_EQ(old->sequence_id, 3);

@@ -244,6 +244,13 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql";
 
+// Version 8: listing executions newest first by pipeline or by status
+// (sluice server's executions list, which pages through thousands).
+constexpr std::string_view kMigration8 = R"sql(
+CREATE INDEX executions_by_pipeline_start ON executions (pipeline_id, started_ms, row);
+CREATE INDEX executions_by_status_start ON executions (status, started_ms, row);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kMigration1},
     {2, kMigration2},
@@ -252,6 +259,7 @@ constexpr Migration kMigrations[] = {
     {5, kMigration5},
     {6, kMigration6},
     {7, kMigration7},
+    {8, kMigration8},
 };
 
 }  // namespace

@@ -130,6 +130,22 @@ struct LogInfo {
   int64_t updated_ms = 0;
 };
 
+// A page of the executions list: newest first (started_ms, then creation
+// order), optionally of one pipeline and/or one status.
+struct ExecutionQuery {
+  std::string pipeline_id;  // exact; "" = any
+  std::string status;       // exact; "" = any
+  int limit = 50;           // 1..1000 (clamped)
+  // Where the previous page ended (ExecutionPage::next_cursor); "" = the
+  // newest. Opaque to callers; InvalidArgument when malformed.
+  std::string cursor;
+};
+
+struct ExecutionPage {
+  std::vector<ExecutionRecord> executions;
+  std::string next_cursor;  // "" when this is the last page
+};
+
 class Store {
  public:
   // Opens or creates `state_dir/sluice.db` and `state_dir/logs/`, migrating
@@ -153,6 +169,9 @@ class Store {
   virtual Result<ExecutionRecord> FindExecution(const std::string& id_or_prefix) const = 0;
   // Newest first (started_ms, then creation order); limit <= 0 means all.
   virtual Result<std::vector<ExecutionRecord>> ListExecutions(int limit) const = 0;
+  // One page of the list (ExecutionQuery); served from indexes, so a page
+  // costs the same with ten or a hundred thousand executions.
+  virtual Result<ExecutionPage> QueryExecutions(const ExecutionQuery& query) const = 0;
   virtual Status RequestAbort(const std::string& execution_id) = 0;
   virtual Result<bool> AbortRequested(const std::string& execution_id) const = 0;
 
