@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "engine/engine.h"
 #include "engine/status.h"
@@ -69,11 +70,16 @@ Result<std::vector<std::string>> ExecutionQueue::ResumeInterrupted(
 
 Status ExecutionQueue::Abort(const std::string& id) {
   std::optional<Job> dropped;
+  if (running(id)) {
+    // Recorded first: a worker that sees its run end during a shutdown
+    // must know it was aborted, not interrupted.
+    SLUICE_RETURN_IF_ERROR(deps_.store.RequestAbort(id));
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = running_.find(id); it != running_.end()) {
       it->second->Cancel();
-      return deps_.store.RequestAbort(id);
+      return Status::Ok();
     }
     auto it = std::find_if(queue_.begin(), queue_.end(),
                            [&](const Job& j) { return j.launch.record.id == id; });
