@@ -14,18 +14,19 @@
 namespace sluice::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using server::testing::Call;
 using server::testing::HttpReply;
+using ::testing::HasSubstr;
 
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     marker_ = p_.scratch() / "go";
     p_.WritePipeline(Pipeline(
-        "waits", {CustomStage("S", {ShellStep("before", "echo before"),
-                                    ShellStep("wait", "echo first\nwhile [ ! -e " + marker_.string() +
-                                                          " ]; do sleep 0.05; done\necho second")})}));
+        "waits",
+        {CustomStage("S", {ShellStep("before", "echo before"),
+                           ShellStep("wait", "echo first\nwhile [ ! -e " + marker_.string() +
+                                                 " ]; do sleep 0.05; done\necho second")})}));
     p_.Write("ui/index.html", "<!doctype html><title>sluice</title>\n");
     auto add = p_.Sluice({"user", "add", "eve", "--role", "executor", "--password-stdin"},
                          {.stdin_text = "eve-password-1\n"});
@@ -37,8 +38,8 @@ class ServerTest : public ::testing::Test {
 
   // Starts the server and returns its port (from <state>/server.json).
   uint16_t StartServer() {
-    server_ = p_.Start({"server", "--addr", "127.0.0.1:0", "--ui", (p_.root() / "ui").string(),
-                        "--no-sandbox"});
+    server_ = p_.Start(
+        {"server", "--addr", "127.0.0.1:0", "--ui", (p_.root() / "ui").string(), "--no-sandbox"});
     uint16_t port = 0;
     EXPECT_TRUE(WaitFor([&] {
       std::ifstream in(p_.state() / "server.json");
@@ -101,8 +102,11 @@ TEST_F(ServerTest, ARestartResumesTheExecutionTheServerWasRunning) {
   std::ofstream(marker_) << "go\n";
   port = StartServer();
   EXPECT_THAT(server_->StdoutSoFar(), HasSubstr("resuming execution " + id));
-  ASSERT_TRUE(WaitFor([&] { return Api(port, "GET", "/api/executions/" + id).json().value("status", "") == "Success"; },
-                      std::chrono::seconds(30)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Api(port, "GET", "/api/executions/" + id).json().value("status", "") == "Success";
+      },
+      std::chrono::seconds(30)));
   HttpReply log = Api(port, "GET", "/api/executions/" + id + "/logs?node=S.wait");
   EXPECT_THAT(log.body, HasSubstr("second"));
   server_->Signal(SIGTERM);

@@ -101,8 +101,8 @@ int RunPipeline(const GlobalOptions& global, const RunFlags& flags) {
   if (!store.ok()) return Fail(store.status());
   auto secrets = app.Secrets();
   if (!secrets.ok()) return Fail(secrets.status());
-  auto launch = server::PrepareNewExecution(**store, *project, *instance, recorded, DefaultClock(),
-                                            getpid());
+  auto launch =
+      server::PrepareNewExecution(**store, *project, *instance, recorded, DefaultClock(), getpid());
   if (!launch.ok()) return Fail(launch.status());
 
   ExecuteOptions options;

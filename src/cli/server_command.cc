@@ -105,9 +105,9 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
     nlohmann::json doc = nlohmann::json::parse(*existing, nullptr, false);
     if (doc.is_object() && doc["pid"].is_number_integer() &&
         server::IsSluiceServer(doc["pid"].get<int64_t>())) {
-      return Fail(Status::FailedPrecondition(
-                      "another sluice server (process " + std::to_string(doc["pid"].get<int64_t>()) +
-                      ") owns " + app.StateDir().string() + "; stop it first"),
+      return Fail(Status::FailedPrecondition("another sluice server (process " +
+                                             std::to_string(doc["pid"].get<int64_t>()) + ") owns " +
+                                             app.StateDir().string() + "; stop it first"),
                   kExitUsage);
     }
   }
@@ -161,8 +161,9 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
       &bound);
   if (!listener.ok()) return Fail(listener.status());
   const std::string addr = host + ":" + std::to_string(bound);
-  std::cout << "sluice server on http://" << addr << " (API under /api/, /openapi.json, the UI from "
-            << files->root().string() << "); Ctrl-C stops" << std::endl;
+  std::cout << "sluice server on http://" << addr
+            << " (API under /api/, /openapi.json, the UI from " << files->root().string()
+            << "); Ctrl-C stops" << std::endl;
   Status wrote =
       WriteFileAtomic(server_file, nlohmann::json{{"pid", getpid()}, {"addr", addr}}.dump() + "\n");
   if (!wrote.ok()) return Fail(wrote);
@@ -191,7 +192,8 @@ void AddServerCommand(CLI::App& cli, GlobalOptions& options) {
       ->capture_default_str();
   cmd->add_flag("--allow-anonymous-read", flags->allow_anonymous_read,
                 "Let requests without credentials read (never act)");
-  cmd->add_option("--ui", flags->ui, "Directory of the web UI's files (default: the built-in web/)");
+  cmd->add_option("--ui", flags->ui,
+                  "Directory of the web UI's files (default: the built-in web/)");
   cmd->add_flag("--no-sandbox", flags->no_sandbox,
                 "Run CI steps in the host workspace folder, not at /harness");
   cmd->callback([&options, flags] { std::exit(Serve(options, *flags)); });

@@ -1,10 +1,10 @@
 #include "net/http_server.h"
 
 #include <atomic>
-#include <cstdio>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <optional>

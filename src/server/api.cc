@@ -1,9 +1,9 @@
 #include "server/api.h"
 
+#include "serve/invoke_routes.h"
 #include "server/api_call.h"
 #include "server/api_json.h"
 #include "server/audit.h"
-#include "serve/invoke_routes.h"
 
 namespace sluice::server {
 namespace {
@@ -27,7 +27,8 @@ std::vector<std::string_view> Segments(std::string_view path) {
 }
 
 // Whether `path` fits `pattern` ("/api/executions/{id}"); fills `params`.
-bool Match(std::string_view pattern, std::string_view path, std::map<std::string, std::string>* params) {
+bool Match(std::string_view pattern, std::string_view path,
+           std::map<std::string, std::string>* params) {
   std::vector<std::string_view> want = Segments(pattern);
   std::vector<std::string_view> got = Segments(path);
   if (want.size() != got.size()) return false;
@@ -73,7 +74,8 @@ net::HttpResponse ErrorResponse(int http_status, std::string_view code, std::str
 }
 
 net::HttpResponse ErrorResponse(const Status& status) {
-  return ErrorResponse(HttpStatusOf(status.code()), StatusCodeName(status.code()), status.message());
+  return ErrorResponse(HttpStatusOf(status.code()), StatusCodeName(status.code()),
+                       status.message());
 }
 
 const std::vector<ApiRoute>& ApiServer::Routes() {
@@ -99,8 +101,7 @@ const std::vector<ApiRoute>& ApiServer::Routes() {
   return routes;
 }
 
-ApiServer::ApiServer(ApiDeps deps, ApiOptions options)
-    : deps_(std::move(deps)), options_(options) {
+ApiServer::ApiServer(ApiDeps deps, ApiOptions options) : deps_(std::move(deps)), options_(options) {
   for (int i = 0; i < std::max(options_.worker_threads, 1); ++i) {
     workers_.emplace_back([this] { Work(); });
   }
@@ -168,8 +169,8 @@ void ApiServer::Handle(net::HttpRequest request, std::shared_ptr<net::Responder>
     responder->Send(deps_.ui->Answer(request));
     return;
   }
-  responder->Send(ErrorResponse(404, "NotFound",
-                                "no such route: the API is under /api/ (see /openapi.json)"));
+  responder->Send(
+      ErrorResponse(404, "NotFound", "no such route: the API is under /api/ (see /openapi.json)"));
 }
 
 void ApiServer::Serve(const net::HttpRequest& request,
@@ -188,10 +189,11 @@ void ApiServer::Serve(const net::HttpRequest& request,
     }
   }
   if (route == nullptr) {
-    responder->Send(path_known ? ErrorResponse(405, "MethodNotAllowed",
-                                               request.method + " is not allowed on " + request.path)
-                               : ErrorResponse(404, "NotFound", "no API route " + request.path +
-                                                                    " (see /openapi.json)"));
+    responder->Send(path_known
+                        ? ErrorResponse(405, "MethodNotAllowed",
+                                        request.method + " is not allowed on " + request.path)
+                        : ErrorResponse(404, "NotFound",
+                                        "no API route " + request.path + " (see /openapi.json)"));
     return;
   }
   Call call{request, {}, route, std::move(params)};
@@ -212,12 +214,14 @@ void ApiServer::Serve(const net::HttpRequest& request,
   }
   call.principal = std::move(*principal);
   if (Status s = deps_.auth.CheckUnsafeRequest(request, call.principal); !s.ok()) {
-    if (route->action != Action::kRead) Audit(call, request.path, kOutcomeDenied, {{"reason", s.message()}});
+    if (route->action != Action::kRead)
+      Audit(call, request.path, kOutcomeDenied, {{"reason", s.message()}});
     responder->Send(ErrorResponse(s));
     return;
   }
   if (Status s = deps_.auth.Authorize(call.principal, route->action); !s.ok()) {
-    if (route->action != Action::kRead) Audit(call, request.path, kOutcomeDenied, {{"reason", s.message()}});
+    if (route->action != Action::kRead)
+      Audit(call, request.path, kOutcomeDenied, {{"reason", s.message()}});
     responder->Send(ErrorResponse(s));
     return;
   }
@@ -296,8 +300,9 @@ net::HttpResponse ApiServer::Login(Call& call) {
     return ErrorResponse(Status::InvalidArgument(
         "sign in with a JSON body {\"user\": NAME, \"password\": PASSWORD}"));
   }
-  auto login = deps_.auth.Login((*body)["user"].get<std::string>(),
-                                (*body)["password"].get<std::string>(), call.request.remote_address);
+  auto login =
+      deps_.auth.Login((*body)["user"].get<std::string>(), (*body)["password"].get<std::string>(),
+                       call.request.remote_address);
   if (!login.ok()) {
     return ErrorResponse(401, "Unauthenticated", login.status().message());
   }

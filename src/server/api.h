@@ -74,8 +74,8 @@ struct ApiDeps {
   // read it afresh so an edited pipeline runs as edited.
   std::function<Result<pipeline::Project>(DiagnosticList* diags)> load_project;
   std::filesystem::path state_dir;
-  std::string openapi;                            // the document served at /openapi.json
-  std::shared_ptr<const net::StaticFiles> ui;     // optional: the web UI at /
+  std::string openapi;                         // the document served at /openapi.json
+  std::shared_ptr<const net::StaticFiles> ui;  // optional: the web UI at /
 };
 
 struct ApiOptions {

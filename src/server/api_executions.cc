@@ -37,7 +37,8 @@ net::HttpResponse ApiServer::RunPipeline(Call& call) {
   // Only this pipeline's problems (and the project's shared files') stop it.
   DiagnosticList mine;
   for (const Diagnostic& d : diags.items()) {
-    if (d.location.file == p->file || d.location.file.rfind(".harness/pipelines", 0) != 0) mine.Add(d);
+    if (d.location.file == p->file || d.location.file.rfind(".harness/pipelines", 0) != 0)
+      mine.Add(d);
   }
   if (mine.has_errors()) {
     Audit(call, id, kOutcomeError, {{"reason", "the pipeline does not validate"}});
@@ -62,14 +63,16 @@ net::HttpResponse ApiServer::RunPipeline(Call& call) {
   DiagnosticList input_diags;
   auto instance = Instantiate(*p, values, &input_diags);
   if (!instance) {
-    return ErrorResponse(Status::InvalidArgument(
-        "the runtime inputs of " + id + " do not fit:\n" +
-        pipeline::FormatDiagnostics(input_diags, *project)));
+    return ErrorResponse(
+        Status::InvalidArgument("the runtime inputs of " + id + " do not fit:\n" +
+                                pipeline::FormatDiagnostics(input_diags, *project)));
   }
-  auto launch = PrepareNewExecution(deps_.store, *project, *instance, recorded, deps_.clock, getpid());
+  auto launch =
+      PrepareNewExecution(deps_.store, *project, *instance, recorded, deps_.clock, getpid());
   if (!launch.ok()) return ErrorResponse(launch.status());
   const std::string execution_id = launch->record.id;
-  if (Status s = deps_.executions.Submit(std::move(*launch), TriggeredBy(call.principal)); !s.ok()) {
+  if (Status s = deps_.executions.Submit(std::move(*launch), TriggeredBy(call.principal));
+      !s.ok()) {
     return ErrorResponse(s);
   }
   Audit(call, id, kOutcomeSuccess, {{"execution", execution_id}});
@@ -84,8 +87,8 @@ net::HttpResponse ApiServer::ListExecutions(Call& call) {
   auto limit = IntParam(call.request, "limit", 50);
   if (!limit.ok()) return ErrorResponse(limit.status());
   if (*limit < 1 || *limit > 1000) {
-    return ErrorResponse(Status::InvalidArgument("limit=" + std::to_string(*limit) +
-                                                 ": give 1 to 1000"));
+    return ErrorResponse(
+        Status::InvalidArgument("limit=" + std::to_string(*limit) + ": give 1 to 1000"));
   }
   query.limit = static_cast<int>(*limit);
   auto page = deps_.store.QueryExecutions(query);
@@ -152,13 +155,14 @@ net::HttpResponse ApiServer::RetryExecution(Call& call) {
     }
     from = (*body)["from"].get<std::string>();
   }
-  auto launch = PrepareRetry(deps_.store, deps_.state_dir, call.params["id"], from, deps_.clock,
-                             getpid());
+  auto launch =
+      PrepareRetry(deps_.store, deps_.state_dir, call.params["id"], from, deps_.clock, getpid());
   if (!launch.ok()) return ErrorResponse(launch.status());
   const std::string id = launch->record.id;
   const std::string old = launch->record.retried_from;
   const std::string point = launch->retry_point;
-  if (Status s = deps_.executions.Submit(std::move(*launch), TriggeredBy(call.principal)); !s.ok()) {
+  if (Status s = deps_.executions.Submit(std::move(*launch), TriggeredBy(call.principal));
+      !s.ok()) {
     return ErrorResponse(s);
   }
   Audit(call, old, kOutcomeSuccess, {{"execution", id}, {"from", point}});
@@ -169,12 +173,13 @@ net::HttpResponse ApiServer::ResumeExecution(Call& call) {
   auto rec = deps_.store.FindExecution(call.params["id"]);
   if (!rec.ok()) return ErrorResponse(rec.status());
   if (deps_.executions.queued(rec->id) || deps_.executions.running(rec->id)) {
-    return ErrorResponse(Status::FailedPrecondition("execution " + rec->id +
-                                                    " is running on this server already"));
+    return ErrorResponse(
+        Status::FailedPrecondition("execution " + rec->id + " is running on this server already"));
   }
   auto launch = PrepareResume(deps_.store, rec->id, getpid());
   if (!launch.ok()) return ErrorResponse(launch.status());
-  if (Status s = deps_.executions.Submit(std::move(*launch), TriggeredBy(call.principal)); !s.ok()) {
+  if (Status s = deps_.executions.Submit(std::move(*launch), TriggeredBy(call.principal));
+      !s.ok()) {
     return ErrorResponse(s);
   }
   Audit(call, rec->id, kOutcomeSuccess);

@@ -83,9 +83,8 @@ Json PolicyEvaluationJson(const store::PolicyEvaluationRecord& e) {
                            {"error", r.error},
                            {"durationUs", r.duration_us}});
   }
-  return Json{{"id", e.id},          {"nodePath", e.node_path},
-              {"attempt", e.attempt}, {"status", e.status},
-              {"input", e.input},     {"evaluatedMs", e.evaluated_ms},
+  return Json{{"id", e.id},         {"nodePath", e.node_path}, {"attempt", e.attempt},
+              {"status", e.status}, {"input", e.input},        {"evaluatedMs", e.evaluated_ms},
               {"results", results}};
 }
 

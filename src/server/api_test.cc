@@ -23,8 +23,8 @@
 namespace sluice::server {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Call;
+using ::testing::HasSubstr;
 using testing::HttpReply;
 using testing::TestConnection;
 
@@ -39,14 +39,19 @@ std::string Step(const std::string& id, const std::string& script) {
   }
   return "              - step:\n"
          "                  type: ShellScript\n"
-         "                  name: " + id + "\n"
-         "                  identifier: " + id + "\n"
+         "                  name: " +
+         id +
+         "\n"
+         "                  identifier: " +
+         id +
+         "\n"
          "                  spec:\n"
          "                    shell: Bash\n"
          "                    source:\n"
          "                      type: Inline\n"
          "                      spec:\n"
-         "                        script: |-\n" + indented;
+         "                        script: |-\n" +
+         indented;
 }
 
 std::string PipelineYaml(const std::string& id, const std::string& steps,
@@ -60,7 +65,8 @@ std::string PipelineYaml(const std::string& id, const std::string& steps,
          "        identifier: S\n"
          "        spec:\n"
          "          execution:\n"
-         "            steps:\n" + steps;
+         "            steps:\n" +
+         steps;
 }
 
 bool WaitFor(const std::function<bool()>& done) {
@@ -84,8 +90,9 @@ class ApiTest : public ::testing::Test {
     marker_ = dir_->path() / "go";
     WriteProjectFile(".harness/pipelines/hello.yaml",
                      PipelineYaml("hello",
-                                  Step("say", "echo \"greeting <+pipeline.variables.greeting> by "
-                                              "<+pipeline.triggeredBy.name>\""),
+                                  Step("say",
+                                       "echo \"greeting <+pipeline.variables.greeting> by "
+                                       "<+pipeline.triggeredBy.name>\""),
                                   "  variables:\n    - name: greeting\n      type: String\n"
                                   "      value: <+input>.default(hi).allowedValues(hi,hello)\n"));
     WriteProjectFile(
@@ -122,11 +129,13 @@ class ApiTest : public ::testing::Test {
                 .executions = *queue_,
                 .functions = nullptr,
                 .clock = DefaultClock(),
-                .load_project = [root](DiagnosticList* diags) { return pipeline::LoadProject(root, diags); },
+                .load_project =
+                    [root](DiagnosticList* diags) { return pipeline::LoadProject(root, diags); },
                 .state_dir = state_,
                 .openapi = std::string(OpenApiDocument()),
                 .ui = nullptr},
-        ApiOptions{.worker_threads = 2, .keep_alive = std::chrono::milliseconds(15000),
+        ApiOptions{.worker_threads = 2,
+                   .keep_alive = std::chrono::milliseconds(15000),
                    .poll = std::chrono::milliseconds(50)});
     http_ = net::HttpServer::Create();
     auto listener = http_->Listen(
@@ -198,8 +207,8 @@ class ApiTest : public ::testing::Test {
 
 // A route path with its parameters filled in.
 std::string Fill(std::string path) {
-  for (auto [name, value] : {std::pair{"{id}", "nope"}, std::pair{"{n}", "1"},
-                             std::pair{"{name}", "fn"}}) {
+  for (auto [name, value] :
+       {std::pair{"{id}", "nope"}, std::pair{"{n}", "1"}, std::pair{"{name}", "fn"}}) {
     size_t at = path.find(name);
     if (at != std::string::npos) path.replace(at, std::string(name).size(), value);
   }
@@ -302,8 +311,10 @@ TEST_F(ApiTest, ARunStartedOverTheApiSucceedsWithItsLogsAndEvents) {
 
   // A finished execution's events replay everything, then end.
   TestConnection c(port_);
-  c.Send(testing::RequestText(port_, "GET", "/api/executions/" + id + "/events", Bearer("vic"), ""));
-  std::string events = c.ReadUntil([](const std::string& s) { return s.find("event: end") != std::string::npos; });
+  c.Send(
+      testing::RequestText(port_, "GET", "/api/executions/" + id + "/events", Bearer("vic"), ""));
+  std::string events =
+      c.ReadUntil([](const std::string& s) { return s.find("event: end") != std::string::npos; });
   EXPECT_THAT(events, HasSubstr("text/event-stream"));
   EXPECT_THAT(events, HasSubstr("event: node"));
   EXPECT_THAT(events, HasSubstr("greeting hello by eve"));
@@ -337,8 +348,10 @@ TEST_F(ApiTest, BadInputsAndUnknownPipelinesAreClearErrors) {
 TEST_F(ApiTest, EventsArriveAsTheyHappenAndResumeFromTheLastEventId) {
   std::string id = Run("eve", "waits");
   TestConnection c(port_);
-  c.Send(testing::RequestText(port_, "GET", "/api/executions/" + id + "/events", Bearer("vic"), ""));
-  std::string first = c.ReadUntil([](const std::string& s) { return s.find("\"line\":\"first\"") != std::string::npos; });
+  c.Send(
+      testing::RequestText(port_, "GET", "/api/executions/" + id + "/events", Bearer("vic"), ""));
+  std::string first = c.ReadUntil(
+      [](const std::string& s) { return s.find("\"line\":\"first\"") != std::string::npos; });
   ASSERT_THAT(first, HasSubstr("\"line\":\"first\""));
   EXPECT_EQ(first.find("\"line\":\"second\""), std::string::npos);
   // The id of the event carrying "first".
@@ -349,7 +362,8 @@ TEST_F(ApiTest, EventsArriveAsTheyHappenAndResumeFromTheLastEventId) {
   EXPECT_THAT(last_event_id, HasSubstr("S.wait="));
 
   Touch(marker_);
-  std::string rest = c.ReadUntil([](const std::string& s) { return s.find("event: end") != std::string::npos; });
+  std::string rest =
+      c.ReadUntil([](const std::string& s) { return s.find("event: end") != std::string::npos; });
   EXPECT_THAT(rest, HasSubstr("\"line\":\"second\""));
   EXPECT_THAT(rest, HasSubstr("event: end"));
 
@@ -357,7 +371,8 @@ TEST_F(ApiTest, EventsArriveAsTheyHappenAndResumeFromTheLastEventId) {
   TestConnection again(port_);
   again.Send(testing::RequestText(port_, "GET", "/api/executions/" + id + "/events",
                                   Bearer("vic") + "Last-Event-ID: " + last_event_id + "\r\n", ""));
-  std::string replay = again.ReadUntil([](const std::string& s) { return s.find("event: end") != std::string::npos; });
+  std::string replay = again.ReadUntil(
+      [](const std::string& s) { return s.find("event: end") != std::string::npos; });
   EXPECT_EQ(replay.find("\"line\":\"first\""), std::string::npos) << replay;
   EXPECT_THAT(replay, HasSubstr("\"line\":\"second\""));
 }
@@ -397,7 +412,9 @@ TEST_F(ApiTest, ListsExecutionsNewestFirstAPageAtATime) {
   std::string cursor;
   int pages = 0;
   do {
-    auto page = As("vic", "GET", "/api/executions?limit=3" + (cursor.empty() ? "" : "&cursor=" + cursor)).json();
+    auto page =
+        As("vic", "GET", "/api/executions?limit=3" + (cursor.empty() ? "" : "&cursor=" + cursor))
+            .json();
     for (const auto& e : page["executions"]) seen.push_back(e.value("startedMs", int64_t{0}));
     cursor = page["nextCursor"].is_string() ? page["nextCursor"].get<std::string>() : "";
     ++pages;
@@ -433,14 +450,18 @@ TEST_F(ApiTest, ArtifactsDownloadWithASandboxingPolicy) {
   artifacts[1].url = "https://example.com/x";
   ASSERT_TRUE(store_->AddArtifacts(&artifacts).ok());
 
-  HttpReply r = As("vic", "GET", "/api/executions/" + rec.id + "/artifacts/" + std::to_string(artifacts[0].id));
+  HttpReply r = As("vic", "GET",
+                   "/api/executions/" + rec.id + "/artifacts/" + std::to_string(artifacts[0].id));
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body, "<h1>report</h1>");
   EXPECT_THAT(r.header("content-type"), HasSubstr("text/html"));
   EXPECT_EQ(r.header("content-security-policy"),
             "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:");
   EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
-  EXPECT_EQ(As("vic", "GET", "/api/executions/" + rec.id + "/artifacts/" + std::to_string(artifacts[1].id)).status, 404);
+  EXPECT_EQ(As("vic", "GET",
+               "/api/executions/" + rec.id + "/artifacts/" + std::to_string(artifacts[1].id))
+                .status,
+            404);
   EXPECT_EQ(As("vic", "GET", "/api/executions/" + rec.id + "/artifacts/999").status, 404);
 }
 
@@ -465,7 +486,8 @@ TEST_F(ApiTest, CookieSessionsNeedTheCsrfHeaderToAct) {
   EXPECT_EQ(with.status, 201) << with.body;
 
   EXPECT_EQ(Call(port_, "DELETE", "/api/session", cookie).status, 403);  // CSRF too
-  EXPECT_EQ(Call(port_, "DELETE", "/api/session", cookie + "X-CSRF-Token: " + csrf + "\r\n").status, 204);
+  EXPECT_EQ(Call(port_, "DELETE", "/api/session", cookie + "X-CSRF-Token: " + csrf + "\r\n").status,
+            204);
   EXPECT_EQ(Call(port_, "GET", "/api/me", cookie).status, 401);
 }
 

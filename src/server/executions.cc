@@ -206,7 +206,7 @@ void ExecutionQueue::Work() {
 void ExecutionQueue::RunJob(Job& job, Cancellation& cancel) {
   store::ExecutionRecord& record = job.launch.record;
   Observer observer(*this, record.id);
-  engine::EngineDeps deps{deps_.store,          deps_.secrets, deps_.processes, deps_.steps,
+  engine::EngineDeps deps{deps_.store,        deps_.secrets, deps_.processes, deps_.steps,
                           job.launch.project, deps_.clock,   &observer};
   engine::EngineOptions options;
   options.state_dir = options_.state_dir;

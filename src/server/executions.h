@@ -125,8 +125,8 @@ class ExecutionQueue {
   const ExecutionQueueOptions options_;
 
   mutable std::mutex mu_;
-  mutable std::condition_variable work_cv_;     // queue_ grew, or stopping
-  mutable std::condition_variable changed_cv_;  // a change counter grew, or stopping
+  mutable std::condition_variable work_cv_;       // queue_ grew, or stopping
+  mutable std::condition_variable changed_cv_;    // a change counter grew, or stopping
   std::deque<Job> queue_;                         // guarded by mu_
   std::map<std::string, Cancellation*> running_;  // guarded by mu_; owned by the workers
   std::map<std::string, uint64_t> changes_;       // guarded by mu_

@@ -99,8 +99,8 @@ Result<Launch> PrepareResume(store::Store& store, const std::string& id, int64_t
   }
   if (ProcessAlive(rec.runner_pid)) {
     return Status::FailedPrecondition("execution " + rec.id + " is still being run by process " +
-                                      std::to_string(rec.runner_pid) + " (stop it with `sluice abort " +
-                                      rec.id + "`)");
+                                      std::to_string(rec.runner_pid) +
+                                      " (stop it with `sluice abort " + rec.id + "`)");
   }
   // Steps that ran on the host outlive a killed sluice: stop them first, so
   // the interrupted step never runs twice at once.
@@ -173,8 +173,7 @@ Result<Launch> PrepareRetry(store::Store& store, const std::filesystem::path& st
 }
 
 bool ProcessAlive(int64_t pid) {
-  return pid > 0 && pid != getpid() &&
-         (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+  return pid > 0 && pid != getpid() && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
 }
 
 bool IsSluiceProcess(int64_t pid) {

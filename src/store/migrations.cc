@@ -251,6 +251,7 @@ CREATE INDEX executions_by_pipeline_start ON executions (pipeline_id, started_ms
 CREATE INDEX executions_by_status_start ON executions (status, started_ms, row);
 )sql";
 
+// clang-format off: one migration a line
 constexpr Migration kMigrations[] = {
     {1, kMigration1},
     {2, kMigration2},
@@ -261,6 +262,7 @@ constexpr Migration kMigrations[] = {
     {7, kMigration7},
     {8, kMigration8},
 };
+// clang-format on
 
 }  // namespace
 

@@ -42,8 +42,8 @@ const std::string_view kSelectByPrefix =
 const std::string_view kListExecutions =
     "SELECT " SLUICE_EXECUTION_COLUMNS " FROM executions ORDER BY started_ms DESC, row DESC LIMIT ?1";
 
-#define SLUICE_QUERY_EXECUTIONS(WHERE)                                                    \
-  "SELECT " SLUICE_EXECUTION_COLUMNS ", row FROM executions WHERE " WHERE                  \
+#define SLUICE_QUERY_EXECUTIONS(WHERE)                                    \
+  "SELECT " SLUICE_EXECUTION_COLUMNS ", row FROM executions WHERE " WHERE \
   "(started_ms, row) < (?1, ?2) ORDER BY started_ms DESC, row DESC LIMIT ?3"
 const std::string_view kQueryExecutions[4] = {
     SLUICE_QUERY_EXECUTIONS(""),

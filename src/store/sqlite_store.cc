@@ -4,11 +4,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <limits>
-
 #include <utility>
 
 #include "common/files.h"
@@ -128,7 +127,8 @@ Result<SqliteStore::Statements> SqliteStore::Prepare(sqlite3* db) {
     SLUICE_ASSIGN_OR_RETURN(*stmt, Statement::Prepare(db, text));
   }
   for (int i = 0; i < 4; ++i) {
-    SLUICE_ASSIGN_OR_RETURN(s.query_executions[i], Statement::Prepare(db, sql::kQueryExecutions[i]));
+    SLUICE_ASSIGN_OR_RETURN(s.query_executions[i],
+                            Statement::Prepare(db, sql::kQueryExecutions[i]));
   }
   return s;
 }
