@@ -251,7 +251,8 @@ CREATE INDEX executions_by_pipeline_start ON executions (pipeline_id, started_ms
 CREATE INDEX executions_by_status_start ON executions (status, started_ms, row);
 )sql";
 
-// clang-format off: one migration a line
+// One migration a line.
+// clang-format off
 constexpr Migration kMigrations[] = {
     {1, kMigration1},
     {2, kMigration2},
