@@ -30,7 +30,7 @@ class ServerTest : public ::testing::Test {
     p_.Write("ui/index.html", "<!doctype html><title>sluice</title>\n");
     auto add = p_.Sluice({"user", "add", "eve", "--role", "executor", "--password-stdin"},
                          {.stdin_text = "eve-password-1\n"});
-    ASSERT_EQ(add.exit_code, 0) << add.err;
+    ASSERT_EQ(add.exit_code, 0) << add.err << add.out;
     auto token = p_.Sluice({"token", "create", "--user", "eve"});
     ASSERT_EQ(token.exit_code, 0) << token.err;
     token_ = token.out.substr(0, token.out.find('\n'));
