@@ -113,5 +113,26 @@ TEST_F(ServerTest, ARestartResumesTheExecutionTheServerWasRunning) {
   EXPECT_EQ(server_->Wait().exit_code, 0);
 }
 
+TEST_F(ServerTest, SluiceAbortAsksTheServerInsteadOfSignallingIt) {
+  uint16_t port = StartServer();
+  HttpReply run = Api(port, "POST", "/api/pipelines/waits/executions", "{}");
+  ASSERT_EQ(run.status, 201) << run.body;
+  const std::string id = run.json().value("id", "");
+  ASSERT_TRUE(WaitFor([&] { return NodeStatus(port, id, "S.wait") == "Running"; },
+                      std::chrono::seconds(30)));
+  auto abort = p_.Sluice({"abort", id});
+  EXPECT_EQ(abort.exit_code, 0) << abort.err;
+  EXPECT_THAT(abort.out, HasSubstr("run by sluice server"));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Api(port, "GET", "/api/executions/" + id).json().value("status", "") == "Aborted";
+      },
+      std::chrono::seconds(30)));
+  // The server still serves.
+  EXPECT_EQ(Api(port, "GET", "/api/me").status, 200);
+  server_->Signal(SIGTERM);
+  EXPECT_EQ(server_->Wait().exit_code, 0);
+}
+
 }  // namespace
 }  // namespace sluice::testing

@@ -125,6 +125,11 @@ void ApiServer::Stop() {
   cv_.wait(lock, [&] { return open_streams_ == 0; });
 }
 
+int ApiServer::open_streams() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return open_streams_;
+}
+
 bool ApiServer::stopping() {
   std::lock_guard<std::mutex> lock(mu_);
   return stopping_;

@@ -105,6 +105,9 @@ class ApiServer {
 
   void Stop();
 
+  // Event streams open now (each ends when its client leaves).
+  int open_streams();
+
   // Every route of the API (without /openapi.json and the function routes).
   static const std::vector<ApiRoute>& Routes();
 

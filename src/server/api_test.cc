@@ -80,6 +80,7 @@ bool WaitFor(const std::function<bool()>& done) {
 class ApiTest : public ::testing::Test {
  protected:
   virtual bool AllowAnonymous() const { return false; }
+  virtual std::chrono::milliseconds KeepAlive() const { return std::chrono::seconds(15); }
 
   void SetUp() override {
     auto dir = TempDir::Create("sluice-api-test-");
@@ -135,7 +136,7 @@ class ApiTest : public ::testing::Test {
                 .openapi = std::string(OpenApiDocument()),
                 .ui = nullptr},
         ApiOptions{.worker_threads = 2,
-                   .keep_alive = std::chrono::milliseconds(15000),
+                   .keep_alive = KeepAlive(),
                    .poll = std::chrono::milliseconds(50)});
     http_ = net::HttpServer::Create();
     auto listener = http_->Listen(
@@ -496,6 +497,35 @@ TEST_F(ApiTest, FunctionRoutesAnswerWithoutARuntime) {
   EXPECT_EQ(list["functions"], nlohmann::json::array());
   EXPECT_EQ(As("vic", "GET", "/api/functions/nope").status, 404);
   EXPECT_EQ(As("eve", "POST", "/api/functions/nope/invoke", "{}").status, 409);
+}
+
+TEST_F(ApiTest, AnEventStreamEndsWhenItsClientLeaves) {
+  std::string id = Run("eve", "waits");
+  {
+    TestConnection c(port_);
+    c.Send(testing::RequestText(port_, "GET", "/api/executions/" + id + "/events", Bearer("vic"),
+                                ""));
+    c.ReadUntil(
+        [](const std::string& s) { return s.find("\"line\":\"first\"") != std::string::npos; });
+    EXPECT_EQ(api_->open_streams(), 1);
+  }  // the client closes the connection while the execution still runs
+  EXPECT_TRUE(WaitFor([&] { return api_->open_streams() == 0; }));
+  EXPECT_EQ(StatusOf(id), "Running");
+}
+
+class QuietApiTest : public ApiTest {
+ protected:
+  std::chrono::milliseconds KeepAlive() const override { return std::chrono::milliseconds(1); }
+};
+
+TEST_F(QuietApiTest, AQuietEventStreamCarriesKeepAliveComments) {
+  std::string id = Run("eve", "waits");
+  TestConnection c(port_);
+  c.Send(
+      testing::RequestText(port_, "GET", "/api/executions/" + id + "/events", Bearer("vic"), ""));
+  std::string events = c.ReadUntil(
+      [](const std::string& s) { return s.find(": keep-alive\n\n") != std::string::npos; });
+  EXPECT_NE(events.find(": keep-alive\n\n"), std::string::npos) << events;
 }
 
 class AnonymousApiTest : public ApiTest {
