@@ -135,9 +135,8 @@ class ApiTest : public ::testing::Test {
                 .state_dir = state_,
                 .openapi = std::string(OpenApiDocument()),
                 .ui = nullptr},
-        ApiOptions{.worker_threads = 2,
-                   .keep_alive = KeepAlive(),
-                   .poll = std::chrono::milliseconds(50)});
+        ApiOptions{
+            .worker_threads = 2, .keep_alive = KeepAlive(), .poll = std::chrono::milliseconds(50)});
     http_ = net::HttpServer::Create();
     auto listener = http_->Listen(
         "127.0.0.1", 0,
@@ -503,8 +502,8 @@ TEST_F(ApiTest, AnEventStreamEndsWhenItsClientLeaves) {
   std::string id = Run("eve", "waits");
   {
     TestConnection c(port_);
-    c.Send(testing::RequestText(port_, "GET", "/api/executions/" + id + "/events", Bearer("vic"),
-                                ""));
+    c.Send(
+        testing::RequestText(port_, "GET", "/api/executions/" + id + "/events", Bearer("vic"), ""));
     c.ReadUntil(
         [](const std::string& s) { return s.find("\"line\":\"first\"") != std::string::npos; });
     EXPECT_EQ(api_->open_streams(), 1);
