@@ -1,6 +1,6 @@
 // An HTTP/1.1 server for sluice's own endpoints: the Lambda Runtime API
 // the function instances call, the invoke and function-URL routes, and
-// later the API and UI. Boost.Beast over Asio, kept out of this header.
+// sluice server's API (with its server-sent events) and UI. Boost.Beast over Asio, kept out of this header.
 //
 // Model: `io_threads` event loops, one thread each; every connection lives
 // on one loop (new connections take the loops in turn), keep-alive, one

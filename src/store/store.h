@@ -6,8 +6,10 @@
 // (kill -9) the database holds every state change made before it. The schema
 // is versioned (PRAGMA user_version) and migrated forward on Open(); the
 // column layout below is persisted — change it only with a new migration.
-// A Store is used from one thread at a time; several processes may open the
-// same database (SQLite locking, busy timeout 5 s).
+// A Store is meant for one thread at a time, but the SQLite store serializes
+// every call (sqlite_store.h), which the engine's parallel blocks and sluice
+// server's workers rely on; several processes may open the same database
+// (SQLite locking, busy timeout 5 s).
 // Nothing stored here may contain a secret in clear text: callers mask
 // outputs, messages and logs before handing them in.
 #pragma once
