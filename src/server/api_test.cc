@@ -81,6 +81,7 @@ class ApiTest : public ::testing::Test {
  protected:
   virtual bool AllowAnonymous() const { return false; }
   virtual std::chrono::milliseconds KeepAlive() const { return std::chrono::seconds(15); }
+  virtual int MaxParallel() const { return 2; }
 
   void SetUp() override {
     auto dir = TempDir::Create("sluice-api-test-");
@@ -122,7 +123,7 @@ class ApiTest : public ::testing::Test {
         [](std::chrono::milliseconds) {});
     queue_ = std::make_unique<ExecutionQueue>(
         ExecutionQueueDeps{*store_, secrets_, steps_, processes_, DefaultClock()},
-        ExecutionQueueOptions{.state_dir = state_, .max_parallel = 2, .sandbox = false});
+        ExecutionQueueOptions{.state_dir = state_, .max_parallel = MaxParallel(), .sandbox = false});
     std::filesystem::path root = root_;
     api_ = std::make_unique<ApiServer>(
         ApiDeps{.store = *store_,
@@ -525,6 +526,31 @@ TEST_F(QuietApiTest, AQuietEventStreamCarriesKeepAliveComments) {
   std::string events = c.ReadUntil(
       [](const std::string& s) { return s.find(": keep-alive\n\n") != std::string::npos; });
   EXPECT_NE(events.find(": keep-alive\n\n"), std::string::npos) << events;
+}
+
+class OneAtATimeApiTest : public ApiTest {
+ protected:
+  int MaxParallel() const override { return 1; }
+};
+
+TEST_F(OneAtATimeApiTest, RunsBeyondTheLimitWaitInTheQueue) {
+  std::string first = Run("eve", "waits");
+  ASSERT_TRUE(WaitFor([&] { return NodeStatus(first, "S.wait") == "Running"; }));
+  std::string second = Run("eve", "waits");
+  std::string third = Run("eve", "hello");
+  auto waiting = As("vic", "GET", "/api/executions/" + second).json();
+  EXPECT_TRUE(waiting.value("queued", false)) << waiting.dump();
+  EXPECT_EQ(waiting.value("status", ""), "Running");
+
+  // A queued execution aborts without ever starting.
+  EXPECT_EQ(As("eve", "POST", "/api/executions/" + second + "/abort").status, 202);
+  auto aborted = As("vic", "GET", "/api/executions/" + second).json();
+  EXPECT_EQ(aborted.value("status", ""), "Aborted");
+  EXPECT_FALSE(aborted.value("queued", true));
+
+  Touch(marker_);
+  EXPECT_TRUE(WaitForStatus(first, "Success"));
+  EXPECT_TRUE(WaitForStatus(third, "Success"));
 }
 
 class AnonymousApiTest : public ApiTest {
