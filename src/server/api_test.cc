@@ -123,7 +123,8 @@ class ApiTest : public ::testing::Test {
         [](std::chrono::milliseconds) {});
     queue_ = std::make_unique<ExecutionQueue>(
         ExecutionQueueDeps{*store_, secrets_, steps_, processes_, DefaultClock()},
-        ExecutionQueueOptions{.state_dir = state_, .max_parallel = MaxParallel(), .sandbox = false});
+        ExecutionQueueOptions{
+            .state_dir = state_, .max_parallel = MaxParallel(), .sandbox = false});
     std::filesystem::path root = root_;
     api_ = std::make_unique<ApiServer>(
         ApiDeps{.store = *store_,
