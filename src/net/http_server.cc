@@ -456,6 +456,15 @@ class ServerImpl final : public HttpServer {
       asio::co_spawn(c->socket.get_executor(), WatchClient(c, stream), asio::detached);
       for (;;) {
         StreamState::Batch batch = stream->Take();
+        if (batch.data.empty() && !batch.ended && !batch.gone) {
+          // Nothing queued: sleep until Write, End or the client leaving
+          // cancels the wait. Every wake-up is preceded by a change Take
+          // sees, and Take always runs before waiting, so none is lost
+          // (a cancel that finds no waiter, during a write, is harmless).
+          error_code wake_ec;
+          co_await stream->wake().async_wait(asio::redirect_error(asio::use_awaitable, wake_ec));
+          continue;
+        }
         for (const std::string& data : batch.data) {
           if (chunked) {
             char size[20];
@@ -470,8 +479,6 @@ class ServerImpl final : public HttpServer {
         if (batch.ended && chunked && !batch.gone) out.append("0\r\n\r\n");
         if (!out.empty() && !co_await Write(*c, out)) break;
         if (batch.ended || batch.gone) break;
-        error_code wake_ec;  // cancelled by Write, End or the client leaving
-        co_await stream->wake().async_wait(asio::redirect_error(asio::use_awaitable, wake_ec));
       }
     }
     stream->MarkGone();

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <gtest/gtest.h>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -20,7 +21,15 @@ struct HttpReply {
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
 
-  nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
+  // The body as JSON; an empty object (and a test failure) when it is not.
+  nlohmann::json json() const {
+    nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+    if (j.is_discarded()) {
+      ADD_FAILURE() << "not JSON (status " << status << "): " << body;
+      return nlohmann::json::object();
+    }
+    return j;
+  }
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? "" : it->second;
