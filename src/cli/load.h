@@ -7,6 +7,7 @@
 #include "cli/app.h"
 #include "pipeline/inputs.h"
 #include "pipeline/project.h"
+#include "server/launch.h"
 #include "store/store.h"
 
 namespace sluice::cli {
@@ -27,22 +28,9 @@ Result<pipeline::Project> LoadAndValidate(App& app, const std::filesystem::path&
 // Picks the pipeline to run: `id` when given, else the only one.
 Result<const pipeline::Pipeline*> ChoosePipeline(const pipeline::Project& project, const std::string& id);
 
-// Applies runtime inputs and re-parses, giving the pipeline as it will run.
-// Errors are diagnostics printed by the caller.
-std::optional<pipeline::Pipeline> Instantiate(const pipeline::Pipeline& p,
-                                              const pipeline::RuntimeInputValues& values,
-                                              DiagnosticList* diags);
-
-}  // namespace sluice::cli
-
-namespace sluice::cli {
-
-// The project and the pipeline exactly as an earlier execution ran it (its
-// stored YAML, inputs already applied), for resume and retry.
-struct Recorded {
-  pipeline::Project project;
-  pipeline::Pipeline pipeline;
-};
-Result<Recorded> LoadRecorded(const store::ExecutionRecord& rec);
+// Instantiate and LoadRecorded are shared with sluice server (server/launch.h).
+using server::Instantiate;
+using server::LoadRecorded;
+using server::Recorded;
 
 }  // namespace sluice::cli

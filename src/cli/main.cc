@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   sluice::cli::AddFunctionsCommand(cli, options);
   sluice::cli::AddUserCommand(cli, options);
   sluice::cli::AddTokenCommand(cli, options);
+  sluice::cli::AddServerCommand(cli, options);
 
   try {
     cli.parse(argc, argv);

@@ -8,7 +8,7 @@
 #include "cli/load.h"
 #include "common/clock.h"
 #include "common/files.h"
-#include "common/ids.h"
+#include "server/launch.h"
 
 namespace sluice::cli {
 namespace {
@@ -101,29 +101,15 @@ int RunPipeline(const GlobalOptions& global, const RunFlags& flags) {
   if (!store.ok()) return Fail(store.status());
   auto secrets = app.Secrets();
   if (!secrets.ok()) return Fail(secrets.status());
-  store::ExecutionRecord rec;
-  rec.id = NewExecutionId();
-  rec.pipeline_id = instance->identifier;
-  rec.pipeline_name = instance->name;
-  rec.status = "Running";
-  rec.started_ms = DefaultClock().NowMillis();
-  rec.project_dir = project->root.string();
-  rec.pipeline_file = instance->file;
-  YAML::Emitter emitter;
-  YAML::Node doc;
-  doc["pipeline"] = instance->root;
-  emitter << doc;
-  rec.pipeline_yaml = emitter.c_str();
-  rec.inputs = recorded;
-  rec.runner_pid = getpid();
-  Status created = (*store)->CreateExecution(&rec);
-  if (!created.ok()) return Fail(created);
+  auto launch =
+      server::PrepareNewExecution(**store, *project, *instance, recorded, DefaultClock(), getpid());
+  if (!launch.ok()) return Fail(launch.status());
 
   ExecuteOptions options;
   options.json = flags.json;
   options.verbose = global.verbose;
   options.sandbox = !flags.no_sandbox;
-  return Execute(app, *project, *instance, rec, {}, options);
+  return Execute(app, *project, *instance, launch->record, {}, options);
 }
 
 }  // namespace

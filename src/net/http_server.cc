@@ -4,6 +4,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -31,6 +32,95 @@ struct ServerState {
   bool running = true;
 };
 
+// The body of a streamed answer: pieces queued by any thread, sent by the
+// connection's coroutine, which waits on `wake` between them.
+class StreamState final : public ResponseStream, public std::enable_shared_from_this<StreamState> {
+ public:
+  StreamState(std::shared_ptr<ServerState> server, asio::any_io_executor loop, bool gone = false)
+      : server_(std::move(server)), loop_(std::move(loop)), wake_(loop_), gone_(gone) {
+    wake_.expires_at(asio::steady_timer::time_point::max());
+  }
+
+  bool Write(std::string data) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (gone_ || ended_) return false;
+      if (data.empty()) return true;
+      pending_.push_back(std::move(data));
+    }
+    Wake();
+    return true;
+  }
+  void End() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (ended_) return;
+      ended_ = true;
+    }
+    Wake();
+  }
+  bool client_gone() const override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (gone_) return true;
+    }
+    std::lock_guard<std::mutex> lock(server_->mu);
+    return !server_->running;
+  }
+
+  // What the coroutine takes each time it wakes.
+  struct Batch {
+    std::vector<std::string> data;
+    bool ended = false;
+    bool gone = false;
+  };
+  Batch Take() {
+    std::lock_guard<std::mutex> lock(mu_);
+    Batch b;
+    b.data.swap(pending_);
+    b.ended = ended_;
+    b.gone = gone_;
+    return b;
+  }
+  // On the loop.
+  void MarkGone() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      gone_ = true;
+    }
+    wake_.cancel();
+  }
+  asio::steady_timer& wake() { return wake_; }
+
+ private:
+  void Wake() {
+    std::lock_guard<std::mutex> lock(server_->mu);
+    if (!server_->running) return;
+    asio::post(loop_, [self = shared_from_this()] { self->wake_.cancel(); });
+  }
+
+  std::shared_ptr<ServerState> server_;
+  asio::any_io_executor loop_;
+  asio::steady_timer wake_;  // on the loop
+  mutable std::mutex mu_;
+  std::vector<std::string> pending_;  // guarded by mu_
+  bool ended_ = false;                // guarded by mu_
+  bool gone_ = false;                 // guarded by mu_
+};
+
+// What a handler holds of a stream: dropping it ends the stream.
+class HeldStream final : public ResponseStream {
+ public:
+  explicit HeldStream(std::shared_ptr<StreamState> state) : state_(std::move(state)) {}
+  ~HeldStream() override { state_->End(); }
+  bool Write(std::string data) override { return state_->Write(std::move(data)); }
+  void End() override { state_->End(); }
+  bool client_gone() const override { return state_->client_gone(); }
+
+ private:
+  std::shared_ptr<StreamState> state_;
+};
+
 // One request waiting for its answer. The connection's coroutine waits on
 // `wake` (a timer that never expires on its own) until Send cancels it.
 class Exchange final : public Responder, public std::enable_shared_from_this<Exchange> {
@@ -43,32 +133,50 @@ class Exchange final : public Responder, public std::enable_shared_from_this<Exc
 
   void Send(HttpResponse response) override {
     if (sent_.exchange(true)) return;
-    if (inline_thread_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
-      // Answered from inside the handler call, on the connection's own
-      // loop: no wake-up needed.
-      response_ = std::move(response);
-      return;
+    Deliver(std::move(response), nullptr);
+  }
+  std::shared_ptr<ResponseStream> Stream(HttpResponse head) override {
+    if (sent_.exchange(true)) {
+      return std::make_shared<HeldStream>(std::make_shared<StreamState>(server_, loop_, true));
     }
-    std::lock_guard<std::mutex> lock(server_->mu);
-    if (!server_->running) return;
-    // The timer belongs to the connection's loop.
-    asio::post(loop_, [self = shared_from_this(), r = std::move(response)]() mutable {
-      self->response_ = std::move(r);
-      self->wake_.cancel();
-    });
+    auto state = std::make_shared<StreamState>(server_, loop_);
+    Deliver(std::move(head), state);
+    return std::make_shared<HeldStream>(std::move(state));
   }
   // Brackets the handler call: a Send from that thread meanwhile is inline.
   void BeginInline() { inline_thread_.store(std::this_thread::get_id()); }
   void EndInline() { inline_thread_.store(std::thread::id()); }
   bool answered() const { return response_.has_value(); }
   HttpResponse Take() { return std::move(*response_); }
+  // The stream when the answer is streamed, else null.
+  std::shared_ptr<StreamState> stream() const { return stream_; }
   asio::steady_timer& wake() { return wake_; }
 
  private:
+  void Deliver(HttpResponse response, std::shared_ptr<StreamState> stream) {
+    if (inline_thread_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
+      // Answered from inside the handler call, on the connection's own
+      // loop: no wake-up needed.
+      response_ = std::move(response);
+      stream_ = std::move(stream);
+      return;
+    }
+    std::lock_guard<std::mutex> lock(server_->mu);
+    if (!server_->running) return;
+    // The timer belongs to the connection's loop.
+    asio::post(loop_, [self = shared_from_this(), r = std::move(response),
+                       st = std::move(stream)]() mutable {
+      self->response_ = std::move(r);
+      self->stream_ = std::move(st);
+      self->wake_.cancel();
+    });
+  }
+
   std::shared_ptr<ServerState> server_;
   asio::any_io_executor loop_;
   asio::steady_timer wake_;
   std::optional<HttpResponse> response_;  // on the loop
+  std::shared_ptr<StreamState> stream_;   // on the loop
   std::atomic<bool> sent_{false};
   std::atomic<std::thread::id> inline_thread_{};
 };
@@ -82,6 +190,9 @@ class HeldResponder final : public Responder {
     exchange_->Send(HttpResponse::Json(500, R"({"message":"the request was not answered"})"));
   }
   void Send(HttpResponse response) override { exchange_->Send(std::move(response)); }
+  std::shared_ptr<ResponseStream> Stream(HttpResponse head) override {
+    return exchange_->Stream(std::move(head));
+  }
 
  private:
   std::shared_ptr<Exchange> exchange_;
@@ -238,7 +349,7 @@ class ServerImpl final : public HttpServer {
   asio::awaitable<void> Serve(tcp::socket socket, std::shared_ptr<HttpHandler> handler) {
     auto c = std::make_shared<Connection>(std::move(socket));
     WatchIdle(c, options_.idle_timeout);
-    co_await ServeRequests(*c, *handler);
+    co_await ServeRequests(c, *handler);
     c->ended = true;
     error_code ignored;
     c->idle.cancel(ignored);
@@ -248,7 +359,9 @@ class ServerImpl final : public HttpServer {
   // request is already buffered (a pipelining client, such as a runtime
   // posting its response and asking for the next event at once) wait in
   // `out` and leave together in one write.
-  asio::awaitable<void> ServeRequests(Connection& c, const HttpHandler& handler) {
+  asio::awaitable<void> ServeRequests(std::shared_ptr<Connection> connection,
+                                      const HttpHandler& handler) {
+    Connection& c = *connection;
     tcp::socket& socket = c.socket;
     beast::flat_buffer buffer;
     std::string out;
@@ -306,6 +419,11 @@ class ServerImpl final : public HttpServer {
         c.awaiting_answer = false;
         c.last_active = std::chrono::steady_clock::now();
       }
+      if (auto stream = exchange->stream()) {
+        if (!out.empty() && !co_await Write(c, out)) co_return;
+        co_await ServeStream(connection, exchange->Take(), framing, std::move(stream));
+        co_return;
+      }
       AppendResponse(exchange->Take(), framing, &out);
       if (!framing.keep_alive) {
         co_await Write(c, out);
@@ -313,6 +431,71 @@ class ServerImpl final : public HttpServer {
         co_return;
       }
     }
+  }
+
+  // Sends a streamed answer: its head, then each piece as it is written
+  // (as a chunk for HTTP/1.1), until the handler ends it or the client
+  // leaves; then closes the connection.
+  asio::awaitable<void> ServeStream(std::shared_ptr<Connection> c, HttpResponse head,
+                                    ResponseFraming framing, std::shared_ptr<StreamState> stream) {
+    c->awaiting_answer = true;  // no idle timeout while streaming
+    const bool chunked = framing.version != 10;
+    std::string out;
+    head.body.clear();
+    AppendResponse(head, ResponseFraming{framing.version, false, framing.head}, &out);
+    // AppendResponse frames a whole (here empty) body; the stream's framing
+    // takes the place of its Content-Length.
+    static constexpr std::string_view kEmptyLength = "Content-Length: 0\r\n";
+    if (size_t at = out.find(kEmptyLength); at != std::string::npos) {
+      out.replace(at, kEmptyLength.size(),
+                  chunked && !framing.head ? "Transfer-Encoding: chunked\r\n" : "");
+    }
+    bool open = co_await Write(*c, out);
+    if (open && !framing.head) {
+      asio::co_spawn(c->socket.get_executor(), WatchClient(c, stream), asio::detached);
+      for (;;) {
+        StreamState::Batch batch = stream->Take();
+        if (batch.data.empty() && !batch.ended && !batch.gone) {
+          // Nothing queued: sleep until Write, End or the client leaving
+          // cancels the wait. Every wake-up is preceded by a change Take
+          // sees, and Take always runs before waiting, so none is lost
+          // (a cancel that finds no waiter, during a write, is harmless).
+          error_code wake_ec;
+          co_await stream->wake().async_wait(asio::redirect_error(asio::use_awaitable, wake_ec));
+          continue;
+        }
+        for (const std::string& data : batch.data) {
+          if (chunked) {
+            char size[20];
+            int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+            out.append(size, static_cast<size_t>(n));
+            out.append(data);
+            out.append("\r\n");
+          } else {
+            out.append(data);
+          }
+        }
+        if (batch.ended && chunked && !batch.gone) out.append("0\r\n\r\n");
+        if (!out.empty() && !co_await Write(*c, out)) break;
+        if (batch.ended || batch.gone) break;
+      }
+    }
+    stream->MarkGone();
+    ShutdownSend(c->socket);
+    error_code ignored;
+    c->socket.close(ignored);
+  }
+
+  // While a stream is open nothing more is read from its connection: a
+  // read that ends (the client closed, or sent anything) means the client
+  // is done with it.
+  static asio::awaitable<void> WatchClient(std::shared_ptr<Connection> c,
+                                           std::shared_ptr<StreamState> stream) {
+    char buffer[256];
+    error_code ec;
+    co_await c->socket.async_read_some(asio::buffer(buffer),
+                                       asio::redirect_error(asio::use_awaitable, ec));
+    stream->MarkGone();
   }
 
   // Feeds `parser` what `buffer` holds, without reading the socket; true

@@ -1,6 +1,6 @@
 // An HTTP/1.1 server for sluice's own endpoints: the Lambda Runtime API
 // the function instances call, the invoke and function-URL routes, and
-// later the API and UI. Boost.Beast over Asio, kept out of this header.
+// sluice server's API (with its server-sent events) and UI. Boost.Beast over Asio, kept out of this header.
 //
 // Model: `io_threads` event loops, one thread each; every connection lives
 // on one loop (new connections take the loops in turn), keep-alive, one
@@ -12,6 +12,19 @@
 // or an invocation waiting for an instance. The connection reads nothing
 // more until the answer is ready. A responder dropped without an answer
 // sends 500. An answer to a client that has gone is dropped.
+//
+// Streaming (server-sent events, live logs): instead of Send, a handler may
+// call Responder::Stream with the head of the answer (status and headers)
+// and then Write pieces of the body from any thread, for as long as it
+// likes, and End it. HTTP/1.1 clients get the pieces as chunks
+// (Transfer-Encoding: chunked), HTTP/1.0 clients the bytes as they come;
+// the connection closes after the stream ends (so nothing else is read from
+// it meanwhile). While it streams the server watches the connection: a
+// client that closes its side (or any bytes it sends) marks the stream
+// gone, Write then returns false and client_gone() true, and the writer
+// should stop. The idle timeout does not apply while a stream is open.
+// Writes are queued without bound: a writer should not outrun a slow
+// client by much (server-sent events are small).
 //
 // Pipelining: requests a client sent back to back are answered in order,
 // and answers ready while the next request is already buffered leave
@@ -42,11 +55,29 @@
 
 namespace sluice::net {
 
+// The body of a streamed answer (Responder::Stream). Thread-safe.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Queues `data` to be sent; false (nothing queued) once the client has
+  // gone, the server stopped or End was called. Empty data sends nothing.
+  virtual bool Write(std::string data) = 0;
+  // Ends the answer; the connection closes once what is queued is sent.
+  // Dropping the last reference to the stream ends it too.
+  virtual void End() = 0;
+  // True once the client closed its side or the server stopped.
+  virtual bool client_gone() const = 0;
+};
+
 class Responder {
  public:
   virtual ~Responder() = default;
   // Sends the response (once; later calls are ignored). Any thread.
   virtual void Send(HttpResponse response) = 0;
+  // Sends `head` (status and headers; its body is ignored) and returns the
+  // stream for the body. Instead of Send, once; after an answer was given it
+  // returns a stream that is already gone. Any thread.
+  virtual std::shared_ptr<ResponseStream> Stream(HttpResponse head) = 0;
 };
 
 using HttpHandler = std::function<void(HttpRequest request, std::shared_ptr<Responder> responder)>;

@@ -64,6 +64,14 @@ class RawClient {
     return response;
   }
 
+  // What the server sent so far (at least one read), "" on EOF.
+  std::string ReadSome() {
+    if (pending_.empty() && !Fill()) return "";
+    std::string out;
+    out.swap(pending_);
+    return out;
+  }
+
   // Whether the server closed the connection (reads EOF).
   bool ReadsEof() {
     char c;
@@ -427,6 +435,95 @@ TEST_F(HttpServerTest, StopEndsWaitingRequestsAndLaterAnswersAreIgnored) {
   held->Send(HttpResponse::Text(200, "too late"));
   held.reset();
   server_.reset();
+}
+
+// Reads everything until the server closes the connection.
+std::string ReadAll(RawClient& client) {
+  std::string all;
+  for (;;) {
+    std::string more = client.ReadSome();
+    if (more.empty()) return all;
+    all += more;
+  }
+}
+
+TEST_F(HttpServerTest, AStreamSendsItsPiecesAsChunksAndClosesAtTheEnd) {
+  std::thread writer;
+  Start([&](HttpRequest, std::shared_ptr<Responder> responder) {
+    HttpResponse head;
+    head.set("Content-Type", "text/event-stream");
+    head.set("Content-Length", "99");  // the stream's framing wins
+    auto stream = responder->Stream(std::move(head));
+    writer = std::thread([stream] {
+      EXPECT_TRUE(stream->Write("data: one\n\n"));
+      EXPECT_TRUE(stream->Write(""));
+      EXPECT_TRUE(stream->Write("data: two\n\n"));
+      stream->End();
+      EXPECT_FALSE(stream->Write("after the end"));
+    });
+  });
+  RawClient client(port_);
+  client.Send("GET /events HTTP/1.1\r\nHost: h\r\n\r\n");
+  std::string all = ReadAll(client);
+  writer.join();
+  EXPECT_TRUE(all.starts_with("HTTP/1.1 200 OK\r\n")) << all;
+  EXPECT_NE(all.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("Connection: close\r\n"), std::string::npos) << all;
+  EXPECT_EQ(all.find("Content-Length"), std::string::npos) << all;
+  EXPECT_EQ(Body(all), "b\r\ndata: one\n\n\r\nb\r\ndata: two\n\n\r\n0\r\n\r\n");
+}
+
+TEST_F(HttpServerTest, AStreamToAnHttp10ClientSendsTheBytesAsTheyCome) {
+  Start([&](HttpRequest, std::shared_ptr<Responder> responder) {
+    auto stream = responder->Stream(HttpResponse::Text(200, "ignored"));
+    stream->Write("abc");
+    stream->Write("def");
+  });  // dropping the stream ends it
+  RawClient client(port_);
+  client.Send("GET /events HTTP/1.0\r\n\r\n");
+  std::string all = ReadAll(client);
+  EXPECT_TRUE(all.starts_with("HTTP/1.0 200 OK\r\n")) << all;
+  EXPECT_EQ(all.find("chunked"), std::string::npos) << all;
+  EXPECT_EQ(Body(all), "abcdef");
+}
+
+TEST_F(HttpServerTest, AStreamLearnsThatItsClientLeft) {
+  std::mutex mu;
+  std::shared_ptr<ResponseStream> held;
+  Start([&](HttpRequest, std::shared_ptr<Responder> responder) {
+    auto stream = responder->Stream(HttpResponse::Text(200, ""));
+    stream->Write("hello");
+    std::lock_guard<std::mutex> lock(mu);
+    held = stream;
+  });
+  {
+    RawClient client(port_);
+    client.Send("GET /events HTTP/1.1\r\nHost: h\r\n\r\n");
+    EXPECT_NE(client.ReadSome(), "");
+  }  // the client closes its connection
+  bool gone = false;
+  for (int i = 0; i < 1000 && !gone; ++i) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      gone = held != nullptr && held->client_gone();
+    }
+    if (!gone) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(gone);
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_FALSE(held->Write("anyone?"));
+}
+
+TEST_F(HttpServerTest, StreamingAfterAnAnswerGivesAStreamThatIsGone) {
+  Start([&](HttpRequest, std::shared_ptr<Responder> responder) {
+    responder->Send(HttpResponse::Text(200, "plain"));
+    auto stream = responder->Stream(HttpResponse::Text(200, ""));
+    EXPECT_TRUE(stream->client_gone());
+    EXPECT_FALSE(stream->Write("x"));
+  });
+  RawClient client(port_);
+  client.Send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+  EXPECT_EQ(Body(client.ReadResponse()), "plain");
 }
 
 }  // namespace

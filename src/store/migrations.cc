@@ -284,6 +284,15 @@ CREATE TABLE approval_activities (
 CREATE INDEX approval_activities_by_step ON approval_activities (execution_id, node_path, id);
 )sql";
 
+// Version 9: listing executions newest first by pipeline or by status
+// (sluice server's executions list, which pages through thousands).
+constexpr std::string_view kMigration9 = R"sql(
+CREATE INDEX executions_by_pipeline_start ON executions (pipeline_id, started_ms, row);
+CREATE INDEX executions_by_status_start ON executions (status, started_ms, row);
+)sql";
+
+// One migration a line.
+// clang-format off
 constexpr Migration kMigrations[] = {
     {1, kMigration1},
     {2, kMigration2},
@@ -293,7 +302,9 @@ constexpr Migration kMigrations[] = {
     {6, kMigration6},
     {7, kMigration7},
     {8, kMigration8},
+    {9, kMigration9},
 };
+// clang-format on
 
 }  // namespace
 

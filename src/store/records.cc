@@ -42,6 +42,17 @@ const std::string_view kSelectByPrefix =
 const std::string_view kListExecutions =
     "SELECT " SLUICE_EXECUTION_COLUMNS " FROM executions ORDER BY started_ms DESC, row DESC LIMIT ?1";
 
+#define SLUICE_QUERY_EXECUTIONS(WHERE)                                    \
+  "SELECT " SLUICE_EXECUTION_COLUMNS ", row FROM executions WHERE " WHERE \
+  "(started_ms, row) < (?1, ?2) ORDER BY started_ms DESC, row DESC LIMIT ?3"
+const std::string_view kQueryExecutions[4] = {
+    SLUICE_QUERY_EXECUTIONS(""),
+    SLUICE_QUERY_EXECUTIONS("pipeline_id = ?4 AND "),
+    SLUICE_QUERY_EXECUTIONS("status = ?5 AND "),
+    SLUICE_QUERY_EXECUTIONS("pipeline_id = ?4 AND status = ?5 AND "),
+};
+#undef SLUICE_QUERY_EXECUTIONS
+
 const std::string_view kRequestAbort = "UPDATE executions SET abort_requested = 1 WHERE id = ?1";
 const std::string_view kSelectAbort = "SELECT abort_requested FROM executions WHERE id = ?1";
 

@@ -4,9 +4,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-
+#include <limits>
 #include <utility>
 
 #include "common/files.h"
@@ -127,6 +128,10 @@ Result<SqliteStore::Statements> SqliteStore::Prepare(sqlite3* db) {
   for (auto& [stmt, text] : all) {
     SLUICE_ASSIGN_OR_RETURN(*stmt, Statement::Prepare(db, text));
   }
+  for (int i = 0; i < 4; ++i) {
+    SLUICE_ASSIGN_OR_RETURN(s.query_executions[i],
+                            Statement::Prepare(db, sql::kQueryExecutions[i]));
+  }
   return s;
 }
 
@@ -215,6 +220,63 @@ Result<ExecutionRecord> SqliteStore::FindExecution(const std::string& id_or_pref
   if (found.size() > static_cast<size_t>(kMaxCandidates)) msg += "\n  ... and more";
   msg += "\ngive more characters of the id";
   return Status::InvalidArgument(std::move(msg));
+}
+
+namespace {
+
+// The cursor is "<started_ms>.<row>" of the last execution of a page.
+std::string ExecutionCursor(int64_t started_ms, int64_t row) {
+  return std::to_string(started_ms) + "." + std::to_string(row);
+}
+
+bool ParseCursor(const std::string& cursor, int64_t* started_ms, int64_t* row) {
+  size_t dot = cursor.find('.');
+  if (dot == std::string::npos) return false;
+  try {
+    size_t used = 0;
+    *started_ms = std::stoll(cursor.substr(0, dot), &used);
+    if (used != dot) return false;
+    std::string rest = cursor.substr(dot + 1);
+    *row = std::stoll(rest, &used);
+    return used == rest.size();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+Result<ExecutionPage> SqliteStore::QueryExecutions(const ExecutionQuery& query) const {
+  int64_t started_ms = std::numeric_limits<int64_t>::max();
+  int64_t row = std::numeric_limits<int64_t>::max();
+  if (!query.cursor.empty() && !ParseCursor(query.cursor, &started_ms, &row)) {
+    return Status::InvalidArgument("cursor \"" + query.cursor +
+                                   "\" is not one a page of executions gave; start again "
+                                   "without a cursor");
+  }
+  const int limit = std::clamp(query.limit, 1, 1000);
+  const int which = (query.pipeline_id.empty() ? 0 : 1) + (query.status.empty() ? 0 : 2);
+  Lock lock(mu_);
+  Query q(statements_.query_executions[which], "listing executions");
+  q.Bind(1, started_ms);
+  q.Bind(2, row);
+  q.Bind(3, int64_t{limit} + 1);  // one more tells whether a next page exists
+  if (!query.pipeline_id.empty()) q.Bind(4, query.pipeline_id);
+  if (!query.status.empty()) q.Bind(5, query.status);
+  ExecutionPage page;
+  int64_t last_row = 0;
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(bool more, q.Step());
+    if (!more) break;
+    if (static_cast<int>(page.executions.size()) == limit) {
+      page.next_cursor = ExecutionCursor(page.executions.back().started_ms, last_row);
+      break;
+    }
+    SLUICE_ASSIGN_OR_RETURN(ExecutionRecord rec, sql::ReadExecution(q));
+    last_row = q.Int(sql::kExecutionRowColumn);
+    page.executions.push_back(std::move(rec));
+  }
+  return page;
 }
 
 Result<std::vector<ExecutionRecord>> SqliteStore::ListExecutions(int limit) const {

@@ -42,6 +42,7 @@ class SqliteStore final : public Store {
   Result<ExecutionRecord> GetExecution(const std::string& id) const override;
   Result<ExecutionRecord> FindExecution(const std::string& id_or_prefix) const override;
   Result<std::vector<ExecutionRecord>> ListExecutions(int limit) const override;
+  Result<ExecutionPage> QueryExecutions(const ExecutionQuery& query) const override;
   Status RequestAbort(const std::string& execution_id) override;
   Result<bool> AbortRequested(const std::string& execution_id) const override;
   Status RequestIntervention(const std::string& execution_id, const std::string& node_path,
@@ -80,6 +81,8 @@ class SqliteStore final : public Store {
         select_nodes, delete_nodes, upsert_log, select_logs, insert_policy_evaluation,
         insert_policy_result, select_policy_evaluations, select_policy_results, insert_artifact,
         select_artifacts;
+    // QueryExecutions, by filter: [0] none, [1] pipeline, [2] status, [3] both.
+    Statement query_executions[4];
   };
   static Result<Statements> Prepare(sqlite3* db);
 

@@ -6,8 +6,10 @@
 // (kill -9) the database holds every state change made before it. The schema
 // is versioned (PRAGMA user_version) and migrated forward on Open(); the
 // column layout below is persisted — change it only with a new migration.
-// A Store is used from one thread at a time; several processes may open the
-// same database (SQLite locking, busy timeout 5 s).
+// A Store is meant for one thread at a time, but the SQLite store serializes
+// every call (sqlite_store.h), which the engine's parallel blocks and sluice
+// server's workers rely on; several processes may open the same database
+// (SQLite locking, busy timeout 5 s).
 // Nothing stored here may contain a secret in clear text: callers mask
 // outputs, messages and logs before handing them in.
 #pragma once
@@ -131,6 +133,22 @@ struct LogInfo {
   int64_t updated_ms = 0;
 };
 
+// A page of the executions list: newest first (started_ms, then creation
+// order), optionally of one pipeline and/or one status.
+struct ExecutionQuery {
+  std::string pipeline_id;  // exact; "" = any
+  std::string status;       // exact; "" = any
+  int limit = 50;           // 1..1000 (clamped)
+  // Where the previous page ended (ExecutionPage::next_cursor); "" = the
+  // newest. Opaque to callers; InvalidArgument when malformed.
+  std::string cursor;
+};
+
+struct ExecutionPage {
+  std::vector<ExecutionRecord> executions;
+  std::string next_cursor;  // "" when this is the last page
+};
+
 class Store {
  public:
   // Opens or creates `state_dir/sluice.db` and `state_dir/logs/`, migrating
@@ -154,6 +172,9 @@ class Store {
   virtual Result<ExecutionRecord> FindExecution(const std::string& id_or_prefix) const = 0;
   // Newest first (started_ms, then creation order); limit <= 0 means all.
   virtual Result<std::vector<ExecutionRecord>> ListExecutions(int limit) const = 0;
+  // One page of the list (ExecutionQuery); served from indexes, so a page
+  // costs the same with ten or a hundred thousand executions.
+  virtual Result<ExecutionPage> QueryExecutions(const ExecutionQuery& query) const = 0;
   virtual Status RequestAbort(const std::string& execution_id) = 0;
   virtual Result<bool> AbortRequested(const std::string& execution_id) const = 0;
 

@@ -1,0 +1,202 @@
+// sluice server [--addr 127.0.0.1:8080] [--project DIR] [--max-parallel N]
+// [--allow-anonymous-read] [--ui DIR]: runs executions (a queue with a
+// concurrency limit, resuming what a stopped server or a killed sluice
+// left unfinished), serves the REST API (server/api.h), /openapi.json, the
+// function runtime's routes and the web UI, until SIGINT or SIGTERM. Then
+// it stops accepting, stops the running executions' steps and records them
+// so that the next start resumes them, and exits 0.
+//
+// While it runs, <state>/server.json ({pid, addr}) says that a server owns
+// the state directory; a second server on the same state is refused.
+#include <signal.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/app.h"
+#include "cli/load.h"
+#include "common/files.h"
+#include "net/http_server.h"
+#include "net/static_files.h"
+#include "runner/process.h"
+#include "serve/function_runtime.h"
+#include "server/api.h"
+#include "server/auth.h"
+#include "server/executions.h"
+#include "server/launch.h"
+#include "server/openapi.h"
+
+namespace sluice::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ServerFlags {
+  std::string addr = "127.0.0.1:8080";
+  int max_parallel = 2;
+  bool allow_anonymous_read = false;
+  std::string ui;
+  bool no_sandbox = false;
+};
+
+// The web UI: --ui, else the repository's web/ (a build tree) or an
+// installed share/sluice/web beside the binary's bin/.
+Result<fs::path> FindUi(const std::string& flag) {
+  if (!flag.empty()) return fs::path(flag);
+  std::vector<fs::path> candidates;
+#ifdef SLUICE_SOURCE_WEB_DIR
+  candidates.emplace_back(SLUICE_SOURCE_WEB_DIR);
+#endif
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) candidates.push_back(self.parent_path().parent_path() / "share" / "sluice" / "web");
+  std::string looked;
+  for (const fs::path& c : candidates) {
+    if (fs::is_regular_file(c / "index.html", ec)) return c;
+    looked += (looked.empty() ? "" : ", ") + c.string();
+  }
+  return Status::NotFound("no web UI found (looked in " + looked +
+                          "); say where its files are with --ui DIR");
+}
+
+int Serve(const GlobalOptions& options, const ServerFlags& flags) {
+  size_t colon = flags.addr.rfind(':');
+  int port = -1;
+  try {
+    if (colon != std::string::npos) port = std::stoi(flags.addr.substr(colon + 1));
+  } catch (const std::exception&) {
+  }
+  if (colon == std::string::npos || port < 0 || port > 65535) {
+    return Fail(
+        Status::InvalidArgument("--addr " + flags.addr + ": give HOST:PORT, e.g. 127.0.0.1:8080"),
+        kExitUsage);
+  }
+  const std::string host = flags.addr.substr(0, colon);
+  if (flags.max_parallel < 1) {
+    return Fail(Status::InvalidArgument("--max-parallel must be at least 1"), kExitUsage);
+  }
+  // Signals are taken by sigwait below, in this thread only: block them
+  // before any thread starts.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+  auto ui_dir = FindUi(flags.ui);
+  if (!ui_dir.ok()) return Fail(ui_dir.status(), kExitUsage);
+  auto ui = net::StaticFiles::Open(*ui_dir);
+  if (!ui.ok()) return Fail(ui.status().Annotate("--ui"), kExitUsage);
+  auto files = std::make_shared<const net::StaticFiles>(std::move(*ui));
+
+  App app(options);
+  DiagnosticList diags;
+  auto project = LoadAndValidate(app, app.ProjectDir(), &diags, true);
+  if (!project.ok()) return Fail(project.status(), kExitUsage);
+  auto store = app.Store();
+  if (!store.ok()) return Fail(store.status());
+  auto secrets = app.Secrets();
+  if (!secrets.ok()) return Fail(secrets.status());
+  const engine::StepRegistry& steps = app.Steps();
+
+  const fs::path server_file = app.StateDir() / "server.json";
+  if (auto existing = ReadFile(server_file); existing.ok()) {
+    nlohmann::json doc = nlohmann::json::parse(*existing, nullptr, false);
+    if (doc.is_object() && doc["pid"].is_number_integer() &&
+        server::IsSluiceServer(doc["pid"].get<int64_t>())) {
+      return Fail(Status::FailedPrecondition("another sluice server (process " +
+                                             std::to_string(doc["pid"].get<int64_t>()) + ") owns " +
+                                             app.StateDir().string() + "; stop it first"),
+                  kExitUsage);
+    }
+  }
+
+  net::HttpServerOptions server_options;
+  server_options.io_threads = 2;
+  server_options.max_body_bytes = serve::kRuntimeApiMaxBody;
+  auto http = net::HttpServer::Create(server_options);
+  serve::RuntimeOptions runtime_options;
+  runtime_options.state_dir = app.StateDir();
+  runtime_options.runtime_api_server = http.get();
+  auto runtime = serve::FunctionRuntime::Start(**store, runtime_options);
+  if (!runtime.ok()) return Fail(runtime.status());
+
+  server::AuthOptions auth_options;
+  auth_options.allow_anonymous = flags.allow_anonymous_read;
+  auth_options.secure_cookies = server::SecureCookiesFor(host);
+  server::Authenticator auth((*store)->auth(), (*store)->audit(), project->user_groups,
+                             DefaultClock(), auth_options);
+
+  runner::LocalProcessRunner processes;
+  server::ExecutionQueue queue({**store, **secrets, steps, processes, DefaultClock()},
+                               {.state_dir = app.StateDir(),
+                                .max_parallel = flags.max_parallel,
+                                .sandbox = !flags.no_sandbox});
+  std::vector<std::string> problems;
+  auto resumed = queue.ResumeInterrupted("sluice server", &problems);
+  if (!resumed.ok()) return Fail(resumed.status());
+  for (const std::string& id : *resumed) std::cout << "resuming execution " << id << "\n";
+  for (const std::string& p : problems) std::cerr << "sluice: not resuming " << p << "\n";
+
+  App* app_ptr = &app;
+  server::ApiServer api({.store = **store,
+                         .auth = auth,
+                         .executions = queue,
+                         .functions = runtime->get(),
+                         .clock = DefaultClock(),
+                         .load_project =
+                             [app_ptr](DiagnosticList* d) {
+                               return LoadAndValidate(*app_ptr, app_ptr->ProjectDir(), d, true);
+                             },
+                         .state_dir = app.StateDir(),
+                         .openapi = std::string(server::OpenApiDocument()),
+                         .ui = files});
+  uint16_t bound = 0;
+  auto listener = http->Listen(
+      host, static_cast<uint16_t>(port),
+      [&api](net::HttpRequest request, std::shared_ptr<net::Responder> responder) {
+        api.Handle(std::move(request), std::move(responder));
+      },
+      &bound);
+  if (!listener.ok()) return Fail(listener.status());
+  const std::string addr = host + ":" + std::to_string(bound);
+  std::cout << "sluice server on http://" << addr
+            << " (API under /api/, /openapi.json, the UI from " << files->root().string()
+            << "); Ctrl-C stops" << std::endl;
+  Status wrote =
+      WriteFileAtomic(server_file, nlohmann::json{{"pid", getpid()}, {"addr", addr}}.dump() + "\n");
+  if (!wrote.ok()) return Fail(wrote);
+
+  int signal_number = 0;
+  sigwait(&stop, &signal_number);
+  std::cout << "stopping: running executions will resume at the next start" << std::endl;
+  http->Close(*listener);
+  queue.Shutdown();
+  api.Stop();
+  (*runtime)->Shutdown();
+  http->Stop();
+  std::error_code ec;
+  fs::remove(server_file, ec);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddServerCommand(CLI::App& cli, GlobalOptions& options) {
+  auto flags = std::make_shared<ServerFlags>();
+  auto* cmd = cli.add_subcommand(
+      "server", "Run executions and serve the API, live logs, the web UI and the functions");
+  cmd->add_option("--addr", flags->addr, "HOST:PORT to listen on")->capture_default_str();
+  cmd->add_option("--max-parallel", flags->max_parallel, "Executions running at once")
+      ->capture_default_str();
+  cmd->add_flag("--allow-anonymous-read", flags->allow_anonymous_read,
+                "Let requests without credentials read (never act)");
+  cmd->add_option("--ui", flags->ui,
+                  "Directory of the web UI's files (default: the built-in web/)");
+  cmd->add_flag("--no-sandbox", flags->no_sandbox,
+                "Run CI steps in the host workspace folder, not at /harness");
+  cmd->callback([&options, flags] { std::exit(Serve(options, *flags)); });
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,38 @@
+// The JSON documents of sluice server's REST API (openapi.json describes
+// them): executions, nodes, artifacts, policy evaluations, pipelines and
+// their runtime inputs, functions, audit records. Field names are
+// camelCase like `sluice ... --json`. These are wire formats: change them
+// together with web/ and openapi.json. Pure functions; what they are given
+// is already masked (the store holds nothing secret).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "pipeline/ir.h"
+#include "store/audit_log.h"
+#include "store/function_records.h"
+#include "store/store.h"
+
+namespace sluice::server {
+
+// An execution in lists: no nodes, no pipeline YAML.
+nlohmann::ordered_json ExecutionSummaryJson(const store::ExecutionRecord& rec);
+nlohmann::ordered_json NodeJson(const store::NodeRecord& node);
+nlohmann::ordered_json ArtifactJson(const store::ArtifactRecord& artifact);
+nlohmann::ordered_json PolicyEvaluationJson(const store::PolicyEvaluationRecord& evaluation);
+
+// A pipeline and its runtime inputs: path, the `<+input>` text, and the
+// default and allowed values its modifiers give.
+nlohmann::ordered_json PipelineJson(const pipeline::Pipeline& pipeline);
+
+// A function's versions and aliases, and what its recent invocations say:
+// count, errors, error rate, p50 and p99 latency (ms) of `samples`.
+nlohmann::ordered_json FunctionJson(const store::FunctionRecord& function,
+                                    const std::vector<store::FunctionVersionRecord>& versions,
+                                    const std::vector<store::FunctionAliasRecord>& aliases,
+                                    const std::vector<store::InvocationRecord>& samples);
+
+nlohmann::ordered_json AuditRecordJson(const store::AuditRecord& record);
+
+}  // namespace sluice::server

@@ -1,0 +1,138 @@
+// `sluice server` as a user runs it: started on a random loopback port, a
+// run started over the API, SIGTERM while a step runs, and the next start
+// resuming that execution where it stopped.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+
+#include "server/api_test_util.h"
+#include "test_project.h"
+#include "yaml_builder.h"
+
+namespace sluice::testing {
+namespace {
+
+using server::testing::Call;
+using server::testing::HttpReply;
+using ::testing::HasSubstr;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    marker_ = p_.scratch() / "go";
+    p_.WritePipeline(Pipeline(
+        "waits",
+        {CustomStage("S", {ShellStep("before", "echo before"),
+                           ShellStep("wait", "echo first\nwhile [ ! -e " + marker_.string() +
+                                                 " ]; do sleep 0.05; done\necho second")})}));
+    p_.Write("ui/index.html", "<!doctype html><title>sluice</title>\n");
+    auto add = p_.Sluice({"user", "add", "eve", "--role", "executor", "--password-stdin"},
+                         {.stdin_text = "eve-password-1\n"});
+    ASSERT_EQ(add.exit_code, 0) << add.err << add.out;
+    auto token = p_.Sluice({"token", "create", "--user", "eve"});
+    ASSERT_EQ(token.exit_code, 0) << token.err;
+    token_ = token.out.substr(0, token.out.find('\n'));
+  }
+
+  // Starts the server and returns its port (from <state>/server.json).
+  uint16_t StartServer() {
+    server_ = p_.Start(
+        {"server", "--addr", "127.0.0.1:0", "--ui", (p_.root() / "ui").string(), "--no-sandbox"});
+    uint16_t port = 0;
+    EXPECT_TRUE(WaitFor([&] {
+      std::ifstream in(p_.state() / "server.json");
+      nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+      if (!doc.is_object() || doc.value("pid", 0) != server_->pid()) return false;
+      std::string addr = doc.value("addr", "");
+      port = static_cast<uint16_t>(std::stoi(addr.substr(addr.rfind(':') + 1)));
+      return true;
+    })) << server_->StderrSoFar();
+    return port;
+  }
+
+  HttpReply Api(uint16_t port, const std::string& method, const std::string& path,
+                const std::string& body = "") {
+    return Call(port, method, path, "Authorization: Bearer " + token_ + "\r\n", body);
+  }
+  std::string NodeStatus(uint16_t port, const std::string& id, const std::string& path) {
+    auto doc = Api(port, "GET", "/api/executions/" + id).json();
+    for (const auto& n : doc["nodes"]) {
+      if (n.value("path", "") == path) return n.value("status", "");
+    }
+    return "";
+  }
+
+  TestProject p_;
+  std::filesystem::path marker_;
+  std::string token_;
+  std::unique_ptr<SluiceProcess> server_;
+};
+
+TEST_F(ServerTest, ServesTheUiAndTheOpenApiDocument) {
+  uint16_t port = StartServer();
+  HttpReply page = Call(port, "GET", "/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, HasSubstr("<title>sluice</title>"));
+  EXPECT_EQ(Call(port, "GET", "/openapi.json").json().value("openapi", ""), "3.0.3");
+  EXPECT_EQ(Call(port, "GET", "/api/me").status, 401);
+  server_->Signal(SIGTERM);
+  RunResult done = server_->Wait();
+  EXPECT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_FALSE(std::filesystem::exists(p_.state() / "server.json"));
+}
+
+TEST_F(ServerTest, ARestartResumesTheExecutionTheServerWasRunning) {
+  uint16_t port = StartServer();
+  HttpReply run = Api(port, "POST", "/api/pipelines/waits/executions", "{}");
+  ASSERT_EQ(run.status, 201) << run.body;
+  const std::string id = run.json().value("id", "");
+  ASSERT_TRUE(WaitFor([&] { return NodeStatus(port, id, "S.wait") == "Running"; },
+                      std::chrono::seconds(30)));
+
+  server_->Signal(SIGTERM);
+  RunResult stopped = server_->Wait();
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+  // Recorded as interrupted: still Running, its step to run again.
+  auto shown = p_.Sluice({"executions", "show", id, "--json"}).Json();
+  EXPECT_EQ(shown.value("status", ""), "Running") << shown.dump();
+  EXPECT_EQ(StatusOf(shown, "S.before"), "Success");
+
+  std::ofstream(marker_) << "go\n";
+  port = StartServer();
+  EXPECT_THAT(server_->StdoutSoFar(), HasSubstr("resuming execution " + id));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Api(port, "GET", "/api/executions/" + id).json().value("status", "") == "Success";
+      },
+      std::chrono::seconds(30)));
+  HttpReply log = Api(port, "GET", "/api/executions/" + id + "/logs?node=S.wait");
+  EXPECT_THAT(log.body, HasSubstr("second"));
+  server_->Signal(SIGTERM);
+  EXPECT_EQ(server_->Wait().exit_code, 0);
+}
+
+TEST_F(ServerTest, SluiceAbortAsksTheServerInsteadOfSignallingIt) {
+  uint16_t port = StartServer();
+  HttpReply run = Api(port, "POST", "/api/pipelines/waits/executions", "{}");
+  ASSERT_EQ(run.status, 201) << run.body;
+  const std::string id = run.json().value("id", "");
+  ASSERT_TRUE(WaitFor([&] { return NodeStatus(port, id, "S.wait") == "Running"; },
+                      std::chrono::seconds(30)));
+  auto abort = p_.Sluice({"abort", id});
+  EXPECT_EQ(abort.exit_code, 0) << abort.err;
+  EXPECT_THAT(abort.out, HasSubstr("run by sluice server"));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Api(port, "GET", "/api/executions/" + id).json().value("status", "") == "Aborted";
+      },
+      std::chrono::seconds(30)));
+  // The server still serves.
+  EXPECT_EQ(Api(port, "GET", "/api/me").status, 200);
+  server_->Signal(SIGTERM);
+  EXPECT_EQ(server_->Wait().exit_code, 0);
+}
+
+}  // namespace
+}  // namespace sluice::testing
