@@ -134,5 +134,46 @@ TEST_F(ServerTest, SluiceAbortAsksTheServerInsteadOfSignallingIt) {
   EXPECT_EQ(server_->Wait().exit_code, 0);
 }
 
+TEST_F(ServerTest, AnApprovalDecidedWithTheCliIsContinuedByTheServer) {
+  p_.Write(".harness/usergroups/approvers.yaml",
+           "userGroup:\n  identifier: approvers\n  name: approvers\n  users: [bob]\n");
+  p_.WritePipeline(Pipeline(
+      "gated",
+      {"- stage:\n    identifier: Gate\n    name: Gate\n    type: Approval\n    spec:\n"
+       "      execution:\n        steps:\n          - step:\n              identifier: ok\n"
+       "              name: ok\n              type: HarnessApproval\n              timeout: 1h\n"
+       "              spec:\n                approvalMessage: Go?\n"
+       "                includePipelineExecutionHistory: false\n"
+       "                approvers: {userGroups: [approvers], minimumCount: 1}\n",
+       CustomStage("After", {ShellStep("done", "echo approved-and-done")})}),
+      "gated.yaml");
+  auto add = p_.Sluice({"user", "add", "bob", "--role", "approver", "--password-stdin"},
+                       {.stdin_text = "bob-password-12\n"});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  uint16_t port = StartServer();
+  HttpReply run = Api(port, "POST", "/api/pipelines/gated/executions", "{}");
+  ASSERT_EQ(run.status, 201) << run.body;
+  const std::string id = run.json().value("id", "");
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Api(port, "GET", "/api/executions/" + id).json().value("status", "") ==
+               "ApprovalWaiting";
+      },
+      std::chrono::seconds(30)));
+
+  auto approve = p_.Sluice({"approve", id, "--as", "bob"});
+  ASSERT_EQ(approve.exit_code, 0) << approve.err << approve.out;
+  EXPECT_THAT(approve.out, HasSubstr("continues the execution"));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Api(port, "GET", "/api/executions/" + id).json().value("status", "") == "Success";
+      },
+      std::chrono::seconds(30)));
+  EXPECT_THAT(Api(port, "GET", "/api/executions/" + id + "/logs?node=After.done").body,
+              HasSubstr("approved-and-done"));
+  server_->Signal(SIGTERM);
+  EXPECT_EQ(server_->Wait().exit_code, 0);
+}
+
 }  // namespace
 }  // namespace sluice::testing

@@ -68,6 +68,29 @@ Result<std::vector<std::string>> ExecutionQueue::ResumeInterrupted(
   return resumed;
 }
 
+Result<std::vector<std::string>> ExecutionQueue::ResumeDecidedApprovals(
+    const std::string& triggered_by) {
+  SLUICE_ASSIGN_OR_RETURN(store::ExecutionPage page,
+                          deps_.store.QueryExecutions({.status = "ApprovalWaiting", .limit = 1000}));
+  const int64_t now = deps_.clock.NowMillis();
+  std::vector<std::string> resumed;
+  for (const store::ExecutionRecord& rec : page.executions) {
+    if (queued(rec.id) || running(rec.id)) continue;
+    auto approvals = deps_.store.approvals().ApprovalsOf(rec.id);
+    if (!approvals.ok()) continue;
+    bool due = false;
+    for (const store::ApprovalRecord& a : *approvals) {
+      due = due || a.status != "Waiting" || (a.deadline_ms > 0 && now >= a.deadline_ms);
+    }
+    if (!due) continue;
+    auto launch = PrepareResume(deps_.store, rec.id, getpid());
+    if (!launch.ok()) continue;
+    if (!Submit(std::move(*launch), triggered_by).ok()) break;  // shutting down
+    resumed.push_back(rec.id);
+  }
+  return resumed;
+}
+
 Status ExecutionQueue::Abort(const std::string& id) {
   std::optional<Job> dropped;
   if (running(id)) {
@@ -261,6 +284,7 @@ void ExecutionQueue::WatchAborts() {
       std::lock_guard<std::mutex> lock(mu_);
       if (auto it = running_.find(id); it != running_.end()) it->second->Cancel();
     }
+    (void)ResumeDecidedApprovals("sluice server");
     pollfd p{stop_watch_.fd(), POLLIN, 0};
     ::poll(&p, 1, static_cast<int>(options_.abort_poll.count()));
   }

@@ -18,6 +18,9 @@
 // (or NotStarted when they never started) — so the next start resumes them
 // (ResumeInterrupted). Queued ones are left Running with runner_pid 0 too.
 //
+// Approvals: an execution waiting for one holds no worker (engine.h); the
+// watcher thread resumes it once its approval is decided or expired.
+//
 // Change notification (for server-sent events): every node change and log
 // line of an execution run here bumps its change counter and wakes
 // WaitForChange; watchers then read the store and the log files. Executions
@@ -88,6 +91,11 @@ class ExecutionQueue {
   Result<std::vector<std::string>> ResumeInterrupted(const std::string& triggered_by,
                                                      std::vector<std::string>* problems = nullptr);
 
+  // Resumes every execution waiting for an approval that has been decided
+  // (by `sluice approve` or the API) or has passed its deadline, so that
+  // its step finds the decision. Returns their ids. The queue's own watcher
+  // thread calls it every `abort_poll`.
+  Result<std::vector<std::string>> ResumeDecidedApprovals(const std::string& triggered_by);
   // Aborts execution `id` if it is queued or running here.
   Status Abort(const std::string& id);
 
