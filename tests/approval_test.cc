@@ -40,14 +40,15 @@ class ApprovalTest : public ::testing::Test {
     p_.Write(".harness/usergroups/model_approvers.yaml",
              "userGroup:\n  identifier: model_approvers\n  name: Model approvers\n"
              "  users:\n    - bob\n    - carol@bank.example\n");
-    p_.WritePipeline(Pipeline(
-        "credit_card",
-        {CustomStage("Train", {ShellStep("train", "echo x >> " + Scratch("trained"))}),
-         kApprovalStage,
-         CustomStage("Deploy", {ShellStep("deploy", "echo '<+pipeline.stages.Approve.spec.execution"
-                                                    ".steps.approve_model.output.approverInputs"
-                                                    ".region>' > " +
-                                                        Scratch("deployed"))})}));
+    p_.WritePipeline(
+        Pipeline("credit_card",
+                 {CustomStage("Train", {ShellStep("train", "echo x >> " + Scratch("trained"))}),
+                  kApprovalStage,
+                  CustomStage("Deploy", {ShellStep("deploy",
+                                                   "echo '<+pipeline.stages.Approve.spec.execution"
+                                                   ".steps.approve_model.output.approverInputs"
+                                                   ".region>' > " +
+                                                       Scratch("deployed"))})}));
     for (const auto& [name, role, email] :
          std::vector<std::tuple<std::string, std::string, std::string>>{
              {"bob", "approver", "bob@bank.example"},
@@ -56,9 +57,8 @@ class ApprovalTest : public ::testing::Test {
              {"alice", "approver", "alice@bank.example"}}) {
       RunOptions o;
       o.stdin_text = "correct horse battery staple\n";
-      auto added = p_.Sluice({"user", "add", name, "--role", role, "--email", email,
-                              "--password-stdin"},
-                             o);
+      auto added =
+          p_.Sluice({"user", "add", name, "--role", role, "--email", email, "--password-stdin"}, o);
       ASSERT_EQ(added.exit_code, 0) << added.err;
     }
   }
@@ -92,9 +92,8 @@ TEST_F(ApprovalTest, AnApproverContinuesTheWaitingExecutionToTheEnd) {
   EXPECT_EQ(StatusOf(waiting, "Approve.approve_model"), "ApprovalWaiting");
   EXPECT_EQ(StatusOf(waiting, "Deploy"), "NotStarted");
 
-  RunResult approved =
-      p_.Sluice({"approve", id, "--as", "bob", "--comment", "fairness checked", "--input",
-                 "region=us-east-1"});
+  RunResult approved = p_.Sluice({"approve", id, "--as", "bob", "--comment", "fairness checked",
+                                  "--input", "region=us-east-1"});
   ASSERT_EQ(approved.exit_code, 0) << approved.err << approved.out;
   EXPECT_NE(approved.out.find("bob approved Approve.approve_model"), std::string::npos)
       << approved.out;
@@ -134,9 +133,8 @@ TEST_F(ApprovalTest, TheExecutorMayNotApproveTheirOwnRun) {
 
 TEST_F(ApprovalTest, ARejectionEndsTheExecutionAndSkipsTheDeployment) {
   std::string id = StartWaiting();
-  RunResult rejected =
-      p_.Sluice({"approve", id, "Approve.approve_model", "--reject", "--as", "carol",
-                 "--comment", "the equal-opportunity gap is too wide"});
+  RunResult rejected = p_.Sluice({"approve", id, "Approve.approve_model", "--reject", "--as",
+                                  "carol", "--comment", "the equal-opportunity gap is too wide"});
   EXPECT_EQ(rejected.exit_code, 1) << rejected.err << rejected.out;
   nlohmann::json done = Show(id);
   EXPECT_EQ(done.value("status", ""), "ApprovalRejected");

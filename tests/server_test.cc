@@ -137,15 +137,17 @@ TEST_F(ServerTest, SluiceAbortAsksTheServerInsteadOfSignallingIt) {
 TEST_F(ServerTest, AnApprovalDecidedWithTheCliIsContinuedByTheServer) {
   p_.Write(".harness/usergroups/approvers.yaml",
            "userGroup:\n  identifier: approvers\n  name: approvers\n  users: [bob]\n");
-  p_.WritePipeline(Pipeline(
-      "gated",
-      {"- stage:\n    identifier: Gate\n    name: Gate\n    type: Approval\n    spec:\n"
-       "      execution:\n        steps:\n          - step:\n              identifier: ok\n"
-       "              name: ok\n              type: HarnessApproval\n              timeout: 1h\n"
-       "              spec:\n                approvalMessage: Go?\n"
-       "                includePipelineExecutionHistory: false\n"
-       "                approvers: {userGroups: [approvers], minimumCount: 1}\n",
-       CustomStage("After", {ShellStep("done", "echo approved-and-done")})}),
+  p_.WritePipeline(
+      Pipeline(
+          "gated",
+          {"- stage:\n    identifier: Gate\n    name: Gate\n    type: Approval\n    spec:\n"
+           "      execution:\n        steps:\n          - step:\n              identifier: ok\n"
+           "              name: ok\n              type: HarnessApproval\n              timeout: "
+           "1h\n"
+           "              spec:\n                approvalMessage: Go?\n"
+           "                includePipelineExecutionHistory: false\n"
+           "                approvers: {userGroups: [approvers], minimumCount: 1}\n",
+           CustomStage("After", {ShellStep("done", "echo approved-and-done")})}),
       "gated.yaml");
   auto add = p_.Sluice({"user", "add", "bob", "--role", "approver", "--password-stdin"},
                        {.stdin_text = "bob-password-12\n"});

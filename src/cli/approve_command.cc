@@ -61,9 +61,9 @@ Result<store::ApprovalRecord> ChooseApproval(store::Store& store, const std::str
     if (a.status == "Waiting") waiting.push_back(&a);
   }
   if (!step.empty()) {
-    return Status::NotFound("step " + step + " of execution " + id + " has not asked for an approval" +
-                            (waiting.empty() ? std::string()
-                                             : " (waiting: " + waiting.front()->node_path + ")"));
+    return Status::NotFound(
+        "step " + step + " of execution " + id + " has not asked for an approval" +
+        (waiting.empty() ? std::string() : " (waiting: " + waiting.front()->node_path + ")"));
   }
   if (waiting.empty()) {
     return Status::FailedPrecondition("execution " + id + " waits for no approval");
@@ -101,7 +101,8 @@ int Approve(const GlobalOptions& global, const ApproveFlags& flags) {
   if (!inputs.ok()) return Fail(inputs.status(), kExitUsage);
 
   const server::Actor local = server::LocalActor();
-  const std::string name = flags.as.empty() ? local.name.substr(local.name.find(':') + 1) : flags.as;
+  const std::string name =
+      flags.as.empty() ? local.name.substr(local.name.find(':') + 1) : flags.as;
   const engine::ApprovalAction action =
       flags.reject ? engine::ApprovalAction::kReject : engine::ApprovalAction::kApprove;
   const std::string target = rec->id + "/" + approval->node_path;
@@ -121,14 +122,15 @@ int Approve(const GlobalOptions& global, const ApproveFlags& flags) {
   auto user = (*store)->auth().GetUser(name);
   if (!user.ok()) {
     if (user.status().code() != StatusCode::kNotFound) return Fail(user.status());
-    return refuse(Status::PermissionDenied(
-        "no sluice user \"" + name + "\" (approvals are decided by sluice users: `sluice user add " +
-        name + " --role approver`, or --as USER)"));
+    return refuse(
+        Status::PermissionDenied("no sluice user \"" + name +
+                                 "\" (approvals are decided by sluice users: `sluice user add " +
+                                 name + " --role approver`, or --as USER)"));
   }
   if (user->disabled) return refuse(Status::PermissionDenied("user " + name + " is disabled"));
   auto role = server::ParseRole(user->role);
-  if (!role.ok() || !server::Allows(*role, flags.reject ? server::Action::kReject
-                                                         : server::Action::kApprove)) {
+  if (!role.ok() ||
+      !server::Allows(*role, flags.reject ? server::Action::kReject : server::Action::kApprove)) {
     return refuse(Status::PermissionDenied(name + " has the role " + user->role +
                                            "; deciding approvals needs approver or admin"));
   }

@@ -27,9 +27,9 @@ namespace sluice::engine {
 
 struct Approver {
   std::string name;
-  std::string email;                // "" when unknown
-  std::set<std::string> groups;     // identifiers of the user groups they belong to
-  std::string source;               // "cli:<os user>" or the client's address
+  std::string email;             // "" when unknown
+  std::set<std::string> groups;  // identifiers of the user groups they belong to
+  std::string source;            // "cli:<os user>" or the client's address
 };
 
 enum class ApprovalAction { kApprove, kReject };
@@ -51,8 +51,7 @@ store::ApprovalRecord Decide(store::ApprovalRecord approval,
 Result<store::ApprovalRecord> Act(store::ApprovalStore& approvals, const std::string& execution_id,
                                   const std::string& node_path, const Approver& who,
                                   ApprovalAction action, const std::string& comments,
-                                  const std::map<std::string, std::string>& inputs,
-                                  int64_t now_ms);
+                                  const std::map<std::string, std::string>& inputs, int64_t now_ms);
 
 // What a decided approval gives its step's output: "approvalActivities"
 // ([{user: {name, email}, action, approverInputs: [{name, value}],

@@ -26,8 +26,8 @@ class ApprovalsTest : public ::testing::Test {
     a.minimum_count = 2;
     a.disallow_executor = true;
     a.executor = "alice";
-    a.approver_inputs = nlohmann::json::array({{{"name", "region"}, {"defaultValue", "eu"}},
-                                               {{"name", "note"}, {"defaultValue", ""}}});
+    a.approver_inputs = nlohmann::json::array(
+        {{{"name", "region"}, {"defaultValue", "eu"}}, {{"name", "note"}, {"defaultValue", ""}}});
     a.requested_ms = kT0;
     a.deadline_ms = kT0 + 60'000;
     ASSERT_TRUE(store_->approvals().PutApproval(a).ok());

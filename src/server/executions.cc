@@ -70,8 +70,9 @@ Result<std::vector<std::string>> ExecutionQueue::ResumeInterrupted(
 
 Result<std::vector<std::string>> ExecutionQueue::ResumeDecidedApprovals(
     const std::string& triggered_by) {
-  SLUICE_ASSIGN_OR_RETURN(store::ExecutionPage page,
-                          deps_.store.QueryExecutions({.status = "ApprovalWaiting", .limit = 1000}));
+  SLUICE_ASSIGN_OR_RETURN(
+      store::ExecutionPage page,
+      deps_.store.QueryExecutions({.status = "ApprovalWaiting", .limit = 1000}));
   const int64_t now = deps_.clock.NowMillis();
   std::vector<std::string> resumed;
   for (const store::ExecutionRecord& rec : page.executions) {

@@ -28,7 +28,8 @@ Result<store::ApprovalRecord> BuildRequest(engine::StepContext& ctx) {
   r.execution_id = ctx.execution_id;
   r.node_path = ctx.node_path;
   r.pipeline_id = ctx.pipeline.identifier;
-  SLUICE_ASSIGN_OR_RETURN(r.message, ctx.ResolveString(spec["approvalMessage"], "spec.approvalMessage"));
+  SLUICE_ASSIGN_OR_RETURN(r.message,
+                          ctx.ResolveString(spec["approvalMessage"], "spec.approvalMessage"));
   SLUICE_ASSIGN_OR_RETURN(expr::Value history, ctx.Resolve(spec["includePipelineExecutionHistory"],
                                                            "spec.includePipelineExecutionHistory"));
   r.include_history = Truthy(history);
@@ -36,9 +37,9 @@ Result<store::ApprovalRecord> BuildRequest(engine::StepContext& ctx) {
   const YAML::Node& groups = approvers["userGroups"];
   if (groups && groups.IsSequence()) {
     for (size_t i = 0; i < groups.size(); ++i) {
-      SLUICE_ASSIGN_OR_RETURN(std::string g,
-                              ctx.ResolveString(groups[i], "spec.approvers.userGroups[" +
-                                                               std::to_string(i) + "]"));
+      SLUICE_ASSIGN_OR_RETURN(
+          std::string g,
+          ctx.ResolveString(groups[i], "spec.approvers.userGroups[" + std::to_string(i) + "]"));
       if (!g.empty()) r.user_groups.push_back(g);
     }
   } else if (groups) {
@@ -48,8 +49,8 @@ Result<store::ApprovalRecord> BuildRequest(engine::StepContext& ctx) {
     size_t start = 0;
     while (start <= list.size()) {
       size_t comma = list.find(',', start);
-      std::string g = list.substr(start, comma == std::string::npos ? std::string::npos
-                                                                     : comma - start);
+      std::string g =
+          list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       g.erase(0, g.find_first_not_of(' '));
       g.erase(g.find_last_not_of(' ') + 1);
       if (!g.empty()) r.user_groups.push_back(g);
@@ -68,8 +69,10 @@ Result<store::ApprovalRecord> BuildRequest(engine::StepContext& ctx) {
       r.minimum_count = std::stoi(count, &used);
       if (used != count.size() || r.minimum_count < 1) throw std::invalid_argument(count);
     } catch (const std::exception&) {
-      return Status::InvalidArgument("spec.approvers.minimumCount must be a whole number of at "
-                                     "least 1, not \"" + count + "\"");
+      return Status::InvalidArgument(
+          "spec.approvers.minimumCount must be a whole number of at "
+          "least 1, not \"" +
+          count + "\"");
     }
   }
   SLUICE_ASSIGN_OR_RETURN(expr::Value disallow,
@@ -82,8 +85,8 @@ Result<store::ApprovalRecord> BuildRequest(engine::StepContext& ctx) {
       const std::string where = "spec.approverInputs[" + std::to_string(i) + "]";
       std::string name = inputs[i]["name"] ? inputs[i]["name"].as<std::string>("") : "";
       if (name.empty()) return Status::InvalidArgument(where + ".name is required");
-      SLUICE_ASSIGN_OR_RETURN(std::string value,
-                              ctx.ResolveString(inputs[i]["defaultValue"], where + ".defaultValue"));
+      SLUICE_ASSIGN_OR_RETURN(
+          std::string value, ctx.ResolveString(inputs[i]["defaultValue"], where + ".defaultValue"));
       r.approver_inputs.push_back({{"name", name}, {"defaultValue", value}});
     }
   }
@@ -124,7 +127,8 @@ void RejectOlderRequests(engine::StepContext& ctx, const store::ApprovalRecord& 
           all.push_back(rejection);
           return engine::Decide(now, all, request.requested_ms);
         });
-    if (done.ok()) ctx.Log("[sluice] auto-rejected the approval of execution " + older.execution_id);
+    if (done.ok())
+      ctx.Log("[sluice] auto-rejected the approval of execution " + older.execution_id);
   }
 }
 
@@ -159,8 +163,9 @@ void HarnessApprovalStep::ValidateSpec(const pipeline::ExecutionNode& step,
                          "serviceAccounts", "disallowedUserEmails"},
                         "HarnessApproval approvers");
   if (!approvers["userGroups"]) {
-    check.Error(approvers, "approvers.userGroups is required: the user groups whose members may "
-                           "approve (.harness/usergroups)");
+    check.Error(approvers,
+                "approvers.userGroups is required: the user groups whose members may "
+                "approve (.harness/usergroups)");
   }
   check.OptionalScalar(approvers, "minimumCount", "HarnessApproval approvers");
   check.OptionalScalar(approvers, "disallowPipelineExecutor", "HarnessApproval approvers");
@@ -192,12 +197,14 @@ engine::StepOutcome HarnessApprovalStep::Execute(engine::StepContext& ctx) const
     std::string groups;
     for (const auto& g : approval.user_groups) groups += (groups.empty() ? "" : ", ") + g;
     ctx.Log("[sluice] approval requested: " + approval.message);
-    ctx.Log("[sluice] approvers: " + std::to_string(approval.minimum_count) + " of the members of " +
-            groups + (approval.disallow_executor ? ", not " + approval.executor : std::string()) +
+    ctx.Log("[sluice] approvers: " + std::to_string(approval.minimum_count) +
+            " of the members of " + groups +
+            (approval.disallow_executor ? ", not " + approval.executor : std::string()) +
             "; until " + FormatTimestamp(approval.deadline_ms));
     ctx.Log("[sluice] decide with: sluice approve " + ctx.execution_id + " " + ctx.node_path +
             " [--reject] [--comment TEXT]");
-    auto auto_reject = ctx.Resolve(ctx.node.spec["isAutoRejectEnabled"], "spec.isAutoRejectEnabled");
+    auto auto_reject =
+        ctx.Resolve(ctx.node.spec["isAutoRejectEnabled"], "spec.isAutoRejectEnabled");
     if (auto_reject.ok() && Truthy(*auto_reject)) RejectOlderRequests(ctx, approval);
   }
   auto activities = ctx.approvals->Activities(ctx.execution_id, ctx.node_path);
@@ -224,15 +231,16 @@ engine::StepOutcome HarnessApprovalStep::Execute(engine::StepContext& ctx) const
     outcome.failure_type = pipeline::ErrorType::kApprovalRejection;
     std::string why = "the approval was rejected";
     for (const auto& a : *activities) {
-      if (a.action == "REJECT") why += " by " + a.user + (a.comments.empty() ? "" : ": " + a.comments);
+      if (a.action == "REJECT")
+        why += " by " + a.user + (a.comments.empty() ? "" : ": " + a.comments);
     }
     outcome.failure_message = why;
     return outcome;
   }
   outcome.status = engine::NodeStatus::kExpired;
   outcome.failure_type = pipeline::ErrorType::kTimeout;
-  outcome.failure_message = "no decision before the approval's deadline (" +
-                            FormatTimestamp(now.deadline_ms) + ")";
+  outcome.failure_message =
+      "no decision before the approval's deadline (" + FormatTimestamp(now.deadline_ms) + ")";
   return outcome;
 }
 

@@ -44,8 +44,8 @@ struct ApprovalActivityRecord {
   int64_t id = 0;  // set by AddActivity; increasing
   std::string execution_id;
   std::string node_path;
-  std::string user;   // the approver's user name
-  std::string email;  // "" when unknown
+  std::string user;    // the approver's user name
+  std::string email;   // "" when unknown
   std::string action;  // APPROVE | REJECT
   std::string comments;
   nlohmann::json inputs = nlohmann::json::object();  // approver input name -> value

@@ -109,8 +109,9 @@ TEST_F(ApprovalStoreTest, AnActivityIsJudgedAndStoredWithTheJudgedApproval) {
   ApprovalActivityRecord bob = Activity("bob", "APPROVE");
   size_t seen_before = 99;
   auto judged = approvals().AddActivity(
-      &bob, [&](const ApprovalRecord& current, const std::vector<ApprovalActivityRecord>& earlier)
-                -> Result<ApprovalRecord> {
+      &bob,
+      [&](const ApprovalRecord& current,
+          const std::vector<ApprovalActivityRecord>& earlier) -> Result<ApprovalRecord> {
         seen_before = earlier.size();
         ApprovalRecord next = current;
         next.status = "Approved";
@@ -133,8 +134,9 @@ TEST_F(ApprovalStoreTest, ARefusedActivityLeavesNothingBehind) {
   ASSERT_TRUE(approvals().PutApproval(Request("Approve.approve")).ok());
   ApprovalActivityRecord carol = Activity("carol", "APPROVE");
   auto refused = approvals().AddActivity(
-      &carol, [](const ApprovalRecord&, const std::vector<ApprovalActivityRecord>&)
-                  -> Result<ApprovalRecord> {
+      &carol,
+      [](const ApprovalRecord&,
+         const std::vector<ApprovalActivityRecord>&) -> Result<ApprovalRecord> {
         return Status::PermissionDenied("carol is not an approver");
       });
   EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
@@ -144,20 +146,21 @@ TEST_F(ApprovalStoreTest, ARefusedActivityLeavesNothingBehind) {
   ApprovalActivityRecord stray = Activity("dan", "APPROVE");
   stray.node_path = "Nowhere.step";
   auto unknown = approvals().AddActivity(
-      &stray, [](const ApprovalRecord& a, const std::vector<ApprovalActivityRecord>&)
-                  -> Result<ApprovalRecord> { return a; });
+      &stray,
+      [](const ApprovalRecord& a,
+         const std::vector<ApprovalActivityRecord>&) -> Result<ApprovalRecord> { return a; });
   EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(ApprovalStoreTest, ApprovalsSurviveReopening) {
   ASSERT_TRUE(approvals().PutApproval(Request("Approve.approve")).ok());
   ApprovalActivityRecord bob = Activity("bob", "REJECT");
-  ASSERT_TRUE(approvals()
-                  .AddActivity(&bob,
-                               [](const ApprovalRecord& a,
-                                  const std::vector<ApprovalActivityRecord>&)
-                                   -> Result<ApprovalRecord> { return a; })
-                  .ok());
+  ASSERT_TRUE(
+      approvals()
+          .AddActivity(&bob,
+                       [](const ApprovalRecord& a, const std::vector<ApprovalActivityRecord>&)
+                           -> Result<ApprovalRecord> { return a; })
+          .ok());
   store_.reset();
   store_ = OpenOrDie(dir_.path());
   ASSERT_NE(store_, nullptr);

@@ -102,7 +102,7 @@ Status NoSuchApproval(const std::string& execution_id, const std::string& node_p
 }  // namespace
 
 Result<std::unique_ptr<SqliteApprovalStore>> SqliteApprovalStore::Open(sqlite3* db,
-                                                                      std::mutex& mu) {
+                                                                       std::mutex& mu) {
   const std::string columns = kColumns;
   const std::string activity_columns = kActivityColumns;
   Statements s;
@@ -188,7 +188,7 @@ Result<ApprovalRecord> SqliteApprovalStore::GetApproval(const std::string& execu
 }
 
 Result<std::vector<ApprovalRecord>> SqliteApprovalStore::ListApprovals(const std::string& status,
-                                                                      int limit) const {
+                                                                       int limit) const {
   Lock lock(mu_);
   if (status.empty()) {
     Query q(statements_.list, "listing approvals");
