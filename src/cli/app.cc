@@ -59,4 +59,21 @@ int Fail(const Status& status, int code) {
   return code;
 }
 
+Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& flag,
+                                                           const std::string& addr) {
+  const size_t colon = addr.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos) {
+    const std::string digits = addr.substr(colon + 1);
+    if (!digits.empty() && digits.size() <= 5 &&
+        digits.find_first_not_of("0123456789") == std::string::npos) {
+      port = std::stoi(digits);
+    }
+  }
+  if (colon == std::string::npos || port < 0 || port > 65535) {
+    return Status::InvalidArgument(flag + " " + addr + ": give HOST:PORT, e.g. 127.0.0.1:8080");
+  }
+  return std::make_pair(addr.substr(0, colon), static_cast<uint16_t>(port));
+}
+
 }  // namespace sluice::cli

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "common/status.h"
 #include "engine/step.h"
@@ -47,6 +48,11 @@ class App {
   std::unique_ptr<secrets::SecretStore> secrets_;
   std::unique_ptr<engine::StepRegistry> steps_;
 };
+
+// A server's --addr: "HOST:PORT" (port 0 for a free one) as (host, port);
+// InvalidArgument naming `flag` otherwise.
+Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& flag,
+                                                           const std::string& addr);
 
 // Prints "sluice: <message>" to stderr and returns kExitUsage / kExitFailed.
 int Fail(const Status& status, int code = kExitFailed);

@@ -27,18 +27,9 @@ struct ServeFlags {
 };
 
 int Serve(const GlobalOptions& options, const ServeFlags& flags) {
-  size_t colon = flags.addr.rfind(':');
-  int port = -1;
-  try {
-    if (colon != std::string::npos) port = std::stoi(flags.addr.substr(colon + 1));
-  } catch (const std::exception&) {
-  }
-  if (colon == std::string::npos || port < 0 || port > 65535) {
-    return Fail(
-        Status::InvalidArgument("--addr " + flags.addr + ": give HOST:PORT, e.g. 127.0.0.1:8080"),
-        kExitUsage);
-  }
-  const std::string host = flags.addr.substr(0, colon);
+  auto listen = ParseListenAddress("--addr", flags.addr);
+  if (!listen.ok()) return Fail(listen.status(), kExitUsage);
+  const auto& [host, port] = *listen;
   // Signals are taken by sigwait below, in this thread only.
   sigset_t stop;
   sigemptyset(&stop);

@@ -61,18 +61,9 @@ Result<fs::path> FindUi(const std::string& flag) {
 }
 
 int Serve(const GlobalOptions& options, const ServerFlags& flags) {
-  size_t colon = flags.addr.rfind(':');
-  int port = -1;
-  try {
-    if (colon != std::string::npos) port = std::stoi(flags.addr.substr(colon + 1));
-  } catch (const std::exception&) {
-  }
-  if (colon == std::string::npos || port < 0 || port > 65535) {
-    return Fail(
-        Status::InvalidArgument("--addr " + flags.addr + ": give HOST:PORT, e.g. 127.0.0.1:8080"),
-        kExitUsage);
-  }
-  const std::string host = flags.addr.substr(0, colon);
+  auto listen = ParseListenAddress("--addr", flags.addr);
+  if (!listen.ok()) return Fail(listen.status(), kExitUsage);
+  const auto& [host, port] = *listen;
   if (flags.max_parallel < 1) {
     return Fail(Status::InvalidArgument("--max-parallel must be at least 1"), kExitUsage);
   }
