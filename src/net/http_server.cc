@@ -406,7 +406,16 @@ class ServerImpl final : public HttpServer {
 
       auto exchange = std::make_shared<Exchange>(state_, socket.get_executor());
       exchange->BeginInline();
-      handler(ToRequest(request, peer), std::make_shared<HeldResponder>(exchange));
+      try {
+        handler(ToRequest(request, peer), std::make_shared<HeldResponder>(exchange));
+      } catch (const std::exception& e) {
+        // A handler's bug answers 500 rather than dropping the connection.
+        exchange->Send(HttpResponse::Json(
+            500, R"({"message":"internal error while answering this request"})"));
+        std::fprintf(stderr, "sluice: internal error answering %s %s: %s\n",
+                     std::string(request.method_string()).c_str(),
+                     std::string(request.target()).c_str(), e.what());
+      }
       exchange->EndInline();
       if (!exchange->answered()) {
         // A long poll, or work elsewhere: what is ready goes out first.

@@ -11,7 +11,8 @@
 // answers later from any thread -- a long poll (the Runtime API's /next)
 // or an invocation waiting for an instance. The connection reads nothing
 // more until the answer is ready. A responder dropped without an answer
-// sends 500. An answer to a client that has gone is dropped.
+// sends 500, and so does a handler that throws (the error goes to stderr).
+// An answer to a client that has gone is dropped.
 //
 // Streaming (server-sent events, live logs): instead of Send, a handler may
 // call Responder::Stream with the head of the answer (status and headers)

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 namespace sluice::net {
@@ -85,7 +86,10 @@ class RawClient {
   }
   bool Fill() {
     char buf[4096];
-    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    ssize_t n;
+    do {
+      n = ::recv(fd_, buf, sizeof buf, 0);
+    } while (n < 0 && errno == EINTR);
     if (n <= 0) return false;
     pending_.append(buf, static_cast<size_t>(n));
     return true;
@@ -298,6 +302,18 @@ TEST_F(HttpServerTest, ConnectionsOnDifferentLoopsAnswerEachOther) {
     ASSERT_EQ(answer, "delivered");
     EXPECT_EQ(Body(waiter.ReadResponse()), "from /send" + std::to_string(round));
   }
+}
+
+TEST_F(HttpServerTest, AHandlerThatThrowsAnswers500AndTheConnectionGoesOn) {
+  Start([](HttpRequest request, std::shared_ptr<Responder> responder) {
+    if (request.path == "/bug") throw std::runtime_error("a bug");
+    responder->Send(HttpResponse::Text(200, "fine"));
+  });
+  RawClient client(port_);
+  client.Send("GET /bug HTTP/1.1\r\nHost: h\r\n\r\n");
+  EXPECT_TRUE(client.ReadResponse().starts_with("HTTP/1.1 500")) << "";
+  client.Send("GET /ok HTTP/1.1\r\nHost: h\r\n\r\n");
+  EXPECT_EQ(Body(client.ReadResponse()), "fine");
 }
 
 TEST_F(HttpServerTest, AResponderDroppedUnansweredSends500) {
