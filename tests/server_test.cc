@@ -64,6 +64,44 @@ class ServerTest : public ::testing::Test {
     return "";
   }
 
+  // A pipeline "gated" whose first stage waits for a member of "approvers"
+  // (bob, an approver).
+  void WriteGatedPipeline() {
+    p_.Write(".harness/usergroups/approvers.yaml",
+             "userGroup:\n  identifier: approvers\n  name: approvers\n  users: [bob]\n");
+    p_.WritePipeline(
+        Pipeline(
+            "gated",
+            {"- stage:\n    identifier: Gate\n    name: Gate\n    type: Approval\n    spec:\n"
+             "      execution:\n        steps:\n          - step:\n              identifier: ok\n"
+             "              name: ok\n              type: HarnessApproval\n              timeout: "
+             "1h\n"
+             "              spec:\n                approvalMessage: Go?\n"
+             "                includePipelineExecutionHistory: false\n"
+             "                approvers: {userGroups: [approvers], minimumCount: 1}\n",
+             CustomStage("After", {ShellStep("done", "echo approved-and-done")})}),
+        "gated.yaml");
+    auto add = p_.Sluice({"user", "add", "bob", "--role", "approver", "--password-stdin"},
+                         {.stdin_text = "bob-password-12\n"});
+    ASSERT_EQ(add.exit_code, 0) << add.err;
+  }
+  // Runs "gated" over the API; its execution id once it waits.
+  std::string StartGated(uint16_t port) {
+    HttpReply run = Api(port, "POST", "/api/pipelines/gated/executions", "{}");
+    EXPECT_EQ(run.status, 201) << run.body;
+    const std::string id = run.json().value("id", "");
+    EXPECT_TRUE(WaitFor(
+        [&] {
+          return Api(port, "GET", "/api/executions/" + id).json().value("status", "") ==
+                 "ApprovalWaiting";
+        },
+        std::chrono::seconds(30)));
+    return id;
+  }
+  std::string StatusOfExecution(uint16_t port, const std::string& id) {
+    return Api(port, "GET", "/api/executions/" + id).json().value("status", "");
+  }
+
   TestProject p_;
   std::filesystem::path marker_;
   std::string token_;
@@ -135,33 +173,9 @@ TEST_F(ServerTest, SluiceAbortAsksTheServerInsteadOfSignallingIt) {
 }
 
 TEST_F(ServerTest, AnApprovalDecidedWithTheCliIsContinuedByTheServer) {
-  p_.Write(".harness/usergroups/approvers.yaml",
-           "userGroup:\n  identifier: approvers\n  name: approvers\n  users: [bob]\n");
-  p_.WritePipeline(
-      Pipeline(
-          "gated",
-          {"- stage:\n    identifier: Gate\n    name: Gate\n    type: Approval\n    spec:\n"
-           "      execution:\n        steps:\n          - step:\n              identifier: ok\n"
-           "              name: ok\n              type: HarnessApproval\n              timeout: "
-           "1h\n"
-           "              spec:\n                approvalMessage: Go?\n"
-           "                includePipelineExecutionHistory: false\n"
-           "                approvers: {userGroups: [approvers], minimumCount: 1}\n",
-           CustomStage("After", {ShellStep("done", "echo approved-and-done")})}),
-      "gated.yaml");
-  auto add = p_.Sluice({"user", "add", "bob", "--role", "approver", "--password-stdin"},
-                       {.stdin_text = "bob-password-12\n"});
-  ASSERT_EQ(add.exit_code, 0) << add.err;
+  WriteGatedPipeline();
   uint16_t port = StartServer();
-  HttpReply run = Api(port, "POST", "/api/pipelines/gated/executions", "{}");
-  ASSERT_EQ(run.status, 201) << run.body;
-  const std::string id = run.json().value("id", "");
-  ASSERT_TRUE(WaitFor(
-      [&] {
-        return Api(port, "GET", "/api/executions/" + id).json().value("status", "") ==
-               "ApprovalWaiting";
-      },
-      std::chrono::seconds(30)));
+  const std::string id = StartGated(port);
 
   auto approve = p_.Sluice({"approve", id, "--as", "bob"});
   ASSERT_EQ(approve.exit_code, 0) << approve.err << approve.out;
@@ -173,6 +187,34 @@ TEST_F(ServerTest, AnApprovalDecidedWithTheCliIsContinuedByTheServer) {
       std::chrono::seconds(30)));
   EXPECT_THAT(Api(port, "GET", "/api/executions/" + id + "/logs?node=After.done").body,
               HasSubstr("approved-and-done"));
+  server_->Signal(SIGTERM);
+  EXPECT_EQ(server_->Wait().exit_code, 0);
+}
+
+TEST_F(ServerTest, AnApproverDecidesOverTheApiAndOthersAreRefused) {
+  WriteGatedPipeline();
+  auto token = p_.Sluice({"token", "create", "--user", "bob"});
+  ASSERT_EQ(token.exit_code, 0) << token.err;
+  const std::string bob = "Authorization: Bearer " + token.out.substr(0, token.out.find('\n')) +
+                          "\r\n";
+  uint16_t port = StartServer();
+  const std::string id = StartGated(port);
+
+  // eve may run pipelines but not approve them.
+  HttpReply refused = Api(port, "POST", "/api/executions/" + id + "/approve", "{}");
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  HttpReply approved = Call(port, "POST", "/api/executions/" + id + "/approve", bob,
+                            R"({"comments": "fairness checked"})");
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(approved.json().value("status", ""), "Approved");
+  ASSERT_TRUE(WaitFor([&] { return StatusOfExecution(port, id) == "Success"; },
+                      std::chrono::seconds(30)));
+  nlohmann::json detail = Api(port, "GET", "/api/executions/" + id).json();
+  ASSERT_EQ(detail["approvals"].size(), 1u) << detail.dump();
+  EXPECT_EQ(detail["approvals"][0].value("status", ""), "Approved");
+  EXPECT_EQ(detail["approvals"][0]["activities"][0]["user"]["name"], "bob");
+  HttpReply again = Call(port, "POST", "/api/executions/" + id + "/reject", bob, "{}");
+  EXPECT_EQ(again.status, 409) << again.body;
   server_->Signal(SIGTERM);
   EXPECT_EQ(server_->Wait().exit_code, 0);
 }

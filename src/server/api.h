@@ -130,6 +130,8 @@ class ApiServer {
   net::HttpResponse AbortExecution(Call& call);
   net::HttpResponse RetryExecution(Call& call);
   net::HttpResponse ResumeExecution(Call& call);
+  // approve and reject (api_approvals.cc).
+  net::HttpResponse DecideApproval(Call& call);
   net::HttpResponse GetLog(Call& call);
   net::HttpResponse GetArtifact(Call& call);
   net::HttpResponse ListFunctions(Call& call);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "pipeline/project.h"
+#include "engine/approvals.h"
 #include "server/api.h"
 #include "server/api_call.h"
 #include "server/api_json.h"
@@ -125,6 +126,31 @@ net::HttpResponse ApiServer::GetExecution(Call& call) {
   Json evaluation_list = Json::array();
   for (const auto& e : *evaluations) evaluation_list.push_back(PolicyEvaluationJson(e));
   out["policyEvaluations"] = std::move(evaluation_list);
+  // What the execution asked approval for, and who decided what.
+  Json approval_list = Json::array();
+  if (auto approvals = deps_.store.approvals().ApprovalsOf(rec->id); approvals.ok()) {
+    for (const store::ApprovalRecord& a : *approvals) {
+      auto activities = deps_.store.approvals().Activities(a.execution_id, a.node_path);
+      Json item{{"step", a.node_path},
+                {"status", a.status},
+                {"message", a.message},
+                {"userGroups", a.user_groups},
+                {"minimumCount", a.minimum_count},
+                {"disallowPipelineExecutor", a.disallow_executor},
+                {"approverInputs", a.approver_inputs},
+                {"requestedMs", a.requested_ms},
+                {"deadlineMs", a.deadline_ms},
+                {"decidedMs", a.decided_ms}};
+      item["activities"] = Json::array();
+      if (activities.ok()) {
+        // The step's own approvalActivities output, as ordered JSON.
+        item["activities"] = Json::parse(
+            engine::ApprovalOutput(a, *activities)["approvalActivities"].dump());
+      }
+      approval_list.push_back(std::move(item));
+    }
+  }
+  out["approvals"] = std::move(approval_list);
   return net::HttpResponse::Json(200, out.dump());
 }
 
