@@ -203,6 +203,9 @@ TEST_F(ServerTest, AnApproverDecidesOverTheApiAndOthersAreRefused) {
   // eve may run pipelines but not approve them.
   HttpReply refused = Api(port, "POST", "/api/executions/" + id + "/approve", "{}");
   EXPECT_EQ(refused.status, 403) << refused.body;
+  HttpReply malformed =
+      Call(port, "POST", "/api/executions/" + id + "/approve", bob, R"({"step": 5})");
+  EXPECT_EQ(malformed.status, 400) << malformed.body;
   HttpReply approved = Call(port, "POST", "/api/executions/" + id + "/approve", bob,
                             R"({"comments": "fairness checked"})");
   ASSERT_EQ(approved.status, 200) << approved.body;

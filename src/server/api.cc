@@ -1,5 +1,7 @@
 #include "server/api.h"
 
+#include <cstdio>
+
 #include "serve/invoke_routes.h"
 #include "server/api_call.h"
 #include "server/api_json.h"
@@ -147,7 +149,13 @@ void ApiServer::Work() {
       task = std::move(tasks_.front());
       tasks_.pop_front();
     }
-    task();
+    try {
+      task();
+    } catch (const std::exception& e) {
+      // A bug in a handler: its request gets a 500 (the responder, dropped
+      // unanswered with the task, sends it) and the server goes on.
+      std::fprintf(stderr, "sluice server: internal error: %s\n", e.what());
+    }
   }
 }
 

@@ -61,6 +61,11 @@ net::HttpResponse ApiServer::DecideApproval(Call& call) {
   if (!body.ok()) return ErrorResponse(body.status());
   auto rec = deps_.store.FindExecution(call.params["id"]);
   if (!rec.ok()) return ErrorResponse(rec.status());
+  for (const char* field : {"step", "comments"}) {
+    if (body->contains(field) && !(*body)[field].is_string()) {
+      return ErrorResponse(Status::InvalidArgument("\"" + std::string(field) + "\" must be a string"));
+    }
+  }
   const std::string step = body->value("step", "");
   const std::string comments = body->value("comments", "");
   auto inputs = Inputs(*body);
