@@ -63,7 +63,8 @@ net::HttpResponse ApiServer::DecideApproval(Call& call) {
   if (!rec.ok()) return ErrorResponse(rec.status());
   for (const char* field : {"step", "comments"}) {
     if (body->contains(field) && !(*body)[field].is_string()) {
-      return ErrorResponse(Status::InvalidArgument("\"" + std::string(field) + "\" must be a string"));
+      return ErrorResponse(
+          Status::InvalidArgument("\"" + std::string(field) + "\" must be a string"));
     }
   }
   const std::string step = body->value("step", "");
