@@ -23,45 +23,6 @@ constexpr char kImage[] = "123456789012.dkr.ecr.us-east-1.amazonaws.com/ccapprov
 constexpr char kTutorialEvent[] =
     R"({"Num_Children": 2, "Income": 500000, "Own_Car": 1, "Own_Housing": 1})";
 
-constexpr char kEntities[] = R"(service:
-  identifier: ccapproval
-  name: creditcardapproval-lambda-service
-  serviceDefinition:
-    type: AwsLambda
-    spec:
-      manifests:
-        - manifest:
-            identifier: lambdadefinition
-            type: AwsLambdaFunctionDefinition
-            spec:
-              store:
-                type: Harness
-                spec:
-                  files:
-                    - /lambda/function.json
-        - manifest:
-            identifier: lambdaalias
-            type: AwsLambdaFunctionAliasDefinition
-            spec:
-              store:
-                type: Harness
-                spec:
-                  files:
-                    - /lambda/alias.json
-      artifacts:
-        primary:
-          primaryArtifactRef: ccapprovaldeploy
-          sources:
-            - identifier: ccapprovaldeploy
-              type: Ecr
-              spec:
-                connectorRef: mlopsawsconnector
-                region: us-east-1
-                registryId: "123456789012"
-                imagePath: ccapproval-deploy
-                tag: <+input>
-)";
-
 constexpr char kPipeline[] = R"(pipeline:
   identifier: deploy
   name: deploy

@@ -12,9 +12,6 @@
 // Once the approval is decided, the execution goes on: in the server that
 // owns the state directory when one runs (<state>/server.json), else here,
 // in the foreground, as `sluice resume` would (--no-resume leaves it).
-#include <signal.h>
-
-#include <fstream>
 #include <iostream>
 
 #include "cli/app.h"
@@ -23,6 +20,7 @@
 #include "common/clock.h"
 #include "engine/approvals.h"
 #include "server/audit.h"
+#include "server/launch.h"
 #include "server/roles.h"
 
 namespace sluice::cli {
@@ -38,44 +36,6 @@ struct ApproveFlags {
   bool no_resume = false;
   bool no_sandbox = false;
 };
-
-// The pid of the live `sluice server` using `state_dir`, or 0.
-int64_t LiveServer(const std::filesystem::path& state_dir) {
-  std::ifstream in(state_dir / "server.json");
-  if (!in) return 0;
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-  if (!j.is_object() || !j["pid"].is_number_integer()) return 0;
-  const int64_t pid = j["pid"].get<int64_t>();
-  const bool alive = pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
-  return alive ? pid : 0;
-}
-
-// The approval `step` of execution `id` names, or the only one waiting.
-Result<store::ApprovalRecord> ChooseApproval(store::Store& store, const std::string& id,
-                                             const std::string& step) {
-  SLUICE_ASSIGN_OR_RETURN(std::vector<store::ApprovalRecord> all,
-                          store.approvals().ApprovalsOf(id));
-  std::vector<const store::ApprovalRecord*> waiting;
-  for (const auto& a : all) {
-    if (!step.empty() && a.node_path == step) return a;
-    if (a.status == "Waiting") waiting.push_back(&a);
-  }
-  if (!step.empty()) {
-    return Status::NotFound(
-        "step " + step + " of execution " + id + " has not asked for an approval" +
-        (waiting.empty() ? std::string() : " (waiting: " + waiting.front()->node_path + ")"));
-  }
-  if (waiting.empty()) {
-    return Status::FailedPrecondition("execution " + id + " waits for no approval");
-  }
-  if (waiting.size() > 1) {
-    std::string paths;
-    for (const auto* a : waiting) paths += (paths.empty() ? "" : ", ") + a->node_path;
-    return Status::InvalidArgument("execution " + id + " waits for several approvals (" + paths +
-                                   "): name the step");
-  }
-  return *waiting.front();
-}
 
 Result<std::map<std::string, std::string>> ParseInputs(const std::vector<std::string>& pairs) {
   std::map<std::string, std::string> inputs;
@@ -95,7 +55,7 @@ int Approve(const GlobalOptions& global, const ApproveFlags& flags) {
   if (!store.ok()) return Fail(store.status());
   auto rec = (*store)->FindExecution(flags.id);
   if (!rec.ok()) return Fail(rec.status(), kExitUsage);
-  auto approval = ChooseApproval(**store, rec->id, flags.step);
+  auto approval = engine::ChooseApproval((*store)->approvals(), rec->id, flags.step);
   if (!approval.ok()) return Fail(approval.status(), kExitUsage);
   auto inputs = ParseInputs(flags.inputs);
   if (!inputs.ok()) return Fail(inputs.status(), kExitUsage);
@@ -153,7 +113,7 @@ int Approve(const GlobalOptions& global, const ApproveFlags& flags) {
     std::cout << "it waits for more approvals (" << decided->minimum_count << " needed)\n";
     return kExitOk;
   }
-  if (int64_t server = LiveServer(app.StateDir()); server != 0) {
+  if (int64_t server = server::OwningServer(app.StateDir()); server != 0) {
     std::cout << "sluice server (pid " << server << ") continues the execution\n";
     return kExitOk;
   }

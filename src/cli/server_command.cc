@@ -92,15 +92,11 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
   const engine::StepRegistry& steps = app.Steps();
 
   const fs::path server_file = app.StateDir() / "server.json";
-  if (auto existing = ReadFile(server_file); existing.ok()) {
-    nlohmann::json doc = nlohmann::json::parse(*existing, nullptr, false);
-    if (doc.is_object() && doc["pid"].is_number_integer() &&
-        server::IsSluiceServer(doc["pid"].get<int64_t>())) {
-      return Fail(Status::FailedPrecondition("another sluice server (process " +
-                                             std::to_string(doc["pid"].get<int64_t>()) + ") owns " +
-                                             app.StateDir().string() + "; stop it first"),
-                  kExitUsage);
-    }
+  if (int64_t other = server::OwningServer(app.StateDir()); other != 0) {
+    return Fail(Status::FailedPrecondition("another sluice server (process " +
+                                           std::to_string(other) + ") owns " +
+                                           app.StateDir().string() + "; stop it first"),
+                kExitUsage);
   }
 
   net::HttpServerOptions server_options;

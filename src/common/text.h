@@ -26,6 +26,9 @@ std::string_view TrimAsciiSpace(std::string_view text);
 // `text` with A-Z lower-cased (other bytes as they are).
 std::string AsciiLower(std::string_view text);
 
+// Whether `a` and `b` are equal when A-Z count as a-z (header names).
+bool AsciiEqualsIgnoreCase(std::string_view a, std::string_view b);
+
 // `text` with each %XX escape replaced by its byte (URL paths and keys); a
 // '%' not followed by two hex digits is kept as it is.
 std::string PercentDecode(std::string_view text);

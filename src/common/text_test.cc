@@ -46,6 +46,13 @@ TEST(TrimAsciiSpaceTest, TrimsBothEnds) {
   EXPECT_EQ(TrimAsciiSpace("x"), "x");
 }
 
+TEST(AsciiEqualsIgnoreCaseTest, ComparesAsciiLettersWithoutCase) {
+  EXPECT_TRUE(AsciiEqualsIgnoreCase("Content-Length", "content-LENGTH"));
+  EXPECT_FALSE(AsciiEqualsIgnoreCase("Content-Length", "content-length "));
+  EXPECT_FALSE(AsciiEqualsIgnoreCase("\xC3\x84", "\xC3\xA4"));  // only ASCII folds
+  EXPECT_TRUE(AsciiEqualsIgnoreCase("", ""));
+}
+
 TEST(AsciiLowerTest, LowersOnlyAsciiLetters) {
   EXPECT_EQ(AsciiLower("Urgency=HIGH \xC3\x84"), "urgency=high \xC3\x84");
 }

@@ -76,6 +76,33 @@ store::ApprovalRecord Decide(store::ApprovalRecord approval,
   return approval;
 }
 
+Result<store::ApprovalRecord> ChooseApproval(const store::ApprovalStore& approvals,
+                                             const std::string& execution_id,
+                                             const std::string& step) {
+  SLUICE_ASSIGN_OR_RETURN(std::vector<store::ApprovalRecord> all,
+                          approvals.ApprovalsOf(execution_id));
+  std::vector<const store::ApprovalRecord*> waiting;
+  for (const auto& a : all) {
+    if (!step.empty() && a.node_path == step) return a;
+    if (a.status == "Waiting") waiting.push_back(&a);
+  }
+  std::string paths;
+  for (const auto* a : waiting) paths += (paths.empty() ? "" : ", ") + a->node_path;
+  if (!step.empty()) {
+    return Status::NotFound("step " + step + " of execution " + execution_id +
+                            " has not asked for an approval" +
+                            (waiting.empty() ? std::string() : " (waiting: " + paths + ")"));
+  }
+  if (waiting.empty()) {
+    return Status::FailedPrecondition("execution " + execution_id + " waits for no approval");
+  }
+  if (waiting.size() > 1) {
+    return Status::InvalidArgument("execution " + execution_id + " waits for several approvals (" +
+                                   paths + "): name the step");
+  }
+  return *waiting.front();
+}
+
 Result<store::ApprovalRecord> Act(store::ApprovalStore& approvals, const std::string& execution_id,
                                   const std::string& node_path, const Approver& who,
                                   ApprovalAction action, const std::string& comments,

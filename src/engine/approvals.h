@@ -43,6 +43,14 @@ store::ApprovalRecord Decide(store::ApprovalRecord approval,
                              const std::vector<store::ApprovalActivityRecord>& activities,
                              int64_t now_ms);
 
+// The approval of execution `execution_id` at `step`, or, with `step`
+// empty, the only one it waits for. NotFound: that step asked for none;
+// FailedPrecondition: it waits for none; InvalidArgument: it waits for
+// several and `step` must say which (the message lists them).
+Result<store::ApprovalRecord> ChooseApproval(const store::ApprovalStore& approvals,
+                                             const std::string& execution_id,
+                                             const std::string& step);
+
 // Records `who`'s action on the approval of (`execution_id`, `node_path`)
 // when the rules allow it, in one transaction, and returns the approval as
 // it then stands. NotFound: no such approval; FailedPrecondition: it is

@@ -8,12 +8,6 @@ namespace sluice::net {
 
 namespace {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [&](char x, char y) { return lower(x) == lower(y); });
-}
-
 // application/x-www-form-urlencoded decoding: '+' is a space and %XX a
 // byte (a stray '%' stays as it is, as browsers leave it).
 std::string FormDecode(std::string_view text) {
@@ -24,7 +18,7 @@ std::string FormDecode(std::string_view text) {
 
 std::string_view FindHeader(const HttpHeaders& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {
-    if (EqualsIgnoreCase(key, name)) return value;
+    if (AsciiEqualsIgnoreCase(key, name)) return value;
   }
   return {};
 }
@@ -38,7 +32,7 @@ std::string_view HttpRequest::header(std::string_view name) const {
 std::vector<std::string_view> HttpRequest::headers_named(std::string_view name) const {
   std::vector<std::string_view> values;
   for (const auto& [key, value] : headers) {
-    if (EqualsIgnoreCase(key, name)) values.push_back(value);
+    if (AsciiEqualsIgnoreCase(key, name)) values.push_back(value);
   }
   return values;
 }
@@ -68,7 +62,7 @@ std::string HttpRequest::query_param(std::string_view name) const {
 }
 
 HttpResponse& HttpResponse::set(std::string_view name, std::string value) {
-  auto same = [&](const auto& header) { return EqualsIgnoreCase(header.first, name); };
+  auto same = [&](const auto& header) { return AsciiEqualsIgnoreCase(header.first, name); };
   auto first = std::find_if(headers.begin(), headers.end(), same);
   if (first == headers.end()) {
     headers.emplace_back(std::string(name), std::move(value));

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/text.h"
+
 namespace sluice::net {
 namespace {
 
@@ -42,16 +44,6 @@ bool IsSafeValue(std::string_view value) {
   return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
-bool EqualsLower(std::string_view name, std::string_view lower) {
-  if (name.size() != lower.size()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
-
 void AppendNumber(uint64_t n, std::string* out) {
   char digits[24];
   auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
@@ -72,11 +64,11 @@ void AppendResponse(const HttpResponse& response, const ResponseFraming& framing
   std::string_view declared_length;
   for (const auto& [name, value] : response.headers) {
     if (!IsToken(name) || !IsSafeValue(value)) continue;
-    if (EqualsLower(name, "content-length")) {
+    if (AsciiEqualsIgnoreCase(name, "content-length")) {
       declared_length = value;
       continue;
     }
-    if (EqualsLower(name, "connection") || EqualsLower(name, "transfer-encoding")) continue;
+    if (AsciiEqualsIgnoreCase(name, "connection") || AsciiEqualsIgnoreCase(name, "transfer-encoding")) continue;
     out->append(name);
     out->append(": ");
     out->append(value);

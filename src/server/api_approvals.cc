@@ -16,28 +16,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-// The approval `step` names, or the only one the execution waits for.
-Result<store::ApprovalRecord> ChooseApproval(store::Store& store, const std::string& id,
-                                             const std::string& step) {
-  SLUICE_ASSIGN_OR_RETURN(std::vector<store::ApprovalRecord> all,
-                          store.approvals().ApprovalsOf(id));
-  std::vector<const store::ApprovalRecord*> waiting;
-  for (const auto& a : all) {
-    if (!step.empty() && a.node_path == step) return a;
-    if (a.status == "Waiting") waiting.push_back(&a);
-  }
-  if (!step.empty()) {
-    return Status::NotFound("step " + step + " of execution " + id +
-                            " has not asked for an approval");
-  }
-  if (waiting.empty()) return Status::FailedPrecondition("execution " + id + " waits for no approval");
-  if (waiting.size() > 1) {
-    return Status::InvalidArgument("execution " + id +
-                                   " waits for several approvals: say which with \"step\"");
-  }
-  return *waiting.front();
-}
-
 Result<std::map<std::string, std::string>> Inputs(const Json& body) {
   std::map<std::string, std::string> inputs;
   if (!body.contains("inputs")) return inputs;
@@ -71,7 +49,7 @@ net::HttpResponse ApiServer::DecideApproval(Call& call) {
   const std::string comments = body->value("comments", "");
   auto inputs = Inputs(*body);
   if (!inputs.ok()) return ErrorResponse(inputs.status());
-  auto approval = ChooseApproval(deps_.store, rec->id, step);
+  auto approval = engine::ChooseApproval(deps_.store.approvals(), rec->id, step);
   if (!approval.ok()) return ErrorResponse(approval.status());
   engine::Approver who{call.principal.user, call.principal.email,
                        {call.principal.groups.begin(), call.principal.groups.end()},

@@ -1,5 +1,7 @@
 #include "server/launch.h"
 
+#include <nlohmann/json.hpp>
+
 #include <signal.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
@@ -191,6 +193,15 @@ bool IsSluiceServer(int64_t pid) {
   // Arguments are NUL-separated; "server" as a word of its own is the subcommand.
   return cmdline->find(std::string("\0server\0", 8)) != std::string::npos ||
          cmdline->ends_with(std::string("\0server", 7));
+}
+
+int64_t OwningServer(const std::filesystem::path& state_dir) {
+  auto text = ReadFile(state_dir / "server.json");
+  if (!text.ok()) return 0;
+  nlohmann::json doc = nlohmann::json::parse(*text, nullptr, false);
+  if (!doc.is_object() || !doc["pid"].is_number_integer()) return 0;
+  const int64_t pid = doc["pid"].get<int64_t>();
+  return IsSluiceServer(pid) ? pid : 0;
 }
 
 Result<std::string> AbortElsewhere(store::Store& store, store::ExecutionRecord rec,

@@ -84,6 +84,9 @@ bool ProcessAlive(int64_t pid);
 bool IsSluiceProcess(int64_t pid);
 // True when `pid` is a running `sluice server`.
 bool IsSluiceServer(int64_t pid);
+// The pid of the running `sluice server` that owns `state_dir` (its
+// <state>/server.json names it and the process is a sluice server), or 0.
+int64_t OwningServer(const std::filesystem::path& state_dir);
 
 // Aborts an execution that this process does not run: records the request
 // (the running sluice polls it) and sends that process SIGTERM (not to a

@@ -5,6 +5,7 @@
 
 #include "common/clock.h"
 #include "common/duration.h"
+#include "common/text.h"
 #include "engine/approvals.h"
 #include "steps/spec_check.h"
 
@@ -49,11 +50,9 @@ Result<store::ApprovalRecord> BuildRequest(engine::StepContext& ctx) {
     size_t start = 0;
     while (start <= list.size()) {
       size_t comma = list.find(',', start);
-      std::string g =
-          list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      g.erase(0, g.find_first_not_of(' '));
-      g.erase(g.find_last_not_of(' ') + 1);
-      if (!g.empty()) r.user_groups.push_back(g);
+      std::string_view g = TrimAsciiSpace(std::string_view(list).substr(
+          start, comma == std::string::npos ? std::string::npos : comma - start));
+      if (!g.empty()) r.user_groups.emplace_back(g);
       if (comma == std::string::npos) break;
       start = comma + 1;
     }

@@ -234,14 +234,6 @@ Result<Invocation> RuntimeClient::Next() {
   return ToInvocation(std::move(response));
 }
 
-Result<int> RuntimeClient::PostResponse(const std::string& request_id, const std::string& body) {
-  return connection_->Post("/invocation/" + request_id + "/response", body, "");
-}
-
-Result<int> RuntimeClient::PostError(const std::string& request_id, const FunctionError& error) {
-  return connection_->Post("/invocation/" + request_id + "/error", ErrorBody(error), error.type);
-}
-
 Result<Invocation> RuntimeClient::PostResponseAndNext(const std::string& request_id,
                                                       const std::string& body, int* posted) {
   return connection_->PostAndNext("/invocation/" + request_id + "/response", body, "", posted);

@@ -62,18 +62,17 @@ class RuntimeClient {
 
   // Waits for the next invocation.
   sluice::Result<Invocation> Next();
-  // Post the invocation's result. Each returns the HTTP status the API
-  // answered (202 when accepted); IoError when it could not be asked.
-  sluice::Result<int> PostResponse(const std::string& request_id, const std::string& body);
-  sluice::Result<int> PostError(const std::string& request_id, const FunctionError& error);
-  // The same posts with GET /next in the same write (HTTP/1.1 pipelining):
-  // one round trip answers an invocation and fetches the next one. *posted
-  // gets the status the API answered to the post (0 when no answer came).
+  // Post the invocation's result (its response, or an error) with GET /next
+  // in the same write (HTTP/1.1 pipelining): one round trip answers an
+  // invocation and fetches the next one. *posted gets the status the API
+  // answered to the post (202 when accepted; 0 when no answer came);
+  // IoError when the API could not be asked.
   sluice::Result<Invocation> PostResponseAndNext(const std::string& request_id,
                                                  const std::string& body, int* posted);
   sluice::Result<Invocation> PostErrorAndNext(const std::string& request_id,
                                               const FunctionError& error, int* posted);
   // Before the first Next: initialisation failed (the runtime exits next).
+  // Returns the HTTP status the API answered.
   sluice::Result<int> PostInitError(const FunctionError& error);
 
  private:
