@@ -348,7 +348,7 @@ net::HttpResponse ApiServer::ListPipelines(Call&) {
   if (!project.ok()) return ErrorResponse(project.status());
   Json list = Json::array();
   for (const pipeline::Pipeline& p : project->pipelines) {
-    Json one = PipelineJson(p);
+    Json one = PipelineJson(*project, p);
     size_t errors = 0;
     for (const Diagnostic& d : diags.items()) {
       if (d.severity == Severity::kError && d.location.file == p.file) ++errors;

@@ -21,6 +21,54 @@ using Json = nlohmann::ordered_json;
 // "ab12 Success" → the text a person reads; the user when signed in.
 std::string TriggeredBy(const Principal& p) { return p.anonymous() ? "anonymous" : p.user; }
 
+// A run request's body {"inputSets": [ID...], "inputs": {PATH: VALUE},
+// "branch": B} as `sluice run --inputset ID --input PATH=VALUE --branch B`
+// takes them: input sets first, in order, then single values. `recorded`
+// gets what the execution records as its inputs.
+Status ReadRunRequest(const nlohmann::json& body, const pipeline::Project& project,
+                      pipeline::RuntimeInputValues* values, nlohmann::json* recorded) {
+  if (body.contains("inputSets")) {
+    const nlohmann::json& sets = body["inputSets"];
+    if (!sets.is_array()) {
+      return Status::InvalidArgument("\"inputSets\" must be an array of input set identifiers");
+    }
+    for (const nlohmann::json& id : sets) {
+      const pipeline::InputSet* set =
+          id.is_string() ? project.FindInputSet(id.get<std::string>()) : nullptr;
+      if (set == nullptr) {
+        return Status::NotFound("no input set " + id.dump() +
+                                " in .harness/inputsets (GET /api/pipelines lists each "
+                                "pipeline's inputSets)");
+      }
+      values->input_sets.push_back(set->pipeline);
+    }
+    if (!sets.empty()) (*recorded)["inputSets"] = sets;
+  }
+  if (body.contains("inputs")) {
+    const nlohmann::json& inputs = body["inputs"];
+    if (!inputs.is_object()) {
+      return Status::InvalidArgument(
+          "\"inputs\" must be an object of runtime input values, e.g. {\"tag\": \"v1\"}");
+    }
+    for (const auto& [key, value] : inputs.items()) {
+      std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+      values->pairs.emplace_back(key, text);
+      (*recorded)[key] = text;
+    }
+  }
+  if (body.contains("branch")) {
+    if (!body["branch"].is_string()) {
+      return Status::InvalidArgument("\"branch\" must be a string (the codebase branch to build)");
+    }
+    std::string branch = body["branch"].get<std::string>();
+    if (!branch.empty()) {
+      (*recorded)["branch"] = branch;
+      values->branch = std::move(branch);
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 net::HttpResponse ApiServer::RunPipeline(Call& call) {
@@ -49,17 +97,8 @@ net::HttpResponse ApiServer::RunPipeline(Call& call) {
   }
   pipeline::RuntimeInputValues values;
   nlohmann::json recorded = nlohmann::json::object();
-  if (body->contains("inputs")) {
-    const nlohmann::json& inputs = (*body)["inputs"];
-    if (!inputs.is_object()) {
-      return ErrorResponse(Status::InvalidArgument(
-          "\"inputs\" must be an object of runtime input values, e.g. {\"tag\": \"v1\"}"));
-    }
-    for (const auto& [key, value] : inputs.items()) {
-      std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-      values.pairs.emplace_back(key, text);
-      recorded[key] = text;
-    }
+  if (Status s = ReadRunRequest(*body, *project, &values, &recorded); !s.ok()) {
+    return ErrorResponse(s);
   }
   DiagnosticList input_diags;
   auto instance = Instantiate(*p, values, &input_diags);

@@ -88,7 +88,7 @@ Json PolicyEvaluationJson(const store::PolicyEvaluationRecord& e) {
               {"results", results}};
 }
 
-Json PipelineJson(const pipeline::Pipeline& p) {
+Json PipelineJson(const pipeline::Project& project, const pipeline::Pipeline& p) {
   Json inputs = Json::array();
   for (const pipeline::RuntimeInputField& field : pipeline::ListRuntimeInputs(p.root, p.file)) {
     Json input{{"path", field.path}, {"text", field.text}};
@@ -102,11 +102,15 @@ Json PipelineJson(const pipeline::Pipeline& p) {
     }
     inputs.push_back(std::move(input));
   }
-  return Json{{"identifier", p.identifier},
-              {"name", p.name},
-              {"description", p.description},
-              {"file", p.file},
-              {"inputs", std::move(inputs)}};
+  Json sets = Json::array();
+  for (const pipeline::InputSet& set : project.input_sets) {
+    if (set.pipeline_identifier == p.identifier) {
+      sets.push_back(Json{{"identifier", set.identifier}, {"name", set.name}});
+    }
+  }
+  return Json{{"identifier", p.identifier},   {"name", p.name},
+              {"description", p.description}, {"file", p.file},
+              {"inputs", std::move(inputs)},  {"inputSets", std::move(sets)}};
 }
 
 Json FunctionJson(const store::FunctionRecord& function,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pipeline/ir.h"
+#include "pipeline/project.h"
 #include "store/audit_log.h"
 #include "store/function_records.h"
 #include "store/store.h"
@@ -22,9 +23,11 @@ nlohmann::ordered_json NodeJson(const store::NodeRecord& node);
 nlohmann::ordered_json ArtifactJson(const store::ArtifactRecord& artifact);
 nlohmann::ordered_json PolicyEvaluationJson(const store::PolicyEvaluationRecord& evaluation);
 
-// A pipeline and its runtime inputs: path, the `<+input>` text, and the
-// default and allowed values its modifiers give.
-nlohmann::ordered_json PipelineJson(const pipeline::Pipeline& pipeline);
+// A pipeline and its runtime inputs (path, the `<+input>` text, and the
+// default and allowed values its modifiers give), and the project's input
+// sets for it.
+nlohmann::ordered_json PipelineJson(const pipeline::Project& project,
+                                    const pipeline::Pipeline& pipeline);
 
 // A function's versions and aliases, and what its recent invocations say:
 // count, errors, error rate, p50 and p99 latency (ms) of `samples`.

@@ -97,6 +97,11 @@ class ApiTest : public ::testing::Test {
                                        "<+pipeline.triggeredBy.name>\""),
                                   "  variables:\n    - name: greeting\n      type: String\n"
                                   "      value: <+input>.default(hi).allowedValues(hi,hello)\n"));
+    WriteProjectFile(".harness/inputsets/formal.yaml",
+                     "inputSet:\n  name: Formal\n  identifier: formal\n  orgIdentifier: o\n"
+                     "  projectIdentifier: p\n  pipeline:\n    identifier: hello\n"
+                     "    variables:\n      - name: greeting\n        type: String\n"
+                     "        value: hello\n");
     WriteProjectFile(
         ".harness/pipelines/waits.yaml",
         PipelineYaml("waits", Step("wait", "echo first\nwhile [ ! -e " + marker_.string() +
@@ -289,6 +294,29 @@ TEST_F(ApiTest, ListsPipelinesWithTheirRuntimeInputs) {
   EXPECT_EQ(hello["inputs"][0].value("path", ""), "variables.greeting");
   EXPECT_EQ(hello["inputs"][0].value("default", ""), "hi");
   EXPECT_EQ(hello["inputs"][0]["allowedValues"], nlohmann::json::array({"hi", "hello"}));
+  ASSERT_EQ(hello["inputSets"].size(), 1u);
+  EXPECT_EQ(hello["inputSets"][0].value("identifier", ""), "formal");
+  EXPECT_EQ(hello["inputSets"][0].value("name", ""), "Formal");
+  EXPECT_TRUE(doc["pipelines"][1]["inputSets"].empty());
+}
+
+TEST_F(ApiTest, ARunTakesItsInputsFromAnInputSet) {
+  std::string id = Run("eve", "hello", R"({"inputSets": ["formal"]})");
+  ASSERT_FALSE(id.empty());
+  ASSERT_TRUE(WaitForStatus(id, "Success")) << StatusOf(id);
+  EXPECT_THAT(As("vic", "GET", "/api/executions/" + id + "/logs?node=S.say").body,
+              HasSubstr("greeting hello by eve"));
+  EXPECT_EQ(As("vic", "GET", "/api/executions/" + id).json()["inputs"]["inputSets"],
+            nlohmann::json::array({"formal"}));
+
+  HttpReply unknown =
+      As("eve", "POST", "/api/pipelines/hello/executions", R"({"inputSets": ["casual"]})");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_THAT(unknown.json().value("message", ""), HasSubstr("casual"));
+  EXPECT_EQ(
+      As("eve", "POST", "/api/pipelines/hello/executions", R"({"inputSets": "formal"})").status,
+      400);
+  EXPECT_EQ(As("eve", "POST", "/api/pipelines/hello/executions", R"({"branch": 3})").status, 400);
 }
 
 TEST_F(ApiTest, ARunStartedOverTheApiSucceedsWithItsLogsAndEvents) {
