@@ -166,6 +166,14 @@ void ApiServer::Handle(net::HttpRequest request, std::shared_ptr<net::Responder>
       responder->Send(ErrorResponse(503, "Unavailable", "the server is stopping"));
       return;
     }
+    if (open_streams_ >= options_.max_event_streams) {
+      responder->Send(
+          ErrorResponse(503, "Unavailable",
+                        std::to_string(open_streams_) +
+                            " live event streams are open, the most this server keeps; close some "
+                            "pages, or read the whole log with GET /api/executions/{id}/logs"));
+      return;
+    }
     tasks_.push_back([this, request = std::move(request), responder = std::move(responder)] {
       Serve(request, responder);
     });
@@ -244,6 +252,14 @@ void ApiServer::Serve(const net::HttpRequest& request,
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) {
       responder->Send(ErrorResponse(503, "Unavailable", "the server is stopping"));
+      return;
+    }
+    if (open_streams_ >= options_.max_event_streams) {
+      responder->Send(
+          ErrorResponse(503, "Unavailable",
+                        std::to_string(open_streams_) +
+                            " live event streams are open, the most this server keeps; close some "
+                            "pages, or read the whole log with GET /api/executions/{id}/logs"));
       return;
     }
     std::string last_event_id(request.header("Last-Event-ID"));

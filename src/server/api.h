@@ -84,6 +84,9 @@ struct ApiOptions {
   // an idle stream; executions run elsewhere are polled this often.
   std::chrono::milliseconds keep_alive{15'000};
   std::chrono::milliseconds poll{250};
+  // Each open event stream holds a thread; beyond this many, a new one is
+  // refused with 503 (the whole log is still at GET .../logs).
+  int max_event_streams = 256;
 };
 
 // One route: its method, its path with {parameters}, and the action it needs.

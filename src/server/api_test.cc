@@ -82,6 +82,7 @@ class ApiTest : public ::testing::Test {
   virtual bool AllowAnonymous() const { return false; }
   virtual std::chrono::milliseconds KeepAlive() const { return std::chrono::seconds(15); }
   virtual int MaxParallel() const { return 2; }
+  virtual int MaxEventStreams() const { return 256; }
 
   void SetUp() override {
     auto dir = TempDir::Create("sluice-api-test-");
@@ -142,8 +143,10 @@ class ApiTest : public ::testing::Test {
                 .state_dir = state_,
                 .openapi = std::string(OpenApiDocument()),
                 .ui = nullptr},
-        ApiOptions{
-            .worker_threads = 2, .keep_alive = KeepAlive(), .poll = std::chrono::milliseconds(50)});
+        ApiOptions{.worker_threads = 2,
+                   .keep_alive = KeepAlive(),
+                   .poll = std::chrono::milliseconds(50),
+                   .max_event_streams = MaxEventStreams()});
     http_ = net::HttpServer::Create();
     auto listener = http_->Listen(
         "127.0.0.1", 0,
@@ -540,6 +543,33 @@ TEST_F(ApiTest, AnEventStreamEndsWhenItsClientLeaves) {
   }  // the client closes the connection while the execution still runs
   EXPECT_TRUE(WaitFor([&] { return api_->open_streams() == 0; }));
   EXPECT_EQ(StatusOf(id), "Running");
+}
+
+class OneStreamApiTest : public ApiTest {
+ protected:
+  int MaxEventStreams() const override { return 1; }
+};
+
+TEST_F(OneStreamApiTest, EventStreamsBeyondTheLimitAreRefusedUntilOneCloses) {
+  std::string id = Run("eve", "waits");
+  const std::string events =
+      testing::RequestText(port_, "GET", "/api/executions/" + id + "/events", Bearer("vic"), "");
+  {
+    TestConnection c(port_);
+    c.Send(events);
+    c.ReadUntil(
+        [](const std::string& s) { return s.find("\"line\":\"first\"") != std::string::npos; });
+    HttpReply refused = As("vic", "GET", "/api/executions/" + id + "/events");
+    EXPECT_EQ(refused.status, 503) << refused.body;
+    EXPECT_THAT(refused.json().value("message", ""), HasSubstr("/logs"));
+  }
+  ASSERT_TRUE(WaitFor([&] { return api_->open_streams() == 0; }));
+  TestConnection again(port_);
+  again.Send(events);
+  EXPECT_THAT(again.ReadUntil([](const std::string& s) {
+    return s.find("\"line\":\"first\"") != std::string::npos;
+  }),
+              HasSubstr("text/event-stream"));
 }
 
 class QuietApiTest : public ApiTest {

@@ -106,6 +106,10 @@ export function render(root, route) {
 
   async function refresh() {
     clearTimeout(timer);
+    if (document.hidden) {  // the visibilitychange handler refreshes on return
+      timer = setTimeout(refresh, REFRESH_MS);
+      return;
+    }
     try {
       const page = await get(withQuery('/api/executions',
         { ...filters, limit: Math.min(1000, shown) }));
