@@ -226,8 +226,8 @@ TEST_F(ServerTest, AnExecutionWaitingForApprovalOutlivesARestart) {
   WriteGatedPipeline();
   auto token = p_.Sluice({"token", "create", "--user", "bob"});
   ASSERT_EQ(token.exit_code, 0) << token.err;
-  const std::string bob = "Authorization: Bearer " + token.out.substr(0, token.out.find('\n')) +
-                          "\r\n";
+  const std::string bob =
+      "Authorization: Bearer " + token.out.substr(0, token.out.find('\n')) + "\r\n";
   uint16_t port = StartServer();
   const std::string id = StartGated(port);
   server_->Signal(SIGTERM);
@@ -241,8 +241,8 @@ TEST_F(ServerTest, AnExecutionWaitingForApprovalOutlivesARestart) {
   EXPECT_EQ(StatusOfExecution(port, id), "ApprovalWaiting");
   HttpReply approved = Call(port, "POST", "/api/executions/" + id + "/approve", bob, "{}");
   ASSERT_EQ(approved.status, 200) << approved.body;
-  ASSERT_TRUE(WaitFor([&] { return StatusOfExecution(port, id) == "Success"; },
-                      std::chrono::seconds(30)));
+  ASSERT_TRUE(
+      WaitFor([&] { return StatusOfExecution(port, id) == "Success"; }, std::chrono::seconds(30)));
   EXPECT_THAT(Api(port, "GET", "/api/executions/" + id + "/logs?node=After.done").body,
               HasSubstr("approved-and-done"));
   server_->Signal(SIGTERM);
