@@ -156,6 +156,7 @@ net::HttpResponse ApiServer::GetExecution(Call& call) {
   Json out = ExecutionSummaryJson(*rec);
   out["queued"] = deps_.executions.queued(rec->id);
   out["pipelineYaml"] = rec->pipeline_yaml;
+  out["layout"] = LayoutJson(rec->pipeline_yaml);
   Json node_list = Json::array();
   for (const auto& n : *nodes) node_list.push_back(NodeJson(n));  // in display order
   out["nodes"] = std::move(node_list);

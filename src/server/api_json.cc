@@ -1,5 +1,7 @@
 #include "server/api_json.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 
 #include "expr/expr.h"
@@ -22,7 +24,80 @@ double Quantile(const std::vector<int64_t>& sorted, double q) {
   return static_cast<double>(sorted[rank - 1]) / 1000.0;
 }
 
+// `node[key]`, or a null node when `node` is no map or has no `key` (a
+// const yaml-cpp node throws on a missing key's children).
+YAML::Node Child(const YAML::Node& node, const char* key) {
+  if (!node.IsMap()) return YAML::Node();
+  YAML::Node child = node[key];
+  return child.IsDefined() ? child : YAML::Node();
+}
+
+std::string IdentifierOf(const YAML::Node& item, const char* kind) {
+  const YAML::Node id = Child(Child(item, kind), "identifier");
+  return id.IsScalar() ? id.Scalar() : "";
+}
+
+// The `parallel` blocks in `steps` (a stage's or a step group's list,
+// under `prefix`), into `groups`; step groups are walked too.
+void ParallelSteps(const YAML::Node& steps, const std::string& prefix, Json* groups) {
+  if (!steps.IsSequence()) return;
+  for (const YAML::Node& item : steps) {
+    if (const YAML::Node parallel = Child(item, "parallel"); parallel.IsSequence()) {
+      Json group = Json::array();
+      for (const YAML::Node& member : parallel) {
+        for (const char* kind : {"step", "stepGroup"}) {
+          if (std::string id = IdentifierOf(member, kind); !id.empty()) {
+            group.push_back(prefix + "." + id);
+          }
+        }
+      }
+      if (group.size() > 1) groups->push_back(std::move(group));
+      for (const YAML::Node& member : parallel) {  // then the blocks inside its step groups
+        if (std::string id = IdentifierOf(member, "stepGroup"); !id.empty()) {
+          ParallelSteps(Child(Child(member, "stepGroup"), "steps"), prefix + "." + id, groups);
+        }
+      }
+    } else if (std::string id = IdentifierOf(item, "stepGroup"); !id.empty()) {
+      ParallelSteps(Child(Child(item, "stepGroup"), "steps"), prefix + "." + id, groups);
+    }
+  }
+}
+
 }  // namespace
+
+Json LayoutJson(const std::string& pipeline_yaml) {
+  Json columns = Json::array();
+  Json parallel_steps = Json::array();
+  YAML::Node root;
+  try {
+    root = YAML::Load(pipeline_yaml);
+  } catch (const YAML::Exception&) {
+    return Json{{"stageColumns", columns}, {"parallelSteps", parallel_steps}};
+  }
+  const YAML::Node stages = Child(Child(root, "pipeline"), "stages");
+  auto stage_steps = [&](const YAML::Node& item, const std::string& id) {
+    const YAML::Node execution = Child(Child(Child(item, "stage"), "spec"), "execution");
+    ParallelSteps(Child(execution, "steps"), id, &parallel_steps);
+  };
+  if (stages.IsSequence()) {
+    for (const YAML::Node& item : stages) {
+      Json column = Json::array();
+      if (const YAML::Node parallel = Child(item, "parallel"); parallel.IsSequence()) {
+        for (const YAML::Node& member : parallel) {
+          if (std::string id = IdentifierOf(member, "stage"); !id.empty()) {
+            column.push_back(id);
+            stage_steps(member, id);
+          }
+        }
+      } else if (std::string id = IdentifierOf(item, "stage"); !id.empty()) {
+        column.push_back(id);
+        stage_steps(item, id);
+      }
+      if (!column.empty()) columns.push_back(std::move(column));
+    }
+  }
+  return Json{{"stageColumns", columns}, {"parallelSteps", parallel_steps}};
+}
 
 Json ExecutionSummaryJson(const store::ExecutionRecord& rec) {
   return Json{{"id", rec.id},

@@ -23,6 +23,14 @@ nlohmann::ordered_json NodeJson(const store::NodeRecord& node);
 nlohmann::ordered_json ArtifactJson(const store::ArtifactRecord& artifact);
 nlohmann::ordered_json PolicyEvaluationJson(const store::PolicyEvaluationRecord& evaluation);
 
+// How an execution's stages and steps are laid out, from the pipeline YAML
+// it ran (`pipeline:` document): {"stageColumns": [["A"], ["B", "C"]]} —
+// stages in order, those of one `parallel` block in one column — and
+// {"parallelSteps": [["S.a", "S.b"], ...]}, the step paths (and step group
+// paths) of each `parallel` block of steps. YAML that does not parse gives
+// one column per stage found, or none.
+nlohmann::ordered_json LayoutJson(const std::string& pipeline_yaml);
+
 // A pipeline and its runtime inputs (path, the `<+input>` text, and the
 // default and allowed values its modifiers give), and the project's input
 // sets for it.

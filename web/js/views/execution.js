@@ -63,7 +63,7 @@ export function render(root, route, session) {
     selected = nodePath;
     if (tab !== 'logs' && tab !== 'outputs') tab = 'logs';
     remember(path, { tab, node: selected });
-    drawGraph(graph, detail.nodes, selected, select);
+    drawGraph(graph, detail.nodes, selected, select, detail.layout);
     drawTabs();
     logs.show(nodeByPath(selected));
   }
@@ -160,7 +160,7 @@ export function render(root, route, session) {
   function drawAll() {
     drawHead();
     drawBanner();
-    drawGraph(graph, detail.nodes, selected, select);
+    drawGraph(graph, detail.nodes, selected, select, detail.layout);
     drawTabs();
     // A frame (the report) is drawn again only when what it shows changed.
     if (tab !== 'artifacts' || !panel.querySelector('iframe')) drawPanel();
@@ -178,7 +178,7 @@ export function render(root, route, session) {
         detail = fresh;
         drawHead();
         drawBanner();
-        drawGraph(graph, detail.nodes, selected, select);
+        drawGraph(graph, detail.nodes, selected, select, detail.layout);
         drawTabs();
         if (tab !== 'logs' && (tab !== 'artifacts' || artifactsChanged)) drawPanel();
       } catch (e) {
@@ -195,7 +195,7 @@ export function render(root, route, session) {
       detail.nodes.push(node);
       detail.nodes.sort((a, b) => a.sortOrder - b.sortOrder);
     }
-    drawGraph(graph, detail.nodes, selected, select);
+    drawGraph(graph, detail.nodes, selected, select, detail.layout);
     if (node.path === selected) logs.show(node);
     if (before !== node.status) {
       drawTabs();

@@ -33,7 +33,7 @@ export class LogPanel {
     this.title.textContent = node ? `${node.name || node.identifier} · log` : 'Log';
     this.failure.hidden = !node?.failureMessage;
     this.failure.textContent = node?.failureMessage
-      ? `${node.failureType ? `${node.failureType}: ` : ''}${node.failureMessage}` : '';
+      ? `${node.failureType && node.failureType !== 'Unknown' ? `${node.failureType}: ` : ''}${node.failureMessage}` : '';
     this.redraw();
   }
 
