@@ -74,7 +74,11 @@ export function render(root, route, session) {
     const actions = [];
     if (session.canRun && !final) {
       actions.push(h('button', {
-        class: 'danger', onclick: (e) => act(e.target, 'abort', {}),
+        class: 'danger',
+        onclick: (e) => {
+          const what = `${d.pipelineName || d.pipelineId} #${d.sequenceId}`;
+          if (window.confirm(`Abort ${what}? Its running steps are stopped.`)) act(e.target, 'abort', {});
+        },
       }, 'Abort'));
     }
     if (session.canRun && final) {
