@@ -1,4 +1,5 @@
-// Content hashes (SHA-256, OpenSSL) for caches and content addresses, and hex.
+// Content hashes (SHA-256, OpenSSL) for caches and content addresses,
+// HMAC-SHA256 for signed webhooks, and hex.
 #pragma once
 
 #include <string>
@@ -26,6 +27,10 @@ class Sha256Hasher {
  private:
   ::evp_md_ctx_st* context_;
 };
+
+// Lower-case hex HMAC-SHA256 (RFC 2104) of `message` keyed with `key`: what
+// GitHub's X-Hub-Signature-256 carries after "sha256=".
+std::string HmacSha256Hex(std::string_view key, std::string_view message);
 
 // Lower-case hex of `bytes`, two characters per byte.
 std::string HexEncode(std::string_view bytes);

@@ -13,6 +13,15 @@ TEST(HashTest, Sha256OfKnownInputs) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(HashTest, HmacSha256MatchesPublishedVectors) {
+  // RFC 4231, test case 2.
+  EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // GitHub's example for validating webhook deliveries.
+  EXPECT_EQ(HmacSha256Hex("It's a Secret to Everybody", "Hello, World!"),
+            "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
+}
+
 TEST(HashTest, HasherOverPiecesEqualsTheWhole) {
   std::string whole;
   Sha256Hasher hasher;

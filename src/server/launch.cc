@@ -195,13 +195,28 @@ bool IsSluiceServer(int64_t pid) {
          cmdline->ends_with(std::string("\0server", 7));
 }
 
-int64_t OwningServer(const std::filesystem::path& state_dir) {
+namespace {
+
+// <state>/server.json when the server it names runs, else null.
+nlohmann::json LiveServerRecord(const std::filesystem::path& state_dir) {
   auto text = ReadFile(state_dir / "server.json");
-  if (!text.ok()) return 0;
+  if (!text.ok()) return nullptr;
   nlohmann::json doc = nlohmann::json::parse(*text, nullptr, false);
-  if (!doc.is_object() || !doc["pid"].is_number_integer()) return 0;
-  const int64_t pid = doc["pid"].get<int64_t>();
-  return IsSluiceServer(pid) ? pid : 0;
+  if (!doc.is_object() || !doc["pid"].is_number_integer()) return nullptr;
+  return IsSluiceServer(doc["pid"].get<int64_t>()) ? doc : nlohmann::json();
+}
+
+}  // namespace
+
+int64_t OwningServer(const std::filesystem::path& state_dir) {
+  nlohmann::json doc = LiveServerRecord(state_dir);
+  return doc.is_object() ? doc["pid"].get<int64_t>() : 0;
+}
+
+std::string OwningServerUrl(const std::filesystem::path& state_dir) {
+  nlohmann::json doc = LiveServerRecord(state_dir);
+  if (!doc.is_object() || !doc["addr"].is_string()) return "";
+  return "http://" + doc["addr"].get<std::string>();
 }
 
 Result<std::string> AbortElsewhere(store::Store& store, store::ExecutionRecord rec,

@@ -87,6 +87,8 @@ bool IsSluiceServer(int64_t pid);
 // The pid of the running `sluice server` that owns `state_dir` (its
 // <state>/server.json names it and the process is a sluice server), or 0.
 int64_t OwningServer(const std::filesystem::path& state_dir);
+// The base URL ("http://127.0.0.1:8080") of that server, or "" when none runs.
+std::string OwningServerUrl(const std::filesystem::path& state_dir);
 
 // Aborts an execution that this process does not run: records the request
 // (the running sluice polls it) and sends that process SIGTERM (not to a
