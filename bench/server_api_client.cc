@@ -70,7 +70,7 @@ int64_t WallNanos() {
 // One keep-alive connection to 127.0.0.1:port.
 class Connection {
  public:
-  Connection(int port, std::string token) : token_(std::move(token)) {
+  Connection(int port, std::string token) : port_(port), token_(std::move(token)) {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -115,7 +115,10 @@ class Connection {
   void Fill() {
     char chunk[65536];
     ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) Die("the server closed the connection");
+    if (n <= 0) {
+      Die("the server on port " + std::to_string(port_) + " closed the connection" +
+          (n < 0 ? std::string(": ") + std::strerror(errno) : std::string()));
+    }
     buf_.append(chunk, static_cast<size_t>(n));
   }
   std::string TakeLine() {  // up to CRLF, without it
@@ -164,6 +167,7 @@ class Connection {
   }
 
   int fd_ = -1;
+  int port_;
   std::string token_;
   std::string buf_;
 };

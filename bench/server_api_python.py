@@ -181,11 +181,16 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json(404, {"code": "NotFound", "message": "no route " + url.path})
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # socketserver's backlog of 5 drops connections 64 clients open at once.
+    request_queue_size = 128
+
+
 def main():
     global DB
     DB = sys.argv[1] + "/sluice.db"
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", 0), Handler)
     print("listening on http://127.0.0.1:%d" % server.server_address[1], flush=True)
     server.serve_forever()
 
