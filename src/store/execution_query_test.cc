@@ -57,6 +57,32 @@ TEST_F(ExecutionQueryTest, PagesGoNewestFirstWithoutGapsOrRepeats) {
   EXPECT_TRUE(first->next_cursor.empty());
 }
 
+TEST_F(ExecutionQueryTest, PagesCarryEverythingButThePipelineYaml) {
+  ExecutionRecord rec;
+  rec.pipeline_id = "a";
+  rec.pipeline_name = "A";
+  rec.status = "Success";
+  rec.started_ms = 5;
+  rec.ended_ms = 9;
+  rec.pipeline_yaml = "pipeline:\n  identifier: a\n";
+  rec.inputs = {{"tag", "v1"}};
+  rec.trigger_type = "WEBHOOK";
+  rec.failure_message = "none";
+  ASSERT_TRUE(store_->CreateExecution(&rec).ok());
+  auto page = store_->QueryExecutions({});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->executions.size(), 1u);
+  const ExecutionRecord& listed = page->executions[0];
+  EXPECT_EQ(listed.id, rec.id);
+  EXPECT_EQ(listed.pipeline_name, "A");
+  EXPECT_EQ(listed.ended_ms, 9);
+  EXPECT_EQ(listed.inputs, rec.inputs);
+  EXPECT_EQ(listed.trigger_type, "WEBHOOK");
+  EXPECT_EQ(listed.failure_message, "none");
+  EXPECT_TRUE(listed.pipeline_yaml.empty());
+  EXPECT_EQ(store_->GetExecution(rec.id)->pipeline_yaml, rec.pipeline_yaml);
+}
+
 TEST_F(ExecutionQueryTest, FiltersByPipelineAndStatus) {
   std::string a1 = Add("a", "Success", 1);
   std::string b1 = Add("b", "Failed", 2);

@@ -42,8 +42,14 @@ const std::string_view kSelectByPrefix =
 const std::string_view kListExecutions =
     "SELECT " SLUICE_EXECUTION_COLUMNS " FROM executions ORDER BY started_ms DESC, row DESC LIMIT ?1";
 
-#define SLUICE_QUERY_EXECUTIONS(WHERE)                                    \
-  "SELECT " SLUICE_EXECUTION_COLUMNS ", row FROM executions WHERE " WHERE \
+// Pages leave pipeline_yaml out (a list never shows it; it is the widest
+// column): the same columns in the same order, that one empty.
+#define SLUICE_PAGE_COLUMNS                                                                  \
+  "id, pipeline_id, pipeline_name, sequence_id, status, started_ms, ended_ms, project_dir, " \
+  "pipeline_file, '' AS pipeline_yaml, inputs_json, trigger_type, failure_message, "         \
+  "retried_from, retry_from_node, runner_pid, abort_requested"
+#define SLUICE_QUERY_EXECUTIONS(WHERE)                               \
+  "SELECT " SLUICE_PAGE_COLUMNS ", row FROM executions WHERE " WHERE \
   "(started_ms, row) < (?1, ?2) ORDER BY started_ms DESC, row DESC LIMIT ?3"
 const std::string_view kQueryExecutions[4] = {
     SLUICE_QUERY_EXECUTIONS(""),
@@ -52,6 +58,7 @@ const std::string_view kQueryExecutions[4] = {
     SLUICE_QUERY_EXECUTIONS("pipeline_id = ?4 AND status = ?5 AND "),
 };
 #undef SLUICE_QUERY_EXECUTIONS
+#undef SLUICE_PAGE_COLUMNS
 
 const std::string_view kRequestAbort = "UPDATE executions SET abort_requested = 1 WHERE id = ?1";
 const std::string_view kSelectAbort = "SELECT abort_requested FROM executions WHERE id = ?1";

@@ -173,7 +173,8 @@ class Store {
   // Newest first (started_ms, then creation order); limit <= 0 means all.
   virtual Result<std::vector<ExecutionRecord>> ListExecutions(int limit) const = 0;
   // One page of the list (ExecutionQuery); served from indexes, so a page
-  // costs the same with ten or a hundred thousand executions.
+  // costs the same with ten or a hundred thousand executions. Records in a
+  // page leave pipeline_yaml empty (GetExecution has it).
   virtual Result<ExecutionPage> QueryExecutions(const ExecutionQuery& query) const = 0;
   virtual Status RequestAbort(const std::string& execution_id) = 0;
   virtual Result<bool> AbortRequested(const std::string& execution_id) const = 0;
