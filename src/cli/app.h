@@ -74,6 +74,7 @@ void AddUserCommand(CLI::App& cli, GlobalOptions& options);
 void AddTokenCommand(CLI::App& cli, GlobalOptions& options);
 void AddApproveCommand(CLI::App& cli, GlobalOptions& options);
 void AddServerCommand(CLI::App& cli, GlobalOptions& options);
+void AddTriggerCommand(CLI::App& cli, GlobalOptions& options);
 // `functions serve` (functions_serve.cc), added by AddFunctionsCommand.
 void AddFunctionsServeCommand(CLI::App& functions_cmd, GlobalOptions& options);
 // `image scan` (image_scan_command.cc), added by AddImageCommand.

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   sluice::cli::AddUserCommand(cli, options);
   sluice::cli::AddTokenCommand(cli, options);
   sluice::cli::AddServerCommand(cli, options);
+  sluice::cli::AddTriggerCommand(cli, options);
 
   try {
     cli.parse(argc, argv);

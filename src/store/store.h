@@ -26,6 +26,7 @@
 
 #include "common/status.h"
 #include "store/approval_store.h"
+#include "store/trigger_store.h"
 #include "store/audit_log.h"
 #include "store/auth_store.h"
 #include "store/function_store.h"
@@ -236,6 +237,9 @@ class Store {
   virtual FunctionStore& functions() = 0;
   // HarnessApproval requests and what approvers did (approval_store.h).
   virtual ApprovalStore& approvals() = 0;
+  // Webhook deliveries, trigger evaluations and cron schedule state
+  // (trigger_store.h). Owned by the Store; thread-safe.
+  virtual TriggerStore& triggers() = 0;
 
   virtual int schema_version() const = 0;
 
