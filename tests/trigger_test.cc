@@ -142,11 +142,12 @@ train_on_push -> pipeline train: WOULD FIRE
 
 TEST_F(TriggerCommandTest, NoTriggerFiringExitsOne) {
   p_.Write("dev.json", R"({"ref": "refs/heads/dev", "commits": []})");
-  auto r = p_.Sluice({"trigger", "test", "--payload", (p_.root() / "dev.json").string(), "--trigger",
-                      "train_on_push"});
+  auto r = p_.Sluice({"trigger", "test", "--payload", (p_.root() / "dev.json").string(),
+                      "--trigger", "train_on_push"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.out.find("because payload condition targetBranch Equals \"main\" failed (actual \"dev\")"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("because payload condition targetBranch Equals \"main\" failed (actual \"dev\")"),
+      std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("0 of 1 trigger(s) would fire"), std::string::npos) << r.out;
 }
@@ -157,7 +158,9 @@ TEST_F(TriggerCommandTest, PullRequestEventFromHeader) {
   auto r = p_.Sluice({"trigger", "test", "--payload", (p_.root() / "pr.json").string(), "--header",
                       "X-GitHub-Event=pull_request"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("Event: GitHub pull_request #7 (opened) from f into main"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Event: GitHub pull_request #7 (opened) from f into main"),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("check_pr -> pipeline train: WOULD FIRE"), std::string::npos) << r.out;
 }
 
@@ -170,11 +173,14 @@ TEST_F(TriggerCommandTest, BadInputExitsTwo) {
   auto missing = p_.Sluice({"trigger", "test", "--payload", (p_.root() / "nope.json").string()});
   EXPECT_EQ(missing.exit_code, 2);
 
-  auto unknown = p_.Sluice({"trigger", "test", "--payload", (p_.root() / "push.json").string(), "--trigger", "x"});
+  auto unknown = p_.Sluice(
+      {"trigger", "test", "--payload", (p_.root() / "push.json").string(), "--trigger", "x"});
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_NE(unknown.err.find("(triggers: check_pr, nightly, train_on_push)"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("(triggers: nightly, check_pr, train_on_push)"), std::string::npos)
+      << unknown.err;
 
-  auto header = p_.Sluice({"trigger", "test", "--payload", (p_.root() / "push.json").string(), "--header", "oops"});
+  auto header = p_.Sluice(
+      {"trigger", "test", "--payload", (p_.root() / "push.json").string(), "--header", "oops"});
   EXPECT_EQ(header.exit_code, 2);
 }
 
@@ -182,7 +188,8 @@ TEST_F(TriggerCommandTest, ListShowsSourcesAndState) {
   auto r = p_.Sluice({"trigger", "list"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("IDENTIFIER     PIPELINE  SOURCE"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("nightly        train     Cron 0 3 * * * (Europe/London)  no       -"), std::string::npos)
+  EXPECT_NE(r.out.find("nightly        train     Cron 0 3 * * * (Europe/London)  no       -"),
+            std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("train_on_push  train     Github Push"), std::string::npos) << r.out;
 }
@@ -197,9 +204,12 @@ TEST_F(TriggerCommandTest, ValidateReportsTriggerFiles) {
   p_.Write(".harness/triggers/pr.yaml", broken);
   auto r = p_.Sluice({"validate"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, R"(.harness/triggers/pr.yaml:2:3: error: trigger "check_pr" names pipeline "trian", which the project does not have (its pipelines: train)
-  identifier: check_pr
-  ^
+  EXPECT_EQ(
+      r.err,
+      R"(.harness/triggers/pr.yaml:3:23: error: trigger "check_pr" names pipeline "trian", which the project does not have (its pipelines: train)
+  pipelineIdentifier: trian
+                      ^
+1 error
 )");
 }
 

@@ -43,7 +43,8 @@ struct TestFlags {
 
 // The project and its triggers; trigger-file diagnostics are printed. An
 // error (printed) when the project or a trigger file has errors.
-Result<std::pair<pipeline::Project, std::vector<triggers::Trigger>>> Load(const GlobalOptions& global) {
+Result<std::pair<pipeline::Project, std::vector<triggers::Trigger>>> Load(
+    const GlobalOptions& global) {
   DiagnosticList diags;
   auto project = pipeline::LoadProject(global.project, &diags);
   if (!project.ok()) return project.status();
@@ -52,7 +53,8 @@ Result<std::pair<pipeline::Project, std::vector<triggers::Trigger>>> Load(const 
   diags.Append(trigger_diags);
   if (diags.has_errors()) {
     std::cerr << pipeline::FormatDiagnostics(diags, *project);
-    return Status::InvalidArgument("the project has errors (listed above); `sluice validate` reports them too");
+    return Status::InvalidArgument(
+        "the project has errors (listed above); `sluice validate` reports them too");
   }
   std::cerr << pipeline::FormatDiagnostics(trigger_diags, *project);
   return std::make_pair(std::move(*project), std::move(list));
@@ -70,7 +72,8 @@ int List(const GlobalOptions& global) {
     std::cout << "no triggers (add .harness/triggers/<name>.yaml)\n";
     return kExitOk;
   }
-  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   size_t w_id = 10, w_pipeline = 8, w_source = 6;
   for (const triggers::Trigger& t : list) {
     w_id = std::max(w_id, t.identifier.size());
@@ -86,7 +89,8 @@ int List(const GlobalOptions& global) {
       next = at.ok() ? triggers::FormatLocalTime(*at, t.schedule.time_zone) : "never";
     }
     std::cout << Pad(t.identifier, w_id) << Pad(t.pipeline_identifier, w_pipeline)
-              << Pad(t.SourceSummary(), w_source) << Pad(t.enabled ? "yes" : "no", 7) << next << "\n";
+              << Pad(t.SourceSummary(), w_source) << Pad(t.enabled ? "yes" : "no", 7) << next
+              << "\n";
   }
   return kExitOk;
 }
@@ -160,7 +164,8 @@ Result<triggers::Headers> ParseHeaders(const std::vector<std::string>& pairs) {
     size_t colon = pair.find(':');
     size_t at = std::min(eq, colon);
     if (at == std::string::npos || at == 0) {
-      return Status::InvalidArgument("--header " + pair + ": give NAME=VALUE (e.g. X-GitHub-Event=push)");
+      return Status::InvalidArgument("--header " + pair +
+                                     ": give NAME=VALUE (e.g. X-GitHub-Event=push)");
     }
     std::string value = pair.substr(at + 1);
     while (!value.empty() && value[0] == ' ') value.erase(0, 1);
@@ -178,12 +183,13 @@ Result<std::string> ReadPayload(const std::string& path) {
   std::error_code ec;
   auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > triggers::kMaxPayloadBytes) {
-    return Status::InvalidArgument("--payload " + path + " is " + std::to_string(size) +
-                                   " bytes, over the limit of " + std::to_string(triggers::kMaxPayloadBytes) +
-                                   " bytes (GitHub's own limit)");
+    return Status::InvalidArgument(
+        "--payload " + path + " is " + std::to_string(size) + " bytes, over the limit of " +
+        std::to_string(triggers::kMaxPayloadBytes) + " bytes (GitHub's own limit)");
   }
   auto text = ReadFile(path);
-  if (!text.ok()) return Status::InvalidArgument("--payload " + path + ": " + text.status().message());
+  if (!text.ok())
+    return Status::InvalidArgument("--payload " + path + ": " + text.status().message());
   return *text;
 }
 
@@ -205,10 +211,11 @@ int Test(const GlobalOptions& global, const TestFlags& flags) {
                 kExitUsage);
   }
   if (!flags.trigger.empty() && chosen[0].source != triggers::SourceType::kWebhook) {
-    return Fail(Status::InvalidArgument("trigger \"" + flags.trigger +
-                                        "\" is a scheduled trigger; it fires on its cron schedule, not on "
-                                        "webhook events (see `sluice trigger list`)"),
-                kExitUsage);
+    return Fail(
+        Status::InvalidArgument("trigger \"" + flags.trigger +
+                                "\" is a scheduled trigger; it fires on its cron schedule, not on "
+                                "webhook events (see `sluice trigger list`)"),
+        kExitUsage);
   }
   auto headers = ParseHeaders(flags.headers);
   if (!headers.ok()) return Fail(headers.status(), kExitUsage);
@@ -231,7 +238,9 @@ int Test(const GlobalOptions& global, const TestFlags& flags) {
     if (!has_header) headers->emplace_back("X-GitHub-Event", name);
     event = triggers::ParseGithubEvent(name, *body, *headers);
   }
-  if (!event.ok()) return Fail(Status::InvalidArgument(flags.payload + ": " + event.status().message()), kExitUsage);
+  if (!event.ok())
+    return Fail(Status::InvalidArgument(flags.payload + ": " + event.status().message()),
+                kExitUsage);
 
   std::ostream& out = std::cout;
   DescribeEvent(*event, out);
@@ -239,12 +248,14 @@ int Test(const GlobalOptions& global, const TestFlags& flags) {
     out << "\nNo webhook triggers in .harness/triggers/: nothing would fire.\n";
     return kExitFailed;
   }
-  std::vector<triggers::TriggerDecision> decisions = triggers::DecideTriggers(project, chosen, *event);
+  std::vector<triggers::TriggerDecision> decisions =
+      triggers::DecideTriggers(project, chosen, *event);
   int fired = 0;
   for (const triggers::TriggerDecision& d : decisions) {
     const bool runs = d.evaluation.fired && d.inputs.has_value();
     fired += runs ? 1 : 0;
-    out << "\n" << d.evaluation.trigger_id << " -> pipeline " << d.evaluation.pipeline_id << ": "
+    out << "\n"
+        << d.evaluation.trigger_id << " -> pipeline " << d.evaluation.pipeline_id << ": "
         << (runs ? "WOULD FIRE" : "would not fire") << "\n";
     for (const triggers::ConditionResult& c : d.evaluation.conditions) PrintCondition(c, out);
     if (!d.evaluation.fired) {
@@ -259,7 +270,8 @@ int Test(const GlobalOptions& global, const TestFlags& flags) {
       for (std::string line; std::getline(yaml, line);) out << "    " << line << "\n";
     }
   }
-  out << "\n" << fired << " of " << decisions.size() << " trigger(s) would fire; nothing was run.\n";
+  out << "\n"
+      << fired << " of " << decisions.size() << " trigger(s) would fire; nothing was run.\n";
   return fired > 0 ? kExitOk : kExitFailed;
 }
 
@@ -269,15 +281,19 @@ void AddTriggerCommand(CLI::App& cli, GlobalOptions& options) {
   auto* cmd = cli.add_subcommand("trigger", "List triggers and test them against webhook payloads");
   cmd->require_subcommand(1);
 
-  auto* list = cmd->add_subcommand("list", "Show the project's triggers and cron triggers' next fire times");
+  auto* list =
+      cmd->add_subcommand("list", "Show the project's triggers and cron triggers' next fire times");
   list->callback([&options] { std::exit(List(options)); });
 
   auto flags = std::make_shared<TestFlags>();
   auto* test = cmd->add_subcommand(
-      "test", "Explain which triggers a webhook payload would fire, and with what inputs (runs nothing)");
-  test->add_option("--payload", flags->payload, "Webhook body, a JSON file (- for stdin)")->required();
+      "test",
+      "Explain which triggers a webhook payload would fire, and with what inputs (runs nothing)");
+  test->add_option("--payload", flags->payload, "Webhook body, a JSON file (- for stdin)")
+      ->required();
   test->add_option("--header", flags->headers, "A request header NAME=VALUE (repeatable)");
-  test->add_option("--event", flags->event, "GitHub event: push or pull_request; custom for a Custom webhook")
+  test->add_option("--event", flags->event,
+                   "GitHub event: push or pull_request; custom for a Custom webhook")
       ->check(CLI::IsMember({"push", "pull_request", "custom"}));
   test->add_option("--trigger", flags->trigger, "Only this trigger");
   test->callback([&options, flags] { std::exit(Test(options, *flags)); });

@@ -24,7 +24,8 @@ void AddValidateCommand(CLI::App& cli, GlobalOptions& options) {
     if (diags.has_errors()) std::exit(kExitFailed);
     if (diags.empty()) {
       std::cout << project->pipelines.size() << " pipeline(s)"
-                << (trigger_count > 0 ? ", " + std::to_string(trigger_count) + " trigger(s)" : "") << " OK\n";
+                << (trigger_count > 0 ? ", " + std::to_string(trigger_count) + " trigger(s)" : "")
+                << " OK\n";
     }
     std::exit(kExitOk);
   });

@@ -23,9 +23,9 @@
 #include "common/clock.h"
 #include "store/log_files.h"
 #include "store/sqlite_approval_store.h"
-#include "store/sqlite_trigger_store.h"
 #include "store/sqlite_auth_store.h"
 #include "store/sqlite_function_store.h"
+#include "store/sqlite_trigger_store.h"
 #include "store/statement.h"
 #include "store/store.h"
 

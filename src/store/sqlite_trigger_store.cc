@@ -15,13 +15,16 @@ constexpr char kDeliveryColumns[] =
     "delivery_id, received_ms, source, event_type, headers_json, payload_size, payload_sample, "
     "payload_truncated, signature_status, error";
 constexpr char kEvaluationColumns[] =
-    "id, delivery_id, trigger_id, pipeline_id, fired, reason, conditions_json, execution_id, error, "
+    "id, delivery_id, trigger_id, pipeline_id, fired, reason, conditions_json, execution_id, "
+    "error, "
     "evaluated_ms";
 constexpr char kScheduleColumns[] =
     "trigger_id, expression, time_zone, last_fire_ms, next_fire_ms, last_execution_id, last_error, "
     "updated_ms";
 
-std::string DumpJson(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string DumpJson(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
 
 Result<Json> ParseColumn(const std::string& text, std::string_view column) {
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -105,8 +108,8 @@ std::string Sample(const std::string& payload) {
 }  // namespace
 
 bool IsSecretHeader(std::string_view name) {
-  for (std::string_view secret : {"X-Hub-Signature", "X-Hub-Signature-256", "Authorization", "Cookie",
-                                  "X-Api-Key", "Proxy-Authorization"}) {
+  for (std::string_view secret : {"X-Hub-Signature", "X-Hub-Signature-256", "Authorization",
+                                  "Cookie", "X-Api-Key", "Proxy-Authorization"}) {
     if (AsciiEqualsIgnoreCase(name, secret)) return true;
   }
   return false;
@@ -126,17 +129,21 @@ Result<std::unique_ptr<SqliteTriggerStore>> SqliteTriggerStore::Open(sqlite3* db
        "SELECT " + d + " FROM webhook_deliveries ORDER BY received_ms DESC, row DESC LIMIT ?1"},
       {&st.insert_evaluation,
        "INSERT INTO trigger_evaluations (delivery_id, trigger_id, pipeline_id, fired, reason, "
-       "conditions_json, execution_id, error, evaluated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+       "conditions_json, execution_id, error, evaluated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+       "?8, ?9) "
        "RETURNING id"},
-      {&st.set_outcome, "UPDATE trigger_evaluations SET execution_id = ?2, error = ?3 WHERE id = ?1"},
-      {&st.evaluations_of, "SELECT " + e + " FROM trigger_evaluations WHERE delivery_id = ?1 ORDER BY id"},
+      {&st.set_outcome,
+       "UPDATE trigger_evaluations SET execution_id = ?2, error = ?3 WHERE id = ?1"},
+      {&st.evaluations_of,
+       "SELECT " + e + " FROM trigger_evaluations WHERE delivery_id = ?1 ORDER BY id"},
       {&st.evaluations_of_trigger,
        "SELECT " + e + " FROM trigger_evaluations WHERE trigger_id = ?1 ORDER BY id DESC LIMIT ?2"},
       {&st.put_schedule, "INSERT OR REPLACE INTO trigger_schedules (" + s +
                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
       {&st.select_schedule, "SELECT " + s + " FROM trigger_schedules WHERE trigger_id = ?1"},
-      {&st.list_schedules, "SELECT " + s +
-                               " FROM trigger_schedules ORDER BY next_fire_ms = 0, next_fire_ms, trigger_id"},
+      {&st.list_schedules,
+       "SELECT " + s +
+           " FROM trigger_schedules ORDER BY next_fire_ms = 0, next_fire_ms, trigger_id"},
       {&st.remove_schedule, "DELETE FROM trigger_schedules WHERE trigger_id = ?1"},
   };
   for (const auto& [statement, sql] : items) {
@@ -149,10 +156,12 @@ SqliteTriggerStore::SqliteTriggerStore(std::mutex& mu, Statements statements)
     : mu_(mu), statements_(std::move(statements)) {}
 
 Status SqliteTriggerStore::RecordDelivery(const DeliveryRecord& delivery) {
-  if (delivery.delivery_id.empty()) return Status::InvalidArgument("a webhook delivery needs an id");
+  if (delivery.delivery_id.empty())
+    return Status::InvalidArgument("a webhook delivery needs an id");
   Json headers = Json::array();
   for (const auto& [k, v] : delivery.headers) {
-    headers.push_back(Json::array({k, IsSecretHeader(k) ? std::string("<redacted>") : ToValidUtf8(v)}));
+    headers.push_back(
+        Json::array({k, IsSecretHeader(k) ? std::string("<redacted>") : ToValidUtf8(v)}));
   }
   std::string sample = Sample(delivery.payload_sample);
   bool truncated = delivery.payload_truncated || sample.size() < delivery.payload_sample.size();
@@ -269,7 +278,8 @@ Result<ScheduleRecord> SqliteTriggerStore::GetSchedule(const std::string& trigge
 Result<std::vector<ScheduleRecord>> SqliteTriggerStore::ListSchedules() const {
   Lock lock(mu_);
   Query q(statements_.list_schedules, "listing trigger schedules");
-  return ReadAll<ScheduleRecord>(q, [](const Query& query) -> Result<ScheduleRecord> { return ReadSchedule(query); });
+  return ReadAll<ScheduleRecord>(
+      q, [](const Query& query) -> Result<ScheduleRecord> { return ReadSchedule(query); });
 }
 
 Status SqliteTriggerStore::RemoveSchedule(const std::string& trigger_id) {

@@ -26,7 +26,8 @@ class SqliteTriggerStore final : public TriggerStore {
   Status AddEvaluation(TriggerEvaluationRecord* evaluation) override;
   Status SetEvaluationOutcome(int64_t evaluation_id, const std::string& execution_id,
                               const std::string& error) override;
-  Result<std::vector<TriggerEvaluationRecord>> EvaluationsOf(const std::string& delivery_id) const override;
+  Result<std::vector<TriggerEvaluationRecord>> EvaluationsOf(
+      const std::string& delivery_id) const override;
   Result<std::vector<TriggerEvaluationRecord>> EvaluationsOfTrigger(const std::string& trigger_id,
                                                                     int limit) const override;
   Status PutSchedule(const ScheduleRecord& schedule) override;

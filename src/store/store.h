@@ -14,11 +14,10 @@
 // outputs, messages and logs before handing them in.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,10 +25,10 @@
 
 #include "common/status.h"
 #include "store/approval_store.h"
-#include "store/trigger_store.h"
 #include "store/audit_log.h"
 #include "store/auth_store.h"
 #include "store/function_store.h"
+#include "store/trigger_store.h"
 
 namespace sluice {
 class Clock;

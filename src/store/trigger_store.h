@@ -42,8 +42,8 @@ struct DeliveryRecord {
   std::string source;      // "Github" | "Custom"
   std::string event_type;  // "push", "pull_request", "ping", "custom"
   std::vector<std::pair<std::string, std::string>> headers;
-  int64_t payload_size = 0;     // bytes of the whole body
-  std::string payload_sample;   // the first kPayloadSampleBytes bytes
+  int64_t payload_size = 0;    // bytes of the whole body
+  std::string payload_sample;  // the first kPayloadSampleBytes bytes
   bool payload_truncated = false;
   // "valid", "missing", "malformed", "invalid", "not_required", "error",
   // "not_checked" (signature.h's SignatureStatusName).

@@ -1,7 +1,8 @@
+#include "store/trigger_store.h"
+
 #include <gtest/gtest.h>
 
 #include "store/store_test_util.h"
-#include "store/trigger_store.h"
 
 namespace sluice::store {
 namespace {
@@ -88,13 +89,22 @@ TEST(TriggerStoreTest, EvaluationsByDeliveryAndByTrigger) {
   auto store = OpenOrDie(dir.path());
   ASSERT_TRUE(store->triggers().RecordDelivery(SampleDelivery("d-1", 100)).ok());
   ASSERT_TRUE(store->triggers().RecordDelivery(SampleDelivery("d-2", 200)).ok());
-  TriggerEvaluationRecord e1{0, "d-1", "on_push", "train", true, "all conditions matched",
+  TriggerEvaluationRecord e1{0,
+                             "d-1",
+                             "on_push",
+                             "train",
+                             true,
+                             "all conditions matched",
                              nlohmann::json::array({{{"key", "targetBranch"}, {"matched", true}}}),
-                             "", "", 150};
-  TriggerEvaluationRecord e2{0, "d-1", "on_pr", "train", false, "trigger is disabled",
-                             nlohmann::json::array(), "", "", 150};
-  TriggerEvaluationRecord e3{0, "d-2", "on_push", "train", false, "payload condition failed",
-                             nlohmann::json::array(), "", "", 250};
+                             "",
+                             "",
+                             150};
+  TriggerEvaluationRecord e2{
+      0,  "d-1", "on_pr", "train", false, "trigger is disabled", nlohmann::json::array(),
+      "", "",    150};
+  TriggerEvaluationRecord e3{
+      0,  "d-2", "on_push", "train", false, "payload condition failed", nlohmann::json::array(),
+      "", "",    250};
   for (auto* e : {&e1, &e2, &e3}) ASSERT_TRUE(store->triggers().AddEvaluation(e).ok());
   EXPECT_LT(e1.id, e2.id);
   ASSERT_TRUE(store->triggers().SetEvaluationOutcome(e1.id, "exec-42", "").ok());
@@ -113,16 +123,21 @@ TEST(TriggerStoreTest, EvaluationsByDeliveryAndByTrigger) {
   EXPECT_EQ((*of_trigger)[0].delivery_id, "d-2");  // newest first
 
   EXPECT_EQ(store->triggers().SetEvaluationOutcome(9999, "x", "").code(), StatusCode::kNotFound);
-  TriggerEvaluationRecord orphan{0, "no-such-delivery", "t", "p", false, "", nlohmann::json::array(), "", "", 1};
+  TriggerEvaluationRecord orphan{0,  "no-such-delivery",      "t", "p", false,
+                                 "", nlohmann::json::array(), "",  "",  1};
   EXPECT_FALSE(store->triggers().AddEvaluation(&orphan).ok());
 }
 
 TEST(TriggerStoreTest, ScheduleStateIsReplacedAndListedByNextFire) {
   TempDir dir = MakeStateDir();
   auto store = OpenOrDie(dir.path());
-  ASSERT_TRUE(store->triggers().PutSchedule({"nightly", "0 3 * * *", "UTC", 0, 5000, "", "", 1}).ok());
-  ASSERT_TRUE(store->triggers().PutSchedule({"hourly", "0 * * * *", "UTC", 0, 2000, "", "", 1}).ok());
-  ASSERT_TRUE(store->triggers().PutSchedule({"nightly", "0 3 * * *", "UTC", 5000, 9000, "e-1", "", 2}).ok());
+  ASSERT_TRUE(
+      store->triggers().PutSchedule({"nightly", "0 3 * * *", "UTC", 0, 5000, "", "", 1}).ok());
+  ASSERT_TRUE(
+      store->triggers().PutSchedule({"hourly", "0 * * * *", "UTC", 0, 2000, "", "", 1}).ok());
+  ASSERT_TRUE(store->triggers()
+                  .PutSchedule({"nightly", "0 3 * * *", "UTC", 5000, 9000, "e-1", "", 2})
+                  .ok());
   auto all = store->triggers().ListSchedules();
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 2u);

@@ -52,7 +52,8 @@ Result<std::string> ActualValue(const Condition& c, bool header, const TriggerSc
   return expr::ToText(*v);
 }
 
-ConditionResult Evaluate(const Condition& c, bool header, const TriggerScope& scope, const WebhookEvent& event) {
+ConditionResult Evaluate(const Condition& c, bool header, const TriggerScope& scope,
+                         const WebhookEvent& event) {
   ConditionResult r;
   r.kind = header ? "header" : "payload";
   r.key = c.key;
@@ -97,22 +98,31 @@ std::string Describe(const ConditionResult& r) {
 
 }  // namespace
 
-bool ApplyOperator(Operator op, const std::string& actual, const std::string& expected, std::string* error) {
+bool ApplyOperator(Operator op, const std::string& actual, const std::string& expected,
+                   std::string* error) {
   switch (op) {
-    case Operator::kEquals: return actual == expected;
-    case Operator::kNotEquals: return actual != expected;
-    case Operator::kIn: return InList(actual, expected);
-    case Operator::kNotIn: return !InList(actual, expected);
-    case Operator::kStartsWith: return actual.rfind(expected, 0) == 0;
+    case Operator::kEquals:
+      return actual == expected;
+    case Operator::kNotEquals:
+      return actual != expected;
+    case Operator::kIn:
+      return InList(actual, expected);
+    case Operator::kNotIn:
+      return !InList(actual, expected);
+    case Operator::kStartsWith:
+      return actual.rfind(expected, 0) == 0;
     case Operator::kEndsWith:
       return actual.size() >= expected.size() &&
              actual.compare(actual.size() - expected.size(), expected.size(), expected) == 0;
-    case Operator::kContains: return actual.find(expected) != std::string::npos;
-    case Operator::kDoesNotContain: return actual.find(expected) == std::string::npos;
+    case Operator::kContains:
+      return actual.find(expected) != std::string::npos;
+    case Operator::kDoesNotContain:
+      return actual.find(expected) == std::string::npos;
     case Operator::kRegex: {
       RE2 re(expected, RE2::Quiet);
       if (!re.ok()) {
-        if (error != nullptr) *error = "invalid regular expression " + Quote(expected) + ": " + re.error();
+        if (error != nullptr)
+          *error = "invalid regular expression " + Quote(expected) + ": " + re.error();
         return false;
       }
       return RE2::FullMatch(actual, re);
@@ -139,10 +149,11 @@ TriggerEvaluation EvaluateTrigger(const Trigger& t, const WebhookEvent& event) {
   }
   const bool custom_event = event.kind == EventKind::kCustom;
   if ((t.webhook.type == WebhookType::kCustom) != custom_event) {
-    return decide("source", custom_event ? "Custom" : "Github",
-                  std::string("trigger listens for ") +
-                      (t.webhook.type == WebhookType::kCustom ? "Custom webhooks" : "GitHub webhooks") +
-                      ", this is a " + (custom_event ? "Custom" : "GitHub") + " delivery");
+    return decide(
+        "source", custom_event ? "Custom" : "Github",
+        std::string("trigger listens for ") +
+            (t.webhook.type == WebhookType::kCustom ? "Custom webhooks" : "GitHub webhooks") +
+            ", this is a " + (custom_event ? "Custom" : "GitHub") + " delivery");
   }
   if (t.webhook.type == WebhookType::kGithub) {
     const bool wants_push = t.webhook.event == GithubEvent::kPush;
@@ -171,15 +182,17 @@ TriggerEvaluation EvaluateTrigger(const Trigger& t, const WebhookEvent& event) {
       action.matched = InList(event.action, action.expected);
       out.conditions.push_back(action);
       if (!action.matched) {
-        out.reason = "pull request action \"" + event.action + "\" is not one of the trigger's actions (" +
-                     action.expected + ")";
+        out.reason = "pull request action \"" + event.action +
+                     "\" is not one of the trigger's actions (" + action.expected + ")";
         return out;
       }
     }
   }
   TriggerScope scope(t, &event);
-  for (const Condition& c : t.webhook.payload_conditions) out.conditions.push_back(Evaluate(c, false, scope, event));
-  for (const Condition& c : t.webhook.header_conditions) out.conditions.push_back(Evaluate(c, true, scope, event));
+  for (const Condition& c : t.webhook.payload_conditions)
+    out.conditions.push_back(Evaluate(c, false, scope, event));
+  for (const Condition& c : t.webhook.header_conditions)
+    out.conditions.push_back(Evaluate(c, true, scope, event));
   if (!TrimAsciiSpace(t.webhook.jexl_condition).empty()) {
     ConditionResult r;
     r.kind = "jexl";

@@ -48,7 +48,7 @@ struct ConditionResult {
   std::string expected;  // the condition's value
   std::string actual;    // what the event had ("a.py, b.py" for changedFiles)
   bool matched = false;
-  std::string error;     // why it could not be evaluated; "" when it could
+  std::string error;         // why it could not be evaluated; "" when it could
   std::string matched_item;  // changedFiles: the first file that matched
 };
 
@@ -57,7 +57,8 @@ struct TriggerEvaluation {
   std::string pipeline_id;
   bool fired = false;
   // "all conditions matched", or the deciding failure in a sentence:
-  // "trigger is disabled", "payload condition targetBranch Equals \"main\" failed (actual \"dev\")".
+  // "trigger is disabled", "payload condition targetBranch Equals \"main\" failed (actual
+  // \"dev\")".
   std::string reason;
   std::vector<ConditionResult> conditions;  // in evaluation order
 };

@@ -48,10 +48,11 @@ TEST(ConditionsTest, EveryOperatorCompares) {
 }
 
 TEST(ConditionsTest, PushMatchingBranchAndChangedFilesFires) {
-  Trigger t = MustParse(GithubTrigger("Push",
-                                      "          payloadConditions:\n"
-                                      "            - {key: targetBranch, operator: Equals, value: main}\n"
-                                      "            - {key: changedFiles, operator: StartsWith, value: models/}\n"));
+  Trigger t = MustParse(
+      GithubTrigger("Push",
+                    "          payloadConditions:\n"
+                    "            - {key: targetBranch, operator: Equals, value: main}\n"
+                    "            - {key: changedFiles, operator: StartsWith, value: models/}\n"));
   TriggerEvaluation ev = EvaluateTrigger(t, testing::Push());
   EXPECT_TRUE(ev.fired) << ev.reason;
   EXPECT_EQ(ev.reason, "all conditions matched");
@@ -63,11 +64,12 @@ TEST(ConditionsTest, PushMatchingBranchAndChangedFilesFires) {
 }
 
 TEST(ConditionsTest, FirstFailedConditionDecidesButAllAreEvaluated) {
-  Trigger t = MustParse(GithubTrigger("Push",
-                                      "          payloadConditions:\n"
-                                      "            - {key: sourceBranch, operator: Equals, value: dev}\n"
-                                      "            - {key: changedFiles, operator: In, value: docs/a.md}\n"
-                                      "            - {key: targetBranch, operator: Equals, value: main}\n"));
+  Trigger t = MustParse(
+      GithubTrigger("Push",
+                    "          payloadConditions:\n"
+                    "            - {key: sourceBranch, operator: Equals, value: dev}\n"
+                    "            - {key: changedFiles, operator: In, value: docs/a.md}\n"
+                    "            - {key: targetBranch, operator: Equals, value: main}\n"));
   TriggerEvaluation ev = EvaluateTrigger(t, testing::Push());
   EXPECT_FALSE(ev.fired);
   ASSERT_EQ(ev.conditions.size(), 4u);
@@ -79,21 +81,26 @@ TEST(ConditionsTest, FirstFailedConditionDecidesButAllAreEvaluated) {
 
 TEST(ConditionsTest, ChangedFilesNotInFiresWhenAnotherFileChanged) {
   auto trig = [](const std::string& list) {
-    return MustParse(GithubTrigger("Push", "          payloadConditions:\n"
-                                           "            - {key: changedFiles, operator: NotIn, value: \"" +
-                                               list + "\"}\n"));
+    return MustParse(GithubTrigger("Push",
+                                   "          payloadConditions:\n"
+                                   "            - {key: changedFiles, operator: NotIn, value: \"" +
+                                       list + "\"}\n"));
   };
   EXPECT_TRUE(EvaluateTrigger(trig("README.md"), testing::Push()).fired);
-  EXPECT_FALSE(EvaluateTrigger(trig("models/new.py,README.md,train.py,old.txt"), testing::Push()).fired);
-  Trigger regex = MustParse(GithubTrigger("Push", "          payloadConditions:\n"
-                                                  "            - {key: changedFiles, operator: Regex, value: \".*\\\\.py\"}\n"));
+  EXPECT_FALSE(
+      EvaluateTrigger(trig("models/new.py,README.md,train.py,old.txt"), testing::Push()).fired);
+  Trigger regex = MustParse(
+      GithubTrigger("Push",
+                    "          payloadConditions:\n"
+                    "            - {key: changedFiles, operator: Regex, value: \".*\\\\.py\"}\n"));
   EXPECT_TRUE(EvaluateTrigger(regex, testing::Push()).fired);
 }
 
 TEST(ConditionsTest, ChangedFilesOfAPullRequestAreUnknownAndDoNotMatch) {
-  Trigger t = MustParse(GithubTrigger("PullRequest",
-                                      "          payloadConditions:\n"
-                                      "            - {key: changedFiles, operator: StartsWith, value: models/}\n"));
+  Trigger t = MustParse(
+      GithubTrigger("PullRequest",
+                    "          payloadConditions:\n"
+                    "            - {key: changedFiles, operator: StartsWith, value: models/}\n"));
   TriggerEvaluation ev = EvaluateTrigger(t, testing::PullRequest());
   EXPECT_FALSE(ev.fired);
   EXPECT_NE(ev.reason.find("not in its payload"), std::string::npos) << ev.reason;
@@ -111,12 +118,14 @@ TEST(ConditionsTest, PullRequestTriggerIgnoresAPush) {
   TriggerEvaluation ev = EvaluateTrigger(MustParse(GithubTrigger("PullRequest")), testing::Push());
   EXPECT_FALSE(ev.fired);
   EXPECT_EQ(ev.reason, "trigger listens for PullRequest events, this is a push event");
-  TriggerEvaluation pr = EvaluateTrigger(MustParse(GithubTrigger("PullRequest")), testing::PullRequest());
+  TriggerEvaluation pr =
+      EvaluateTrigger(MustParse(GithubTrigger("PullRequest")), testing::PullRequest());
   EXPECT_TRUE(pr.fired) << pr.reason;
 }
 
 TEST(ConditionsTest, PullRequestActionsFilter) {
-  Trigger sync = MustParse(GithubTrigger("PullRequest", "          actions: [Synchronize, Reopen]\n"));
+  Trigger sync =
+      MustParse(GithubTrigger("PullRequest", "          actions: [Synchronize, Reopen]\n"));
   TriggerEvaluation ev = EvaluateTrigger(sync, testing::PullRequest());
   EXPECT_FALSE(ev.fired);
   EXPECT_NE(ev.reason.find("\"opened\" is not one of the trigger's actions (synchronize,reopened)"),
@@ -127,26 +136,31 @@ TEST(ConditionsTest, PullRequestActionsFilter) {
 }
 
 TEST(ConditionsTest, PayloadKeysAsExpressionsAndPlainPaths) {
-  Trigger t = MustParse(GithubTrigger("Push",
-                                      "          payloadConditions:\n"
-                                      "            - {key: \"<+trigger.payload.repository.name>\", operator: Equals, value: ml}\n"
-                                      "            - {key: sender.login, operator: In, value: \"alice,bob\"}\n"
-                                      "            - {key: \"<+eventPayload.repository.full_name>\", operator: StartsWith, value: acme/}\n"
-                                      "            - {key: no.such.path, operator: Equals, value: \"null\"}\n"));
+  Trigger t = MustParse(GithubTrigger(
+      "Push",
+      "          payloadConditions:\n"
+      "            - {key: \"<+trigger.payload.repository.name>\", operator: Equals, value: ml}\n"
+      "            - {key: sender.login, operator: In, value: \"alice,bob\"}\n"
+      "            - {key: \"<+eventPayload.repository.full_name>\", operator: StartsWith, value: "
+      "acme/}\n"
+      "            - {key: no.such.path, operator: Equals, value: \"null\"}\n"));
   TriggerEvaluation ev = EvaluateTrigger(t, testing::Push());
   EXPECT_TRUE(ev.fired) << ev.reason;
 }
 
 TEST(ConditionsTest, HeaderConditionsCompareCaseInsensitiveNames) {
-  Trigger t = MustParse(GithubTrigger("Push",
-                                      "          headerConditions:\n"
-                                      "            - {key: \"<+trigger.header['x-github-event']>\", operator: Equals, value: push}\n"
-                                      "            - {key: X-GitHub-Delivery, operator: Equals, value: d-1}\n"));
+  Trigger t = MustParse(
+      GithubTrigger("Push",
+                    "          headerConditions:\n"
+                    "            - {key: \"<+trigger.header['x-github-event']>\", operator: "
+                    "Equals, value: push}\n"
+                    "            - {key: X-GitHub-Delivery, operator: Equals, value: d-1}\n"));
   TriggerEvaluation ev = EvaluateTrigger(t, testing::Push());
   EXPECT_TRUE(ev.fired) << ev.reason;
-  Trigger missing = MustParse(GithubTrigger("Push",
-                                            "          headerConditions:\n"
-                                            "            - {key: X-Other, operator: Equals, value: x}\n"));
+  Trigger missing =
+      MustParse(GithubTrigger("Push",
+                              "          headerConditions:\n"
+                              "            - {key: X-Other, operator: Equals, value: x}\n"));
   TriggerEvaluation m = EvaluateTrigger(missing, testing::Push());
   EXPECT_FALSE(m.fired);
   EXPECT_EQ(m.reason, "header condition X-Other Equals \"x\" failed (actual \"null\")");
@@ -156,13 +170,17 @@ TEST(ConditionsTest, JexlConditionTrueFalseAndError) {
   auto with = [](const std::string& jexl) {
     return MustParse(GithubTrigger("Push", "          jexlCondition: '" + jexl + "'\n"));
   };
-  EXPECT_TRUE(EvaluateTrigger(with("<+trigger.payload.sender.login> == \"alice\" || <+trigger.branch> == \"x\""),
-                              testing::Push())
-                  .fired);
-  TriggerEvaluation no = EvaluateTrigger(with("<+trigger.payload.sender.login> == \"bot\""), testing::Push());
+  EXPECT_TRUE(
+      EvaluateTrigger(
+          with("<+trigger.payload.sender.login> == \"alice\" || <+trigger.branch> == \"x\""),
+          testing::Push())
+          .fired);
+  TriggerEvaluation no =
+      EvaluateTrigger(with("<+trigger.payload.sender.login> == \"bot\""), testing::Push());
   EXPECT_FALSE(no.fired);
   EXPECT_NE(no.reason.find("was false"), std::string::npos);
-  TriggerEvaluation error = EvaluateTrigger(with("<+trigger.payload.nope.deeper> == 1"), testing::Push());
+  TriggerEvaluation error =
+      EvaluateTrigger(with("<+trigger.payload.nope.deeper> == 1"), testing::Push());
   EXPECT_FALSE(error.fired);
   EXPECT_NE(error.reason.find("failed: "), std::string::npos) << error.reason;
   EXPECT_FALSE(error.conditions.back().error.empty());
@@ -170,7 +188,8 @@ TEST(ConditionsTest, JexlConditionTrueFalseAndError) {
 
 TEST(ConditionsTest, CustomTriggerOnlyFiresOnCustomDeliveries) {
   Trigger t = MustParse(
-      "trigger:\n  identifier: c\n  pipelineIdentifier: train\n  source:\n    type: Webhook\n    spec:\n"
+      "trigger:\n  identifier: c\n  pipelineIdentifier: train\n  source:\n    type: Webhook\n    "
+      "spec:\n"
       "      type: Custom\n      spec:\n        payloadConditions:\n"
       "          - {key: model, operator: Equals, value: fraud}\n");
   auto custom = ParseCustomEvent(R"({"model": "fraud"})", {});

@@ -1,11 +1,12 @@
 // Parsing cron expressions (cron.h). Next fire times are in cron_zone.cc.
+#include "triggers/cron.h"
+
 #include <cctype>
 #include <map>
 #include <optional>
 
 #include "common/text.h"
 #include "triggers/text_util.h"
-#include "triggers/cron.h"
 
 namespace sluice::triggers {
 
@@ -25,9 +26,8 @@ const std::map<std::string, int> kMonthNames = {{"JAN", 1}, {"FEB", 2},  {"MAR",
                                                 {"SEP", 9}, {"OCT", 10}, {"NOV", 11}, {"DEC", 12}};
 const std::map<std::string, int> kUnixDayNames = {{"SUN", 0}, {"MON", 1}, {"TUE", 2}, {"WED", 3},
                                                   {"THU", 4}, {"FRI", 5}, {"SAT", 6}};
-const std::map<std::string, int> kQuartzDayNames = {{"SUN", 1}, {"MON", 2}, {"TUE", 3},
-                                                    {"WED", 4}, {"THU", 5}, {"FRI", 6},
-                                                    {"SAT", 7}};
+const std::map<std::string, int> kQuartzDayNames = {{"SUN", 1}, {"MON", 2}, {"TUE", 3}, {"WED", 4},
+                                                    {"THU", 5}, {"FRI", 6}, {"SAT", 7}};
 
 Status FieldError(const FieldSpec& spec, std::string_view text, std::string_view why) {
   return Status::InvalidArgument(std::string(spec.name) + " \"" + std::string(text) +
@@ -93,8 +93,9 @@ Result<std::vector<bool>> ParseList(const FieldSpec& spec, std::string_view fiel
       SLUICE_ASSIGN_OR_RETURN(lo, ParseValue(spec, field, range.substr(0, dash)));
       SLUICE_ASSIGN_OR_RETURN(hi, ParseValue(spec, field, range.substr(dash + 1)));
       if (lo > hi) {
-        return FieldError(spec, field, "range " + std::string(range) +
-                                           " starts after it ends; write it as two ranges");
+        return FieldError(
+            spec, field,
+            "range " + std::string(range) + " starts after it ends; write it as two ranges");
       }
     } else {
       SLUICE_ASSIGN_OR_RETURN(lo, ParseValue(spec, field, range));
@@ -238,8 +239,8 @@ Result<CronSchedule> ParseCron(std::string_view expression, CronDialect dialect)
     s.day_of_month_any = star;
   }
 
-  SLUICE_ASSIGN_OR_RETURN(auto months,
-                          ParseList({"month", 1, 12, &kMonthNames, " (or JAN-DEC)"}, fields[i++], &star));
+  SLUICE_ASSIGN_OR_RETURN(
+      auto months, ParseList({"month", 1, 12, &kMonthNames, " (or JAN-DEC)"}, fields[i++], &star));
   Fill(s.months, months);
 
   const std::string& dow = fields[i++];

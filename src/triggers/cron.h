@@ -55,15 +55,15 @@ struct CronSchedule {
   bool day_of_month_any = true;   // `*` or `?`
   bool day_of_week_any = true;
   // Quartz specials of the day-of-month field.
-  bool last_day = false;       // L or L-n
-  int last_day_offset = 0;     // n of L-n
-  bool last_weekday = false;   // LW
-  int nearest_weekday = 0;     // d of dW; 0 = none
+  bool last_day = false;      // L or L-n
+  int last_day_offset = 0;    // n of L-n
+  bool last_weekday = false;  // LW
+  int nearest_weekday = 0;    // d of dW; 0 = none
   // Quartz specials of the day-of-week field.
-  int last_of_week_day = -1;   // d of dL (0..6); -1 = none
-  int nth_week_day = -1;       // d of d#n (0..6); -1 = none
-  int nth = 0;                 // n of d#n (1..5)
-  std::vector<bool> years;     // Quartz year field: index year - 1970; empty = every year
+  int last_of_week_day = -1;  // d of dL (0..6); -1 = none
+  int nth_week_day = -1;      // d of d#n (0..6); -1 = none
+  int nth = 0;                // n of d#n (1..5)
+  std::vector<bool> years;    // Quartz year field: index year - 1970; empty = every year
 };
 
 // Parses `expression` in `dialect`.

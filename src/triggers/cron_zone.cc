@@ -67,7 +67,8 @@ bool DayOfWeekMatches(const CronSchedule& s, date::year_month_day ymd) {
   if (s.last_of_week_day >= 0) {
     return wd == s.last_of_week_day && d + 7 > LastDayOfMonth(ymd.year(), ymd.month());
   }
-  if (s.nth_week_day >= 0) return wd == s.nth_week_day && static_cast<int>((d - 1) / 7 + 1) == s.nth;
+  if (s.nth_week_day >= 0)
+    return wd == s.nth_week_day && static_cast<int>((d - 1) / 7 + 1) == s.nth;
   return s.days_of_week[wd];
 }
 

@@ -13,9 +13,9 @@ using Json = nlohmann::json;
 
 Result<Json> ParseBody(std::string_view body, size_t max_bytes, std::string_view what) {
   if (body.size() > max_bytes) {
-    return Status::InvalidArgument(std::string(what) + " payload is " + std::to_string(body.size()) +
-                                   " bytes, over the limit of " + std::to_string(max_bytes) +
-                                   " bytes; it was not read");
+    return Status::InvalidArgument(std::string(what) + " payload is " +
+                                   std::to_string(body.size()) + " bytes, over the limit of " +
+                                   std::to_string(max_bytes) + " bytes; it was not read");
   }
   Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
@@ -77,10 +77,12 @@ Status ReadPush(WebhookEvent* e) {
       for (const char* kind : {"added", "modified", "removed"}) {
         if (!commit.contains(kind) || commit[kind].is_null()) continue;
         if (!commit[kind].is_array()) {
-          return WrongShape("push", std::string("each commit's \"") + kind + "\" as a list of paths");
+          return WrongShape("push",
+                            std::string("each commit's \"") + kind + "\" as a list of paths");
         }
         for (const Json& f : commit[kind]) {
-          if (f.is_string() && seen.insert(f.get<std::string>()).second) files.push_back(f.get<std::string>());
+          if (f.is_string() && seen.insert(f.get<std::string>()).second)
+            files.push_back(f.get<std::string>());
         }
       }
     }
@@ -125,21 +127,27 @@ std::optional<std::string> WebhookEvent::Header(std::string_view name) const {
 
 std::string WebhookEvent::TypeName() const {
   switch (kind) {
-    case EventKind::kPush: return "push";
-    case EventKind::kPullRequest: return "pull_request";
-    case EventKind::kOther: return github_event;
-    case EventKind::kCustom: return "custom";
+    case EventKind::kPush:
+      return "push";
+    case EventKind::kPullRequest:
+      return "pull_request";
+    case EventKind::kOther:
+      return github_event;
+    case EventKind::kCustom:
+      return "custom";
   }
   return "custom";
 }
 
-Result<WebhookEvent> ParseGithubEvent(std::string_view event_name, std::string_view body, Headers headers,
-                                      size_t max_bytes) {
+Result<WebhookEvent> ParseGithubEvent(std::string_view event_name, std::string_view body,
+                                      Headers headers, size_t max_bytes) {
   WebhookEvent e;
   e.headers = std::move(headers);
-  e.github_event = event_name.empty() ? e.Header("X-GitHub-Event").value_or("") : std::string(event_name);
+  e.github_event =
+      event_name.empty() ? e.Header("X-GitHub-Event").value_or("") : std::string(event_name);
   if (e.github_event.empty()) {
-    return Status::InvalidArgument("a GitHub delivery needs an X-GitHub-Event header (push, pull_request, ...)");
+    return Status::InvalidArgument(
+        "a GitHub delivery needs an X-GitHub-Event header (push, pull_request, ...)");
   }
   e.delivery_id = e.Header("X-GitHub-Delivery").value_or("");
   SLUICE_ASSIGN_OR_RETURN(e.payload, ParseBody(body, max_bytes, "the GitHub " + e.github_event));

@@ -24,9 +24,8 @@
 // over the size limit is an InvalidArgument that says what was expected.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,20 +45,21 @@ enum class EventKind { kPush, kPullRequest, kOther, kCustom };
 
 struct WebhookEvent {
   EventKind kind = EventKind::kCustom;
-  std::string github_event;  // the X-GitHub-Event value: "push", "pull_request", "ping"; "" for Custom
-  std::string delivery_id;   // X-GitHub-Delivery, "" when absent
-  std::string action;        // pull_request: "opened", "synchronize", ...
-  std::string branch;        // push: the pushed branch; PR: the source branch
-  std::string tag;           // push of a tag
+  std::string
+      github_event;  // the X-GitHub-Event value: "push", "pull_request", "ping"; "" for Custom
+  std::string delivery_id;  // X-GitHub-Delivery, "" when absent
+  std::string action;       // pull_request: "opened", "synchronize", ...
+  std::string branch;       // push: the pushed branch; PR: the source branch
+  std::string tag;          // push of a tag
   std::string source_branch;
   std::string target_branch;
   std::string commit_sha;
   std::string base_commit_sha;
   int64_t pr_number = 0;  // 0 = none
   std::string pr_title;
-  std::string repo_name;  // "owner/name" (repository.full_name)
-  std::string repo_url;   // repository.clone_url, else html_url
-  std::string sender;     // sender.login
+  std::string repo_name;                                  // "owner/name" (repository.full_name)
+  std::string repo_url;                                   // repository.clone_url, else html_url
+  std::string sender;                                     // sender.login
   std::optional<std::vector<std::string>> changed_files;  // nullopt = unknown
   nlohmann::json payload;
   Headers headers;
@@ -72,8 +72,8 @@ struct WebhookEvent {
 
 // Parses a GitHub delivery. `event_name` is the X-GitHub-Event value; when
 // empty, it is read from `headers`.
-Result<WebhookEvent> ParseGithubEvent(std::string_view event_name, std::string_view body, Headers headers,
-                                      size_t max_bytes = kMaxPayloadBytes);
+Result<WebhookEvent> ParseGithubEvent(std::string_view event_name, std::string_view body,
+                                      Headers headers, size_t max_bytes = kMaxPayloadBytes);
 
 // Parses a Custom webhook delivery: any JSON value.
 Result<WebhookEvent> ParseCustomEvent(std::string_view body, Headers headers,

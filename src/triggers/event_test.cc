@@ -80,14 +80,16 @@ TEST(EventTest, MalformedJsonIsAnErrorSayingWhere) {
   auto e = ParseGithubEvent("push", R"({"ref": "refs/heads/main",)", {});
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(e.status().message().find("not valid JSON (at byte"), std::string::npos) << e.status().message();
+  EXPECT_NE(e.status().message().find("not valid JSON (at byte"), std::string::npos)
+      << e.status().message();
 }
 
 TEST(EventTest, WrongShapesNameWhatWasExpected) {
   auto no_ref = ParseGithubEvent("push", R"({"after": "x"})", {});
   ASSERT_FALSE(no_ref.ok());
   EXPECT_NE(no_ref.status().message().find("\"ref\""), std::string::npos);
-  auto bad_commits = ParseGithubEvent("push", R"({"ref": "refs/heads/a", "commits": {"x": 1}})", {});
+  auto bad_commits =
+      ParseGithubEvent("push", R"({"ref": "refs/heads/a", "commits": {"x": 1}})", {});
   ASSERT_FALSE(bad_commits.ok());
   EXPECT_NE(bad_commits.status().message().find("commits"), std::string::npos);
   auto push_as_pr = ParseGithubEvent("pull_request", kPushPayload, {});
@@ -98,10 +100,12 @@ TEST(EventTest, WrongShapesNameWhatWasExpected) {
 }
 
 TEST(EventTest, PayloadOverTheLimitIsRefusedUnread) {
-  std::string big = std::string(R"({"ref": "refs/heads/main", "pad": ")") + std::string(2000, 'x') + "\"}";
+  std::string big =
+      std::string(R"({"ref": "refs/heads/main", "pad": ")") + std::string(2000, 'x') + "\"}";
   auto e = ParseGithubEvent("push", big, {}, 1024);
   ASSERT_FALSE(e.ok());
-  EXPECT_NE(e.status().message().find("over the limit of 1024 bytes"), std::string::npos) << e.status().message();
+  EXPECT_NE(e.status().message().find("over the limit of 1024 bytes"), std::string::npos)
+      << e.status().message();
   auto c = ParseCustomEvent(big, {}, 1024);
   EXPECT_FALSE(c.ok());
 }

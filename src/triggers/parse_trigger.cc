@@ -73,7 +73,8 @@ void WarnUnknown(const Context& ctx, const YAML::Node& map, std::vector<std::str
   }
 }
 
-std::optional<std::string> String(const Context& ctx, const YAML::Node& parent, std::string_view key) {
+std::optional<std::string> String(const Context& ctx, const YAML::Node& parent,
+                                  std::string_view key) {
   YAML::Node v = Child(parent, key);
   if (!v.IsDefined() || v.IsNull()) return std::nullopt;
   if (!v.IsScalar()) {
@@ -88,7 +89,8 @@ std::optional<std::string> Required(const Context& ctx, const YAML::Node& parent
   auto v = String(ctx, parent, key);
   if (!v || v->empty()) {
     if (!Child(parent, key).IsDefined() || Child(parent, key).IsNull()) {
-      ctx.Error(parent, std::string(what) + " is missing required field \"" + std::string(key) + "\"");
+      ctx.Error(parent,
+                std::string(what) + " is missing required field \"" + std::string(key) + "\"");
     } else if (v) {
       ctx.Error(Child(parent, key), "\"" + std::string(key) + "\" must not be empty");
     }
@@ -102,11 +104,13 @@ std::optional<bool> Bool(const Context& ctx, const YAML::Node& parent, std::stri
   if (!v) return std::nullopt;
   if (*v == "true") return true;
   if (*v == "false") return false;
-  ctx.Error(Child(parent, key), "\"" + std::string(key) + "\" must be true or false, not \"" + *v + "\"");
+  ctx.Error(Child(parent, key),
+            "\"" + std::string(key) + "\" must be true or false, not \"" + *v + "\"");
   return std::nullopt;
 }
 
-std::vector<std::string> StringList(const Context& ctx, const YAML::Node& parent, std::string_view key) {
+std::vector<std::string> StringList(const Context& ctx, const YAML::Node& parent,
+                                    std::string_view key) {
   std::vector<std::string> out;
   YAML::Node v = Child(parent, key);
   if (!v.IsDefined() || v.IsNull()) return out;
@@ -134,7 +138,8 @@ bool IsIdentifier(std::string_view id) {
 
 // Where byte `offset` of a scalar's value is in the file, for errors inside
 // a `|` block (inputYaml). Falls back to the scalar's own mark.
-SourceLocation InScalar(const Context& ctx, const YAML::Node& scalar, int inner_line, int inner_column) {
+SourceLocation InScalar(const Context& ctx, const YAML::Node& scalar, int inner_line,
+                        int inner_column) {
   SourceLocation at = ctx.At(scalar);
   if (ctx.source == nullptr || !at.known()) return at;
   std::string_view first = LineOf(*ctx.source, at.line);
@@ -159,13 +164,14 @@ void CheckExpression(const Context& ctx, const YAML::Node& node, const std::stri
   if (error) ctx.Error(node, "invalid expression: " + error->message);
 }
 
-std::vector<Condition> ParseConditions(const Context& ctx, const YAML::Node& spec, std::string_view key,
-                                       bool headers) {
+std::vector<Condition> ParseConditions(const Context& ctx, const YAML::Node& spec,
+                                       std::string_view key, bool headers) {
   std::vector<Condition> out;
   YAML::Node list = Child(spec, key);
   if (!list.IsDefined() || list.IsNull()) return out;
   if (!list.IsSequence()) {
-    ctx.Error(list, "\"" + std::string(key) + "\" must be a list of {key, operator, value}, not " + Kind(list));
+    ctx.Error(list, "\"" + std::string(key) + "\" must be a list of {key, operator, value}, not " +
+                        Kind(list));
     return out;
   }
   for (const YAML::Node& item : list) {
@@ -180,14 +186,17 @@ std::vector<Condition> ParseConditions(const Context& ctx, const YAML::Node& spe
     if (!k || !op_name) continue;
     auto op = ParseOperator(*op_name);
     if (!op) {
-      ctx.Error(Child(item, "operator"), "unknown operator \"" + *op_name + "\": use one of " + OperatorList());
+      ctx.Error(Child(item, "operator"),
+                "unknown operator \"" + *op_name + "\": use one of " + OperatorList());
       continue;
     }
     Condition c{*k, *op, value.value_or(""), ctx.At(item)};
     if (expr::HasExpressions(c.key)) CheckExpression(ctx, Child(item, "key"), c.key, false);
-    if (headers && !expr::HasExpressions(c.key) && c.key.find_first_of(" \t:") != std::string::npos) {
+    if (headers && !expr::HasExpressions(c.key) &&
+        c.key.find_first_of(" \t:") != std::string::npos) {
       ctx.Error(Child(item, "key"), "header condition key \"" + c.key +
-                                 "\" is not a header name; write <+trigger.header['X-GitHub-Event']> or X-GitHub-Event");
+                                        "\" is not a header name; write "
+                                        "<+trigger.header['X-GitHub-Event']> or X-GitHub-Event");
     }
     if (c.op == Operator::kRegex) {
       RE2 re(c.value, RE2::Quiet);
@@ -226,9 +235,10 @@ bool ParseGithub(const Context& ctx, const YAML::Node& outer, WebhookSpec* w) {
   } else if (*type == "PullRequest") {
     w->event = GithubEvent::kPullRequest;
   } else {
-    ctx.Error(Child(outer, "type"), "GitHub event type \"" + *type +
-                                 "\" is not supported: use Push or PullRequest (IssueComment, "
-                                 "Release, Delete, Create, PullRequestReview and MergeQueue are not)");
+    ctx.Error(Child(outer, "type"),
+              "GitHub event type \"" + *type +
+                  "\" is not supported: use Push or PullRequest (IssueComment, "
+                  "Release, Delete, Create, PullRequestReview and MergeQueue are not)");
     return false;
   }
   YAML::Node spec = Child(outer, "spec");
@@ -245,15 +255,16 @@ bool ParseGithub(const Context& ctx, const YAML::Node& outer, WebhookSpec* w) {
   w->auto_abort_previous = Bool(ctx, spec, "autoAbortPreviousExecutions").value_or(false);
   w->actions = StringList(ctx, spec, "actions");
   if (w->event == GithubEvent::kPush && !w->actions.empty()) {
-    ctx.Warning(Child(spec, "actions"), "\"actions\" applies to PullRequest triggers only (ignored for Push)");
+    ctx.Warning(Child(spec, "actions"),
+                "\"actions\" applies to PullRequest triggers only (ignored for Push)");
     w->actions.clear();
   }
   for (size_t i = 0; i < w->actions.size(); ++i) {
     if (std::find(kPullRequestActions.begin(), kPullRequestActions.end(), w->actions[i]) ==
         kPullRequestActions.end()) {
       ctx.Error(Child(spec, "actions")[i], "unknown PullRequest action \"" + w->actions[i] +
-                                        "\": use Open, Close, Reopen, Edit, Label, Unlabel, "
-                                        "Synchronize or ReadyForReview");
+                                               "\": use Open, Close, Reopen, Edit, Label, Unlabel, "
+                                               "Synchronize or ReadyForReview");
     }
   }
   ParseConditionsInto(ctx, spec, w);
@@ -272,7 +283,8 @@ bool ParseWebhook(const Context& ctx, const YAML::Node& source_spec, Trigger* t)
   if (*type == "Github") {
     t->webhook.type = WebhookType::kGithub;
     if (!spec.IsMap()) {
-      ctx.Error(source_spec, "a Github webhook needs spec: {type: Push | PullRequest, spec: {...}}");
+      ctx.Error(source_spec,
+                "a Github webhook needs spec: {type: Push | PullRequest, spec: {...}}");
       return false;
     }
     return ParseGithub(ctx, spec, &t->webhook);
@@ -284,9 +296,10 @@ bool ParseWebhook(const Context& ctx, const YAML::Node& source_spec, Trigger* t)
     ParseConditionsInto(ctx, spec, &t->webhook);
     return true;
   }
-  ctx.Error(Child(source_spec, "type"), "webhook type \"" + *type +
-                                     "\" is not supported: use Github or Custom (Gitlab, "
-                                     "Bitbucket, AzureRepo, AwsCodeCommit and Harness are not)");
+  ctx.Error(Child(source_spec, "type"),
+            "webhook type \"" + *type +
+                "\" is not supported: use Github or Custom (Gitlab, "
+                "Bitbucket, AzureRepo, AwsCodeCommit and Harness are not)");
   return false;
 }
 
@@ -295,7 +308,8 @@ bool ParseSchedule(const Context& ctx, const YAML::Node& source_spec, Trigger* t
   if (!type) return false;
   WarnUnknown(ctx, source_spec, {"type", "spec"}, "the scheduled source spec");
   if (*type != "Cron") {
-    ctx.Error(Child(source_spec, "type"), "schedule type \"" + *type + "\" is not supported: use Cron");
+    ctx.Error(Child(source_spec, "type"),
+              "schedule type \"" + *type + "\" is not supported: use Cron");
     return false;
   }
   YAML::Node spec = Child(source_spec, "spec");
@@ -310,7 +324,8 @@ bool ParseSchedule(const Context& ctx, const YAML::Node& source_spec, Trigger* t
   if (dialect_name == "QUARTZ") {
     dialect = CronDialect::kQuartz;
   } else if (dialect_name != "UNIX") {
-    ctx.Error(Child(spec, "type"), "cron type \"" + dialect_name + "\" is not supported: use UNIX or QUARTZ");
+    ctx.Error(Child(spec, "type"),
+              "cron type \"" + dialect_name + "\" is not supported: use UNIX or QUARTZ");
     return false;
   }
   auto expression = Required(ctx, spec, "expression", "Cron spec");
@@ -338,11 +353,13 @@ void CheckInputYaml(const Context& ctx, const YAML::Node& node, const std::strin
   try {
     doc = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    ctx.diags->Error(InScalar(ctx, node, e.mark.line, e.mark.column), "inputYaml is not valid YAML: " + e.msg);
+    ctx.diags->Error(InScalar(ctx, node, e.mark.line, e.mark.column),
+                     "inputYaml is not valid YAML: " + e.msg);
     return;
   }
   if (!doc.IsMap() || !Child(doc, "pipeline").IsMap()) {
-    ctx.Error(node, "inputYaml must hold a runtime-input document: pipeline: {identifier: ..., ...}");
+    ctx.Error(node,
+              "inputYaml must hold a runtime-input document: pipeline: {identifier: ..., ...}");
     return;
   }
   std::function<void(const YAML::Node&)> walk = [&](const YAML::Node& n) {
@@ -374,15 +391,24 @@ std::optional<Trigger> ParseTriggerWithSource(const YAML::Node& doc, const std::
 
 std::string_view OperatorName(Operator op) {
   switch (op) {
-    case Operator::kEquals: return "Equals";
-    case Operator::kNotEquals: return "NotEquals";
-    case Operator::kIn: return "In";
-    case Operator::kNotIn: return "NotIn";
-    case Operator::kStartsWith: return "StartsWith";
-    case Operator::kEndsWith: return "EndsWith";
-    case Operator::kContains: return "Contains";
-    case Operator::kDoesNotContain: return "DoesNotContain";
-    case Operator::kRegex: return "Regex";
+    case Operator::kEquals:
+      return "Equals";
+    case Operator::kNotEquals:
+      return "NotEquals";
+    case Operator::kIn:
+      return "In";
+    case Operator::kNotIn:
+      return "NotIn";
+    case Operator::kStartsWith:
+      return "StartsWith";
+    case Operator::kEndsWith:
+      return "EndsWith";
+    case Operator::kContains:
+      return "Contains";
+    case Operator::kDoesNotContain:
+      return "DoesNotContain";
+    case Operator::kRegex:
+      return "Regex";
   }
   return "Equals";
 }
@@ -404,7 +430,8 @@ std::string Trigger::SourceSummary() const {
   return webhook.event == GithubEvent::kPush ? "Github Push" : "Github PullRequest";
 }
 
-std::optional<Trigger> ParseTrigger(const YAML::Node& doc, const std::string& file, DiagnosticList* diags) {
+std::optional<Trigger> ParseTrigger(const YAML::Node& doc, const std::string& file,
+                                    DiagnosticList* diags) {
   return ParseTriggerWithSource(doc, file, nullptr, diags);
 }
 
@@ -415,7 +442,8 @@ std::optional<Trigger> ParseTriggerWithSource(const YAML::Node& doc, const std::
   Context ctx{file, source, diags};
   if (!doc.IsMap() || !Child(doc, "trigger").IsMap()) {
     diags->Error(doc.IsDefined() ? ctx.At(doc) : SourceLocation{file, 0, 0},
-                 "a trigger file holds one mapping `trigger: {identifier, pipelineIdentifier, source, ...}`");
+                 "a trigger file holds one mapping `trigger: {identifier, pipelineIdentifier, "
+                 "source, ...}`");
     return std::nullopt;
   }
   WarnUnknown(ctx, doc, {"trigger"}, "the trigger file");
@@ -432,8 +460,9 @@ std::optional<Trigger> ParseTriggerWithSource(const YAML::Node& doc, const std::
   if (!id) return std::nullopt;
   t.identifier = *id;
   if (!IsIdentifier(t.identifier)) {
-    ctx.Error(Child(root, "identifier"), "invalid identifier \"" + t.identifier +
-                                      "\": use letters, digits and _, starting with a letter or _");
+    ctx.Error(Child(root, "identifier"),
+              "invalid identifier \"" + t.identifier +
+                  "\": use letters, digits and _, starting with a letter or _");
   }
   t.name = String(ctx, root, "name").value_or(t.identifier);
   t.description = String(ctx, root, "description").value_or("");
@@ -441,11 +470,13 @@ std::optional<Trigger> ParseTriggerWithSource(const YAML::Node& doc, const std::
   t.org_identifier = String(ctx, root, "orgIdentifier").value_or("");
   t.project_identifier = String(ctx, root, "projectIdentifier").value_or("");
   t.pipeline_identifier = Required(ctx, root, "pipelineIdentifier", "trigger").value_or("");
+  t.pipeline_location = ctx.At(Child(root, "pipelineIdentifier"));
   t.pipeline_branch = String(ctx, root, "pipelineBranchName").value_or("");
   t.input_set_refs = StringList(ctx, root, "inputSetRefs");
   t.webhook_secret = String(ctx, root, "encryptedWebhookSecretIdentifier").value_or("");
   if (Child(root, "stagesToExecute").IsSequence() && Child(root, "stagesToExecute").size() > 0) {
-    ctx.Warning(Child(root, "stagesToExecute"), "stagesToExecute is not supported yet: the whole pipeline runs");
+    ctx.Warning(Child(root, "stagesToExecute"),
+                "stagesToExecute is not supported yet: the whole pipeline runs");
   }
   if (YAML::Node tags = Child(root, "tags"); tags.IsDefined() && !tags.IsNull()) {
     if (!tags.IsMap()) {
@@ -457,7 +488,8 @@ std::optional<Trigger> ParseTriggerWithSource(const YAML::Node& doc, const std::
   if (auto input_yaml = String(ctx, root, "inputYaml")) {
     t.input_yaml = *input_yaml;
     t.input_yaml_location = ctx.At(Child(root, "inputYaml"));
-    if (!TrimAsciiSpace(t.input_yaml).empty()) CheckInputYaml(ctx, Child(root, "inputYaml"), t.input_yaml);
+    if (!TrimAsciiSpace(t.input_yaml).empty())
+      CheckInputYaml(ctx, Child(root, "inputYaml"), t.input_yaml);
   }
 
   YAML::Node source_node = Child(root, "source");
@@ -466,7 +498,8 @@ std::optional<Trigger> ParseTriggerWithSource(const YAML::Node& doc, const std::
               "trigger needs source: {type: Webhook | Scheduled, spec: {...}}");
     return std::nullopt;
   }
-  WarnUnknown(ctx, source_node, {"type", "spec", "pollInterval", "webhookId"}, "the trigger source");
+  WarnUnknown(ctx, source_node, {"type", "spec", "pollInterval", "webhookId"},
+              "the trigger source");
   auto type = Required(ctx, source_node, "type", "trigger source");
   if (!type) return std::nullopt;
   YAML::Node spec = Child(source_node, "spec");
@@ -482,22 +515,25 @@ std::optional<Trigger> ParseTriggerWithSource(const YAML::Node& doc, const std::
     t.source = SourceType::kScheduled;
     ok = ParseSchedule(ctx, spec, &t);
   } else {
-    ctx.Error(Child(source_node, "type"), "trigger source type \"" + *type +
-                                  "\" is not supported: use Webhook or Scheduled (Artifact, "
-                                  "Manifest and SystemEvent triggers are not)");
+    ctx.Error(Child(source_node, "type"),
+              "trigger source type \"" + *type +
+                  "\" is not supported: use Webhook or Scheduled (Artifact, "
+                  "Manifest and SystemEvent triggers are not)");
   }
   if (!ok) return std::nullopt;
   if (!t.webhook_secret.empty() &&
       (t.source != SourceType::kWebhook || t.webhook.type != WebhookType::kGithub)) {
-    ctx.Warning(Child(root, "encryptedWebhookSecretIdentifier"),
-                "only GitHub webhooks are signed; encryptedWebhookSecretIdentifier is ignored here");
+    ctx.Warning(
+        Child(root, "encryptedWebhookSecretIdentifier"),
+        "only GitHub webhooks are signed; encryptedWebhookSecretIdentifier is ignored here");
   }
   return t;
 }
 
 }  // namespace
 
-std::optional<Trigger> ParseTriggerText(std::string_view text, const std::string& file, DiagnosticList* diags) {
+std::optional<Trigger> ParseTriggerText(std::string_view text, const std::string& file,
+                                        DiagnosticList* diags) {
   YAML::Node doc;
   try {
     doc = YAML::Load(std::string(text));
@@ -509,35 +545,42 @@ std::optional<Trigger> ParseTriggerText(std::string_view text, const std::string
   return ParseTriggerWithSource(doc, file, &source, diags);
 }
 
-void CheckTriggerReferences(const Trigger& t, const pipeline::Project& project, DiagnosticList* diags) {
+void CheckTriggerReferences(const Trigger& t, const pipeline::Project& project,
+                            DiagnosticList* diags) {
   const pipeline::Pipeline* p = project.FindPipeline(t.pipeline_identifier);
   if (p == nullptr && !t.pipeline_identifier.empty()) {
     std::string known;
     for (const pipeline::Pipeline& each : project.pipelines) {
       known += (known.empty() ? "" : ", ") + each.identifier;
     }
-    diags->Error(t.location, "trigger \"" + t.identifier + "\" names pipeline \"" + t.pipeline_identifier +
-                                 "\", which the project does not have" +
-                                 (known.empty() ? std::string(" (it has no pipelines)")
-                                                : " (its pipelines: " + known + ")"));
+    diags->Error(t.pipeline_location, "trigger \"" + t.identifier + "\" names pipeline \"" +
+                                          t.pipeline_identifier +
+                                          "\", which the project does not have" +
+                                          (known.empty() ? std::string(" (it has no pipelines)")
+                                                         : " (its pipelines: " + known + ")"));
   }
   for (const std::string& ref : t.input_set_refs) {
     const pipeline::InputSet* set = project.FindInputSet(ref);
     if (set == nullptr) {
       diags->Error(t.location, "trigger \"" + t.identifier + "\" names input set \"" + ref +
                                    "\", which is not in .harness/inputsets/");
-    } else if (!set->pipeline_identifier.empty() && set->pipeline_identifier != t.pipeline_identifier) {
-      diags->Error(t.location, "input set \"" + ref + "\" is for pipeline \"" + set->pipeline_identifier +
-                                   "\", not \"" + t.pipeline_identifier + "\"");
+    } else if (!set->pipeline_identifier.empty() &&
+               set->pipeline_identifier != t.pipeline_identifier) {
+      diags->Error(t.location, "input set \"" + ref + "\" is for pipeline \"" +
+                                   set->pipeline_identifier + "\", not \"" + t.pipeline_identifier +
+                                   "\"");
     }
   }
   if (!t.input_yaml.empty()) {
     try {
       YAML::Node doc = YAML::Load(t.input_yaml);
-      YAML::Node id = doc.IsMap() && Child(doc, "pipeline").IsMap() ? Child(doc, "pipeline")["identifier"] : YAML::Node();
+      YAML::Node id = doc.IsMap() && Child(doc, "pipeline").IsMap()
+                          ? Child(doc, "pipeline")["identifier"]
+                          : YAML::Node();
       if (id.IsScalar() && id.Scalar() != t.pipeline_identifier) {
         diags->Error(t.input_yaml_location, "inputYaml is for pipeline \"" + id.Scalar() +
-                                                "\" but the trigger runs \"" + t.pipeline_identifier + "\"");
+                                                "\" but the trigger runs \"" +
+                                                t.pipeline_identifier + "\"");
       }
     } catch (const YAML::Exception&) {
       // Reported by the parser.
@@ -550,13 +593,15 @@ std::vector<Trigger> LoadTriggers(pipeline::Project* project, DiagnosticList* di
   std::vector<Trigger> out;
   std::error_code ec;
   const fs::path dir = project->root / ".harness" / "triggers";
-  if (!fs::is_directory(project->root / ".harness" / "pipelines", ec) || !fs::is_directory(dir, ec)) {
+  if (!fs::is_directory(project->root / ".harness" / "pipelines", ec) ||
+      !fs::is_directory(dir, ec)) {
     return out;
   }
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::string ext = entry.path().extension().string();
-    if (entry.is_regular_file(ec) && (ext == ".yaml" || ext == ".yml")) files.push_back(entry.path());
+    if (entry.is_regular_file(ec) && (ext == ".yaml" || ext == ".yml"))
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   std::map<std::string, SourceLocation> seen;
@@ -572,8 +617,9 @@ std::vector<Trigger> LoadTriggers(pipeline::Project* project, DiagnosticList* di
     if (!t) continue;
     auto [it, inserted] = seen.emplace(t->identifier, t->location);
     if (!inserted) {
-      diags->Error(t->location, "duplicate trigger identifier \"" + t->identifier + "\" (also defined at " +
-                                    it->second.ToString() + "); identifiers must be unique in a project");
+      diags->Error(t->location, "duplicate trigger identifier \"" + t->identifier +
+                                    "\" (also defined at " + it->second.ToString() +
+                                    "); identifiers must be unique in a project");
       continue;
     }
     CheckTriggerReferences(*t, *project, diags);

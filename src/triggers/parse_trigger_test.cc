@@ -16,7 +16,8 @@ std::string Diags(const std::string& yaml) {
   (void)ParseTriggerText(yaml, "t.yaml", &diags);
   std::string out;
   for (const Diagnostic& d : diags.items()) {
-    out += d.location.ToString() + ": " + (d.severity == Severity::kError ? "" : "warning: ") + d.message + "\n";
+    out += d.location.ToString() + ": " + (d.severity == Severity::kError ? "" : "warning: ") +
+           d.message + "\n";
   }
   return out;
 }
@@ -102,22 +103,26 @@ TEST(ParseTriggerTest, ScheduledCronTrigger) {
 }
 
 TEST(ParseTriggerTest, ProblemsAreDiagnosticsAtTheirLines) {
-  EXPECT_EQ(Diags(GithubTrigger("Push",
-                                "          payloadConditions:\n"
-                                "            - {key: targetBranch, operator: Is, value: main}\n")),
-            "t.yaml:13:45: unknown operator \"Is\": use one of Equals, NotEquals, In, NotIn, StartsWith, "
-            "EndsWith, Contains, DoesNotContain, Regex\n");
-  EXPECT_EQ(Diags(GithubTrigger("Push",
-                                "          payloadConditions:\n"
-                                "            - {key: targetBranch, operator: Regex, value: \"(main\"}\n")),
-            "t.yaml:13:59: invalid regular expression \"(main\": missing ): (main (RE2 syntax; the whole "
-            "value must match)\n");
+  EXPECT_EQ(
+      Diags(GithubTrigger("Push",
+                          "          payloadConditions:\n"
+                          "            - {key: targetBranch, operator: Is, value: main}\n")),
+      "t.yaml:13:45: unknown operator \"Is\": use one of Equals, NotEquals, In, NotIn, StartsWith, "
+      "EndsWith, Contains, DoesNotContain, Regex\n");
+  EXPECT_EQ(
+      Diags(
+          GithubTrigger("Push",
+                        "          payloadConditions:\n"
+                        "            - {key: targetBranch, operator: Regex, value: \"(main\"}\n")),
+      "t.yaml:13:59: invalid regular expression \"(main\": missing ): (main (RE2 syntax; the whole "
+      "value must match)\n");
   EXPECT_EQ(Diags(GithubTrigger("Release")),
             "t.yaml:9:15: GitHub event type \"Release\" is not supported: use Push or PullRequest "
             "(IssueComment, Release, Delete, Create, PullRequestReview and MergeQueue are not)\n");
-  EXPECT_EQ(Diags(GithubTrigger("PullRequest", "          actions: [Opened]\n")),
-            "t.yaml:12:21: unknown PullRequest action \"Opened\": use Open, Close, Reopen, Edit, Label, "
-            "Unlabel, Synchronize or ReadyForReview\n");
+  EXPECT_EQ(
+      Diags(GithubTrigger("PullRequest", "          actions: [Opened]\n")),
+      "t.yaml:12:21: unknown PullRequest action \"Opened\": use Open, Close, Reopen, Edit, Label, "
+      "Unlabel, Synchronize or ReadyForReview\n");
   EXPECT_EQ(Diags(GithubTrigger("Push", "          jexlCondition: \"<+trigger.branch\"\n")),
             "t.yaml:12:26: invalid expression: unclosed <+ expression (no matching '>')\n");
   EXPECT_EQ(Diags(GithubTrigger("Push", "          colour: blue\n")),
@@ -131,7 +136,8 @@ TEST(ParseTriggerTest, CronProblemsPointAtTheExpression) {
   EXPECT_EQ(Diags(head + "        type: UNIX\n        expression: \"0 25 * * *\"\n"),
             "t.yaml:10:21: invalid cron expression: hour \"25\": values go from 0 to 23\n");
   EXPECT_EQ(Diags(head + "        expression: \"0 3 * * *\"\n        timezone: Moon/Base\n"),
-            "t.yaml:10:19: unknown time zone \"Moon/Base\": use an IANA name such as UTC, Europe/London or "
+            "t.yaml:10:19: unknown time zone \"Moon/Base\": use an IANA name such as UTC, "
+            "Europe/London or "
             "America/New_York (see /usr/share/zoneinfo)\n");
 }
 
@@ -139,28 +145,35 @@ TEST(ParseTriggerTest, BadInputYamlIsReportedInsideTheBlock) {
   std::string yaml = GithubTrigger("Push");
   yaml.insert(yaml.find("  source:"), "  inputYaml: |\n    pipeline:\n      identifier: [train\n");
   std::string diags = Diags(yaml);
-  EXPECT_NE(diags.find("t.yaml:7:5: inputYaml is not valid YAML: end of sequence flow not found"), std::string::npos) << diags;
+  EXPECT_NE(diags.find("t.yaml:7:5: inputYaml is not valid YAML: end of sequence flow not found"),
+            std::string::npos)
+      << diags;
   EXPECT_NE(diags.find("inputYaml is not valid YAML"), std::string::npos) << diags;
 
   std::string unknown = GithubTrigger("Push");
   unknown.insert(unknown.find("  source:"),
                  "  inputYaml: |\n    pipeline:\n      identifier: train\n      variables:\n"
                  "        - name: files\n          value: <+trigger.changedFiles>\n");
-  EXPECT_NE(Diags(unknown).find("t.yaml:9:18: warning: <+trigger.changedFiles> is not a trigger value"),
-            std::string::npos)
+  EXPECT_NE(
+      Diags(unknown).find("t.yaml:9:18: warning: <+trigger.changedFiles> is not a trigger value"),
+      std::string::npos)
       << Diags(unknown);
 }
 
 TEST(ParseTriggerTest, MissingPiecesMakeTheTriggerUnusable) {
   DiagnosticList diags;
-  EXPECT_FALSE(ParseTriggerText("trigger:\n  pipelineIdentifier: p\n", "t.yaml", &diags).has_value());
+  EXPECT_FALSE(
+      ParseTriggerText("trigger:\n  pipelineIdentifier: p\n", "t.yaml", &diags).has_value());
   EXPECT_EQ(diags.items()[0].message, "trigger is missing required field \"identifier\"");
   DiagnosticList d2;
   EXPECT_FALSE(ParseTriggerText("trigger: [\n", "t.yaml", &d2).has_value());
   EXPECT_NE(d2.items()[0].message.find("invalid YAML"), std::string::npos);
   DiagnosticList d3;
-  EXPECT_FALSE(ParseTriggerText("trigger:\n  identifier: x\n  pipelineIdentifier: p\n", "t.yaml", &d3).has_value());
-  EXPECT_EQ(d3.items()[0].message, "trigger needs source: {type: Webhook | Scheduled, spec: {...}}");
+  EXPECT_FALSE(
+      ParseTriggerText("trigger:\n  identifier: x\n  pipelineIdentifier: p\n", "t.yaml", &d3)
+          .has_value());
+  EXPECT_EQ(d3.items()[0].message,
+            "trigger needs source: {type: Webhook | Scheduled, spec: {...}}");
 }
 
 TEST(ParseTriggerTest, UnknownPipelineNamesThePipelinesThereAre) {
@@ -176,9 +189,10 @@ TEST(ParseTriggerTest, UnknownPipelineNamesThePipelinesThereAre) {
   DiagnosticList diags;
   CheckTriggerReferences(t, project, &diags);
   ASSERT_EQ(diags.items().size(), 2u);
-  EXPECT_EQ(diags.items()[0].message,
-            "trigger \"t1\" names pipeline \"trian\", which the project does not have (its pipelines: "
-            "train, deploy)");
+  EXPECT_EQ(
+      diags.items()[0].message,
+      "trigger \"t1\" names pipeline \"trian\", which the project does not have (its pipelines: "
+      "train, deploy)");
   EXPECT_EQ(diags.items()[1].message,
             "trigger \"t1\" names input set \"nightly\", which is not in .harness/inputsets/");
 }
@@ -190,7 +204,8 @@ TEST(ParseTriggerTest, LoadTriggersReadsTheFolderAndReportsDuplicates) {
   std::filesystem::create_directories(root / ".harness/pipelines");
   std::filesystem::create_directories(root / ".harness/triggers");
   ASSERT_TRUE(WriteFileAtomic(root / ".harness/triggers/a.yaml", GithubTrigger("Push")).ok());
-  ASSERT_TRUE(WriteFileAtomic(root / ".harness/triggers/b.yaml", GithubTrigger("PullRequest")).ok());
+  ASSERT_TRUE(
+      WriteFileAtomic(root / ".harness/triggers/b.yaml", GithubTrigger("PullRequest")).ok());
   pipeline::Project project;
   project.root = root;
   pipeline::Pipeline p;

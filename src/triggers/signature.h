@@ -28,14 +28,15 @@ std::string HmacSha256Hex(std::string_view secret, std::string_view body);
 std::string GithubSignatureHeader(std::string_view secret, std::string_view body);
 
 // Checks `header_value` (nullptr: the header is absent).
-Status VerifyGithubSignature(const std::string* header_value, std::string_view body, std::string_view secret);
+Status VerifyGithubSignature(const std::string* header_value, std::string_view body,
+                             std::string_view secret);
 
 // Checks the delivery `event` (its raw `body`) against `trigger`'s signing
 // secret, read from `secrets`. Ok when the trigger names no secret. A
 // secret missing from the store is FailedPrecondition naming its id and
 // `sluice secret set <id>`.
-Status VerifyTriggerSignature(const Trigger& trigger, const WebhookEvent& event, std::string_view body,
-                              const secrets::SecretStore& secrets);
+Status VerifyTriggerSignature(const Trigger& trigger, const WebhookEvent& event,
+                              std::string_view body, const secrets::SecretStore& secrets);
 
 // How a delivery's signature stands, as recorded in the store:
 // "valid", "missing", "malformed", "invalid", "not_required", "error".

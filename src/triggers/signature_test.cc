@@ -10,9 +10,12 @@ namespace {
 // GitHub's documented example ("Validating webhook deliveries").
 constexpr char kSecret[] = "It's a Secret to Everybody";
 constexpr char kBody[] = "Hello, World!";
-constexpr char kSignature[] = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+constexpr char kSignature[] =
+    "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
 
-TEST(SignatureTest, ComputesGithubsSignature) { EXPECT_EQ(GithubSignatureHeader(kSecret, kBody), kSignature); }
+TEST(SignatureTest, ComputesGithubsSignature) {
+  EXPECT_EQ(GithubSignatureHeader(kSecret, kBody), kSignature);
+}
 
 TEST(SignatureTest, GoodSignatureVerifiesInEitherCase) {
   std::string good = kSignature;
@@ -26,7 +29,8 @@ TEST(SignatureTest, MissingMalformedAndWrongAreDistinct) {
   EXPECT_EQ(missing.code(), StatusCode::kNotFound);
   EXPECT_EQ(SignatureStatusName(missing, true), "missing");
 
-  for (std::string bad : {std::string("sha1=abc"), std::string("sha256=xyz"), std::string("sha256=") + std::string(63, 'a'), std::string("")}) {
+  for (std::string bad : {std::string("sha1=abc"), std::string("sha256=xyz"),
+                          std::string("sha256=") + std::string(63, 'a'), std::string("")}) {
     Status s = VerifyGithubSignature(&bad, kBody, kSecret);
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad;
     EXPECT_EQ(SignatureStatusName(s, true), "malformed");
@@ -40,7 +44,8 @@ TEST(SignatureTest, MissingMalformedAndWrongAreDistinct) {
   EXPECT_EQ(s.message().find(HmacSha256Hex(kSecret, kBody)), std::string::npos);
 
   std::string tampered = kSignature;
-  EXPECT_EQ(VerifyGithubSignature(&tampered, "Hello, World?", kSecret).code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(VerifyGithubSignature(&tampered, "Hello, World?", kSecret).code(),
+            StatusCode::kPermissionDenied);
 }
 
 TEST(SignatureTest, TriggerSecretComesFromTheSecretStore) {
@@ -49,7 +54,8 @@ TEST(SignatureTest, TriggerSecretComesFromTheSecretStore) {
   Trigger t = testing::MustParse(yaml);
   EXPECT_EQ(t.webhook_secret, "github_hook");
   const std::string body = testing::kPushPayload;
-  auto event = ParseGithubEvent("push", body, {{"X-Hub-Signature-256", GithubSignatureHeader(kSecret, body)}});
+  auto event = ParseGithubEvent("push", body,
+                                {{"X-Hub-Signature-256", GithubSignatureHeader(kSecret, body)}});
   ASSERT_TRUE(event.ok());
 
   secrets::InMemorySecretStore secrets;
@@ -59,7 +65,8 @@ TEST(SignatureTest, TriggerSecretComesFromTheSecretStore) {
 
   ASSERT_TRUE(secrets.Set("github_hook", kSecret).ok());
   EXPECT_TRUE(VerifyTriggerSignature(t, *event, body, secrets).ok());
-  EXPECT_EQ(VerifyTriggerSignature(t, *event, body + " ", secrets).code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(VerifyTriggerSignature(t, *event, body + " ", secrets).code(),
+            StatusCode::kPermissionDenied);
 
   Trigger unsigned_trigger = testing::MustParse(testing::GithubTrigger("Push"));
   EXPECT_TRUE(VerifyTriggerSignature(unsigned_trigger, *event, "anything", secrets).ok());

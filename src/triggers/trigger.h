@@ -25,7 +25,8 @@
 //             autoAbortPreviousExecutions: false
 //             actions: [Open, Synchronize]        # PullRequest only; empty = all
 //             payloadConditions: [{key: targetBranch, operator: Equals, value: main}]
-//             headerConditions: [{key: <+trigger.header['X-GitHub-Event']>, operator: Equals, value: push}]
+//             headerConditions:
+//               - {key: "<+trigger.header['X-GitHub-Event']>", operator: Equals, value: push}
 //             jexlCondition: <+trigger.payload.sender.login> != "bot"
 // A Custom webhook's spec holds payloadConditions, headerConditions and
 // jexlCondition directly (`source.spec.spec`). A schedule:
@@ -120,6 +121,7 @@ struct Trigger {
   std::string org_identifier;
   std::string project_identifier;
   std::string pipeline_identifier;
+  SourceLocation pipeline_location;  // of pipelineIdentifier's value
   std::string pipeline_branch;
   std::string input_yaml;  // "" = none
   SourceLocation input_yaml_location;

@@ -11,7 +11,8 @@ namespace {
 
 bool ReadsTrigger(std::string_view expression) {
   for (const expr::Reference& ref : expr::CollectReferences(expression)) {
-    if (!ref.path.empty() && (ref.path[0] == "trigger" || ref.path[0] == "eventPayload")) return true;
+    if (!ref.path.empty() && (ref.path[0] == "trigger" || ref.path[0] == "eventPayload"))
+      return true;
   }
   return false;
 }
@@ -20,8 +21,9 @@ bool ReadsTrigger(std::string_view expression) {
 Result<std::string> ResolveText(const std::string& text, const TriggerScope& scope) {
   expr::ScanOutput scan = expr::ScanTemplates(text);
   if (scan.error) {
-    return Status::InvalidArgument("invalid expression " + expr::ExpressionSnippet(text, scan.error_expr_begin) +
-                                   ": " + scan.error->message);
+    return Status::InvalidArgument("invalid expression " +
+                                   expr::ExpressionSnippet(text, scan.error_expr_begin) + ": " +
+                                   scan.error->message);
   }
   std::string out;
   size_t at = 0;
@@ -98,13 +100,14 @@ Result<pipeline::RuntimeInputValues> ResolveTriggerInputs(const pipeline::Projec
 
 std::vector<TriggerDecision> DecideTriggers(const pipeline::Project& project,
                                             const std::vector<Trigger>& triggers,
-                                            const WebhookEvent& event, const DecideOptions& options) {
+                                            const WebhookEvent& event,
+                                            const DecideOptions& options) {
   std::vector<TriggerDecision> out;
   for (const Trigger& t : triggers) {
     if (t.source != SourceType::kWebhook) continue;
     TriggerDecision d;
-    if (options.check_signature && !t.webhook_secret.empty() && t.webhook.type == WebhookType::kGithub &&
-        t.enabled) {
+    if (options.check_signature && !t.webhook_secret.empty() &&
+        t.webhook.type == WebhookType::kGithub && t.enabled) {
       if (Status s = options.check_signature(t); !s.ok()) {
         d.evaluation.trigger_id = t.identifier;
         d.evaluation.pipeline_id = t.pipeline_identifier;

@@ -23,34 +23,36 @@ Trigger WithInputYaml(const std::string& type, const std::string& pipeline_body)
 }
 
 TEST(TriggerInputsTest, ResolvesTriggerValuesOfAPush) {
-  Trigger t = WithInputYaml("Push",
-                            "properties:\n"
-                            "  ci:\n"
-                            "    codebase:\n"
-                            "      build:\n"
-                            "        type: branch\n"
-                            "        spec:\n"
-                            "          branch: <+trigger.branch>\n"
-                            "variables:\n"
-                            "  - name: sha\n"
-                            "    value: <+trigger.commitSha>\n"
-                            "  - name: label\n"
-                            "    value: <+trigger.event>-<+trigger.type> by <+trigger.payload.sender.login>\n"
-                            "  - name: hook\n"
-                            "    value: <+trigger.header['x-github-event']>\n"
-                            "  - name: old\n"
-                            "    value: <+eventPayload.repository.name>\n"
-                            "  - name: later\n"
-                            "    value: <+input>.default(3)\n"
-                            "  - name: target\n"
-                            "    value: <+trigger.targetBranch>/<+trigger.sourceBranch>\n");
+  Trigger t = WithInputYaml(
+      "Push",
+      "properties:\n"
+      "  ci:\n"
+      "    codebase:\n"
+      "      build:\n"
+      "        type: branch\n"
+      "        spec:\n"
+      "          branch: <+trigger.branch>\n"
+      "variables:\n"
+      "  - name: sha\n"
+      "    value: <+trigger.commitSha>\n"
+      "  - name: label\n"
+      "    value: <+trigger.event>-<+trigger.type> by <+trigger.payload.sender.login>\n"
+      "  - name: hook\n"
+      "    value: <+trigger.header['x-github-event']>\n"
+      "  - name: old\n"
+      "    value: <+eventPayload.repository.name>\n"
+      "  - name: later\n"
+      "    value: <+input>.default(3)\n"
+      "  - name: target\n"
+      "    value: <+trigger.targetBranch>/<+trigger.sourceBranch>\n");
   WebhookEvent push = testing::Push();
   auto resolved = ResolveInputYaml(t, &push);
   ASSERT_TRUE(resolved.ok()) << resolved.status().ToString();
   YAML::Node p = *resolved;
   EXPECT_EQ(p["identifier"].as<std::string>(), "train");
   EXPECT_EQ(p["properties"]["ci"]["codebase"]["build"]["spec"]["branch"].as<std::string>(), "main");
-  EXPECT_EQ(p["variables"][0]["value"].as<std::string>(), "2222222222222222222222222222222222222222");
+  EXPECT_EQ(p["variables"][0]["value"].as<std::string>(),
+            "2222222222222222222222222222222222222222");
   EXPECT_EQ(p["variables"][1]["value"].as<std::string>(), "PUSH-Webhook by alice");
   EXPECT_EQ(p["variables"][2]["value"].as<std::string>(), "push");
   EXPECT_EQ(p["variables"][3]["value"].as<std::string>(), "ml");
@@ -76,13 +78,15 @@ TEST(TriggerInputsTest, ResolvesPullRequestValues) {
 }
 
 TEST(TriggerInputsTest, MissingPayloadPathIsAnErrorNamingIt) {
-  Trigger t = WithInputYaml("Push", "variables:\n  - name: x\n    value: <+trigger.payload.head_commit.id>\n");
+  Trigger t = WithInputYaml(
+      "Push", "variables:\n  - name: x\n    value: <+trigger.payload.head_commit.id>\n");
   WebhookEvent push = testing::Push();
   auto resolved = ResolveInputYaml(t, &push);
   ASSERT_FALSE(resolved.ok());
   EXPECT_NE(resolved.status().message().find("inputYaml of trigger \"t1\""), std::string::npos)
       << resolved.status().message();
-  EXPECT_NE(resolved.status().message().find("head_commit"), std::string::npos) << resolved.status().message();
+  EXPECT_NE(resolved.status().message().find("head_commit"), std::string::npos)
+      << resolved.status().message();
 }
 
 TEST(TriggerInputsTest, InputSetRefsComeBeforeInputYaml) {
@@ -131,7 +135,9 @@ TEST(TriggerInputsTest, DecideTriggersResolvesInputsOfFiredTriggersAndChecksSign
 
   triggers[0].webhook_secret = "hook";
   DecideOptions options;
-  options.check_signature = [](const Trigger&) { return Status::PermissionDenied("does not match"); };
+  options.check_signature = [](const Trigger&) {
+    return Status::PermissionDenied("does not match");
+  };
   auto refused = DecideTriggers(project, triggers, testing::Push(), options);
   EXPECT_FALSE(refused[0].evaluation.fired);
   EXPECT_EQ(refused[0].evaluation.reason, "signature check failed: does not match");

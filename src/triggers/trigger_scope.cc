@@ -17,7 +17,8 @@ std::string Upper(std::string s) {
 }
 
 // Walks `root` along path[from...]; `label` names the start in messages.
-Result<Value> Walk(const Value& root, const std::vector<std::string>& path, size_t from, std::string label) {
+Result<Value> Walk(const Value& root, const std::vector<std::string>& path, size_t from,
+                   std::string label) {
   const Value* node = &root;
   for (size_t i = from; i < path.size(); ++i) {
     const std::string& part = path[i];
@@ -32,8 +33,8 @@ Result<Value> Walk(const Value& root, const std::vector<std::string>& path, size
                      part.find_first_not_of("0123456789") == std::string::npos;
       if (numeric) index = std::stoul(part);
       if (!numeric || index >= node->size()) {
-        return Status::NotFound(label + " (a list of " + std::to_string(node->size()) + ") has no item \"" +
-                                part + "\"");
+        return Status::NotFound(label + " (a list of " + std::to_string(node->size()) +
+                                ") has no item \"" + part + "\"");
       }
       node = &(*node)[index];
     } else {
@@ -49,8 +50,9 @@ Result<Value> Walk(const Value& root, const std::vector<std::string>& path, size
 TriggerScope::TriggerScope(const Trigger& trigger, const WebhookEvent* event) : event_(event) {
   fields_ = Value::object();
   fields_["type"] = trigger.source == SourceType::kScheduled ? "Scheduled" : "Webhook";
-  for (const char* name : {"event", "branch", "sourceBranch", "targetBranch", "tag", "commitSha",
-                           "baseCommitSha", "prNumber", "prTitle", "gitUser", "repoUrl", "sourceRepo"}) {
+  for (const char* name :
+       {"event", "branch", "sourceBranch", "targetBranch", "tag", "commitSha", "baseCommitSha",
+        "prNumber", "prTitle", "gitUser", "repoUrl", "sourceRepo"}) {
     fields_[name] = nullptr;
   }
   if (event == nullptr) return;
@@ -100,20 +102,23 @@ Result<Value> TriggerScope::Lookup(const std::vector<std::string>& path) const {
     return v ? Value(*v) : Value(nullptr);
   }
   if (!fields_.contains(path[1])) {
-    return Status::NotFound("trigger has no \"" + path[1] + "\" (known: " + std::string(kTriggerValueNames) + ")");
+    return Status::NotFound("trigger has no \"" + path[1] +
+                            "\" (known: " + std::string(kTriggerValueNames) + ")");
   }
   return Walk(fields_, path, 1, "trigger");
 }
 
 Result<std::string> TriggerScope::GetSecret(std::string_view id) const {
-  return Status::FailedPrecondition("secrets.getValue(\"" + std::string(id) +
-                                    "\") cannot be read while a trigger is evaluated; the run reads it");
+  return Status::FailedPrecondition(
+      "secrets.getValue(\"" + std::string(id) +
+      "\") cannot be read while a trigger is evaluated; the run reads it");
 }
 
 std::vector<std::string> UnknownTriggerReferences(std::string_view text) {
   static const std::set<std::string> kKnown = {
-      "type",    "event",    "branch", "sourceBranch", "targetBranch", "tag",        "commitSha",
-      "baseCommitSha", "prNumber", "prTitle", "gitUser", "repoUrl", "sourceRepo", "payload", "header"};
+      "type",    "event",     "branch",        "sourceBranch", "targetBranch",
+      "tag",     "commitSha", "baseCommitSha", "prNumber",     "prTitle",
+      "gitUser", "repoUrl",   "sourceRepo",    "payload",      "header"};
   std::vector<std::string> out;
   for (const expr::Reference& ref : expr::CollectReferences(text)) {
     if (ref.path.size() >= 2 && ref.path[0] == "trigger" && !kKnown.count(ref.path[1])) {

@@ -15,7 +15,8 @@ namespace sluice::triggers::testing {
 inline Trigger MustParse(const std::string& yaml) {
   DiagnosticList diags;
   std::optional<Trigger> t = ParseTriggerText(yaml, "t.yaml", &diags);
-  for (const Diagnostic& d : diags.items()) ADD_FAILURE() << d.location.ToString() << ": " << d.message;
+  for (const Diagnostic& d : diags.items())
+    ADD_FAILURE() << d.location.ToString() << ": " << d.message;
   EXPECT_TRUE(t.has_value());
   return t.value_or(Trigger{});
 }
@@ -31,9 +32,12 @@ inline std::string GithubTrigger(const std::string& type, const std::string& ext
          "    spec:\n"
          "      type: Github\n"
          "      spec:\n"
-         "        type: " + type + "\n"
+         "        type: " +
+         type +
+         "\n"
          "        spec:\n"
-         "          connectorRef: github\n" + extra;
+         "          connectorRef: github\n" +
+         extra;
 }
 
 inline constexpr char kPushPayload[] = R"({
@@ -62,7 +66,8 @@ inline constexpr char kPullRequestPayload[] = R"({
 })";
 
 inline WebhookEvent Push(const std::string& body = kPushPayload) {
-  auto e = ParseGithubEvent("push", body, {{"X-GitHub-Event", "push"}, {"X-GitHub-Delivery", "d-1"}});
+  auto e =
+      ParseGithubEvent("push", body, {{"X-GitHub-Event", "push"}, {"X-GitHub-Delivery", "d-1"}});
   EXPECT_TRUE(e.ok()) << e.status().ToString();
   return e.ok() ? *e : WebhookEvent{};
 }
