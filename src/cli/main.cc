@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   sluice::cli::AddTokenCommand(cli, options);
   sluice::cli::AddServerCommand(cli, options);
   sluice::cli::AddHooksCommand(cli, options);
+  sluice::cli::AddTriggerCommand(cli, options);
 
   try {
     cli.parse(argc, argv);

@@ -1,9 +1,11 @@
 // sluice validate [PATH]: load a project (or one pipeline file) and report
-// every problem ninja-style, without running anything.
+// every problem ninja-style, without running anything: pipelines and the
+// entities they use, and the triggers of .harness/triggers/.
 #include <iostream>
 
 #include "cli/app.h"
 #include "cli/load.h"
+#include "triggers/trigger.h"
 
 namespace sluice::cli {
 
@@ -17,10 +19,13 @@ void AddValidateCommand(CLI::App& cli, GlobalOptions& options) {
     DiagnosticList diags;
     auto project = LoadAndValidate(app, target, &diags, false);
     if (!project.ok()) std::exit(Fail(project.status(), kExitUsage));
+    const size_t trigger_count = triggers::LoadTriggers(&*project, &diags).size();
     std::cerr << pipeline::FormatDiagnostics(diags, *project);
     if (diags.has_errors()) std::exit(kExitFailed);
     if (diags.empty()) {
-      std::cout << project->pipelines.size() << " pipeline(s) OK\n";
+      std::cout << project->pipelines.size() << " pipeline(s)"
+                << (trigger_count > 0 ? ", " + std::to_string(trigger_count) + " trigger(s)" : "")
+                << " OK\n";
     }
     std::exit(kExitOk);
   });

@@ -291,6 +291,53 @@ CREATE INDEX executions_by_pipeline_start ON executions (pipeline_id, started_ms
 CREATE INDEX executions_by_status_start ON executions (status, started_ms, row);
 )sql";
 
+// Version 10: triggers. Webhook deliveries (one row per delivery id, so a
+// redelivery is recognised; headers without credentials, a payload sample),
+// what each trigger made of a delivery, and cron triggers' schedule state.
+// JSON columns as in version 1.
+constexpr std::string_view kMigration10 = R"sql(
+CREATE TABLE webhook_deliveries (
+  row INTEGER PRIMARY KEY,
+  delivery_id TEXT NOT NULL UNIQUE,
+  received_ms INTEGER NOT NULL,
+  source TEXT NOT NULL DEFAULT '',
+  event_type TEXT NOT NULL DEFAULT '',
+  headers_json TEXT NOT NULL DEFAULT '[]',
+  payload_size INTEGER NOT NULL DEFAULT 0,
+  payload_sample TEXT NOT NULL DEFAULT '',
+  payload_truncated INTEGER NOT NULL DEFAULT 0,
+  signature_status TEXT NOT NULL DEFAULT 'not_checked',
+  error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX webhook_deliveries_by_time ON webhook_deliveries (received_ms, row);
+
+CREATE TABLE trigger_evaluations (
+  id INTEGER PRIMARY KEY,
+  delivery_id TEXT NOT NULL REFERENCES webhook_deliveries (delivery_id) ON DELETE CASCADE,
+  trigger_id TEXT NOT NULL,
+  pipeline_id TEXT NOT NULL DEFAULT '',
+  fired INTEGER NOT NULL DEFAULT 0,
+  reason TEXT NOT NULL DEFAULT '',
+  conditions_json TEXT NOT NULL DEFAULT '[]',
+  execution_id TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  evaluated_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX trigger_evaluations_by_delivery ON trigger_evaluations (delivery_id, id);
+CREATE INDEX trigger_evaluations_by_trigger ON trigger_evaluations (trigger_id, id);
+
+CREATE TABLE trigger_schedules (
+  trigger_id TEXT PRIMARY KEY,
+  expression TEXT NOT NULL DEFAULT '',
+  time_zone TEXT NOT NULL DEFAULT 'UTC',
+  last_fire_ms INTEGER NOT NULL DEFAULT 0,
+  next_fire_ms INTEGER NOT NULL DEFAULT 0,
+  last_execution_id TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT '',
+  updated_ms INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
 // One migration a line.
 // clang-format off
 constexpr Migration kMigrations[] = {
@@ -303,6 +350,7 @@ constexpr Migration kMigrations[] = {
     {7, kMigration7},
     {8, kMigration8},
     {9, kMigration9},
+    {10, kMigration10},
 };
 // clang-format on
 

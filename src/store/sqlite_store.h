@@ -25,6 +25,7 @@
 #include "store/sqlite_approval_store.h"
 #include "store/sqlite_auth_store.h"
 #include "store/sqlite_function_store.h"
+#include "store/sqlite_trigger_store.h"
 #include "store/statement.h"
 #include "store/store.h"
 
@@ -68,6 +69,7 @@ class SqliteStore final : public Store {
 
   FunctionStore& functions() override { return *functions_; }
   ApprovalStore& approvals() override { return *approvals_; }
+  TriggerStore& triggers() override { return *triggers_; }
   AuthStore& auth() override { return *auth_; }
   AuditLog& audit() override { return *audit_; }
 
@@ -104,6 +106,7 @@ class SqliteStore final : public Store {
   // Set in Open(); declared after db_ so that they are destroyed first.
   std::unique_ptr<SqliteFunctionStore> functions_;
   std::unique_ptr<SqliteApprovalStore> approvals_;
+  std::unique_ptr<SqliteTriggerStore> triggers_;
   std::unique_ptr<SqliteAuthStore> auth_;
   std::unique_ptr<SqliteAuditLog> audit_;
 };

@@ -14,11 +14,10 @@
 // outputs, messages and logs before handing them in.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +28,7 @@
 #include "store/audit_log.h"
 #include "store/auth_store.h"
 #include "store/function_store.h"
+#include "store/trigger_store.h"
 
 namespace sluice {
 class Clock;
@@ -237,6 +237,9 @@ class Store {
   virtual FunctionStore& functions() = 0;
   // HarnessApproval requests and what approvers did (approval_store.h).
   virtual ApprovalStore& approvals() = 0;
+  // Webhook deliveries, trigger evaluations and cron schedule state
+  // (trigger_store.h). Owned by the Store; thread-safe.
+  virtual TriggerStore& triggers() = 0;
 
   virtual int schema_version() const = 0;
 

@@ -25,7 +25,7 @@ TEST(StoreTest, OpenCreatesDatabaseAndLogsDirectory) {
   ASSERT_NE(store, nullptr);
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "state" / "sluice.db"));
   EXPECT_TRUE(std::filesystem::is_directory(dir.path() / "state" / "logs"));
-  EXPECT_EQ(store->schema_version(), 9);
+  EXPECT_EQ(store->schema_version(), 10);
 }
 
 TEST(StoreTest, ExecutionRoundTripsEveryField) {
