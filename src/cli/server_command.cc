@@ -25,6 +25,7 @@
 #include "server/auth.h"
 #include "server/executions.h"
 #include "server/launch.h"
+#include "server/scheduler.h"
 #include "server/openapi.h"
 
 namespace sluice::cli {
@@ -138,7 +139,8 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
                              },
                          .state_dir = app.StateDir(),
                          .openapi = std::string(server::OpenApiDocument()),
-                         .ui = files});
+                         .ui = files,
+                         .secrets = *secrets});
   uint16_t bound = 0;
   auto listener = http->Listen(
       host, static_cast<uint16_t>(port),
@@ -154,11 +156,19 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
   Status wrote =
       WriteFileAtomic(server_file, nlohmann::json{{"pid", getpid()}, {"addr", addr}}.dump() + "\n");
   if (!wrote.ok()) return Fail(wrote);
+  // Cron triggers (.harness/triggers) run from here on.
+  server::Scheduler scheduler(
+      {**store, queue, DefaultClock(), *secrets,
+       // Read afresh each tick, without validating every script each second.
+       [app_ptr](DiagnosticList* d) { return pipeline::LoadProject(app_ptr->ProjectDir(), d); }},
+      [](const std::string& line) { std::cout << line << std::endl; });
+  scheduler.Start();
 
   int signal_number = 0;
   sigwait(&stop, &signal_number);
   std::cout << "stopping: running executions will resume at the next start" << std::endl;
   http->Close(*listener);
+  scheduler.Stop();
   queue.Shutdown();
   api.Stop();
   (*runtime)->Shutdown();

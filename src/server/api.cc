@@ -83,7 +83,7 @@ net::HttpResponse ErrorResponse(const Status& status) {
 const std::vector<ApiRoute>& ApiServer::Routes() {
   static const std::vector<ApiRoute> routes = {
       {"GET", "/api/me", Action::kRead},
-      {"POST", "/api/session", Action::kRead},
+      {"POST", "/api/session", Action::kRead, true},
       {"DELETE", "/api/session", Action::kRead},
       {"GET", "/api/pipelines", Action::kRead},
       {"POST", "/api/pipelines/{id}/executions", Action::kRun},
@@ -101,6 +101,10 @@ const std::vector<ApiRoute>& ApiServer::Routes() {
       {"GET", "/api/functions/{name}", Action::kRead},
       {"POST", "/api/functions/{name}/invoke", Action::kRun},
       {"GET", "/api/audit", Action::kReadAudit},
+      {"GET", "/api/triggers", Action::kRead},
+      {"GET", "/api/webhooks/deliveries", Action::kRead},
+      {"POST", "/api/webhooks/github", Action::kRead, true},
+      {"POST", "/api/webhooks/custom", Action::kRead, true},
   };
   return routes;
 }
@@ -230,6 +234,10 @@ void ApiServer::Serve(const net::HttpRequest& request,
     responder->Send(Login(call));
     return;
   }
+  if (route->open) {  // webhook deliveries: signed, not signed in
+    responder->Send(Webhook(call));
+    return;
+  }
   auto principal = deps_.auth.Authenticate(request, request.remote_address);
   if (!principal.ok()) {
     responder->Send(ErrorResponse(401, "Unauthenticated", principal.status().message()));
@@ -296,6 +304,8 @@ net::HttpResponse ApiServer::Dispatch(Call& call) {
       {{"GET", "/api/functions/{name}"}, &ApiServer::GetFunction},
       {{"POST", "/api/functions/{name}/invoke"}, &ApiServer::InvokeFunction},
       {{"GET", "/api/audit"}, &ApiServer::ListAudit},
+      {{"GET", "/api/triggers"}, &ApiServer::ListTriggers},
+      {{"GET", "/api/webhooks/deliveries"}, &ApiServer::ListDeliveries},
   };
   auto it = handlers.find({call.route->method, call.route->path});
   if (it == handlers.end()) {

@@ -57,6 +57,7 @@
 #include "net/http_server.h"
 #include "net/static_files.h"
 #include "pipeline/project.h"
+#include "secrets/secret_store.h"
 #include "serve/function_runtime.h"
 #include "server/auth.h"
 #include "server/executions.h"
@@ -76,6 +77,9 @@ struct ApiDeps {
   std::filesystem::path state_dir;
   std::string openapi;                         // the document served at /openapi.json
   std::shared_ptr<const net::StaticFiles> ui;  // optional: the web UI at /
+  // Optional: the secrets webhook signatures are checked with (without it,
+  // triggers that need a signature never fire).
+  const secrets::SecretStore* secrets = nullptr;
 };
 
 struct ApiOptions {
@@ -89,11 +93,14 @@ struct ApiOptions {
   int max_event_streams = 256;
 };
 
-// One route: its method, its path with {parameters}, and the action it needs.
+// One route: its method, its path with {parameters}, and the action it
+// needs. An open route authenticates the request itself (sign-in checks
+// the password, a webhook delivery its signature), not the caller.
 struct ApiRoute {
   std::string method;
   std::string path;
   Action action;
+  bool open = false;
 };
 
 class ApiServer {
@@ -141,6 +148,9 @@ class ApiServer {
   net::HttpResponse GetFunction(Call& call);
   net::HttpResponse InvokeFunction(Call& call);
   net::HttpResponse ListAudit(Call& call);
+  net::HttpResponse Webhook(Call& call);  // api_triggers.cc
+  net::HttpResponse ListTriggers(Call& call);
+  net::HttpResponse ListDeliveries(Call& call);
   // Streams; runs on its own thread (events.cc).
   void StreamEvents(std::string execution_id, std::string last_event_id,
                     std::shared_ptr<net::Responder> responder);
