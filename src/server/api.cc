@@ -101,6 +101,7 @@ const std::vector<ApiRoute>& ApiServer::Routes() {
       {"GET", "/api/functions/{name}", Action::kRead},
       {"POST", "/api/functions/{name}/invoke", Action::kRun},
       {"GET", "/api/audit", Action::kReadAudit},
+      {"GET", "/metrics", Action::kRead},
   };
   return routes;
 }
@@ -160,7 +161,8 @@ void ApiServer::Work() {
 }
 
 void ApiServer::Handle(net::HttpRequest request, std::shared_ptr<net::Responder> responder) {
-  if (request.path.rfind("/api/", 0) == 0 || request.path == "/api") {
+  if (request.path.rfind("/api/", 0) == 0 || request.path == "/api" ||
+      request.path == "/metrics") {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) {
       responder->Send(ErrorResponse(503, "Unavailable", "the server is stopping"));
@@ -296,6 +298,7 @@ net::HttpResponse ApiServer::Dispatch(Call& call) {
       {{"GET", "/api/functions/{name}"}, &ApiServer::GetFunction},
       {{"POST", "/api/functions/{name}/invoke"}, &ApiServer::InvokeFunction},
       {{"GET", "/api/audit"}, &ApiServer::ListAudit},
+      {{"GET", "/metrics"}, &ApiServer::Metrics},
   };
   auto it = handlers.find({call.route->method, call.route->path});
   if (it == handlers.end()) {

@@ -291,6 +291,21 @@ CREATE INDEX executions_by_pipeline_start ON executions (pipeline_id, started_ms
 CREATE INDEX executions_by_status_start ON executions (status, started_ms, row);
 )sql";
 
+// Version 10: the latest result of each model check (staleness, drift),
+// one row per kind and subject, for the gauges of sluice server's /metrics.
+// result_json is the check's result document (monitor/staleness.h,
+// monitor/drift.h say what it holds).
+constexpr std::string_view kMigration10 = R"sql(
+CREATE TABLE monitor_checks (
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  result_json TEXT NOT NULL DEFAULT '{}',
+  execution_id TEXT NOT NULL DEFAULT '',
+  checked_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (kind, subject)
+);
+)sql";
+
 // One migration a line.
 // clang-format off
 constexpr Migration kMigrations[] = {
@@ -303,6 +318,7 @@ constexpr Migration kMigrations[] = {
     {7, kMigration7},
     {8, kMigration8},
     {9, kMigration9},
+    {10, kMigration10},
 };
 // clang-format on
 

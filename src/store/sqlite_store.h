@@ -25,6 +25,7 @@
 #include "store/sqlite_approval_store.h"
 #include "store/sqlite_auth_store.h"
 #include "store/sqlite_function_store.h"
+#include "store/sqlite_monitor_store.h"
 #include "store/statement.h"
 #include "store/store.h"
 
@@ -70,6 +71,7 @@ class SqliteStore final : public Store {
   ApprovalStore& approvals() override { return *approvals_; }
   AuthStore& auth() override { return *auth_; }
   AuditLog& audit() override { return *audit_; }
+  MonitorStore& monitor() override { return *monitor_; }
 
   int schema_version() const override { return schema_version_; }
 
@@ -106,6 +108,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<SqliteApprovalStore> approvals_;
   std::unique_ptr<SqliteAuthStore> auth_;
   std::unique_ptr<SqliteAuditLog> audit_;
+  std::unique_ptr<SqliteMonitorStore> monitor_;
 };
 
 }  // namespace sluice::store

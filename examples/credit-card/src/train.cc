@@ -11,6 +11,7 @@
 #include <system_error>
 #include <utility>
 
+#include "drift_baseline.h"
 #include "common/files.h"
 #include "common/hash.h"
 #include "ml/dataset.h"
@@ -324,6 +325,16 @@ Result<TrainOutcome> Train(const TrainConfig& config, const sluice::Clock& clock
                         clock.NowMillis()));
   SLUICE_RETURN_IF_ERROR(MakeParentDirs(config.model_file));
   SLUICE_RETURN_IF_ERROR(ml::SaveModel(config.model_file, model));
+  // The training distribution for drift monitoring, beside the model (the
+  // model file is as before, so its readers and predictions are unchanged).
+  SLUICE_ASSIGN_OR_RETURN(std::vector<int64_t> train_predictions,
+                          unaware.tree.Predict(unaware.train_columns));
+  SLUICE_ASSIGN_OR_RETURN(std::vector<int64_t> train_labels, IntColumn(train, kTargetColumn));
+  SLUICE_RETURN_IF_ERROR(sluice::WriteFileAtomic(
+      DriftBaselinePath(config.model_file),
+      MakeDriftBaseline(kUnawareFeatures, unaware.train_columns, train_predictions, train_labels)
+              .dump(2) +
+          "\n"));
 
   Json metrics = EvaluationJson(unaware.evaluation);
   metrics["baseline"] = EvaluationJson(baseline.evaluation);
