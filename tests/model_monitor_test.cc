@@ -58,8 +58,9 @@ pipeline:
 void CommitAt(const std::filesystem::path& dir, int days_ago, const std::string& message) {
   const long at = static_cast<long>(std::time(nullptr)) - days_ago * 86400L;
   const std::string date = "'@" + std::to_string(at) + " +0000'";
-  const std::string cmd = "cd '" + dir.string() + "' && git add -A model && GIT_AUTHOR_DATE=" +
-                          date + " GIT_COMMITTER_DATE=" + date +
+  const std::string cmd = "cd '" + dir.string() +
+                          "' && git add -A model && GIT_AUTHOR_DATE=" + date +
+                          " GIT_COMMITTER_DATE=" + date +
                           " git -c user.name=Dana -c user.email=d@example.com "
                           "-c commit.gpgsign=false commit --quiet -m '" +
                           message + "' >/dev/null 2>&1";

@@ -17,10 +17,10 @@
 #include "cli/app.h"
 #include "cli/load.h"
 #include "common/files.h"
+#include "monitor/invocation_metrics.h"
 #include "net/http_server.h"
 #include "net/static_files.h"
 #include "runner/process.h"
-#include "monitor/invocation_metrics.h"
 #include "serve/function_runtime.h"
 #include "server/api.h"
 #include "server/auth.h"
@@ -109,8 +109,7 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
   runtime_options.runtime_api_server = http.get();
   monitor::InvocationMetrics invocation_metrics;
   runtime_options.observe = [&invocation_metrics](const serve::InvocationEvent& e) {
-    invocation_metrics.Observe(e.function, e.version,
-                               static_cast<double>(e.latency.count()) / 1e6,
+    invocation_metrics.Observe(e.function, e.version, static_cast<double>(e.latency.count()) / 1e6,
                                e.status != 200 || !e.error_type.empty());
   };
   auto runtime = serve::FunctionRuntime::Start(**store, runtime_options);

@@ -42,19 +42,23 @@ Status ErrorFor(const oci::HttpResponse& r, const std::string& what) {
     } else if (!retry_after.empty()) {
       when = " for " + retry_after + " s";
     }
-    return Status::FailedPrecondition(what + ": rate limited" + when +
-                               "; use a token (tokenRef) for a higher limit, or check less often");
+    return Status::FailedPrecondition(
+        what + ": rate limited" + when +
+        "; use a token (tokenRef) for a higher limit, or check less often");
   }
   switch (r.status) {
     case 401:
-      return Status::PermissionDenied(what + ": the token was refused (401); check the secret "
-                                     "tokenRef names (a personal access token that reads the "
-                                     "repository)");
+      return Status::PermissionDenied(what +
+                                      ": the token was refused (401); check the secret "
+                                      "tokenRef names (a personal access token that reads the "
+                                      "repository)");
     case 403:
-      return Status::PermissionDenied(what + ": forbidden (403); the token may not read this "
+      return Status::PermissionDenied(what +
+                                      ": forbidden (403); the token may not read this "
                                       "repository's commits");
     case 404:
-      return Status::NotFound(what + ": not found (404); check the repository (owner/name) and "
+      return Status::NotFound(what +
+                              ": not found (404); check the repository (owner/name) and "
                               "the branch -- a private repository also answers 404 to a token "
                               "that cannot see it");
     default:

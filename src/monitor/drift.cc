@@ -193,9 +193,8 @@ json DriftJson(const DriftReport& r) {
 
 Status RecordDrift(store::MonitorStore& monitor, const DriftReport& report,
                    const std::string& execution_id) {
-  return monitor.PutCheck(
-      {std::string(kDriftCheckKind), report.model, DriftJson(report), execution_id,
-       report.checked_ms});
+  return monitor.PutCheck({std::string(kDriftCheckKind), report.model, DriftJson(report),
+                           execution_id, report.checked_ms});
 }
 
 }  // namespace sluice::monitor

@@ -105,7 +105,7 @@ DriftReport AssessDrift(const DriftBaseline& baseline, const std::vector<Observa
 std::optional<Observation> ObservationOf(const store::InvocationRecord& record);
 
 struct DriftCheck {
-  std::string model;      // names the result (the "model" label of /metrics)
+  std::string model;  // names the result (the "model" label of /metrics)
   std::string function;
   std::string qualifier;  // "" = every record of the function
   DriftBaseline baseline;

@@ -17,7 +17,8 @@
 
 namespace sluice::monitor {
 
-inline constexpr std::string_view kExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";
+inline constexpr std::string_view kExpositionContentType =
+    "text/plain; version=0.0.4; charset=utf-8";
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 

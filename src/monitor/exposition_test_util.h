@@ -27,9 +27,11 @@ inline std::vector<std::string> CheckExposition(const std::string& text,
                                                 std::vector<ParsedSample>* samples) {
   std::vector<std::string> problems;
   static const std::regex kHelp(R"(^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$)");
-  static const std::regex kType(R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$)");
+  static const std::regex kType(
+      R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$)");
   static const std::regex kSample(R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$)");
-  static const std::regex kLabel(R"(^([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\\\|\\"|\\n)*)\"(,|$))");
+  static const std::regex kLabel(
+      R"(^([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\\\|\\"|\\n)*)\"(,|$))");
   std::set<std::string> families;
   std::string family, type, help_of;
   size_t line_no = 0;
@@ -60,7 +62,8 @@ inline std::vector<std::string> CheckExposition(const std::string& text,
       family = m[1];
       type = m[2];
       if (family != help_of) problems.push_back(at + "TYPE of " + family + " without its HELP");
-      if (!families.insert(family).second) problems.push_back(at + "family " + family + " repeated");
+      if (!families.insert(family).second)
+        problems.push_back(at + "family " + family + " repeated");
       continue;
     }
     if (line.empty() || line[0] == '#') {
@@ -110,8 +113,8 @@ inline std::vector<std::string> CheckExposition(const std::string& text,
     }
     bool belongs = s.name == family;
     if (type == "histogram") {
-      belongs = s.name == family + "_bucket" || s.name == family + "_sum" ||
-                s.name == family + "_count";
+      belongs =
+          s.name == family + "_bucket" || s.name == family + "_sum" || s.name == family + "_count";
       if (s.name == family + "_bucket" && s.labels.count("le") == 0) {
         problems.push_back(at + "bucket without le");
       }

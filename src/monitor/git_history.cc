@@ -127,7 +127,8 @@ Result<CommitPtr> ResolveBranch(git_repository* repo, const GitHistoryQuery& q) 
     return CommitPtr(reinterpret_cast<git_commit*>(peeled));
   }
   if (q.branch.empty()) {
-    return Status::NotFound(q.repository.string() + " has no commit at HEAD (an empty repository?)");
+    return Status::NotFound(q.repository.string() +
+                            " has no commit at HEAD (an empty repository?)");
   }
   return Status::NotFound("branch " + q.branch + " is not in " + q.repository.string() +
                           " (looked for refs/heads/" + q.branch + ", refs/remotes/origin/" +
@@ -139,11 +140,11 @@ Result<CommitPtr> ResolveBranch(git_repository* repo, const GitHistoryQuery& q) 
 Result<CommitInfo> LastCommitTouching(const GitHistoryQuery& query) {
   LibGit2 library;
   git_repository* raw_repo = nullptr;
-  if (git_repository_open_ext(&raw_repo, query.repository.c_str(),
-                              GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0) {
-    return Status::NotFound(query.repository.string() +
-                            " is not a git repository (a work tree or a bare repository): " +
-                            LastError());
+  if (git_repository_open_ext(&raw_repo, query.repository.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH,
+                              nullptr) != 0) {
+    return Status::NotFound(
+        query.repository.string() +
+        " is not a git repository (a work tree or a bare repository): " + LastError());
   }
   RepoPtr repo(raw_repo);
   SLUICE_ASSIGN_OR_RETURN(CommitPtr tip, ResolveBranch(repo.get(), query));

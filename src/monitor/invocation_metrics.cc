@@ -13,8 +13,8 @@ void InvocationMetrics::Observe(const std::string& function, const std::string& 
   if (error) ++c.errors;
   Latency& l = latency_[function];
   if (l.buckets.empty()) l.buckets.assign(bounds.size(), 0);
-  const size_t bucket = static_cast<size_t>(
-      std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin());
+  const size_t bucket =
+      static_cast<size_t>(std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin());
   if (bucket < bounds.size()) ++l.buckets[bucket];
   ++l.count;
   l.sum += seconds;
@@ -27,7 +27,8 @@ void InvocationMetrics::WriteTo(ExpositionWriter& out) const {
              "started.",
              "counter");
   for (const auto& [key, c] : counts_) {
-    out.Sample("sluice_function_invocations_total", {{"function", key.first}, {"version", key.second}},
+    out.Sample("sluice_function_invocations_total",
+               {{"function", key.first}, {"version", key.second}},
                static_cast<double>(c.invocations));
   }
   out.Family("sluice_function_errors_total",

@@ -50,7 +50,7 @@ class InvocationMetrics {
   };
   mutable std::mutex mu_;
   std::map<std::pair<std::string, std::string>, Counts> counts_;  // guarded by mu_
-  std::map<std::string, Latency> latency_;                         // guarded by mu_
+  std::map<std::string, Latency> latency_;                        // guarded by mu_
 };
 
 }  // namespace sluice::monitor

@@ -71,12 +71,14 @@ TEST_F(PrometheusMetricsTest, ExecutionsAreCountedByPipelineAndStatusWithDuratio
   auto samples = Scrape(nullptr);
   ASSERT_NE(Find(samples, "sluice_executions", {{"pipeline", "train"}, {"status", "Success"}}),
             nullptr);
-  EXPECT_EQ(Find(samples, "sluice_executions", {{"pipeline", "train"}, {"status", "Success"}})->value,
-            300);
-  EXPECT_EQ(Find(samples, "sluice_executions", {{"pipeline", "deploy"}, {"status", "Running"}})->value,
-            5);
-  const auto* le5 =
-      Find(samples, "sluice_execution_duration_seconds_bucket", {{"pipeline", "train"}, {"le", "5"}});
+  EXPECT_EQ(
+      Find(samples, "sluice_executions", {{"pipeline", "train"}, {"status", "Success"}})->value,
+      300);
+  EXPECT_EQ(
+      Find(samples, "sluice_executions", {{"pipeline", "deploy"}, {"status", "Running"}})->value,
+      5);
+  const auto* le5 = Find(samples, "sluice_execution_duration_seconds_bucket",
+                         {{"pipeline", "train"}, {"le", "5"}});
   ASSERT_NE(le5, nullptr);
   EXPECT_EQ(le5->value, 300);
   EXPECT_EQ(Find(samples, "sluice_execution_duration_seconds_bucket",
@@ -91,8 +93,8 @@ TEST_F(PrometheusMetricsTest, ExecutionsAreCountedByPipelineAndStatusWithDuratio
 }
 
 TEST_F(PrometheusMetricsTest, TheLatestChecksBecomeGauges) {
-  StalenessReport stale =
-      AssessStaleness("cc\"model", {"abc", "Dana", "m", kT0}, 7, kT0 + 9 * 86'400'000, std::nullopt);
+  StalenessReport stale = AssessStaleness("cc\"model", {"abc", "Dana", "m", kT0}, 7,
+                                          kT0 + 9 * 86'400'000, std::nullopt);
   ASSERT_TRUE(RecordStaleness(store_->monitor(), stale, "").ok());
   DriftReport drift;
   drift.model = "cc\"model";
@@ -110,11 +112,14 @@ TEST_F(PrometheusMetricsTest, TheLatestChecksBecomeGauges) {
   EXPECT_DOUBLE_EQ(Find(samples, "sluice_model_age_days", model)->value, 9);
   EXPECT_EQ(Find(samples, "sluice_model_last_updated_timestamp_seconds", model)->value, kT0 / 1000);
   EXPECT_EQ(Find(samples, "sluice_model_drifted", model)->value, 1);
-  EXPECT_DOUBLE_EQ(Find(samples, "sluice_model_drift_psi", {{"model", "cc\"model"}, {"feature", "Income"}})->value,
-                   0.4);
+  EXPECT_DOUBLE_EQ(
+      Find(samples, "sluice_model_drift_psi", {{"model", "cc\"model"}, {"feature", "Income"}})
+          ->value,
+      0.4);
   // A feature without enough samples has no PSI to show.
-  EXPECT_EQ(Find(samples, "sluice_model_drift_psi", {{"model", "cc\"model"}, {"feature", "Own_Car"}}),
-            nullptr);
+  EXPECT_EQ(
+      Find(samples, "sluice_model_drift_psi", {{"model", "cc\"model"}, {"feature", "Own_Car"}}),
+      nullptr);
   EXPECT_DOUBLE_EQ(Find(samples, "sluice_model_approval_rate_shift", model)->value, 0.2);
 }
 

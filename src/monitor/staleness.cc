@@ -20,8 +20,7 @@ bool AllDigits(const std::string& text) {
 }  // namespace
 
 Result<ServingVersion> ServingVersionOf(const store::FunctionStore& functions,
-                                        const std::string& function,
-                                        const std::string& qualifier) {
+                                        const std::string& function, const std::string& qualifier) {
   ServingVersion out;
   out.function = function;
   out.qualifier = qualifier.empty() ? "$LATEST" : qualifier;
@@ -99,12 +98,14 @@ nlohmann::json StalenessJson(const StalenessReport& r) {
       {"age_days", r.age_days},
       {"max_age_days", r.max_age_days},
       {"model_stale", r.stale},
-      {"commit", {{"sha", r.commit.sha}, {"author", r.commit.author}, {"message", r.commit.summary}}},
+      {"commit",
+       {{"sha", r.commit.sha}, {"author", r.commit.author}, {"message", r.commit.summary}}},
   };
   if (r.serving) {
-    j["serving"] = {{"function", r.serving->function},   {"qualifier", r.serving->qualifier},
-                    {"version", r.serving->version},     {"created", FormatIsoUtc(r.serving->created_ms)},
-                    {"age_days", r.serving_age_days},    {"behind", r.serving_behind}};
+    j["serving"] = {
+        {"function", r.serving->function}, {"qualifier", r.serving->qualifier},
+        {"version", r.serving->version},   {"created", FormatIsoUtc(r.serving->created_ms)},
+        {"age_days", r.serving_age_days},  {"behind", r.serving_behind}};
   }
   return j;
 }

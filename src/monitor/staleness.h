@@ -5,7 +5,8 @@
 //
 // CheckStaleness is the whole check, callable from a step (ModelStaleness)
 // or from anything that runs checks on a schedule: hand it the check and
-// its dependencies, then keep the result with RecordStaleness for /metrics. The clock and the HTTP transport are handed in.
+// its dependencies, then keep the result with RecordStaleness for /metrics. The clock and the HTTP
+// transport are handed in.
 //
 // RESULT DOCUMENT (StalenessJson; persisted in monitor_checks.result_json
 // and shown as the step's details; field names are kept stable):
@@ -44,8 +45,8 @@ inline constexpr double kDefaultMaxAgeDays = 7;
 
 struct ServingVersion {
   std::string function;
-  std::string qualifier;  // as asked: "$LATEST", "3", "live"
-  std::string version;    // what it resolves to: "$LATEST" or "3" (an alias's main version)
+  std::string qualifier;   // as asked: "$LATEST", "3", "live"
+  std::string version;     // what it resolves to: "$LATEST" or "3" (an alias's main version)
   int64_t created_ms = 0;  // the version's publication ($LATEST: its last write)
 };
 

@@ -44,8 +44,8 @@ Result<int64_t> ParseIsoTime(std::string_view text) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   if (!Digits(text, 0, 4, &y) || text.size() < 20 || text[4] != '-' || !Digits(text, 5, 2, &mo) ||
       text[7] != '-' || !Digits(text, 8, 2, &d) || (text[10] != 'T' && text[10] != ' ') ||
-      !Digits(text, 11, 2, &h) || text[13] != ':' || !Digits(text, 14, 2, &mi) ||
-      text[16] != ':' || !Digits(text, 17, 2, &s)) {
+      !Digits(text, 11, 2, &h) || text[13] != ':' || !Digits(text, 14, 2, &mi) || text[16] != ':' ||
+      !Digits(text, 17, 2, &s)) {
     return bad();
   }
   const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(mo),

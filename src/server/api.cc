@@ -161,8 +161,7 @@ void ApiServer::Work() {
 }
 
 void ApiServer::Handle(net::HttpRequest request, std::shared_ptr<net::Responder> responder) {
-  if (request.path.rfind("/api/", 0) == 0 || request.path == "/api" ||
-      request.path == "/metrics") {
+  if (request.path.rfind("/api/", 0) == 0 || request.path == "/api" || request.path == "/metrics") {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) {
       responder->Send(ErrorResponse(503, "Unavailable", "the server is stopping"));

@@ -13,11 +13,11 @@
 
 #include "common/files.h"
 #include "engine/step.h"
+#include "monitor/exposition_test_util.h"
 #include "pipeline/project.h"
 #include "secrets/secret_store.h"
 #include "server/accounts.h"
 #include "server/api_test_util.h"
-#include "monitor/exposition_test_util.h"
 #include "server/openapi.h"
 #include "steps/register.h"
 

@@ -41,7 +41,8 @@ Result<monitor::DriftCheck> BuildCheck(const engine::StepContext& ctx, const YAM
   SLUICE_ASSIGN_OR_RETURN(check.model, ctx.ResolveString(spec["name"], "spec.name"));
   if (check.model.empty()) check.model = check.function;
 
-  SLUICE_ASSIGN_OR_RETURN(std::string baseline, ctx.ResolveString(spec["baseline"], "spec.baseline"));
+  SLUICE_ASSIGN_OR_RETURN(std::string baseline,
+                          ctx.ResolveString(spec["baseline"], "spec.baseline"));
   SLUICE_ASSIGN_OR_RETURN(std::string model, ctx.ResolveString(spec["model"], "spec.model"));
   std::filesystem::path file;
   if (!baseline.empty()) {
@@ -77,15 +78,16 @@ Result<monitor::DriftCheck> BuildCheck(const engine::StepContext& ctx, const YAM
   check.max_samples = static_cast<int>(max_samples);
   check.options.min_samples = static_cast<int>(min_samples);
   const YAML::Node t = spec["thresholds"];
-  SLUICE_ASSIGN_OR_RETURN(check.options.warn_psi,
-                          Number(ctx, t ? t["warn"] : YAML::Node(), "spec.thresholds.warn",
-                                 check.options.warn_psi));
-  SLUICE_ASSIGN_OR_RETURN(check.options.drift_psi,
-                          Number(ctx, t ? t["drift"] : YAML::Node(), "spec.thresholds.drift",
-                                 check.options.drift_psi));
-  SLUICE_ASSIGN_OR_RETURN(check.options.max_rate_shift,
-                          Number(ctx, t ? t["approvalRateShift"] : YAML::Node(),
-                                 "spec.thresholds.approvalRateShift", check.options.max_rate_shift));
+  SLUICE_ASSIGN_OR_RETURN(
+      check.options.warn_psi,
+      Number(ctx, t ? t["warn"] : YAML::Node(), "spec.thresholds.warn", check.options.warn_psi));
+  SLUICE_ASSIGN_OR_RETURN(
+      check.options.drift_psi,
+      Number(ctx, t ? t["drift"] : YAML::Node(), "spec.thresholds.drift", check.options.drift_psi));
+  SLUICE_ASSIGN_OR_RETURN(
+      check.options.max_rate_shift,
+      Number(ctx, t ? t["approvalRateShift"] : YAML::Node(), "spec.thresholds.approvalRateShift",
+             check.options.max_rate_shift));
   SLUICE_ASSIGN_OR_RETURN(std::string on_drift, ctx.ResolveString(spec["onDrift"], "spec.onDrift"));
   if (!on_drift.empty() && on_drift != "Fail" && on_drift != "Warn") {
     return Status::InvalidArgument("spec.onDrift: \"" + on_drift + "\" must be Fail or Warn");
@@ -112,8 +114,9 @@ void ModelDriftStep::ValidateSpec(const pipeline::ExecutionNode& step, const pip
     check.OptionalScalar(spec, key, kWhere);
   }
   if (!spec["model"] && !spec["baseline"]) {
-    check.Error(spec, "ModelDrift needs spec.model (the model file, with <model>.drift.json "
-                      "beside it) or spec.baseline");
+    check.Error(spec,
+                "ModelDrift needs spec.model (the model file, with <model>.drift.json "
+                "beside it) or spec.baseline");
   }
   if (spec["window"]) check.CheckDuration(spec, "window");
   check.CheckOneOf(spec, "onDrift", {"Fail", "Warn"}, kWhere);

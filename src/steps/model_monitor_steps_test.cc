@@ -222,9 +222,9 @@ class ModelDriftStepTest : public ModelMonitorStepsTest {
     b.label_positive_rate = 0.5;
     model_ = dir_->path() / "models/model.json";
     ASSERT_TRUE(MakeDirs(model_.parent_path()).ok());
-    ASSERT_TRUE(WriteFileAtomic(monitor::DriftBaselinePathFor(model_),
-                                monitor::DriftBaselineJson(b).dump())
-                    .ok());
+    ASSERT_TRUE(
+        WriteFileAtomic(monitor::DriftBaselinePathFor(model_), monitor::DriftBaselineJson(b).dump())
+            .ok());
     ASSERT_TRUE(store_->functions().PutFunction("cc", {}, kNow).ok());
   }
 
@@ -282,6 +282,36 @@ TEST_F(ModelDriftStepTest, AMissingBaselineSaysWhereItWasLookedFor) {
   Traffic(10, 0.5);
   EXPECT_NE(Run(Pipeline("Fail")), NodeStatus::kSuccess);
   EXPECT_NE(Node("monitor.drift").failure_message.find("model.drift.json"), std::string::npos);
+}
+
+// The spec errors `sluice validate` reports before anything runs.
+std::vector<std::string> SpecErrors(const engine::StepType& type, const std::string& spec) {
+  pipeline::ExecutionNode node;
+  node.identifier = "s";
+  node.type = std::string(type.name());
+  node.location.file = "p.yaml";
+  node.spec = YAML::Load(spec);
+  DiagnosticList diags;
+  type.ValidateSpec(node, pipeline::Stage{}, &diags);
+  std::vector<std::string> errors;
+  for (const auto& d : diags.items()) {
+    if (d.severity == Severity::kError) errors.push_back(d.message);
+  }
+  return errors;
+}
+
+TEST(ModelMonitorSpecTest, ConflictingOrMissingFieldsAreReportedBeforeRunning) {
+  ModelStalenessStep stale;
+  EXPECT_TRUE(SpecErrors(stale, "{paths: [a], maxAgeDays: 7}").empty());
+  auto both = SpecErrors(stale, "{repository: /r, api: {repo: o/r}}");
+  ASSERT_EQ(both.size(), 1u);
+  EXPECT_NE(both[0].find("not both"), std::string::npos);
+  EXPECT_EQ(SpecErrors(stale, "{alias: live}").size(), 1u);
+  ModelDriftStep drift;
+  EXPECT_TRUE(SpecErrors(drift, "{function: f, model: m.json, onDrift: Warn}").empty());
+  EXPECT_EQ(SpecErrors(drift, "{function: f}").size(), 1u);
+  EXPECT_EQ(SpecErrors(drift, "{function: f, baseline: b.json, onDrift: Maybe}").size(), 1u);
+  EXPECT_EQ(SpecErrors(drift, "{function: f, baseline: b.json, window: soon}").size(), 1u);
 }
 
 }  // namespace

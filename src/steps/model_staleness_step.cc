@@ -65,8 +65,7 @@ Result<std::vector<std::string>> Paths(const engine::StepContext& ctx, const YAM
   return out;
 }
 
-Result<monitor::StalenessCheck> BuildCheck(const engine::StepContext& ctx,
-                                           const YAML::Node& spec) {
+Result<monitor::StalenessCheck> BuildCheck(const engine::StepContext& ctx, const YAML::Node& spec) {
   monitor::StalenessCheck check;
   SLUICE_ASSIGN_OR_RETURN(std::string branch, ctx.ResolveString(spec["branch"], "spec.branch"));
   SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> paths, Paths(ctx, spec["paths"]));
@@ -83,18 +82,21 @@ Result<monitor::StalenessCheck> BuildCheck(const engine::StepContext& ctx,
   SLUICE_ASSIGN_OR_RETURN(check.function, ctx.ResolveString(spec["function"], "spec.function"));
   SLUICE_ASSIGN_OR_RETURN(check.qualifier, ctx.ResolveString(spec["alias"], "spec.alias"));
   SLUICE_ASSIGN_OR_RETURN(check.model, ctx.ResolveString(spec["model"], "spec.model"));
-  if (check.model.empty()) check.model = !check.function.empty() ? check.function : ctx.pipeline.identifier;
+  if (check.model.empty())
+    check.model = !check.function.empty() ? check.function : ctx.pipeline.identifier;
 
   if (spec["api"]) {
     monitor::CommitsApiQuery api;
     SLUICE_ASSIGN_OR_RETURN(std::string url, ctx.ResolveString(spec["api"]["url"], "spec.api.url"));
     if (!url.empty()) api.api_url = url;
-    SLUICE_ASSIGN_OR_RETURN(api.repository, ctx.ResolveString(spec["api"]["repo"], "spec.api.repo"));
+    SLUICE_ASSIGN_OR_RETURN(api.repository,
+                            ctx.ResolveString(spec["api"]["repo"], "spec.api.repo"));
     SLUICE_ASSIGN_OR_RETURN(std::string token_ref,
                             ctx.ResolveString(spec["api"]["tokenRef"], "spec.api.tokenRef"));
     if (!token_ref.empty()) {
       auto token = ctx.scope.GetSecret(token_ref);
-      if (!token.ok()) return Status(token.status().code(), "spec.api.tokenRef: " + token.status().message());
+      if (!token.ok())
+        return Status(token.status().code(), "spec.api.tokenRef: " + token.status().message());
       ctx.masker.Add(*token);
       api.token = *token;
     }
@@ -135,10 +137,9 @@ void ModelStalenessStep::ValidateSpec(const pipeline::ExecutionNode& step,
   SpecChecker check(step, diags);
   if (!check.RequireSpec()) return;
   const YAML::Node& spec = check.spec();
-  check.WarnUnknownKeys(spec,
-                        {"model", "repository", "branch", "paths", "maxAgeDays", "api", "function",
-                         "alias"},
-                        kWhere);
+  check.WarnUnknownKeys(
+      spec, {"model", "repository", "branch", "paths", "maxAgeDays", "api", "function", "alias"},
+      kWhere);
   for (const char* key : {"model", "repository", "branch", "maxAgeDays", "function", "alias"}) {
     check.OptionalScalar(spec, key, kWhere);
   }
@@ -169,21 +170,20 @@ engine::StepOutcome ModelStalenessStep::Execute(engine::StepContext& ctx) const 
   auto report = monitor::CheckStaleness(*check, deps);
   if (!report.ok()) {
     const StatusCode code = report.status().code();
-    return engine::StepOutcome::Failure(code == StatusCode::kPermissionDenied
-                                            ? pipeline::ErrorType::kAuthentication
-                                        : code == StatusCode::kIoError
-                                            ? pipeline::ErrorType::kConnectivity
-                                            : pipeline::ErrorType::kUnknown,
-                                        report.status().message());
+    return engine::StepOutcome::Failure(
+        code == StatusCode::kPermissionDenied ? pipeline::ErrorType::kAuthentication
+        : code == StatusCode::kIoError        ? pipeline::ErrorType::kConnectivity
+                                              : pipeline::ErrorType::kUnknown,
+        report.status().message());
   }
   const monitor::StalenessReport& r = *report;
   ctx.Log("[sluice] " + r.model + " last changed " + monitor::FormatIsoUtc(r.commit.committed_ms) +
           " (" + Fixed(r.age_days, 2) + " days ago) in " + r.commit.sha.substr(0, 12) + " by " +
           r.commit.author + ": " + r.commit.summary);
-  ctx.Log(r.stale ? "[sluice] the model has not been updated in " + Fixed(r.max_age_days, 0) +
-                        " days: stale"
-                  : "[sluice] the model has been updated within " + Fixed(r.max_age_days, 0) +
-                        " days");
+  ctx.Log(r.stale
+              ? "[sluice] the model has not been updated in " + Fixed(r.max_age_days, 0) +
+                    " days: stale"
+              : "[sluice] the model has been updated within " + Fixed(r.max_age_days, 0) + " days");
   engine::StepOutcome out;
   out.outputs["model_stale"] = r.stale ? "true" : "false";
   out.outputs["last_updated"] = monitor::FormatIsoUtc(r.commit.committed_ms);

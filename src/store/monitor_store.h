@@ -30,7 +30,7 @@ struct MonitorCheckRecord {
   std::string kind;     // "staleness" | "drift"
   std::string subject;  // what was checked; with kind, the record's key
   nlohmann::json result = nlohmann::json::object();  // the check's result document
-  std::string execution_id;  // the execution whose step checked, or ""
+  std::string execution_id;                          // the execution whose step checked, or ""
   int64_t checked_ms = 0;
 };
 
@@ -66,8 +66,7 @@ class MonitorStore {
   virtual Result<std::vector<MonitorCheckRecord>> ListChecks() const = 0;
   // Counts by pipeline and status, and duration histograms by pipeline
   // with the given upper bounds in milliseconds (ascending).
-  virtual Result<ExecutionStats> GetExecutionStats(
-      const std::vector<int64_t>& bounds_ms) const = 0;
+  virtual Result<ExecutionStats> GetExecutionStats(const std::vector<int64_t>& bounds_ms) const = 0;
 };
 
 }  // namespace sluice::store

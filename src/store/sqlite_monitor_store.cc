@@ -27,8 +27,7 @@ std::string DurationsSql(size_t bounds) {
 SqliteMonitorStore::SqliteMonitorStore(sqlite3* db, std::mutex& mu, Statements statements)
     : db_(db), mu_(mu), statements_(std::move(statements)) {}
 
-Result<std::unique_ptr<SqliteMonitorStore>> SqliteMonitorStore::Open(sqlite3* db,
-                                                                     std::mutex& mu) {
+Result<std::unique_ptr<SqliteMonitorStore>> SqliteMonitorStore::Open(sqlite3* db, std::mutex& mu) {
   Statements s;
   SLUICE_ASSIGN_OR_RETURN(
       s.put, Statement::Prepare(db,
@@ -106,7 +105,8 @@ Result<ExecutionStats> SqliteMonitorStore::GetExecutionStats(
     d.pipeline_id = q.Text(0);
     d.count = q.Int(1);
     d.sum_ms = q.Int(2);
-    for (size_t i = 0; i < bounds_ms.size(); ++i) d.at_most.push_back(q.Int(static_cast<int>(i + 3)));
+    for (size_t i = 0; i < bounds_ms.size(); ++i)
+      d.at_most.push_back(q.Int(static_cast<int>(i + 3)));
     stats.durations.push_back(std::move(d));
   }
   return stats;

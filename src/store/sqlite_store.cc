@@ -98,8 +98,7 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const fs::path& state_dir_arg, 
                           SqliteApprovalStore::Open(store->db_.get(), store->mu_));
   SLUICE_ASSIGN_OR_RETURN(store->auth_, SqliteAuthStore::Open(store->db_.get(), store->mu_));
   SLUICE_ASSIGN_OR_RETURN(store->audit_, SqliteAuditLog::Open(store->db_.get(), store->mu_));
-  SLUICE_ASSIGN_OR_RETURN(store->monitor_,
-                          SqliteMonitorStore::Open(store->db_.get(), store->mu_));
+  SLUICE_ASSIGN_OR_RETURN(store->monitor_, SqliteMonitorStore::Open(store->db_.get(), store->mu_));
   return std::unique_ptr<Store>(std::move(store));
 }
 

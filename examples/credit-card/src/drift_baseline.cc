@@ -29,7 +29,8 @@ Json FeatureJson(const std::string& name, const std::vector<float>& column) {
       categories.push_back(1);
       shares.push_back(Share(ones, column.size()));
     }
-    return {{"name", name}, {"kind", "categorical"}, {"categories", categories}, {"shares", shares}};
+    return {
+        {"name", name}, {"kind", "categorical"}, {"categories", categories}, {"shares", shares}};
   }
   std::vector<float> sorted = column;
   std::sort(sorted.begin(), sorted.end());

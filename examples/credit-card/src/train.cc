@@ -11,9 +11,9 @@
 #include <system_error>
 #include <utility>
 
-#include "drift_baseline.h"
 #include "common/files.h"
 #include "common/hash.h"
+#include "drift_baseline.h"
 #include "ml/dataset.h"
 #include "ml/model_file.h"
 #include "ml/number_format.h"
