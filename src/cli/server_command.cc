@@ -17,6 +17,7 @@
 #include "cli/app.h"
 #include "cli/load.h"
 #include "common/files.h"
+#include "monitor/invocation_metrics.h"
 #include "net/http_server.h"
 #include "net/static_files.h"
 #include "runner/process.h"
@@ -107,6 +108,11 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
   serve::RuntimeOptions runtime_options;
   runtime_options.state_dir = app.StateDir();
   runtime_options.runtime_api_server = http.get();
+  monitor::InvocationMetrics invocation_metrics;
+  runtime_options.observe = [&invocation_metrics](const serve::InvocationEvent& e) {
+    invocation_metrics.Observe(e.function, e.version, static_cast<double>(e.latency.count()) / 1e6,
+                               e.status != 200 || !e.error_type.empty());
+  };
   auto runtime = serve::FunctionRuntime::Start(**store, runtime_options);
   if (!runtime.ok()) return Fail(runtime.status());
 
@@ -132,6 +138,7 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
                          .auth = auth,
                          .executions = queue,
                          .functions = runtime->get(),
+                         .invocation_metrics = &invocation_metrics,
                          .clock = DefaultClock(),
                          .load_project =
                              [app_ptr](DiagnosticList* d) {

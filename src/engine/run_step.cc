@@ -467,7 +467,8 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
                   e_.options_.state_dir,
                   [this] { return Published(); },
                   &deps_.store.functions(),
-                  &deps_.store.approvals()};
+                  &deps_.store.approvals(),
+                  &deps_.store.monitor()};
   StepOutcome outcome = type->Execute(ctx);
   SavePolicyEvaluation(path, attempt, std::move(outcome.policy_evaluation));
   SaveArtifacts(path, attempt, std::move(outcome.artifacts));

@@ -79,6 +79,9 @@ struct StepContext {
   store::FunctionStore* functions = nullptr;
   // Approval requests and decisions (HarnessApproval); null when not given.
   store::ApprovalStore* approvals = nullptr;
+  // Where model checks keep their latest results (ModelStaleness,
+  // ModelDrift); null when not given.
+  store::MonitorStore* monitor = nullptr;
 
   // Resolves the expressions of a spec field. Errors name the field and its
   // file:line:col. A missing (null) field resolves to null / "".

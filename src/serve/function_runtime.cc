@@ -173,8 +173,12 @@ class RuntimeImpl final : public FunctionRuntime {
                 in_flight = std::move(in_flight)](InvocationOutcome o) mutable {
       if (in_flight) in_flight->running.fetch_sub(1);
       InvokeResult r = ToResult(std::move(o), version, rid);
-      Record(function, qualifier, version, started_ms,
-             duration_cast<microseconds>(Clock::now() - started), r, features);
+      const microseconds latency = duration_cast<microseconds>(Clock::now() - started);
+      Record(function, qualifier, version, started_ms, latency, r, features);
+      if (options_.observe) {
+        options_.observe({function, qualifier.empty() ? "$LATEST" : qualifier, version, latency,
+                          r.status, r.error_type});
+      }
       done(std::move(r));
     };
     (*pool)->Invoke(std::move(inv));

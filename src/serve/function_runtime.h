@@ -54,6 +54,18 @@ namespace sluice::serve {
 // pool itself refuses answers over 6 MiB with Lambda's error.
 inline constexpr size_t kRuntimeApiMaxBody = 16 * 1024 * 1024;
 
+// One finished invocation that ran on a version, for counters kept
+// elsewhere (monitor/invocation_metrics.h). Invocations refused before a
+// version was chosen (an unknown function) are not reported.
+struct InvocationEvent {
+  std::string function;
+  std::string qualifier;  // as asked ("$LATEST" when empty)
+  std::string version;    // executed: "$LATEST" or "3"
+  std::chrono::microseconds latency{0};
+  int status = 200;        // the Invoke API's status
+  std::string error_type;  // "" when the function answered
+};
+
 struct RuntimeOptions {
   std::filesystem::path state_dir;    // images/, rootfs/, functions/logs/
   // 0: twice the number of cores. An instance waits on its Runtime API
@@ -79,6 +91,9 @@ struct RuntimeOptions {
   std::function<Result<runner::ProcessSpec>(const std::string& function, const std::string& version,
                                             const store::FunctionConfig& config)>
       instance_spec;
+  // Told of every invocation that ran, on the thread that finished it (it
+  // must be quick and thread-safe); none when empty.
+  std::function<void(const InvocationEvent&)> observe;
 };
 
 struct InvokeRequest {

@@ -105,6 +105,7 @@ const std::vector<ApiRoute>& ApiServer::Routes() {
       {"GET", "/api/webhooks/deliveries", Action::kRead},
       {"POST", "/api/webhooks/github", Action::kRead, true},
       {"POST", "/api/webhooks/custom", Action::kRead, true},
+      {"GET", "/metrics", Action::kRead},
   };
   return routes;
 }
@@ -164,7 +165,7 @@ void ApiServer::Work() {
 }
 
 void ApiServer::Handle(net::HttpRequest request, std::shared_ptr<net::Responder> responder) {
-  if (request.path.rfind("/api/", 0) == 0 || request.path == "/api") {
+  if (request.path.rfind("/api/", 0) == 0 || request.path == "/api" || request.path == "/metrics") {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) {
       responder->Send(ErrorResponse(503, "Unavailable", "the server is stopping"));
@@ -306,6 +307,7 @@ net::HttpResponse ApiServer::Dispatch(Call& call) {
       {{"GET", "/api/audit"}, &ApiServer::ListAudit},
       {{"GET", "/api/triggers"}, &ApiServer::ListTriggers},
       {{"GET", "/api/webhooks/deliveries"}, &ApiServer::ListDeliveries},
+      {{"GET", "/metrics"}, &ApiServer::Metrics},
   };
   auto it = handlers.find({call.route->method, call.route->path});
   if (it == handlers.end()) {

@@ -35,6 +35,8 @@
 //   GET    /api/functions/{name}
 //   POST   /api/functions/{name}/invoke          body: the event
 //   GET    /api/audit                            ?actor=&action=&limit=&before= (admin)
+//   GET    /metrics                              Prometheus text (monitor/metrics.h); a
+//                                                viewer's token is enough, as for every read
 //
 // Thread-safe. Stop() ends the event streams and joins the workers; the
 // destructor calls it. Dependencies must outlive the ApiServer.
@@ -54,6 +56,7 @@
 #include "common/clock.h"
 #include "common/diagnostic.h"
 #include "common/status.h"
+#include "monitor/invocation_metrics.h"
 #include "net/http_server.h"
 #include "net/static_files.h"
 #include "pipeline/project.h"
@@ -70,6 +73,8 @@ struct ApiDeps {
   Authenticator& auth;
   ExecutionQueue& executions;
   serve::FunctionRuntime* functions = nullptr;  // optional: no function routes without it
+  // What the runtime ran, for /metrics; optional (no invocation samples).
+  const monitor::InvocationMetrics* invocation_metrics = nullptr;
   const Clock& clock;
   // The project as it is on disk now, validated; errors in *diags. Runs
   // read it afresh so an edited pipeline runs as edited.
@@ -151,6 +156,8 @@ class ApiServer {
   net::HttpResponse Webhook(Call& call);  // api_triggers.cc
   net::HttpResponse ListTriggers(Call& call);
   net::HttpResponse ListDeliveries(Call& call);
+  // GET /metrics (api_metrics.cc).
+  net::HttpResponse Metrics(Call& call);
   // Streams; runs on its own thread (events.cc).
   void StreamEvents(std::string execution_id, std::string last_event_id,
                     std::shared_ptr<net::Responder> responder);

@@ -13,6 +13,7 @@
 
 #include "common/files.h"
 #include "engine/step.h"
+#include "monitor/exposition_test_util.h"
 #include "pipeline/project.h"
 #include "secrets/secret_store.h"
 #include "server/accounts.h"
@@ -522,6 +523,29 @@ TEST_F(ApiTest, CookieSessionsNeedTheCsrfHeaderToAct) {
   EXPECT_EQ(Call(port_, "DELETE", "/api/session", cookie + "X-CSRF-Token: " + csrf + "\r\n").status,
             204);
   EXPECT_EQ(Call(port_, "GET", "/api/me", cookie).status, 401);
+}
+
+TEST_F(ApiTest, MetricsAnswerAViewerTokenWithPrometheusText) {
+  for (const char* status : {"Success", "Success", "Failed"}) {
+    store::ExecutionRecord rec;
+    rec.pipeline_id = "hello";
+    rec.status = status;
+    rec.started_ms = 1'700'000'000'000;
+    rec.ended_ms = rec.started_ms + 3'000;
+    ASSERT_TRUE(store_->CreateExecution(&rec).ok());
+  }
+  EXPECT_EQ(Call(port_, "GET", "/metrics").status, 401);
+  HttpReply r = As("vic", "GET", "/metrics");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
+  std::vector<monitor::testing::ParsedSample> samples;
+  EXPECT_TRUE(monitor::testing::CheckExposition(r.body, &samples).empty()) << r.body;
+  EXPECT_NE(r.body.find("sluice_executions{pipeline=\"hello\",status=\"Success\"} 2\n"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("sluice_execution_duration_seconds_count{pipeline=\"hello\"} 3\n"),
+            std::string::npos)
+      << r.body;
 }
 
 TEST_F(ApiTest, FunctionRoutesAnswerWithoutARuntime) {

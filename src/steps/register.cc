@@ -5,6 +5,8 @@
 #include "steps/build_and_push_step.h"
 #include "steps/harness_approval_step.h"
 #include "steps/lambda_steps.h"
+#include "steps/model_drift_step.h"
+#include "steps/model_staleness_step.h"
 #include "steps/plugin_step.h"
 #include "steps/policy_step.h"
 #include "steps/run_step.h"
@@ -28,6 +30,8 @@ void RegisterBuiltinSteps(engine::StepRegistry* registry) {
   registry->Register(std::make_unique<AwsLambdaRollbackStep>());
   registry->Register(std::make_unique<AwsLambdaTrafficShiftStep>());
   registry->Register(std::make_unique<HarnessApprovalStep>());
+  registry->Register(std::make_unique<ModelDriftStep>());
+  registry->Register(std::make_unique<ModelStalenessStep>());
   registry->Register(std::make_unique<PluginStep>());
   registry->Register(std::make_unique<PolicyStep>());
   registry->Register(std::make_unique<RunStep>());

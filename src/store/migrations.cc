@@ -338,6 +338,21 @@ CREATE TABLE trigger_schedules (
 );
 )sql";
 
+// Version 11: the latest result of each model check (staleness, drift),
+// one row per kind and subject, for the gauges of sluice server's /metrics.
+// result_json is the check's result document (monitor/staleness.h,
+// monitor/drift.h say what it holds).
+constexpr std::string_view kMigration11 = R"sql(
+CREATE TABLE monitor_checks (
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  result_json TEXT NOT NULL DEFAULT '{}',
+  execution_id TEXT NOT NULL DEFAULT '',
+  checked_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (kind, subject)
+);
+)sql";
+
 // One migration a line.
 // clang-format off
 constexpr Migration kMigrations[] = {
@@ -351,6 +366,7 @@ constexpr Migration kMigrations[] = {
     {8, kMigration8},
     {9, kMigration9},
     {10, kMigration10},
+    {11, kMigration11},
 };
 // clang-format on
 

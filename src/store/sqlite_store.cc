@@ -99,6 +99,7 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const fs::path& state_dir_arg, 
   SLUICE_ASSIGN_OR_RETURN(store->triggers_, SqliteTriggerStore::Open(store->db_.get(), store->mu_));
   SLUICE_ASSIGN_OR_RETURN(store->auth_, SqliteAuthStore::Open(store->db_.get(), store->mu_));
   SLUICE_ASSIGN_OR_RETURN(store->audit_, SqliteAuditLog::Open(store->db_.get(), store->mu_));
+  SLUICE_ASSIGN_OR_RETURN(store->monitor_, SqliteMonitorStore::Open(store->db_.get(), store->mu_));
   return std::unique_ptr<Store>(std::move(store));
 }
 

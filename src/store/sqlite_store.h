@@ -26,6 +26,7 @@
 #include "store/sqlite_auth_store.h"
 #include "store/sqlite_function_store.h"
 #include "store/sqlite_trigger_store.h"
+#include "store/sqlite_monitor_store.h"
 #include "store/statement.h"
 #include "store/store.h"
 
@@ -72,6 +73,7 @@ class SqliteStore final : public Store {
   TriggerStore& triggers() override { return *triggers_; }
   AuthStore& auth() override { return *auth_; }
   AuditLog& audit() override { return *audit_; }
+  MonitorStore& monitor() override { return *monitor_; }
 
   int schema_version() const override { return schema_version_; }
 
@@ -109,6 +111,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<SqliteTriggerStore> triggers_;
   std::unique_ptr<SqliteAuthStore> auth_;
   std::unique_ptr<SqliteAuditLog> audit_;
+  std::unique_ptr<SqliteMonitorStore> monitor_;
 };
 
 }  // namespace sluice::store

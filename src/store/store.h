@@ -29,6 +29,7 @@
 #include "store/auth_store.h"
 #include "store/function_store.h"
 #include "store/trigger_store.h"
+#include "store/monitor_store.h"
 
 namespace sluice {
 class Clock;
@@ -248,6 +249,10 @@ class Store {
   // thread-safe, like functions().
   virtual AuthStore& auth() = 0;
   virtual AuditLog& audit() = 0;
+
+  // The latest model checks and execution aggregates (monitor_store.h), in
+  // the same database. Owned by the Store; thread-safe, like functions().
+  virtual MonitorStore& monitor() = 0;
 };
 
 }  // namespace sluice::store

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/clock.h"
+#include "store/migrations.h"
 #include "store/store_test_util.h"
 
 namespace sluice::store {
@@ -25,7 +26,7 @@ TEST(StoreTest, OpenCreatesDatabaseAndLogsDirectory) {
   ASSERT_NE(store, nullptr);
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "state" / "sluice.db"));
   EXPECT_TRUE(std::filesystem::is_directory(dir.path() / "state" / "logs"));
-  EXPECT_EQ(store->schema_version(), 10);
+  EXPECT_EQ(store->schema_version(), static_cast<int>(SchemaMigrations().size()));
 }
 
 TEST(StoreTest, ExecutionRoundTripsEveryField) {

@@ -13,6 +13,7 @@
 
 #include "common/files.h"
 #include "common/hash.h"
+#include "drift_baseline.h"
 #include "ml/dataset.h"
 #include "ml/model_file.h"
 #include "ml/number_format.h"
@@ -324,6 +325,16 @@ Result<TrainOutcome> Train(const TrainConfig& config, const sluice::Clock& clock
                         clock.NowMillis()));
   SLUICE_RETURN_IF_ERROR(MakeParentDirs(config.model_file));
   SLUICE_RETURN_IF_ERROR(ml::SaveModel(config.model_file, model));
+  // The training distribution for drift monitoring, beside the model (the
+  // model file is as before, so its readers and predictions are unchanged).
+  SLUICE_ASSIGN_OR_RETURN(std::vector<int64_t> train_predictions,
+                          unaware.tree.Predict(unaware.train_columns));
+  SLUICE_ASSIGN_OR_RETURN(std::vector<int64_t> train_labels, IntColumn(train, kTargetColumn));
+  SLUICE_RETURN_IF_ERROR(sluice::WriteFileAtomic(
+      DriftBaselinePath(config.model_file),
+      MakeDriftBaseline(kUnawareFeatures, unaware.train_columns, train_predictions, train_labels)
+              .dump(2) +
+          "\n"));
 
   Json metrics = EvaluationJson(unaware.evaluation);
   metrics["baseline"] = EvaluationJson(baseline.evaluation);
