@@ -79,6 +79,9 @@ struct StepContext {
   store::FunctionStore* functions = nullptr;
   // Approval requests and decisions (HarnessApproval); null when not given.
   store::ApprovalStore* approvals = nullptr;
+  // Users and their e-mail addresses (the Email step's recipients); null
+  // when not given.
+  store::AuthStore* users = nullptr;
 
   // Resolves the expressions of a spec field. Errors name the field and its
   // file:line:col. A missing (null) field resolves to null / "".

@@ -5,7 +5,8 @@
 // `.harness/policysets/*.yaml`, `.harness/policies/*.rego` and the
 // deployment entities (entities.h): `.harness/services/*.yaml`,
 // `.harness/environments/*.yaml`, `.harness/infrastructures/*.yaml`, and
-// the user groups `.harness/usergroups/*.yaml` (entities.h). For a
+// the user groups `.harness/usergroups/*.yaml` (entities.h) and the SMTP
+// settings `.harness/smtp.yaml` (notifications.h). For a
 // project directory, loading also resolves every Deployment stage against
 // those entities (deployment.h), so unknown references are reported with
 // the rest.
@@ -22,9 +23,9 @@
 //       - identifier: accuracy_fairness   # .harness/policies/accuracy_fairness.rego
 //         severity: error                 # error (error and exit) | warning (warn and continue)
 // Policies are Rego files under .harness/policies/, named by their file stem;
-// the loader reads them as text (the policy module parses them). A single pipeline file can be loaded on
-// its own. Loading never stops at the first problem: every diagnostic found
-// is added to the list, and the entities that parsed are returned.
+// the loader reads them as text (the policy module parses them). A single pipeline file can be
+// loaded on its own. Loading never stops at the first problem: every diagnostic found is added to
+// the list, and the entities that parsed are returned.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -53,6 +54,8 @@ struct Project {
   std::vector<Environment> environments;
   std::vector<InfrastructureDefinition> infrastructures;
   std::vector<UserGroup> user_groups;
+  // .harness/smtp.yaml (notifications.h); none: mail goes to the local Maildir.
+  std::optional<SmtpConfig> smtp;
   // File text by the name used in SourceLocation::file, for printing diagnostics.
   std::map<std::string, std::string> sources;
 
