@@ -28,7 +28,8 @@ def main():
         ok = (isinstance(auth_data, LoginPassword)
               and auth_data.login.decode() == user
               and auth_data.password.decode() == password)
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd answers 535 itself on a failure.
+        return AuthResult(success=ok, handled=False)
 
     controller = Controller(Mailbox(maildir), hostname="127.0.0.1", port=int(port),
                             tls_context=context, require_starttls=True,
