@@ -58,7 +58,7 @@ TEST(ValidateTest, BrokenPipelineReportsEveryProblemWithItsLocation) {
       R"(.harness/pipelines/x.yaml:28:31: error: duplicate step identifier "a" (first used at .harness/pipelines/x.yaml:17:31); identifiers must be unique
                   identifier: a
                               ^
-.harness/pipelines/x.yaml:15:25: error: step type "Frobnicate" is not supported (supported: AWSECR, AquaTrivy, AwsLambdaDeploy, AwsLambdaRollback, AwsLambdaTrafficShift, BuildAndPushDockerRegistry, BuildAndPushECR, HarnessApproval, Plugin, Policy, Run, S3Upload, ShellScript, Wait)
+.harness/pipelines/x.yaml:15:25: error: step type "Frobnicate" is not supported (supported: AWSECR, AquaTrivy, AwsLambdaDeploy, AwsLambdaRollback, AwsLambdaTrafficShift, BuildAndPushDockerRegistry, BuildAndPushECR, Email, HarnessApproval, Plugin, Policy, Run, S3Upload, ShellScript, Wait)
                   type: Frobnicate
                         ^
 .harness/pipelines/x.yaml:24:31: error: invalid duration "10 parsecs": missing or unknown unit (use e.g. 30s, 10m, 1h30m, 1d)
@@ -142,14 +142,18 @@ TEST(ValidateTest, SamplePipelineHasOnlyTheKnownProblems) {
   EXPECT_EQ(warnings[1].line, 327);
   EXPECT_EQ(warnings[1].message,
             "unknown key \"caching\" in when (ignored; caching belongs in the stage spec)");
-  ASSERT_EQ(other_errors.size(), 2u) << r.err;
+  ASSERT_EQ(other_errors.size(), 3u) << r.err;
   // The Wait_for_ECR_Image_Scan step's command has an unclosed quote.
   EXPECT_EQ(other_errors[0].line, 43);
   EXPECT_EQ(other_errors[0].message.rfind("script does not parse (sh -n): ", 0), 0u)
       << other_errors[0].message;
-  EXPECT_EQ(other_errors[1].line, 211);
-  EXPECT_EQ(other_errors[1].message,
-            "no policy set \"Credit_Card_Approval_Policy_Set\" in .harness/policysets (the project has: none)");
+  // The Email step's `to` is still the placeholder YOUR_EMAIL.
+  EXPECT_EQ(other_errors[1].line, 343);
+  EXPECT_EQ(other_errors[1].message, "to: \"YOUR_EMAIL\" is not an e-mail address (name@domain)");
+  EXPECT_EQ(other_errors[2].line, 211);
+  EXPECT_EQ(other_errors[2].message,
+            "no policy set \"Credit_Card_Approval_Policy_Set\" in .harness/policysets (the project "
+            "has: none)");
 }
 
 }  // namespace

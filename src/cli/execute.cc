@@ -12,6 +12,7 @@
 #include "cli/signal_watcher.h"
 #include "common/cancellation.h"
 #include "engine/engine.h"
+#include "notify/notifier.h"
 #include "runner/process.h"
 
 namespace sluice::cli {
@@ -68,7 +69,10 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
   }
 
   runner::LocalProcessRunner processes;
-  engine::EngineDeps deps{**store, **secrets, processes, app.Steps(), project, DefaultClock(), &printer};
+  notify::ProjectNotifier notifier(project, **store, **secrets, DefaultClock(),
+                                   {.state_dir = app.StateDir()});
+  engine::EngineDeps deps{**store, **secrets,      processes, app.Steps(),
+                          project, DefaultClock(), &printer,  &notifier};
   engine::EngineOptions engine_options;
   engine_options.state_dir = app.StateDir();
   engine_options.sandbox = options.sandbox;

@@ -20,6 +20,7 @@
 #include "monitor/invocation_metrics.h"
 #include "net/http_server.h"
 #include "net/static_files.h"
+#include "notify/notifier.h"
 #include "runner/process.h"
 #include "serve/function_runtime.h"
 #include "server/api.h"
@@ -123,10 +124,21 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
                              DefaultClock(), auth_options);
 
   runner::LocalProcessRunner processes;
-  server::ExecutionQueue queue({**store, **secrets, steps, processes, DefaultClock()},
-                               {.state_dir = app.StateDir(),
-                                .max_parallel = flags.max_parallel,
-                                .sandbox = !flags.no_sandbox});
+  store::Store* store_ptr = *store;
+  const secrets::SecretStore* secrets_ptr = *secrets;
+  const fs::path state_dir = app.StateDir();
+  auto notifications =
+      [store_ptr, secrets_ptr,
+       state_dir](const pipeline::Project& p) -> std::unique_ptr<engine::ExecutionEventListener> {
+    return std::make_unique<notify::ProjectNotifier>(
+        p, *store_ptr, *secrets_ptr, DefaultClock(),
+        notify::NotifierOptions{.state_dir = state_dir});
+  };
+  server::ExecutionQueue queue(
+      {**store, **secrets, steps, processes, DefaultClock(), notifications},
+      {.state_dir = app.StateDir(),
+       .max_parallel = flags.max_parallel,
+       .sandbox = !flags.no_sandbox});
   std::vector<std::string> problems;
   auto resumed = queue.ResumeInterrupted("sluice server", &problems);
   if (!resumed.ok()) return Fail(resumed.status());

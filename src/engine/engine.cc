@@ -362,6 +362,10 @@ Result<NodeStatus> Engine::Run_::Run() {
   }
 
   if (pipeline_.timeout) deadline_ = deps_.clock.Steady() + *pipeline_.timeout;
+  const bool resuming = std::any_of(prior_.begin(), prior_.end(), [this](const auto& entry) {
+    return entry.second.execution_id == record_.id;
+  });
+  if (!resuming) Emit(EventType::kPipelineStart, "", NodeStatus::kRunning, PipelineLogPath(false));
 
   // Pipeline variables, resolved once at the start.
   NodeScope scope(doc_, ScopePosition{"", JsonPointer(), JsonPointer(), JsonPointer()}, secrets_);
@@ -373,6 +377,7 @@ Result<NodeStatus> Engine::Run_::Run() {
       record_.status = std::string(StatusName(NodeStatus::kErrored));
       record_.ended_ms = deps_.clock.NowMillis();
       SLUICE_RETURN_IF_ERROR(deps_.store.UpdateExecution(record_));
+      Emit(EventType::kPipelineEnd, "", NodeStatus::kErrored, PipelineLogPath(false));
       return NodeStatus::kErrored;
     }
     doc_.Set(JsonPointer("/pipeline/variables") / v.name, *value);
@@ -415,7 +420,31 @@ Result<NodeStatus> Engine::Run_::Run() {
     if (!failed.empty()) record_.failure_message = failed.front()->path + ": " + failed.front()->failure_message;
   }
   SLUICE_RETURN_IF_ERROR(deps_.store.UpdateExecution(record_));
+  Emit(EventType::kPipelineEnd, "", result, PipelineLogPath(true));
   return result;
+}
+
+void Engine::Run_::Emit(EventType type, const std::string& path, NodeStatus status,
+                        const std::string& log_path) {
+  if (deps_.events == nullptr || log_path.empty()) return;
+  std::optional<store::NodeRecord> node;
+  if (!path.empty()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    node = Node(path);
+  }
+  ExecutionEvent event{type, record_, pipeline_, std::move(node), status};
+  deps_.events->OnEvent(event, [this, &log_path](std::string_view line) { Log(log_path, line); });
+}
+
+std::string Engine::Run_::PipelineLogPath(bool last) const {
+  if (last) {
+    std::lock_guard<std::mutex> lock(ran_mu_);
+    if (!ran_stages_.empty()) return ran_stages_.back()->identifier;
+  }
+  if (pipeline_.stages.empty()) return "";
+  const pipeline::StageNode& first = pipeline_.stages.front();
+  if (first.kind == pipeline::StageNode::Kind::kStage) return first.stage.identifier;
+  return first.parallel.empty() ? "" : first.parallel.front().identifier;
 }
 
 // ---------------------------------------------------------------------------

@@ -32,6 +32,7 @@
 
 #include "common/cancellation.h"
 #include "common/clock.h"
+#include "engine/events.h"
 #include "engine/status.h"
 #include "engine/step.h"
 #include "pipeline/project.h"
@@ -70,6 +71,9 @@ struct EngineDeps {
   const pipeline::Project& project;
   const Clock& clock;
   ExecutionObserver* observer = nullptr;  // optional
+  // Told of pipeline, stage, step-failure and approval events (events.h);
+  // optional.
+  ExecutionEventListener* events = nullptr;
 };
 
 class Engine {

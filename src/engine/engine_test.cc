@@ -86,7 +86,8 @@ class EngineTest : public testing::Test {
     record_.status = "Running";
     EXPECT_TRUE(store_->CreateExecution(&record_).ok());
     runner::LocalProcessRunner processes;
-    EngineDeps deps{*store_, secrets_, processes, registry_, project_, DefaultClock(), nullptr};
+    EngineDeps deps{*store_,  secrets_,       processes, registry_,
+                    project_, DefaultClock(), nullptr,   events_};
     EngineOptions options;
     options.state_dir = dir_->path() / "state";
     Engine engine(deps, options);
@@ -112,6 +113,7 @@ class EngineTest : public testing::Test {
   secrets::InMemorySecretStore secrets_;
   StepRegistry registry_;
   FakeStep* fake_ = nullptr;
+  ExecutionEventListener* events_ = nullptr;
   pipeline::Project project_;
   pipeline::Pipeline pipeline_;
   store::ExecutionRecord record_;
@@ -302,6 +304,39 @@ TEST_F(EngineTest, AdoptedStepKeepsItsArtifacts) {
   EXPECT_EQ((*artifacts)[0].node_path, "a.one");
   EXPECT_EQ((*artifacts)[0].url, "file:///s/m.pkl");
   EXPECT_EQ((*artifacts)[0].execution_id, record_.id);
+}
+
+// Records "Type path Status" of every event and writes a line to its log.
+class RecordingListener final : public ExecutionEventListener {
+ public:
+  void OnEvent(const ExecutionEvent& event,
+               const std::function<void(std::string_view)>& log) override {
+    std::lock_guard<std::mutex> lock(mu);
+    seen.push_back(std::string(EventTypeName(event.type)) + " " +
+                   (event.node ? event.node->path : std::string("-")) + " " +
+                   std::string(StatusName(event.status)));
+    log("[test] heard " + std::string(EventTypeName(event.type)));
+  }
+  std::mutex mu;
+  std::vector<std::string> seen;
+};
+
+TEST_F(EngineTest, TellsTheListenerOfPipelineStageAndStepFailureEvents) {
+  RecordingListener listener;
+  events_ = &listener;
+  Run(Pipeline(CustomStage("a", Step("one")) + CustomStage("b", Step("two", "{fail: -1}")) +
+               CustomStage("c", Step("three"))));
+  EXPECT_EQ(listener.seen,
+            (std::vector<std::string>{"PipelineStart - Running", "StageStart a Running",
+                                      "StageEnd a Success", "StageStart b Running",
+                                      "StepFailed b.two Failed", "StageEnd b Failed",
+                                      "PipelineEnd - Failed"}));
+  auto first = store_->ReadLog(record_.id, "a");
+  ASSERT_TRUE(first.ok());
+  EXPECT_NE(first->find("[test] heard PipelineStart"), std::string::npos) << *first;
+  auto last = store_->ReadLog(record_.id, "b");
+  ASSERT_TRUE(last.ok());
+  EXPECT_NE(last->find("[test] heard PipelineEnd"), std::string::npos) << *last;
 }
 
 }  // namespace

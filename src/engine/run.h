@@ -113,6 +113,13 @@ class Engine::Run_ {
   // Every string inside `value` masked (test names, messages, artifact links...).
   nlohmann::json MaskJson(const nlohmann::json& value) const;
   bool Aborted() const { return cancel_.cancelled(); }
+  // Tells deps_.events (if any) of an event about `path` ("" for the
+  // pipeline); what it writes goes to `log_path`'s log.
+  void Emit(EventType type, const std::string& path, NodeStatus status,
+            const std::string& log_path);
+  // The node path pipeline events log to: the first stage, or the last one
+  // that ran.
+  std::string PipelineLogPath(bool last) const;
 
   Engine& e_;
   EngineDeps& deps_;
@@ -132,7 +139,7 @@ class Engine::Run_ {
   FinishedSet finished_stages_;
   std::atomic<bool> pipeline_rollback_{false};
   std::atomic<bool> parked_{false};  // a step waits for an approval
-  std::mutex ran_mu_;
+  mutable std::mutex ran_mu_;
   std::vector<const pipeline::Stage*> ran_stages_;  // guarded by ran_mu_; for PipelineRollback
 
   // Every planned node with its display order; constant once Run() starts.

@@ -68,17 +68,26 @@ NodeStatus Engine::Run_::RunStage(const pipeline::Stage& stage) {
   StageRun st{stage, {}, {}, {}, {}, {}, {}, {}, {}};
   st.strategies.push_back(&stage.failure_strategies);
   if (stage.timeout) st.deadline = deps_.clock.Steady() + *stage.timeout;
+  // A stage that waited for an approval is under way already: resuming it
+  // is no new start.
+  const bool restarting = [&] {
+    auto it = prior_.find(path);
+    return it != prior_.end() && it->second.execution_id == record_.id &&
+           it->second.status != StatusName(NodeStatus::kNotStarted);
+  }();
   SetStatus(path, NodeStatus::kRunning);
   SetDocStatus(ptr, NodeStatus::kRunning);
   {
     std::lock_guard<std::mutex> lock(ran_mu_);
     ran_stages_.push_back(&stage);
   }
+  if (!restarting) Emit(EventType::kStageStart, path, NodeStatus::kRunning, path);
 
   auto fail_stage = [&](const std::string& message) {
     SetStatus(path, NodeStatus::kErrored, message);
     SetDocStatus(ptr, NodeStatus::kErrored);
     MarkSubtree(path, NodeStatus::kSkipped);
+    Emit(EventType::kStageEnd, path, NodeStatus::kErrored, path);
     return NodeStatus::kErrored;
   };
 
@@ -167,6 +176,7 @@ NodeStatus Engine::Run_::RunStage(const pipeline::Stage& stage) {
   SetStatus(path, result, message, result == NodeStatus::kExpired ? pipeline::ErrorType::kTimeout
                                                                : pipeline::ErrorType::kUnknown);
   SetDocStatus(ptr, result);
+  Emit(EventType::kStageEnd, path, result, path);
   return result;
 }
 

@@ -250,6 +250,8 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
       SetDocStatus(ptr, NodeStatus::kApprovalWaiting);
       st.parked = true;
       parked_ = true;
+      if (waiting_since == 0)
+        Emit(EventType::kApprovalWaiting, path, NodeStatus::kApprovalWaiting, path);
       return NodeStatus::kApprovalWaiting;
     }
     if (outcome.status == NodeStatus::kSuccess) {
@@ -372,6 +374,8 @@ NodeStatus Engine::Run_::RunStep(StageRun& st, const pipeline::ExecutionNode& n,
   SetStatus(path, final, outcome.failure_message, outcome.failure_type);
   SetDocStatus(ptr, final);
   st.finished.Set(path, final);
+  if (IsNegative(final) && final != NodeStatus::kAborted)
+    Emit(EventType::kStepFailed, path, final, path);
   return final;
 }
 
@@ -468,7 +472,8 @@ StepOutcome Engine::Run_::ExecuteOnce(StageRun& st, const pipeline::ExecutionNod
                   [this] { return Published(); },
                   &deps_.store.functions(),
                   &deps_.store.approvals(),
-                  &deps_.store.monitor()};
+                  &deps_.store.monitor(),
+                  &deps_.store.auth()};
   StepOutcome outcome = type->Execute(ctx);
   SavePolicyEvaluation(path, attempt, std::move(outcome.policy_evaluation));
   SaveArtifacts(path, attempt, std::move(outcome.artifacts));

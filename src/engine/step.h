@@ -82,6 +82,9 @@ struct StepContext {
   // Where model checks keep their latest results (ModelStaleness,
   // ModelDrift); null when not given.
   store::MonitorStore* monitor = nullptr;
+  // Users and their e-mail addresses (the Email step's recipients); null
+  // when not given.
+  store::AuthStore* users = nullptr;
 
   // Resolves the expressions of a spec field. Errors name the field and its
   // file:line:col. A missing (null) field resolves to null / "".

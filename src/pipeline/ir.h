@@ -19,6 +19,7 @@
 
 #include "common/diagnostic.h"
 #include "common/duration.h"
+#include "pipeline/notifications.h"
 
 namespace sluice::pipeline {
 
@@ -161,6 +162,7 @@ struct Pipeline {
   bool allow_stage_executions = false;
   std::vector<std::string> delegate_selectors;
   std::vector<StageNode> stages;
+  std::vector<NotificationRule> notification_rules;  // notifications.h
 
   std::string file;  // path as loaded (relative to the project when inside it)
   YAML::Node root;   // the `pipeline:` mapping as parsed (after inputs were applied)

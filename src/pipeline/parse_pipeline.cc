@@ -1,6 +1,7 @@
 // The `pipeline:` root: its own fields, the stages list and the codebase
 // (harness-semantics §1.1, §1.7).
 #include <algorithm>
+#include <set>
 
 #include "pipeline/parse_internal.h"
 #include "pipeline/project.h"
@@ -185,6 +186,25 @@ void CheckCodebaseNeeded(const ParseContext& ctx, const Pipeline& p) {
 
 namespace {
 
+// Stages a notification rule's forStages names must exist.
+void CheckNotificationStages(const internal::ParseContext& ctx, const Pipeline& p) {
+  std::set<std::string> ids;
+  for (const StageNode& sn : p.stages) {
+    if (sn.kind == StageNode::Kind::kStage) ids.insert(sn.stage.identifier);
+    for (const Stage& s : sn.parallel) ids.insert(s.identifier);
+  }
+  for (const NotificationRule& r : p.notification_rules) {
+    for (const NotificationEvent& e : r.events) {
+      for (const std::string& s : e.for_stages) {
+        if (ids.count(s) == 0 && s.rfind("<+", 0) != 0) {
+          ctx.Error(e.location, "notification rule \"" + r.name + "\": forStages names stage \"" +
+                                    s + "\", which this pipeline does not have");
+        }
+      }
+    }
+  }
+}
+
 std::optional<Pipeline> ParsePipelineUnsorted(const YAML::Node& doc, const std::string& file,
                                               DiagnosticList* diags) {
   using namespace internal;  // NOLINT(google-build-using-namespace): this file is the parser's
@@ -246,11 +266,8 @@ std::optional<Pipeline> ParsePipelineUnsorted(const YAML::Node& doc, const std::
     p.allow_stage_executions =
         GetBool(ctx, FindField(fields, "allowStageExecutions")).value_or(false);
     p.delegate_selectors = GetStringList(ctx, FindField(fields, "delegateSelectors"));
-    if (const Field* n = FindField(fields, "notificationRules");
-        n != nullptr && !n->value.IsNull()) {
-      if (ExpectList(ctx, *n) && n->value.size() > 0) {
-        WarnNotSupported(ctx, *n, "no notifications are sent");
-      }
+    if (const Field* n = FindField(fields, "notificationRules")) {
+      p.notification_rules = ParseNotificationRules(n->value, file, ctx.diags());
     }
     if (const Field* f = FindField(fields, "flowControl")) {
       WarnNotSupported(ctx, *f, "barriers are not enforced");
@@ -264,6 +281,7 @@ std::optional<Pipeline> ParsePipelineUnsorted(const YAML::Node& doc, const std::
       ParseStages(ctx, *stages, &p);
     }
     CheckCodebaseNeeded(ctx, p);
+    CheckNotificationStages(ctx, p);
     if (!ok) return std::nullopt;
     return p;
   } catch (const YAML::Exception& e) {

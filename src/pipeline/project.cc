@@ -344,6 +344,18 @@ Result<Project> LoadProject(const fs::path& path, DiagnosticList* diags) {
   load_entities("environments", ParseEnvironment, project.environments);
   load_entities("infrastructures", ParseInfrastructureDefinition, project.infrastructures);
   load_entities("usergroups", ParseUserGroup, project.user_groups);
+  for (const char* smtp_file : {"smtp.yaml", "smtp.yml"}) {
+    if (!fs::is_regular_file(harness / smtp_file, ec)) continue;
+    const std::string name = relative(harness / smtp_file);
+    if (project.smtp) {
+      diags->Error({name, 0, 0}, "both .harness/smtp.yaml and .harness/smtp.yml exist: keep one");
+      continue;
+    }
+    auto text = ReadSource(harness / smtp_file, name, &project, diags);
+    if (!text) continue;
+    YAML::Node doc = internal::LoadYamlText(*text, name, diags);
+    if (doc.IsDefined()) project.smtp = ParseSmtpConfig(doc, name, diags);
+  }
   for (const fs::path& file : FilesWithExtension(harness / "policies", {".rego"})) {
     const std::string name = relative(file);
     auto text = ReadSource(file, name, &project, diags);

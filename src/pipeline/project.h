@@ -5,7 +5,8 @@
 // `.harness/policysets/*.yaml`, `.harness/policies/*.rego` and the
 // deployment entities (entities.h): `.harness/services/*.yaml`,
 // `.harness/environments/*.yaml`, `.harness/infrastructures/*.yaml`, and
-// the user groups `.harness/usergroups/*.yaml` (entities.h). For a
+// the user groups `.harness/usergroups/*.yaml` (entities.h) and the SMTP
+// settings `.harness/smtp.yaml` (notifications.h). For a
 // project directory, loading also resolves every Deployment stage against
 // those entities (deployment.h), so unknown references are reported with
 // the rest.
@@ -53,6 +54,8 @@ struct Project {
   std::vector<Environment> environments;
   std::vector<InfrastructureDefinition> infrastructures;
   std::vector<UserGroup> user_groups;
+  // .harness/smtp.yaml (notifications.h); none: mail goes to the local Maildir.
+  std::optional<SmtpConfig> smtp;
   // File text by the name used in SourceLocation::file, for printing diagnostics.
   std::map<std::string, std::string> sources;
 

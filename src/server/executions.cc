@@ -230,8 +230,10 @@ void ExecutionQueue::Work() {
 void ExecutionQueue::RunJob(Job& job, Cancellation& cancel) {
   store::ExecutionRecord& record = job.launch.record;
   Observer observer(*this, record.id);
+  std::unique_ptr<engine::ExecutionEventListener> events =
+      deps_.events ? deps_.events(job.launch.project) : nullptr;
   engine::EngineDeps deps{deps_.store,        deps_.secrets, deps_.processes, deps_.steps,
-                          job.launch.project, deps_.clock,   &observer};
+                          job.launch.project, deps_.clock,   &observer,       events.get()};
   engine::EngineOptions options;
   options.state_dir = options_.state_dir;
   options.sandbox = options_.sandbox;

@@ -39,6 +39,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -49,6 +50,7 @@
 
 #include "common/cancellation.h"
 #include "common/clock.h"
+#include "engine/events.h"
 #include "engine/step.h"
 #include "runner/process.h"
 #include "secrets/secret_store.h"
@@ -63,6 +65,9 @@ struct ExecutionQueueDeps {
   const engine::StepRegistry& steps;
   runner::ProcessRunner& processes;
   const Clock& clock;
+  // Makes the listener of one execution's events (notifications) for the
+  // project it runs from; empty: none.
+  std::function<std::unique_ptr<engine::ExecutionEventListener>(const pipeline::Project&)> events;
 };
 
 struct ExecutionQueueOptions {

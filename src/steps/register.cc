@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "steps/build_and_push_step.h"
+#include "steps/email_step.h"
 #include "steps/harness_approval_step.h"
 #include "steps/lambda_steps.h"
 #include "steps/model_drift_step.h"
@@ -29,6 +30,7 @@ void RegisterBuiltinSteps(engine::StepRegistry* registry) {
   registry->Register(std::make_unique<AwsLambdaDeployStep>());
   registry->Register(std::make_unique<AwsLambdaRollbackStep>());
   registry->Register(std::make_unique<AwsLambdaTrafficShiftStep>());
+  registry->Register(std::make_unique<EmailStep>());
   registry->Register(std::make_unique<HarnessApprovalStep>());
   registry->Register(std::make_unique<ModelDriftStep>());
   registry->Register(std::make_unique<ModelStalenessStep>());

@@ -76,6 +76,8 @@ class TestStepContext {
   engine::StepContext& ctx() { return *ctx_; }
   const pipeline::ExecutionNode& node() const { return node_; }
   const pipeline::Stage& stage() const { return stage_; }
+  // The project the step sees (user groups, SMTP settings...).
+  pipeline::Project& project() { return project_; }
 
   runner::RecordingSink log;
   secrets::Masker masker;
