@@ -21,9 +21,6 @@
 
 namespace sluice::triggers {
 
-// Lower-case hex HMAC-SHA256 of `body` with `secret` (64 characters).
-std::string HmacSha256Hex(std::string_view secret, std::string_view body);
-
 // "sha256=<hex>": the header value GitHub sends for `body`.
 std::string GithubSignatureHeader(std::string_view secret, std::string_view body);
 
