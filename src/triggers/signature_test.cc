@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "common/hash.h"
-
 #include "triggers/trigger_test_util.h"
 
 namespace sluice::triggers {
