@@ -171,14 +171,6 @@ void ApiServer::Handle(net::HttpRequest request, std::shared_ptr<net::Responder>
       responder->Send(ErrorResponse(503, "Unavailable", "the server is stopping"));
       return;
     }
-    if (open_streams_ >= options_.max_event_streams) {
-      responder->Send(
-          ErrorResponse(503, "Unavailable",
-                        std::to_string(open_streams_) +
-                            " live event streams are open, the most this server keeps; close some "
-                            "pages, or read the whole log with GET /api/executions/{id}/logs"));
-      return;
-    }
     tasks_.push_back([this, request = std::move(request), responder = std::move(responder)] {
       Serve(request, responder);
     });

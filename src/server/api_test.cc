@@ -586,6 +586,8 @@ TEST_F(OneStreamApiTest, EventStreamsBeyondTheLimitAreRefusedUntilOneCloses) {
     HttpReply refused = As("vic", "GET", "/api/executions/" + id + "/events");
     EXPECT_EQ(refused.status, 503) << refused.body;
     EXPECT_THAT(refused.json().value("message", ""), HasSubstr("/logs"));
+    // Only streams are limited: other requests are answered as ever.
+    EXPECT_EQ(As("vic", "GET", "/api/executions/" + id).status, 200);
   }
   ASSERT_TRUE(WaitFor([&] { return api_->open_streams() == 0; }));
   TestConnection again(port_);
