@@ -27,8 +27,9 @@ class TriggerServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     p_.WritePipeline(Pipeline("train",
-                              {CustomStage("Train", {ShellStep("fit", "echo training on "
-                                                                      "<+pipeline.variables.branch>")})},
+                              {CustomStage("Train", {ShellStep("fit",
+                                                               "echo training on "
+                                                               "<+pipeline.variables.branch>")})},
                               "variables:\n  - name: branch\n    type: String\n"
                               "    value: <+input>\n"),
                      "train.yaml");
@@ -63,9 +64,10 @@ class TriggerServerTest : public ::testing::Test {
           type: String
           value: <+trigger.branch>
 )");
-    ASSERT_EQ(p_.Sluice({"secret", "set", "hook_secret"}, {.stdin_text = std::string(kSecret) + "\n"})
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        p_.Sluice({"secret", "set", "hook_secret"}, {.stdin_text = std::string(kSecret) + "\n"})
+            .exit_code,
+        0);
     auto add = p_.Sluice({"user", "add", "vic", "--role", "viewer", "--password-stdin"},
                          {.stdin_text = "vic-password-12\n"});
     ASSERT_EQ(add.exit_code, 0) << add.err;
@@ -96,7 +98,8 @@ class TriggerServerTest : public ::testing::Test {
     return port;
   }
 
-  int Git(const fs::path& dir, const std::vector<std::string>& args, std::string* output = nullptr) {
+  int Git(const fs::path& dir, const std::vector<std::string>& args,
+          std::string* output = nullptr) {
     std::string command = "cd '" + dir.string() + "' && git -c user.name=Ada -c user.email=ada@x";
     for (const std::string& a : args) command += " '" + a + "'";
     command += " 2>&1";
@@ -109,7 +112,8 @@ class TriggerServerTest : public ::testing::Test {
     return WEXITSTATUS(status);
   }
   // Commits `path` in the work tree and pushes; what git printed.
-  std::string CommitAndPush(const fs::path& work, const std::string& path, const std::string& text) {
+  std::string CommitAndPush(const fs::path& work, const std::string& path,
+                            const std::string& text) {
     fs::create_directories((work / path).parent_path());
     std::ofstream(work / path) << text;
     EXPECT_EQ(Git(work, {"add", "-A"}), 0);
@@ -143,9 +147,8 @@ TEST_F(TriggerServerTest, APushThatChangesTheModelFiresAndOneThatChangesTheReadm
   std::string model = CommitAndPush(work, "model/train.py", "fit()\n");
   ASSERT_TRUE(WaitFor([&] { return Executions(port).size() == 1; })) << model;
   const std::string id = Executions(port)[0].value("id", "");
-  ASSERT_TRUE(WaitFor(
-      [&] { return Executions(port)[0].value("status", "") == "Success"; },
-      std::chrono::seconds(30)));
+  ASSERT_TRUE(WaitFor([&] { return Executions(port)[0].value("status", "") == "Success"; },
+                      std::chrono::seconds(30)));
   EXPECT_EQ(Executions(port)[0].value("triggerType", ""), "WEBHOOK");
   EXPECT_NE(Call(port, "GET", "/api/executions/" + id + "/logs?node=Train.fit", auth_)
                 .body.find("training on main"),

@@ -58,7 +58,7 @@ TEST(ValidateTest, BrokenPipelineReportsEveryProblemWithItsLocation) {
       R"(.harness/pipelines/x.yaml:28:31: error: duplicate step identifier "a" (first used at .harness/pipelines/x.yaml:17:31); identifiers must be unique
                   identifier: a
                               ^
-.harness/pipelines/x.yaml:15:25: error: step type "Frobnicate" is not supported (supported: AWSECR, AquaTrivy, AwsLambdaDeploy, AwsLambdaRollback, AwsLambdaTrafficShift, BuildAndPushDockerRegistry, BuildAndPushECR, Email, HarnessApproval, Plugin, Policy, Run, S3Upload, ShellScript, Wait)
+.harness/pipelines/x.yaml:15:25: error: step type "Frobnicate" is not supported (supported: AWSECR, AquaTrivy, AwsLambdaDeploy, AwsLambdaRollback, AwsLambdaTrafficShift, BuildAndPushDockerRegistry, BuildAndPushECR, Email, HarnessApproval, ModelDrift, ModelStaleness, Plugin, Policy, Run, S3Upload, ShellScript, Wait)
                   type: Frobnicate
                         ^
 .harness/pipelines/x.yaml:24:31: error: invalid duration "10 parsecs": missing or unknown unit (use e.g. 30s, 10m, 1h30m, 1d)

@@ -27,8 +27,8 @@
 #include "server/auth.h"
 #include "server/executions.h"
 #include "server/launch.h"
-#include "server/scheduler.h"
 #include "server/openapi.h"
+#include "server/scheduler.h"
 
 namespace sluice::cli {
 namespace {

@@ -23,9 +23,9 @@
 //       - identifier: accuracy_fairness   # .harness/policies/accuracy_fairness.rego
 //         severity: error                 # error (error and exit) | warning (warn and continue)
 // Policies are Rego files under .harness/policies/, named by their file stem;
-// the loader reads them as text (the policy module parses them). A single pipeline file can be loaded on
-// its own. Loading never stops at the first problem: every diagnostic found
-// is added to the list, and the entities that parsed are returned.
+// the loader reads them as text (the policy module parses them). A single pipeline file can be
+// loaded on its own. Loading never stops at the first problem: every diagnostic found is added to
+// the list, and the entities that parsed are returned.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -24,7 +24,8 @@ Json EvaluationJson(const store::TriggerEvaluationRecord& e) {
 
 net::HttpResponse ApiServer::Webhook(Call& call) {
   TriggerDeps deps{deps_.store, deps_.executions, deps_.clock, deps_.secrets, deps_.load_project};
-  WebhookAnswer answer = HandleWebhook(deps, call.request, call.route->path == "/api/webhooks/github");
+  WebhookAnswer answer =
+      HandleWebhook(deps, call.request, call.route->path == "/api/webhooks/github");
   return net::HttpResponse::Json(answer.status, answer.body.dump());
 }
 
@@ -35,9 +36,9 @@ net::HttpResponse ApiServer::ListTriggers(Call&) {
   std::vector<triggers::Trigger> loaded = triggers::LoadTriggers(&*project, &diags);
   Json list = Json::array();
   for (const triggers::Trigger& t : loaded) {
-    Json one{{"identifier", t.identifier}, {"name", t.name},
+    Json one{{"identifier", t.identifier},        {"name", t.name},
              {"pipeline", t.pipeline_identifier}, {"enabled", t.enabled},
-             {"source", t.SourceSummary()}, {"file", t.file}};
+             {"source", t.SourceSummary()},       {"file", t.file}};
     if (auto schedule = deps_.store.triggers().GetSchedule(t.identifier); schedule.ok()) {
       one["schedule"] = Json{{"lastFireMs", schedule->last_fire_ms},
                              {"nextFireMs", schedule->next_fire_ms},
@@ -66,9 +67,12 @@ net::HttpResponse ApiServer::ListDeliveries(Call& call) {
   if (!deliveries.ok()) return ErrorResponse(deliveries.status());
   Json list = Json::array();
   for (const store::DeliveryRecord& d : *deliveries) {
-    Json one{{"delivery", d.delivery_id},     {"receivedMs", d.received_ms},
-             {"source", d.source},            {"event", d.event_type},
-             {"payloadSize", d.payload_size}, {"signature", d.signature_status},
+    Json one{{"delivery", d.delivery_id},
+             {"receivedMs", d.received_ms},
+             {"source", d.source},
+             {"event", d.event_type},
+             {"payloadSize", d.payload_size},
+             {"signature", d.signature_status},
              {"error", d.error}};
     Json evaluations = Json::array();
     if (auto e = deps_.store.triggers().EvaluationsOf(d.delivery_id); e.ok()) {

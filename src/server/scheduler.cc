@@ -116,8 +116,8 @@ std::vector<std::string> Scheduler::RunDue() {
       } else {
         state.next_fire_ms = 0;
         state.last_error = next.status().message();
-        log_("scheduler: trigger " + t.identifier + " has no next fire time: " +
-             next.status().message());
+        log_("scheduler: trigger " + t.identifier +
+             " has no next fire time: " + next.status().message());
       }
       state.updated_ms = now_ms;
       if (Status s = states.PutSchedule(state); !s.ok()) {

@@ -26,9 +26,8 @@ triggers::Headers HeadersOf(const net::HttpRequest& request) {
 nlohmann::json ConditionsJson(const triggers::TriggerEvaluation& evaluation) {
   nlohmann::json list = nlohmann::json::array();
   for (const triggers::ConditionResult& c : evaluation.conditions) {
-    nlohmann::json one = {{"kind", c.kind},         {"key", c.key},
-                          {"operator", c.op},       {"expected", c.expected},
-                          {"actual", c.actual},     {"matched", c.matched}};
+    nlohmann::json one = {{"kind", c.kind},         {"key", c.key},       {"operator", c.op},
+                          {"expected", c.expected}, {"actual", c.actual}, {"matched", c.matched}};
     if (!c.error.empty()) one["error"] = c.error;
     if (!c.matched_item.empty()) one["matchedItem"] = c.matched_item;
     list.push_back(std::move(one));
@@ -62,7 +61,8 @@ Result<std::string> StartTriggeredRun(TriggerDeps& deps, const pipeline::Project
   launch.record.trigger_type = trigger_type;
   SLUICE_RETURN_IF_ERROR(deps.store.UpdateExecution(launch.record));
   const std::string id = launch.record.id;
-  SLUICE_RETURN_IF_ERROR(deps.executions.Submit(std::move(launch), "trigger:" + trigger.identifier));
+  SLUICE_RETURN_IF_ERROR(
+      deps.executions.Submit(std::move(launch), "trigger:" + trigger.identifier));
   return id;
 }
 
@@ -115,8 +115,9 @@ WebhookAnswer HandleWebhook(TriggerDeps& deps, const net::HttpRequest& request, 
   options.check_signature = [&](const triggers::Trigger& t) -> Status {
     signature_required = true;
     Status s = deps.secrets == nullptr
-                   ? Status::FailedPrecondition("this server has no secret store to check "
-                                                "signatures with")
+                   ? Status::FailedPrecondition(
+                         "this server has no secret store to check "
+                         "signatures with")
                    : triggers::VerifyTriggerSignature(t, *event, request.body, *deps.secrets);
     if (!checked) first_check = s;
     checked = true;
@@ -153,7 +154,8 @@ WebhookAnswer HandleWebhook(TriggerDeps& deps, const net::HttpRequest& request, 
              {"pipeline", e.pipeline_id},
              {"fired", e.fired},
              {"reason", e.reason}};
-    const bool signature_failed = !e.conditions.empty() && e.conditions.back().kind == "signature" &&
+    const bool signature_failed = !e.conditions.empty() &&
+                                  e.conditions.back().kind == "signature" &&
                                   !e.conditions.back().matched;
     if (!signature_failed) refused_by_signature = false;
     if (e.fired) {
@@ -166,10 +168,13 @@ WebhookAnswer HandleWebhook(TriggerDeps& deps, const net::HttpRequest& request, 
         for (const triggers::Trigger& candidate : loaded) {
           if (candidate.identifier == e.trigger_id) t = &candidate;
         }
-        auto started = t == nullptr ? Result<std::string>(Status::NotFound("trigger vanished"))
-                                    : StartTriggeredRun(deps, *project, *t, *d.inputs, trigger_type);
-        if (started.ok()) execution = *started;
-        else error = started.status().message();
+        auto started = t == nullptr
+                           ? Result<std::string>(Status::NotFound("trigger vanished"))
+                           : StartTriggeredRun(deps, *project, *t, *d.inputs, trigger_type);
+        if (started.ok())
+          execution = *started;
+        else
+          error = started.status().message();
       }
       (void)deps.store.triggers().SetEvaluationOutcome(record.id, execution, error);
       if (!execution.empty()) one["execution"] = execution;
@@ -182,7 +187,8 @@ WebhookAnswer HandleWebhook(TriggerDeps& deps, const net::HttpRequest& request, 
                        "the delivery's X-Hub-Signature-256 is " + delivery.signature_status +
                            " for every trigger it could fire: " + first_check.message())};
   }
-  return {202, Json{{"delivery", delivery_id}, {"event", event->TypeName()}, {"triggers", results}}};
+  return {202,
+          Json{{"delivery", delivery_id}, {"event", event->TypeName()}, {"triggers", results}}};
 }
 
 }  // namespace sluice::server

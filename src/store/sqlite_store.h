@@ -25,8 +25,8 @@
 #include "store/sqlite_approval_store.h"
 #include "store/sqlite_auth_store.h"
 #include "store/sqlite_function_store.h"
-#include "store/sqlite_trigger_store.h"
 #include "store/sqlite_monitor_store.h"
+#include "store/sqlite_trigger_store.h"
 #include "store/statement.h"
 #include "store/store.h"
 

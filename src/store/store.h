@@ -28,8 +28,8 @@
 #include "store/audit_log.h"
 #include "store/auth_store.h"
 #include "store/function_store.h"
-#include "store/trigger_store.h"
 #include "store/monitor_store.h"
+#include "store/trigger_store.h"
 
 namespace sluice {
 class Clock;
