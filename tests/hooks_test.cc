@@ -21,33 +21,19 @@ class HooksTest : public ::testing::Test {
  protected:
   void SetUp() override {
     bare_ = p_.scratch() / "models.git";
-    ASSERT_EQ(Git(p_.scratch(), {"init", "-q", "--bare", "-b", "main", bare_.string()}), 0);
-    ASSERT_EQ(Git(p_.scratch(), {"clone", "-q", bare_.string(), "work"}), 0);
+    ASSERT_EQ(GitIn(p_.scratch(), {"init", "-q", "--bare", "-b", "main", bare_.string()}), 0);
+    ASSERT_EQ(GitIn(p_.scratch(), {"clone", "-q", bare_.string(), "work"}), 0);
     work_ = p_.scratch() / "work";
   }
   void TearDown() override {
     if (http_) http_->Stop();
   }
 
-  // `git ARGS` in `dir` as a test author; its exit code.
-  int Git(const fs::path& dir, const std::vector<std::string>& args,
-          std::string* output = nullptr) {
-    std::string command = "cd '" + dir.string() + "' && git -c user.name=Ada -c user.email=ada@x";
-    for (const std::string& a : args) command += " '" + a + "'";
-    command += " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string out;
-    char buffer[4096];
-    while (fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
-    int status = pclose(pipe);
-    if (output != nullptr) *output = out;
-    return WEXITSTATUS(status);
-  }
   void CommitFile(const std::string& path, const std::string& text, const std::string& message) {
     fs::create_directories((work_ / path).parent_path());
     std::ofstream(work_ / path) << text;
-    ASSERT_EQ(Git(work_, {"add", "-A"}), 0);
-    ASSERT_EQ(Git(work_, {"commit", "-q", "-m", message}), 0);
+    ASSERT_EQ(GitIn(work_, {"add", "-A"}), 0);
+    ASSERT_EQ(GitIn(work_, {"commit", "-q", "-m", message}), 0);
   }
 
   // A receiver on a free loopback port; returns its webhook URL.
@@ -88,7 +74,7 @@ TEST_F(HooksTest, APushIsSentAsASignedGitHubPushEvent) {
 
   CommitFile("model/train.py", "fit()\n", "Train the model");
   std::string pushed;
-  ASSERT_EQ(Git(work_, {"push", "-q", "origin", "main"}, &pushed), 0) << pushed;
+  ASSERT_EQ(GitIn(work_, {"push", "-q", "origin", "main"}, &pushed), 0) << pushed;
   EXPECT_NE(pushed.find("refs/heads/main (1 commit) sent to " + url), std::string::npos) << pushed;
 
   std::lock_guard<std::mutex> lock(mu_);
@@ -124,9 +110,9 @@ TEST_F(HooksTest, WithNoServerRunningThePushGoesThroughAndSaysWhy) {
   ASSERT_EQ(p_.Sluice({"hooks", "install", bare_.string()}).exit_code, 0);
   CommitFile("README.md", "hi\n", "Readme");
   std::string pushed;
-  ASSERT_EQ(Git(work_, {"push", "-q", "origin", "main"}, &pushed), 0) << pushed;
+  ASSERT_EQ(GitIn(work_, {"push", "-q", "origin", "main"}, &pushed), 0) << pushed;
   EXPECT_NE(pushed.find("no sluice server runs for"), std::string::npos) << pushed;
-  EXPECT_EQ(Git(bare_, {"rev-parse", "--verify", "-q", "main"}), 0) << "the push landed";
+  EXPECT_EQ(GitIn(bare_, {"rev-parse", "--verify", "-q", "main"}), 0) << "the push landed";
 }
 
 TEST_F(HooksTest, NotARepositoryOrAMissingSecretIsAUsageError) {

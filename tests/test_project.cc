@@ -12,6 +12,8 @@
 #include <random>
 #include <thread>
 
+#include "oci/test_tools.h"
+
 extern char** environ;
 
 namespace sluice::testing {
@@ -350,6 +352,16 @@ size_t Count(const std::string& haystack, const std::string& needle) {
        pos = haystack.find(needle, pos + 1))
     ++n;
   return n;
+}
+
+int GitIn(const std::filesystem::path& dir, const std::vector<std::string>& args,
+          std::string* output) {
+  std::vector<std::string> argv = {"git",           "-C", dir.string(),      "-c",
+                                   "user.name=Ada", "-c", "user.email=ada@x"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  oci::testing::ToolRun run = oci::testing::RunTool(argv);
+  if (output != nullptr) *output = run.output;
+  return run.exit_code;
 }
 
 RunOptions WithMasterKey(std::optional<std::string> stdin_text) {

@@ -163,6 +163,11 @@ std::vector<pid_t> ReapMarker(const std::string& marker,
 bool WaitFor(const std::function<bool()>& predicate,
              std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+// `git -C DIR ARGS...` as a test author (user.name Ada); its exit code, and
+// what it printed (stdout and stderr) in `output` when given.
+int GitIn(const std::filesystem::path& dir, const std::vector<std::string>& args,
+          std::string* output = nullptr);
+
 // Number of times `needle` occurs in `haystack`.
 size_t Count(const std::string& haystack, const std::string& needle);
 

@@ -98,28 +98,15 @@ class TriggerServerTest : public ::testing::Test {
     return port;
   }
 
-  int Git(const fs::path& dir, const std::vector<std::string>& args,
-          std::string* output = nullptr) {
-    std::string command = "cd '" + dir.string() + "' && git -c user.name=Ada -c user.email=ada@x";
-    for (const std::string& a : args) command += " '" + a + "'";
-    command += " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string out;
-    char buffer[4096];
-    while (fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
-    int status = pclose(pipe);
-    if (output != nullptr) *output = out;
-    return WEXITSTATUS(status);
-  }
   // Commits `path` in the work tree and pushes; what git printed.
   std::string CommitAndPush(const fs::path& work, const std::string& path,
                             const std::string& text) {
     fs::create_directories((work / path).parent_path());
     std::ofstream(work / path) << text;
-    EXPECT_EQ(Git(work, {"add", "-A"}), 0);
-    EXPECT_EQ(Git(work, {"commit", "-q", "-m", "change " + path}), 0);
+    EXPECT_EQ(GitIn(work, {"add", "-A"}), 0);
+    EXPECT_EQ(GitIn(work, {"commit", "-q", "-m", "change " + path}), 0);
     std::string out;
-    EXPECT_EQ(Git(work, {"push", "-q", "origin", "main"}, &out), 0) << out;
+    EXPECT_EQ(GitIn(work, {"push", "-q", "origin", "main"}, &out), 0) << out;
     return out;
   }
 
@@ -134,8 +121,8 @@ class TriggerServerTest : public ::testing::Test {
 
 TEST_F(TriggerServerTest, APushThatChangesTheModelFiresAndOneThatChangesTheReadmeDoesNot) {
   const fs::path bare = p_.scratch() / "models.git";
-  ASSERT_EQ(Git(p_.scratch(), {"init", "-q", "--bare", "-b", "main", bare.string()}), 0);
-  ASSERT_EQ(Git(p_.scratch(), {"clone", "-q", bare.string(), "work"}), 0);
+  ASSERT_EQ(GitIn(p_.scratch(), {"init", "-q", "--bare", "-b", "main", bare.string()}), 0);
+  ASSERT_EQ(GitIn(p_.scratch(), {"clone", "-q", bare.string(), "work"}), 0);
   const fs::path work = p_.scratch() / "work";
   ASSERT_EQ(p_.Sluice({"hooks", "install", bare.string(), "--secret", "hook_secret"}).exit_code, 0);
   uint16_t port = StartServer();

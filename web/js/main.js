@@ -50,20 +50,22 @@ function currentRoute() {
   return { path, query: new URLSearchParams(search) };
 }
 
-export function navigate(path, query = {}) {
+// "#/executions?status=Failed" from the parts of `query` that are set.
+function hashFor(path, query) {
   const search = new URLSearchParams(
     Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ''),
   ).toString();
-  location.hash = `#${path}${search ? `?${search}` : ''}`;
+  return `#${path}${search ? `?${search}` : ''}`;
+}
+
+export function navigate(path, query = {}) {
+  location.hash = hashFor(path, query);
 }
 
 // Changes the address without showing the view again (a tab or a filter
 // the view already applied).
 export function remember(path, query = {}) {
-  const search = new URLSearchParams(
-    Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ''),
-  ).toString();
-  history.replaceState(null, '', `#${path}${search ? `?${search}` : ''}`);
+  history.replaceState(null, '', hashFor(path, query));
 }
 
 function header() {
