@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/files.h"
+#include "notify/delivery.h"
 #include "notify/event_text.h"
 #include "notify/recipients.h"
 
@@ -29,24 +30,6 @@ std::string Matches(const pipeline::NotificationRule& rule, const engine::Execut
     return names.front();
   }
   return "";
-}
-
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
-
-// `<+secrets.getValue("id")>` as a whole URL names a secret.
-Result<std::string> ResolveUrl(const std::string& url, const SecretLookup& secrets) {
-  const std::string prefix = "<+secrets.getValue(\"";
-  if (url.rfind(prefix, 0) != 0) return url;
-  size_t end = url.find("\")>", prefix.size());
-  if (end == std::string::npos || end + 3 != url.size() || !secrets) {
-    return Status::InvalidArgument(
-        "webhookUrl: only a URL or <+secrets.getValue(\"id\")> is understood");
-  }
-  return secrets(url.substr(prefix.size(), end - prefix.size()));
 }
 
 NotifierOptions WithSecrets(NotifierOptions options, const secrets::SecretStore& secrets) {
@@ -82,25 +65,6 @@ std::string Notifier::ExecutionUrl(const std::string& id) const {
   return base + "/#/executions/" + id;
 }
 
-void Notifier::SendEmail(const std::string& what, const std::vector<std::string>& to,
-                         const std::string& subject, const std::string& body,
-                         const std::function<void(std::string_view)>& log) const {
-  MailMessage m;
-  m.from_address = mailer_.from_address();
-  m.from_name = mailer_.from_name();
-  m.to = to;
-  m.subject = subject;
-  m.body = body;
-  m.date_ms = clock_.NowMillis();
-  Result<std::string> sent = mailer_.Send(m);
-  if (!sent.ok()) {
-    log("[sluice] warning: " + what + ": e-mail to " + Joined(to) +
-        " not sent: " + sent.status().message());
-    return;
-  }
-  log("[sluice] notify: " + what + ": e-mailed " + Joined(to) + " (" + *sent + ")");
-}
-
 void Notifier::OnEvent(const engine::ExecutionEvent& event,
                        const std::function<void(std::string_view)>& log) {
   const std::vector<std::string> names = RuleEventsOf(event);
@@ -113,17 +77,23 @@ void Notifier::OnEvent(const engine::ExecutionEvent& event,
   const EventText text =
       DescribeEvent(event, clock_.NowMillis(), url, approval ? &*approval : nullptr);
 
+  const DeliveryContext context{project_, &store_.auth(), mailer_, clock_, options_.secrets,
+                                options_.webhook};
+
   // The approvers hear of a request whatever the rules say.
   if (approval) {
     std::vector<std::string> problems;
-    std::vector<std::string> to =
+    pipeline::NotificationMethod approvers;
+    approvers.type = "Email";
+    approvers.recipients =
         GroupAddresses(project_, &store_.auth(), approval->user_groups, &problems);
     for (const std::string& p : problems) log("[sluice] warning: approval notification: " + p);
-    if (to.empty()) {
+    if (approvers.recipients.empty()) {
       log("[sluice] warning: approval notification: the approvers' groups have no e-mail "
           "addresses; nobody was told");
     } else {
-      SendEmail("approval request to the approvers", to, text.subject, text.body, log);
+      (void)Deliver(approvers, {"approval request to the approvers", text.subject, text.body, {}},
+                    context, log);
     }
   }
 
@@ -131,37 +101,9 @@ void Notifier::OnEvent(const engine::ExecutionEvent& event,
     if (!rule.enabled) continue;
     const std::string matched = Matches(rule, event, names);
     if (matched.empty()) continue;
-    const std::string what = "notification \"" + rule.name + "\" (" + matched + ")";
-    if (rule.method == "Email") {
-      std::vector<std::string> problems;
-      std::vector<std::string> to =
-          GroupAddresses(project_, &store_.auth(), rule.user_groups, &problems);
-      for (const std::string& r : rule.recipients) {
-        if (std::none_of(to.begin(), to.end(), [&](const auto& a) { return a == r; }))
-          to.push_back(r);
-      }
-      for (const std::string& p : problems) log("[sluice] warning: " + what + ": " + p);
-      if (to.empty()) {
-        log("[sluice] warning: " + what + ": no recipients");
-        continue;
-      }
-      SendEmail(what, to, text.subject, text.body, log);
-    } else if (rule.method == "Slack" || rule.method == "Webhook") {
-      Result<std::string> target = ResolveUrl(rule.webhook_url, options_.secrets);
-      if (!target.ok()) {
-        log("[sluice] warning: " + what + ": " + target.status().message());
-        continue;
-      }
-      nlohmann::json payload = rule.method == "Slack"
-                                   ? nlohmann::json{{"text", text.subject + "\n" + text.body}}
-                                   : WebhookPayload(event, matched, text, url);
-      Status posted = PostWebhook(*target, rule.headers, payload.dump(), options_.webhook);
-      if (!posted.ok()) {
-        log("[sluice] warning: " + what + " not sent: " + posted.message());
-      } else {
-        log("[sluice] notify: " + what + ": posted to " + RedactedUrl(*target));
-      }
-    }
+    const Notification n{"notification \"" + rule.name + "\" (" + matched + ")", text.subject,
+                         text.body, WebhookPayload(event, matched, text, url)};
+    (void)Deliver(rule.method, n, context, log);
   }
 }
 

@@ -64,9 +64,6 @@ class Notifier final : public engine::ExecutionEventListener {
 
  private:
   std::string ExecutionUrl(const std::string& id) const;
-  void SendEmail(const std::string& what, const std::vector<std::string>& to,
-                 const std::string& subject, const std::string& body,
-                 const std::function<void(std::string_view)>& log) const;
 
   const pipeline::Project& project_;
   store::Store& store_;

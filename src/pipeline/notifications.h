@@ -60,16 +60,23 @@ struct NotificationEvent {
   SourceLocation location;
 };
 
+// How a notification is sent: a `notificationMethod:` mapping, shared by
+// notification rules and alert rules (alerts.h).
+struct NotificationMethod {
+  std::string type;                      // Email | Webhook | Slack (others: unusable)
+  std::vector<std::string> user_groups;  // as written (`account.` prefixes kept)
+  std::vector<std::string> recipients;   // e-mail addresses
+  std::string webhook_url;
+  std::map<std::string, std::string> headers;
+  SourceLocation location;
+};
+
 struct NotificationRule {
   std::string name;
   std::string identifier;
   bool enabled = true;
   std::vector<NotificationEvent> events;
-  std::string method;                    // Email | Webhook | Slack (others: unusable)
-  std::vector<std::string> user_groups;  // as written (`account.` prefixes kept)
-  std::vector<std::string> recipients;   // e-mail addresses
-  std::string webhook_url;
-  std::map<std::string, std::string> headers;
+  NotificationMethod method;
   SourceLocation location;
 };
 
@@ -100,6 +107,13 @@ const std::vector<std::string>& NotificationEventTypes();
 std::vector<NotificationRule> ParseNotificationRules(const YAML::Node& list,
                                                      const std::string& file,
                                                      DiagnosticList* diags);
+
+// A `notificationMethod:` value (the mapping {type, spec}), with
+// diagnostics for an unknown type and missing recipients or URL. nullopt
+// when it has no type.
+std::optional<NotificationMethod> ParseNotificationMethod(const YAML::Node& method,
+                                                          const std::string& file,
+                                                          DiagnosticList* diags);
 
 // One `smtp:` document (.harness/smtp.yaml). nullopt when unusable.
 std::optional<SmtpConfig> ParseSmtpConfig(const YAML::Node& doc, const std::string& file,

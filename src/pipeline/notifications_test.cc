@@ -40,14 +40,14 @@ TEST(NotificationRulesTest, ParsesEmailWebhookAndSlackRules) {
   EXPECT_EQ(diags.items().size(), 0u) << Messages(diags);
   ASSERT_EQ(rules.size(), 2u);
   EXPECT_EQ(rules[0].identifier, "failures");
-  EXPECT_EQ(rules[0].method, "Email");
+  EXPECT_EQ(rules[0].method.type, "Email");
   ASSERT_EQ(rules[0].events.size(), 2u);
   EXPECT_EQ(rules[0].events[1].for_stages, std::vector<std::string>{"Train"});
-  EXPECT_EQ(rules[0].user_groups, std::vector<std::string>{"account.ml_team"});
-  EXPECT_EQ(rules[0].recipients, std::vector<std::string>{"ops@example.com"});
+  EXPECT_EQ(rules[0].method.user_groups, std::vector<std::string>{"account.ml_team"});
+  EXPECT_EQ(rules[0].method.recipients, std::vector<std::string>{"ops@example.com"});
   EXPECT_FALSE(rules[1].enabled);
   EXPECT_EQ(rules[1].identifier, "Chat");
-  EXPECT_EQ(rules[1].headers.at("X-Token"), "abc");
+  EXPECT_EQ(rules[1].method.headers.at("X-Token"), "abc");
 }
 
 TEST(NotificationRulesTest, ReportsUnknownEventsAndMissingTargets) {

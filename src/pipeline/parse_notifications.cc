@@ -79,6 +79,49 @@ std::map<std::string, std::string> ParseHeaders(const ParseContext& ctx, const F
   return headers;
 }
 
+// A `notificationMethod:` mapping.
+std::optional<NotificationMethod> ParseMethod(const ParseContext& ctx, const YAML::Node& method) {
+  NotificationMethod m;
+  auto mfields = Fields(method);
+  internal::WarnUnknownKeys(ctx, mfields, {"type", "spec"}, "notificationMethod");
+  auto type = internal::RequireString(ctx, mfields, "type", "notificationMethod", method);
+  if (!type) return std::nullopt;
+  m.type = *type;
+  m.location = ctx.At(method);
+  const SourceLocation type_at = ctx.At(*FindField(mfields, "type"));
+  const Field* spec = FindField(mfields, "spec");
+  std::vector<Field> sfields = spec != nullptr ? Fields(spec->value) : std::vector<Field>{};
+  if (m.type == "Email") {
+    internal::WarnUnknownKeys(ctx, sfields, {"userGroups", "recipients"},
+                              "Email notification spec");
+    m.user_groups = internal::GetStringList(ctx, FindField(sfields, "userGroups"));
+    m.recipients = internal::GetStringList(ctx, FindField(sfields, "recipients"));
+    if (m.user_groups.empty() && m.recipients.empty()) {
+      ctx.Error(type_at,
+                "an Email notification needs spec.recipients (addresses) or "
+                "spec.userGroups (.harness/usergroups)");
+    }
+  } else if (m.type == "Webhook" || m.type == "Slack") {
+    internal::WarnUnknownKeys(ctx, sfields, {"webhookUrl", "headers", "userGroups"},
+                              m.type + " notification spec");
+    m.webhook_url = internal::GetString(ctx, FindField(sfields, "webhookUrl")).value_or("");
+    m.user_groups = internal::GetStringList(ctx, FindField(sfields, "userGroups"));
+    if (const Field* h = FindField(sfields, "headers")) m.headers = ParseHeaders(ctx, *h);
+    if (m.webhook_url.empty()) {
+      ctx.Error(type_at, "a " + m.type + " notification needs spec.webhookUrl");
+    } else if (m.webhook_url.rfind("http://", 0) != 0 && m.webhook_url.rfind("https://", 0) != 0 &&
+               m.webhook_url.rfind("<+", 0) != 0) {
+      ctx.Error(ctx.At(*FindField(sfields, "webhookUrl")),
+                "webhookUrl must be an http:// or https:// URL");
+    }
+  } else {
+    ctx.Warning(type_at, "notification method \"" + m.type +
+                             "\" is not supported (Email, Webhook and Slack are); this rule "
+                             "sends nothing");
+  }
+  return m;
+}
+
 std::optional<NotificationRule> ParseRule(const ParseContext& ctx, const YAML::Node& item) {
   if (!item.IsMap()) {
     ctx.Error(ctx.At(item),
@@ -109,42 +152,9 @@ std::optional<NotificationRule> ParseRule(const ParseContext& ctx, const YAML::N
                   "\" needs notificationMethod: {type: Email | Webhook | Slack, spec: {...}}");
     return std::nullopt;
   }
-  auto mfields = Fields(method->value);
-  internal::WarnUnknownKeys(ctx, mfields, {"type", "spec"}, "notificationMethod");
-  auto type = internal::RequireString(ctx, mfields, "type", "notificationMethod", method->value);
-  if (!type) return std::nullopt;
-  r.method = *type;
-  const SourceLocation type_at = ctx.At(*FindField(mfields, "type"));
-  const Field* spec = FindField(mfields, "spec");
-  std::vector<Field> sfields = spec != nullptr ? Fields(spec->value) : std::vector<Field>{};
-  if (r.method == "Email") {
-    internal::WarnUnknownKeys(ctx, sfields, {"userGroups", "recipients"},
-                              "Email notification spec");
-    r.user_groups = internal::GetStringList(ctx, FindField(sfields, "userGroups"));
-    r.recipients = internal::GetStringList(ctx, FindField(sfields, "recipients"));
-    if (r.user_groups.empty() && r.recipients.empty()) {
-      ctx.Error(type_at,
-                "an Email notification needs spec.recipients (addresses) or "
-                "spec.userGroups (.harness/usergroups)");
-    }
-  } else if (r.method == "Webhook" || r.method == "Slack") {
-    internal::WarnUnknownKeys(ctx, sfields, {"webhookUrl", "headers", "userGroups"},
-                              r.method + " notification spec");
-    r.webhook_url = internal::GetString(ctx, FindField(sfields, "webhookUrl")).value_or("");
-    r.user_groups = internal::GetStringList(ctx, FindField(sfields, "userGroups"));
-    if (const Field* h = FindField(sfields, "headers")) r.headers = ParseHeaders(ctx, *h);
-    if (r.webhook_url.empty()) {
-      ctx.Error(type_at, "a " + r.method + " notification needs spec.webhookUrl");
-    } else if (r.webhook_url.rfind("http://", 0) != 0 && r.webhook_url.rfind("https://", 0) != 0 &&
-               r.webhook_url.rfind("<+", 0) != 0) {
-      ctx.Error(ctx.At(*FindField(sfields, "webhookUrl")),
-                "webhookUrl must be an http:// or https:// URL");
-    }
-  } else {
-    ctx.Warning(type_at, "notification method \"" + r.method +
-                             "\" is not supported (Email, Webhook and Slack are); this rule "
-                             "sends nothing");
-  }
+  auto parsed = ParseMethod(ctx, method->value);
+  if (!parsed) return std::nullopt;
+  r.method = std::move(*parsed);
   if (!name) return std::nullopt;
   return r;
 }
@@ -173,6 +183,19 @@ std::vector<NotificationRule> ParseNotificationRules(const YAML::Node& list,
     if (auto r = ParseRule(ctx, item)) rules.push_back(std::move(*r));
   }
   return rules;
+}
+
+std::optional<NotificationMethod> ParseNotificationMethod(const YAML::Node& method,
+                                                          const std::string& file,
+                                                          DiagnosticList* diags) {
+  ParseContext ctx(file, diags);
+  if (!method.IsMap()) {
+    ctx.Error(ctx.At(method), "notificationMethod must be a mapping {type: Email | Webhook | Slack, "
+                              "spec: {...}}, not " +
+                                  internal::KindName(method));
+    return std::nullopt;
+  }
+  return ParseMethod(ctx, method);
 }
 
 std::optional<SmtpConfig> ParseSmtpConfig(const YAML::Node& doc, const std::string& file,

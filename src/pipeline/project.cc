@@ -344,6 +344,7 @@ Result<Project> LoadProject(const fs::path& path, DiagnosticList* diags) {
   load_entities("environments", ParseEnvironment, project.environments);
   load_entities("infrastructures", ParseInfrastructureDefinition, project.infrastructures);
   load_entities("usergroups", ParseUserGroup, project.user_groups);
+  load_entities("alerts", ParseAlertRule, project.alert_rules);
   for (const char* smtp_file : {"smtp.yaml", "smtp.yml"}) {
     if (!fs::is_regular_file(harness / smtp_file, ec)) continue;
     const std::string name = relative(harness / smtp_file);
@@ -370,6 +371,7 @@ Result<Project> LoadProject(const fs::path& path, DiagnosticList* diags) {
   ReportDuplicates(project.environments, "environment", diags);
   ReportDuplicates(project.infrastructures, "infrastructure definition", diags);
   ReportDuplicates(project.user_groups, "user group", diags);
+  ReportDuplicates(project.alert_rules, "alert", diags);
   for (const InfrastructureDefinition& infra : project.infrastructures) {
     if (project.FindEnvironment(infra.environment_ref) == nullptr) {
       diags->Error(infra.environment_ref_location,

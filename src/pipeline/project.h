@@ -5,8 +5,9 @@
 // `.harness/policysets/*.yaml`, `.harness/policies/*.rego` and the
 // deployment entities (entities.h): `.harness/services/*.yaml`,
 // `.harness/environments/*.yaml`, `.harness/infrastructures/*.yaml`, and
-// the user groups `.harness/usergroups/*.yaml` (entities.h) and the SMTP
-// settings `.harness/smtp.yaml` (notifications.h). For a
+// the user groups `.harness/usergroups/*.yaml` (entities.h), the SMTP
+// settings `.harness/smtp.yaml` (notifications.h) and the alert rules
+// `.harness/alerts/*.yaml` (alerts.h). For a
 // project directory, loading also resolves every Deployment stage against
 // those entities (deployment.h), so unknown references are reported with
 // the rest.
@@ -38,6 +39,7 @@
 
 #include "common/diagnostic.h"
 #include "common/status.h"
+#include "pipeline/alerts.h"
 #include "pipeline/entities.h"
 #include "pipeline/ir.h"
 
@@ -54,6 +56,7 @@ struct Project {
   std::vector<Environment> environments;
   std::vector<InfrastructureDefinition> infrastructures;
   std::vector<UserGroup> user_groups;
+  std::vector<AlertRule> alert_rules;  // .harness/alerts (alerts.h)
   // .harness/smtp.yaml (notifications.h); none: mail goes to the local Maildir.
   std::optional<SmtpConfig> smtp;
   // File text by the name used in SourceLocation::file, for printing diagnostics.

@@ -353,6 +353,24 @@ CREATE TABLE monitor_checks (
 );
 )sql";
 
+// Version 13: where each alert rule (pipeline/alerts.h) stands: firing or
+// not since when, which episode (how many times it started firing), and
+// whether the current state's notification went out. One row per rule
+// identifier; monitor/alerts.h keeps it.
+constexpr std::string_view kMigration13 = R"sql(
+CREATE TABLE alert_states (
+  alert TEXT PRIMARY KEY,
+  firing INTEGER NOT NULL DEFAULT 0,
+  since_ms INTEGER NOT NULL DEFAULT 0,
+  episode INTEGER NOT NULL DEFAULT 0,
+  notified INTEGER NOT NULL DEFAULT 1,
+  summary TEXT NOT NULL DEFAULT '',
+  value_json TEXT NOT NULL DEFAULT '{}',
+  error TEXT NOT NULL DEFAULT '',
+  evaluated_ms INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
 // One migration a line.
 // clang-format off
 constexpr Migration kMigrations[] = {
@@ -367,6 +385,7 @@ constexpr Migration kMigrations[] = {
     {9, kMigration9},
     {10, kMigration10},
     {11, kMigration11},
+    {13, kMigration13},
 };
 // clang-format on
 

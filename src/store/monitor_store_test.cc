@@ -54,6 +54,48 @@ TEST_F(MonitorStoreTest, ACheckWithoutSubjectIsRefused) {
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
 }
 
+TEST_F(MonitorStoreTest, AlertStatesAreKeptReplacedListedAndForgotten) {
+  EXPECT_EQ(monitor().GetAlertState("stale").status().code(), StatusCode::kNotFound);
+  AlertStateRecord stale;
+  stale.alert = "stale";
+  stale.firing = true;
+  stale.since_ms = kT0;
+  stale.episode = 1;
+  stale.notified = false;
+  stale.summary = "9.0 days since the last change";
+  stale.value = {{"age_days", 9}};
+  stale.evaluated_ms = kT0;
+  ASSERT_TRUE(monitor().PutAlertState(stale).ok());
+  stale.notified = true;
+  stale.error = "";
+  stale.evaluated_ms = kT0 + 60'000;
+  ASSERT_TRUE(monitor().PutAlertState(stale).ok());
+  AlertStateRecord errors;
+  errors.alert = "errors";
+  errors.error = "no such function";
+  ASSERT_TRUE(monitor().PutAlertState(errors).ok());
+
+  auto got = monitor().GetAlertState("stale");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(got->firing);
+  EXPECT_TRUE(got->notified);
+  EXPECT_EQ(got->episode, 1);
+  EXPECT_EQ(got->since_ms, kT0);
+  EXPECT_EQ(got->evaluated_ms, kT0 + 60'000);
+  EXPECT_EQ(got->summary, "9.0 days since the last change");
+  EXPECT_EQ(got->value["age_days"], 9);
+  auto all = monitor().ListAlertStates();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].alert, "errors");
+  EXPECT_EQ((*all)[0].error, "no such function");
+
+  ASSERT_TRUE(monitor().DeleteAlertState("stale").ok());
+  ASSERT_TRUE(monitor().DeleteAlertState("never").ok());
+  EXPECT_EQ(monitor().ListAlertStates()->size(), 1u);
+  EXPECT_EQ(monitor().PutAlertState({}).code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(MonitorStoreTest, ExecutionStatsCountByPipelineAndStatusAndBucketDurations) {
   AddExecution("train", "Success", 500);
   AddExecution("train", "Success", 2'000);

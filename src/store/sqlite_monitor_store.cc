@@ -43,6 +43,19 @@ Result<std::unique_ptr<SqliteMonitorStore>> SqliteMonitorStore::Open(sqlite3* db
       s.counts, Statement::Prepare(db,
                                    "SELECT pipeline_id, status, COUNT(*) FROM executions "
                                    "GROUP BY pipeline_id, status ORDER BY pipeline_id, status"));
+  SLUICE_ASSIGN_OR_RETURN(
+      s.put_alert,
+      Statement::Prepare(db,
+                         "INSERT OR REPLACE INTO alert_states (alert, firing, since_ms, episode, "
+                         "notified, summary, value_json, error, evaluated_ms) VALUES "
+                         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+  const std::string select_alert =
+      "SELECT alert, firing, since_ms, episode, notified, summary, value_json, error, "
+      "evaluated_ms FROM alert_states ";
+  SLUICE_ASSIGN_OR_RETURN(s.get_alert, Statement::Prepare(db, select_alert + "WHERE alert = ?1"));
+  SLUICE_ASSIGN_OR_RETURN(s.list_alerts, Statement::Prepare(db, select_alert + "ORDER BY alert"));
+  SLUICE_ASSIGN_OR_RETURN(s.delete_alert,
+                          Statement::Prepare(db, "DELETE FROM alert_states WHERE alert = ?1"));
   return std::unique_ptr<SqliteMonitorStore>(new SqliteMonitorStore(db, mu, std::move(s)));
 }
 
@@ -80,6 +93,76 @@ Result<std::vector<MonitorCheckRecord>> SqliteMonitorStore::ListChecks() const {
     out.push_back(std::move(r));
   }
   return out;
+}
+
+Status SqliteMonitorStore::PutAlertState(const AlertStateRecord& record) {
+  if (record.alert.empty()) return Status::InvalidArgument("an alert state needs the alert's identifier");
+  const std::string what = "storing the state of alert " + record.alert;
+  Lock lock(mu_);
+  Query q(statements_.put_alert, what);
+  q.Bind(1, record.alert);
+  q.Bind(2, int64_t{record.firing});
+  q.Bind(3, record.since_ms);
+  q.Bind(4, record.episode);
+  q.Bind(5, int64_t{record.notified});
+  q.Bind(6, record.summary);
+  q.Bind(7, record.value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  q.Bind(8, record.error);
+  q.Bind(9, record.evaluated_ms);
+  return q.Run();
+}
+
+namespace {
+
+Result<AlertStateRecord> AlertStateRow(const Query& q) {
+  AlertStateRecord r;
+  r.alert = q.Text(0);
+  r.firing = q.Int(1) != 0;
+  r.since_ms = q.Int(2);
+  r.episode = q.Int(3);
+  r.notified = q.Int(4) != 0;
+  r.summary = q.Text(5);
+  r.value = nlohmann::json::parse(q.Text(6), nullptr, /*allow_exceptions=*/false);
+  if (r.value.is_discarded()) {
+    return Status::IoError("the state of alert " + r.alert +
+                           " holds invalid JSON; the database was changed outside sluice");
+  }
+  r.error = q.Text(7);
+  r.evaluated_ms = q.Int(8);
+  return r;
+}
+
+}  // namespace
+
+Result<AlertStateRecord> SqliteMonitorStore::GetAlertState(const std::string& alert) const {
+  const std::string what = "reading the state of alert " + alert;
+  Lock lock(mu_);
+  Query q(statements_.get_alert, what);
+  q.Bind(1, alert);
+  SLUICE_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return Status::NotFound("alert " + alert + " has not been evaluated");
+  return AlertStateRow(q);
+}
+
+Result<std::vector<AlertStateRecord>> SqliteMonitorStore::ListAlertStates() const {
+  Lock lock(mu_);
+  Query q(statements_.list_alerts, "listing alert states");
+  std::vector<AlertStateRecord> out;
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    SLUICE_ASSIGN_OR_RETURN(AlertStateRecord r, AlertStateRow(q));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Status SqliteMonitorStore::DeleteAlertState(const std::string& alert) {
+  const std::string what = "forgetting alert " + alert;
+  Lock lock(mu_);
+  Query q(statements_.delete_alert, what);
+  q.Bind(1, alert);
+  return q.Run();
 }
 
 Result<ExecutionStats> SqliteMonitorStore::GetExecutionStats(

@@ -15,18 +15,22 @@ namespace sluice::store {
 
 class SqliteMonitorStore final : public MonitorStore {
  public:
-  // Prepares the statements on `db`, whose schema must include migration 10.
+  // Prepares the statements on `db`, whose schema must include migrations 11 and 13.
   static Result<std::unique_ptr<SqliteMonitorStore>> Open(sqlite3* db, std::mutex& mu);
   SqliteMonitorStore(const SqliteMonitorStore&) = delete;
   SqliteMonitorStore& operator=(const SqliteMonitorStore&) = delete;
 
   Status PutCheck(const MonitorCheckRecord& record) override;
   Result<std::vector<MonitorCheckRecord>> ListChecks() const override;
+  Status PutAlertState(const AlertStateRecord& record) override;
+  Result<AlertStateRecord> GetAlertState(const std::string& alert) const override;
+  Result<std::vector<AlertStateRecord>> ListAlertStates() const override;
+  Status DeleteAlertState(const std::string& alert) override;
   Result<ExecutionStats> GetExecutionStats(const std::vector<int64_t>& bounds_ms) const override;
 
  private:
   struct Statements {
-    Statement put, list, counts;
+    Statement put, list, counts, put_alert, get_alert, list_alerts, delete_alert;
   };
   SqliteMonitorStore(sqlite3* db, std::mutex& mu, Statements statements);
 
