@@ -76,6 +76,7 @@ void AddApproveCommand(CLI::App& cli, GlobalOptions& options);
 void AddServerCommand(CLI::App& cli, GlobalOptions& options);
 void AddHooksCommand(CLI::App& cli, GlobalOptions& options);
 void AddTriggerCommand(CLI::App& cli, GlobalOptions& options);
+void AddAlertsCommand(CLI::App& cli, GlobalOptions& options);
 // `functions serve` (functions_serve.cc), added by AddFunctionsCommand.
 void AddFunctionsServeCommand(CLI::App& functions_cmd, GlobalOptions& options);
 // `image scan` (image_scan_command.cc), added by AddImageCommand.

@@ -12,8 +12,10 @@
 #include "cli/signal_watcher.h"
 #include "common/cancellation.h"
 #include "engine/engine.h"
+#include "monitor/alerts.h"
 #include "notify/notifier.h"
 #include "runner/process.h"
+#include "server/launch.h"
 
 namespace sluice::cli {
 namespace {
@@ -112,6 +114,13 @@ int Execute(App& app, const pipeline::Project& project, const pipeline::Pipeline
     // tests, warnings, policy decisions, published artifacts.
     PrintExecutionTree(std::cout, record, *nodes, tty, *evaluations);
     PrintArtifactsSection(std::cout, *artifacts);
+  }
+  // A run may have recorded a model check: the alert rules look at once
+  // (a server that owns the state directory evaluates them itself).
+  if (!project.alert_rules.empty() && server::OwningServerUrl(app.StateDir()).empty()) {
+    std::ostream& out = options.json ? std::cerr : std::cout;
+    monitor::EvaluateProjectAlerts(project, **store, **secrets, DefaultClock(), app.StateDir(), "",
+                                   [&out](std::string_view line) { out << line << "\n"; });
   }
   if (*result == engine::NodeStatus::kApprovalWaiting) {
     // Nothing holds the execution while it waits: say how it goes on.

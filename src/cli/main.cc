@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   sluice::cli::AddServerCommand(cli, options);
   sluice::cli::AddHooksCommand(cli, options);
   sluice::cli::AddTriggerCommand(cli, options);
+  sluice::cli::AddAlertsCommand(cli, options);
 
   try {
     cli.parse(argc, argv);

@@ -43,7 +43,13 @@ int RunPipeline(const GlobalOptions& global, const RunFlags& flags) {
   DiagnosticList diags;
   auto project = LoadAndValidate(app, global.project, &diags, true);
   if (!project.ok()) return Fail(project.status(), kExitUsage);
-  auto chosen = ChoosePipeline(*project, flags.pipeline);
+  // An input set belongs to a pipeline: without --pipeline, it chooses.
+  std::string pipeline_id = flags.pipeline;
+  for (const std::string& id : flags.input_sets) {
+    const pipeline::InputSet* set = project->FindInputSet(id);
+    if (pipeline_id.empty() && set != nullptr) pipeline_id = set->pipeline_identifier;
+  }
+  auto chosen = ChoosePipeline(*project, pipeline_id);
   if (!chosen.ok()) {
     std::cerr << pipeline::FormatDiagnostics(diags, *project);
     return Fail(chosen.status(), kExitUsage);

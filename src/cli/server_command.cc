@@ -17,6 +17,9 @@
 #include "cli/app.h"
 #include "cli/load.h"
 #include "common/files.h"
+#include "common/duration.h"
+#include "common/periodic.h"
+#include "monitor/alerts.h"
 #include "monitor/invocation_metrics.h"
 #include "net/http_server.h"
 #include "net/static_files.h"
@@ -41,6 +44,7 @@ struct ServerFlags {
   bool allow_anonymous_read = false;
   std::string ui;
   bool no_sandbox = false;
+  std::string alert_interval = "30s";
 };
 
 // The web UI: --ui, else the repository's web/ (a build tree) or an
@@ -66,6 +70,12 @@ Result<fs::path> FindUi(const std::string& flag) {
 int Serve(const GlobalOptions& options, const ServerFlags& flags) {
   auto listen = ParseListenAddress("--addr", flags.addr);
   if (!listen.ok()) return Fail(listen.status(), kExitUsage);
+  auto alert_interval = ParseDuration(flags.alert_interval);
+  if (!alert_interval.ok() || alert_interval->count() <= 0) {
+    return Fail(Status::InvalidArgument("--alert-interval must be a duration such as 30s or 5m, "
+                                        "not \"" + flags.alert_interval + "\""),
+                kExitUsage);
+  }
   const auto& [host, port] = *listen;
   if (flags.max_parallel < 1) {
     return Fail(Status::InvalidArgument("--max-parallel must be at least 1"), kExitUsage);
@@ -182,12 +192,26 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
        [app_ptr](DiagnosticList* d) { return pipeline::LoadProject(app_ptr->ProjectDir(), d); }},
       [](const std::string& line) { std::cout << line << std::endl; });
   scheduler.Start();
+  // Alert rules (.harness/alerts) are evaluated from here on.
+  const std::string ui_url = "http://" + addr;
+  PeriodicTask alerts(
+      [app_ptr, store_ptr, secrets_ptr, state_dir, ui_url] {
+        DiagnosticList d;
+        auto p = pipeline::LoadProject(app_ptr->ProjectDir(), &d);
+        if (!p.ok()) return;
+        monitor::EvaluateProjectAlerts(*p, *store_ptr, *secrets_ptr, DefaultClock(), state_dir,
+                                       ui_url,
+                                       [](std::string_view line) { std::cout << line << std::endl; });
+      },
+      *alert_interval);
+  alerts.Start();
 
   int signal_number = 0;
   sigwait(&stop, &signal_number);
   std::cout << "stopping: running executions will resume at the next start" << std::endl;
   http->Close(*listener);
   scheduler.Stop();
+  alerts.Stop();
   queue.Shutdown();
   api.Stop();
   (*runtime)->Shutdown();
@@ -212,6 +236,9 @@ void AddServerCommand(CLI::App& cli, GlobalOptions& options) {
                   "Directory of the web UI's files (default: the built-in web/)");
   cmd->add_flag("--no-sandbox", flags->no_sandbox,
                 "Run CI steps in the host workspace folder, not at /harness");
+  cmd->add_option("--alert-interval", flags->alert_interval,
+                  "How often the alert rules of .harness/alerts are evaluated")
+      ->capture_default_str();
   cmd->callback([&options, flags] { std::exit(Serve(options, *flags)); });
 }
 

@@ -1,6 +1,7 @@
 // sluice validate [PATH]: load a project (or one pipeline file) and report
 // every problem ninja-style, without running anything: pipelines and the
-// entities they use, and the triggers of .harness/triggers/.
+// entities they use, the triggers of .harness/triggers/ and the alert rules
+// of .harness/alerts/.
 #include <iostream>
 
 #include "cli/app.h"
@@ -23,8 +24,10 @@ void AddValidateCommand(CLI::App& cli, GlobalOptions& options) {
     std::cerr << pipeline::FormatDiagnostics(diags, *project);
     if (diags.has_errors()) std::exit(kExitFailed);
     if (diags.empty()) {
+      const size_t alert_count = project->alert_rules.size();
       std::cout << project->pipelines.size() << " pipeline(s)"
                 << (trigger_count > 0 ? ", " + std::to_string(trigger_count) + " trigger(s)" : "")
+                << (alert_count > 0 ? ", " + std::to_string(alert_count) + " alert rule(s)" : "")
                 << " OK\n";
     }
     std::exit(kExitOk);

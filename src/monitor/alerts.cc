@@ -146,18 +146,6 @@ Result<AlertObservation> ObserveErrorRate(const AlertRule& rule, store::Store& s
   return seen;
 }
 
-std::string ConditionText(const AlertRule& rule) {
-  std::string text(pipeline::AlertConditionName(rule.condition));
-  if (rule.condition == AlertCondition::kErrorRate) {
-    return text + " of function " + rule.function +
-           (rule.qualifier.empty() ? "" : ":" + rule.qualifier) + " at or above " +
-           Percent(rule.threshold) + " over " + WindowText(rule.window);
-  }
-  return text + " of model " + rule.model +
-         (rule.condition == AlertCondition::kModelDrift && rule.drift_on_warn ? " (warn or drift)"
-                                                                              : "");
-}
-
 std::string Link(const AlertRule& rule, const std::string& ui_url) {
   if (ui_url.empty()) return "";
   std::string base = ui_url;
@@ -175,7 +163,7 @@ notify::Notification Describe(const AlertRule& rule, const store::AlertStateReco
   n.subject = std::string("[sluice] ") + (state.firing ? "FIRING: " : "RESOLVED: ") + rule.name;
   n.body = "Alert: " + rule.name + " (" + rule.identifier + ")\n" +
            "Status: " + status + " since " + FormatIsoUtc(state.since_ms) + "\n" +
-           "Condition: " + ConditionText(rule) + "\n" + "Seen: " + state.summary + "\n";
+           "Condition: " + DescribeCondition(rule) + "\n" + "Seen: " + state.summary + "\n";
   if (!rule.description.empty()) n.body += "\n" + rule.description + "\n";
   if (!link.empty()) n.body += "\nOpen: " + link + "\n";
   n.webhook_payload = {{"alert", rule.identifier},
@@ -212,9 +200,9 @@ std::optional<AlertChange> Evaluate(const AlertRule& rule, const AlertDeps& deps
   }
   state.error.clear();
   std::optional<AlertChange> change;
+  state.summary = seen->summary;
+  state.value = seen->value;
   if (seen->known) {
-    state.summary = seen->summary;
-    state.value = seen->value;
     if (seen->holds != state.firing) {
       const bool announced = state.notified;
       state.firing = seen->holds;
@@ -245,6 +233,18 @@ std::optional<AlertChange> Evaluate(const AlertRule& rule, const AlertDeps& deps
 }
 
 }  // namespace
+
+std::string DescribeCondition(const AlertRule& rule) {
+  std::string text(pipeline::AlertConditionName(rule.condition));
+  if (rule.condition == AlertCondition::kErrorRate) {
+    return text + " of function " + rule.function +
+           (rule.qualifier.empty() ? "" : ":" + rule.qualifier) + " at or above " +
+           Percent(rule.threshold) + " over " + WindowText(rule.window);
+  }
+  return text + " of model " + rule.model +
+         (rule.condition == AlertCondition::kModelDrift && rule.drift_on_warn ? " (warn or drift)"
+                                                                              : "");
+}
 
 Result<AlertObservation> ObserveAlert(const AlertRule& rule, store::Store& store, int64_t now_ms) {
   switch (rule.condition) {

@@ -66,6 +66,10 @@ struct AlertObservation {
 Result<AlertObservation> ObserveAlert(const pipeline::AlertRule& rule, store::Store& store,
                                       int64_t now_ms);
 
+// "ErrorRate of function cc:live at or above 5.0% over 15m", "ModelStale of
+// model ccapproval".
+std::string DescribeCondition(const pipeline::AlertRule& rule);
+
 struct AlertChange {
   std::string alert;
   bool firing = false;     // what it became

@@ -105,6 +105,16 @@ void WriteChecks(const std::vector<store::MonitorCheckRecord>& checks, Expositio
   }
 }
 
+void WriteAlerts(const std::vector<store::AlertStateRecord>& alerts, ExpositionWriter& out) {
+  out.Family("sluice_alert_firing", "1 while an alert rule's condition holds (.harness/alerts).",
+             "gauge");
+  for (const auto& a : alerts) out.Sample("sluice_alert_firing", {{"alert", a.alert}}, a.firing);
+  out.Family("sluice_alert_episodes", "How many times an alert rule has started firing.", "gauge");
+  for (const auto& a : alerts) {
+    out.Sample("sluice_alert_episodes", {{"alert", a.alert}}, static_cast<double>(a.episode));
+  }
+}
+
 }  // namespace
 
 const std::vector<double>& ExecutionDurationBounds() {
@@ -118,6 +128,7 @@ Result<std::string> BuildMetrics(const store::MonitorStore& monitor,
   for (double s : ExecutionDurationBounds()) bounds_ms.push_back(static_cast<int64_t>(s * 1000));
   SLUICE_ASSIGN_OR_RETURN(store::ExecutionStats stats, monitor.GetExecutionStats(bounds_ms));
   SLUICE_ASSIGN_OR_RETURN(std::vector<store::MonitorCheckRecord> checks, monitor.ListChecks());
+  SLUICE_ASSIGN_OR_RETURN(std::vector<store::AlertStateRecord> alerts, monitor.ListAlertStates());
   ExpositionWriter out;
   if (invocations != nullptr) {
     invocations->WriteTo(out);
@@ -126,6 +137,7 @@ Result<std::string> BuildMetrics(const store::MonitorStore& monitor,
   }
   WriteExecutions(stats, out);
   WriteChecks(checks, out);
+  WriteAlerts(alerts, out);
   return out.text();
 }
 

@@ -19,8 +19,10 @@
 //   sluice_model_drift_samples{model}                         gauges
 //       the latest ModelDrift check of each model
 //   sluice_model_check_timestamp_seconds{kind,model}          gauge
+//   sluice_alert_firing{alert}, sluice_alert_episodes{alert}  gauges
+//       where each alert rule stands (alerts.h)
 // The store's part is two SQL aggregates and the small table of latest
-// checks (store/monitor_store.h), so the answer costs the same with ten or
+// checks and alert states (store/monitor_store.h), so the answer costs the same with ten or
 // ten thousand executions.
 //
 // Errors: the store's. Thread-safe.

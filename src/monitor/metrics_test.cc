@@ -123,6 +123,22 @@ TEST_F(PrometheusMetricsTest, TheLatestChecksBecomeGauges) {
   EXPECT_DOUBLE_EQ(Find(samples, "sluice_model_approval_rate_shift", model)->value, 0.2);
 }
 
+TEST_F(PrometheusMetricsTest, AlertStatesBecomeGauges) {
+  store::AlertStateRecord stale;
+  stale.alert = "stale";
+  stale.firing = true;
+  stale.episode = 3;
+  ASSERT_TRUE(store_->monitor().PutAlertState(stale).ok());
+  store::AlertStateRecord errors;
+  errors.alert = "errors";
+  errors.episode = 1;
+  ASSERT_TRUE(store_->monitor().PutAlertState(errors).ok());
+  auto samples = Scrape(nullptr);
+  EXPECT_EQ(Find(samples, "sluice_alert_firing", {{"alert", "stale"}})->value, 1);
+  EXPECT_EQ(Find(samples, "sluice_alert_firing", {{"alert", "errors"}})->value, 0);
+  EXPECT_EQ(Find(samples, "sluice_alert_episodes", {{"alert", "stale"}})->value, 3);
+}
+
 TEST_F(PrometheusMetricsTest, InvocationsTheRuntimeRanAreCountedPerFunctionAndVersion) {
   if (!serve::testing::HavePython()) GTEST_SKIP() << "needs /usr/bin/python3";
   store::FunctionConfig config;

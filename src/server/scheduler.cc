@@ -21,32 +21,13 @@ int64_t ToMillis(Seconds s) {
 
 Scheduler::Scheduler(TriggerDeps deps, std::function<void(const std::string&)> log,
                      std::chrono::milliseconds tick)
-    : deps_(std::move(deps)), log_(std::move(log)), tick_(tick) {}
+    : deps_(std::move(deps)), log_(std::move(log)), tick_(tick), task_([this] { RunDue(); }, tick) {}
 
 Scheduler::~Scheduler() { Stop(); }
 
-void Scheduler::Start() {
-  thread_ = std::thread([this] { Loop(); });
-}
+void Scheduler::Start() { task_.Start(); }
 
-void Scheduler::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void Scheduler::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    RunDue();
-    lock.lock();
-    cv_.wait_for(lock, tick_, [this] { return stopping_; });
-  }
-}
+void Scheduler::Stop() { task_.Stop(); }
 
 std::vector<std::string> Scheduler::RunDue() {
   std::vector<std::string> started;

@@ -16,12 +16,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
+#include <vector>
 
+#include "common/periodic.h"
 #include "server/trigger_runs.h"
 
 namespace sluice::server {
@@ -43,15 +42,10 @@ class Scheduler {
   std::vector<std::string> RunDue();
 
  private:
-  void Loop();
-
   TriggerDeps deps_;
   std::function<void(const std::string&)> log_;
   const std::chrono::milliseconds tick_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicTask task_;
 };
 
 }  // namespace sluice::server
