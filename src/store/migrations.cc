@@ -353,6 +353,13 @@ CREATE TABLE monitor_checks (
 );
 )sql";
 
+// Version 12: the trigger values of an execution a trigger started
+// (ExecutionRecord::trigger, JSON as in version 1; 'null' for a manual run),
+// so a resumed or retried run reads the same <+trigger.*>.
+constexpr std::string_view kMigration12 = R"sql(
+ALTER TABLE executions ADD COLUMN trigger_json TEXT NOT NULL DEFAULT 'null';
+)sql";
+
 // One migration a line.
 // clang-format off
 constexpr Migration kMigrations[] = {
@@ -367,6 +374,7 @@ constexpr Migration kMigrations[] = {
     {9, kMigration9},
     {10, kMigration10},
     {11, kMigration11},
+    {12, kMigration12},
 };
 // clang-format on
 
