@@ -257,11 +257,12 @@ TEST_F(EngineTest, TriggerValuesOfTheRecordAreExpressionsOfTheRun) {
               {"payload", {{"repository", {{"name", "credit-card"}}}}},
               {"header", {{"X-GitHub-Event", "push"}}}};
   NodeStatus s = Run(Pipeline(CustomStage(
-      "a", Step("one",
-                "{outputs: {branch: '<+trigger.branch>', repo: '<+trigger.payload.repository.name>', "
-                "alias: '<+eventPayload.repository.name>', "
-                "event: \"<+trigger.header['x-github-event']>\", "
-                "absent: \"h=<+trigger.header['X-Other']>\", pr: 'pr=<+trigger.prNumber>'}}"))));
+      "a",
+      Step("one",
+           "{outputs: {branch: '<+trigger.branch>', repo: '<+trigger.payload.repository.name>', "
+           "alias: '<+eventPayload.repository.name>', "
+           "event: \"<+trigger.header['x-github-event']>\", "
+           "absent: \"h=<+trigger.header['X-Other']>\", pr: 'pr=<+trigger.prNumber>'}}"))));
   ASSERT_EQ(s, NodeStatus::kSuccess) << Node("a.one").failure_message;
   const nlohmann::json out = Node("a.one").outputs;
   EXPECT_EQ(out["branch"], "main");
@@ -274,9 +275,10 @@ TEST_F(EngineTest, TriggerValuesOfTheRecordAreExpressionsOfTheRun) {
 
 TEST_F(EngineTest, TriggerExpressionsOfAManualRunAreNull) {
   NodeStatus s = Run(Pipeline(CustomStage(
-      "a", Step("one",
-                "{outputs: {branch: 'b=<+trigger.branch>', alias: 'p=<+eventPayload.repository.name>', "
-                "header: \"h=<+trigger.header['X-GitHub-Event']>\"}}"))));
+      "a",
+      Step("one",
+           "{outputs: {branch: 'b=<+trigger.branch>', alias: 'p=<+eventPayload.repository.name>', "
+           "header: \"h=<+trigger.header['X-GitHub-Event']>\"}}"))));
   ASSERT_EQ(s, NodeStatus::kSuccess) << Node("a.one").failure_message;
   const nlohmann::json out = Node("a.one").outputs;
   EXPECT_EQ(out["branch"], "b=null");

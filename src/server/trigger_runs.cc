@@ -280,17 +280,15 @@ WebhookAnswer HandleWebhook(TriggerDeps& deps, const net::HttpRequest& request, 
         for (const triggers::Trigger& candidate : loaded) {
           if (candidate.identifier == e.trigger_id) t = &candidate;
         }
-        auto launch =
-            t == nullptr
-                ? Result<Launch>(Status::NotFound("trigger vanished"))
-                : PrepareTriggeredRun(deps, *project, *t, *d.inputs, trigger_type, &*event);
+        auto launch = t == nullptr ? Result<Launch>(Status::NotFound("trigger vanished"))
+                                   : PrepareTriggeredRun(deps, *project, *t, *d.inputs,
+                                                         trigger_type, &*event);
         if (launch.ok()) {
           // Recorded first, so the runs it supersedes stop only for a run
           // that will take their place; queued after they stopped.
           execution = launch->record.id;
           aborted = AbortSupersededRuns(deps, *t, *event, execution, &abort_problems);
-          Status submitted =
-              deps.executions.Submit(std::move(*launch), "trigger:" + t->identifier);
+          Status submitted = deps.executions.Submit(std::move(*launch), "trigger:" + t->identifier);
           if (!submitted.ok()) error = submitted.message();
         } else {
           error = launch.status().message();

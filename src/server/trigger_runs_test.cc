@@ -96,8 +96,8 @@ constexpr char kGatedPipeline[] = R"(pipeline:
 // fires for deliveries whose payload has "lane": `lane`.
 std::string TriggerYaml(const std::string& id, const std::string& event, const std::string& lane,
                         bool auto_abort, const std::string& extra = "") {
-  return "trigger:\n  name: " + id + "\n  identifier: " + id +
-         "\n  pipelineIdentifier: train\n" + extra +
+  return "trigger:\n  name: " + id + "\n  identifier: " + id + "\n  pipelineIdentifier: train\n" +
+         extra +
          "  source:\n    type: Webhook\n    spec:\n      type: Github\n      spec:\n"
          "        type: " +
          event +
@@ -140,9 +140,9 @@ class TriggerRunsTest : public ::testing::Test {
         ExecutionQueueDeps{*store_, secrets_, steps_, processes_, clock_},
         ExecutionQueueOptions{.state_dir = root_ / ".sluice", .max_parallel = 6, .sandbox = false});
     fs::path root = root_;
-    deps_ = std::make_unique<TriggerDeps>(TriggerDeps{
-        *store_, *queue_, clock_, &secrets_,
-        [root](DiagnosticList* d) { return pipeline::LoadProject(root, d); }});
+    deps_ = std::make_unique<TriggerDeps>(
+        TriggerDeps{*store_, *queue_, clock_, &secrets_,
+                    [root](DiagnosticList* d) { return pipeline::LoadProject(root, d); }});
   }
   void TearDown() override {
     if (queue_) queue_->Shutdown();
@@ -262,8 +262,7 @@ TEST_F(TriggerRunsTest, ThePipelineOfAPushReadsTheTriggerValues) {
 
   auto log = store_->ReadLog(id, "S.say");
   ASSERT_TRUE(log.ok());
-  EXPECT_NE(log->find("branch=main repo=credit-card event=push signature=null"),
-            std::string::npos)
+  EXPECT_NE(log->find("branch=main repo=credit-card event=push signature=null"), std::string::npos)
       << *log;
   Json outputs = StepOutputs(id);
   EXPECT_EQ(outputs["branch"], "main");
@@ -285,8 +284,7 @@ TEST_F(TriggerRunsTest, TheRecordKeepsTheValuesWithoutCredentialsAndARetryReadsT
   EXPECT_EQ(rec->trigger["identifier"], "on_pr");
   EXPECT_EQ(rec->trigger["header"]["X-GitHub-Event"], "pull_request");
   const std::string stored = rec->trigger.dump();
-  for (const char* secret :
-       {"X-Hub-Signature", "Authorization", "not-for-the-record", "sha256="}) {
+  for (const char* secret : {"X-Hub-Signature", "Authorization", "not-for-the-record", "sha256="}) {
     EXPECT_EQ(stored.find(secret), std::string::npos) << secret << " in " << stored;
   }
 

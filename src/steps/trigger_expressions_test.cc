@@ -116,12 +116,12 @@ TEST_F(TriggerExpressionsTest, AShellScriptOfAPushRunSeesTheBranchAndThePayload)
 )",
                                             "t.yaml", &diags);
   ASSERT_TRUE(trigger.has_value());
-  auto event = triggers::ParseGithubEvent(
-      "push",
-      R"({"ref": "refs/heads/feature/x", "after": "abc", "before": "def",
+  auto event =
+      triggers::ParseGithubEvent("push",
+                                 R"({"ref": "refs/heads/feature/x", "after": "abc", "before": "def",
           "repository": {"name": "credit-card", "full_name": "acme/credit-card"},
           "commits": []})",
-      {{"X-GitHub-Event", "push"}});
+                                 {{"X-GitHub-Event", "push"}});
   ASSERT_TRUE(event.ok()) << event.status().ToString();
 
   ASSERT_EQ(Run(triggers::TriggerDocument(*trigger, &*event)), engine::NodeStatus::kSuccess)

@@ -6,9 +6,9 @@
 
 namespace sluice::store::sql {
 
-#define SLUICE_EXECUTION_COLUMNS                                                                  \
-  "id, pipeline_id, pipeline_name, sequence_id, status, started_ms, ended_ms, project_dir, "      \
-  "pipeline_file, pipeline_yaml, inputs_json, trigger_type, failure_message, retried_from, "     \
+#define SLUICE_EXECUTION_COLUMNS                                                             \
+  "id, pipeline_id, pipeline_name, sequence_id, status, started_ms, ended_ms, project_dir, " \
+  "pipeline_file, pipeline_yaml, inputs_json, trigger_type, failure_message, retried_from, " \
   "retry_from_node, runner_pid, abort_requested, trigger_json"
 
 #define SLUICE_NODE_COLUMNS                                                                       \
@@ -19,9 +19,9 @@ namespace sluice::store::sql {
 // is one transaction and writers are serialized, so two processes starting
 // the same pipeline cannot get the same number.
 const std::string_view kInsertExecution =
-    "INSERT INTO executions (id, pipeline_id, pipeline_name, status, started_ms, ended_ms, project_dir, "
-    "pipeline_file, pipeline_yaml, inputs_json, trigger_type, failure_message, retried_from, "
-    "retry_from_node, runner_pid, trigger_json, abort_requested, sequence_id) "
+    "INSERT INTO executions (id, pipeline_id, pipeline_name, status, started_ms, ended_ms, "
+    "project_dir, pipeline_file, pipeline_yaml, inputs_json, trigger_type, failure_message, "
+    "retried_from, retry_from_node, runner_pid, trigger_json, abort_requested, sequence_id) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
     "(SELECT COALESCE(MAX(sequence_id), 0) + 1 FROM executions WHERE pipeline_id = ?2)) "
     "RETURNING sequence_id";
@@ -30,9 +30,9 @@ const std::string_view kInsertExecution =
 // at creation, and abort_requested belongs to RequestAbort().
 const std::string_view kUpdateExecution =
     "UPDATE executions SET pipeline_name = ?3, status = ?4, started_ms = ?5, ended_ms = ?6, "
-    "project_dir = ?7, pipeline_file = ?8, pipeline_yaml = ?9, inputs_json = ?10, trigger_type = ?11, "
-    "failure_message = ?12, retried_from = ?13, retry_from_node = ?14, runner_pid = ?15, "
-    "trigger_json = ?16 WHERE id = ?1";
+    "project_dir = ?7, pipeline_file = ?8, pipeline_yaml = ?9, inputs_json = ?10, "
+    "trigger_type = ?11, failure_message = ?12, retried_from = ?13, retry_from_node = ?14, "
+    "runner_pid = ?15, trigger_json = ?16 WHERE id = ?1";
 
 const std::string_view kSelectExecution = "SELECT " SLUICE_EXECUTION_COLUMNS " FROM executions WHERE id = ?1";
 

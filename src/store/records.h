@@ -18,9 +18,10 @@ extern const std::string_view kUpdateExecution;   // changes() == 0: unknown id
 extern const std::string_view kSelectExecution;   // ?1 = id
 extern const std::string_view kSelectByPrefix;    // ?1 = prefix, ?2 = max rows
 extern const std::string_view kListExecutions;    // ?1 = limit (-1 = all)
-// Pages of executions: kExecutionColumns (pipeline_yaml empty, trigger_json null) then `row`; ?1 = cursor's
-// started_ms, ?2 = cursor's row (the page holds rows before them), ?3 =
-// limit, ?4 = pipeline_id (when filtered), ?5 = status (when filtered).
+// Pages of executions: kExecutionColumns (pipeline_yaml empty, trigger_json
+// null) then `row`; ?1 = cursor's started_ms, ?2 = cursor's row (the page
+// holds rows before them), ?3 = limit, ?4 = pipeline_id (when filtered), ?5 =
+// status (when filtered).
 extern const std::string_view kQueryExecutions[4];  // [0] none, [1] pipeline, [2] status, [3] both
 inline constexpr int kExecutionRowColumn = 18;
 extern const std::string_view kRequestAbort;      // ?1 = id

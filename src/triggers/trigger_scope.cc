@@ -138,9 +138,9 @@ Result<std::string> TriggerScope::GetSecret(std::string_view id) const {
 
 std::vector<std::string> UnknownTriggerReferences(std::string_view text) {
   static const std::set<std::string> kKnown = {
-      "type",    "triggerName", "identifier", "event",     "branch",        "sourceBranch", "targetBranch",
-      "tag",     "commitSha", "baseCommitSha", "prNumber",     "prTitle",
-      "gitUser", "repoUrl",   "sourceRepo",    "payload",      "header"};
+      "type",         "triggerName", "identifier", "event",         "branch",   "sourceBranch",
+      "targetBranch", "tag",         "commitSha",  "baseCommitSha", "prNumber", "prTitle",
+      "gitUser",      "repoUrl",     "sourceRepo", "payload",       "header"};
   std::vector<std::string> out;
   for (const expr::Reference& ref : expr::CollectReferences(text)) {
     if (ref.path.size() >= 2 && ref.path[0] == "trigger" && !kKnown.count(ref.path[1])) {

@@ -34,8 +34,9 @@ namespace sluice::triggers {
 
 // The names above, for messages.
 inline constexpr std::string_view kTriggerValueNames =
-    "trigger.type, triggerName, identifier, event, branch, sourceBranch, targetBranch, tag, commitSha, baseCommitSha, "
-    "prNumber, prTitle, gitUser, repoUrl, sourceRepo, payload.<path>, header['<name>']";
+    "trigger.type, triggerName, identifier, event, branch, sourceBranch, targetBranch, tag, "
+    "commitSha, baseCommitSha, prNumber, prTitle, gitUser, repoUrl, sourceRepo, payload.<path>, "
+    "header['<name>']";
 
 class TriggerScope final : public expr::Scope {
  public:
