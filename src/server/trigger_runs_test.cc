@@ -136,9 +136,16 @@ class TriggerRunsTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
     steps::RegisterBuiltinSteps(&steps_);
+    UseQueue(6);
+  }
+  // A new execution queue running at most `max_parallel` executions (the
+  // earlier one stopped, as a server restart does).
+  void UseQueue(int max_parallel) {
+    if (queue_) queue_->Shutdown();
     queue_ = std::make_unique<ExecutionQueue>(
         ExecutionQueueDeps{*store_, secrets_, steps_, processes_, clock_},
-        ExecutionQueueOptions{.state_dir = root_ / ".sluice", .max_parallel = 6, .sandbox = false});
+        ExecutionQueueOptions{
+            .state_dir = root_ / ".sluice", .max_parallel = max_parallel, .sandbox = false});
     fs::path root = root_;
     deps_ = std::make_unique<TriggerDeps>(
         TriggerDeps{*store_, *queue_, clock_, &secrets_,
@@ -300,6 +307,22 @@ TEST_F(TriggerRunsTest, TheRecordKeepsTheValuesWithoutCredentialsAndARetryReadsT
   EXPECT_EQ(store_->GetExecution(again)->trigger, rec->trigger);
 }
 
+TEST_F(TriggerRunsTest, ARunInterruptedByAServerStopReadsTheSameValuesWhenResumed) {
+  const std::string id = Started(Deliver("push", Push("release/2", "a")), "on_push");
+  ASSERT_NE(id, "");
+  ASSERT_TRUE(WaitFor([&] { return StepStatus(id) == "Running"; })) << StepStatus(id);
+  // The server stops: the run is left resumable; the next server resumes it
+  // from its record alone.
+  UseQueue(2);
+  Release();
+  auto resumed = queue_->ResumeInterrupted("sluice server");
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  EXPECT_EQ(*resumed, std::vector<std::string>{id});
+  ASSERT_TRUE(WaitFor([&] { return StatusOf(id) == "Success"; })) << StatusOf(id);
+  EXPECT_EQ(StepOutputs(id)["branch"], "release/2");
+  EXPECT_EQ(StepOutputs(id)["repo"], "credit-card");
+}
+
 TEST_F(TriggerRunsTest, ANewerPushAbortsOnlyTheSameTriggersRunsOfThatBranch) {
   const std::string first = Started(Deliver("push", Push("main", "a")), "on_push");
   ASSERT_NE(first, "");
@@ -352,6 +375,26 @@ TEST_F(TriggerRunsTest, ANewerEventOfAPullRequestAbortsItsEarlierRunOnly) {
   Release();
   EXPECT_TRUE(WaitFor([&] { return StatusOf(eight) == "Success"; })) << StatusOf(eight);
   EXPECT_TRUE(WaitFor([&] { return StatusOf(again) == "Success"; })) << StatusOf(again);
+}
+
+TEST_F(TriggerRunsTest, AQueuedRunIsAbortedBeforeItStarts) {
+  UseQueue(1);
+  const std::string manual = StartManually();  // holds the only worker
+  ASSERT_TRUE(WaitFor([&] { return StepStatus(manual) == "Running"; })) << StepStatus(manual);
+  const std::string first = Started(Deliver("push", Push("main", "a")), "on_push");
+  ASSERT_NE(first, "");
+  EXPECT_TRUE(queue_->queued(first));
+
+  WebhookAnswer newer = Deliver("push", Push("main", "a"));
+  const std::string second = Started(newer, "on_push");
+  EXPECT_EQ(Aborted(newer, "on_push"), Json::array({first})) << newer.body.dump();
+  EXPECT_EQ(StatusOf(first), "Aborted");
+  EXPECT_EQ(store_->GetExecution(first)->failure_message,
+            "aborted by trigger on_push: a newer push to main");
+  EXPECT_TRUE(store_->GetNodes(first)->empty()) << "it never ran";
+  Release();
+  EXPECT_TRUE(WaitFor([&] { return StatusOf(second) == "Success"; })) << StatusOf(second);
+  EXPECT_EQ(StatusOf(manual), "Success");
 }
 
 TEST_F(TriggerRunsTest, ARunWaitingForAnApprovalIsAbortedByANewerPush) {
