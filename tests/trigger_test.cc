@@ -33,7 +33,7 @@ constexpr char kPipeline[] = R"(pipeline:
                     source:
                       type: Inline
                       spec:
-                        script: echo <+pipeline.variables.branch>
+                        script: echo <+pipeline.variables.branch> <+trigger.branch> <+trigger.payload.repository.name>
 )";
 
 constexpr char kPushTrigger[] = R"(trigger:
@@ -75,6 +75,7 @@ constexpr char kPrTrigger[] = R"(trigger:
         type: PullRequest
         spec:
           connectorRef: github
+          autoAbortPreviousExecutions: true
           actions: [Open]
 )";
 
@@ -195,9 +196,11 @@ TEST_F(TriggerCommandTest, ListShowsSourcesAndState) {
 }
 
 TEST_F(TriggerCommandTest, ValidateReportsTriggerFiles) {
+  // <+trigger.*> in the pipeline and autoAbortPreviousExecutions are accepted.
   auto ok = p_.Sluice({"validate"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_EQ(ok.out, "1 pipeline(s), 3 trigger(s) OK\n");
+  EXPECT_EQ(ok.err, "");
 
   std::string broken = kPrTrigger;
   broken.replace(broken.find("pipelineIdentifier: train"), 25, "pipelineIdentifier: trian");

@@ -77,6 +77,19 @@ bool AsciiEqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool IsCredentialHeader(std::string_view name) {
+  constexpr std::string_view kSignature = "X-Hub-Signature";
+  if (name.size() >= kSignature.size() &&
+      AsciiEqualsIgnoreCase(name.substr(0, kSignature.size()), kSignature)) {
+    return true;
+  }
+  for (std::string_view secret : {"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
+                                  "X-Api-Key", "X-Gitlab-Token", "X-Auth-Token"}) {
+    if (AsciiEqualsIgnoreCase(name, secret)) return true;
+  }
+  return false;
+}
+
 namespace {
 
 int HexValue(char c) {

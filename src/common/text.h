@@ -29,6 +29,13 @@ std::string AsciiLower(std::string_view text);
 // Whether `a` and `b` are equal when A-Z count as a-z (header names).
 bool AsciiEqualsIgnoreCase(std::string_view a, std::string_view b);
 
+// Whether an HTTP header's value is a credential that sluice never stores
+// or shows (any case): X-Hub-Signature*, Authorization,
+// Proxy-Authorization, Cookie, Set-Cookie, X-Api-Key, X-Gitlab-Token,
+// X-Auth-Token. The one list the webhook records and a triggered run's
+// <+trigger.header> both go by.
+bool IsCredentialHeader(std::string_view name);
+
 // `text` with each %XX escape replaced by its byte (URL paths and keys); a
 // '%' not followed by two hex digits is kept as it is.
 std::string PercentDecode(std::string_view text);

@@ -53,6 +53,16 @@ TEST(AsciiEqualsIgnoreCaseTest, ComparesAsciiLettersWithoutCase) {
   EXPECT_TRUE(AsciiEqualsIgnoreCase("", ""));
 }
 
+TEST(IsCredentialHeaderTest, NamesSignaturesTokensAndCookiesInAnyCase) {
+  for (const char* name : {"X-Hub-Signature", "x-hub-signature-256", "Authorization", "COOKIE",
+                           "Proxy-Authorization", "X-Api-Key", "X-Gitlab-Token"}) {
+    EXPECT_TRUE(IsCredentialHeader(name)) << name;
+  }
+  for (const char* name : {"X-GitHub-Event", "X-GitHub-Delivery", "Content-Type", "X-Hub"}) {
+    EXPECT_FALSE(IsCredentialHeader(name)) << name;
+  }
+}
+
 TEST(AsciiLowerTest, LowersOnlyAsciiLetters) {
   EXPECT_EQ(AsciiLower("Urgency=HIGH \xC3\x84"), "urgency=high \xC3\x84");
 }

@@ -1,5 +1,6 @@
 #include "engine/context.h"
 
+#include "common/text.h"
 #include "engine/deployment_context.h"
 
 namespace sluice::engine {
@@ -64,6 +65,29 @@ Result<std::string> SecretResolver::Get(std::string_view id) {
   return *value;
 }
 
+namespace {
+
+// <+trigger.*> and <+eventPayload.*>: null throughout for a manual run;
+// header names compare without case, an absent header is null.
+Result<expr::Value> LookupTrigger(const ExpressionDocument& doc,
+                                  const std::vector<std::string>& path) {
+  const JsonPointer trigger("/trigger");
+  if (doc.Get(trigger).is_null()) return expr::Value(nullptr);
+  if (path[0] == "eventPayload") return doc.Walk(trigger / "payload", path, 1);
+  if (path.size() == 3 && path[1] == "header") {
+    const nlohmann::json headers = doc.Get(trigger / "header");
+    if (headers.is_object()) {
+      for (const auto& [name, value] : headers.items()) {
+        if (AsciiEqualsIgnoreCase(name, path[2])) return value;
+      }
+    }
+    return expr::Value(nullptr);
+  }
+  return doc.Walk(JsonPointer(), path, 0);
+}
+
+}  // namespace
+
 JsonPointer StagePointer(const std::string& stage_id) {
   return JsonPointer("/pipeline/stages") / stage_id;
 }
@@ -78,9 +102,9 @@ Result<expr::Value> NodeScope::Lookup(const std::vector<std::string>& path) cons
     }
     return doc_.Walk(base, path, 1);
   };
+  if (root == "trigger" || root == "eventPayload") return LookupTrigger(doc_, path);
   if (root == "pipeline" || root == "org" || root == "project" || root == "account" ||
-      root == "codebase" || root == "trigger" || root == "eventPayload") {
-    if (root == "eventPayload") return doc_.Walk(JsonPointer("/trigger/payload"), path, 1);
+      root == "codebase") {
     return doc_.Walk(JsonPointer(), path, 0);
   }
   if (root == "stage") {

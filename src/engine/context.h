@@ -8,7 +8,13 @@
 //              variables, spec: {execution: {steps: {T: {identifier, name, type,
 //              status, retryCount, output: null | {outputVariables: {...}}},
 //              G: {..., steps: {...}}}}}}}}
-//   org, project, account: {identifier}; codebase: {...}; trigger: null
+//   org, project, account: {identifier}; codebase: {...};
+//   trigger: the execution record's trigger document (triggers'
+//            TriggerDocument: type, event, branch, ..., payload, header),
+//            null for a manual run
+// `<+eventPayload.x>` reads trigger.payload.x; `<+trigger.header['Name']>`
+// compares header names without case. Under a null trigger (a manual run)
+// every trigger path is null, as Harness renders a missing value.
 // A NodeScope maps the relative roots onto it: `stage` → the current stage,
 // `execution` → its spec.execution, `steps` → the enclosing step list,
 // `step` → the current step, `stepGroup` → the enclosing group; in a

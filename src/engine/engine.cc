@@ -336,7 +336,9 @@ Result<NodeStatus> Engine::Run_::Run() {
   doc_.Set(JsonPointer("/project"), {{"identifier", pipeline_.project_identifier}});
   doc_.Set(JsonPointer("/account"), {{"identifier", "local"}});
   doc_.Set(JsonPointer("/codebase"), CodebaseFromBuild(pipeline_));
-  doc_.Set(JsonPointer("/trigger"), nullptr);
+  // What the trigger that started the run saw (null for a manual run); a
+  // resume or a retry reads it back from the record.
+  doc_.Set(JsonPointer("/trigger"), record_.trigger);
 
   // Records for every planned node, so the whole tree is visible from the start.
   {

@@ -84,6 +84,7 @@ class EngineTest : public testing::Test {
     record_ = store::ExecutionRecord{};
     record_.pipeline_id = pipeline_.identifier;
     record_.status = "Running";
+    record_.trigger = trigger_;
     EXPECT_TRUE(store_->CreateExecution(&record_).ok());
     runner::LocalProcessRunner processes;
     EngineDeps deps{*store_,  secrets_,       processes, registry_,
@@ -114,6 +115,7 @@ class EngineTest : public testing::Test {
   StepRegistry registry_;
   FakeStep* fake_ = nullptr;
   ExecutionEventListener* events_ = nullptr;
+  nlohmann::json trigger_;  // the record's trigger values; null: a manual run
   pipeline::Project project_;
   pipeline::Pipeline pipeline_;
   store::ExecutionRecord record_;
@@ -245,6 +247,43 @@ TEST_F(EngineTest, OutputsFlowBetweenStagesAndConditionsSeeThem) {
       << Node("b.two").failure_message;
   EXPECT_EQ(Node("c.yes").outputs["v"], "why");
   EXPECT_EQ(StatusOf("c.no"), "Skipped");
+}
+
+TEST_F(EngineTest, TriggerValuesOfTheRecordAreExpressionsOfTheRun) {
+  trigger_ = {{"type", "Webhook"},
+              {"event", "PUSH"},
+              {"branch", "main"},
+              {"prNumber", nullptr},
+              {"payload", {{"repository", {{"name", "credit-card"}}}}},
+              {"header", {{"X-GitHub-Event", "push"}}}};
+  NodeStatus s = Run(Pipeline(CustomStage(
+      "a",
+      Step("one",
+           "{outputs: {branch: '<+trigger.branch>', repo: '<+trigger.payload.repository.name>', "
+           "alias: '<+eventPayload.repository.name>', "
+           "event: \"<+trigger.header['x-github-event']>\", "
+           "absent: \"h=<+trigger.header['X-Other']>\", pr: 'pr=<+trigger.prNumber>'}}"))));
+  ASSERT_EQ(s, NodeStatus::kSuccess) << Node("a.one").failure_message;
+  const nlohmann::json out = Node("a.one").outputs;
+  EXPECT_EQ(out["branch"], "main");
+  EXPECT_EQ(out["repo"], "credit-card");
+  EXPECT_EQ(out["alias"], "credit-card");
+  EXPECT_EQ(out["event"], "push") << "header names compare without case";
+  EXPECT_EQ(out["absent"], "h=null");
+  EXPECT_EQ(out["pr"], "pr=null");
+}
+
+TEST_F(EngineTest, TriggerExpressionsOfAManualRunAreNull) {
+  NodeStatus s = Run(Pipeline(CustomStage(
+      "a",
+      Step("one",
+           "{outputs: {branch: 'b=<+trigger.branch>', alias: 'p=<+eventPayload.repository.name>', "
+           "header: \"h=<+trigger.header['X-GitHub-Event']>\"}}"))));
+  ASSERT_EQ(s, NodeStatus::kSuccess) << Node("a.one").failure_message;
+  const nlohmann::json out = Node("a.one").outputs;
+  EXPECT_EQ(out["branch"], "b=null");
+  EXPECT_EQ(out["alias"], "p=null");
+  EXPECT_EQ(out["header"], "h=null");
 }
 
 TEST_F(EngineTest, FinishedPriorNodesAreAdoptedNotRun) {

@@ -197,18 +197,10 @@ net::HttpResponse ApiServer::GetExecution(Call& call) {
 net::HttpResponse ApiServer::AbortExecution(Call& call) {
   auto rec = deps_.store.FindExecution(call.params["id"]);
   if (!rec.ok()) return ErrorResponse(rec.status());
-  std::string message;
-  if (deps_.executions.queued(rec->id) || deps_.executions.running(rec->id)) {
-    Status s = deps_.executions.Abort(rec->id);
-    if (!s.ok()) return ErrorResponse(s);
-    message = "abort requested for execution " + rec->id;
-  } else {
-    auto said = AbortElsewhere(deps_.store, *rec, deps_.clock);
-    if (!said.ok()) return ErrorResponse(said.status());
-    message = *said;
-  }
+  auto said = AbortExecutionAnywhere(deps_.executions, deps_.store, *rec, deps_.clock);
+  if (!said.ok()) return ErrorResponse(said.status());
   Audit(call, rec->id, kOutcomeSuccess);
-  return net::HttpResponse::Json(202, Json{{"id", rec->id}, {"message", message}}.dump());
+  return net::HttpResponse::Json(202, Json{{"id", rec->id}, {"message", *said}}.dump());
 }
 
 net::HttpResponse ApiServer::RetryExecution(Call& call) {

@@ -92,7 +92,7 @@ Result<std::vector<std::string>> ExecutionQueue::ResumeDecidedApprovals(
   return resumed;
 }
 
-Status ExecutionQueue::Abort(const std::string& id) {
+Status ExecutionQueue::Abort(const std::string& id, const std::string& reason) {
   std::optional<Job> dropped;
   if (running(id)) {
     // Recorded first: a worker that sees its run end during a shutdown
@@ -102,6 +102,7 @@ Status ExecutionQueue::Abort(const std::string& id) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = running_.find(id); it != running_.end()) {
+      if (!reason.empty()) abort_reasons_[id] = reason;
       it->second->Cancel();
       return Status::Ok();
     }
@@ -119,7 +120,7 @@ Status ExecutionQueue::Abort(const std::string& id) {
   SLUICE_RETURN_IF_ERROR(deps_.store.RequestAbort(id));
   rec.status = "Aborted";
   rec.ended_ms = deps_.clock.NowMillis();
-  rec.failure_message = "aborted before it started";
+  rec.failure_message = reason.empty() ? "aborted before it started" : reason;
   return deps_.store.UpdateExecution(rec);
 }
 
@@ -211,11 +212,22 @@ void ExecutionQueue::Work() {
     changed_cv_.notify_all();
     RunJob(job, cancel);
     int64_t stop_ms = 0;
+    std::string abort_reason;
     {
       std::lock_guard<std::mutex> lock(mu_);
       running_.erase(job.launch.record.id);
+      if (auto it = abort_reasons_.find(job.launch.record.id); it != abort_reasons_.end()) {
+        abort_reason = std::move(it->second);
+        abort_reasons_.erase(it);
+      }
       ++changes_[job.launch.record.id];
       if (stopping_) stop_ms = stop_ms_;
+    }
+    if (!abort_reason.empty() && job.launch.record.status == "Aborted") {
+      // The engine names the step it stopped; who stopped it says more.
+      job.launch.record.failure_message = abort_reason;
+      Status ignored = deps_.store.UpdateExecution(job.launch.record);
+      (void)ignored;
     }
     changed_cv_.notify_all();
     if (stop_ms > 0) {
@@ -291,6 +303,16 @@ void ExecutionQueue::WatchAborts() {
     pollfd p{stop_watch_.fd(), POLLIN, 0};
     ::poll(&p, 1, static_cast<int>(options_.abort_poll.count()));
   }
+}
+
+Result<std::string> AbortExecutionAnywhere(ExecutionQueue& queue, store::Store& store,
+                                           const store::ExecutionRecord& rec, const Clock& clock,
+                                           const std::string& reason) {
+  if (queue.queued(rec.id) || queue.running(rec.id)) {
+    SLUICE_RETURN_IF_ERROR(queue.Abort(rec.id, reason));
+    return "abort requested for execution " + rec.id;
+  }
+  return AbortElsewhere(store, rec, clock, reason);
 }
 
 }  // namespace sluice::server

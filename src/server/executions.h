@@ -101,8 +101,9 @@ class ExecutionQueue {
   // its step finds the decision. Returns their ids. The queue's own watcher
   // thread calls it every `abort_poll`.
   Result<std::vector<std::string>> ResumeDecidedApprovals(const std::string& triggered_by);
-  // Aborts execution `id` if it is queued or running here.
-  Status Abort(const std::string& id);
+  // Aborts execution `id` if it is queued or running here. `reason`
+  // ("" = the usual words) becomes the execution's failure message.
+  Status Abort(const std::string& id, const std::string& reason = "");
 
   // Whether `id` is waiting for a worker / running here.
   bool queued(const std::string& id) const;
@@ -143,6 +144,7 @@ class ExecutionQueue {
   std::deque<Job> queue_;                         // guarded by mu_
   std::map<std::string, Cancellation*> running_;  // guarded by mu_; owned by the workers
   std::map<std::string, uint64_t> changes_;       // guarded by mu_
+  std::map<std::string, std::string> abort_reasons_;  // guarded by mu_; running ones
   bool stopping_ = false;                         // guarded by mu_
   int64_t stop_ms_ = 0;                           // guarded by mu_
 
@@ -150,5 +152,14 @@ class ExecutionQueue {
   std::vector<std::thread> workers_;
   std::thread abort_watcher_;
 };
+
+// Aborts `rec` the way the API does: through `queue` when it is queued or
+// running there, otherwise AbortElsewhere (a run of another process, or one
+// waiting for an approval, which no process holds). `reason` ("" = the
+// usual words) becomes the failure message where this process ends the
+// execution. Returns a sentence saying what happened.
+Result<std::string> AbortExecutionAnywhere(ExecutionQueue& queue, store::Store& store,
+                                           const store::ExecutionRecord& rec, const Clock& clock,
+                                           const std::string& reason = "");
 
 }  // namespace sluice::server

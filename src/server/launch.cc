@@ -220,7 +220,7 @@ std::string OwningServerUrl(const std::filesystem::path& state_dir) {
 }
 
 Result<std::string> AbortElsewhere(store::Store& store, store::ExecutionRecord rec,
-                                   const Clock& clock) {
+                                   const Clock& clock, const std::string& reason) {
   auto status = engine::ParseStatus(rec.status);
   if (status && engine::IsTerminal(*status)) {
     return "execution " + rec.id + " already finished (" + rec.status + ")";
@@ -241,7 +241,9 @@ Result<std::string> AbortElsewhere(store::Store& store, store::ExecutionRecord r
   runner::KillProcessesOfExecution(rec.id);
   rec.status = "Aborted";
   rec.ended_ms = clock.NowMillis();
-  if (rec.failure_message.empty()) {
+  if (!reason.empty()) {
+    rec.failure_message = reason;
+  } else if (rec.failure_message.empty()) {
     rec.failure_message = "aborted after its sluice process had stopped";
   }
   SLUICE_RETURN_IF_ERROR(store.UpdateExecution(rec));

@@ -94,9 +94,10 @@ std::string OwningServerUrl(const std::filesystem::path& state_dir);
 // (the running sluice polls it) and sends that process SIGTERM (not to a
 // sluice server, which runs other executions too), or, when no
 // sluice process runs it any more, stops what its steps left running and
-// marks it and its unfinished nodes Aborted. Returns a sentence saying
-// which happened. Ok with a note for an execution already finished.
+// marks it and its unfinished nodes Aborted (with `reason` as its failure
+// message when given). Returns a sentence saying which happened. Ok with a
+// note for an execution already finished.
 Result<std::string> AbortElsewhere(store::Store& store, store::ExecutionRecord rec,
-                                   const Clock& clock);
+                                   const Clock& clock, const std::string& reason = "");
 
 }  // namespace sluice::server

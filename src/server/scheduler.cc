@@ -74,7 +74,7 @@ std::vector<std::string> Scheduler::RunDue() {
       if (!inputs.ok()) {
         error = inputs.status().message();
       } else {
-        auto run = StartTriggeredRun(deps_, *project, t, *inputs, "SCHEDULER_CRON");
+        auto run = StartTriggeredRun(deps_, *project, t, *inputs, "SCHEDULER_CRON", nullptr);
         if (run.ok()) {
           state.last_execution_id = *run;
           started.push_back(*run);

@@ -113,6 +113,10 @@ TEST_F(SchedulerTest, FiresAtItsTimeAndSchedulesTheNext) {
   auto rec = store_->GetExecution(started[0]);
   ASSERT_TRUE(rec.ok());
   EXPECT_EQ(rec->trigger_type, "SCHEDULER_CRON");
+  EXPECT_EQ(rec->trigger["type"], "Scheduled") << "<+trigger.type> of a cron run";
+  EXPECT_EQ(rec->trigger["identifier"], "nightly");
+  EXPECT_TRUE(rec->trigger["payload"].is_null());
+  EXPECT_TRUE(rec->trigger["branch"].is_null());
   state = store_->triggers().GetSchedule("nightly");
   EXPECT_EQ(state->next_fire_ms, kThreeAm + kDay);
   EXPECT_EQ(state->last_execution_id, started[0]);

@@ -3,10 +3,13 @@
 #include <unistd.h>
 
 #include "common/ids.h"
+#include "engine/status.h"
+#include "server/audit.h"
 #include "server/launch.h"
 #include "triggers/event.h"
 #include "triggers/signature.h"
 #include "triggers/trigger_inputs.h"
+#include "triggers/trigger_scope.h"
 
 namespace sluice::server {
 namespace {
@@ -37,10 +40,11 @@ nlohmann::json ConditionsJson(const triggers::TriggerEvaluation& evaluation) {
 
 }  // namespace
 
-Result<std::string> StartTriggeredRun(TriggerDeps& deps, const pipeline::Project& project,
-                                      const triggers::Trigger& trigger,
-                                      const pipeline::RuntimeInputValues& inputs,
-                                      const std::string& trigger_type) {
+Result<Launch> PrepareTriggeredRun(TriggerDeps& deps, const pipeline::Project& project,
+                                   const triggers::Trigger& trigger,
+                                   const pipeline::RuntimeInputValues& inputs,
+                                   const std::string& trigger_type,
+                                   const triggers::WebhookEvent* event) {
   const pipeline::Pipeline* p = project.FindPipeline(trigger.pipeline_identifier);
   if (p == nullptr) {
     return Status::NotFound("trigger " + trigger.identifier + " names pipeline " +
@@ -59,11 +63,118 @@ Result<std::string> StartTriggeredRun(TriggerDeps& deps, const pipeline::Project
   SLUICE_ASSIGN_OR_RETURN(Launch launch, PrepareNewExecution(deps.store, project, *instance,
                                                              recorded, deps.clock, getpid()));
   launch.record.trigger_type = trigger_type;
+  launch.record.trigger = triggers::TriggerDocument(trigger, event);
   SLUICE_RETURN_IF_ERROR(deps.store.UpdateExecution(launch.record));
+  return launch;
+}
+
+Result<std::string> StartTriggeredRun(TriggerDeps& deps, const pipeline::Project& project,
+                                      const triggers::Trigger& trigger,
+                                      const pipeline::RuntimeInputValues& inputs,
+                                      const std::string& trigger_type,
+                                      const triggers::WebhookEvent* event) {
+  SLUICE_ASSIGN_OR_RETURN(Launch launch,
+                          PrepareTriggeredRun(deps, project, trigger, inputs, trigger_type, event));
   const std::string id = launch.record.id;
   SLUICE_RETURN_IF_ERROR(
       deps.executions.Submit(std::move(launch), "trigger:" + trigger.identifier));
   return id;
+}
+
+namespace {
+
+// What a run of `trigger` for `event` supersedes, in words ("a newer push to
+// main"), or "" when autoAbortPreviousExecutions does not apply.
+std::string SupersedeReason(const triggers::Trigger& trigger, const triggers::WebhookEvent& event) {
+  if (trigger.source != triggers::SourceType::kWebhook || !trigger.webhook.auto_abort_previous) {
+    return "";
+  }
+  if (event.kind == triggers::EventKind::kPush && !event.branch.empty()) {
+    return "a newer push to " + event.branch;
+  }
+  if (event.kind == triggers::EventKind::kPullRequest && event.pr_number > 0) {
+    return "a newer event of pull request #" + std::to_string(event.pr_number);
+  }
+  return "";
+}
+
+// Whether `values` (an execution's trigger document) is the same branch
+// push or the same pull request as `event`.
+bool SameChange(const nlohmann::json& values, const triggers::WebhookEvent& event) {
+  if (!values.is_object()) return false;
+  auto text = [&](const char* key) {
+    auto it = values.find(key);
+    return it != values.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  if (event.kind == triggers::EventKind::kPush) {
+    return text("event") == "PUSH" && text("branch") == event.branch;
+  }
+  auto number = values.find("prNumber");
+  return text("event") == "PR" && number != values.end() && number->is_number_integer() &&
+         number->get<int64_t>() == event.pr_number;
+}
+
+}  // namespace
+
+std::vector<std::string> AbortSupersededRuns(TriggerDeps& deps, const triggers::Trigger& trigger,
+                                             const triggers::WebhookEvent& event,
+                                             const std::string& new_id,
+                                             std::vector<std::string>* problems) {
+  std::vector<std::string> aborted;
+  const std::string why = SupersedeReason(trigger, event);
+  if (why.empty()) return aborted;
+  const std::string reason = "aborted by trigger " + trigger.identifier + ": " + why;
+  auto problem = [&](const std::string& text) {
+    if (problems != nullptr) problems->push_back(text);
+  };
+  // Every status an unfinished execution can have, page by page.
+  std::vector<store::ExecutionRecord> candidates;
+  for (engine::NodeStatus status :
+       {engine::NodeStatus::kRunning, engine::NodeStatus::kNotStarted,
+        engine::NodeStatus::kWaitStepRunning, engine::NodeStatus::kInterventionWaiting,
+        engine::NodeStatus::kApprovalWaiting}) {
+    store::ExecutionQuery query{.pipeline_id = trigger.pipeline_identifier,
+                                .status = std::string(engine::StatusName(status)),
+                                .limit = 1000};
+    do {
+      auto page = deps.store.QueryExecutions(query);
+      if (!page.ok()) {
+        problem("listing unfinished executions: " + page.status().message());
+        break;
+      }
+      for (store::ExecutionRecord& rec : page->executions) {
+        // Pages leave the trigger values out: the inputs say which trigger
+        // started a run; retries (started by a person) are not superseded.
+        auto by = rec.inputs.find("trigger");
+        if (rec.id == new_id || !rec.retried_from.empty() || by == rec.inputs.end() ||
+            *by != trigger.identifier) {
+          continue;
+        }
+        candidates.push_back(std::move(rec));
+      }
+      query.cursor = page->next_cursor;
+    } while (!query.cursor.empty());
+  }
+  for (const store::ExecutionRecord& listed : candidates) {
+    auto rec = deps.store.GetExecution(listed.id);
+    if (!rec.ok()) {
+      problem("reading execution " + listed.id + ": " + rec.status().message());
+      continue;
+    }
+    if (!SameChange(rec->trigger, event)) continue;
+    auto said = AbortExecutionAnywhere(deps.executions, deps.store, *rec, deps.clock, reason);
+    if (!said.ok()) {
+      problem("aborting execution " + rec->id + ": " + said.status().message());
+      continue;
+    }
+    aborted.push_back(rec->id);
+    Status audited =
+        WriteAudit(deps.store.audit(), deps.clock, Actor{"trigger:" + trigger.identifier, ""},
+                   "trigger.abort", rec->id, kOutcomeSuccess,
+                   {{"reason", reason}, {"execution", new_id}, {"delivery", event.delivery_id}});
+    if (!audited.ok()) problem("auditing the abort of " + rec->id + ": " + audited.message());
+  }
+  return aborted;
 }
 
 WebhookAnswer HandleWebhook(TriggerDeps& deps, const net::HttpRequest& request, bool github) {
@@ -161,6 +272,7 @@ WebhookAnswer HandleWebhook(TriggerDeps& deps, const net::HttpRequest& request, 
     if (e.fired) {
       any_fired = true;
       std::string execution, error;
+      std::vector<std::string> aborted, abort_problems;
       if (!d.inputs) {
         error = d.input_error;
       } else {
@@ -168,16 +280,24 @@ WebhookAnswer HandleWebhook(TriggerDeps& deps, const net::HttpRequest& request, 
         for (const triggers::Trigger& candidate : loaded) {
           if (candidate.identifier == e.trigger_id) t = &candidate;
         }
-        auto started = t == nullptr
-                           ? Result<std::string>(Status::NotFound("trigger vanished"))
-                           : StartTriggeredRun(deps, *project, *t, *d.inputs, trigger_type);
-        if (started.ok())
-          execution = *started;
-        else
-          error = started.status().message();
+        auto launch = t == nullptr ? Result<Launch>(Status::NotFound("trigger vanished"))
+                                   : PrepareTriggeredRun(deps, *project, *t, *d.inputs,
+                                                         trigger_type, &*event);
+        if (launch.ok()) {
+          // Recorded first, so the runs it supersedes stop only for a run
+          // that will take their place; queued after they stopped.
+          execution = launch->record.id;
+          aborted = AbortSupersededRuns(deps, *t, *event, execution, &abort_problems);
+          Status submitted = deps.executions.Submit(std::move(*launch), "trigger:" + t->identifier);
+          if (!submitted.ok()) error = submitted.message();
+        } else {
+          error = launch.status().message();
+        }
       }
       (void)deps.store.triggers().SetEvaluationOutcome(record.id, execution, error);
       if (!execution.empty()) one["execution"] = execution;
+      if (!aborted.empty()) one["aborted"] = aborted;
+      if (!abort_problems.empty()) one["abortErrors"] = abort_problems;
       if (!error.empty()) one["error"] = error;
     }
     results.push_back(std::move(one));

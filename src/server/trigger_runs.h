@@ -10,7 +10,8 @@
 // fired, the deciding condition and the run it started (store/
 // trigger_store.h). The answer:
 //   202 {"delivery", "triggers": [{"trigger", "pipeline", "fired", "reason",
-//        "execution"?, "error"?}]}     decided (fired or not)
+//        "execution"?, "aborted"?, "abortErrors"?, "error"?}]}
+//                                      decided (fired or not)
 //   200 {"delivery", "duplicate": true, "message"}   a replay, ignored
 //   400 / 413 {"code", "message"}      not JSON, a wrong shape, too large
 //   401 {"code", "message"}            every trigger the event could fire
@@ -18,11 +19,27 @@
 //                                      missing or wrong
 // A run records its trigger type (WEBHOOK, WEBHOOK_CUSTOM, SCHEDULER_CRON)
 // and is started by "trigger:<identifier>" (<+pipeline.triggeredBy.name>).
+// Its record keeps the trigger's values (triggers::TriggerDocument, without
+// credential headers): every <+trigger.*> and <+eventPayload.*> of the
+// pipeline reads them, after a server restart and in a retry too.
+//
+// autoAbortPreviousExecutions (harness-semantics §8.3): when such a GitHub
+// trigger fires for a push to a branch or for a pull request, the new run
+// is recorded first, then every unfinished execution (running, queued,
+// waiting for an approval or an intervention) of the same pipeline that the
+// same trigger started for the same branch (push) or pull request number
+// (pull request) is aborted the way the API aborts one, with the failure
+// message "aborted by trigger <id>: a newer push to <branch>" (or "a newer
+// event of pull request #<n>") and an audit record (actor
+// "trigger:<id>", action "trigger.abort"); then the new run is queued.
+// Manual runs, retries (a person started them), other triggers' runs and
+// other branches are left alone. "aborted" in the answer lists the ids.
 #pragma once
 
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/diagnostic.h"
@@ -31,6 +48,7 @@
 #include "secrets/secret_store.h"
 #include "server/executions.h"
 #include "store/store.h"
+#include "triggers/event.h"
 #include "triggers/trigger.h"
 
 namespace sluice::server {
@@ -43,11 +61,30 @@ struct TriggerDeps {
   std::function<Result<pipeline::Project>(DiagnosticList* diags)> load_project;
 };
 
-// Starts a run of `trigger`'s pipeline with `inputs`; its execution id.
+// Records a run of `trigger`'s pipeline with `inputs` for `event` (null: a
+// scheduled fire), its trigger values included, ready to submit.
+Result<Launch> PrepareTriggeredRun(TriggerDeps& deps, const pipeline::Project& project,
+                                   const triggers::Trigger& trigger,
+                                   const pipeline::RuntimeInputValues& inputs,
+                                   const std::string& trigger_type,
+                                   const triggers::WebhookEvent* event);
+
+// PrepareTriggeredRun, then queues it; its execution id.
 Result<std::string> StartTriggeredRun(TriggerDeps& deps, const pipeline::Project& project,
                                       const triggers::Trigger& trigger,
                                       const pipeline::RuntimeInputValues& inputs,
-                                      const std::string& trigger_type);
+                                      const std::string& trigger_type,
+                                      const triggers::WebhookEvent* event);
+
+// autoAbortPreviousExecutions for a run of `trigger` for `event` (see
+// above): aborts what the new run `new_id` supersedes and returns their
+// ids; nothing when the trigger does not ask for it or the event is
+// neither a branch push nor a pull request. Failures to abort one are
+// added to `problems` and the others still go.
+std::vector<std::string> AbortSupersededRuns(TriggerDeps& deps, const triggers::Trigger& trigger,
+                                             const triggers::WebhookEvent& event,
+                                             const std::string& new_id,
+                                             std::vector<std::string>* problems);
 
 struct WebhookAnswer {
   int status = 202;

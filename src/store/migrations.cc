@@ -353,6 +353,13 @@ CREATE TABLE monitor_checks (
 );
 )sql";
 
+// Version 12: the trigger values of an execution a trigger started
+// (ExecutionRecord::trigger, JSON as in version 1; 'null' for a manual run),
+// so a resumed or retried run reads the same <+trigger.*>.
+constexpr std::string_view kMigration12 = R"sql(
+ALTER TABLE executions ADD COLUMN trigger_json TEXT NOT NULL DEFAULT 'null';
+)sql";
+
 // Version 13: where each alert rule (pipeline/alerts.h) stands: firing or
 // not since when, which episode (how many times it started firing), and
 // whether the current state's notification went out. One row per rule
@@ -385,6 +392,7 @@ constexpr Migration kMigrations[] = {
     {9, kMigration9},
     {10, kMigration10},
     {11, kMigration11},
+    {12, kMigration12},
     {13, kMigration13},
 };
 // clang-format on

@@ -6,10 +6,10 @@
 
 namespace sluice::store::sql {
 
-#define SLUICE_EXECUTION_COLUMNS                                                                  \
-  "id, pipeline_id, pipeline_name, sequence_id, status, started_ms, ended_ms, project_dir, "      \
-  "pipeline_file, pipeline_yaml, inputs_json, trigger_type, failure_message, retried_from, "     \
-  "retry_from_node, runner_pid, abort_requested"
+#define SLUICE_EXECUTION_COLUMNS                                                             \
+  "id, pipeline_id, pipeline_name, sequence_id, status, started_ms, ended_ms, project_dir, " \
+  "pipeline_file, pipeline_yaml, inputs_json, trigger_type, failure_message, retried_from, " \
+  "retry_from_node, runner_pid, abort_requested, trigger_json"
 
 #define SLUICE_NODE_COLUMNS                                                                       \
   "execution_id, path, kind, identifier, name, type, status, started_ms, ended_ms, attempt, "     \
@@ -19,10 +19,10 @@ namespace sluice::store::sql {
 // is one transaction and writers are serialized, so two processes starting
 // the same pipeline cannot get the same number.
 const std::string_view kInsertExecution =
-    "INSERT INTO executions (id, pipeline_id, pipeline_name, status, started_ms, ended_ms, project_dir, "
-    "pipeline_file, pipeline_yaml, inputs_json, trigger_type, failure_message, retried_from, "
-    "retry_from_node, runner_pid, abort_requested, sequence_id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+    "INSERT INTO executions (id, pipeline_id, pipeline_name, status, started_ms, ended_ms, "
+    "project_dir, pipeline_file, pipeline_yaml, inputs_json, trigger_type, failure_message, "
+    "retried_from, retry_from_node, runner_pid, trigger_json, abort_requested, sequence_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
     "(SELECT COALESCE(MAX(sequence_id), 0) + 1 FROM executions WHERE pipeline_id = ?2)) "
     "RETURNING sequence_id";
 
@@ -30,8 +30,9 @@ const std::string_view kInsertExecution =
 // at creation, and abort_requested belongs to RequestAbort().
 const std::string_view kUpdateExecution =
     "UPDATE executions SET pipeline_name = ?3, status = ?4, started_ms = ?5, ended_ms = ?6, "
-    "project_dir = ?7, pipeline_file = ?8, pipeline_yaml = ?9, inputs_json = ?10, trigger_type = ?11, "
-    "failure_message = ?12, retried_from = ?13, retry_from_node = ?14, runner_pid = ?15 WHERE id = ?1";
+    "project_dir = ?7, pipeline_file = ?8, pipeline_yaml = ?9, inputs_json = ?10, "
+    "trigger_type = ?11, failure_message = ?12, retried_from = ?13, retry_from_node = ?14, "
+    "runner_pid = ?15, trigger_json = ?16 WHERE id = ?1";
 
 const std::string_view kSelectExecution = "SELECT " SLUICE_EXECUTION_COLUMNS " FROM executions WHERE id = ?1";
 
@@ -42,12 +43,12 @@ const std::string_view kSelectByPrefix =
 const std::string_view kListExecutions =
     "SELECT " SLUICE_EXECUTION_COLUMNS " FROM executions ORDER BY started_ms DESC, row DESC LIMIT ?1";
 
-// Pages leave pipeline_yaml out (a list never shows it; it is the widest
-// column): the same columns in the same order, that one empty.
+// Pages leave pipeline_yaml and trigger_json out (a list never shows them;
+// they are the widest columns): the same columns in the same order, that one empty.
 #define SLUICE_PAGE_COLUMNS                                                                  \
   "id, pipeline_id, pipeline_name, sequence_id, status, started_ms, ended_ms, project_dir, " \
   "pipeline_file, '' AS pipeline_yaml, inputs_json, trigger_type, failure_message, "         \
-  "retried_from, retry_from_node, runner_pid, abort_requested"
+  "retried_from, retry_from_node, runner_pid, abort_requested, 'null' AS trigger_json"
 #define SLUICE_QUERY_EXECUTIONS(WHERE)                               \
   "SELECT " SLUICE_PAGE_COLUMNS ", row FROM executions WHERE " WHERE \
   "(started_ms, row) < (?1, ?2) ORDER BY started_ms DESC, row DESC LIMIT ?3"
@@ -168,6 +169,7 @@ void BindExecution(Query& q, const ExecutionRecord& rec) {
   q.Bind(13, rec.retried_from);
   q.Bind(14, rec.retry_from_node);
   q.Bind(15, rec.runner_pid);
+  q.Bind(16, DumpJson(rec.trigger));
 }
 
 Result<ExecutionRecord> ReadExecution(const Query& q) {
@@ -189,6 +191,8 @@ Result<ExecutionRecord> ReadExecution(const Query& q) {
   r.retry_from_node = q.Text(14);
   r.runner_pid = q.Int(15);
   r.abort_requested = q.Int(16) != 0;
+  SLUICE_ASSIGN_OR_RETURN(r.trigger,
+                          ParseJson(q.Text(17), "trigger_json", "execution " + r.id, nullptr));
   return r;
 }
 

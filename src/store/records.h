@@ -18,11 +18,12 @@ extern const std::string_view kUpdateExecution;   // changes() == 0: unknown id
 extern const std::string_view kSelectExecution;   // ?1 = id
 extern const std::string_view kSelectByPrefix;    // ?1 = prefix, ?2 = max rows
 extern const std::string_view kListExecutions;    // ?1 = limit (-1 = all)
-// Pages of executions: kExecutionColumns (pipeline_yaml empty) then `row`; ?1 = cursor's
-// started_ms, ?2 = cursor's row (the page holds rows before them), ?3 =
-// limit, ?4 = pipeline_id (when filtered), ?5 = status (when filtered).
+// Pages of executions: kExecutionColumns (pipeline_yaml empty, trigger_json
+// null) then `row`; ?1 = cursor's started_ms, ?2 = cursor's row (the page
+// holds rows before them), ?3 = limit, ?4 = pipeline_id (when filtered), ?5 =
+// status (when filtered).
 extern const std::string_view kQueryExecutions[4];  // [0] none, [1] pipeline, [2] status, [3] both
-inline constexpr int kExecutionRowColumn = 17;
+inline constexpr int kExecutionRowColumn = 18;
 extern const std::string_view kRequestAbort;      // ?1 = id
 extern const std::string_view kPutIntervention;   // ?1 execution, ?2 node path, ?3 action, ?4 time
 extern const std::string_view kTakeIntervention;  // ?1 execution, ?2 node path; returns action
@@ -47,8 +48,8 @@ extern const std::string_view kSelectArtifacts;  // ?1 = execution id
 extern const std::string_view kUpsertLog;
 extern const std::string_view kSelectLogs;        // ?1 = execution id
 
-// Binds ?1..?15 of kInsertExecution and kUpdateExecution (the insert also
-// takes ?16 = abort_requested).
+// Binds ?1..?16 of kInsertExecution and kUpdateExecution (the insert also
+// takes ?17 = abort_requested).
 void BindExecution(Query& q, const ExecutionRecord& rec);
 Result<ExecutionRecord> ReadExecution(const Query& q);
 

@@ -152,7 +152,7 @@ Status SqliteStore::CreateExecution(ExecutionRecord* rec) {
   const std::string what = "creating execution " + rec->id;
   Query q(statements_.insert_execution, what);
   sql::BindExecution(q, *rec);
-  q.Bind(16, int64_t{rec->abort_requested ? 1 : 0});
+  q.Bind(17, int64_t{rec->abort_requested ? 1 : 0});
   SLUICE_ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row) return Status::Internal(what + ": the INSERT returned no sequence id");
   int64_t sequence_id = q.Int(0);

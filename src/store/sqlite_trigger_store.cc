@@ -107,13 +107,7 @@ std::string Sample(const std::string& payload) {
 
 }  // namespace
 
-bool IsSecretHeader(std::string_view name) {
-  for (std::string_view secret : {"X-Hub-Signature", "X-Hub-Signature-256", "Authorization",
-                                  "Cookie", "X-Api-Key", "Proxy-Authorization"}) {
-    if (AsciiEqualsIgnoreCase(name, secret)) return true;
-  }
-  return false;
-}
+bool IsSecretHeader(std::string_view name) { return IsCredentialHeader(name); }
 
 Result<std::unique_ptr<SqliteTriggerStore>> SqliteTriggerStore::Open(sqlite3* db, std::mutex& mu) {
   const std::string d = kDeliveryColumns;

@@ -55,6 +55,11 @@ struct ExecutionRecord {
   std::string retry_from_node;    // the --from point, or ""
   int64_t runner_pid = 0;         // the process running it (for abort/resume)
   bool abort_requested = false;   // set only by RequestAbort()
+  // What <+trigger.*> reads in a run a trigger started
+  // (triggers::TriggerDocument: its values, payload and headers without
+  // credentials); null for a manual run. A retry keeps it. Pages of
+  // QueryExecutions leave it null (GetExecution / FindExecution read it).
+  nlohmann::json trigger;
 };
 
 struct NodeRecord {

@@ -40,6 +40,7 @@ TEST(StoreTest, ExecutionRoundTripsEveryField) {
   rec.retry_from_node = "Train.fit";
   rec.trigger_type = "WEBHOOK";
   rec.inputs = {{"nested", {{"a", {1, 2, 3}}}}, {"s", "x\"y"}};
+  rec.trigger = {{"type", "Webhook"}, {"branch", "main"}, {"payload", {{"n", 1}}}};
   ASSERT_TRUE(store->CreateExecution(&rec).ok());
   EXPECT_EQ(rec.sequence_id, 1);
 
@@ -62,6 +63,27 @@ TEST(StoreTest, ExecutionRoundTripsEveryField) {
   EXPECT_EQ(got->retry_from_node, rec.retry_from_node);
   EXPECT_EQ(got->runner_pid, 4242);
   EXPECT_FALSE(got->abort_requested);
+  EXPECT_EQ(got->trigger, rec.trigger);
+}
+
+TEST(StoreTest, TriggerValuesAreKeptByUpdatesAndLeftOutOfPages) {
+  TempDir dir = MakeStateDir();
+  auto store = OpenOrDie(dir.path());
+  ExecutionRecord manual = SampleExecution();
+  ASSERT_TRUE(store->CreateExecution(&manual).ok());
+  EXPECT_TRUE(store->GetExecution(manual.id)->trigger.is_null()) << "a manual run has none";
+
+  ExecutionRecord rec = SampleExecution();
+  ASSERT_TRUE(store->CreateExecution(&rec).ok());
+  rec.trigger = {{"type", "Webhook"}, {"branch", "dev"}};
+  ASSERT_TRUE(store->UpdateExecution(rec).ok());
+  EXPECT_EQ(store->GetExecution(rec.id)->trigger, rec.trigger);
+  EXPECT_EQ(store->FindExecution(rec.id)->trigger, rec.trigger);
+
+  auto page = store->QueryExecutions({});
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->executions.size(), 2u);
+  for (const ExecutionRecord& listed : page->executions) EXPECT_TRUE(listed.trigger.is_null());
 }
 
 TEST(StoreTest, CreateAssignsAnIdWhenEmpty) {

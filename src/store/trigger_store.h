@@ -8,9 +8,9 @@
 // without firing anything again.
 //
 // What is kept of a delivery: the headers without their values for
-// signature and credential headers (X-Hub-Signature, X-Hub-Signature-256,
-// Authorization, Cookie, X-Api-Key are stored as "<redacted>" — the store
-// redacts them itself, whatever the caller passes), the payload's size and
+// signature and credential headers (common/text.h's IsCredentialHeader:
+// X-Hub-Signature*, Authorization, Cookie, X-Api-Key, ... are stored as
+// "<redacted>" — the store redacts them itself, whatever the caller passes), the payload's size and
 // its first kPayloadSampleBytes bytes (payload_truncated says when that is
 // not all of it), and how its signature stood.
 //
@@ -108,7 +108,8 @@ class TriggerStore {
   virtual Status RemoveSchedule(const std::string& trigger_id) = 0;
 };
 
-// Whether a header's value is a credential the store does not keep.
+// Whether a header's value is a credential the store does not keep
+// (IsCredentialHeader).
 bool IsSecretHeader(std::string_view name);
 
 }  // namespace sluice::store

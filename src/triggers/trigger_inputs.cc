@@ -94,7 +94,8 @@ Result<pipeline::RuntimeInputValues> ResolveTriggerInputs(const pipeline::Projec
     values.input_sets.push_back(set->pipeline);
   }
   SLUICE_ASSIGN_OR_RETURN(YAML::Node resolved, ResolveInputYaml(trigger, event));
-  if (resolved.IsDefined()) values.input_sets.push_back(resolved);
+  // YAML::Node() is a null node, not an undefined one: no inputYaml.
+  if (resolved.IsMap()) values.input_sets.push_back(resolved);
   return values;
 }
 

@@ -33,7 +33,7 @@
 
 namespace sluice::triggers {
 
-// inputYaml resolved: the `pipeline:` mapping, or an undefined node when the
+// inputYaml resolved: the `pipeline:` mapping, or a null node when the
 // trigger has no inputYaml. `event` is null for a scheduled fire.
 Result<YAML::Node> ResolveInputYaml(const Trigger& trigger, const WebhookEvent* event);
 

@@ -111,6 +111,15 @@ TEST(TriggerInputsTest, InputSetRefsComeBeforeInputYaml) {
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
 }
 
+TEST(TriggerInputsTest, ATriggerWithoutInputYamlGivesNoInputs) {
+  Trigger t = MustParse(GithubTrigger("Push"));
+  WebhookEvent push = testing::Push();
+  pipeline::Project project;
+  auto inputs = ResolveTriggerInputs(project, t, &push);
+  ASSERT_TRUE(inputs.ok()) << inputs.status().ToString();
+  EXPECT_TRUE(inputs->input_sets.empty());
+}
+
 TEST(TriggerInputsTest, ScheduledFireHasNullTriggerValues) {
   Trigger t = WithInputYaml("Push", "variables:\n  - name: b\n    value: x<+trigger.branch>\n");
   t.source = SourceType::kScheduled;

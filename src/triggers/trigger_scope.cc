@@ -3,6 +3,8 @@
 
 #include <set>
 
+#include "common/text.h"
+
 namespace sluice::triggers {
 
 namespace {
@@ -45,36 +47,56 @@ Result<Value> Walk(const Value& root, const std::vector<std::string>& path, size
   return *node;
 }
 
-}  // namespace
-
-TriggerScope::TriggerScope(const Trigger& trigger, const WebhookEvent* event) : event_(event) {
-  fields_ = Value::object();
-  fields_["type"] = trigger.source == SourceType::kScheduled ? "Scheduled" : "Webhook";
+// Everything but payload and header.
+Value Fields(const Trigger& trigger, const WebhookEvent* event) {
+  Value fields = Value::object();
+  fields["type"] = trigger.source == SourceType::kScheduled ? "Scheduled" : "Webhook";
+  fields["triggerName"] = trigger.name.empty() ? trigger.identifier : trigger.name;
+  fields["identifier"] = trigger.identifier;
   for (const char* name :
        {"event", "branch", "sourceBranch", "targetBranch", "tag", "commitSha", "baseCommitSha",
         "prNumber", "prTitle", "gitUser", "repoUrl", "sourceRepo"}) {
-    fields_[name] = nullptr;
+    fields[name] = nullptr;
   }
-  if (event == nullptr) return;
+  if (event == nullptr) return fields;
   const WebhookEvent& e = *event;
   if (e.kind == EventKind::kPush) {
-    fields_["event"] = "PUSH";
+    fields["event"] = "PUSH";
   } else if (e.kind == EventKind::kPullRequest) {
-    fields_["event"] = "PR";
+    fields["event"] = "PR";
   } else if (e.kind == EventKind::kOther) {
-    fields_["event"] = Upper(e.github_event);
+    fields["event"] = Upper(e.github_event);
   }
-  fields_["branch"] = OrNull(e.branch);
-  fields_["sourceBranch"] = OrNull(e.source_branch);
-  fields_["targetBranch"] = OrNull(e.target_branch);
-  fields_["tag"] = OrNull(e.tag);
-  fields_["commitSha"] = OrNull(e.commit_sha);
-  fields_["baseCommitSha"] = OrNull(e.base_commit_sha);
-  if (e.pr_number > 0) fields_["prNumber"] = e.pr_number;
-  fields_["prTitle"] = OrNull(e.pr_title);
-  fields_["gitUser"] = OrNull(e.sender);
-  fields_["repoUrl"] = OrNull(e.repo_url);
-  fields_["sourceRepo"] = e.kind == EventKind::kCustom ? "CUSTOM" : "GITHUB";
+  fields["branch"] = OrNull(e.branch);
+  fields["sourceBranch"] = OrNull(e.source_branch);
+  fields["targetBranch"] = OrNull(e.target_branch);
+  fields["tag"] = OrNull(e.tag);
+  fields["commitSha"] = OrNull(e.commit_sha);
+  fields["baseCommitSha"] = OrNull(e.base_commit_sha);
+  if (e.pr_number > 0) fields["prNumber"] = e.pr_number;
+  fields["prTitle"] = OrNull(e.pr_title);
+  fields["gitUser"] = OrNull(e.sender);
+  fields["repoUrl"] = OrNull(e.repo_url);
+  fields["sourceRepo"] = e.kind == EventKind::kCustom ? "CUSTOM" : "GITHUB";
+  return fields;
+}
+
+}  // namespace
+
+TriggerScope::TriggerScope(const Trigger& trigger, const WebhookEvent* event)
+    : event_(event), fields_(Fields(trigger, event)) {}
+
+nlohmann::json TriggerDocument(const Trigger& trigger, const WebhookEvent* event) {
+  nlohmann::json doc = Fields(trigger, event);
+  doc["payload"] = event != nullptr ? event->payload : nlohmann::json();
+  nlohmann::json headers = nlohmann::json::object();
+  if (event != nullptr) {
+    for (const auto& [name, value] : event->headers) {
+      if (!IsCredentialHeader(name)) headers[name] = value;
+    }
+  }
+  doc["header"] = std::move(headers);
+  return doc;
 }
 
 Result<Value> TriggerScope::Lookup(const std::vector<std::string>& path) const {
@@ -116,9 +138,9 @@ Result<std::string> TriggerScope::GetSecret(std::string_view id) const {
 
 std::vector<std::string> UnknownTriggerReferences(std::string_view text) {
   static const std::set<std::string> kKnown = {
-      "type",    "event",     "branch",        "sourceBranch", "targetBranch",
-      "tag",     "commitSha", "baseCommitSha", "prNumber",     "prTitle",
-      "gitUser", "repoUrl",   "sourceRepo",    "payload",      "header"};
+      "type",         "triggerName", "identifier", "event",         "branch",   "sourceBranch",
+      "targetBranch", "tag",         "commitSha",  "baseCommitSha", "prNumber", "prTitle",
+      "gitUser",      "repoUrl",     "sourceRepo", "payload",       "header"};
   std::vector<std::string> out;
   for (const expr::Reference& ref : expr::CollectReferences(text)) {
     if (ref.path.size() >= 2 && ref.path[0] == "trigger" && !kKnown.count(ref.path[1])) {
