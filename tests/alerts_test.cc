@@ -52,7 +52,8 @@ class AlertsTest : public ::testing::Test {
         {CustomStage("Monitor",
                      {"- step:\n    identifier: stale\n    name: stale\n    type: ModelStaleness\n"
                       "    spec:\n      model: ccapproval\n      repository: " +
-                      repo_.string() + "\n      branch: main\n      paths: [src]\n"
+                      repo_.string() +
+                      "\n      branch: main\n      paths: [src]\n"
                       "      maxAgeDays: 7\n"})}));
   }
 
@@ -114,8 +115,8 @@ TEST_F(AlertsTest, TheServerEvaluatesTheRulesOnItsOwn) {
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_TRUE(Mail().empty());
   p_.Write(".harness/alerts/stale_model.yaml", kRule);
-  auto server = p_.Start({"server", "--addr", "127.0.0.1:0", "--ui", p_.root().string(),
-                          "--alert-interval", "200ms"});
+  auto server = p_.Start(
+      {"server", "--addr", "127.0.0.1:0", "--ui", p_.root().string(), "--alert-interval", "200ms"});
   EXPECT_TRUE(WaitFor([&] { return !Mail().empty(); }, std::chrono::seconds(20)))
       << server->StdoutSoFar() << server->StderrSoFar();
   // Several more evaluations: still one message.

@@ -103,10 +103,10 @@ int Check(const GlobalOptions& global) {
   if (!store.ok()) return Fail(store.status());
   auto secrets = app.Secrets();
   if (!secrets.ok()) return Fail(secrets.status());
-  std::vector<monitor::AlertChange> changes = monitor::EvaluateProjectAlerts(
-      *project, **store, **secrets, DefaultClock(), app.StateDir(),
-      server::OwningServerUrl(app.StateDir()),
-      [](std::string_view line) { std::cout << line << "\n"; });
+  std::vector<monitor::AlertChange> changes =
+      monitor::EvaluateProjectAlerts(*project, **store, **secrets, DefaultClock(), app.StateDir(),
+                                     server::OwningServerUrl(app.StateDir()),
+                                     [](std::string_view line) { std::cout << line << "\n"; });
   auto states = (*store)->monitor().ListAlertStates();
   int firing = 0;
   if (states.ok()) {
@@ -120,7 +120,8 @@ int Check(const GlobalOptions& global) {
 }  // namespace
 
 void AddAlertsCommand(CLI::App& cli, GlobalOptions& options) {
-  auto* cmd = cli.add_subcommand("alerts", "Show the alert rules and where they stand, or check them now");
+  auto* cmd =
+      cli.add_subcommand("alerts", "Show the alert rules and where they stand, or check them now");
   auto* list = cmd->add_subcommand("list", "Each alert rule, who it notifies, and its state");
   list->callback([&options] { std::exit(List(options)); });
   auto* check = cmd->add_subcommand(

@@ -16,8 +16,8 @@
 
 #include "cli/app.h"
 #include "cli/load.h"
-#include "common/files.h"
 #include "common/duration.h"
+#include "common/files.h"
 #include "common/periodic.h"
 #include "monitor/alerts.h"
 #include "monitor/invocation_metrics.h"
@@ -73,7 +73,8 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
   auto alert_interval = ParseDuration(flags.alert_interval);
   if (!alert_interval.ok() || alert_interval->count() <= 0) {
     return Fail(Status::InvalidArgument("--alert-interval must be a duration such as 30s or 5m, "
-                                        "not \"" + flags.alert_interval + "\""),
+                                        "not \"" +
+                                        flags.alert_interval + "\""),
                 kExitUsage);
   }
   const auto& [host, port] = *listen;
@@ -199,9 +200,9 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
         DiagnosticList d;
         auto p = pipeline::LoadProject(app_ptr->ProjectDir(), &d);
         if (!p.ok()) return;
-        monitor::EvaluateProjectAlerts(*p, *store_ptr, *secrets_ptr, DefaultClock(), state_dir,
-                                       ui_url,
-                                       [](std::string_view line) { std::cout << line << std::endl; });
+        monitor::EvaluateProjectAlerts(
+            *p, *store_ptr, *secrets_ptr, DefaultClock(), state_dir, ui_url,
+            [](std::string_view line) { std::cout << line << std::endl; });
       },
       *alert_interval);
   alerts.Start();

@@ -65,8 +65,10 @@ Result<AlertObservation> ObserveStaleness(const AlertRule& rule, store::Store& s
   seen.summary = "model " + rule.model + ": its source last changed " +
                  FormatIsoUtc(static_cast<int64_t>(last_ms)) + ", " + Fixed(age, 1) +
                  " days ago; " + Fixed(max_age, 1) + " days allowed";
-  seen.value = {{"model", rule.model},        {"age_days", age},
-                {"max_age_days", max_age},    {"last_updated", FormatIsoUtc(last_ms)},
+  seen.value = {{"model", rule.model},
+                {"age_days", age},
+                {"max_age_days", max_age},
+                {"last_updated", FormatIsoUtc(last_ms)},
                 {"checked", FormatIsoUtc(check->checked_ms)}};
   if (r.contains("commit") && r["commit"].is_object()) seen.value["commit"] = r["commit"];
   return seen;
@@ -83,8 +85,7 @@ Result<AlertObservation> ObserveDrift(const AlertRule& rule, store::Store& store
   const json& r = check->result;
   const std::string status = r.value("status", "");
   const double max_psi = NumberIn(r, "max_psi", 0);
-  const double shift =
-      r.contains("approval_rate") ? NumberIn(r["approval_rate"], "shift", 0) : 0.0;
+  const double shift = r.contains("approval_rate") ? NumberIn(r["approval_rate"], "shift", 0) : 0.0;
   seen.known = status == "ok" || status == "warn" || status == "drift";
   seen.holds = status == "drift" || (rule.drift_on_warn && status == "warn");
   seen.summary = "model " + rule.model + ": drift check " + status + " (highest PSI " +
@@ -126,23 +127,20 @@ Result<AlertObservation> ObserveErrorRate(const AlertRule& rule, store::Store& s
     if (!inside || static_cast<int>(page.size()) < kPage) break;
     before = page.back().id;
   }
-  const std::string target =
-      rule.function + (rule.qualifier.empty() ? "" : ":" + rule.qualifier);
+  const std::string target = rule.function + (rule.qualifier.empty() ? "" : ":" + rule.qualifier);
   const double rate = calls > 0 ? static_cast<double>(failed) / calls : 0;
   AlertObservation seen;
   seen.known = calls >= rule.min_invocations;
   seen.holds = seen.known && rate >= rule.threshold;
   seen.summary = "function " + target + ": " + std::to_string(failed) + " of " +
-                 std::to_string(calls) + " calls failed in the last " +
-                 WindowText(rule.window) + " (" + Percent(rate) + "; alert at " +
-                 Percent(rule.threshold) + ")";
+                 std::to_string(calls) + " calls failed in the last " + WindowText(rule.window) +
+                 " (" + Percent(rate) + "; alert at " + Percent(rule.threshold) + ")";
   if (!seen.known) {
-    seen.summary += "; fewer than " + std::to_string(rule.min_invocations) +
-                    " calls say nothing";
+    seen.summary += "; fewer than " + std::to_string(rule.min_invocations) + " calls say nothing";
   }
-  seen.value = {{"function", rule.function}, {"qualifier", rule.qualifier},
-                {"calls", calls},            {"failed", failed},
-                {"error_rate", rate},        {"threshold", rule.threshold}};
+  seen.value = {
+      {"function", rule.function}, {"qualifier", rule.qualifier}, {"calls", calls},
+      {"failed", failed},          {"error_rate", rate},          {"threshold", rule.threshold}};
   return seen;
 }
 
@@ -161,19 +159,16 @@ notify::Notification Describe(const AlertRule& rule, const store::AlertStateReco
   notify::Notification n;
   n.what = "alert \"" + rule.name + "\" (" + status + ")";
   n.subject = std::string("[sluice] ") + (state.firing ? "FIRING: " : "RESOLVED: ") + rule.name;
-  n.body = "Alert: " + rule.name + " (" + rule.identifier + ")\n" +
-           "Status: " + status + " since " + FormatIsoUtc(state.since_ms) + "\n" +
+  n.body = "Alert: " + rule.name + " (" + rule.identifier + ")\n" + "Status: " + status +
+           " since " + FormatIsoUtc(state.since_ms) + "\n" +
            "Condition: " + DescribeCondition(rule) + "\n" + "Seen: " + state.summary + "\n";
   if (!rule.description.empty()) n.body += "\n" + rule.description + "\n";
   if (!link.empty()) n.body += "\nOpen: " + link + "\n";
-  n.webhook_payload = {{"alert", rule.identifier},
-                       {"name", rule.name},
-                       {"status", status},
-                       {"condition", pipeline::AlertConditionName(rule.condition)},
-                       {"summary", state.summary},
-                       {"since", FormatIsoUtc(state.since_ms)},
-                       {"episode", state.episode},
-                       {"value", state.value}};
+  n.webhook_payload = {
+      {"alert", rule.identifier}, {"name", rule.name},
+      {"status", status},         {"condition", pipeline::AlertConditionName(rule.condition)},
+      {"summary", state.summary}, {"since", FormatIsoUtc(state.since_ms)},
+      {"episode", state.episode}, {"value", state.value}};
   if (!link.empty()) n.webhook_payload["url"] = link;
   return n;
 }
@@ -215,13 +210,13 @@ std::optional<AlertChange> Evaluate(const AlertRule& rule, const AlertDeps& deps
         state.notified = !rule.send_resolved || !announced;
       }
       change = AlertChange{rule.identifier, state.firing, state.summary, Status::Ok()};
-      log("[sluice] alert \"" + rule.name + "\" " +
-          (state.firing ? "is firing: " : "resolved: ") + state.summary);
+      log("[sluice] alert \"" + rule.name + "\" " + (state.firing ? "is firing: " : "resolved: ") +
+          state.summary);
     }
   }
   if (!state.notified) {
-    Status sent = notify::Deliver(rule.method, Describe(rule, state, deps.ui_url),
-                                  deps.delivery, log);
+    Status sent =
+        notify::Deliver(rule.method, Describe(rule, state, deps.ui_url), deps.delivery, log);
     state.notified = sent.ok();
     if (!sent.ok()) state.error = sent.message() + " (tried again at the next evaluation)";
     if (change) change->delivered = sent;
@@ -279,13 +274,10 @@ std::vector<AlertChange> EvaluateAlerts(const AlertDeps& deps, const notify::Log
   return changes;
 }
 
-std::vector<AlertChange> EvaluateProjectAlerts(const pipeline::Project& project,
-                                               store::Store& store,
-                                               const secrets::SecretStore& secrets,
-                                               const Clock& clock,
-                                               const std::filesystem::path& state_dir,
-                                               const std::string& ui_url,
-                                               const notify::LogLine& log) {
+std::vector<AlertChange> EvaluateProjectAlerts(
+    const pipeline::Project& project, store::Store& store, const secrets::SecretStore& secrets,
+    const Clock& clock, const std::filesystem::path& state_dir, const std::string& ui_url,
+    const notify::LogLine& log) {
   if (project.alert_rules.empty()) return {};
   notify::SecretLookup lookup = [&secrets](const std::string& id) { return secrets.Get(id); };
   notify::Mailer mailer(project.smtp, project.root, state_dir, lookup);

@@ -41,7 +41,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -72,9 +71,9 @@ std::string DescribeCondition(const pipeline::AlertRule& rule);
 
 struct AlertChange {
   std::string alert;
-  bool firing = false;     // what it became
+  bool firing = false;  // what it became
   std::string summary;
-  Status delivered;        // the notification's outcome (Ok when none is sent)
+  Status delivered;  // the notification's outcome (Ok when none is sent)
 };
 
 struct AlertDeps {
@@ -93,12 +92,9 @@ std::vector<AlertChange> EvaluateAlerts(const AlertDeps& deps, const notify::Log
 // .harness/smtp.yaml or the local Maildir under `state_dir`) and webhook
 // URLs and the SMTP password read from `secrets`. Nothing to do (and no
 // store access) when the project has no alert rules.
-std::vector<AlertChange> EvaluateProjectAlerts(const pipeline::Project& project,
-                                               store::Store& store,
-                                               const secrets::SecretStore& secrets,
-                                               const Clock& clock,
-                                               const std::filesystem::path& state_dir,
-                                               const std::string& ui_url,
-                                               const notify::LogLine& log);
+std::vector<AlertChange> EvaluateProjectAlerts(
+    const pipeline::Project& project, store::Store& store, const secrets::SecretStore& secrets,
+    const Clock& clock, const std::filesystem::path& state_dir, const std::string& ui_url,
+    const notify::LogLine& log);
 
 }  // namespace sluice::monitor

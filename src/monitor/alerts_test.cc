@@ -72,10 +72,14 @@ class AlertsTest : public ::testing::Test {
 
   void CheckDrift(const std::string& status) {
     ASSERT_TRUE(store_->monitor()
-                    .PutCheck({"drift", "ccapproval",
-                               {{"status", status}, {"max_psi", 0.31}, {"samples", 500},
+                    .PutCheck({"drift",
+                               "ccapproval",
+                               {{"status", status},
+                                {"max_psi", 0.31},
+                                {"samples", 500},
                                 {"approval_rate", {{"shift", -0.12}}}},
-                               "", clock_.NowMillis()})
+                               "",
+                               clock_.NowMillis()})
                     .ok());
   }
 
@@ -103,9 +107,8 @@ class AlertsTest : public ::testing::Test {
     lines_.clear();
     secrets::InMemorySecretStore secrets;
     return EvaluateProjectAlerts(project_, *store_, secrets, clock_, dir_->path() / "state",
-                                 "http://127.0.0.1:8080", [this](std::string_view line) {
-                                   lines_.emplace_back(line);
-                                 });
+                                 "http://127.0.0.1:8080",
+                                 [this](std::string_view line) { lines_.emplace_back(line); });
   }
 
   std::vector<notify::testing::DeliveredMail> Mail() {

@@ -23,7 +23,8 @@ Status Warn(const LogLine& log, const std::string& what, const std::string& why)
 Status SendEmail(const pipeline::NotificationMethod& method, const Notification& n,
                  const DeliveryContext& ctx, const LogLine& log) {
   std::vector<std::string> problems;
-  std::vector<std::string> to = GroupAddresses(ctx.project, ctx.users, method.user_groups, &problems);
+  std::vector<std::string> to =
+      GroupAddresses(ctx.project, ctx.users, method.user_groups, &problems);
   for (const std::string& r : method.recipients) {
     if (std::find(to.begin(), to.end(), r) == to.end()) to.push_back(r);
   }
@@ -76,8 +77,9 @@ Status Deliver(const pipeline::NotificationMethod& method, const Notification& n
   if (method.type == "Slack" || method.type == "Webhook") {
     return Post(method, notification, context, log);
   }
-  return Warn(log, notification.what, "notification method \"" + method.type +
-                                          "\" is not supported (Email, Webhook and Slack are)");
+  return Warn(log, notification.what,
+              "notification method \"" + method.type +
+                  "\" is not supported (Email, Webhook and Slack are)");
 }
 
 }  // namespace sluice::notify

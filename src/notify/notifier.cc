@@ -77,8 +77,8 @@ void Notifier::OnEvent(const engine::ExecutionEvent& event,
   const EventText text =
       DescribeEvent(event, clock_.NowMillis(), url, approval ? &*approval : nullptr);
 
-  const DeliveryContext context{project_, &store_.auth(), mailer_, clock_, options_.secrets,
-                                options_.webhook};
+  const DeliveryContext context{project_, &store_.auth(),   mailer_,
+                                clock_,   options_.secrets, options_.webhook};
 
   // The approvers hear of a request whatever the rules say.
   if (approval) {

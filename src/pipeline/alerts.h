@@ -50,13 +50,13 @@ struct AlertRule {
   std::string description;
   bool enabled = true;
   AlertCondition condition = AlertCondition::kModelStale;
-  std::string model;                // ModelStale, ModelDrift
-  bool drift_on_warn = false;       // ModelDrift: level warn
-  std::string function;             // ErrorRate
-  std::string qualifier;            // ErrorRate; "" = every call
-  double threshold = 0.05;          // ErrorRate: share of calls that failed
-  Millis window{15 * 60 * 1000};    // ErrorRate
-  int min_invocations = 20;         // ErrorRate
+  std::string model;              // ModelStale, ModelDrift
+  bool drift_on_warn = false;     // ModelDrift: level warn
+  std::string function;           // ErrorRate
+  std::string qualifier;          // ErrorRate; "" = every call
+  double threshold = 0.05;        // ErrorRate: share of calls that failed
+  Millis window{15 * 60 * 1000};  // ErrorRate
+  int min_invocations = 20;       // ErrorRate
   NotificationMethod method;
   bool send_resolved = true;
   std::string file;

@@ -1,9 +1,9 @@
 // Alert rules (.harness/alerts/*.yaml): what is read, the defaults, and
 // where malformed rules are reported.
+#include "pipeline/alerts.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include "pipeline/alerts.h"
 
 namespace sluice::pipeline {
 namespace {
@@ -95,7 +95,8 @@ TEST(AlertRuleTest, ReportsWhatIsWrongWhereItIs) {
       {"alert:\n  identifier: a\n  condition: {type: ModelStale}\n"
        "  notificationMethod: {type: Email, spec: {recipients: [a@b.c]}}\n",
        "a ModelStale condition needs a spec (spec: {model: NAME})"},
-      {"alert:\n  identifier: a\n  condition: {type: ErrorRate, spec: {function: f, threshold: 7}}\n"
+      {"alert:\n  identifier: a\n  condition: {type: ErrorRate, spec: {function: f, threshold: "
+       "7}}\n"
        "  notificationMethod: {type: Email, spec: {recipients: [a@b.c]}}\n",
        "threshold must be a share of calls between 0 and 1"},
       {"alert:\n  identifier: a\n  condition: {type: ModelDrift, spec: {model: m, level: high}}\n"

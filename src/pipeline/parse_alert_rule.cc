@@ -31,9 +31,10 @@ std::optional<double> ParseShare(const ParseContext& ctx, const Field& field) {
   const double value = text.empty() ? NAN : std::strtod(text.c_str(), &end);
   const double share = percent ? value / 100 : value;
   if (std::isnan(value) || end == nullptr || *end != '\0' || !(share > 0 && share <= 1)) {
-    ctx.Error(ctx.At(field), "threshold must be a share of calls between 0 and 1 (0.05) or a "
-                             "percentage (5%), not \"" +
-                                 (field.value.IsScalar() ? field.value.Scalar() : "") + "\"");
+    ctx.Error(ctx.At(field),
+              "threshold must be a share of calls between 0 and 1 (0.05) or a "
+              "percentage (5%), not \"" +
+                  (field.value.IsScalar() ? field.value.Scalar() : "") + "\"");
     return std::nullopt;
   }
   return share;
@@ -51,26 +52,25 @@ bool ParseCondition(const ParseContext& ctx, const Field& field, AlertRule* rule
     if (c.name == *type) known = &c;
   }
   if (known == nullptr) {
-    ctx.Error(ctx.At(*FindField(fields, "type")), "unknown alert condition \"" + *type +
-                                                      "\"; use ModelStale, ModelDrift or ErrorRate");
+    ctx.Error(ctx.At(*FindField(fields, "type")),
+              "unknown alert condition \"" + *type + "\"; use ModelStale, ModelDrift or ErrorRate");
     return false;
   }
   rule->condition = known->condition;
   const Field* spec = FindField(fields, "spec");
   if (spec == nullptr || !internal::ExpectMap(ctx, *spec)) {
-    ctx.Error(ctx.At(field.value), "a " + *type + " condition needs a spec (" +
-                                       (rule->condition == AlertCondition::kErrorRate
-                                            ? "spec: {function: NAME}"
-                                            : "spec: {model: NAME}") +
-                                       ")");
+    ctx.Error(ctx.At(field.value),
+              "a " + *type + " condition needs a spec (" +
+                  (rule->condition == AlertCondition::kErrorRate ? "spec: {function: NAME}"
+                                                                 : "spec: {model: NAME}") +
+                  ")");
     return false;
   }
   auto sfields = Fields(spec->value);
   const std::string where = *type + " spec";
   if (rule->condition == AlertCondition::kErrorRate) {
-    internal::WarnUnknownKeys(ctx, sfields,
-                              {"function", "qualifier", "threshold", "window", "minInvocations"},
-                              where);
+    internal::WarnUnknownKeys(
+        ctx, sfields, {"function", "qualifier", "threshold", "window", "minInvocations"}, where);
     auto function = internal::RequireString(ctx, sfields, "function", where, spec->value);
     rule->function = function.value_or("");
     rule->qualifier = internal::GetString(ctx, FindField(sfields, "qualifier")).value_or("");

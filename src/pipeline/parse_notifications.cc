@@ -190,9 +190,10 @@ std::optional<NotificationMethod> ParseNotificationMethod(const YAML::Node& meth
                                                           DiagnosticList* diags) {
   ParseContext ctx(file, diags);
   if (!method.IsMap()) {
-    ctx.Error(ctx.At(method), "notificationMethod must be a mapping {type: Email | Webhook | Slack, "
-                              "spec: {...}}, not " +
-                                  internal::KindName(method));
+    ctx.Error(ctx.At(method),
+              "notificationMethod must be a mapping {type: Email | Webhook | Slack, "
+              "spec: {...}}, not " +
+                  internal::KindName(method));
     return std::nullopt;
   }
   return ParseMethod(ctx, method);

@@ -21,7 +21,10 @@ int64_t ToMillis(Seconds s) {
 
 Scheduler::Scheduler(TriggerDeps deps, std::function<void(const std::string&)> log,
                      std::chrono::milliseconds tick)
-    : deps_(std::move(deps)), log_(std::move(log)), tick_(tick), task_([this] { RunDue(); }, tick) {}
+    : deps_(std::move(deps)),
+      log_(std::move(log)),
+      tick_(tick),
+      task_([this] { RunDue(); }, tick) {}
 
 Scheduler::~Scheduler() { Stop(); }
 

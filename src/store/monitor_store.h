@@ -59,14 +59,14 @@ struct ExecutionStats {
 
 // Where one alert rule stands (monitor/alerts.h decides; this keeps it).
 struct AlertStateRecord {
-  std::string alert;        // the rule's identifier; the record's key
+  std::string alert;  // the rule's identifier; the record's key
   bool firing = false;
-  int64_t since_ms = 0;     // when it last started or stopped firing
-  int64_t episode = 0;      // how many times it has started firing
-  bool notified = true;     // the current state's notification went out (or needs none)
-  std::string summary;      // what the last evaluation saw, in words
+  int64_t since_ms = 0;  // when it last started or stopped firing
+  int64_t episode = 0;   // how many times it has started firing
+  bool notified = true;  // the current state's notification went out (or needs none)
+  std::string summary;   // what the last evaluation saw, in words
   nlohmann::json value = nlohmann::json::object();  // and in figures
-  std::string error;        // why the last evaluation or notification failed, or ""
+  std::string error;  // why the last evaluation or notification failed, or ""
   int64_t evaluated_ms = 0;
 };
 

@@ -96,7 +96,8 @@ Result<std::vector<MonitorCheckRecord>> SqliteMonitorStore::ListChecks() const {
 }
 
 Status SqliteMonitorStore::PutAlertState(const AlertStateRecord& record) {
-  if (record.alert.empty()) return Status::InvalidArgument("an alert state needs the alert's identifier");
+  if (record.alert.empty())
+    return Status::InvalidArgument("an alert state needs the alert's identifier");
   const std::string what = "storing the state of alert " + record.alert;
   Lock lock(mu_);
   Query q(statements_.put_alert, what);
