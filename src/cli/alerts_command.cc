@@ -11,6 +11,7 @@
 // notifications that are due (monitor/alerts.h), and prints what changed.
 //
 // Exit codes: 0; 2 when the project or an alert file has errors.
+#include <functional>
 #include <iostream>
 
 #include "cli/app.h"
@@ -66,7 +67,10 @@ void Describe(const pipeline::AlertRule& rule, const store::AlertStateRecord* st
   if (!state->error.empty()) std::cout << "  error:     " << state->error << "\n";
 }
 
-int List(const GlobalOptions& global) {
+// Loads the project and opens the store for `body`; a project without
+// alert rules only gets a hint.
+int WithRules(const GlobalOptions& global,
+              const std::function<int(App&, const pipeline::Project&, store::Store&)>& body) {
   App app(global);
   auto project = Load(global);
   if (!project.ok()) return Fail(project.status(), kExitUsage);
@@ -76,10 +80,14 @@ int List(const GlobalOptions& global) {
   }
   auto store = app.Store();
   if (!store.ok()) return Fail(store.status());
-  auto states = (*store)->monitor().ListAlertStates();
+  return body(app, *project, **store);
+}
+
+int List(App&, const pipeline::Project& project, store::Store& store) {
+  auto states = store.monitor().ListAlertStates();
   if (!states.ok()) return Fail(states.status());
   bool first = true;
-  for (const pipeline::AlertRule& rule : project->alert_rules) {
+  for (const pipeline::AlertRule& rule : project.alert_rules) {
     const store::AlertStateRecord* state = nullptr;
     for (const store::AlertStateRecord& s : *states) {
       if (s.alert == rule.identifier) state = &s;
@@ -91,28 +99,19 @@ int List(const GlobalOptions& global) {
   return kExitOk;
 }
 
-int Check(const GlobalOptions& global) {
-  App app(global);
-  auto project = Load(global);
-  if (!project.ok()) return Fail(project.status(), kExitUsage);
-  if (project->alert_rules.empty()) {
-    std::cout << "no alert rules (add .harness/alerts/<name>.yaml)\n";
-    return kExitOk;
-  }
-  auto store = app.Store();
-  if (!store.ok()) return Fail(store.status());
+int Check(App& app, const pipeline::Project& project, store::Store& store) {
   auto secrets = app.Secrets();
   if (!secrets.ok()) return Fail(secrets.status());
   std::vector<monitor::AlertChange> changes =
-      monitor::EvaluateProjectAlerts(*project, **store, **secrets, DefaultClock(), app.StateDir(),
+      monitor::EvaluateProjectAlerts(project, store, **secrets, DefaultClock(), app.StateDir(),
                                      server::OwningServerUrl(app.StateDir()),
                                      [](std::string_view line) { std::cout << line << "\n"; });
-  auto states = (*store)->monitor().ListAlertStates();
+  auto states = store.monitor().ListAlertStates();
   int firing = 0;
   if (states.ok()) {
     for (const store::AlertStateRecord& s : *states) firing += s.firing ? 1 : 0;
   }
-  std::cout << project->alert_rules.size() << " alert rule(s) evaluated: " << changes.size()
+  std::cout << project.alert_rules.size() << " alert rule(s) evaluated: " << changes.size()
             << " changed, " << firing << " firing\n";
   return kExitOk;
 }
@@ -123,12 +122,12 @@ void AddAlertsCommand(CLI::App& cli, GlobalOptions& options) {
   auto* cmd =
       cli.add_subcommand("alerts", "Show the alert rules and where they stand, or check them now");
   auto* list = cmd->add_subcommand("list", "Each alert rule, who it notifies, and its state");
-  list->callback([&options] { std::exit(List(options)); });
+  list->callback([&options] { std::exit(WithRules(options, List)); });
   auto* check = cmd->add_subcommand(
       "check", "Evaluate every alert rule now and send the notifications that are due");
-  check->callback([&options] { std::exit(Check(options)); });
+  check->callback([&options] { std::exit(WithRules(options, Check)); });
   cmd->callback([&options, cmd] {
-    if (cmd->get_subcommands().empty()) std::exit(List(options));
+    if (cmd->get_subcommands().empty()) std::exit(WithRules(options, List));
   });
 }
 
