@@ -287,14 +287,17 @@ TEST_P(StricterTutorialPolicyTest, WarnContinuesAndErrorStopsBeforeDeployment) {
   EXPECT_EQ(step["policyEvaluations"][0]["results"][0]["policy"], "check_fairness_and_accuracy");
   EXPECT_EQ(step["policyEvaluations"][0]["input"]["accuracy"], 0.92669);
   if (severity == "warning") {
-    EXPECT_EQ(raw.exit_code, 0) << raw.out;
+    // Everything ran; production waits for its approver.
+    EXPECT_EQ(raw.exit_code, 3) << raw.out;
     EXPECT_EQ(step["status"], "Success");
     EXPECT_EQ(StatusOf(ex, "lambdadeployment"), "Success");
+    EXPECT_EQ(StatusOf(ex, "Approve_production"), "ApprovalWaiting");
   } else {
     EXPECT_NE(raw.exit_code, 0);
     EXPECT_EQ(step["failureType"], "PolicyEvaluationFailure");
     EXPECT_NE(StatusOf(ex, "lambdadeployment"), "Success");
     EXPECT_EQ(FindStep(ex, "lambdadeployment.deployawslambda")["status"], "Skipped");
+    EXPECT_NE(StatusOf(ex, "lambdadeployment_production"), "Success");
   }
 }
 
