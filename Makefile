@@ -1,5 +1,5 @@
 # The two commands README.md leads with. Both install what they need first.
-#   make demo   build, then run the credit-card pipeline on the embedded defaults
+#   make demo   build, then run the tutorial end to end on the embedded defaults (the server keeps running)
 #   make test   build (warnings are errors), then run every test
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
