@@ -134,8 +134,14 @@ TEST_F(InvokeRoutesTest, AFunctionUrlSendsTheVersion2EventAndReturnsTheJsonAnswe
 }
 
 // The function sleeps after printing: its output comes through a pipe,
-// its answer over HTTP, and the log is taken when the answer arrives.
+// its answer over HTTP, and the log is taken when the answer arrives. The
+// instance is warm, so what it printed before (its start, an earlier
+// invocation) has long been read and must not show.
 TEST_F(InvokeRoutesTest, LogTypeTailReturnsTheInvocationsLogInBase64) {
+  ASSERT_EQ(Call("POST", "/2015-03-31/functions/fn/invocations?Qualifier=live",
+                 R"({"print": "an earlier applicant", "sleep": 0.2, "echo": 1})")
+                .status,
+            200);
   oci::HttpResponse r = Call("POST", "/2015-03-31/functions/fn/invocations?Qualifier=live",
                              R"({"print": "scoring one applicant", "sleep": 0.2, "echo": 1})",
                              {{"X-Amz-Log-Type", "Tail"}});
@@ -149,6 +155,7 @@ TEST_F(InvokeRoutesTest, LogTypeTailReturnsTheInvocationsLogInBase64) {
   EXPECT_NE(log->find("REPORT RequestId: " + rid + "\tDuration: "), std::string::npos) << *log;
   EXPECT_NE(log->find("\tMax Memory Used: "), std::string::npos) << *log;
   EXPECT_EQ(log->find("runtime started"), std::string::npos) << "not this invocation's: " << *log;
+  EXPECT_EQ(log->find("an earlier applicant"), std::string::npos) << "not this invocation's: " << *log;
 
   // Only the last 4 KiB.
   const std::string long_line(3000, 'y');
