@@ -155,7 +155,8 @@ TEST_F(InvokeRoutesTest, LogTypeTailReturnsTheInvocationsLogInBase64) {
   EXPECT_NE(log->find("REPORT RequestId: " + rid + "\tDuration: "), std::string::npos) << *log;
   EXPECT_NE(log->find("\tMax Memory Used: "), std::string::npos) << *log;
   EXPECT_EQ(log->find("runtime started"), std::string::npos) << "not this invocation's: " << *log;
-  EXPECT_EQ(log->find("an earlier applicant"), std::string::npos) << "not this invocation's: " << *log;
+  EXPECT_EQ(log->find("an earlier applicant"), std::string::npos)
+      << "not this invocation's: " << *log;
 
   // Only the last 4 KiB.
   const std::string long_line(3000, 'y');
