@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "common/files.h"
 #include "notify/delivery.h"
 #include "notify/event_text.h"
 #include "notify/recipients.h"
+#include "store/server_record.h"
 
 namespace sluice::notify {
 
@@ -51,15 +51,7 @@ Notifier::Notifier(const pipeline::Project& project, store::Store& store, const 
 
 std::string Notifier::ExecutionUrl(const std::string& id) const {
   std::string base = options_.server_url;
-  if (base.empty() && !options_.state_dir.empty()) {
-    auto text = ReadFile(options_.state_dir / "server.json");
-    if (text.ok()) {
-      auto doc = nlohmann::json::parse(*text, nullptr, false);
-      if (doc.is_object() && doc.contains("addr") && doc["addr"].is_string()) {
-        base = "http://" + doc["addr"].get<std::string>();
-      }
-    }
-  }
+  if (base.empty() && !options_.state_dir.empty()) base = store::OwningServerUrl(options_.state_dir);
   if (base.empty()) return "";
   while (!base.empty() && base.back() == '/') base.pop_back();
   return base + "/#/executions/" + id;

@@ -26,6 +26,7 @@
 #include "common/status.h"
 #include "pipeline/inputs.h"
 #include "pipeline/project.h"
+#include "store/server_record.h"
 #include "store/store.h"
 
 namespace sluice::server {
@@ -76,19 +77,13 @@ Result<Launch> PrepareRetry(store::Store& store, const std::filesystem::path& st
                             const std::string& id, const std::string& from, const Clock& clock,
                             int64_t runner_pid);
 
-// Whether `pid` is a live process other than this one.
-bool ProcessAlive(int64_t pid);
-// True when `pid` is alive and is a sluice process: a pid recorded by a
-// crashed run may have been reused by something else, which must not be
-// signalled.
-bool IsSluiceProcess(int64_t pid);
-// True when `pid` is a running `sluice server`.
-bool IsSluiceServer(int64_t pid);
-// The pid of the running `sluice server` that owns `state_dir` (its
-// <state>/server.json names it and the process is a sluice server), or 0.
-int64_t OwningServer(const std::filesystem::path& state_dir);
-// The base URL ("http://127.0.0.1:8080") of that server, or "" when none runs.
-std::string OwningServerUrl(const std::filesystem::path& state_dir);
+// Which server owns a state directory, and process checks (shared with the
+// modules below the server).
+using store::IsSluiceProcess;
+using store::IsSluiceServer;
+using store::OwningServer;
+using store::OwningServerUrl;
+using store::ProcessAlive;
 
 // Aborts an execution that this process does not run: records the request
 // (the running sluice polls it) and sends that process SIGTERM (not to a

@@ -10,6 +10,7 @@
 #include "steps/container_image.h"
 #include "steps/image_registry.h"
 #include "steps/lambda_manifest.h"
+#include "store/server_record.h"
 #include "steps/spec_check.h"
 
 namespace sluice::steps {
@@ -78,9 +79,14 @@ std::optional<serve::DeployRecord> StageDeployRecord(engine::StepContext& ctx, s
   return *record;
 }
 
-std::string UrlBase() {
+// Where the function's URL is served: SLUICE_FUNCTION_URL_BASE, else the
+// sluice server that owns the state directory, else `sluice functions
+// serve`'s default address.
+std::string UrlBase(const std::filesystem::path& state_dir) {
   const char* base = std::getenv("SLUICE_FUNCTION_URL_BASE");
-  return base != nullptr && *base != '\0' ? base : kDefaultUrlBase;
+  if (base != nullptr && *base != '\0') return base;
+  std::string server = store::OwningServerUrl(state_dir);
+  return server.empty() ? kDefaultUrlBase : server;
 }
 
 // Reads and resolves the manifest file at `path` of `manifest`.
@@ -237,7 +243,7 @@ StepOutcome AwsLambdaDeployStep::Execute(engine::StepContext& ctx) const {
               std::to_string(record->version) + ".");
     }
   }
-  const std::string url = UrlBase() + "/fn/" + plan.function +
+  const std::string url = UrlBase(ctx.state_dir) + "/fn/" + plan.function +
                           (record->aliases.empty() ? "" : "/" + record->aliases.front().name);
   ctx.Log("Function URL: " + url);
   StepOutcome out;

@@ -17,8 +17,9 @@
 //   AwsLambdaTrafficShift step: then this is a canary, the aliases keep
 //   their version and the shift steps move the traffic.
 //   Outputs: functionName, functionArn, version, aliases (comma-joined),
-//   functionUrl (the first alias's, else $LATEST's, on the local server
-//   http://127.0.0.1:8080 or $SLUICE_FUNCTION_URL_BASE), and the
+//   functionUrl (the first alias's, else $LATEST's: on
+//   $SLUICE_FUNCTION_URL_BASE, else on the sluice server that owns the
+//   state directory, else on http://127.0.0.1:8080), and the
 //   rollback record (deployRecord, JSON).
 // AwsLambdaTrafficShift (spec: trafficPercentage 0..100, optional
 //   errorRateThreshold, percent, and minInvocations, default 10): gives the
