@@ -51,7 +51,8 @@ Notifier::Notifier(const pipeline::Project& project, store::Store& store, const 
 
 std::string Notifier::ExecutionUrl(const std::string& id) const {
   std::string base = options_.server_url;
-  if (base.empty() && !options_.state_dir.empty()) base = store::OwningServerUrl(options_.state_dir);
+  if (base.empty() && !options_.state_dir.empty())
+    base = store::OwningServerUrl(options_.state_dir);
   if (base.empty()) return "";
   while (!base.empty() && base.back() == '/') base.pop_back();
   return base + "/#/executions/" + id;

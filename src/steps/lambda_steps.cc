@@ -10,8 +10,8 @@
 #include "steps/container_image.h"
 #include "steps/image_registry.h"
 #include "steps/lambda_manifest.h"
-#include "store/server_record.h"
 #include "steps/spec_check.h"
+#include "store/server_record.h"
 
 namespace sluice::steps {
 namespace {

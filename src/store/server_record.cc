@@ -1,11 +1,10 @@
 #include "store/server_record.h"
 
-#include <nlohmann/json.hpp>
-
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <nlohmann/json.hpp>
 
 #include "common/files.h"
 
