@@ -21,6 +21,9 @@ ToolRun RunTool(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
   posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
   posix_spawn_file_actions_addclose(&actions, fds[0]);
+  // Only stdout and stderr: a process the tool leaves running (a server a
+  // script starts in the background) must not hold the pipe open.
+  posix_spawn_file_actions_addclose(&actions, fds[1]);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);

@@ -5,8 +5,10 @@
 //   node demo_screenshots.mjs --url http://127.0.0.1:8080 --execution ID \
 //     --password-file build/demo/credit-card/.sluice/admin-password --out DIR
 //
-// Writes DIR/demo-execution.png and DIR/demo-report.png; exits 1 when a
-// page does not show what it should.
+// Writes DIR/demo-execution.png and DIR/demo-report.png and says whether
+// the report showed inline ("report: inline") or, stored on an S3 server,
+// as its URL ("report: listed at its URL"); exits 1 when a page does not
+// show what it should.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,9 +54,16 @@ try {
   await page.screenshot({ path: join(args.out, 'demo-execution.png') });
   await page.setViewportSize({ width: 1440, height: 1000 });
 
+  // The report inline when this server stores it (the local artifact
+  // store); listed at its URL when it went to an S3 server.
   await page.getByRole('tab', { name: /Artifacts/ }).click();
-  const report = page.frameLocator('iframe').first().locator('h1');
-  await report.waitFor();
+  await page.locator('table.artifacts td.url', { hasText: 'model_metrics.html' }).first().waitFor();
+  if ((await page.locator('iframe.report').count()) > 0) {
+    await page.frameLocator('iframe.report').first().locator('h1').waitFor();
+    console.log('report: inline');
+  } else {
+    console.log('report: listed at its URL');
+  }
   await page.screenshot({ path: join(args.out, 'demo-report.png'), fullPage: true });
   console.log(`screenshots in ${args.out}`);
 } catch (e) {
