@@ -133,7 +133,8 @@ TEST_F(DemoEndToEndTest, TheTutorialsTenOutcomesWithARegistryS3AndAnSmtpServer) 
   // 7. The function answers at the server's URL.
   EXPECT_THAT(Line(out, " 7. "), HasSubstr("answers {\"prediction\": 1}"));
   // 8. Stale, and the reminder went through the SMTP server.
-  EXPECT_THAT(Line(out, " 8. "), HasSubstr("model_stale=true; the reminder Success"));
+  EXPECT_THAT(Line(out, " 8. "), HasSubstr("model_stale=true; the reminder Success, sent through "
+                                          "the SMTP server of .harness/smtp.yaml"));
   auto mail = WaitForMail(maildir, 1);
   ASSERT_GE(mail.size(), 1u);
   EXPECT_EQ(mail[0].headers["Subject"],
