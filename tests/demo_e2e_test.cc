@@ -134,7 +134,7 @@ TEST_F(DemoEndToEndTest, TheTutorialsTenOutcomesWithARegistryS3AndAnSmtpServer) 
   EXPECT_THAT(Line(out, " 7. "), HasSubstr("answers {\"prediction\": 1}"));
   // 8. Stale, and the reminder went through the SMTP server.
   EXPECT_THAT(Line(out, " 8. "), HasSubstr("model_stale=true; the reminder Success, sent through "
-                                          "the SMTP server of .harness/smtp.yaml"));
+                                           "the SMTP server of .harness/smtp.yaml"));
   auto mail = WaitForMail(maildir, 1);
   ASSERT_GE(mail.size(), 1u);
   EXPECT_EQ(mail[0].headers["Subject"],
