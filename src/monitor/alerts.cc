@@ -42,6 +42,16 @@ Result<std::optional<store::MonitorCheckRecord>> LatestCheck(store::Store& store
   return std::optional<store::MonitorCheckRecord>();
 }
 
+// Nothing to judge: `model` has no check of `kind` yet; says which step
+// records one.
+AlertObservation NoCheckYet(std::string_view kind, std::string_view step,
+                            const std::string& model) {
+  AlertObservation seen;
+  seen.summary = "no " + std::string(kind) + " check of model " + model + " yet (a " +
+                 std::string(step) + " step with model: " + model + " records one)";
+  return seen;
+}
+
 double NumberIn(const json& doc, const char* key, double otherwise) {
   auto it = doc.find(key);
   return it != doc.end() && it->is_number() ? it->get<double>() : otherwise;
@@ -50,21 +60,16 @@ double NumberIn(const json& doc, const char* key, double otherwise) {
 Result<AlertObservation> ObserveStaleness(const AlertRule& rule, store::Store& store,
                                           int64_t now_ms) {
   SLUICE_ASSIGN_OR_RETURN(auto check, LatestCheck(store, kStalenessCheckKind, rule.model));
+  if (!check) return NoCheckYet(kStalenessCheckKind, "ModelStaleness", rule.model);
   AlertObservation seen;
-  if (!check) {
-    seen.summary = "no staleness check of model " + rule.model +
-                   " yet (a ModelStaleness step with model: " + rule.model + " records one)";
-    return seen;
-  }
   const json& r = check->result;
-  const double last_ms = NumberIn(r, "last_updated_ms", 0);
+  const auto last_ms = static_cast<int64_t>(NumberIn(r, "last_updated_ms", 0));
   const double max_age = NumberIn(r, "max_age_days", kDefaultMaxAgeDays);
-  const double age = DaysBetween(static_cast<int64_t>(last_ms), now_ms);
+  const double age = DaysBetween(last_ms, now_ms);
   seen.known = last_ms > 0;
   seen.holds = seen.known && age > max_age;
-  seen.summary = "model " + rule.model + ": its source last changed " +
-                 FormatIsoUtc(static_cast<int64_t>(last_ms)) + ", " + Fixed(age, 1) +
-                 " days ago; " + Fixed(max_age, 1) + " days allowed";
+  seen.summary = "model " + rule.model + ": its source last changed " + FormatIsoUtc(last_ms) +
+                 ", " + Fixed(age, 1) + " days ago; " + Fixed(max_age, 1) + " days allowed";
   seen.value = {{"model", rule.model},
                 {"age_days", age},
                 {"max_age_days", max_age},
@@ -76,12 +81,8 @@ Result<AlertObservation> ObserveStaleness(const AlertRule& rule, store::Store& s
 
 Result<AlertObservation> ObserveDrift(const AlertRule& rule, store::Store& store) {
   SLUICE_ASSIGN_OR_RETURN(auto check, LatestCheck(store, kDriftCheckKind, rule.model));
+  if (!check) return NoCheckYet(kDriftCheckKind, "ModelDrift", rule.model);
   AlertObservation seen;
-  if (!check) {
-    seen.summary = "no drift check of model " + rule.model +
-                   " yet (a ModelDrift step with model: " + rule.model + " records one)";
-    return seen;
-  }
   const json& r = check->result;
   const std::string status = r.value("status", "");
   const double max_psi = NumberIn(r, "max_psi", 0);
