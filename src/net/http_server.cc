@@ -334,7 +334,12 @@ class ServerImpl final : public HttpServer {
   };
 
   static void WatchIdle(const std::shared_ptr<Connection>& c, std::chrono::milliseconds timeout) {
-    c->idle.expires_at(c->last_active + timeout);
+    // While an answer is awaited (a long poll, a stream) the connection
+    // is looked at again a whole timeout later: its last activity may be
+    // long past, and a timer set from it would fire at once, again and
+    // again.
+    const auto now = std::chrono::steady_clock::now();
+    c->idle.expires_at(c->awaiting_answer ? now + timeout : c->last_active + timeout);
     c->idle.async_wait([c, timeout](const error_code& ec) {
       if (ec || c->ended) return;
       if (c->awaiting_answer || std::chrono::steady_clock::now() - c->last_active < timeout) {

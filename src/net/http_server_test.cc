@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -99,6 +100,14 @@ class RawClient {
   bool connected_ = false;
   std::string pending_;
 };
+
+// The CPU time this process has used so far, all threads.
+double CpuSeconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 std::string Body(const std::string& response) {
   size_t at = response.find("\r\n\r\n");
@@ -257,7 +266,11 @@ TEST_F(HttpServerTest, AnIdleConnectionIsClosedButAWaitingOneIsNot) {
 
   RawClient waiting(port_);
   waiting.Send("GET /wait HTTP/1.1\r\nHost: h\r\n\r\n");
-  std::this_thread::sleep_for(600ms);  // three idle timeouts
+  // Five idle timeouts. Meanwhile the server only waits: a timer that
+  // fired over and over would keep a core busy.
+  const double cpu_before = CpuSeconds();
+  std::this_thread::sleep_for(1000ms);
+  EXPECT_LT(CpuSeconds() - cpu_before, 0.3) << "seconds of CPU while a request waited";
   {
     std::lock_guard<std::mutex> lock(mu);
     ASSERT_NE(held, nullptr);
