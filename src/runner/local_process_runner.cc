@@ -26,6 +26,7 @@
 
 #include "runner/executable.h"
 #include "runner/fd.h"
+#include "runner/output_barrier.h"
 #include "runner/process.h"
 #include "runner/sandbox.h"
 #include "runner/sandbox_session.h"
@@ -125,6 +126,8 @@ std::unique_ptr<ProcessRunner> LocalProcessRunner::OpenSession(const std::vector
 Result<ProcessResult> LocalProcessRunner::Run(const ProcessSpec& spec, LineSink& sink,
                                               const Cancellation& cancel) {
   if (spec.argv.empty()) return Status::InvalidArgument("empty command");
+  // Watched from before the command starts until its last line is delivered.
+  OutputBarrier::Watch watch(spec.output_barrier.get());
   ProcessResult result;
   if (cancel.cancelled()) {
     result.cancelled = true;

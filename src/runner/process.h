@@ -47,6 +47,8 @@
 
 namespace sluice::runner {
 
+class OutputBarrier;
+
 enum class StreamKind { kStdout, kStderr };
 
 class LineSink {
@@ -100,6 +102,9 @@ struct ProcessSpec {
   std::optional<Millis> timeout;
   Millis kill_grace{2000};                     // SIGTERM → SIGKILL delay
   std::string stdin_data;                      // written to stdin, then closed
+  // Set: another thread can wait for the output written so far to reach
+  // the sink (runner/output_barrier.h).
+  std::shared_ptr<OutputBarrier> output_barrier;
 };
 
 struct ProcessResult {

@@ -16,6 +16,7 @@
 #include "runner/agent_protocol.h"
 #include "runner/executable.h"
 #include "runner/fd.h"
+#include "runner/output_barrier.h"
 #include "runner/sandbox.h"
 #include "runner/spawn.h"
 #include "runner/stage_agent.h"
@@ -231,6 +232,8 @@ Result<ProcessResult> SandboxSession::Run(const ProcessSpec& spec, LineSink& sin
     return fallback_.Run(spec, sink, cancel);
   }
   if (spec.argv.empty()) return Status::InvalidArgument("empty command");
+  // Watched from before the command starts until its last line is delivered.
+  OutputBarrier::Watch watch(spec.output_barrier.get());
   ProcessResult result;
   if (cancel.cancelled()) {
     result.cancelled = true;

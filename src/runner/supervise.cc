@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 
 #include <algorithm>
 #include <array>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "runner/line_buffer.h"
+#include "runner/output_barrier.h"
 
 namespace sluice::runner {
 
@@ -98,6 +100,25 @@ Result<ProcessResult> Supervise(LeaderHandle& leader, CommandPipes pipes, const 
     fd.Reset();
   };
 
+  // For the output barrier: reads what `fd` holds now, and no more, so a
+  // command that keeps writing cannot hold the barrier up.
+  auto read_held = [&](UniqueFd& fd, LineBuffer& lines) {
+    int held = 0;
+    if (!fd.valid() || ::ioctl(fd.get(), FIONREAD, &held) != 0) return;
+    while (held > 0 && fd.valid()) {
+      size_t want = std::min(buf.size(), static_cast<size_t>(held));
+      ssize_t n = ::read(fd.get(), buf.data(), want);
+      if (n <= 0) {
+        if (n < 0 && errno == EINTR) continue;
+        read_some(fd, lines);  // EOF or an error: the pipe is done
+        return;
+      }
+      lines.Append(std::string_view(buf.data(), static_cast<size_t>(n)));
+      held -= static_cast<int>(n);
+    }
+  };
+  OutputBarrier* barrier = spec.output_barrier.get();
+
   std::vector<pollfd> fds;
   while (true) {
     TimePoint now = SteadyClock::now();
@@ -141,6 +162,8 @@ Result<ProcessResult> Supervise(LeaderHandle& leader, CommandPipes pipes, const 
     size_t cancel_i =
         (!exited && !result.cancelled && cancel.fd() >= 0) ? add(cancel.fd(), POLLIN) : kNone;
     size_t exit_i = (!exited && leader.exit_fd() >= 0) ? add(leader.exit_fd(), POLLIN) : kNone;
+    size_t barrier_i =
+        (barrier != nullptr && barrier->fd() >= 0) ? add(barrier->fd(), POLLIN) : kNone;
 
     int ready = ::poll(fds.data(), fds.size(), timeout_ms);
     if (ready < 0 && errno != EINTR) {
@@ -160,6 +183,11 @@ Result<ProcessResult> Supervise(LeaderHandle& leader, CommandPipes pipes, const 
     if (is_ready(err_i)) {
       read_some(err, err_lines);
       got_output = true;
+    }
+    if (is_ready(barrier_i)) {
+      read_held(out, out_lines);
+      read_held(err, err_lines);
+      for (auto& then : barrier->TakeReady()) then();
     }
     if (exited && got_output) drain_idle_until = now + kDrainIdle;
     if (is_ready(in_i)) {

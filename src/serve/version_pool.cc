@@ -17,6 +17,7 @@
 
 #include "common/cancellation.h"
 #include "common/clock.h"
+#include "runner/output_barrier.h"
 #include "serve/instance_memory.h"
 
 namespace sluice::serve {
@@ -67,6 +68,8 @@ struct Instance {
   std::set<std::string> answered;  // request ids already answered (for 403)
   Cancellation cancel;
   std::thread thread;
+  // Orders its output with its Runtime API calls, for the log tail.
+  std::shared_ptr<runner::OutputBarrier> barrier = std::make_shared<runner::OutputBarrier>();
   // Memory, sampled by WatchMemory.
   std::vector<pid_t> pids;  // found by their AWS_LAMBDA_RUNTIME_API
   int64_t peak_bytes = 0;
@@ -282,15 +285,26 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
     r.body = p.invocation.payload;
     in.current_sent = true;
     p.sent_at = Clock::now();
-    const std::string start =
+    std::string start =
         "START RequestId: " + p.invocation.request_id + " Version: " + version_label();
-    Log(start);
-    if (p.invocation.tail_log) {
-      std::lock_guard<std::mutex> lock(in.tail_mu);
-      in.tail = start + "\n";
+    if (!p.invocation.tail_log) {
+      Log(start);
+      next->Send(std::move(r));
+      return;
     }
-    in.tailing = p.invocation.tail_log;
-    next->Send(std::move(r));
+    // The tail starts after all the instance wrote before it asked for
+    // this event (its start-up, an earlier invocation's last lines).
+    auto event = std::make_shared<net::HttpResponse>(std::move(r));
+    std::shared_ptr<Instance> keep = instances_.at(in.id);
+    in.barrier->Pass([this, keep, start = std::move(start), next = std::move(next), event] {
+      Log(start);
+      {
+        std::lock_guard<std::mutex> lock(keep->tail_mu);
+        keep->tail = start + "\n";
+      }
+      keep->tailing = true;
+      next->Send(std::move(*event));
+    });
   }
 
   std::string version_label() const {
@@ -311,6 +325,20 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
         [weak, id, in](net::HttpRequest request, std::shared_ptr<net::Responder> responder) {
           if (auto pool = weak.lock()) {
             if (!in->sampled.load(std::memory_order_relaxed)) pool->FirstSample(*in);
+            if (in->tailing && request.method == "POST") {
+              // An answer ends the tail: first the lines the instance
+              // wrote before sending it.
+              auto call = std::make_shared<net::HttpRequest>(std::move(request));
+              in->barrier->Pass([weak, id, call, responder] {
+                if (auto still = weak.lock()) {
+                  still->OnApi(id, std::move(*call), responder);
+                } else {
+                  responder->Send(
+                      ApiError(500, "Runtime.Shutdown", "the function runtime stopped"));
+                }
+              });
+              return;
+            }
             pool->OnApi(id, std::move(request), std::move(responder));
           } else {
             responder->Send(ApiError(500, "Runtime.Shutdown", "the function runtime stopped"));
@@ -329,6 +357,7 @@ class PoolImpl final : public VersionPool, public std::enable_shared_from_this<P
     ++cold_starts_;
     runner::ProcessSpec spec = options_.process;
     spec.env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:" + std::to_string(in->port);
+    spec.output_barrier = in->barrier;
     instances_[id] = in;
     // The thread uses `this`: Shutdown (which the destructor calls) joins
     // every instance thread before the pool goes away.

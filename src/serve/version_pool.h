@@ -45,8 +45,11 @@
 // Log tail: an invocation with `tail_log` gets the lines logged for it --
 // START, what the instance wrote meanwhile, END and REPORT or the error --
 // in InvocationOutcome::log, the last 4 KiB, as Lambda's LogType Tail. The
-// instance's output comes through a pipe and its answer over HTTP, so a
-// line written just before answering may miss it.
+// instance's output comes through pipes and its calls over HTTP: for such
+// an invocation both its event and its answer wait until the output the
+// instance wrote before the call has been read (runner/output_barrier.h),
+// so the tail holds exactly the lines written between the two -- not the
+// start-up's, all of the handler's.
 //
 // Thread-safety: every public method may be called from any thread;
 // `done` callbacks run on the server's I/O threads or the pool's own,
