@@ -164,8 +164,10 @@ TEST_F(DemoEndToEndTest, TheTutorialsTenOutcomesWithARegistryS3AndAnSmtpServer) 
       "nodejs");
   ASSERT_TRUE(browsed.ok()) << browsed.status().ToString();
   EXPECT_EQ(browsed->exit_code, 0) << browsed->output;
-  // The report is in the S3 bucket, not in this server's store.
-  EXPECT_THAT(browsed->output, HasSubstr("report: listed at its URL"));
+  // The report is in the S3 bucket; the server reads it back from Swift
+  // with the connector's credentials and shows it inline.
+  EXPECT_THAT(browsed->output, HasSubstr("report: inline"));
+  EXPECT_THAT(browsed->output, HasSubstr("web page: Approved"));
   EXPECT_TRUE(fs::exists(shots / "demo-execution.png"));
   EXPECT_TRUE(fs::exists(shots / "demo-report.png"));
 }

@@ -1,8 +1,9 @@
 // sluice server [--addr 127.0.0.1:8080] [--project DIR] [--max-parallel N]
-// [--allow-anonymous-read] [--ui DIR]: runs executions (a queue with a
-// concurrency limit, resuming what a stopped server or a killed sluice
-// left unfinished), serves the REST API (server/api.h), /openapi.json, the
-// function runtime's routes and the web UI, until SIGINT or SIGTERM. Then
+// [--allow-anonymous-read] [--ui DIR] [--static DIR]: runs executions (a
+// queue with a concurrency limit, resuming what a stopped server or a
+// killed sluice left unfinished), serves the REST API (server/api.h),
+// /openapi.json, the function runtime's routes, the web UI and, with
+// --static, the user's own pages under /site/, until SIGINT or SIGTERM. Then
 // it stops accepting, stops the running executions' steps and records them
 // so that the next start resumes them, and exits 0.
 //
@@ -19,6 +20,7 @@
 #include "common/duration.h"
 #include "common/files.h"
 #include "common/periodic.h"
+#include "engine/environment.h"
 #include "monitor/alerts.h"
 #include "monitor/invocation_metrics.h"
 #include "net/http_server.h"
@@ -32,6 +34,7 @@
 #include "server/launch.h"
 #include "server/openapi.h"
 #include "server/scheduler.h"
+#include "steps/artifact_location.h"
 
 namespace sluice::cli {
 namespace {
@@ -43,6 +46,7 @@ struct ServerFlags {
   int max_parallel = 2;
   bool allow_anonymous_read = false;
   std::string ui;
+  std::string site;
   bool no_sandbox = false;
   std::string alert_interval = "30s";
 };
@@ -94,6 +98,12 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
   auto ui = net::StaticFiles::Open(*ui_dir);
   if (!ui.ok()) return Fail(ui.status().Annotate("--ui"), kExitUsage);
   auto files = std::make_shared<const net::StaticFiles>(std::move(*ui));
+  std::shared_ptr<const net::StaticFiles> site;
+  if (!flags.site.empty()) {
+    auto opened = net::StaticFiles::Open(flags.site);
+    if (!opened.ok()) return Fail(opened.status().Annotate("--static"), kExitUsage);
+    site = std::make_shared<const net::StaticFiles>(std::move(*opened));
+  }
 
   App app(options);
   DiagnosticList diags;
@@ -157,20 +167,33 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
   for (const std::string& p : problems) std::cerr << "sluice: not resuming " << p << "\n";
 
   App* app_ptr = &app;
-  server::ApiServer api({.store = **store,
-                         .auth = auth,
-                         .executions = queue,
-                         .functions = runtime->get(),
-                         .invocation_metrics = &invocation_metrics,
-                         .clock = DefaultClock(),
-                         .load_project =
-                             [app_ptr](DiagnosticList* d) {
-                               return LoadAndValidate(*app_ptr, app_ptr->ProjectDir(), d, true);
-                             },
-                         .state_dir = app.StateDir(),
-                         .openapi = std::string(server::OpenApiDocument()),
-                         .ui = files,
-                         .secrets = *secrets});
+  server::ApiServer api(
+      {.store = **store,
+       .auth = auth,
+       .executions = queue,
+       .functions = runtime->get(),
+       .invocation_metrics = &invocation_metrics,
+       .clock = DefaultClock(),
+       .load_project =
+           [app_ptr](DiagnosticList* d) {
+             return LoadAndValidate(*app_ptr, app_ptr->ProjectDir(), d, true);
+           },
+       .state_dir = app.StateDir(),
+       .openapi = std::string(server::OpenApiDocument()),
+       .ui = files,
+       .site = site,
+       // Reports a step stored on an S3 server, read back with the
+       // credentials of the connector that stored them.
+       .read_s3_artifact = [app_ptr,
+                            secrets_ptr](const store::ArtifactRecord& a) -> Result<std::string> {
+         DiagnosticList d;
+         auto p = pipeline::LoadProject(app_ptr->ProjectDir(), &d);
+         if (!p.ok()) return p.status();
+         return steps::ReadS3Artifact(
+             *p, a, [secrets_ptr](const std::string& id) { return secrets_ptr->Get(id); },
+             engine::HostEnvironment());
+       },
+       .secrets = *secrets});
   uint16_t bound = 0;
   auto listener = http->Listen(
       host, static_cast<uint16_t>(port),
@@ -182,6 +205,9 @@ int Serve(const GlobalOptions& options, const ServerFlags& flags) {
   const std::string addr = host + ":" + std::to_string(bound);
   std::cout << "sluice server on http://" << addr
             << " (API under /api/, /openapi.json, the UI from " << files->root().string()
+            << (site ? "; the pages of " + site->root().string() + " under " +
+                           std::string(server::kSitePath) + "/"
+                     : std::string())
             << "); Ctrl-C stops" << std::endl;
   Status wrote =
       WriteFileAtomic(server_file, nlohmann::json{{"pid", getpid()}, {"addr", addr}}.dump() + "\n");
@@ -235,6 +261,9 @@ void AddServerCommand(CLI::App& cli, GlobalOptions& options) {
                 "Let requests without credentials read (never act)");
   cmd->add_option("--ui", flags->ui,
                   "Directory of the web UI's files (default: the built-in web/)");
+  cmd->add_option("--static", flags->site,
+                  "Directory of your own web pages, served under /site/ beside the function "
+                  "URLs they call");
   cmd->add_flag("--no-sandbox", flags->no_sandbox,
                 "Run CI steps in the host workspace folder, not at /harness");
   cmd->add_option("--alert-interval", flags->alert_interval,

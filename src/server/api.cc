@@ -68,6 +68,18 @@ int HttpStatusOf(StatusCode code) {
   }
 }
 
+// The user's pages: /site/app.js is the site directory's app.js. /site
+// itself moves to /site/, so that the page's relative links resolve.
+net::HttpResponse SiteAnswer(const net::StaticFiles& site, const net::HttpRequest& request) {
+  net::HttpRequest below = request;
+  below.path = request.path.substr(kSitePath.size());
+  if (!below.path.empty()) return site.Answer(below);
+  net::HttpResponse moved = net::HttpResponse::Text(301, "moved\n");
+  moved.set("Location",
+            std::string(kSitePath) + "/" + (request.query.empty() ? "" : "?" + request.query));
+  return moved;
+}
+
 }  // namespace
 
 net::HttpResponse ErrorResponse(int http_status, std::string_view code, std::string_view message) {
@@ -183,6 +195,11 @@ void ApiServer::Handle(net::HttpRequest request, std::shared_ptr<net::Responder>
   }
   if (deps_.functions != nullptr &&
       serve::HandleInvokeRoute(*deps_.functions, deps_.store, request, responder)) {
+    return;
+  }
+  if (deps_.site && request.path.starts_with(kSitePath) &&
+      (request.path.size() == kSitePath.size() || request.path[kSitePath.size()] == '/')) {
+    responder->Send(SiteAnswer(*deps_.site, request));
     return;
   }
   if (deps_.ui) {

@@ -30,7 +30,8 @@
 //   POST   /api/executions/{id}/resume
 //   GET    /api/executions/{id}/logs             ?node=PATH: the whole log
 //   GET    /api/executions/{id}/events           server-sent events (events.h)
-//   GET    /api/executions/{id}/artifacts/{n}    a locally stored artifact
+//   GET    /api/executions/{id}/artifacts/{n}    a stored artifact (local, or read back
+//                                                from its S3 server)
 //   GET    /api/functions
 //   GET    /api/functions/{name}
 //   POST   /api/functions/{name}/invoke          body: the event
@@ -68,6 +69,9 @@
 
 namespace sluice::server {
 
+// Where ApiDeps::site is served.
+inline constexpr std::string_view kSitePath = "/site";
+
 struct ApiDeps {
   store::Store& store;
   Authenticator& auth;
@@ -82,6 +86,12 @@ struct ApiDeps {
   std::filesystem::path state_dir;
   std::string openapi;                         // the document served at /openapi.json
   std::shared_ptr<const net::StaticFiles> ui;  // optional: the web UI at /
+  // Optional: the user's own pages under /site/ (kSitePath), on the same
+  // origin as the function URLs they call.
+  std::shared_ptr<const net::StaticFiles> site;
+  // Optional: reads back an artifact a step stored on an S3 server
+  // (ArtifactRecord::s3); without it such artifacts are only listed.
+  std::function<Result<std::string>(const store::ArtifactRecord&)> read_s3_artifact;
   // Optional: the secrets webhook signatures are checked with (without it,
   // triggers that need a signature never fire).
   const secrets::SecretStore* secrets = nullptr;

@@ -276,14 +276,23 @@ net::HttpResponse ApiServer::GetArtifact(Call& call) {
     return ErrorResponse(Status::NotFound("execution " + rec->id + " has no artifact " + n +
                                           " (its artifacts are listed with their ids)"));
   }
-  if (it->bucket.empty() || it->url.rfind("file://", 0) != 0) {
+  Result<std::string> bytes = std::string();
+  if (!it->s3.connector.empty() && deps_.read_s3_artifact) {
+    bytes = deps_.read_s3_artifact(*it);
+    if (!bytes.ok()) {
+      return ErrorResponse(502, "BadGateway",
+                           "artifact " + n + " (" + it->name + ") is on the S3 server at " +
+                               it->url + "; reading it back failed: " + bytes.status().message());
+    }
+  } else if (!it->bucket.empty() && it->url.rfind("file://", 0) == 0) {
+    auto local = store::OpenLocalArtifactStore(deps_.state_dir / "artifacts", it->bucket);
+    if (!local.ok()) return ErrorResponse(local.status());
+    bytes = (*local)->Get(it->key);
+    if (!bytes.ok()) return ErrorResponse(bytes.status());
+  } else {
     return ErrorResponse(Status::NotFound("artifact " + n + " (" + it->name +
                                           ") is not stored by this server; it is at " + it->url));
   }
-  auto local = store::OpenLocalArtifactStore(deps_.state_dir / "artifacts", it->bucket);
-  if (!local.ok()) return ErrorResponse(local.status());
-  auto bytes = (*local)->Get(it->key);
-  if (!bytes.ok()) return ErrorResponse(bytes.status());
   net::HttpResponse r;
   r.status = 200;
   r.body = std::move(*bytes);

@@ -134,16 +134,17 @@ Json NodeJson(const store::NodeRecord& n) {
 }
 
 Json ArtifactJson(const store::ArtifactRecord& a) {
-  return Json{{"id", a.id},
-              {"nodePath", a.node_path},
-              {"attempt", a.attempt},
-              {"name", a.name},
-              {"url", a.url},
-              {"size", a.size},
-              {"sha256", a.sha256},
-              {"contentType", a.content_type},
-              {"createdMs", a.created_ms},
-              {"stored", !a.bucket.empty() && a.url.rfind("file://", 0) == 0}};
+  return Json{
+      {"id", a.id},
+      {"nodePath", a.node_path},
+      {"attempt", a.attempt},
+      {"name", a.name},
+      {"url", a.url},
+      {"size", a.size},
+      {"sha256", a.sha256},
+      {"contentType", a.content_type},
+      {"createdMs", a.created_ms},
+      {"stored", !a.bucket.empty() && (a.url.rfind("file://", 0) == 0 || !a.s3.connector.empty())}};
 }
 
 Json PolicyEvaluationJson(const store::PolicyEvaluationRecord& e) {

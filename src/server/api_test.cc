@@ -9,11 +9,13 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "common/files.h"
 #include "engine/step.h"
 #include "monitor/exposition_test_util.h"
+#include "net/static_files.h"
 #include "pipeline/project.h"
 #include "secrets/secret_store.h"
 #include "server/accounts.h"
@@ -132,6 +134,10 @@ class ApiTest : public ::testing::Test {
         ExecutionQueueDeps{*store_, secrets_, steps_, processes_, DefaultClock()},
         ExecutionQueueOptions{
             .state_dir = state_, .max_parallel = MaxParallel(), .sandbox = false});
+    WriteProjectFile("web/index.html", "<h1>Apply</h1>\n");
+    WriteProjectFile("web/app.js", "export const x = 1;\n");
+    auto site = net::StaticFiles::Open(root_ / "web");
+    ASSERT_TRUE(site.ok());
     std::filesystem::path root = root_;
     api_ = std::make_unique<ApiServer>(
         ApiDeps{.store = *store_,
@@ -143,7 +149,13 @@ class ApiTest : public ::testing::Test {
                     [root](DiagnosticList* diags) { return pipeline::LoadProject(root, diags); },
                 .state_dir = state_,
                 .openapi = std::string(OpenApiDocument()),
-                .ui = nullptr},
+                .ui = nullptr,
+                .site = std::make_shared<const net::StaticFiles>(std::move(*site)),
+                .read_s3_artifact = [this](const store::ArtifactRecord& a) -> Result<std::string> {
+                  auto it = s3_objects_.find(a.s3.endpoint + "/" + a.bucket + "/" + a.key);
+                  if (it == s3_objects_.end()) return Status::NotFound("NoSuchKey: " + a.key);
+                  return it->second;
+                }},
         ApiOptions{.worker_threads = 2,
                    .keep_alive = KeepAlive(),
                    .poll = std::chrono::milliseconds(50),
@@ -170,6 +182,9 @@ class ApiTest : public ::testing::Test {
     std::ofstream(root_ / relative) << text;
   }
   static void Touch(const std::filesystem::path& file) { std::ofstream(file) << "go\n"; }
+
+  // What the S3 servers hold, by endpoint/bucket/key: read_s3_artifact's.
+  std::map<std::string, std::string> s3_objects_;
 
   std::string Bearer(const std::string& user) {
     return "Authorization: Bearer " + tokens_[user] + "\r\n";
@@ -499,6 +514,45 @@ TEST_F(ApiTest, ArtifactsDownloadWithASandboxingPolicy) {
   EXPECT_EQ(As("vic", "GET", "/api/executions/" + rec.id + "/artifacts/999").status, 404);
 }
 
+// A report a step stored on an S3 server is read back from there (through
+// the connector that stored it, in the real server) and shown the same way.
+TEST_F(ApiTest, ArtifactsOnAnS3ServerAreReadBackFromIt) {
+  store::ExecutionRecord rec;
+  rec.pipeline_id = "hello";
+  rec.status = "Success";
+  ASSERT_TRUE(store_->CreateExecution(&rec).ok());
+  std::vector<store::ArtifactRecord> artifacts(2);
+  for (auto& a : artifacts) {
+    a.execution_id = rec.id;
+    a.bucket = "reports";
+    a.s3 = {"aws", "http://127.0.0.1:9000", ""};
+  }
+  artifacts[0].name = "report.html";
+  artifacts[0].key = "run/report.html";
+  artifacts[0].url = "http://127.0.0.1:9000/reports/run/report.html";
+  artifacts[1].name = "gone.html";
+  artifacts[1].key = "run/gone.html";
+  artifacts[1].url = "http://127.0.0.1:9000/reports/run/gone.html";
+  ASSERT_TRUE(store_->AddArtifacts(&artifacts).ok());
+  s3_objects_["http://127.0.0.1:9000/reports/run/report.html"] = "<h1>from S3</h1>";
+
+  auto doc = As("vic", "GET", "/api/executions/" + rec.id).json();
+  ASSERT_EQ(doc["artifacts"].size(), 2u);
+  EXPECT_TRUE(doc["artifacts"][0]["stored"].get<bool>());
+  HttpReply r = As("vic", "GET",
+                   "/api/executions/" + rec.id + "/artifacts/" + std::to_string(artifacts[0].id));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, "<h1>from S3</h1>");
+  EXPECT_EQ(r.header("content-security-policy"),
+            "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+  HttpReply gone = As(
+      "vic", "GET", "/api/executions/" + rec.id + "/artifacts/" + std::to_string(artifacts[1].id));
+  EXPECT_EQ(gone.status, 502);
+  EXPECT_THAT(gone.body, HasSubstr("is on the S3 server at "
+                                   "http://127.0.0.1:9000/reports/run/gone.html; reading it back "
+                                   "failed: NoSuchKey: run/gone.html"));
+}
+
 TEST_F(ApiTest, CookieSessionsNeedTheCsrfHeaderToAct) {
   HttpReply wrong = Call(port_, "POST", "/api/session", "Content-Type: application/json\r\n",
                          R"({"user": "eve", "password": "nope"})");
@@ -553,6 +607,24 @@ TEST_F(ApiTest, FunctionRoutesAnswerWithoutARuntime) {
   EXPECT_EQ(list["functions"], nlohmann::json::array());
   EXPECT_EQ(As("vic", "GET", "/api/functions/nope").status, 404);
   EXPECT_EQ(As("eve", "POST", "/api/functions/nope/invoke", "{}").status, 409);
+}
+
+// The user's pages under /site/, open to anyone as a public web page is;
+// nothing else of the server's comes from that directory.
+TEST_F(ApiTest, TheSitesPagesAreServedUnderSite) {
+  HttpReply bare = As("", "GET", "/site?from=mail");
+  EXPECT_EQ(bare.status, 301);
+  EXPECT_EQ(bare.header("location"), "/site/?from=mail");
+  HttpReply page = As("", "GET", "/site/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.body, "<h1>Apply</h1>\n");
+  EXPECT_EQ(page.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(As("", "GET", "/site/app.js").body, "export const x = 1;\n");
+  EXPECT_EQ(As("", "GET", "/site/../.sluice/sluice.db").status, 404);
+  EXPECT_EQ(As("", "POST", "/site/", "{}").status, 405);
+  HttpReply other = As("", "GET", "/sitemap");
+  EXPECT_EQ(other.status, 404);
+  EXPECT_NE(other.body.find("no such route"), std::string::npos) << other.body;
 }
 
 TEST_F(ApiTest, AnEventStreamEndsWhenItsClientLeaves) {

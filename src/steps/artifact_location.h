@@ -16,6 +16,11 @@
 // Secret values are added to the step's masker and never appear in errors
 // or in Describe(). Errors are InvalidArgument naming the connector
 // (identifier and file:line) and the field, or the secret store's error.
+//
+// The server reads back an object a step stored on an S3 server the same
+// way (ResolveS3Location with the secret store's lookup), from the
+// connector, endpoint and region recorded with the artifact
+// (store::ArtifactRecord::s3).
 #pragma once
 
 #include <map>
@@ -27,8 +32,10 @@
 #include "engine/step.h"
 #include "oci/registry_http.h"
 #include "pipeline/project.h"
+#include "steps/connector_fields.h"
 #include "store/artifact_store.h"
 #include "store/sigv4.h"
+#include "store/store.h"
 
 namespace sluice::steps {
 
@@ -41,6 +48,18 @@ struct S3Location {
   std::shared_ptr<oci::HttpTransport> transport;
 };
 
+// The S3 endpoint the Aws connector `aws` sends objects to: the step's
+// (resolved) `endpoint` field when not "", else the connector's
+// spec.s3Endpoint; "" when neither (the local artifact store).
+std::string S3Endpoint(const pipeline::Connector& aws, std::string_view step_endpoint);
+
+// The S3 server at `endpoint` (not "") with the credentials of `aws`, its
+// secrets read through `lookup` and not masked. InvalidArgument for a
+// connector that is not an Aws one or whose credential cannot sign.
+Result<S3Location> ResolveS3Location(const pipeline::Connector& aws, std::string_view endpoint,
+                                     std::string_view region, const SecretLookup& lookup,
+                                     const std::map<std::string, std::string>& host_env);
+
 // The store for `bucket` through the Aws connector `aws`; `endpoint` is the
 // step's (resolved) `endpoint` field, "" when absent. S3 requests go
 // through `s3_transport` (null: libcurl).
@@ -49,6 +68,17 @@ Result<std::unique_ptr<store::ArtifactStore>> OpenArtifactLocation(
     std::string_view region, std::string_view bucket,
     const std::map<std::string, std::string>& host_env,
     std::shared_ptr<oci::HttpTransport> s3_transport = nullptr);
+
+// The bytes of an artifact a step stored on an S3 server, read back through
+// the connector recorded with it (record.s3) as `project` defines it now,
+// its secrets read through `lookup`. FailedPrecondition when the record
+// names no S3 origin or the project no longer has its connector; the
+// connector's or the S3 server's error otherwise, with every secret value
+// masked.
+Result<std::string> ReadS3Artifact(const pipeline::Project& project,
+                                   const store::ArtifactRecord& record, const SecretLookup& lookup,
+                                   const std::map<std::string, std::string>& host_env,
+                                   std::shared_ptr<oci::HttpTransport> transport = nullptr);
 
 // The bucket on an S3-compatible server (store::S3Client +
 // store::OpenS3ArtifactStore), in s3_artifact_location.cc.

@@ -18,13 +18,20 @@ std::string ConnectorField(const YAML::Node& parent, std::string_view key) {
 
 Result<std::string> ConnectorSecret(const engine::StepContext& ctx, const pipeline::Connector& c,
                                     const std::string& id, std::string_view field) {
-  Result<std::string> value = ctx.scope.GetSecret(id);
+  Result<std::string> value = ConnectorSecret(
+      [&ctx](const std::string& name) { return ctx.scope.GetSecret(name); }, c, id, field);
+  if (value.ok()) ctx.masker.Add(*value);
+  return value;
+}
+
+Result<std::string> ConnectorSecret(const SecretLookup& lookup, const pipeline::Connector& c,
+                                    const std::string& id, std::string_view field) {
+  Result<std::string> value = lookup(id);
   if (!value.ok()) {
     return Status(value.status().code(), ConnectorName(c) + ": " + std::string(field) +
                                              " names secret \"" + id +
                                              "\": " + value.status().message());
   }
-  ctx.masker.Add(*value);
   return value;
 }
 

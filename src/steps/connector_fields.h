@@ -5,6 +5,7 @@
 // errors. Pure but for the masker; thread-safe as StepContext is.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,15 @@ std::string ConnectorField(const YAML::Node& parent, std::string_view key);
 // docker_pw`), masked from now on. The secret store's error, prefixed with
 // the connector and `field`, when it cannot be had.
 Result<std::string> ConnectorSecret(const engine::StepContext& ctx, const pipeline::Connector& c,
+                                    const std::string& id, std::string_view field);
+
+// Where a connector's secrets come from outside a step (the server reading
+// back what a step stored): the secret store's lookup. Values are not
+// masked by it; the caller keeps them out of what it shows.
+using SecretLookup = std::function<Result<std::string>(const std::string& id)>;
+
+// As above, through `lookup`, without masking.
+Result<std::string> ConnectorSecret(const SecretLookup& lookup, const pipeline::Connector& c,
                                     const std::string& id, std::string_view field);
 
 }  // namespace sluice::steps

@@ -182,6 +182,11 @@ StepOutcome S3UploadStep::Execute(engine::StepContext& ctx) const {
                                 message);
   }
 
+  // On an S3 server: how the server reads the objects back.
+  store::ArtifactRecord::S3Origin origin;
+  if (std::string endpoint = S3Endpoint(*connector, s.endpoint); !endpoint.empty()) {
+    origin = {connector->identifier, std::move(endpoint), s.region};
+  }
   StepOutcome outcome;
   for (size_t i = 0; i < objects->size(); ++i) {
     const store::ArtifactObject& object = (*objects)[i];
@@ -195,6 +200,7 @@ StepOutcome S3UploadStep::Execute(engine::StepContext& ctx) const {
     artifact.content_type = object.content_type;
     artifact.bucket = object.bucket;
     artifact.key = object.key;
+    artifact.s3 = origin;
     outcome.artifacts.push_back(std::move(artifact));
   }
   return outcome;

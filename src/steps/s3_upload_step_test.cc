@@ -4,9 +4,12 @@
 
 #include <atomic>
 #include <fstream>
+#include <map>
+#include <mutex>
 
 #include "common/files.h"
 #include "common/hash.h"
+#include "steps/artifact_location.h"
 #include "steps/step_test_util.h"
 
 namespace sluice::steps {
@@ -286,6 +289,104 @@ connector:
     EXPECT_EQ(text.find(secret), std::string::npos) << text;
     EXPECT_EQ(text.find("Signature="), std::string::npos) << text;
   }
+}
+
+// An S3 server in memory: PUT keeps the object's body (given whole or
+// streamed), GET gives it back; every request must be signed by `key_id`.
+class MemoryS3 : public oci::HttpTransport {
+ public:
+  explicit MemoryS3(std::string key_id) : key_id_(std::move(key_id)) {}
+  Result<oci::HttpResponse> Send(const oci::HttpRequest& request) override {
+    std::lock_guard lock(mu_);
+    auto auth = request.headers.find("authorization");
+    if (auth == request.headers.end() ||
+        auth->second.find("Credential=" + key_id_ + "/") == std::string::npos) {
+      return oci::HttpResponse{403, {}, "<Error><Code>AccessDenied</Code></Error>"};
+    }
+    const std::string object = request.url.substr(0, request.url.find('?'));
+    if (request.method == "PUT") {
+      std::string body = request.body;
+      if (request.body_source) {
+        char buf[4096];
+        for (size_t n; (n = request.body_source(buf, sizeof buf)) > 0;) body.append(buf, n);
+      }
+      objects_[object] = std::move(body);
+      return oci::HttpResponse{200, {{"etag", "\"e\""}}, ""};
+    }
+    auto it = objects_.find(object);
+    if (request.method == "GET" && it != objects_.end())
+      return oci::HttpResponse{200, {}, it->second};
+    if (request.method == "GET") {
+      return oci::HttpResponse{404, {}, "<Error><Code>NoSuchKey</Code></Error>"};
+    }
+    return oci::HttpResponse{200, {}, ""};
+  }
+
+ private:
+  std::mutex mu_;
+  std::string key_id_;
+  std::map<std::string, std::string> objects_;
+};
+
+// What a step stored on an S3 server is recorded with the connector,
+// endpoint and region that stored it, and read back through them.
+TEST_F(S3UploadExecuteTest, AnObjectOnAnS3ServerIsReadBackThroughItsConnector) {
+  const std::string html = "<html><body>accuracy 0.93</body></html>\n";
+  Write("output/model_metrics.html", html);
+  const std::string secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  TestStepContext t("S3Upload",
+                    "connectorRef: account.aws\nregion: eu-west-2\nbucket: reports\n"
+                    "sourcePath: output/model_metrics.html\n",
+                    nlohmann::json{{"s3_secret", secret}}, workspace(), state());
+  t.AddConnector(R"(
+connector:
+  identifier: aws
+  name: aws
+  type: Aws
+  spec:
+    s3Endpoint: http://127.0.0.1:9000
+    credential:
+      type: ManualConfig
+      spec: {accessKey: AKIDEXAMPLE, secretKeyRef: s3_secret}
+)");
+  auto s3 = std::make_shared<MemoryS3>("AKIDEXAMPLE");
+  engine::StepOutcome out = S3UploadStep(s3).Execute(t.ctx());
+  ASSERT_EQ(out.status, engine::NodeStatus::kSuccess) << out.failure_message;
+  ASSERT_EQ(out.artifacts.size(), 1u);
+  const store::ArtifactRecord& a = out.artifacts[0];
+  EXPECT_EQ(a.s3.connector, "aws");
+  EXPECT_EQ(a.s3.endpoint, "http://127.0.0.1:9000");
+  EXPECT_EQ(a.s3.region, "eu-west-2");
+
+  auto lookup = [&](const std::string& id) -> Result<std::string> {
+    if (id == "s3_secret") return secret;
+    return Status::NotFound("no secret " + id);
+  };
+  Result<std::string> back = ReadS3Artifact(t.project(), a, lookup, {}, s3);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, html);
+
+  // A missing object is the S3 server's NotFound.
+  store::ArtifactRecord gone = a;
+  gone.key = "harness/output/gone.html";
+  EXPECT_EQ(ReadS3Artifact(t.project(), gone, lookup, {}, s3).status().code(),
+            StatusCode::kNotFound);
+  // The connector must still be there; a secret it cannot have is said so.
+  pipeline::Project without;
+  Result<std::string> no_connector = ReadS3Artifact(without, a, lookup, {}, s3);
+  EXPECT_EQ(no_connector.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(no_connector.status().message().find("\"aws\""), std::string::npos);
+  Result<std::string> no_secret = ReadS3Artifact(
+      t.project(), a,
+      [](const std::string&) { return Result<std::string>(Status::NotFound("gone")); }, {}, s3);
+  EXPECT_NE(no_secret.status().message().find("secretKeyRef names secret \"s3_secret\""),
+            std::string::npos)
+      << no_secret.status().ToString();
+  // A local object has no S3 origin to read from.
+  store::ArtifactRecord local = a;
+  local.s3 = {};
+  EXPECT_EQ(ReadS3Artifact(t.project(), local, lookup, {}, s3).status().code(),
+            StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

@@ -35,6 +35,8 @@ TEST(StoreTest, ArtifactsRoundTripInInsertionOrderAndStayWhenNodesAreReplaced) {
   ASSERT_TRUE(store->CreateExecution(&rec).ok());
   std::vector<ArtifactRecord> first = {Artifact(rec.id, "z_report.html", 42),
                                        Artifact(rec.id, "a_model.pkl", 7)};
+  first[1].url = "http://127.0.0.1:8090/bucket/out/a_model.pkl";
+  first[1].s3 = {"aws_connector", "http://127.0.0.1:8090", "eu-west-2"};
   std::vector<ArtifactRecord> second = {Artifact(rec.id, "announced", -1)};
   second[0].node_path = "Train.publish";
   ASSERT_TRUE(store->AddArtifacts(&first).ok());
@@ -60,7 +62,11 @@ TEST(StoreTest, ArtifactsRoundTripInInsertionOrderAndStayWhenNodesAreReplaced) {
   EXPECT_EQ(a.created_ms, 1'700'000'000'123);
   EXPECT_EQ(a.bucket, "bucket");
   EXPECT_EQ(a.key, "out/z_report.html");
+  EXPECT_TRUE(a.s3.connector.empty());
   EXPECT_EQ((*got)[1].name, "a_model.pkl");
+  EXPECT_EQ((*got)[1].s3.connector, "aws_connector");
+  EXPECT_EQ((*got)[1].s3.endpoint, "http://127.0.0.1:8090");
+  EXPECT_EQ((*got)[1].s3.region, "eu-west-2");
   EXPECT_EQ((*got)[2].node_path, "Train.publish");
   EXPECT_EQ((*got)[2].size, -1);
   EXPECT_TRUE((*got)[2].sha256.empty());

@@ -378,6 +378,15 @@ CREATE TABLE alert_states (
 );
 )sql";
 
+// Version 14: for an artifact stored on an S3 server, the Aws connector,
+// endpoint and region that stored it (ArtifactRecord::s3), so the server
+// can read it back.
+constexpr std::string_view kMigration14 = R"sql(
+ALTER TABLE artifacts ADD COLUMN s3_connector TEXT NOT NULL DEFAULT '';
+ALTER TABLE artifacts ADD COLUMN s3_endpoint TEXT NOT NULL DEFAULT '';
+ALTER TABLE artifacts ADD COLUMN s3_region TEXT NOT NULL DEFAULT '';
+)sql";
+
 // One migration a line.
 // clang-format off
 constexpr Migration kMigrations[] = {
@@ -394,6 +403,7 @@ constexpr Migration kMigrations[] = {
     {11, kMigration11},
     {12, kMigration12},
     {13, kMigration13},
+    {14, kMigration14},
 };
 // clang-format on
 

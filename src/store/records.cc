@@ -116,13 +116,14 @@ const std::string_view kSelectPolicyResults =
     "JOIN policy_evaluations e ON e.id = r.evaluation_id WHERE e.execution_id = ?1 "
     "ORDER BY r.evaluation_id, r.id";
 
-#define SLUICE_ARTIFACT_COLUMNS \
+#define SLUICE_ARTIFACT_COLUMNS                                                                   \
   "execution_id, node_path, attempt, name, url, size, sha256, content_type, created_ms, bucket, " \
-  "object_key"
+  "object_key, s3_connector, s3_endpoint, s3_region"
 
-const std::string_view kInsertArtifact = "INSERT INTO artifacts (" SLUICE_ARTIFACT_COLUMNS
-                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-                                         "RETURNING id";
+const std::string_view kInsertArtifact =
+    "INSERT INTO artifacts (" SLUICE_ARTIFACT_COLUMNS
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+    "RETURNING id";
 
 const std::string_view kSelectArtifacts =
     "SELECT id, " SLUICE_ARTIFACT_COLUMNS " FROM artifacts WHERE execution_id = ?1 ORDER BY id";
@@ -300,6 +301,9 @@ void BindArtifact(Query& q, const ArtifactRecord& rec) {
   q.Bind(9, rec.created_ms);
   q.Bind(10, rec.bucket);
   q.Bind(11, rec.key);
+  q.Bind(12, rec.s3.connector);
+  q.Bind(13, rec.s3.endpoint);
+  q.Bind(14, rec.s3.region);
 }
 
 ArtifactRecord ReadArtifact(const Query& q) {
@@ -316,6 +320,9 @@ ArtifactRecord ReadArtifact(const Query& q) {
   r.created_ms = q.Int(9);
   r.bucket = q.Text(10);
   r.key = q.Text(11);
+  r.s3.connector = q.Text(12);
+  r.s3.endpoint = q.Text(13);
+  r.s3.region = q.Text(14);
   return r;
 }
 

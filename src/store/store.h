@@ -125,6 +125,15 @@ struct ArtifactRecord {
   // uploaded it; both empty for a URL only announced.
   std::string bucket;
   std::string key;
+  // For an object on an S3 server (not the local artifact store): the Aws
+  // connector that stored it, with the endpoint and region it used, so
+  // the server can read it back with that connector's credentials. All
+  // empty otherwise. Never a credential.
+  struct S3Origin {
+    std::string connector;  // the connector's identifier
+    std::string endpoint;   // "http://127.0.0.1:8090"
+    std::string region;     // "" = the default
+  } s3;
 };
 
 // One row of the log index: what AppendLog has written for a node. The log

@@ -6,9 +6,13 @@
 //     --password-file build/demo/credit-card/.sluice/admin-password --out DIR
 //
 // Writes DIR/demo-execution.png and DIR/demo-report.png and says whether
-// the report showed inline ("report: inline") or, stored on an S3 server,
-// as its URL ("report: listed at its URL"); exits 1 when a page does not
-// show what it should.
+// the report showed inline ("report: inline", from the local artifact
+// store or read back from its S3 server) or only as its URL ("report:
+// listed at its URL"). Then it applies for a card on
+// the server's web page (/site/) as the tutorial's applicant (2 children,
+// income 500000, a car, a home), writes DIR/demo-site.png and prints the
+// decision ("web page: Approved"). Exits 1 when a page does not show what
+// it should.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -54,8 +58,8 @@ try {
   await page.screenshot({ path: join(args.out, 'demo-execution.png') });
   await page.setViewportSize({ width: 1440, height: 1000 });
 
-  // The report inline when this server stores it (the local artifact
-  // store); listed at its URL when it went to an S3 server.
+  // The report inline when this server can read it (the local artifact
+  // store, or the S3 server a step stored it on); else listed at its URL.
   await page.getByRole('tab', { name: /Artifacts/ }).click();
   await page.locator('table.artifacts td.url', { hasText: 'model_metrics.html' }).first().waitFor();
   if ((await page.locator('iframe.report').count()) > 0) {
@@ -65,6 +69,18 @@ try {
     console.log('report: listed at its URL');
   }
   await page.screenshot({ path: join(args.out, 'demo-report.png'), fullPage: true });
+
+  // The credit-card page, answered by the function the pipeline deployed.
+  const site = await context.newPage();
+  await site.goto(`${base}/site/`);
+  await site.getByLabel('Number of children').fill('2');
+  await site.getByLabel('Yearly income').fill('500000');
+  await site.getByLabel('I own a car').setChecked(true);
+  await site.getByLabel('I own my home').setChecked(true);
+  await site.getByRole('button', { name: 'Check my application' }).click();
+  await site.locator('#outcome:not([hidden])').waitFor();
+  console.log(`web page: ${(await site.locator('#decision').textContent()).trim()}`);
+  await site.screenshot({ path: join(args.out, 'demo-site.png'), fullPage: true });
   console.log(`screenshots in ${args.out}`);
 } catch (e) {
   console.error(`${e}`);
